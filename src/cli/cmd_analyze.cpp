@@ -1,0 +1,62 @@
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "format/format.h"
+
+namespace netlens::cli {
+
+CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "analyze", "Print every layer's output size, jump, receptive field and parameters");
+  add_net_options(*cmd, o.net);
+  cmd->add_option("-f,--format", o.format, "Output format: table, json, csv or md")
+      ->check(CLI::IsMember({"table", "json", "csv", "md", "markdown"}));
+  cmd->add_option("-o,--output", o.output, "Write the output to FILE instead of stdout");
+  cmd->add_option("--columns", o.columns,
+                  "Columns for table/csv/md, comma-separated: index,name,type,inputs,size,"
+                  "channels,kernel,stride,padding,dilation,jump,rf,padding_eff,center_offset,"
+                  "params");
+  cmd->footer(
+      "Examples:\n"
+      "  netlens analyze vgg16\n"
+      "  netlens analyze alexnet --input 224 --format csv\n"
+      "  netlens analyze my_net.yaml --format json | jq '.layers[-1].rf'\n"
+      "  netlens analyze vgg16 --columns name,size,rf,jump");
+  return cmd;
+}
+
+namespace {
+std::vector<std::string> split_columns(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const std::size_t comma = text.find(',', start);
+    out.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos) {
+      break;
+    }
+    start = comma + 1;
+  }
+  return out;
+}
+}  // namespace
+
+int run_analyze(const AnalyzeOptions& o) {
+  FormatOptions format_options;
+  format_options.columns = split_columns(o.columns);
+  const OutputFormat format = *output_format_from_name(o.format);
+  const Report report = load_and_analyze(o.net);
+  if (o.net.strict && !report.warnings.empty()) {
+    print_warnings(report);
+    throw Error(fmt::format("{} warning{} (--strict)", report.warnings.size(),
+                            report.warnings.size() == 1 ? "" : "s"));
+  }
+  const std::string text = render(report, format, format_options);
+  write_output(text, o.output);
+  print_warnings(report);
+  return 0;
+}
+
+}  // namespace netlens::cli

@@ -1,0 +1,34 @@
+// The subcommands: setup_<cmd> declares its options on the app, run_<cmd>
+// does the work and returns the exit status.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/common.h"
+
+namespace netlens::cli {
+
+struct AnalyzeOptions {
+  NetOptions net;
+  std::string format = "table";
+  std::string output;
+  std::string columns;
+};
+CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& options);
+int run_analyze(const AnalyzeOptions& options);
+
+CLI::App* setup_check(CLI::App& app, NetOptions& options);
+int run_check(const NetOptions& options);
+
+CLI::App* setup_list(CLI::App& app);
+int run_list();
+
+struct ShowOptions {
+  std::string net;
+};
+CLI::App* setup_show(CLI::App& app, ShowOptions& options);
+int run_show(const ShowOptions& options);
+
+}  // namespace netlens::cli

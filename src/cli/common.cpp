@@ -1,0 +1,96 @@
+#include "cli/common.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "engine/analyze.h"
+
+namespace netlens::cli {
+
+void add_net_options(CLI::App& cmd, NetOptions& o) {
+  cmd.add_option("net", o.net, "A bundled net's name, a spec file (YAML or JSON), or - for stdin")
+      ->required();
+  cmd.add_option("--input", o.input,
+                 "Input size, overriding the spec's: 224 (square or 1-D), 224x320, 16x112x112");
+  cmd.add_option("--channels", o.channels, "Input channels, overriding the spec's")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  cmd.add_option("--convention", o.convention,
+                 "Rounding and default rules: pytorch, keras or caffe (default: the spec's)")
+      ->check(CLI::IsMember({"pytorch", "keras", "caffe"}));
+  cmd.add_option("--max-bytes", o.max_bytes, "Refuse specs larger than this many bytes")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+  cmd.add_flag("--strict", o.strict, "Treat warnings as errors (exit status 1)");
+}
+
+PerAxis<std::int64_t> parse_input_size(const std::string& text) {
+  PerAxis<std::int64_t> size;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t x = text.find('x', start);
+    const std::string part = text.substr(start, x == std::string::npos ? x : x - start);
+    std::int64_t value = 0;
+    bool ok = !part.empty() && part.size() <= 12 && size.size() < kMaxRank;
+    for (char c : part) {
+      ok = ok && c >= '0' && c <= '9';
+      value = value * 10 + (c - '0');
+    }
+    if (!ok || value < 1) {
+      throw UsageError(fmt::format(
+          "--input: expected sizes like 224, 224x320 or 16x112x112, got '{}'", text));
+    }
+    size.push_back(value);
+    if (x == std::string::npos) {
+      return size;
+    }
+    start = x + 1;
+  }
+}
+
+Report load_and_analyze(const NetOptions& o) {
+  Net net = load_net(o.net, std::cin, o.max_bytes);
+  const bool net_has_scalar_size = net.input_size.empty() || net.input_size_scalar;
+  const std::size_t rank_of_spec = net.input_size.size();
+  if (!o.input.empty()) {
+    net.input_size = parse_input_size(o.input);
+    net.input_size_scalar = net.input_size.size() == 1;
+    if (net.input_size_scalar && !net_has_scalar_size) {
+      // A 1-D or 2-D spec keeps its rank: --input 224 on a 224x224 net is square.
+      net.input_size = PerAxis<std::int64_t>(rank_of_spec, net.input_size[0]);
+      net.input_size_scalar = false;
+    }
+  }
+  if (o.channels) {
+    net.channels = *o.channels;
+  }
+  if (!o.convention.empty()) {
+    net.convention = *convention_from_name(o.convention);
+  }
+  return analyze(std::move(net));
+}
+
+void print_warnings(const Report& report) {
+  for (const Warning& w : report.warnings) {
+    std::cerr << "netlens: warning: " << format_location(report.net.file, w.pos)
+              << (w.layer.empty() ? "" : fmt::format("layer '{}': ", w.layer)) << w.message
+              << "\n";
+  }
+}
+
+void write_output(const std::string& text, const std::string& path) {
+  if (path.empty() || path == "-") {
+    std::cout << text << std::flush;
+    return;
+  }
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) {
+    throw Error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  }
+}
+
+}  // namespace netlens::cli

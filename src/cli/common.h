@@ -1,0 +1,39 @@
+// Pieces every subcommand shares: the options that pick a net and override
+// its input, loading + analyzing, and printing warnings.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "model/report.h"
+#include "parse/source.h"
+
+namespace netlens::cli {
+
+struct NetOptions {
+  std::string net;             // NET | FILE | -
+  std::string input;           // 224 | 224x320 | 16000
+  std::optional<std::int64_t> channels;
+  std::string convention;      // empty: the spec's
+  std::size_t max_bytes = kDefaultMaxBytes;
+  bool strict = false;
+};
+
+void add_net_options(CLI::App& cmd, NetOptions& options);
+
+// Loads, applies the overrides and analyzes. Throws netlens::Error.
+Report load_and_analyze(const NetOptions& options);
+
+// Parses "224", "224x320", "16x112x112"; throws UsageError.
+PerAxis<std::int64_t> parse_input_size(const std::string& text);
+
+// Prints each warning to stderr as "netlens: warning: FILE:L:C: layer 'x': ...".
+void print_warnings(const Report& report);
+
+// Writes to `path` ("" or "-": stdout).
+void write_output(const std::string& text, const std::string& path);
+
+}  // namespace netlens::cli

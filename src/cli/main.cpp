@@ -1,0 +1,78 @@
+// netlens: parse the command line into plain option structs, run one
+// subcommand, map errors to exit codes (1: bad input, 2: bad usage).
+#include <iostream>
+
+#include "cli/commands.h"
+#include "model/error.h"
+
+namespace {
+
+constexpr const char* kDescription =
+    "netlens: layer by layer, the output size, jump (cumulative stride), receptive field\n"
+    "and parameters of a neural net described in YAML or JSON, or of a bundled one.";
+
+constexpr const char* kExamples =
+    "Examples:\n"
+    "  netlens list                                  the bundled nets\n"
+    "  netlens analyze vgg16                         the VGG-16 table\n"
+    "  netlens analyze alexnet --input 224           at another input size\n"
+    "  netlens analyze my_net.yaml --format json     JSON for scripts (also csv, md)\n"
+    "  netlens show zf-5 > my_net.yaml               a spec to start from\n"
+    "  netlens check my_net.yaml --strict            validate; warnings fail too\n"
+    "\n"
+    "Exit status: 0 ok, 1 bad input (the error names FILE:LINE:COL), 2 bad usage.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace netlens::cli;
+  CLI::App app{kDescription, "netlens"};
+  app.set_version_flag("--version", std::string("netlens ") + NETLENS_VERSION);
+  app.require_subcommand(1);
+  app.footer(kExamples);
+
+  AnalyzeOptions analyze_options;
+  NetOptions check_options;
+  ShowOptions show_options;
+  CLI::App* analyze = setup_analyze(app, analyze_options);
+  CLI::App* check = setup_check(app, check_options);
+  CLI::App* list = setup_list(app);
+  CLI::App* show = setup_show(app, show_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      return app.exit(e);  // --help, --version
+    }
+    std::cerr << "netlens: error: " << e.what() << "\n"
+              << "Run 'netlens --help' for usage.\n";
+    return 2;
+  }
+
+  try {
+    if (analyze->parsed()) {
+      return run_analyze(analyze_options);
+    }
+    if (check->parsed()) {
+      return run_check(check_options);
+    }
+    if (list->parsed()) {
+      return run_list();
+    }
+    if (show->parsed()) {
+      return run_show(show_options);
+    }
+  } catch (const netlens::UsageError& e) {
+    std::cerr << "netlens: error: " << e.what() << "\n";
+    return 2;
+  } catch (const netlens::Error& e) {
+    std::cerr << "netlens: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    // Never a stack trace: an unexpected failure is still one line.
+    std::cerr << "netlens: error: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}

@@ -1,0 +1,246 @@
+#include "engine/analyze.h"
+
+#include <cmath>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "engine/receptive_field.h"
+#include "engine/shape_rules.h"
+#include "model/suggest.h"
+
+namespace netlens {
+
+namespace {
+
+// Scale factor as an exact ratio (1.5 -> 3/2): at most 9 decimals matter.
+Ratio ratio_of(double x) {
+  std::int64_t den = 1;
+  while (den < 1000000000 && std::floor(x * static_cast<double>(den)) != x * static_cast<double>(den)) {
+    den *= 10;
+  }
+  return *Ratio::make(static_cast<std::int64_t>(x * static_cast<double>(den)), den);
+}
+
+// The rank a net's layers imply: a rank-named type (Conv1d) or a per-axis
+// list; 2 (an image) when nothing says.
+std::size_t infer_rank(const Net& net) {
+  for (const Layer& l : net.layers) {
+    if (l.alias_rank != 0) {
+      return static_cast<std::size_t>(l.alias_rank);
+    }
+    for (const AxisParam<std::int64_t>* p :
+         {&l.kernel_size, &l.stride, &l.dilation, &l.output_padding, &l.output_size}) {
+      if (p->given && !p->scalar) {
+        return p->values.size();
+      }
+    }
+    if (l.padding.given && !l.padding.scalar) {
+      return l.padding.pairs.size();
+    }
+  }
+  return 2;
+}
+
+class Analyzer {
+ public:
+  explicit Analyzer(Net net) { report_.net = std::move(net); }
+  Report run();
+
+ private:
+  const Net& net() const { return report_.net; }
+  [[noreturn]] void fail(const Layer& layer, SourcePos pos, const std::string& message) const {
+    throw ModelError(net().file, pos.known() ? pos : layer.pos, layer.name, message);
+  }
+  std::vector<std::size_t> resolve_inputs(const Layer& layer, std::size_t id);
+  void propagate_rf(const Layer& layer, LayerReport& lr);
+  void check_rf_size(const Layer& layer, LayerReport& lr);
+
+  Report report_;
+  std::unordered_map<std::string_view, std::size_t> ids_;  // name -> node id
+  std::vector<bool> rf_warned_;                            // per axis
+};
+
+std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
+  if (layer.inputs.empty()) {
+    return {id - 1};
+  }
+  std::vector<std::size_t> ids;
+  for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
+    const std::string& name = layer.inputs[k];
+    if (name == "input") {
+      ids.push_back(0);
+      continue;
+    }
+    auto it = ids_.find(name);
+    if (it != ids_.end()) {
+      ids.push_back(it->second);
+      continue;
+    }
+    for (std::size_t later = id; later < net().layers.size(); ++later) {
+      if (net().layers[later].name == name) {
+        fail(layer, layer.input_pos[k],
+             fmt::format("input '{}' is defined later (layer {}); inputs must name earlier layers",
+                         name, later + 1));
+      }
+    }
+    std::vector<std::string> names{"input"};
+    for (const auto& [n, i] : ids_) {
+      names.emplace_back(n);
+    }
+    const std::string hint = closest(name, names);
+    fail(layer, layer.input_pos[k],
+         fmt::format("unknown input '{}'{}", name,
+                     hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+  }
+  return ids;
+}
+
+const AxisRf& rf_of(const Report& r, std::size_t node, std::size_t axis) {
+  static const AxisRf kInput = rf::input();
+  return node == 0 ? kInput : r.layers[node - 1].rf[axis];
+}
+
+void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
+  const Shape& in = lr.inputs[0] == 0 ? report_.input : report_.layers[lr.inputs[0] - 1].output;
+  const std::size_t rank = report_.input.size.size();
+  bool misaligned_any = false;
+  std::string misaligned_text;
+  for (std::size_t a = 0; a < rank; ++a) {
+    const AxisRf& prev = rf_of(report_, lr.inputs[0], a);
+    std::optional<AxisRf> out;
+    switch (layer.kind) {
+      case LayerKind::Conv:
+      case LayerKind::MaxPool:
+      case LayerKind::AvgPool:
+      case LayerKind::Pad:
+        out = rf::through_window(prev, (*lr.window)[a]);
+        break;
+      case LayerKind::AdaptiveAvgPool:
+      case LayerKind::AdaptiveMaxPool:
+        out = lr.output.size[a] == 1 ? rf::global()
+                                     : rf::through_adaptive(prev, in.size[a], lr.output.size[a]);
+        break;
+      case LayerKind::GlobalAvgPool:
+      case LayerKind::GlobalMaxPool:
+      case LayerKind::Linear:
+      case LayerKind::Flatten:
+        out = rf::global();
+        break;
+      case LayerKind::ConvTranspose:
+        out = rf::through_upsampling(prev, Ratio::of((*lr.window)[a].stride));
+        break;
+      case LayerKind::Upsample:
+        out = rf::through_upsampling(
+            prev, ratio_of(layer.scale_factor.values[layer.scale_factor.scalar ? 0 : a]));
+        break;
+      case LayerKind::Add:
+      case LayerKind::Mul:
+      case LayerKind::Concat: {
+        std::vector<const AxisRf*> ins;
+        for (std::size_t id : lr.inputs) {
+          ins.push_back(&rf_of(report_, id, a));
+        }
+        bool misaligned = false;
+        out = rf::through_merge(ins, misaligned);
+        if (misaligned) {
+          misaligned_any = true;
+          for (std::size_t k = 0; k < ins.size(); ++k) {
+            const AxisRf& x = *ins[k];
+            misaligned_text += fmt::format(
+                "{}'{}' jump {} centre {}", k == 0 ? fmt::format("{}axis {}: ", a ? "; " : "", axis_name(rank, a)) : ", ",
+                report_.node_name(lr.inputs[k]),
+                x.jump ? fmt::format("{:g}", x.jump->to_double()) : "-",
+                x.center_offset ? fmt::format("{:g}", x.center_offset->to_double()) : "-");
+          }
+        }
+        break;
+      }
+      default:
+        out = prev;
+        break;
+    }
+    if (!out) {
+      fail(layer, layer.pos, "receptive-field arithmetic overflows 64 bits");
+    }
+    lr.rf.push_back(*out);
+  }
+  if (misaligned_any) {
+    lr.warnings.push_back(fmt::format("inputs are misaligned ({})", misaligned_text));
+  }
+  if (lr.output.flat) {
+    // No spatial axes left: the receptive-field fields are null, and global.
+    lr.rf = PerAxis<AxisRf>(rank, rf::global());
+  }
+  lr.global_rf = rank > 0;
+  for (const AxisRf& x : lr.rf) {
+    lr.global_rf = lr.global_rf && x.global;
+  }
+}
+
+void Analyzer::check_rf_size(const Layer& layer, LayerReport& lr) {
+  (void)layer;
+  for (std::size_t a = 0; a < lr.rf.size(); ++a) {
+    const AxisRf& x = lr.rf[a];
+    const std::int64_t n = report_.input.size[a];
+    if (!rf_warned_[a] && !x.global && x.rf && *x.rf > n) {
+      rf_warned_[a] = true;
+      lr.warnings.push_back(
+          fmt::format("receptive field {} is larger than the input ({}) on axis {}", *x.rf, n,
+                      axis_name(lr.rf.size(), a)));
+    }
+  }
+}
+
+Report Analyzer::run() {
+  const Net& n = net();
+  if (n.input_size.empty()) {
+    throw ModelError(n.file, {}, "input",
+                     "no input size: add `input: {size: [224, 224], channels: 3}` to the spec "
+                     "or pass --input 224");
+  }
+  report_.input.size = n.input_size;
+  if (n.input_size_scalar) {
+    report_.input.size = PerAxis<std::int64_t>(infer_rank(n), n.input_size[0]);
+  }
+  report_.input.channels = n.channels.value_or(report_.input.size.size() == 1 ? 1 : 3);
+  rf_warned_.assign(report_.input.size.size(), false);
+  report_.layers.reserve(n.layers.size());
+  ids_.reserve(n.layers.size());
+  for (std::size_t i = 0; i < n.layers.size(); ++i) {
+    const Layer& layer = n.layers[i];
+    const std::size_t id = i + 1;
+    LayerReport lr;
+    lr.index = id;
+    lr.inputs = resolve_inputs(layer, id);
+    std::vector<ShapeInput> inputs;
+    for (std::size_t in : lr.inputs) {
+      inputs.push_back({in == 0 ? &report_.input : &report_.layers[in - 1].output,
+                        &report_.node_name(in)});
+    }
+    LayerShape shape = apply_shape_rule(layer, inputs, n.convention, n.file);
+    lr.output = std::move(shape.output);
+    lr.window = std::move(shape.window);
+    lr.params = shape.params;
+    lr.warnings = std::move(shape.warnings);
+    propagate_rf(layer, lr);
+    check_rf_size(layer, lr);
+    const auto total = checked::add(report_.total_params, lr.params);
+    if (!total) {
+      fail(layer, layer.pos, "the parameter total overflows 64 bits");
+    }
+    report_.total_params = *total;
+    for (const std::string& w : lr.warnings) {
+      report_.warnings.push_back({layer.name, layer.pos, w});
+    }
+    report_.layers.push_back(std::move(lr));
+    ids_.emplace(layer.name, id);
+  }
+  return std::move(report_);
+}
+
+}  // namespace
+
+Report analyze(Net net) { return Analyzer(std::move(net)).run(); }
+
+}  // namespace netlens

@@ -1,0 +1,186 @@
+#include "engine/receptive_field.h"
+
+#include <algorithm>
+
+namespace netlens::rf {
+
+AxisRf input() {
+  AxisRf a;
+  a.rf = 1;
+  a.jump = Ratio::of(1);
+  a.padding_eff = Ratio::of(0);
+  a.center_offset = Ratio::of(0);
+  return a;
+}
+
+AxisRf global() {
+  AxisRf a;
+  a.global = true;
+  return a;
+}
+
+void finish(AxisRf& a) {
+  a.center_offset.reset();
+  if (a.global || !a.rf || !a.padding_eff) {
+    return;
+  }
+  // Distill's -P + (r - 1) / 2.
+  auto half = Ratio::make(*a.rf - 1, 2);
+  if (half) {
+    a.center_offset = *half - *a.padding_eff;
+  }
+}
+
+std::optional<AxisRf> through_window(const AxisRf& in, const AxisWindow& w) {
+  if (in.global) {
+    return global();
+  }
+  AxisRf out;
+  const auto span = checked::mul(w.dilation, w.kernel - 1);
+  const auto ke = span ? checked::add(*span, 1) : std::nullopt;
+  if (!ke) {
+    return std::nullopt;
+  }
+  if (in.jump) {
+    const auto jump = *in.jump * Ratio::of(w.stride);
+    if (!jump) {
+      return std::nullopt;
+    }
+    out.jump = jump;
+    if (in.rf && in.jump->is_integer()) {
+      const auto grow = checked::mul(*ke - 1, in.jump->num);
+      const auto rf = grow ? checked::add(*in.rf, *grow) : std::nullopt;
+      if (!rf) {
+        return std::nullopt;
+      }
+      out.rf = rf;
+    }
+    if (in.padding_eff) {
+      const auto shift = Ratio::of(w.pad_lo) * *in.jump;
+      const auto p = shift ? *in.padding_eff + *shift : std::nullopt;
+      if (!p) {
+        return std::nullopt;
+      }
+      out.padding_eff = p;
+    }
+  }
+  finish(out);
+  return out;
+}
+
+std::int64_t adaptive_start(std::int64_t o, std::int64_t n, std::int64_t out) {
+  return checked::floor_div(o * n, out);
+}
+
+std::int64_t adaptive_end(std::int64_t o, std::int64_t n, std::int64_t out) {
+  return checked::ceil_div((o + 1) * n, out);
+}
+
+std::optional<AxisRf> through_adaptive(const AxisRf& in, std::int64_t n, std::int64_t out) {
+  if (in.global) {
+    return global();
+  }
+  if (!checked::mul(n, out + 1)) {
+    return std::nullopt;
+  }
+  std::int64_t widest = 0;
+  bool uniform = true;
+  const std::int64_t width0 = adaptive_end(0, n, out) - adaptive_start(0, n, out);
+  const std::int64_t step0 = out > 1 ? adaptive_start(1, n, out) - adaptive_start(0, n, out) : 1;
+  for (std::int64_t o = 0; o < out; ++o) {
+    const std::int64_t start = adaptive_start(o, n, out);
+    const std::int64_t width = adaptive_end(o, n, out) - start;
+    widest = std::max(widest, width);
+    if (width != width0 || (o > 0 && start - adaptive_start(o - 1, n, out) != step0)) {
+      uniform = false;
+    }
+  }
+  if (uniform && step0 > 0) {
+    return through_window(in, AxisWindow{width0, step0, 1, 0, 0});
+  }
+  AxisRf result;
+  if (in.rf && in.jump && in.jump->is_integer()) {
+    const auto grow = checked::mul(widest - 1, in.jump->num);
+    const auto rf = grow ? checked::add(*in.rf, *grow) : std::nullopt;
+    if (!rf) {
+      return std::nullopt;
+    }
+    result.rf = rf;
+  }
+  return result;
+}
+
+std::optional<AxisRf> through_upsampling(const AxisRf& in, const Ratio& factor) {
+  if (in.global) {
+    return global();
+  }
+  AxisRf out;
+  if (in.jump) {
+    const auto jump = *in.jump * Ratio{factor.den, factor.num};
+    if (!jump) {
+      return std::nullopt;
+    }
+    out.jump = jump;
+  }
+  return out;
+}
+
+std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs, bool& misaligned) {
+  misaligned = false;
+  for (const AxisRf* a : inputs) {
+    if (a->global) {
+      return global();  // one input sees everything, so does the union
+    }
+  }
+  const AxisRf& first = *inputs[0];
+  bool same_jump = true;
+  bool same_center = true;
+  for (const AxisRf* a : inputs) {
+    same_jump = same_jump && a->jump && first.jump && *a->jump == *first.jump;
+    same_center = same_center && a->center_offset && first.center_offset &&
+                  *a->center_offset == *first.center_offset;
+  }
+  misaligned = !same_jump || !same_center;
+  AxisRf out;
+  if (!same_jump) {
+    return out;
+  }
+  out.jump = first.jump;
+  // Unit 0's region of input i is [-P_i, -P_i + rf_i - 1]; the union spans
+  // from the smallest start to the largest end, and so does every unit's.
+  bool known = true;
+  Ratio start{0, 1};
+  Ratio end{0, 1};
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const AxisRf& a = *inputs[i];
+    if (!a.rf || !a.padding_eff) {
+      known = false;
+      break;
+    }
+    const Ratio s{-a.padding_eff->num, a.padding_eff->den};
+    const auto e = s + Ratio::of(*a.rf - 1);
+    if (!e) {
+      return std::nullopt;
+    }
+    if (i == 0 || s.to_double() < start.to_double()) {
+      start = s;
+    }
+    if (i == 0 || e->to_double() > end.to_double()) {
+      end = *e;
+    }
+  }
+  if (known) {
+    const auto size = end - start;
+    if (!size) {
+      return std::nullopt;
+    }
+    out.padding_eff = Ratio{-start.num, start.den};
+    if (size->is_integer()) {
+      out.rf = size->num + 1;
+    }
+  }
+  finish(out);
+  return out;
+}
+
+}  // namespace netlens::rf

@@ -1,0 +1,505 @@
+#include "engine/shape_rules.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "model/checked.h"
+
+namespace netlens {
+
+std::string format_size(const PerAxis<std::int64_t>& size) {
+  std::string out;
+  for (std::size_t i = 0; i < size.size(); ++i) {
+    out += (i ? "x" : "") + std::to_string(size[i]);
+  }
+  return out;
+}
+
+std::string format_shape(const Shape& shape) {
+  if (shape.flat) {
+    return std::to_string(shape.channels);
+  }
+  return fmt::format("{}x{}", shape.channels, format_size(shape.size));
+}
+
+namespace {
+
+class Rule {
+ public:
+  Rule(const Layer& layer, std::span<const ShapeInput> inputs, Convention convention,
+       const std::string& file)
+      : layer_(layer), inputs_(inputs), convention_(convention), file_(file) {}
+
+  LayerShape run();
+
+ private:
+  [[noreturn]] void fail(const std::string& message) const { fail_at(layer_.pos, message); }
+  [[noreturn]] void fail_at(SourcePos pos, const std::string& message) const {
+    throw ModelError(file_, pos.known() ? pos : layer_.pos, layer_.name, message);
+  }
+  std::int64_t mul(std::int64_t a, std::int64_t b) const {
+    const auto r = checked::mul(a, b);
+    if (!r) {
+      fail("arithmetic overflows 64 bits");
+    }
+    return *r;
+  }
+  std::int64_t add(std::int64_t a, std::int64_t b) const {
+    const auto r = checked::add(a, b);
+    if (!r) {
+      fail("arithmetic overflows 64 bits");
+    }
+    return *r;
+  }
+
+  const Shape& in() const { return *inputs_[0].shape; }
+  std::size_t rank() const { return in().size.size(); }
+  const char* axis(std::size_t i) const { return axis_name(rank(), i); }
+  void require_spatial() const;
+  PerAxis<std::int64_t> expand(const AxisParam<std::int64_t>& p, const char* field,
+                               std::int64_t fallback) const;
+  PerAxis<AxisWindow> windows(bool transposed);
+  std::int64_t window_output(std::size_t axis, const AxisWindow& w, bool ceil);
+  void check_groups(std::int64_t out_channels) const;
+  void warn_dropped(std::size_t axis, const AxisWindow& w, LayerShape& r) const;
+  void check_declared_channels(std::int64_t actual) const;
+  std::int64_t product(const PerAxis<std::int64_t>& v) const;
+
+  void conv(LayerShape& r);
+  void conv_transpose(LayerShape& r);
+  void pool(LayerShape& r);
+  void adaptive(LayerShape& r);
+  void linear(LayerShape& r);
+  void pad(LayerShape& r);
+  void upsample(LayerShape& r);
+  void merge(LayerShape& r);
+
+  const Layer& layer_;
+  std::span<const ShapeInput> inputs_;
+  Convention convention_;
+  const std::string& file_;
+};
+
+void Rule::require_spatial() const {
+  if (in().flat) {
+    fail(fmt::format("{} needs a spatial input, but '{}' is flat ({} features)", layer_.type,
+                     *inputs_[0].name, in().channels));
+  }
+  if (layer_.alias_rank != 0 && static_cast<std::size_t>(layer_.alias_rank) != rank()) {
+    fail_at(layer_.type_pos,
+            fmt::format("a {}-D layer type on an input with {} spatial axis{} ({})",
+                        layer_.alias_rank, rank(), rank() == 1 ? "" : "es",
+                        format_size(in().size)));
+  }
+}
+
+PerAxis<std::int64_t> Rule::expand(const AxisParam<std::int64_t>& p, const char* field,
+                                   std::int64_t fallback) const {
+  if (!p.given) {
+    return PerAxis<std::int64_t>(rank(), fallback);
+  }
+  if (p.scalar) {
+    return PerAxis<std::int64_t>(rank(), p.values[0]);
+  }
+  if (p.values.size() != rank()) {
+    fail_at(p.pos, fmt::format("{} has {} entries but the input has {} spatial axis{}", field,
+                               p.values.size(), rank(), rank() == 1 ? "" : "es"));
+  }
+  return p.values;
+}
+
+std::int64_t Rule::product(const PerAxis<std::int64_t>& v) const {
+  std::int64_t p = 1;
+  for (std::int64_t x : v) {
+    p = mul(p, x);
+  }
+  return p;
+}
+
+// Kernel, stride, dilation and explicit padding per axis; `same` and `valid`
+// are resolved here (TF's rule: the extra pixel goes after, or before for
+// same_lower).
+PerAxis<AxisWindow> Rule::windows(bool transposed) {
+  const auto kernel = expand(layer_.kernel_size, "kernel_size", 1);
+  const bool pool = is_pool(layer_.kind);
+  const auto stride = expand(layer_.stride, "stride", 1);
+  const auto stride_or_kernel = pool && !layer_.stride.given ? kernel : stride;
+  const auto dilation = expand(layer_.dilation, "dilation", 1);
+  const PaddingParam& pad = layer_.padding;
+  if (!pad.scalar && pad.pairs.size() != rank()) {
+    fail_at(pad.pos, fmt::format("padding has {} entries but the input has {} spatial axis{}",
+                                 pad.pairs.size(), rank(), rank() == 1 ? "" : "es"));
+  }
+  PerAxis<AxisWindow> w;
+  for (std::size_t i = 0; i < rank(); ++i) {
+    AxisWindow a{kernel[i], stride_or_kernel[i], dilation[i], 0, 0};
+    const std::int64_t ke = add(mul(a.dilation, a.kernel - 1), 1);
+    if (pad.mode == PadMode::Explicit && pad.given) {
+      const auto& pair = pad.pairs[pad.scalar ? 0 : i];
+      a.pad_lo = pair[0];
+      a.pad_hi = pair[1];
+    } else if ((pad.mode == PadMode::Same || pad.mode == PadMode::SameLower) && !transposed) {
+      const std::int64_t n = in().size[i];
+      const std::int64_t out = checked::ceil_div(n, a.stride);
+      const std::int64_t total = std::max<std::int64_t>(add(mul(out - 1, a.stride), ke) - n, 0);
+      a.pad_lo = pad.mode == PadMode::Same ? total / 2 : total - total / 2;
+      a.pad_hi = total - a.pad_lo;
+    }
+    w.push_back(a);
+  }
+  return w;
+}
+
+// floor((n + lo + hi - ke) / s) + 1, or the ceil-mode form with the rule that
+// the last window must start inside the input or the left padding.
+std::int64_t Rule::window_output(std::size_t i, const AxisWindow& w, bool ceil) {
+  const std::int64_t n = in().size[i];
+  const std::int64_t ke = add(mul(w.dilation, w.kernel - 1), 1);
+  const std::int64_t padded = add(add(n, w.pad_lo), w.pad_hi);
+  std::int64_t out = 0;
+  if (!ceil) {
+    out = checked::floor_div(padded - ke, w.stride) + 1;
+  } else {
+    out = checked::floor_div(padded - ke + w.stride - 1, w.stride) + 1;
+    bool clip = true;
+    if (convention_ == Convention::Caffe) {
+      // Caffe's PoolingLayer clips only when the layer has padding.
+      clip = false;
+      for (const AxisWindow& a : windows(false)) {
+        clip = clip || a.pad_lo != 0 || a.pad_hi != 0;
+      }
+    }
+    if (clip && out > 0 && mul(out - 1, w.stride) >= n + w.pad_lo) {
+      --out;
+    }
+  }
+  if (out < 1) {
+    if (padded < ke) {
+      fail(fmt::format("kernel {} (dilated) is larger than the padded input {} ({} + {} + {}) "
+                       "on axis {}",
+                       ke, padded, n, w.pad_lo, w.pad_hi, axis(i)));
+    }
+    fail(fmt::format("output size would be {} on axis {}", out, axis(i)));
+  }
+  return out;
+}
+
+// Floor rounding drops the input's last positions when the windows do not
+// tile it; only real pixels count (dropping padding is harmless).
+void Rule::warn_dropped(std::size_t i, const AxisWindow& a, LayerShape& r) const {
+  const std::int64_t n = in().size[i];
+  const std::int64_t ke = a.dilation * (a.kernel - 1) + 1;
+  const std::int64_t dropped = (n + a.pad_lo + a.pad_hi - ke) % a.stride - a.pad_hi;
+  if (dropped > 0) {
+    r.warnings.push_back(fmt::format(
+        "\x01{}\x02the last {} input position{} on {{axis}} {} never read: ({} + {} + {} - {}) "
+        "is not a multiple of stride {}",
+        axis(i), dropped, dropped == 1 ? "" : "s", dropped == 1 ? "is" : "are", n, a.pad_lo,
+        a.pad_hi, ke, a.stride));
+  }
+}
+
+void Rule::check_groups(std::int64_t out_channels) const {
+  const std::int64_t c = in().channels;
+  if (c % layer_.groups != 0) {
+    fail_at(layer_.groups_pos,
+            fmt::format("groups {} does not divide the input channels {}", layer_.groups, c));
+  }
+  if (out_channels % layer_.groups != 0) {
+    fail_at(layer_.groups_pos, fmt::format("groups {} does not divide out_channels {}",
+                                           layer_.groups, out_channels));
+  }
+}
+
+void Rule::check_declared_channels(std::int64_t actual) const {
+  if (layer_.in_channels && *layer_.in_channels != actual) {
+    fail_at(layer_.in_channels_pos,
+            fmt::format("declares {} input channels, but its input '{}' has {}",
+                        *layer_.in_channels, *inputs_[0].name, actual));
+  }
+}
+
+void Rule::conv(LayerShape& r) {
+  require_spatial();
+  const std::int64_t out_c = layer_.out_channels == 0 ? in().channels : layer_.out_channels;
+  check_declared_channels(in().channels);
+  check_groups(out_c);
+  const auto w = windows(false);
+  r.output.channels = out_c;
+  for (std::size_t i = 0; i < rank(); ++i) {
+    const std::int64_t out = window_output(i, w[i], false);
+    r.output.size.push_back(out);
+    warn_dropped(i, w[i], r);
+  }
+  std::int64_t kernel_volume = 1;
+  for (const AxisWindow& a : w) {
+    kernel_volume = mul(kernel_volume, a.kernel);
+  }
+  r.params = add(mul(mul(out_c, in().channels / layer_.groups), kernel_volume),
+                 layer_.bias ? out_c : 0);
+  r.window = w;
+}
+
+void Rule::conv_transpose(LayerShape& r) {
+  require_spatial();
+  check_declared_channels(in().channels);
+  check_groups(layer_.out_channels);
+  const auto w = windows(true);
+  const auto output_padding = expand(layer_.output_padding, "output_padding", 0);
+  const PadMode mode = layer_.padding.mode;
+  if (mode != PadMode::Explicit && layer_.output_padding.given) {
+    fail_at(layer_.output_padding.pos,
+            "output_padding needs explicit padding, not 'same' or 'valid'");
+  }
+  r.output.channels = layer_.out_channels;
+  for (std::size_t i = 0; i < rank(); ++i) {
+    const AxisWindow& a = w[i];
+    const std::int64_t n = in().size[i];
+    const std::int64_t ke = add(mul(a.dilation, a.kernel - 1), 1);
+    std::int64_t out = 0;
+    if (mode == PadMode::Same || mode == PadMode::SameLower) {
+      out = mul(n, a.stride);  // Keras: n * s
+    } else if (mode == PadMode::Valid) {
+      out = add(mul(n, a.stride), std::max<std::int64_t>(ke - a.stride, 0));
+    } else {
+      if (convention_ == Convention::PyTorch &&
+          output_padding[i] >= std::max(a.stride, a.dilation)) {
+        fail_at(layer_.output_padding.pos,
+                fmt::format("output_padding {} must be smaller than either stride {} or "
+                            "dilation {} on axis {}",
+                            output_padding[i], a.stride, a.dilation, axis(i)));
+      }
+      out = add(mul(n - 1, a.stride) - a.pad_lo - a.pad_hi, add(ke, output_padding[i]));
+    }
+    if (out < 1) {
+      fail(fmt::format("output size would be {} on axis {}", out, axis(i)));
+    }
+    r.output.size.push_back(out);
+  }
+  std::int64_t kernel_volume = 1;
+  for (const AxisWindow& a : w) {
+    kernel_volume = mul(kernel_volume, a.kernel);
+  }
+  r.params = add(mul(mul(in().channels, layer_.out_channels / layer_.groups), kernel_volume),
+                 layer_.bias ? layer_.out_channels : 0);
+  r.window = w;
+}
+
+void Rule::pool(LayerShape& r) {
+  require_spatial();
+  const auto w = windows(false);
+  const bool ceil = layer_.ceil_mode.value_or(convention_ == Convention::Caffe);
+  r.output.channels = in().channels;
+  for (std::size_t i = 0; i < rank(); ++i) {
+    const AxisWindow& a = w[i];
+    if (convention_ == Convention::PyTorch && layer_.padding.mode == PadMode::Explicit &&
+        (a.pad_lo > a.kernel / 2 || a.pad_hi > a.kernel / 2)) {
+      fail_at(layer_.padding.pos,
+              fmt::format("padding {} is more than half the kernel size {} on axis {} "
+                          "(PyTorch rejects this)",
+                          std::max(a.pad_lo, a.pad_hi), a.kernel, axis(i)));
+    }
+    const std::int64_t out = window_output(i, a, ceil);
+    r.output.size.push_back(out);
+    const std::int64_t n = in().size[i];
+    const std::int64_t ke = a.dilation * (a.kernel - 1) + 1;
+    const std::int64_t last_start = (out - 1) * a.stride - a.pad_lo;
+    if (last_start >= n) {
+      r.warnings.push_back(fmt::format(
+          "\x01{}\x02the last window on {{axis}} starts at {}, past the input's {} positions: it "
+          "reads only padding",
+          axis(i), last_start, n));
+    } else if (ke - 1 - a.pad_lo < 0) {
+      r.warnings.push_back(fmt::format(
+          "\x01{}\x02the first window on {{axis}} lies entirely in the padding", axis(i)));
+    } else if (!ceil) {
+      warn_dropped(i, a, r);
+    }
+  }
+  r.window = w;
+}
+
+void Rule::adaptive(LayerShape& r) {
+  require_spatial();
+  r.output.channels = in().channels;
+  r.output.size = expand(layer_.output_size, "output_size", 1);
+}
+
+void Rule::linear(LayerShape& r) {
+  const std::int64_t features = in().flat ? in().channels : mul(in().channels, product(in().size));
+  check_declared_channels(features);
+  r.output.flat = true;
+  r.output.channels = layer_.out_channels;
+  r.params = add(mul(features, layer_.out_channels), layer_.bias ? layer_.out_channels : 0);
+}
+
+void Rule::pad(LayerShape& r) {
+  require_spatial();
+  if (layer_.padding.mode != PadMode::Explicit) {
+    fail_at(layer_.padding.pos, "pad needs explicit padding (an int, a list or [before, after] "
+                                "pairs), not 'same' or 'valid'");
+  }
+  const auto w = windows(false);
+  r.output.channels = in().channels;
+  for (std::size_t i = 0; i < rank(); ++i) {
+    r.output.size.push_back(add(add(in().size[i], w[i].pad_lo), w[i].pad_hi));
+  }
+  r.window = w;
+}
+
+void Rule::upsample(LayerShape& r) {
+  require_spatial();
+  const AxisParam<double>& f = layer_.scale_factor;
+  if (!f.scalar && f.values.size() != rank()) {
+    fail_at(f.pos, fmt::format("scale_factor has {} entries but the input has {} spatial axis{}",
+                               f.values.size(), rank(), rank() == 1 ? "" : "es"));
+  }
+  r.output.channels = in().channels;
+  for (std::size_t i = 0; i < rank(); ++i) {
+    const double scale = f.values[f.scalar ? 0 : i];
+    // PyTorch: floor(double(n) * scale_factor).
+    const double out = std::floor(static_cast<double>(in().size[i]) * scale);
+    if (out >= 9.2e18) {
+      fail("arithmetic overflows 64 bits");
+    }
+    if (out < 1) {
+      fail(fmt::format("output size would be 0 on axis {} ({} x {})", axis(i), in().size[i],
+                       scale));
+    }
+    r.output.size.push_back(static_cast<std::int64_t>(out));
+  }
+}
+
+void Rule::merge(LayerShape& r) {
+  if (inputs_.size() < 2) {
+    fail_at(layer_.inputs_pos, fmt::format("{} needs at least two inputs", layer_.type));
+  }
+  const Shape& first = in();
+  r.output = first;
+  for (std::size_t k = 1; k < inputs_.size(); ++k) {
+    const Shape& s = *inputs_[k].shape;
+    const bool spatial_ok = s.flat == first.flat && s.size == first.size;
+    const bool ok = layer_.kind == LayerKind::Concat ? spatial_ok
+                                                     : spatial_ok && s.channels == first.channels;
+    if (!ok) {
+      fail_at(layer_.inputs_pos,
+              fmt::format("{} needs inputs of {} shape: '{}' is {}, '{}' is {}", layer_.type,
+                          layer_.kind == LayerKind::Concat ? "the same spatial" : "the same",
+                          *inputs_[0].name, format_shape(first), *inputs_[k].name,
+                          format_shape(s)));
+    }
+    if (layer_.kind == LayerKind::Concat) {
+      r.output.channels = add(r.output.channels, s.channels);
+    }
+  }
+}
+
+// Per-axis warnings are written with "{axis}"; identical ones on several axes
+// become one ("on axes h and w").
+void merge_axis_warnings(LayerShape& r, std::size_t rank) {
+  std::vector<std::string> merged;
+  std::vector<std::vector<std::string>> axes;
+  for (const std::string& w : r.warnings) {
+    const std::size_t at = w.find("\x01");
+    if (at == std::string::npos) {
+      merged.push_back(w);
+      axes.emplace_back();
+      continue;
+    }
+    const std::string axis = w.substr(at + 1, w.find('\x02', at) - at - 1);
+    const std::string key = w.substr(0, at) + w.substr(w.find('\x02', at) + 1);
+    auto it = std::find(merged.begin(), merged.end(), key);
+    if (it == merged.end()) {
+      merged.push_back(key);
+      axes.push_back({axis});
+    } else {
+      axes[static_cast<std::size_t>(it - merged.begin())].push_back(axis);
+    }
+  }
+  r.warnings.clear();
+  for (std::size_t i = 0; i < merged.size(); ++i) {
+    std::string text = merged[i];
+    const std::size_t at = text.find("{axis}");
+    if (at != std::string::npos) {
+      const auto& a = axes[i];
+      const std::string where =
+          a.size() == 1 ? "axis " + a[0]
+          : a.size() == rank ? (rank == 2 ? "axes h and w" : "every axis")
+                             : "axes " + a[0] + " and " + a[1];
+      text.replace(at, 6, where);
+    }
+    r.warnings.push_back(text);
+  }
+}
+
+LayerShape Rule::run() {
+  LayerShape r;
+  if (!is_merge(layer_.kind) && inputs_.size() != 1) {
+    fail_at(layer_.inputs_pos,
+            fmt::format("{} takes one input, got {}", layer_.type, inputs_.size()));
+  }
+  switch (layer_.kind) {
+    case LayerKind::Conv:
+      conv(r);
+      break;
+    case LayerKind::ConvTranspose:
+      conv_transpose(r);
+      break;
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool:
+      pool(r);
+      break;
+    case LayerKind::AdaptiveAvgPool:
+    case LayerKind::AdaptiveMaxPool:
+      adaptive(r);
+      break;
+    case LayerKind::GlobalAvgPool:
+    case LayerKind::GlobalMaxPool:
+      require_spatial();
+      r.output.channels = in().channels;
+      r.output.size = PerAxis<std::int64_t>(rank(), 1);
+      break;
+    case LayerKind::Linear:
+      linear(r);
+      break;
+    case LayerKind::Flatten:
+      r.output.flat = true;
+      r.output.channels = in().flat ? in().channels : mul(in().channels, product(in().size));
+      break;
+    case LayerKind::Pad:
+      pad(r);
+      break;
+    case LayerKind::Upsample:
+      upsample(r);
+      break;
+    case LayerKind::BatchNorm:
+      if (layer_.alias_rank != 0 && !in().flat) {
+        require_spatial();
+      }
+      check_declared_channels(in().channels);
+      r.output = in();
+      r.params = layer_.affine ? mul(2, in().channels) : 0;
+      break;
+    case LayerKind::Add:
+    case LayerKind::Mul:
+    case LayerKind::Concat:
+      merge(r);
+      break;
+    default:  // lrn, dropout, identity, activations
+      r.output = in();
+      break;
+  }
+  merge_axis_warnings(r, inputs_.empty() || in().flat ? 0 : rank());
+  return r;
+}
+
+}  // namespace
+
+LayerShape apply_shape_rule(const Layer& layer, std::span<const ShapeInput> inputs,
+                            Convention convention, const std::string& file) {
+  return Rule(layer, inputs, convention, file).run();
+}
+
+}  // namespace netlens

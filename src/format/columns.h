@@ -1,0 +1,39 @@
+// The columns of the table, CSV and Markdown formats: one registry so the
+// three agree and --columns means the same everywhere.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/report.h"
+
+namespace netlens {
+
+struct Column {
+  const char* id;        // what --columns takes
+  const char* header;    // table and Markdown header
+  const char* csv_name;  // CSV header stem; per-axis columns get _h, _w, ...
+  bool per_axis;
+  bool numeric;          // right-aligned
+};
+
+const std::vector<Column>& all_columns();
+const std::vector<std::string>& default_columns();
+
+// Resolves ids (validated: an unknown id throws UsageError naming the valid ones).
+std::vector<const Column*> select_columns(const std::vector<std::string>& ids);
+
+// The cell of a column for a layer, for the table and Markdown: per-axis
+// values shown once when equal on every axis ("224"), else "224x320".
+std::string cell(const Column& column, const Report& report, const LayerReport& layer);
+// One axis of a per-axis column, for CSV (empty when there is no value).
+std::string axis_cell(const Column& column, const Report& report, const LayerReport& layer,
+                      std::size_t axis);
+
+// 138357544 -> "138,357,544"
+std::string with_separators(std::int64_t value);
+// An exact ratio as text: "4", "0.5", "-1.5".
+std::string ratio_text(const Ratio& r);
+
+}  // namespace netlens

@@ -1,0 +1,135 @@
+// The netlens/1 JSON contract (spec §3): per-axis values are lists in the
+// order of input.size; keys are only ever added.
+#include <nlohmann/json.hpp>
+
+#include "format/format.h"
+
+namespace netlens {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json ratio_json(const Ratio& r) {
+  if (r.is_integer()) {
+    return r.num;
+  }
+  return r.to_double();
+}
+
+Json size_json(const PerAxis<std::int64_t>& v) {
+  Json out = Json::array();
+  for (std::int64_t x : v) {
+    out.push_back(x);
+  }
+  return out;
+}
+
+// A per-axis receptive-field field: null when no axis has a value.
+template <class F>
+Json rf_field(const LayerReport& lr, F value_of) {
+  if (lr.global_rf) {
+    return nullptr;
+  }
+  Json out = Json::array();
+  bool any = false;
+  for (const AxisRf& a : lr.rf) {
+    Json v = value_of(a);
+    any = any || !v.is_null();
+    out.push_back(std::move(v));
+  }
+  return any ? out : Json(nullptr);
+}
+
+Json window_json(const LayerReport& lr, const char* field) {
+  if (!lr.window) {
+    return nullptr;
+  }
+  Json out = Json::array();
+  for (const AxisWindow& w : *lr.window) {
+    const std::string f = field;
+    if (f == "kernel_size") {
+      out.push_back(w.kernel);
+    } else if (f == "stride") {
+      out.push_back(w.stride);
+    } else if (f == "dilation") {
+      out.push_back(w.dilation);
+    } else {
+      out.push_back(Json::array({w.pad_lo, w.pad_hi}));
+    }
+  }
+  return out;
+}
+
+// Readable and diff-friendly: one top-level key per line, one layer per line.
+std::string layout(const Json& root) {
+  std::string out = "{\n";
+  std::size_t i = 0;
+  for (auto it = root.begin(); it != root.end(); ++it, ++i) {
+    out += "  " + Json(it.key()).dump() + ": ";
+    const Json& v = it.value();
+    if (v.is_array() && !v.empty() && v[0].is_object()) {
+      out += "[\n";
+      for (std::size_t k = 0; k < v.size(); ++k) {
+        out += "    " + v[k].dump() + (k + 1 < v.size() ? ",\n" : "\n");
+      }
+      out += "  ]";
+    } else {
+      out += v.dump();
+    }
+    out += i + 1 < root.size() ? ",\n" : "\n";
+  }
+  return out + "}\n";
+}
+
+}  // namespace
+
+std::string render_json(const Report& report) {
+  Json root;
+  root["schema"] = "netlens/1";
+  root["net"] = {{"name", report.net.name}, {"source", report.net.source}};
+  root["input"] = {{"size", size_json(report.input.size)}, {"channels", report.input.channels}};
+  root["convention"] = convention_name(report.net.convention);
+  Json layers = Json::array();
+  for (const LayerReport& lr : report.layers) {
+    const Layer& layer = report.layer(lr.index - 1);
+    Json j;
+    j["index"] = lr.index;
+    j["name"] = layer.name;
+    j["type"] = layer.type;
+    Json inputs = Json::array();
+    for (std::size_t in : lr.inputs) {
+      inputs.push_back(report.node_name(in));
+    }
+    j["inputs"] = std::move(inputs);
+    j["output"] = {{"size", size_json(lr.output.size)}, {"channels", lr.output.channels}};
+    j["kernel_size"] = window_json(lr, "kernel_size");
+    j["stride"] = window_json(lr, "stride");
+    j["padding"] = window_json(lr, "padding");
+    j["dilation"] = window_json(lr, "dilation");
+    j["rf"] = rf_field(lr, [](const AxisRf& a) { return a.rf ? Json(*a.rf) : Json(nullptr); });
+    j["jump"] = rf_field(lr, [](const AxisRf& a) {
+      return a.jump ? ratio_json(*a.jump) : Json(nullptr);
+    });
+    j["padding_eff"] = rf_field(lr, [](const AxisRf& a) {
+      return a.padding_eff ? ratio_json(*a.padding_eff) : Json(nullptr);
+    });
+    j["center_offset"] = rf_field(lr, [](const AxisRf& a) {
+      return a.center_offset ? ratio_json(*a.center_offset) : Json(nullptr);
+    });
+    j["global_rf"] = lr.global_rf;
+    j["params"] = lr.params;
+    j["warnings"] = lr.warnings;
+    layers.push_back(std::move(j));
+  }
+  root["layers"] = std::move(layers);
+  root["totals"] = {{"params", report.total_params}};
+  Json warnings = Json::array();
+  for (const Warning& w : report.warnings) {
+    warnings.push_back({{"layer", w.layer}, {"message", w.message}});
+  }
+  root["warnings"] = std::move(warnings);
+  return layout(root);
+}
+
+}  // namespace netlens

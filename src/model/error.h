@@ -1,0 +1,59 @@
+// The one small error hierarchy of netlens, caught in one place (cli/main.cpp).
+// what() is the complete message after "netlens: error: ".
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace netlens {
+
+// A position in a spec file; 1-based, 0 when unknown.
+struct SourcePos {
+  int line = 0;
+  int column = 0;
+  bool known() const { return line > 0; }
+};
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// "FILE:LINE:COL: " or "FILE: " when the position is unknown.
+std::string format_location(const std::string& file, SourcePos pos);
+
+// Bad spec text: carries the file, position and key path (layers[3].stride).
+class ParseError : public Error {
+ public:
+  ParseError(std::string file, SourcePos pos, std::string path, std::string message);
+  const std::string& file() const { return file_; }
+  SourcePos pos() const { return pos_; }
+  const std::string& path() const { return path_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string file_;
+  SourcePos pos_;
+  std::string path_;
+  std::string message_;
+};
+
+// A well-formed spec that describes an impossible net: carries the layer.
+class ModelError : public Error {
+ public:
+  ModelError(std::string file, SourcePos pos, std::string layer, std::string message);
+  const std::string& layer() const { return layer_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string layer_;
+  std::string message_;
+};
+
+// Bad command-line usage that CLI11 cannot see (exit status 2).
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace netlens

@@ -1,0 +1,13 @@
+#include "model/layer.h"
+
+namespace netlens {
+
+bool is_merge(LayerKind kind) {
+  return kind == LayerKind::Add || kind == LayerKind::Mul || kind == LayerKind::Concat;
+}
+
+bool is_pool(LayerKind kind) {
+  return kind == LayerKind::MaxPool || kind == LayerKind::AvgPool;
+}
+
+}  // namespace netlens

@@ -1,0 +1,107 @@
+// Layer and its parameters, as written in a spec (before any shape is known).
+// Per-axis fields keep the form they were written in (one int for every axis,
+// or a list) because the spatial rank is only known once the input is.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/error.h"
+#include "model/per_axis.h"
+
+namespace netlens {
+
+enum class LayerKind : std::uint8_t {
+  Conv,
+  ConvTranspose,
+  MaxPool,
+  AvgPool,
+  AdaptiveAvgPool,
+  AdaptiveMaxPool,
+  GlobalAvgPool,
+  GlobalMaxPool,
+  Linear,
+  Flatten,
+  Pad,
+  Upsample,
+  BatchNorm,
+  Lrn,
+  Dropout,
+  Identity,
+  Activation,
+  Add,
+  Mul,
+  Concat,
+};
+
+bool is_merge(LayerKind kind);
+bool is_pool(LayerKind kind);  // max/avg pooling with a window
+
+// A per-axis field: one value for every axis (`scalar`) or one per axis.
+template <class T>
+struct AxisParam {
+  PerAxis<T> values;
+  bool scalar = true;
+  bool given = false;
+  SourcePos pos;
+
+  static AxisParam of(T value) {
+    AxisParam p;
+    p.values.push_back(value);
+    p.given = true;
+    return p;
+  }
+};
+
+enum class PadMode : std::uint8_t { Explicit, Same, SameLower, Valid };
+
+// `padding`: an int, a list per axis, a list of [before, after] pairs per
+// axis, or one of the strings valid / same / same_lower.
+struct PaddingParam {
+  PadMode mode = PadMode::Explicit;
+  PerAxis<std::array<std::int64_t, 2>> pairs;  // Explicit only
+  bool scalar = true;
+  bool given = false;
+  SourcePos pos;
+};
+
+enum class UpsampleMode : std::uint8_t { Nearest, Bilinear };
+
+struct Layer {
+  std::string name;
+  LayerKind kind = LayerKind::Identity;
+  std::string type;     // canonical type name: conv, relu, global_avgpool, ...
+  int alias_rank = 0;   // 2 when written as Conv2d / MaxPooling2D; 0 = any rank
+  SourcePos pos;        // where the layer's entry starts
+  SourcePos type_pos;
+
+  std::vector<std::string> inputs;  // empty: the previous layer (or the input)
+  std::vector<SourcePos> input_pos;
+  SourcePos inputs_pos;
+
+  // conv / conv_transpose / linear: out_channels or out_features
+  std::int64_t out_channels = 0;
+  SourcePos out_channels_pos;
+  std::optional<std::int64_t> in_channels;  // optional declared value, checked
+  SourcePos in_channels_pos;
+  std::int64_t groups = 1;
+  SourcePos groups_pos;
+  bool bias = true;
+  bool affine = true;  // batchnorm
+
+  AxisParam<std::int64_t> kernel_size;
+  AxisParam<std::int64_t> stride;
+  AxisParam<std::int64_t> dilation;
+  AxisParam<std::int64_t> output_padding;
+  AxisParam<std::int64_t> output_size;  // adaptive pools
+  AxisParam<double> scale_factor;       // upsample
+  PaddingParam padding;
+  std::optional<bool> ceil_mode;
+  UpsampleMode mode = UpsampleMode::Nearest;
+};
+
+}  // namespace netlens

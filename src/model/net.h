@@ -1,0 +1,32 @@
+// Net: a parsed spec. A chain is a graph whose layers each take the previous one.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/layer.h"
+
+namespace netlens {
+
+enum class Convention : std::uint8_t { PyTorch, Keras, Caffe };
+
+const char* convention_name(Convention c);
+std::optional<Convention> convention_from_name(std::string_view name);
+
+struct Net {
+  std::string name;
+  std::string source;  // bundled:vgg16, file:path/to/net.yaml, stdin
+  std::string file;    // the name used in error messages
+  PerAxis<std::int64_t> input_size;  // empty: not given
+  // `size: 224` / `--input 224`: the same size on every axis, and the rank
+  // comes from the layers (Conv1d, per-axis lists), else 2 (an image).
+  bool input_size_scalar = false;
+  SourcePos input_pos;
+  std::optional<std::int64_t> channels;
+  Convention convention = Convention::PyTorch;
+  std::vector<Layer> layers;
+};
+
+}  // namespace netlens

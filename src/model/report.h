@@ -1,0 +1,75 @@
+// Report: what the engine computed for a net, layer by layer. Formatters only
+// read it; nothing here knows about text.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/net.h"
+#include "model/ratio.h"
+
+namespace netlens {
+
+// A tensor's shape without the batch axis. `flat` after flatten/linear: no
+// spatial axes, `channels` is the feature count.
+struct Shape {
+  PerAxis<std::int64_t> size;
+  std::int64_t channels = 0;
+  bool flat = false;
+};
+
+// Receptive-field numbers of one axis of a layer's output (spec §2).
+// nullopt = no single value (non-uniform units) or not computed.
+struct AxisRf {
+  bool global = false;  // every unit sees the whole input
+  std::optional<std::int64_t> rf;
+  std::optional<Ratio> jump;
+  std::optional<Ratio> padding_eff;
+  std::optional<Ratio> center_offset;
+};
+
+// The sliding-window geometry a layer applied on one axis (conv, pools, pad).
+struct AxisWindow {
+  std::int64_t kernel = 1;
+  std::int64_t stride = 1;
+  std::int64_t dilation = 1;
+  std::int64_t pad_lo = 0;
+  std::int64_t pad_hi = 0;
+};
+
+struct Warning {
+  std::string layer;  // empty: the whole net
+  SourcePos pos;
+  std::string message;
+};
+
+struct LayerReport {
+  std::size_t index = 0;  // 1-based, as in the spec's layer list
+  std::vector<std::size_t> inputs;  // 0 = the net input, i = layer i
+  Shape output;
+  std::optional<PerAxis<AxisWindow>> window;  // layers with kernel/stride/padding
+  PerAxis<AxisRf> rf;
+  bool global_rf = false;
+  std::int64_t params = 0;
+  std::vector<std::string> warnings;
+};
+
+struct Report {
+  Net net;  // the analyzed net, with the command line's overrides applied
+  Shape input;
+  std::vector<LayerReport> layers;  // layers[i] describes net.layers[i]
+  std::int64_t total_params = 0;
+  std::vector<Warning> warnings;  // every warning, in layer order
+
+  const Layer& layer(std::size_t i) const { return net.layers[i]; }
+  // The name of node `id` (0 = "input").
+  const std::string& node_name(std::size_t id) const;
+};
+
+// Axis labels used in messages and CSV headers: l | h w | d h w.
+const char* axis_name(std::size_t rank, std::size_t axis);
+
+}  // namespace netlens

@@ -1,0 +1,14 @@
+// "Did you mean" suggestions: the closest word by edit distance.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netlens {
+
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The closest candidate within a third of the word's length, or "".
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace netlens

@@ -1,0 +1,238 @@
+#include "parse/doc.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+namespace netlens {
+
+const DocNode* DocNode::find(std::string_view key) const {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) {
+      return &items[i];
+    }
+  }
+  return nullptr;
+}
+
+const char* kind_name(DocNode::Kind kind) {
+  switch (kind) {
+    case DocNode::Kind::Null:
+      return "null";
+    case DocNode::Kind::Bool:
+      return "a boolean";
+    case DocNode::Kind::Int:
+      return "an integer";
+    case DocNode::Kind::Float:
+      return "a number";
+    case DocNode::Kind::String:
+      return "a string";
+    case DocNode::Kind::Seq:
+      return "a list";
+    case DocNode::Kind::Map:
+      return "a mapping";
+  }
+  return "a value";
+}
+
+DocBuilder::DocBuilder(std::string file, LayerSink sink)
+    : file_(std::move(file)), sink_(std::move(sink)) {}
+
+void DocBuilder::fail(SourcePos pos, const std::string& message) const {
+  throw ParseError(file_, pos, "", message);
+}
+
+bool DocBuilder::expecting_key() const {
+  return !stack_.empty() && stack_.back().node.kind == DocNode::Kind::Map &&
+         !stack_.back().have_key;
+}
+
+void DocBuilder::begin(DocNode::Kind kind, SourcePos pos) {
+  if (expecting_key()) {
+    fail(pos, "mapping keys must be plain strings");
+  }
+  if (static_cast<int>(stack_.size()) >= kMaxDepth) {
+    fail(pos, fmt::format("nesting deeper than {} levels", kMaxDepth));
+  }
+  Frame frame;
+  frame.node.kind = kind;
+  frame.node.pos = pos;
+  // The value of the root mapping's `layers` key is streamed to the sink.
+  frame.is_layers = kind == DocNode::Kind::Seq && stack_.size() == 1 &&
+                    stack_[0].node.kind == DocNode::Kind::Map && stack_[0].have_key &&
+                    stack_[0].node.keys.back() == "layers";
+  stack_.push_back(std::move(frame));
+}
+
+void DocBuilder::begin_map(SourcePos pos) { begin(DocNode::Kind::Map, pos); }
+void DocBuilder::begin_seq(SourcePos pos) { begin(DocNode::Kind::Seq, pos); }
+
+void DocBuilder::end_container() {
+  Frame frame = std::move(stack_.back());
+  stack_.pop_back();
+  if (frame.is_layers) {
+    frame.node.int_value = static_cast<std::int64_t>(frame.streamed);
+  }
+  add_value(std::move(frame.node));
+}
+
+void DocBuilder::key(std::string key, SourcePos pos) {
+  Frame& frame = stack_.back();
+  DocNode& map = frame.node;
+  // Maps are small; a hostile one with many keys gets a hash set.
+  if (map.keys.size() < 32) {
+    for (std::size_t i = 0; i < map.keys.size(); ++i) {
+      if (map.keys[i] == key) {
+        fail(pos, fmt::format("duplicate key '{}' (first at line {}, column {})", key,
+                              map.key_pos[i].line, map.key_pos[i].column));
+      }
+    }
+  } else {
+    std::unordered_set<std::string_view> seen(map.keys.begin(), map.keys.end());
+    if (seen.count(key) != 0) {
+      for (std::size_t i = 0; i < map.keys.size(); ++i) {
+        if (map.keys[i] == key) {
+          fail(pos, fmt::format("duplicate key '{}' (first at line {}, column {})", key,
+                                map.key_pos[i].line, map.key_pos[i].column));
+        }
+      }
+    }
+  }
+  map.keys.push_back(std::move(key));
+  map.key_pos.push_back(pos);
+  frame.have_key = true;
+}
+
+void DocBuilder::scalar(DocNode node) {
+  if (expecting_key()) {
+    if (node.kind == DocNode::Kind::Null && node.text.empty()) {
+      fail(node.pos, "empty mapping key");
+    }
+    key(std::move(node.text), node.pos);
+    return;
+  }
+  add_value(std::move(node));
+}
+
+void DocBuilder::add_value(DocNode node) {
+  if (stack_.empty()) {
+    if (have_root_) {
+      fail(node.pos, "more than one document");
+    }
+    root_ = std::move(node);
+    have_root_ = true;
+    return;
+  }
+  Frame& frame = stack_.back();
+  if (frame.node.kind == DocNode::Kind::Map) {
+    frame.node.items.push_back(std::move(node));
+    frame.have_key = false;
+  } else if (frame.is_layers && sink_) {
+    sink_(std::move(node), frame.streamed++);
+  } else {
+    frame.node.items.push_back(std::move(node));
+  }
+}
+
+DocNode DocBuilder::finish() {
+  if (!have_root_) {
+    fail({}, "empty spec");
+  }
+  return std::move(root_);
+}
+
+namespace {
+
+bool is_decimal_int(std::string_view t) {
+  std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
+  if (i >= t.size()) {
+    return false;
+  }
+  if (t[i] == '0') {
+    return i + 1 == t.size();
+  }
+  for (; i < t.size(); ++i) {
+    if (t[i] < '0' || t[i] > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// [-+]? ( \.[0-9]+ | [0-9]+ (\.[0-9]*)? ) ([eE][-+]?[0-9]+)?
+bool is_float(std::string_view t) {
+  std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
+  std::size_t digits = 0;
+  while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+    ++i;
+    ++digits;
+  }
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+      ++i;
+      ++digits;
+    }
+  }
+  if (digits == 0) {
+    return false;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '-' || t[i] == '+')) {
+      ++i;
+    }
+    std::size_t exp_digits = 0;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+      ++i;
+      ++exp_digits;
+    }
+    if (exp_digits == 0) {
+      return false;
+    }
+  }
+  return i == t.size();
+}
+
+}  // namespace
+
+DocNode plain_scalar(std::string text, SourcePos pos) {
+  DocNode node;
+  node.pos = pos;
+  const std::string& t = text;
+  if (t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL") {
+    node.kind = DocNode::Kind::Null;
+  } else if (t == "true" || t == "True" || t == "TRUE") {
+    node.kind = DocNode::Kind::Bool;
+    node.bool_value = true;
+  } else if (t == "false" || t == "False" || t == "FALSE") {
+    node.kind = DocNode::Kind::Bool;
+  } else if (is_decimal_int(t)) {
+    errno = 0;
+    char* end = nullptr;
+    const long long v = std::strtoll(t.c_str(), &end, 10);
+    if (errno == ERANGE) {
+      node.kind = DocNode::Kind::Float;  // out of int64 range: a (huge) number
+      node.float_value = std::strtod(t.c_str(), nullptr);
+    } else {
+      node.kind = DocNode::Kind::Int;
+      node.int_value = v;
+    }
+  } else if (is_float(t)) {
+    node.kind = DocNode::Kind::Float;
+    node.float_value = std::strtod(t.c_str(), nullptr);
+  } else if (t == ".inf" || t == ".Inf" || t == ".INF" || t == "+.inf" || t == "-.inf" ||
+             t == ".nan" || t == ".NaN" || t == ".NAN") {
+    node.kind = DocNode::Kind::Float;
+    node.float_value = t == "-.inf" ? -HUGE_VAL : (t[1] == 'n' || t[1] == 'N') ? NAN : HUGE_VAL;
+  } else {
+    node.kind = DocNode::Kind::String;
+  }
+  node.text = std::move(text);
+  return node;
+}
+
+}  // namespace netlens

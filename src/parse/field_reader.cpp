@@ -1,0 +1,194 @@
+#include "parse/field_reader.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace netlens {
+
+std::string describe(const DocNode& node) {
+  if (node.kind == DocNode::Kind::Seq || node.kind == DocNode::Kind::Map) {
+    return kind_name(node.kind);
+  }
+  if (node.kind == DocNode::Kind::Null) {
+    return "null";
+  }
+  if (node.kind == DocNode::Kind::String) {
+    return fmt::format("'{}'", node.text);
+  }
+  return node.text;
+}
+
+void FieldReader::fail(const DocNode& node, const std::string& path,
+                       const std::string& message) const {
+  throw ParseError(file_, node.pos, path, message);
+}
+
+void FieldReader::fail_at(SourcePos pos, const std::string& path,
+                          const std::string& message) const {
+  throw ParseError(file_, pos, path, message);
+}
+
+namespace {
+bool looks_like_non_decimal_int(const std::string& t) {
+  std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
+  return t.size() > i + 1 && t[i] == '0' &&
+         (std::isdigit(static_cast<unsigned char>(t[i + 1])) != 0 || t[i + 1] == 'x' ||
+          t[i + 1] == 'o' || t[i + 1] == 'b');
+}
+}  // namespace
+
+std::int64_t FieldReader::integer(const DocNode& node, const std::string& path,
+                                  std::int64_t min) const {
+  switch (node.kind) {
+    case DocNode::Kind::Int:
+      break;
+    case DocNode::Kind::Float:
+      if (std::isfinite(node.float_value) && std::fabs(node.float_value) >= 9.2e18 &&
+          node.float_value == std::floor(node.float_value)) {
+        fail(node, path, fmt::format("integer {} is out of range", node.text));
+      }
+      fail(node, path, fmt::format("expected an integer, got {}", node.text));
+    case DocNode::Kind::String:
+      if (!node.quoted && looks_like_non_decimal_int(node.text)) {
+        fail(node, path,
+             fmt::format("expected a decimal integer, got '{}' (no leading zeros, octal or hex)",
+                         node.text));
+      }
+      [[fallthrough]];
+    default:
+      fail(node, path, fmt::format("expected an integer, got {}", describe(node)));
+  }
+  if (node.int_value < min) {
+    fail(node, path, fmt::format("must be >= {} (got {})", min, node.int_value));
+  }
+  return node.int_value;
+}
+
+double FieldReader::number(const DocNode& node, const std::string& path) const {
+  if (node.kind == DocNode::Kind::Int) {
+    return static_cast<double>(node.int_value);
+  }
+  if (node.kind == DocNode::Kind::Float && std::isfinite(node.float_value)) {
+    return node.float_value;
+  }
+  fail(node, path, fmt::format("expected a number, got {}", describe(node)));
+}
+
+bool FieldReader::boolean(const DocNode& node, const std::string& path) const {
+  if (node.kind != DocNode::Kind::Bool) {
+    fail(node, path, fmt::format("expected true or false, got {}", describe(node)));
+  }
+  return node.bool_value;
+}
+
+std::string FieldReader::string(const DocNode& node, const std::string& path) const {
+  if (node.kind != DocNode::Kind::String) {
+    fail(node, path, fmt::format("expected a string, got {}", describe(node)));
+  }
+  return node.text;
+}
+
+AxisParam<std::int64_t> FieldReader::axis_ints(const DocNode& node, const std::string& path,
+                                               std::int64_t min) const {
+  AxisParam<std::int64_t> p;
+  p.given = true;
+  p.pos = node.pos;
+  if (node.kind == DocNode::Kind::Seq) {
+    if (node.items.empty() || node.items.size() > kMaxRank) {
+      fail(node, path,
+           fmt::format("expected 1 to 3 entries (one per spatial axis), got {}",
+                       node.items.size()));
+    }
+    p.scalar = false;
+    for (std::size_t i = 0; i < node.items.size(); ++i) {
+      p.values.push_back(integer(node.items[i], fmt::format("{}[{}]", path, i), min));
+    }
+    return p;
+  }
+  if (node.kind == DocNode::Kind::Int || node.kind == DocNode::Kind::Float ||
+      node.kind == DocNode::Kind::String) {
+    p.values.push_back(integer(node, path, min));
+    return p;
+  }
+  fail(node, path,
+       fmt::format("expected an integer or a list of integers (one per spatial axis), got {}",
+                   describe(node)));
+}
+
+AxisParam<double> FieldReader::axis_numbers(const DocNode& node, const std::string& path) const {
+  AxisParam<double> p;
+  p.given = true;
+  p.pos = node.pos;
+  auto positive = [&](const DocNode& n, const std::string& at) {
+    const double v = number(n, at);
+    if (!(v > 0)) {
+      fail(n, at, fmt::format("must be > 0 (got {})", n.text));
+    }
+    return v;
+  };
+  if (node.kind == DocNode::Kind::Seq) {
+    if (node.items.empty() || node.items.size() > kMaxRank) {
+      fail(node, path,
+           fmt::format("expected 1 to 3 entries (one per spatial axis), got {}",
+                       node.items.size()));
+    }
+    p.scalar = false;
+    for (std::size_t i = 0; i < node.items.size(); ++i) {
+      p.values.push_back(positive(node.items[i], fmt::format("{}[{}]", path, i)));
+    }
+    return p;
+  }
+  p.values.push_back(positive(node, path));
+  return p;
+}
+
+PaddingParam FieldReader::padding(const DocNode& node, const std::string& path) const {
+  PaddingParam p;
+  p.given = true;
+  p.pos = node.pos;
+  if (node.kind == DocNode::Kind::String) {
+    if (node.text == "valid" || node.text == "VALID") {
+      p.mode = PadMode::Valid;
+    } else if (node.text == "same" || node.text == "SAME") {
+      p.mode = PadMode::Same;
+    } else if (node.text == "same_lower" || node.text == "SAME_LOWER") {
+      p.mode = PadMode::SameLower;
+    } else if (!node.quoted && looks_like_non_decimal_int(node.text)) {
+      integer(node, path, 0);  // reports the leading-zero error
+    } else {
+      fail(node, path,
+           fmt::format("expected an integer, a list, or one of valid, same, same_lower; got {}",
+                       describe(node)));
+    }
+    return p;
+  }
+  if (node.kind != DocNode::Kind::Seq) {
+    const std::int64_t v = integer(node, path, 0);
+    p.pairs.push_back({v, v});
+    return p;
+  }
+  if (node.items.empty() || node.items.size() > kMaxRank) {
+    fail(node, path,
+         fmt::format("expected 1 to 3 entries (one per spatial axis), got {}", node.items.size()));
+  }
+  p.scalar = false;
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    const DocNode& item = node.items[i];
+    const std::string at = fmt::format("{}[{}]", path, i);
+    if (item.kind == DocNode::Kind::Seq) {
+      if (item.items.size() != 2) {
+        fail(item, at,
+             fmt::format("expected a [before, after] pair, got {} entries", item.items.size()));
+      }
+      p.pairs.push_back({integer(item.items[0], at + "[0]", 0),
+                         integer(item.items[1], at + "[1]", 0)});
+    } else {
+      const std::int64_t v = integer(item, at, 0);
+      p.pairs.push_back({v, v});
+    }
+  }
+  return p;
+}
+
+}  // namespace netlens

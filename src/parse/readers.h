@@ -1,0 +1,25 @@
+// Text -> Doc tree, for each input format. Errors are ParseErrors with a
+// position; library exceptions never escape.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "parse/doc.h"
+
+namespace netlens {
+
+DocNode read_yaml(std::string_view text, const std::string& file, const LayerSink& sink);
+DocNode read_json(std::string_view text, const std::string& file, const LayerSink& sink);
+
+// Byte offset -> 1-based line and column (in bytes), by binary search.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text);
+  SourcePos at(std::size_t offset) const;
+
+ private:
+  std::vector<std::size_t> line_starts_;
+};
+
+}  // namespace netlens

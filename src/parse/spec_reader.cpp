@@ -1,0 +1,429 @@
+#include "parse/spec_reader.h"
+
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "parse/field_reader.h"
+#include "parse/layer_types.h"
+#include "parse/readers.h"
+
+namespace netlens {
+
+namespace {
+
+std::string key_list(const std::vector<std::string>& keys) {
+  return fmt::format("{}", fmt::join(keys, ", "));
+}
+
+class SpecBuilder {
+ public:
+  SpecBuilder(const std::string& file, Net& net) : r_(file), net_(net) {}
+
+  void add_layer(DocNode&& node, std::size_t index);
+  void read_root(const DocNode& root);
+
+ private:
+  void read_input(const DocNode& node);
+  void read_seed_form(const DocNode& root);
+  void read_field(Layer& layer, const std::string& key, const DocNode& value,
+                  const std::string& path);
+  void check_required(const Layer& layer, const DocNode& node, const std::string& path,
+                      const std::vector<const char*>& required, const std::vector<std::string>& seen);
+  void register_name(const Layer& layer, SourcePos pos, const std::string& path);
+
+  FieldReader r_;
+  Net& net_;
+  std::unordered_map<std::string, SourcePos> names_;
+};
+
+void SpecBuilder::register_name(const Layer& layer, SourcePos pos, const std::string& path) {
+  if (layer.name == "input") {
+    r_.fail_at(pos, path, "'input' is reserved for the net's input; pick another layer name");
+  }
+  auto [it, inserted] = names_.emplace(layer.name, pos);
+  if (!inserted) {
+    r_.fail_at(pos, path,
+               fmt::format("duplicate layer name '{}' (first used at {}:{}:{})", layer.name,
+                           r_.file(), it->second.line, it->second.column));
+  }
+}
+
+void SpecBuilder::add_layer(DocNode&& node, std::size_t index) {
+  const std::string path = fmt::format("layers[{}]", index);
+  if (node.kind != DocNode::Kind::Map) {
+    r_.fail(node, path,
+            fmt::format("expected a mapping like {{type: conv, ...}}, got {}", describe(node)));
+  }
+  const DocNode* type_node = node.find("type");
+  if (type_node == nullptr) {
+    r_.fail(node, path, "missing required key 'type'");
+  }
+  const std::string type_name = r_.string(*type_node, path + ".type");
+  const auto type = find_layer_type(type_name);
+  if (!type) {
+    const std::string hint = suggest_layer_type(type_name);
+    r_.fail(*type_node, path + ".type",
+            hint.empty() ? fmt::format("unknown layer type '{}'", type_name)
+                         : fmt::format("unknown layer type '{}' (did you mean '{}'?)", type_name,
+                                       hint));
+  }
+  Layer layer;
+  layer.kind = type->kind;
+  layer.type = type->canonical;
+  layer.alias_rank = type->rank;
+  layer.pos = node.pos;
+  layer.type_pos = type_node->pos;
+  if (type_name == "UpsamplingBilinear2d" || type_name == "upsamplingbilinear2d") {
+    layer.mode = UpsampleMode::Bilinear;
+  }
+
+  const auto& allowed = fields_of(layer.kind, layer.type);
+  std::vector<std::string> seen;
+  for (std::size_t i = 0; i < node.keys.size(); ++i) {
+    const std::string key = canonical_field(layer.kind, node.keys[i]);
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      const std::string hint = closest(node.keys[i], allowed);
+      r_.fail_at(node.key_pos[i], path,
+                 fmt::format("unknown key '{}' for {}{}; allowed: {}", node.keys[i], layer.type,
+                             hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                             key_list(allowed)));
+    }
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      r_.fail_at(node.key_pos[i], path,
+                 fmt::format("'{}' is given twice (as '{}' and an alias)", key, node.keys[i]));
+    }
+    seen.push_back(key);
+    read_field(layer, key, node.items[i], path + "." + node.keys[i]);
+  }
+
+  switch (layer.kind) {
+    case LayerKind::Conv:
+    case LayerKind::ConvTranspose:
+      check_required(layer, node, path, {"out_channels", "kernel_size"}, seen);
+      break;
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool:
+      check_required(layer, node, path, {"kernel_size"}, seen);
+      break;
+    case LayerKind::AdaptiveAvgPool:
+    case LayerKind::AdaptiveMaxPool:
+      check_required(layer, node, path, {"output_size"}, seen);
+      break;
+    case LayerKind::Linear:
+      check_required(layer, node, path, {"out_features"}, seen);
+      break;
+    case LayerKind::Pad:
+      check_required(layer, node, path, {"padding"}, seen);
+      break;
+    case LayerKind::Upsample:
+      check_required(layer, node, path, {"scale_factor"}, seen);
+      break;
+    case LayerKind::Add:
+    case LayerKind::Mul:
+    case LayerKind::Concat:
+      check_required(layer, node, path, {"inputs"}, seen);
+      break;
+    default:
+      break;
+  }
+  if (layer.name.empty()) {
+    layer.name = fmt::format("{}{}", layer.type, index + 1);
+  }
+  const DocNode* name_node = node.find("name");
+  register_name(layer, name_node ? name_node->pos : node.pos,
+                name_node ? path + ".name" : path);
+  net_.layers.push_back(std::move(layer));
+}
+
+void SpecBuilder::check_required(const Layer& layer, const DocNode& node, const std::string& path,
+                                 const std::vector<const char*>& required,
+                                 const std::vector<std::string>& seen) {
+  for (const char* key : required) {
+    if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
+      r_.fail(node, path, fmt::format("{} needs '{}'", layer.type, key));
+    }
+  }
+}
+
+void SpecBuilder::read_field(Layer& layer, const std::string& key, const DocNode& value,
+                             const std::string& path) {
+  if (key == "name") {
+    layer.name = r_.string(value, path);
+    if (layer.name.empty()) {
+      r_.fail(value, path, "a layer name cannot be empty");
+    }
+  } else if (key == "type") {
+    // read above
+  } else if (key == "inputs") {
+    layer.inputs_pos = value.pos;
+    if (value.kind == DocNode::Kind::String) {
+      layer.inputs.push_back(value.text);
+      layer.input_pos.push_back(value.pos);
+      return;
+    }
+    if (value.kind != DocNode::Kind::Seq || value.items.empty()) {
+      r_.fail(value, path, fmt::format("expected a list of layer names, got {}", describe(value)));
+    }
+    for (std::size_t i = 0; i < value.items.size(); ++i) {
+      layer.inputs.push_back(r_.string(value.items[i], fmt::format("{}[{}]", path, i)));
+      layer.input_pos.push_back(value.items[i].pos);
+    }
+  } else if (key == "out_channels" || key == "out_features") {
+    layer.out_channels = r_.integer(value, path, 1);
+    layer.out_channels_pos = value.pos;
+  } else if (key == "in_channels" || key == "in_features" || key == "num_features") {
+    layer.in_channels = r_.integer(value, path, 1);
+    layer.in_channels_pos = value.pos;
+  } else if (key == "kernel_size") {
+    layer.kernel_size = r_.axis_ints(value, path, 1);
+  } else if (key == "stride") {
+    if (value.kind == DocNode::Kind::Null && is_pool(layer.kind)) {
+      return;  // PyTorch's and Keras' stride=None: the kernel size
+    }
+    layer.stride = r_.axis_ints(value, path, 1);
+  } else if (key == "dilation") {
+    layer.dilation = r_.axis_ints(value, path, 1);
+  } else if (key == "output_padding") {
+    layer.output_padding = r_.axis_ints(value, path, 0);
+  } else if (key == "output_size") {
+    layer.output_size = r_.axis_ints(value, path, 1);
+  } else if (key == "padding") {
+    layer.padding = r_.padding(value, path);
+  } else if (key == "groups") {
+    layer.groups = r_.integer(value, path, 1);
+    layer.groups_pos = value.pos;
+  } else if (key == "bias") {
+    layer.bias = r_.boolean(value, path);
+  } else if (key == "affine") {
+    layer.affine = r_.boolean(value, path);
+  } else if (key == "ceil_mode") {
+    layer.ceil_mode = r_.boolean(value, path);
+  } else if (key == "count_include_pad" || key == "align_corners" || key == "inplace") {
+    r_.boolean(value, path);  // accepted; no effect on shapes or receptive fields
+  } else if (key == "scale_factor") {
+    layer.scale_factor = r_.axis_numbers(value, path);
+  } else if (key == "mode") {
+    const std::string mode = r_.string(value, path);
+    if (mode == "nearest") {
+      layer.mode = UpsampleMode::Nearest;
+    } else if (mode == "bilinear") {
+      layer.mode = UpsampleMode::Bilinear;
+    } else {
+      r_.fail(value, path, fmt::format("expected nearest or bilinear, got '{}'", mode));
+    }
+  } else if (key == "size") {
+    r_.integer(value, path, 1);
+  } else if (key == "dim") {
+    r_.integer(value, path, INT64_MIN);
+  } else {
+    // alpha, beta, k, eps, momentum, p, negative_slope: numbers with no effect on shapes.
+    r_.number(value, path);
+  }
+}
+
+void SpecBuilder::read_input(const DocNode& node) {
+  if (node.kind != DocNode::Kind::Map) {
+    r_.fail(node, "input",
+            fmt::format("expected a mapping like {{size: [224, 224], channels: 3}}, got {}",
+                        describe(node)));
+  }
+  const std::vector<std::string> allowed{"size", "channels"};
+  for (std::size_t i = 0; i < node.keys.size(); ++i) {
+    const std::string& key = node.keys[i];
+    const DocNode& value = node.items[i];
+    if (key == "size") {
+      const auto sizes = r_.axis_ints(value, "input.size", 1);
+      net_.input_size = sizes.values;
+      net_.input_size_scalar = sizes.scalar;
+      net_.input_pos = value.pos;
+    } else if (key == "channels") {
+      net_.channels = r_.integer(value, "input.channels", 1);
+    } else {
+      const std::string hint = closest(key, allowed);
+      r_.fail_at(node.key_pos[i], "input",
+                 fmt::format("unknown key '{}'{}; allowed: size, channels", key,
+                             hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+    }
+  }
+}
+
+void SpecBuilder::read_seed_form(const DocNode& root) {
+  const DocNode* net = root.find("net");
+  const DocNode* names = root.find("name");
+  if (net->kind != DocNode::Kind::Seq || net->items.empty()) {
+    r_.fail(*net, "net", "expected a list of [kernel, stride, padding] entries");
+  }
+  if (names != nullptr && (names->kind != DocNode::Kind::Seq ||
+                           names->items.size() != net->items.size())) {
+    r_.fail(*names, "name",
+            fmt::format("expected a list of {} layer names, one per entry of 'net'",
+                        net->items.size()));
+  }
+  for (std::size_t i = 0; i < net->items.size(); ++i) {
+    const DocNode& entry = net->items[i];
+    const std::string path = fmt::format("net[{}]", i);
+    if (entry.kind != DocNode::Kind::Seq || entry.items.size() != 3) {
+      r_.fail(entry, path,
+              fmt::format("expected [kernel, stride, padding], got {}", describe(entry)));
+    }
+    Layer layer;
+    layer.pos = entry.pos;
+    layer.type_pos = entry.pos;
+    layer.name = names != nullptr ? r_.string(names->items[i], fmt::format("name[{}]", i))
+                                  : fmt::format("layer{}", i + 1);
+    const bool pool = layer.name.rfind("pool", 0) == 0;
+    layer.kind = pool ? LayerKind::MaxPool : LayerKind::Conv;
+    layer.type = pool ? "maxpool" : "conv";
+    layer.kernel_size = AxisParam<std::int64_t>::of(r_.integer(entry.items[0], path + "[0]", 1));
+    layer.stride = AxisParam<std::int64_t>::of(r_.integer(entry.items[1], path + "[1]", 1));
+    const std::int64_t pad = r_.integer(entry.items[2], path + "[2]", 0);
+    layer.padding.given = true;
+    layer.padding.pairs.push_back({pad, pad});
+    layer.kernel_size.pos = entry.items[0].pos;
+    layer.stride.pos = entry.items[1].pos;
+    layer.padding.pos = entry.items[2].pos;
+    layer.out_channels = 0;  // 0: keep the input's channel count (the seed has none)
+    register_name(layer, names != nullptr ? names->items[i].pos : entry.pos,
+                  fmt::format("name[{}]", i));
+    net_.layers.push_back(std::move(layer));
+  }
+}
+
+void SpecBuilder::read_root(const DocNode& root) {
+  if (root.kind != DocNode::Kind::Map) {
+    r_.fail(root, "",
+            fmt::format("expected a mapping with 'layers' at the top, got {}", describe(root)));
+  }
+  const bool seed_form = root.find("net") != nullptr;
+  const std::vector<std::string> allowed =
+      seed_form ? std::vector<std::string>{"net", "name", "input", "convention"}
+                : std::vector<std::string>{"name", "input", "convention", "layers"};
+  for (std::size_t i = 0; i < root.keys.size(); ++i) {
+    const std::string& key = root.keys[i];
+    const DocNode& value = root.items[i];
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      const std::string hint = closest(key, allowed);
+      r_.fail_at(root.key_pos[i], "",
+                 fmt::format("unknown key '{}'{}; allowed: {}", key,
+                             hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                             key_list(allowed)));
+    }
+    if (key == "name" && !seed_form) {
+      net_.name = r_.string(value, "name");
+    } else if (key == "input") {
+      read_input(value);
+    } else if (key == "convention") {
+      const std::string name = r_.string(value, "convention");
+      const auto c = convention_from_name(name);
+      if (!c) {
+        r_.fail(value, "convention",
+                fmt::format("expected pytorch, keras or caffe, got '{}'", name));
+      }
+      net_.convention = *c;
+    } else if (key == "layers") {
+      if (value.kind != DocNode::Kind::Seq) {
+        r_.fail(value, "layers",
+                fmt::format("expected a list of layers, got {}", describe(value)));
+      }
+      if (value.int_value == 0 && value.items.empty()) {
+        r_.fail(value, "layers", "the net has no layers");
+      }
+    }
+  }
+  if (seed_form) {
+    read_seed_form(root);
+  } else if (root.find("layers") == nullptr) {
+    r_.fail(root, "", "missing required key 'layers'");
+  }
+}
+
+bool starts_like_json(std::string_view text) {
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      continue;
+    }
+    return c == '{' || c == '[';
+  }
+  return false;
+}
+
+}  // namespace
+
+void check_spec_text(std::string_view text, const std::string& file) {
+  const LineIndex lines(text);
+  std::size_t i = 0;
+  bool blank = true;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0) {
+      throw ParseError(file, lines.at(i), "", "NUL byte in the spec");
+    }
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      blank = false;
+    }
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len != 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    }
+    if (ok && len > 1) {
+      // Reject overlong forms, surrogates and code points past U+10FFFF.
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      ok = !(len == 2 && c < 0xC2) && !(len == 3 && c == 0xE0 && c1 < 0xA0) &&
+           !(len == 3 && c == 0xED && c1 >= 0xA0) && !(len == 4 && c == 0xF0 && c1 < 0x90) &&
+           !(len == 4 && (c > 0xF4 || (c == 0xF4 && c1 >= 0x90)));
+    }
+    if (!ok) {
+      throw ParseError(file, lines.at(i), "", "invalid UTF-8");
+    }
+    i += len;
+  }
+  if (blank) {
+    throw ParseError(file, {}, "", "empty spec");
+  }
+}
+
+namespace {
+
+Net parse_as(std::string_view text, const std::string& file, const std::string& default_name,
+             SpecFormat format) {
+  Net net;
+  net.file = file;
+  SpecBuilder builder(file, net);
+  const LayerSink sink = [&](DocNode&& item, std::size_t index) {
+    builder.add_layer(std::move(item), index);
+  };
+  const DocNode root =
+      format == SpecFormat::Json ? read_json(text, file, sink) : read_yaml(text, file, sink);
+  builder.read_root(root);
+  if (net.name.empty()) {
+    net.name = default_name;
+  }
+  return net;
+}
+
+}  // namespace
+
+Net parse_spec(std::string_view text, const std::string& file, const std::string& default_name,
+               SpecFormat format) {
+  check_spec_text(text, file);
+  if (format != SpecFormat::Auto) {
+    return parse_as(text, file, default_name, format);
+  }
+  if (!starts_like_json(text)) {
+    return parse_as(text, file, default_name, SpecFormat::Yaml);
+  }
+  // Text that starts like JSON but is not (a flow-style YAML map) is read as YAML.
+  try {
+    return parse_as(text, file, default_name, SpecFormat::Json);
+  } catch (const ParseError& e) {
+    if (e.message().rfind("invalid JSON", 0) != 0) {
+      throw;
+    }
+  }
+  return parse_as(text, file, default_name, SpecFormat::Yaml);
+}
+
+}  // namespace netlens

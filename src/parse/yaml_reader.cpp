@@ -1,0 +1,123 @@
+// YAML through yaml-cpp's event-level parser: no node tree, so aliases,
+// duplicate keys and depth are checked as they stream past.
+#include <algorithm>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/eventhandler.h>
+
+#include "parse/readers.h"
+
+namespace netlens {
+
+namespace {
+
+SourcePos pos_of(const YAML::Mark& mark) {
+  if (mark.is_null()) {
+    return {};
+  }
+  return {mark.line + 1, mark.column + 1};
+}
+
+class Handler : public YAML::EventHandler {
+ public:
+  explicit Handler(DocBuilder& builder) : b_(builder) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check_anchor(mark, anchor);
+    b_.scalar(plain_scalar("", pos_of(mark)));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    b_.fail(pos_of(mark), "YAML aliases (*name) are not supported; write the value out");
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_anchor(mark, anchor);
+    // yaml-cpp gives tag "!" for quoted scalars and "?" for plain ones.
+    if (tag == "?") {
+      b_.scalar(plain_scalar(value, pos_of(mark)));
+      return;
+    }
+    if (tag != "!" && !tag.empty()) {
+      b_.fail(pos_of(mark), fmt::format("YAML tags ({}) are not supported", tag));
+    }
+    DocNode node;
+    node.kind = DocNode::Kind::String;
+    node.quoted = true;
+    node.pos = pos_of(mark);
+    node.text = value;
+    b_.scalar(std::move(node));
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    check_anchor(mark, anchor);
+    check_tag(mark, tag);
+    b_.begin_seq(pos_of(mark));
+  }
+  void OnSequenceEnd() override { b_.end_container(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    check_anchor(mark, anchor);
+    check_tag(mark, tag);
+    b_.begin_map(pos_of(mark));
+  }
+  void OnMapEnd() override { b_.end_container(); }
+
+ private:
+  void check_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) {
+      b_.fail(pos_of(mark), "YAML anchors (&name) are not supported; write the value out");
+    }
+  }
+  void check_tag(const YAML::Mark& mark, const std::string& tag) {
+    if (!tag.empty() && tag != "?" && tag != "!" && tag != "tag:yaml.org,2002:map" &&
+        tag != "tag:yaml.org,2002:seq") {
+      b_.fail(pos_of(mark), fmt::format("YAML tags ({}) are not supported", tag));
+    }
+  }
+  DocBuilder& b_;
+};
+
+}  // namespace
+
+DocNode read_yaml(std::string_view text, const std::string& file, const LayerSink& sink) {
+  DocBuilder builder(file, sink);
+  Handler handler(builder);
+  std::istringstream in{std::string(text)};
+  try {
+    YAML::Parser parser(in);
+    if (!parser.HandleNextDocument(handler)) {
+      throw ParseError(file, {}, "", "empty spec");
+    }
+    // A second document is an error, not something to ignore.
+    DocBuilder rest(file, nullptr);
+    Handler rest_handler(rest);
+    if (parser.HandleNextDocument(rest_handler)) {
+      throw ParseError(file, LineIndex(text).at(text.size()), "",
+                       "more than one YAML document (a second '---')");
+    }
+  } catch (const YAML::Exception& e) {
+    throw ParseError(file, pos_of(e.mark), "", fmt::format("invalid YAML: {}", e.msg));
+  }
+  return builder.finish();
+}
+
+LineIndex::LineIndex(std::string_view text) {
+  line_starts_.push_back(0);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      line_starts_.push_back(i + 1);
+    }
+  }
+}
+
+SourcePos LineIndex::at(std::size_t offset) const {
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const auto line = static_cast<std::size_t>(it - line_starts_.begin());
+  return {static_cast<int>(line), static_cast<int>(offset - line_starts_[line - 1] + 1)};
+}
+
+}  // namespace netlens
