@@ -10,7 +10,7 @@
 namespace netlens {
 
 std::string title_line(const Report& report) {
-  return fmt::format("{} ({}): input {} x {} channel{}, {} convention, {} layers",
+  return fmt::format("{} ({}): input {}, {} channel{}, {} convention, {} layers",
                      report.net.name, report.net.source.empty() ? "spec" : report.net.source,
                      format_size(report.input.size), report.input.channels,
                      report.input.channels == 1 ? "" : "s",

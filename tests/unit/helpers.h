@@ -1,0 +1,70 @@
+// Test helpers: parse + analyze spec text, read files of the shared oracle,
+// run the real binary.
+#pragma once
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "engine/analyze.h"
+#include "parse/source.h"
+#include "parse/spec_reader.h"
+
+namespace netlens::test {
+
+inline std::string shared_path(const std::string& rel) {
+  return std::string(NETLENS_SHARED_DIR) + "/" + rel;
+}
+inline std::string source_path(const std::string& rel) {
+  return std::string(NETLENS_SOURCE_DIR) + "/" + rel;
+}
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error("test: cannot read " + path);
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline Net parse_yaml(const std::string& text, const std::string& file = "t.yaml") {
+  return parse_spec(text, file, "t", SpecFormat::Yaml);
+}
+
+inline Report analyze_yaml(const std::string& text, const std::string& file = "t.yaml") {
+  return analyze(parse_yaml(text, file));
+}
+
+// A bundled net, optionally at another (square) input size.
+inline Report analyze_bundled(const std::string& name, std::int64_t size = 0) {
+  std::istringstream no_stdin;
+  Net net = load_net(name, no_stdin);
+  if (size != 0) {
+    net.input_size = PerAxis<std::int64_t>(net.input_size.size(), size);
+  }
+  return analyze(std::move(net));
+}
+
+// The message of the netlens::Error `f` throws ("" when it does not throw).
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+struct RunResult {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the netlens binary with `args` (shell words), stdin from `input`.
+RunResult run_netlens(const std::string& args, const std::string& input = "");
+
+}  // namespace netlens::test
