@@ -4,17 +4,14 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "model/checked.h"
 
 namespace netlens {
 
 std::string format_size(const PerAxis<std::int64_t>& size) {
-  std::string out;
-  for (std::size_t i = 0; i < size.size(); ++i) {
-    out += (i ? "x" : "") + std::to_string(size[i]);
-  }
-  return out;
+  return fmt::format("{}", fmt::join(size, "x"));
 }
 
 std::string format_shape(const Shape& shape) {

@@ -48,7 +48,8 @@ std::string render_csv(const Report& report, const FormatOptions& options) {
     for (const Column* c : columns) {
       if (c->per_axis) {
         for (std::size_t a = 0; a < rank; ++a) {
-          out += (first ? "" : ",") + quote(axis_cell(*c, report, lr, a));
+          out += first ? "" : ",";
+          out += quote(axis_cell(*c, report, lr, a));
           first = false;
         }
       } else {
@@ -56,7 +57,8 @@ std::string render_csv(const Report& report, const FormatOptions& options) {
         if (std::string(c->id) == "params" || std::string(c->id) == "channels") {
           value = std::to_string(std::string(c->id) == "params" ? lr.params : lr.output.channels);
         }
-        out += (first ? "" : ",") + quote(value);
+        out += first ? "" : ",";
+        out += quote(value);
         first = false;
       }
     }
