@@ -114,6 +114,7 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
       case LayerKind::MaxPool:
       case LayerKind::AvgPool:
       case LayerKind::Pad:
+      case LayerKind::Crop:
         out = rf::through_window(prev, (*lr.window)[a]);
         break;
       case LayerKind::AdaptiveAvgPool:

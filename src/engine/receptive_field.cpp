@@ -134,13 +134,16 @@ std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs, bool&
   }
   const AxisRf& first = *inputs[0];
   bool same_jump = true;
+  bool known = true;  // every input has a single jump and centre
   bool same_center = true;
   for (const AxisRf* a : inputs) {
+    known = known && a->jump && a->center_offset;
     same_jump = same_jump && a->jump && first.jump && *a->jump == *first.jump;
     same_center = same_center && a->center_offset && first.center_offset &&
                   *a->center_offset == *first.center_offset;
   }
-  misaligned = !same_jump || !same_center;
+  // Only a measurable difference is a misalignment; unknown centres are not.
+  misaligned = known && (!same_jump || !same_center);
   AxisRf out;
   if (!same_jump) {
     return out;
@@ -148,7 +151,7 @@ std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs, bool&
   out.jump = first.jump;
   // Unit 0's region of input i is [-P_i, -P_i + rf_i - 1]; the union spans
   // from the smallest start to the largest end, and so does every unit's.
-  bool known = true;
+  known = true;
   Ratio start{0, 1};
   Ratio end{0, 1};
   for (std::size_t i = 0; i < inputs.size(); ++i) {

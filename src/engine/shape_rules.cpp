@@ -70,6 +70,7 @@ class Rule {
   void adaptive(LayerShape& r);
   void linear(LayerShape& r);
   void pad(LayerShape& r);
+  void crop(LayerShape& r);
   void upsample(LayerShape& r);
   void merge(LayerShape& r);
 
@@ -346,6 +347,52 @@ void Rule::pad(LayerShape& r) {
   r.window = w;
 }
 
+// crop keeps a window of the input: `cropping` cuts [before, after], `size`
+// (or a second input's size, as Caffe's Crop) keeps that many, from `offset`
+// or centred. As a window it is a 1-wide kernel with negative padding.
+void Rule::crop(LayerShape& r) {
+  require_spatial();
+  const bool by_reference = inputs_.size() == 2;
+  const int ways = (layer_.cropping.given ? 1 : 0) + (layer_.crop_size.given ? 1 : 0) +
+                   (by_reference ? 1 : 0);
+  if (ways != 1) {
+    fail("crop needs exactly one of 'cropping', 'size' or a second input to take the size of");
+  }
+  if (by_reference && (inputs_[1].shape->flat || inputs_[1].shape->size.size() != rank())) {
+    fail_at(layer_.inputs_pos, fmt::format("crop's reference '{}' has no matching spatial size",
+                                           *inputs_[1].name));
+  }
+  const PaddingParam& cut = layer_.cropping;
+  if (cut.given && !cut.scalar && cut.pairs.size() != rank()) {
+    fail_at(cut.pos, fmt::format("cropping has {} entries but the input has {} spatial axis{}",
+                                 cut.pairs.size(), rank(), rank() == 1 ? "" : "es"));
+  }
+  const auto size = by_reference ? inputs_[1].shape->size : expand(layer_.crop_size, "size", 1);
+  const auto offset = expand(layer_.crop_offset, "offset", -1);
+  r.output.channels = in().channels;
+  PerAxis<AxisWindow> w;
+  for (std::size_t i = 0; i < rank(); ++i) {
+    const std::int64_t n = in().size[i];
+    std::int64_t lo = 0;
+    std::int64_t keep = 0;
+    if (cut.given) {
+      const auto& pair = cut.pairs[cut.scalar ? 0 : i];
+      lo = pair[0];
+      keep = n - pair[0] - pair[1];
+    } else {
+      keep = size[i];
+      lo = layer_.crop_offset.given ? offset[i] : (n - keep) / 2;
+    }
+    if (keep < 1 || lo + keep > n) {
+      fail(fmt::format("cannot keep {} positions from {} at offset {} on axis {}", keep, n, lo,
+                       axis(i)));
+    }
+    w.push_back(AxisWindow{1, 1, 1, -lo, -(n - lo - keep)});
+    r.output.size.push_back(keep);
+  }
+  r.window = w;
+}
+
 void Rule::upsample(LayerShape& r) {
   require_spatial();
   const AxisParam<double>& f = layer_.scale_factor;
@@ -433,7 +480,8 @@ void merge_axis_warnings(LayerShape& r, std::size_t rank) {
 
 LayerShape Rule::run() {
   LayerShape r;
-  if (!is_merge(layer_.kind) && inputs_.size() != 1) {
+  const std::size_t max_inputs = layer_.kind == LayerKind::Crop ? 2 : 1;
+  if (!is_merge(layer_.kind) && (inputs_.size() < 1 || inputs_.size() > max_inputs)) {
     fail_at(layer_.inputs_pos,
             fmt::format("{} takes one input, got {}", layer_.type, inputs_.size()));
   }
@@ -467,6 +515,9 @@ LayerShape Rule::run() {
       break;
     case LayerKind::Pad:
       pad(r);
+      break;
+    case LayerKind::Crop:
+      crop(r);
       break;
     case LayerKind::Upsample:
       upsample(r);

@@ -27,6 +27,7 @@ enum class LayerKind : std::uint8_t {
   Linear,
   Flatten,
   Pad,
+  Crop,
   Upsample,
   BatchNorm,
   Lrn,
@@ -99,6 +100,9 @@ struct Layer {
   AxisParam<std::int64_t> output_padding;
   AxisParam<std::int64_t> output_size;  // adaptive pools
   AxisParam<double> scale_factor;       // upsample
+  AxisParam<std::int64_t> crop_size;    // crop: the output size
+  AxisParam<std::int64_t> crop_offset;  // crop: where it starts (default: centred)
+  PaddingParam cropping;                // crop: amounts cut [before, after] (Keras)
   PaddingParam padding;
   std::optional<bool> ceil_mode;
   UpsampleMode mode = UpsampleMode::Nearest;

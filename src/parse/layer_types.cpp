@@ -77,7 +77,9 @@ constexpr std::array<Alias, 46> kAliases{{
     {"add", LayerKind::Add, "add", 0},
 }};
 
-constexpr std::array<Alias, 5> kMoreAliases{{
+constexpr std::array<Alias, 7> kMoreAliases{{
+    {"crop", LayerKind::Crop, "crop", 0},
+    {"cropping", LayerKind::Crop, "crop", 0},
     {"mul", LayerKind::Mul, "mul", 0},
     {"multiply", LayerKind::Mul, "mul", 0},
     {"concat", LayerKind::Concat, "concat", 0},
@@ -97,6 +99,7 @@ bool takes_rank_suffix(LayerKind kind) {
     case LayerKind::GlobalAvgPool:
     case LayerKind::GlobalMaxPool:
     case LayerKind::Pad:
+    case LayerKind::Crop:
     case LayerKind::Upsample:
     case LayerKind::BatchNorm:
     case LayerKind::Dropout:
@@ -192,6 +195,8 @@ const std::vector<std::string>& fields_of(LayerKind kind, std::string_view canon
   static const std::vector<std::string> kLinear{"name", "type", "inputs", "out_features", "bias",
                                                 "in_features"};
   static const std::vector<std::string> kPad{"name", "type", "inputs", "padding"};
+  static const std::vector<std::string> kCrop{"name", "type", "inputs", "size", "offset",
+                                              "cropping"};
   static const std::vector<std::string> kUpsample{"name", "type", "inputs", "scale_factor",
                                                   "mode", "align_corners"};
   static const std::vector<std::string> kBatchNorm{"name",  "type",     "inputs",  "affine",
@@ -219,6 +224,8 @@ const std::vector<std::string>& fields_of(LayerKind kind, std::string_view canon
       return kLinear;
     case LayerKind::Pad:
       return kPad;
+    case LayerKind::Crop:
+      return kCrop;
     case LayerKind::Upsample:
       return kUpsample;
     case LayerKind::BatchNorm:

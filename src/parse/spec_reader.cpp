@@ -213,6 +213,15 @@ void SpecBuilder::read_field(Layer& layer, const std::string& key, const DocNode
     } else {
       r_.fail(value, path, fmt::format("expected nearest or bilinear, got '{}'", mode));
     }
+  } else if (key == "size" && layer.kind == LayerKind::Crop) {
+    layer.crop_size = r_.axis_ints(value, path, 1);
+  } else if (key == "offset") {
+    layer.crop_offset = r_.axis_ints(value, path, 0);
+  } else if (key == "cropping") {
+    layer.cropping = r_.padding(value, path);
+    if (layer.cropping.mode != PadMode::Explicit) {
+      r_.fail(value, path, "expected an integer, a list or [before, after] pairs");
+    }
   } else if (key == "size") {
     r_.integer(value, path, 1);
   } else if (key == "dim") {
