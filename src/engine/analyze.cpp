@@ -1,11 +1,13 @@
 #include "engine/analyze.h"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "engine/receptive_field.h"
+#include "engine/regions.h"
 #include "engine/shape_rules.h"
 #include "model/suggest.h"
 
@@ -54,7 +56,8 @@ class Analyzer {
   }
   std::vector<std::size_t> resolve_inputs(const Layer& layer, std::size_t id);
   void propagate_rf(const Layer& layer, LayerReport& lr);
-  void check_rf_size(const Layer& layer, LayerReport& lr);
+  void check_rf_size(LayerReport& lr);
+  void check_alignment(LayerReport& lr);
 
   Report report_;
   std::unordered_map<std::string_view, std::size_t> ids_;  // name -> node id
@@ -104,8 +107,6 @@ const AxisRf& rf_of(const Report& r, std::size_t node, std::size_t axis) {
 void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
   const Shape& in = lr.inputs[0] == 0 ? report_.input : report_.layers[lr.inputs[0] - 1].output;
   const std::size_t rank = report_.input.size.size();
-  bool misaligned_any = false;
-  std::string misaligned_text;
   for (std::size_t a = 0; a < rank; ++a) {
     const AxisRf& prev = rf_of(report_, lr.inputs[0], a);
     std::optional<AxisRf> out;
@@ -142,19 +143,7 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
         for (std::size_t id : lr.inputs) {
           ins.push_back(&rf_of(report_, id, a));
         }
-        bool misaligned = false;
-        out = rf::through_merge(ins, misaligned);
-        if (misaligned) {
-          misaligned_any = true;
-          for (std::size_t k = 0; k < ins.size(); ++k) {
-            const AxisRf& x = *ins[k];
-            misaligned_text += fmt::format(
-                "{}'{}' jump {} centre {}", k == 0 ? fmt::format("{}axis {}: ", a ? "; " : "", axis_name(rank, a)) : ", ",
-                report_.node_name(lr.inputs[k]),
-                x.jump ? fmt::format("{:g}", x.jump->to_double()) : "-",
-                x.center_offset ? fmt::format("{:g}", x.center_offset->to_double()) : "-");
-          }
-        }
+        out = rf::through_merge(ins);
         break;
       }
       default:
@@ -166,9 +155,6 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
     }
     lr.rf.push_back(*out);
   }
-  if (misaligned_any) {
-    lr.warnings.push_back(fmt::format("inputs are misaligned ({})", misaligned_text));
-  }
   if (lr.output.flat) {
     // No spatial axes left: the receptive-field fields are null, and global.
     lr.rf = PerAxis<AxisRf>(rank, rf::global());
@@ -179,8 +165,51 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
   }
 }
 
-void Analyzer::check_rf_size(const Layer& layer, LayerReport& lr) {
-  (void)layer;
+// At a merge, inputs whose units are spaced differently (jump) or centred
+// differently (centre offset) mix regions that do not line up.
+void Analyzer::check_alignment(LayerReport& lr) {
+  const std::size_t rank = report_.input.size.size();
+  std::vector<std::string> per_axis(rank);
+  for (std::size_t a = 0; a < rank; ++a) {
+    std::vector<const AxisRf*> ins;
+    for (std::size_t id : lr.inputs) {
+      ins.push_back(&rf_of(report_, id, a));
+    }
+    if (!rf::misaligned(ins)) {
+      continue;
+    }
+    double lo = ins[0]->center_offset->to_double();
+    double hi = lo;
+    for (std::size_t k = 0; k < ins.size(); ++k) {
+      const double c = ins[k]->center_offset->to_double();
+      lo = std::min(lo, c);
+      hi = std::max(hi, c);
+      per_axis[a] += fmt::format("{}'{}' jump {}, centre {}", k == 0 ? "" : "; ",
+                                 report_.node_name(lr.inputs[k]), ratio_text(*ins[k]->jump),
+                                 ratio_text(*ins[k]->center_offset));
+    }
+    per_axis[a] += fmt::format(" ({:g} pixel{} apart)", hi - lo, hi - lo == 1 ? "" : "s");
+  }
+  std::string text;
+  const bool same_everywhere =
+      rank > 1 && !per_axis[0].empty() &&
+      std::all_of(per_axis.begin(), per_axis.end(), [&](const std::string& t) { return t == per_axis[0]; });
+  if (same_everywhere) {
+    text = fmt::format("on every axis: {}", per_axis[0]);
+  } else {
+    for (std::size_t a = 0; a < rank; ++a) {
+      if (!per_axis[a].empty()) {
+        text += fmt::format("{}on axis {}: {}", text.empty() ? "" : "; ", axis_name(rank, a),
+                            per_axis[a]);
+      }
+    }
+  }
+  if (!text.empty()) {
+    lr.warnings.push_back(fmt::format("inputs are misaligned {}", text));
+  }
+}
+
+void Analyzer::check_rf_size(LayerReport& lr) {
   for (std::size_t a = 0; a < lr.rf.size(); ++a) {
     const AxisRf& x = lr.rf[a];
     const std::int64_t n = report_.input.size[a];
@@ -208,6 +237,7 @@ Report Analyzer::run() {
   rf_warned_.assign(report_.input.size.size(), false);
   report_.layers.reserve(n.layers.size());
   ids_.reserve(n.layers.size());
+  bool needs_exact = false;
   for (std::size_t i = 0; i < n.layers.size(); ++i) {
     const Layer& layer = n.layers[i];
     const std::size_t id = i + 1;
@@ -225,17 +255,29 @@ Report Analyzer::run() {
     lr.params = shape.params;
     lr.warnings = std::move(shape.warnings);
     propagate_rf(layer, lr);
-    check_rf_size(layer, lr);
     const auto total = checked::add(report_.total_params, lr.params);
     if (!total) {
       fail(layer, layer.pos, "the parameter total overflows 64 bits");
     }
     report_.total_params = *total;
+    needs_exact = needs_exact || (!lr.global_rf && !lr.rf.empty() && !lr.rf[0].rf);
+    report_.layers.push_back(std::move(lr));
+    ids_.emplace(layer.name, id);
+  }
+  // Upsampling and uneven adaptive pools make units differ: their rf (the
+  // widest unit) comes from the unit-by-unit computation.
+  if (needs_exact) {
+    compute_regions(report_, false);
+  }
+  for (LayerReport& lr : report_.layers) {
+    const Layer& layer = report_.layer(lr.index - 1);
+    if (is_merge(layer.kind)) {
+      check_alignment(lr);
+    }
+    check_rf_size(lr);
     for (const std::string& w : lr.warnings) {
       report_.warnings.push_back({layer.name, layer.pos, w});
     }
-    report_.layers.push_back(std::move(lr));
-    ids_.emplace(layer.name, id);
   }
   return std::move(report_);
 }

@@ -125,8 +125,19 @@ std::optional<AxisRf> through_upsampling(const AxisRf& in, const Ratio& factor) 
   return out;
 }
 
-std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs, bool& misaligned) {
-  misaligned = false;
+bool misaligned(std::span<const AxisRf* const> inputs) {
+  const AxisRf& first = *inputs[0];
+  bool differ = false;
+  for (const AxisRf* a : inputs) {
+    if (a->global || !a->jump || !a->center_offset) {
+      return false;  // only a measurable difference counts
+    }
+    differ = differ || *a->jump != *first.jump || *a->center_offset != *first.center_offset;
+  }
+  return differ;
+}
+
+std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs) {
   for (const AxisRf* a : inputs) {
     if (a->global) {
       return global();  // one input sees everything, so does the union
@@ -134,16 +145,9 @@ std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs, bool&
   }
   const AxisRf& first = *inputs[0];
   bool same_jump = true;
-  bool known = true;  // every input has a single jump and centre
-  bool same_center = true;
   for (const AxisRf* a : inputs) {
-    known = known && a->jump && a->center_offset;
     same_jump = same_jump && a->jump && first.jump && *a->jump == *first.jump;
-    same_center = same_center && a->center_offset && first.center_offset &&
-                  *a->center_offset == *first.center_offset;
   }
-  // Only a measurable difference is a misalignment; unknown centres are not.
-  misaligned = known && (!same_jump || !same_center);
   AxisRf out;
   if (!same_jump) {
     return out;
@@ -151,7 +155,7 @@ std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs, bool&
   out.jump = first.jump;
   // Unit 0's region of input i is [-P_i, -P_i + rf_i - 1]; the union spans
   // from the smallest start to the largest end, and so does every unit's.
-  known = true;
+  bool known = true;
   Ratio start{0, 1};
   Ratio end{0, 1};
   for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <span>
+#include <string>
 
 #include "model/report.h"
 
@@ -20,9 +21,10 @@ std::optional<AxisRf> through_adaptive(const AxisRf& in, std::int64_t n, std::in
 // Upsampling by `factor` (nearest/bilinear upsample, conv_transpose's stride):
 // the jump divides; the per-unit regions need the exact computation.
 std::optional<AxisRf> through_upsampling(const AxisRf& in, const Ratio& factor);
-// The union of the inputs' regions at a merge. `misaligned` is set when the
-// inputs' jumps or centre offsets differ.
-std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs, bool& misaligned);
+// The union of the inputs' regions at a merge.
+std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs);
+// True when every input has a jump and a centre offset and they differ.
+bool misaligned(std::span<const AxisRf* const> inputs);
 
 // Fills center_offset from rf and padding_eff.
 void finish(AxisRf& axis);

@@ -244,7 +244,7 @@ void Rule::conv_transpose(LayerShape& r) {
   require_spatial();
   check_declared_channels(in().channels);
   check_groups(layer_.out_channels);
-  const auto w = windows(true);
+  auto w = windows(true);
   const auto output_padding = expand(layer_.output_padding, "output_padding", 0);
   const PadMode mode = layer_.padding.mode;
   if (mode != PadMode::Explicit && layer_.output_padding.given) {
@@ -253,14 +253,17 @@ void Rule::conv_transpose(LayerShape& r) {
   }
   r.output.channels = layer_.out_channels;
   for (std::size_t i = 0; i < rank(); ++i) {
-    const AxisWindow& a = w[i];
+    AxisWindow& a = w[i];
     const std::int64_t n = in().size[i];
     const std::int64_t ke = add(mul(a.dilation, a.kernel - 1), 1);
     std::int64_t out = 0;
-    if (mode == PadMode::Same || mode == PadMode::SameLower) {
-      out = mul(n, a.stride);  // Keras: n * s
-    } else if (mode == PadMode::Valid) {
-      out = add(mul(n, a.stride), std::max<std::int64_t>(ke - a.stride, 0));
+    if (mode != PadMode::Explicit) {
+      // Keras/TF: the gradient of a SAME (VALID) conv from an output of n * s
+      // (n * s + max(ke - s, 0)): that conv's left padding is this one's.
+      const std::int64_t total = std::max<std::int64_t>(ke - a.stride, 0);
+      out = mode == PadMode::Valid ? add(mul(n, a.stride), total) : mul(n, a.stride);
+      a.pad_lo = mode == PadMode::Same ? total / 2 : mode == PadMode::SameLower ? total - total / 2 : 0;
+      a.pad_hi = add(mul(n - 1, a.stride), ke) - a.pad_lo - out;
     } else {
       if (convention_ == Convention::PyTorch &&
           output_padding[i] >= std::max(a.stride, a.dilation)) {

@@ -68,13 +68,6 @@ std::string with_separators(std::int64_t value) {
   return value < 0 ? "-" + out : out;
 }
 
-std::string ratio_text(const Ratio& r) {
-  if (r.is_integer()) {
-    return std::to_string(r.num);
-  }
-  return fmt::format("{:g}", r.to_double());
-}
-
 namespace {
 
 // The text of one axis of a per-axis column; nullopt = no value.

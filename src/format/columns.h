@@ -33,7 +33,5 @@ std::string axis_cell(const Column& column, const Report& report, const LayerRep
 
 // 138357544 -> "138,357,544"
 std::string with_separators(std::int64_t value);
-// An exact ratio as text: "4", "0.5", "-1.5".
-std::string ratio_text(const Ratio& r);
 
 }  // namespace netlens

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <numeric>
 #include <optional>
+#include <string>
 
 #include "model/checked.h"
 
@@ -61,5 +62,8 @@ inline std::optional<Ratio> operator+(const Ratio& a, const Ratio& b) {
 inline std::optional<Ratio> operator-(const Ratio& a, const Ratio& b) {
   return a + Ratio{-b.num, b.den};
 }
+
+// An exact ratio as text: "4", "0.5", "-1.5" (a decimal where it is one).
+std::string ratio_text(const Ratio& r);
 
 }  // namespace netlens

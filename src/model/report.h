@@ -25,7 +25,8 @@ struct Shape {
 // nullopt = no single value (non-uniform units) or not computed.
 struct AxisRf {
   bool global = false;  // every unit sees the whole input
-  std::optional<std::int64_t> rf;
+  std::optional<std::int64_t> rf;      // the largest unit's region
+  std::optional<std::int64_t> rf_min;  // the smallest (exact regions only)
   std::optional<Ratio> jump;
   std::optional<Ratio> padding_eff;
   std::optional<Ratio> center_offset;
