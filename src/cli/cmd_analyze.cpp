@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "engine/regions.h"
 #include "format/format.h"
 
 namespace netlens::cli {
@@ -18,6 +19,8 @@ CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
                   "Columns for table/csv/md, comma-separated: index,name,type,inputs,size,"
                   "channels,kernel,stride,padding,dilation,jump,rf,padding_eff,center_offset,"
                   "params");
+  cmd->add_flag("--regions", o.regions,
+                "JSON only: add each layer's actual and theoretical [lo, hi] of every unit per axis");
   cmd->footer(
       "Examples:\n"
       "  netlens analyze vgg16\n"
@@ -47,13 +50,22 @@ int run_analyze(const AnalyzeOptions& o) {
   FormatOptions format_options;
   format_options.columns = split_columns(o.columns);
   const OutputFormat format = *output_format_from_name(o.format);
-  const Report report = load_and_analyze(o.net);
+  if (o.regions && format != OutputFormat::Json) {
+    throw UsageError("--regions needs --format json");
+  }
+  Report report = load_and_analyze(o.net);
   if (o.net.strict && !report.warnings.empty()) {
     print_warnings(report);
     throw Error(fmt::format("{} warning{} (--strict)", report.warnings.size(),
                             report.warnings.size() == 1 ? "" : "s"));
   }
-  const std::string text = render(report, format, format_options);
+  std::string text;
+  if (o.regions) {
+    const NetRegions regions = compute_regions(report, true);
+    text = render_json(report, &regions);
+  } else {
+    text = render(report, format, format_options);
+  }
   write_output(text, o.output);
   print_warnings(report);
   return 0;

@@ -15,6 +15,7 @@ struct AnalyzeOptions {
   std::string format = "table";
   std::string output;
   std::string columns;
+  bool regions = false;
 };
 CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& options);
 int run_analyze(const AnalyzeOptions& options);
@@ -24,6 +25,16 @@ int run_check(const NetOptions& options);
 
 CLI::App* setup_list(CLI::App& app);
 int run_list();
+
+struct LocateOptions {
+  NetOptions net;
+  std::string layer;
+  std::string unit;
+  std::string format = "table";
+  std::string output;
+};
+CLI::App* setup_locate(CLI::App& app, LocateOptions& options);
+int run_locate(const LocateOptions& options);
 
 struct ShowOptions {
   std::string net;

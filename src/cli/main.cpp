@@ -19,6 +19,7 @@ constexpr const char* kExamples =
     "  netlens analyze my_net.yaml --format json     JSON for scripts (also csv, md)\n"
     "  netlens show zf-5 > my_net.yaml               a spec to start from\n"
     "  netlens check my_net.yaml --strict            validate; warnings fail too\n"
+    "  netlens locate vgg16 --layer conv5_3 --unit 7,7   the pixels one unit sees\n"
     "\n"
     "Exit status: 0 ok, 1 bad input (the error names FILE:LINE:COL), 2 bad usage.";
 
@@ -34,10 +35,12 @@ int main(int argc, char** argv) {
   AnalyzeOptions analyze_options;
   NetOptions check_options;
   ShowOptions show_options;
+  LocateOptions locate_options;
   CLI::App* analyze = setup_analyze(app, analyze_options);
   CLI::App* check = setup_check(app, check_options);
   CLI::App* list = setup_list(app);
   CLI::App* show = setup_show(app, show_options);
+  CLI::App* locate = setup_locate(app, locate_options);
 
   try {
     app.parse(argc, argv);
@@ -62,6 +65,9 @@ int main(int argc, char** argv) {
     }
     if (show->parsed()) {
       return run_show(show_options);
+    }
+    if (locate->parsed()) {
+      return run_locate(locate_options);
     }
   } catch (const netlens::UsageError& e) {
     std::cerr << "netlens: error: " << e.what() << "\n";

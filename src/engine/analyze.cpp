@@ -159,6 +159,11 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
     // No spatial axes left: the receptive-field fields are null, and global.
     lr.rf = PerAxis<AxisRf>(rank, rf::global());
   }
+  for (AxisRf& x : lr.rf) {
+    if (x.rf && x.jump) {
+      x.rf_min = x.rf;  // evenly spaced windows: every unit's region has one size
+    }
+  }
   lr.global_rf = rank > 0;
   for (const AxisRf& x : lr.rf) {
     lr.global_rf = lr.global_rf && x.global;
@@ -260,12 +265,15 @@ Report Analyzer::run() {
       fail(layer, layer.pos, "the parameter total overflows 64 bits");
     }
     report_.total_params = *total;
-    needs_exact = needs_exact || (!lr.global_rf && !lr.rf.empty() && !lr.rf[0].rf);
+    for (const AxisRf& x : lr.rf) {
+      needs_exact = needs_exact || (!x.global && !x.rf_min);
+    }
     report_.layers.push_back(std::move(lr));
     ids_.emplace(layer.name, id);
   }
-  // Upsampling and uneven adaptive pools make units differ: their rf (the
-  // widest unit) comes from the unit-by-unit computation.
+  // Upsampling, uneven adaptive pools and merges of different jumps make
+  // units differ: their rf (the widest unit) and rf_min come from the
+  // unit-by-unit computation.
   if (needs_exact) {
     compute_regions(report_, false);
   }

@@ -23,7 +23,7 @@ std::string render(const Report& report, OutputFormat format, const FormatOption
     case OutputFormat::Table:
       return render_table(report, options);
     case OutputFormat::Json:
-      return render_json(report);
+      return render_json(report, nullptr);
     case OutputFormat::Csv:
       return render_csv(report, options);
     case OutputFormat::Markdown:

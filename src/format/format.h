@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/regions.h"
 #include "model/report.h"
 
 namespace netlens {
@@ -22,7 +23,21 @@ struct FormatOptions {
 std::string render(const Report& report, OutputFormat format, const FormatOptions& options);
 
 std::string render_table(const Report& report, const FormatOptions& options);
-std::string render_json(const Report& report);
+// With `regions`, each layer also gets the actual and theoretical [lo, hi] of
+// every unit along each axis.
+std::string render_json(const Report& report, const NetRegions* regions = nullptr);
+
+// `netlens locate`: one unit's theoretical and actual regions.
+struct UnitLocation {
+  std::size_t layer = 0;  // index into report.layers
+  PerAxis<std::int64_t> unit;
+  PerAxis<Interval> theoretical;
+  PerAxis<Interval> actual;
+};
+UnitLocation locate_unit(const Report& report, const NetRegions& regions, std::size_t layer,
+                         const PerAxis<std::int64_t>& unit);
+std::string render_location_text(const Report& report, const UnitLocation& location);
+std::string render_location_json(const Report& report, const UnitLocation& location);
 std::string render_csv(const Report& report, const FormatOptions& options);
 std::string render_markdown(const Report& report, const FormatOptions& options);
 

@@ -10,6 +10,10 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+Json interval_json(const Interval& r) {
+  return r.empty() ? Json(nullptr) : Json::array({r.lo, r.hi});
+}
+
 Json ratio_json(const Ratio& r) {
   if (r.is_integer()) {
     return r.num;
@@ -82,12 +86,25 @@ std::string layout(const Json& root) {
   return out + "}\n";
 }
 
+Json intervals_json(const std::vector<Interval>& units, std::int64_t first, std::int64_t count) {
+  Json out = Json::array();
+  for (std::int64_t o = 0; o < count; ++o) {
+    const Interval& r = units[static_cast<std::size_t>(o - first)];
+    out.push_back(interval_json(r));
+  }
+  return out;
+}
+
+Json net_json(const Report& report) {
+  return {{"name", report.net.name}, {"source", report.net.source}};
+}
+
 }  // namespace
 
-std::string render_json(const Report& report) {
+std::string render_json(const Report& report, const NetRegions* regions) {
   Json root;
   root["schema"] = "netlens/1";
-  root["net"] = {{"name", report.net.name}, {"source", report.net.source}};
+  root["net"] = net_json(report);
   root["input"] = {{"size", size_json(report.input.size)}, {"channels", report.input.channels}};
   root["convention"] = convention_name(report.net.convention);
   Json layers = Json::array();
@@ -108,6 +125,9 @@ std::string render_json(const Report& report) {
     j["padding"] = window_json(lr, "padding");
     j["dilation"] = window_json(lr, "dilation");
     j["rf"] = rf_field(lr, [](const AxisRf& a) { return a.rf ? Json(*a.rf) : Json(nullptr); });
+    j["rf_min"] = rf_field(lr, [](const AxisRf& a) {
+      return a.rf_min ? Json(*a.rf_min) : Json(nullptr);
+    });
     j["jump"] = rf_field(lr, [](const AxisRf& a) {
       return a.jump ? ratio_json(*a.jump) : Json(nullptr);
     });
@@ -120,6 +140,22 @@ std::string render_json(const Report& report) {
     j["global_rf"] = lr.global_rf;
     j["params"] = lr.params;
     j["warnings"] = lr.warnings;
+    if (regions != nullptr) {
+      const auto& axes = regions->layers[lr.index];
+      Json actual = nullptr;
+      Json theoretical = nullptr;
+      if (axes) {
+        actual = Json::array();
+        theoretical = Json::array();
+        for (std::size_t a = 0; a < axes->size(); ++a) {
+          const AxisRegions& r = (*axes)[a];
+          actual.push_back(intervals_json(r.actual, r.first, lr.output.size[a]));
+          theoretical.push_back(intervals_json(r.theoretical, r.first, lr.output.size[a]));
+        }
+      }
+      j["regions"] = std::move(actual);
+      j["regions_theoretical"] = std::move(theoretical);
+    }
     layers.push_back(std::move(j));
   }
   root["layers"] = std::move(layers);
@@ -129,6 +165,28 @@ std::string render_json(const Report& report) {
     warnings.push_back({{"layer", w.layer}, {"message", w.message}});
   }
   root["warnings"] = std::move(warnings);
+  return layout(root);
+}
+
+}  // namespace netlens
+
+namespace netlens {
+
+std::string render_location_json(const Report& report, const UnitLocation& location) {
+  Json root;
+  root["schema"] = "netlens/1";
+  root["net"] = net_json(report);
+  root["input"] = {{"size", size_json(report.input.size)}, {"channels", report.input.channels}};
+  root["layer"] = report.layer(location.layer).name;
+  root["unit"] = size_json(location.unit);
+  Json theoretical = Json::array();
+  Json actual = Json::array();
+  for (std::size_t a = 0; a < location.unit.size(); ++a) {
+    theoretical.push_back(interval_json(location.theoretical[a]));
+    actual.push_back(interval_json(location.actual[a]));
+  }
+  root["theoretical"] = std::move(theoretical);
+  root["actual"] = std::move(actual);
   return layout(root);
 }
 

@@ -1,0 +1,77 @@
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "engine/regions.h"
+#include "format/format.h"
+#include "model/suggest.h"
+
+namespace netlens::cli {
+
+CLI::App* setup_locate(CLI::App& app, LocateOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "locate", "Show which input pixels one unit of a layer sees (theoretical and actual)");
+  add_net_options(*cmd, o.net);
+  cmd->add_option("--layer", o.layer, "The layer's name")->required();
+  cmd->add_option("--unit", o.unit, "The unit's coordinates: i, i,j or i,j,k (from 0)")
+      ->required();
+  cmd->add_option("-f,--format", o.format, "Output format: table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("-o,--output", o.output, "Write the output to FILE instead of stdout");
+  cmd->footer(
+      "Examples:\n"
+      "  netlens locate vgg16 --layer conv5_3 --unit 7,7\n"
+      "  netlens locate unet --layer dec1_conv2 --unit 40,40 --format json");
+  return cmd;
+}
+
+namespace {
+PerAxis<std::int64_t> parse_unit(const std::string& text) {
+  PerAxis<std::int64_t> unit;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    const std::string part = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    bool ok = !part.empty() && part.size() <= 12 && unit.size() < kMaxRank;
+    std::int64_t value = 0;
+    for (char c : part) {
+      ok = ok && c >= '0' && c <= '9';
+      value = value * 10 + (c - '0');
+    }
+    if (!ok) {
+      throw UsageError(fmt::format("--unit: expected coordinates like 7, 7,7 or 2,7,7; got '{}'",
+                                   text));
+    }
+    unit.push_back(value);
+    if (comma == std::string::npos) {
+      return unit;
+    }
+    start = comma + 1;
+  }
+}
+}  // namespace
+
+int run_locate(const LocateOptions& o) {
+  const PerAxis<std::int64_t> unit = parse_unit(o.unit);
+  Report report = load_and_analyze(o.net);
+  std::size_t index = report.layers.size();
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < report.layers.size(); ++i) {
+    names.push_back(report.layer(i).name);
+    if (names.back() == o.layer) {
+      index = i;
+    }
+  }
+  if (index == report.layers.size()) {
+    const std::string hint = closest(o.layer, names);
+    throw UsageError(fmt::format("--layer: no layer '{}' in {}{}", o.layer, report.net.name,
+                                 hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+  }
+  const NetRegions regions = compute_regions(report, true);
+  const UnitLocation location = locate_unit(report, regions, index, unit);
+  write_output(o.format == "json" ? render_location_json(report, location)
+                                  : render_location_text(report, location),
+               o.output);
+  return 0;
+}
+
+}  // namespace netlens::cli
