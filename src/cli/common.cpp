@@ -24,6 +24,10 @@ void add_net_options(CLI::App& cmd, NetOptions& o) {
   cmd.add_option("--max-bytes", o.max_bytes, "Refuse specs larger than this many bytes")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
   cmd.add_flag("--strict", o.strict, "Treat warnings as errors (exit status 1)");
+  cmd.add_option("--batch", o.batch, "Batch size: scales MACs, activations and memory")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  cmd.add_option("--dtype", o.dtype, "Bytes per element for memory: float32, float16, bfloat16, int8")
+      ->check(CLI::IsMember({"float32", "float16", "bfloat16", "int8"}));
 }
 
 PerAxis<std::int64_t> parse_input_size(const std::string& text) {
@@ -69,7 +73,10 @@ Report load_and_analyze(const NetOptions& o) {
   if (!o.convention.empty()) {
     net.convention = *convention_from_name(o.convention);
   }
-  return analyze(std::move(net));
+  CostOptions costs;
+  costs.batch = o.batch;
+  costs.dtype = *dtype_from_name(o.dtype);
+  return analyze(std::move(net), costs);
 }
 
 void print_warnings(const Report& report) {

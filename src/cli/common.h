@@ -20,6 +20,8 @@ struct NetOptions {
   std::string convention;      // empty: the spec's
   std::size_t max_bytes = kDefaultMaxBytes;
   bool strict = false;
+  std::int64_t batch = 1;
+  std::string dtype = "float32";
 };
 
 void add_net_options(CLI::App& cmd, NetOptions& options);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/costs.h"
 #include "engine/receptive_field.h"
 #include "engine/regions.h"
 #include "engine/shape_rules.h"
@@ -292,6 +293,10 @@ Report Analyzer::run() {
 
 }  // namespace
 
-Report analyze(Net net) { return Analyzer(std::move(net)).run(); }
+Report analyze(Net net, const CostOptions& costs) {
+  Report report = Analyzer(std::move(net)).run();
+  compute_costs(report, costs);
+  return report;
+}
 
 }  // namespace netlens

@@ -8,6 +8,6 @@ namespace netlens {
 
 // Computes every layer's output shape, parameters and receptive field.
 // Throws ModelError (naming the layer) for an impossible net.
-Report analyze(Net net);
+Report analyze(Net net, const CostOptions& costs = {});
 
 }  // namespace netlens

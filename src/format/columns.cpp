@@ -23,15 +23,22 @@ const std::vector<Column>& all_columns() {
       {"rf", "rf", "rf", true, true},
       {"padding_eff", "pad_eff", "padding_eff", true, true},
       {"center_offset", "center", "center_offset", true, true},
+      {"rf_min", "rf_min", "rf_min", true, true},
       {"params", "params", "params", false, true},
+      {"params_percent", "params%", "params_percent", false, true},
+      {"buffers", "buffers", "buffers", false, true},
+      {"macs", "MACs", "macs", false, true},
+      {"flops", "FLOPs", "flops", false, true},
+      {"other_ops", "other ops", "other_ops", false, true},
+      {"activations", "activations", "activations", false, true},
+      {"memory", "memory", "memory", false, true},
   };
   return kColumns;
 }
 
 const std::vector<std::string>& default_columns() {
-  static const std::vector<std::string> kDefault{"index", "name", "type",        "size",
-                                                 "channels", "jump", "rf", "padding_eff",
-                                                 "params"};
+  static const std::vector<std::string> kDefault{
+      "index", "name", "type", "size", "channels", "jump", "rf", "padding_eff", "params", "macs"};
   return kDefault;
 }
 
@@ -99,8 +106,9 @@ std::optional<std::string> axis_value(const Column& c, const Report& report,
   }
   (void)report;
   const AxisRf& x = lr.rf[a];
-  if (id == "rf") {
-    return x.rf ? std::optional<std::string>(std::to_string(*x.rf)) : std::nullopt;
+  if (id == "rf" || id == "rf_min") {
+    const auto& v = id == "rf" ? x.rf : x.rf_min;
+    return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
   }
   const std::optional<Ratio>& v = id == "jump"          ? x.jump
                                   : id == "padding_eff" ? x.padding_eff
@@ -109,6 +117,78 @@ std::optional<std::string> axis_value(const Column& c, const Report& report,
 }
 
 }  // namespace
+
+std::optional<std::int64_t> count_value(const Column& c, const Report& report,
+                                        const LayerReport& lr) {
+  (void)report;
+  const std::string id = c.id;
+  if (id == "params" || id == "params_percent") {
+    return lr.params;
+  }
+  if (id == "channels") {
+    return lr.output.channels;
+  }
+  if (id == "buffers") {
+    return lr.cost.buffers;
+  }
+  if (id == "macs") {
+    return lr.cost.macs;
+  }
+  if (id == "flops") {
+    return 2 * lr.cost.macs;  // checked in compute_costs' totals (2 x total fits)
+  }
+  if (id == "other_ops") {
+    return lr.cost.other_ops;
+  }
+  if (id == "activations") {
+    return lr.cost.activations;
+  }
+  if (id == "memory") {
+    return lr.cost.memory;
+  }
+  return std::nullopt;
+}
+
+std::string exact_count(const Column& c, std::int64_t value, std::int64_t total_params) {
+  if (std::string(c.id) == "params_percent") {
+    return total_params == 0 ? "0"
+                             : fmt::format("{:.2f}", 100.0 * static_cast<double>(value) /
+                                                         static_cast<double>(total_params));
+  }
+  return std::to_string(value);
+}
+
+std::string human_count(const Column& c, std::int64_t value, std::int64_t total_params) {
+  const std::string id = c.id;
+  if (id == "params_percent") {
+    return exact_count(c, value, total_params) + "%";
+  }
+  if (id == "memory") {
+    return human(value, "B");
+  }
+  if (id == "macs" || id == "flops" || id == "other_ops" || id == "activations") {
+    return human(value, "");
+  }
+  return with_separators(value);
+}
+
+std::string human(std::int64_t value, const char* unit) {
+  static const char* const kPrefixes[] = {"", "k", "M", "G", "T", "P", "E"};
+  if (value == 0) {
+    return fmt::format("0{}{}", *unit ? " " : "", unit);
+  }
+  double v = static_cast<double>(value);
+  std::size_t p = 0;
+  while (v >= 999.95 && p + 1 < std::size(kPrefixes)) {
+    v /= 1000.0;
+    ++p;
+  }
+  if (p == 0) {
+    return fmt::format("{}{}{}", value, *unit ? " " : "", unit);
+  }
+  const int decimals = v < 9.995 ? 2 : 1;
+  return fmt::format("{:.{}f} {}{}", v, decimals, kPrefixes[p], unit);
+}
 
 std::string axis_cell(const Column& c, const Report& report, const LayerReport& lr,
                       std::size_t axis) {
@@ -143,7 +223,10 @@ std::string cell(const Column& c, const Report& report, const LayerReport& lr) {
   if (id == "params") {
     return with_separators(lr.params);
   }
-  if (lr.global_rf && (id == "rf" || id == "jump" || id == "padding_eff" ||
+  if (const auto exact = count_value(c, report, lr)) {
+    return human_count(c, *exact, report.totals.params);
+  }
+  if (lr.global_rf && (id == "rf" || id == "rf_min" || id == "jump" || id == "padding_eff" ||
                        id == "center_offset")) {
     return id == "rf" ? "global" : "-";
   }

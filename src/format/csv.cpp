@@ -53,10 +53,9 @@ std::string render_csv(const Report& report, const FormatOptions& options) {
           first = false;
         }
       } else {
-        std::string value = cell(*c, report, lr);
-        if (std::string(c->id) == "params" || std::string(c->id) == "channels") {
-          value = std::to_string(std::string(c->id) == "params" ? lr.params : lr.output.channels);
-        }
+        const auto count = count_value(*c, report, lr);
+        const std::string value = count ? exact_count(*c, *count, report.totals.params)
+                                        : cell(*c, report, lr);
         out += first ? "" : ",";
         out += quote(value);
         first = false;

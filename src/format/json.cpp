@@ -107,6 +107,8 @@ std::string render_json(const Report& report, const NetRegions* regions) {
   root["net"] = net_json(report);
   root["input"] = {{"size", size_json(report.input.size)}, {"channels", report.input.channels}};
   root["convention"] = convention_name(report.net.convention);
+  root["batch"] = report.cost_options.batch;
+  root["dtype"] = dtype_name(report.cost_options.dtype);
   Json layers = Json::array();
   for (const LayerReport& lr : report.layers) {
     const Layer& layer = report.layer(lr.index - 1);
@@ -139,6 +141,12 @@ std::string render_json(const Report& report, const NetRegions* regions) {
     });
     j["global_rf"] = lr.global_rf;
     j["params"] = lr.params;
+    j["buffers"] = lr.cost.buffers;
+    j["macs"] = lr.cost.macs;
+    j["flops"] = 2 * lr.cost.macs;
+    j["other_ops"] = lr.cost.other_ops;
+    j["activations"] = lr.cost.activations;
+    j["memory"] = lr.cost.memory;
     j["warnings"] = lr.warnings;
     if (regions != nullptr) {
       const auto& axes = regions->layers[lr.index];
@@ -159,7 +167,16 @@ std::string render_json(const Report& report, const NetRegions* regions) {
     layers.push_back(std::move(j));
   }
   root["layers"] = std::move(layers);
-  root["totals"] = {{"params", report.total_params}};
+  const CostTotals& t = report.totals;
+  root["totals"] = {{"params", t.params},
+                    {"buffers", t.buffers},
+                    {"macs", t.macs},
+                    {"flops", t.flops},
+                    {"other_ops", t.other_ops},
+                    {"param_memory", t.param_memory},
+                    {"activation_memory", t.activation_memory},
+                    {"peak_memory", t.peak_memory},
+                    {"input_memory", t.input_memory}};
   Json warnings = Json::array();
   for (const Warning& w : report.warnings) {
     warnings.push_back({{"layer", w.layer}, {"message", w.message}});

@@ -1,5 +1,6 @@
 // The terminal table: a title line, aligned columns, a totals line.
 #include <algorithm>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,23 @@ std::string title_line(const Report& report) {
                      format_size(report.input.size), report.input.channels,
                      report.input.channels == 1 ? "" : "s",
                      convention_name(report.net.convention), report.layers.size());
+}
+
+// The totals under a table: parameters, compute, memory.
+std::string totals_text(const Report& report) {
+  const CostTotals& t = report.totals;
+  const char* dtype = dtype_name(report.cost_options.dtype);
+  std::string out = fmt::format("params: {} ({} at {})", with_separators(t.params),
+                                human(t.param_memory, "B"), dtype);
+  if (t.buffers != 0) {
+    out += fmt::format(", buffers: {}", with_separators(t.buffers));
+  }
+  out += fmt::format("\ncompute: {}MACs = {}FLOPs, other ops: {}\n", human(t.macs, ""),
+                     human(t.flops, ""), human(t.other_ops, ""));
+  out += fmt::format("activations: {} in all, peak {} at once (input {}, batch {}, {})\n",
+                     human(t.activation_memory, "B"), human(t.peak_memory, "B"),
+                     human(t.input_memory, "B"), report.cost_options.batch, dtype);
+  return out;
 }
 
 std::string render_table(const Report& report, const FormatOptions& options) {
@@ -66,7 +84,7 @@ std::string render_table(const Report& report, const FormatOptions& options) {
     }
   }
   out += std::string(line_width, '-') + "\n";
-  out += fmt::format("total params: {}\n", with_separators(report.total_params));
+  out += totals_text(report);
   return out;
 }
 
@@ -98,7 +116,12 @@ std::string render_markdown(const Report& report, const FormatOptions& options) 
     }
     out += line + "\n";
   }
-  out += fmt::format("\nTotal params: {}\n", with_separators(report.total_params));
+  out += "\n";
+  std::istringstream lines(totals_text(report));
+  std::string line;
+  while (std::getline(lines, line)) {
+    out += escape(line) + "  \n";
+  }
   return out;
 }
 

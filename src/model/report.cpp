@@ -7,6 +7,42 @@ const std::string& Report::node_name(std::size_t id) const {
   return id == 0 ? kInput : net.layers[id - 1].name;
 }
 
+const char* dtype_name(DType dtype) {
+  switch (dtype) {
+    case DType::Float32:
+      return "float32";
+    case DType::Float16:
+      return "float16";
+    case DType::BFloat16:
+      return "bfloat16";
+    case DType::Int8:
+      return "int8";
+  }
+  return "float32";
+}
+
+std::optional<DType> dtype_from_name(std::string_view name) {
+  for (DType d : {DType::Float32, DType::Float16, DType::BFloat16, DType::Int8}) {
+    if (name == dtype_name(d)) {
+      return d;
+    }
+  }
+  return std::nullopt;
+}
+
+std::int64_t dtype_bytes(DType dtype) {
+  switch (dtype) {
+    case DType::Float32:
+      return 4;
+    case DType::Float16:
+    case DType::BFloat16:
+      return 2;
+    case DType::Int8:
+      return 1;
+  }
+  return 4;
+}
+
 const char* axis_name(std::size_t rank, std::size_t axis) {
   static const char* const kOne[] = {"l"};
   static const char* const kTwo[] = {"h", "w"};

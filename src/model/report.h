@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/net.h"
@@ -47,6 +48,38 @@ struct Warning {
   std::string message;
 };
 
+// What a layer costs (spec: issue 0.3; docs/costs.md). MACs are the
+// multiply-accumulates of the layer's weights; FLOPs = 2 x MACs.
+struct LayerCost {
+  std::int64_t buffers = 0;      // batch-norm running statistics
+  std::int64_t macs = 0;
+  std::int64_t other_ops = 0;    // element-wise work: pooling, activations, bias, merges
+  std::int64_t activations = 0;  // output elements (x batch)
+  std::int64_t memory = 0;       // bytes of the output at the chosen dtype
+};
+
+enum class DType : std::uint8_t { Float32, Float16, BFloat16, Int8 };
+const char* dtype_name(DType dtype);
+std::optional<DType> dtype_from_name(std::string_view name);
+std::int64_t dtype_bytes(DType dtype);
+
+struct CostOptions {
+  std::int64_t batch = 1;
+  DType dtype = DType::Float32;
+};
+
+struct CostTotals {
+  std::int64_t params = 0;
+  std::int64_t buffers = 0;
+  std::int64_t macs = 0;
+  std::int64_t flops = 0;  // 2 x macs
+  std::int64_t other_ops = 0;
+  std::int64_t param_memory = 0;       // bytes of params + buffers at the dtype
+  std::int64_t activation_memory = 0;  // bytes of every output, summed
+  std::int64_t peak_memory = 0;        // bytes alive at once, layers in spec order
+  std::int64_t input_memory = 0;       // bytes of the input tensor
+};
+
 struct LayerReport {
   std::size_t index = 0;  // 1-based, as in the spec's layer list
   std::vector<std::size_t> inputs;  // 0 = the net input, i = layer i
@@ -55,6 +88,7 @@ struct LayerReport {
   PerAxis<AxisRf> rf;
   bool global_rf = false;
   std::int64_t params = 0;
+  LayerCost cost;
   std::vector<std::string> warnings;
 };
 
@@ -63,6 +97,8 @@ struct Report {
   Shape input;
   std::vector<LayerReport> layers;  // layers[i] describes net.layers[i]
   std::int64_t total_params = 0;
+  CostOptions cost_options;
+  CostTotals totals;
   std::vector<Warning> warnings;  // every warning, in layer order
 
   const Layer& layer(std::size_t i) const { return net.layers[i]; }

@@ -1,0 +1,183 @@
+#include "engine/costs.h"
+
+#include <algorithm>
+
+#include "model/checked.h"
+
+namespace netlens {
+
+namespace {
+
+class Coster {
+ public:
+  Coster(Report& report, const CostOptions& options) : r_(report), o_(options) {}
+  void run();
+
+ private:
+  std::int64_t mul(std::int64_t a, std::int64_t b, const Layer& layer) const {
+    const auto v = checked::mul(a, b);
+    if (!v) {
+      throw ModelError(r_.net.file, layer.pos, layer.name, "cost arithmetic overflows 64 bits");
+    }
+    return *v;
+  }
+  std::int64_t add(std::int64_t a, std::int64_t b, const Layer& layer) const {
+    const auto v = checked::add(a, b);
+    if (!v) {
+      throw ModelError(r_.net.file, layer.pos, layer.name, "cost arithmetic overflows 64 bits");
+    }
+    return *v;
+  }
+  std::int64_t elements(const Shape& s, const Layer& layer) const {
+    std::int64_t n = s.channels;
+    if (!s.flat) {
+      for (std::int64_t x : s.size) {
+        n = mul(n, x, layer);
+      }
+    }
+    return n;
+  }
+  const Shape& shape_of(std::size_t node) const {
+    return node == 0 ? r_.input : r_.layers[node - 1].output;
+  }
+  void cost_layer(LayerReport& lr);
+  void peak_memory();
+
+  Report& r_;
+  const CostOptions& o_;
+};
+
+void Coster::cost_layer(LayerReport& lr) {
+  const Layer& layer = r_.layer(lr.index - 1);
+  const Shape& in = shape_of(lr.inputs[0]);
+  const std::int64_t batch = o_.batch;
+  const std::int64_t out_elems = elements(lr.output, layer);
+  const std::int64_t in_elems = elements(in, layer);
+  LayerCost& c = lr.cost;
+  std::int64_t kernel = 1;
+  if (lr.window) {
+    for (const AxisWindow& w : *lr.window) {
+      kernel = mul(kernel, w.kernel, layer);
+    }
+  }
+  std::int64_t macs = 0;
+  std::int64_t ops = 0;
+  switch (layer.kind) {
+    case LayerKind::Conv:
+      macs = mul(mul(out_elems, in.channels / layer.groups, layer), kernel, layer);
+      ops = layer.bias ? out_elems : 0;
+      break;
+    case LayerKind::ConvTranspose:
+      // Counted on the input: every input unit meets every weight once.
+      macs = mul(mul(in_elems, lr.output.channels / layer.groups, layer), kernel, layer);
+      ops = layer.bias ? out_elems : 0;
+      break;
+    case LayerKind::Linear:
+      macs = mul(in_elems, lr.output.channels, layer);
+      ops = layer.bias ? out_elems : 0;
+      break;
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool:
+      ops = mul(out_elems, kernel, layer);
+      break;
+    case LayerKind::AdaptiveAvgPool:
+    case LayerKind::AdaptiveMaxPool:
+    case LayerKind::GlobalAvgPool:
+    case LayerKind::GlobalMaxPool:
+      ops = std::max(in_elems, out_elems);  // every input read at least once
+      break;
+    case LayerKind::BatchNorm:
+      ops = mul(2, out_elems, layer);  // scale and shift at inference
+      c.buffers = add(mul(2, lr.output.channels, layer), 1, layer);  // mean, var, count
+      break;
+    case LayerKind::Lrn:
+    case LayerKind::Activation:
+    case LayerKind::Upsample:
+      ops = out_elems;
+      break;
+    case LayerKind::Add:
+    case LayerKind::Mul:
+      ops = mul(out_elems, static_cast<std::int64_t>(lr.inputs.size()) - 1, layer);
+      break;
+    default:  // flatten, dropout, identity, pad, crop, concat: data movement only
+      break;
+  }
+  c.macs = mul(macs, batch, layer);
+  c.other_ops = mul(ops, batch, layer);
+  c.activations = mul(out_elems, batch, layer);
+  c.memory = mul(c.activations, dtype_bytes(o_.dtype), layer);
+  CostTotals& t = r_.totals;
+  t.params = add(t.params, lr.params, layer);
+  t.buffers = add(t.buffers, c.buffers, layer);
+  t.macs = add(t.macs, c.macs, layer);
+  t.other_ops = add(t.other_ops, c.other_ops, layer);
+  t.activation_memory = add(t.activation_memory, c.memory, layer);
+}
+
+// Layers run in spec order; a tensor lives from the layer that makes it to
+// its last consumer (the net's last output to the end; an unused one dies at
+// once). The peak is the largest sum alive while a layer runs.
+void Coster::peak_memory() {
+  const std::size_t count = r_.layers.size();
+  std::vector<std::size_t> last_use(count + 1, 0);
+  for (const LayerReport& lr : r_.layers) {
+    for (std::size_t in : lr.inputs) {
+      last_use[in] = std::max(last_use[in], lr.index);
+    }
+  }
+  if (count > 0) {
+    last_use[count] = count;
+  }
+  std::vector<std::vector<std::size_t>> dies_after(count + 1);
+  for (std::size_t node = 0; node <= count; ++node) {
+    dies_after[std::max(last_use[node], node)].push_back(node);
+  }
+  auto bytes = [&](std::size_t node) {
+    return node == 0 ? r_.totals.input_memory : r_.layers[node - 1].cost.memory;
+  };
+  std::int64_t alive = bytes(0);
+  std::int64_t peak = alive;
+  for (std::size_t k = 1; k <= count; ++k) {
+    const Layer& layer = r_.layer(k - 1);
+    alive = add(alive, bytes(k), layer);
+    peak = std::max(peak, alive);
+    for (std::size_t node : dies_after[k]) {
+      alive -= bytes(node);
+    }
+  }
+  r_.totals.peak_memory = peak;
+}
+
+void Coster::run() {
+  r_.cost_options = o_;
+  r_.totals = CostTotals{};
+  const std::int64_t bytes = dtype_bytes(o_.dtype);
+  std::int64_t input = r_.input.channels;
+  for (std::int64_t x : r_.input.size) {
+    const auto v = checked::mul(input, x);
+    input = v ? *v : INT64_MAX;
+  }
+  const auto input_bytes = checked::mul(input, o_.batch);
+  const auto input_total = input_bytes ? checked::mul(*input_bytes, bytes) : std::nullopt;
+  if (!input_total) {
+    throw ModelError(r_.net.file, r_.net.input_pos, "input", "cost arithmetic overflows 64 bits");
+  }
+  r_.totals.input_memory = *input_total;
+  for (LayerReport& lr : r_.layers) {
+    cost_layer(lr);
+  }
+  if (!r_.layers.empty()) {
+    const Layer& last = r_.layer(r_.layers.size() - 1);
+    r_.totals.param_memory = mul(add(r_.totals.params, r_.totals.buffers, last), bytes, last);
+    r_.totals.flops = mul(2, r_.totals.macs, last);
+  }
+  peak_memory();
+}
+
+}  // namespace
+
+void compute_costs(Report& report, const CostOptions& options) {
+  Coster(report, options).run();
+}
+
+}  // namespace netlens
