@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "engine/regions.h"
+#include "format/columns.h"
 #include "format/format.h"
 
 namespace netlens::cli {
@@ -53,12 +54,12 @@ int run_analyze(const AnalyzeOptions& o) {
   if (o.regions && format != OutputFormat::Json) {
     throw UsageError("--regions needs --format json");
   }
-  Report report = load_and_analyze(o.net);
-  if (o.net.strict && !report.warnings.empty()) {
-    print_warnings(report);
-    throw Error(fmt::format("{} warning{} (--strict)", report.warnings.size(),
-                            report.warnings.size() == 1 ? "" : "s"));
+  if (!o.columns.empty() && format == OutputFormat::Json) {
+    throw UsageError("--columns applies to table, csv and md; JSON always has every key");
   }
+  select_columns(format_options.columns);  // an unknown column fails before any work
+  Report report = load_and_analyze(o.net);
+  fail_if_strict(report, o.net.strict);
   std::string text;
   if (o.regions) {
     const NetRegions regions = compute_regions(report, true);

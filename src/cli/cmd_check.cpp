@@ -20,13 +20,11 @@ CLI::App* setup_check(CLI::App& app, NetOptions& o) {
 
 int run_check(const NetOptions& o) {
   const Report report = load_and_analyze(o);
+  fail_if_strict(report, o.strict);
   print_warnings(report);
-  if (o.strict && !report.warnings.empty()) {
-    throw Error(fmt::format("{} warning{} (--strict)", report.warnings.size(),
-                            report.warnings.size() == 1 ? "" : "s"));
-  }
-  std::cout << fmt::format("{}: ok: {} layers, {} params, {} warning{}\n", report.net.file,
-                           report.layers.size(), with_separators(report.total_params),
+  std::cout << fmt::format("{}: ok: {} layer{}, {} params, {} warning{}\n", report.net.file,
+                           report.layers.size(), report.layers.size() == 1 ? "" : "s",
+                           with_separators(report.total_params),
                            report.warnings.size(), report.warnings.size() == 1 ? "" : "s");
   return 0;
 }

@@ -66,11 +66,13 @@ int run_locate(const LocateOptions& o) {
     throw UsageError(fmt::format("--layer: no layer '{}' in {}{}", o.layer, report.net.name,
                                  hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
   }
+  fail_if_strict(report, o.net.strict);
   const NetRegions regions = compute_regions(report, true);
   const UnitLocation location = locate_unit(report, regions, index, unit);
   write_output(o.format == "json" ? render_location_json(report, location)
                                   : render_location_text(report, location),
                o.output);
+  print_warnings(report);
   return 0;
 }
 

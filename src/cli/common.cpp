@@ -87,6 +87,14 @@ void print_warnings(const Report& report) {
   }
 }
 
+void fail_if_strict(const Report& report, bool strict) {
+  if (strict && !report.warnings.empty()) {
+    print_warnings(report);
+    throw Error(fmt::format("{} warning{} (--strict)", report.warnings.size(),
+                            report.warnings.size() == 1 ? "" : "s"));
+  }
+}
+
 void write_output(const std::string& text, const std::string& path) {
   if (path.empty() || path == "-") {
     std::cout << text << std::flush;

@@ -34,6 +34,8 @@ PerAxis<std::int64_t> parse_input_size(const std::string& text);
 
 // Prints each warning to stderr as "netlens: warning: FILE:L:C: layer 'x': ...".
 void print_warnings(const Report& report);
+// With --strict, warnings are errors: prints them and throws.
+void fail_if_strict(const Report& report, bool strict);
 
 // Writes to `path` ("" or "-": stdout).
 void write_output(const std::string& text, const std::string& path);

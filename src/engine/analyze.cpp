@@ -38,8 +38,18 @@ std::size_t infer_rank(const Net& net) {
         return p->values.size();
       }
     }
-    if (l.padding.given && !l.padding.scalar) {
-      return l.padding.pairs.size();
+    for (const AxisParam<std::int64_t>* p : {&l.crop_size, &l.crop_offset}) {
+      if (p->given && !p->scalar) {
+        return p->values.size();
+      }
+    }
+    if (l.scale_factor.given && !l.scale_factor.scalar) {
+      return l.scale_factor.values.size();
+    }
+    for (const PaddingParam* p : {&l.padding, &l.cropping}) {
+      if (p->given && !p->scalar) {
+        return p->pairs.size();
+      }
     }
   }
   return 2;
@@ -215,23 +225,41 @@ void Analyzer::check_alignment(LayerReport& lr) {
   }
 }
 
+// Warned once per axis, at the first layer whose units see more than the input.
 void Analyzer::check_rf_size(LayerReport& lr) {
-  for (std::size_t a = 0; a < lr.rf.size(); ++a) {
+  const std::size_t rank = lr.rf.size();
+  std::vector<std::size_t> axes;
+  for (std::size_t a = 0; a < rank; ++a) {
     const AxisRf& x = lr.rf[a];
-    const std::int64_t n = report_.input.size[a];
-    if (!rf_warned_[a] && !x.global && x.rf && *x.rf > n) {
+    if (!rf_warned_[a] && !x.global && x.rf && *x.rf > report_.input.size[a]) {
       rf_warned_[a] = true;
-      lr.warnings.push_back(
-          fmt::format("receptive field {} is larger than the input ({}) on axis {}", *x.rf, n,
-                      axis_name(lr.rf.size(), a)));
+      axes.push_back(a);
     }
+  }
+  if (axes.empty()) {
+    return;
+  }
+  const auto same = [&](std::size_t a) {
+    return *lr.rf[a].rf == *lr.rf[axes[0]].rf && report_.input.size[a] == report_.input.size[axes[0]];
+  };
+  if (std::all_of(axes.begin(), axes.end(), same)) {
+    const std::string where = axes.size() == 1 ? fmt::format("axis {}", axis_name(rank, axes[0]))
+                              : axes.size() == rank ? std::string("every axis")
+                                                    : fmt::format("axes {} and {}", axis_name(rank, axes[0]), axis_name(rank, axes[1]));
+    lr.warnings.push_back(fmt::format("receptive field {} is larger than the input ({}) on {}",
+                                      *lr.rf[axes[0]].rf, report_.input.size[axes[0]], where));
+    return;
+  }
+  for (std::size_t a : axes) {
+    lr.warnings.push_back(fmt::format("receptive field {} is larger than the input ({}) on axis {}",
+                                      *lr.rf[a].rf, report_.input.size[a], axis_name(rank, a)));
   }
 }
 
 Report Analyzer::run() {
   const Net& n = net();
   if (n.input_size.empty()) {
-    throw ModelError(n.file, {}, "input",
+    throw ParseError(n.file, {}, "input",
                      "no input size: add `input: {size: [224, 224], channels: 3}` to the spec "
                      "or pass --input 224");
   }

@@ -18,6 +18,7 @@ struct AxisMap {
   TapKind kind = TapKind::Identity;
   AxisWindow w;
   double scale_factor = 1;
+  bool align_corners = false;
   std::int64_t n_in = 0;
   std::int64_t n_out = 0;
 
@@ -81,6 +82,27 @@ struct AxisMap {
   // floor(x) and, with a non-zero weight, the next unit.
   template <class F>
   void bilinear(std::int64_t o, F&& f) const {
+    if (align_corners) {
+      // Source x = o * (n_in - 1) / (n_out - 1): the corners line up.
+      const double exact = n_out > 1 ? static_cast<double>(n_in - 1) / static_cast<double>(n_out - 1) : 0.0;
+      if (!real_out(o)) {
+        const double src = static_cast<double>(o) * exact;
+        const auto i0 = static_cast<std::int64_t>(std::floor(src));
+        f(i0);
+        if (src > static_cast<double>(i0)) {
+          f(i0 + 1);
+        }
+        return;
+      }
+      const auto scale = static_cast<float>(exact);
+      const float src = scale * static_cast<float>(o);
+      const auto i0 = static_cast<std::int64_t>(src);
+      f(i0);
+      if (i0 < n_in - 1 && src - static_cast<float>(i0) > 0.0F) {
+        f(i0 + 1);
+      }
+      return;
+    }
     if (!real_out(o)) {
       const double src = (static_cast<double>(o) + 0.5) / scale_factor - 0.5;
       const auto i0 = static_cast<std::int64_t>(std::floor(src));
@@ -138,6 +160,7 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
     case LayerKind::Upsample:
       m.kind = layer.mode == UpsampleMode::Nearest ? TapKind::Nearest : TapKind::Bilinear;
       m.scale_factor = layer.scale_factor.values[layer.scale_factor.scalar ? 0 : a];
+      m.align_corners = layer.align_corners;
       break;
     case LayerKind::AdaptiveAvgPool:
     case LayerKind::AdaptiveMaxPool:
@@ -239,6 +262,10 @@ NetRegions compute_regions(Report& report, bool keep_all) {
         narrowest = std::min(narrowest, size);
       }
       AxisRf& rf = lr.rf[a];
+      if (rf.global) {
+        axes.push_back(std::move(r));  // pooled to one unit: it sees the whole axis
+        continue;
+      }
       rf.rf = widest;
       rf.rf_min = narrowest;
       if (rf.jump) {

@@ -55,6 +55,12 @@ class Rule {
   std::size_t rank() const { return in().size.size(); }
   const char* axis(std::size_t i) const { return axis_name(rank(), i); }
   void require_spatial() const;
+  // BatchNorm2d / Dropout2d also take flat inputs; on a spatial one the rank must match.
+  void check_rank_if_spatial() const {
+    if (layer_.alias_rank != 0 && !in().flat) {
+      require_spatial();
+    }
+  }
   PerAxis<std::int64_t> expand(const AxisParam<std::int64_t>& p, const char* field,
                                std::int64_t fallback) const;
   PerAxis<AxisWindow> windows(bool transposed);
@@ -87,8 +93,8 @@ void Rule::require_spatial() const {
   }
   if (layer_.alias_rank != 0 && static_cast<std::size_t>(layer_.alias_rank) != rank()) {
     fail_at(layer_.type_pos,
-            fmt::format("a {}-D layer type on an input with {} spatial axis{} ({})",
-                        layer_.alias_rank, rank(), rank() == 1 ? "" : "es",
+            fmt::format("a {}-D layer type on an input with {} spatial {} ({})",
+                        layer_.alias_rank, rank(), rank() == 1 ? "axis" : "axes",
                         format_size(in().size)));
   }
 }
@@ -102,8 +108,8 @@ PerAxis<std::int64_t> Rule::expand(const AxisParam<std::int64_t>& p, const char*
     return PerAxis<std::int64_t>(rank(), p.values[0]);
   }
   if (p.values.size() != rank()) {
-    fail_at(p.pos, fmt::format("{} has {} entries but the input has {} spatial axis{}", field,
-                               p.values.size(), rank(), rank() == 1 ? "" : "es"));
+    fail_at(p.pos, fmt::format("{} has {} entries but the input has {} spatial {}", field,
+                               p.values.size(), rank(), rank() == 1 ? "axis" : "axes"));
   }
   return p.values;
 }
@@ -127,8 +133,8 @@ PerAxis<AxisWindow> Rule::windows(bool transposed) {
   const auto dilation = expand(layer_.dilation, "dilation", 1);
   const PaddingParam& pad = layer_.padding;
   if (!pad.scalar && pad.pairs.size() != rank()) {
-    fail_at(pad.pos, fmt::format("padding has {} entries but the input has {} spatial axis{}",
-                                 pad.pairs.size(), rank(), rank() == 1 ? "" : "es"));
+    fail_at(pad.pos, fmt::format("padding has {} entries but the input has {} spatial {}",
+                                 pad.pairs.size(), rank(), rank() == 1 ? "axis" : "axes"));
   }
   PerAxis<AxisWindow> w;
   for (std::size_t i = 0; i < rank(); ++i) {
@@ -366,9 +372,12 @@ void Rule::crop(LayerShape& r) {
                                            *inputs_[1].name));
   }
   const PaddingParam& cut = layer_.cropping;
+  if (cut.given && layer_.crop_offset.given) {
+    fail_at(layer_.crop_offset.pos, "'offset' goes with 'size' or a reference input, not 'cropping'");
+  }
   if (cut.given && !cut.scalar && cut.pairs.size() != rank()) {
-    fail_at(cut.pos, fmt::format("cropping has {} entries but the input has {} spatial axis{}",
-                                 cut.pairs.size(), rank(), rank() == 1 ? "" : "es"));
+    fail_at(cut.pos, fmt::format("cropping has {} entries but the input has {} spatial {}",
+                                 cut.pairs.size(), rank(), rank() == 1 ? "axis" : "axes"));
   }
   const auto size = by_reference ? inputs_[1].shape->size : expand(layer_.crop_size, "size", 1);
   const auto offset = expand(layer_.crop_offset, "offset", -1);
@@ -400,8 +409,8 @@ void Rule::upsample(LayerShape& r) {
   require_spatial();
   const AxisParam<double>& f = layer_.scale_factor;
   if (!f.scalar && f.values.size() != rank()) {
-    fail_at(f.pos, fmt::format("scale_factor has {} entries but the input has {} spatial axis{}",
-                               f.values.size(), rank(), rank() == 1 ? "" : "es"));
+    fail_at(f.pos, fmt::format("scale_factor has {} entries but the input has {} spatial {}",
+                               f.values.size(), rank(), rank() == 1 ? "axis" : "axes"));
   }
   r.output.channels = in().channels;
   for (std::size_t i = 0; i < rank(); ++i) {
@@ -486,7 +495,8 @@ LayerShape Rule::run() {
   const std::size_t max_inputs = layer_.kind == LayerKind::Crop ? 2 : 1;
   if (!is_merge(layer_.kind) && (inputs_.size() < 1 || inputs_.size() > max_inputs)) {
     fail_at(layer_.inputs_pos,
-            fmt::format("{} takes one input, got {}", layer_.type, inputs_.size()));
+            fmt::format("{} takes {}, got {}", layer_.type,
+                        max_inputs == 1 ? "one input" : "one or two inputs", inputs_.size()));
   }
   switch (layer_.kind) {
     case LayerKind::Conv:
@@ -526,9 +536,7 @@ LayerShape Rule::run() {
       upsample(r);
       break;
     case LayerKind::BatchNorm:
-      if (layer_.alias_rank != 0 && !in().flat) {
-        require_spatial();
-      }
+      check_rank_if_spatial();
       check_declared_channels(in().channels);
       r.output = in();
       r.params = layer_.affine ? mul(2, in().channels) : 0;
@@ -539,6 +547,7 @@ LayerShape Rule::run() {
       merge(r);
       break;
     default:  // lrn, dropout, identity, activations
+      check_rank_if_spatial();
       r.output = in();
       break;
   }

@@ -14,7 +14,7 @@ const std::vector<Column>& all_columns() {
       {"type", "type", "type", false, false},
       {"inputs", "inputs", "inputs", false, false},
       {"size", "size", "out", true, true},
-      {"channels", "channels", "channels", false, true},
+      {"channels", "ch", "channels", false, true},
       {"kernel", "kernel", "kernel", true, true},
       {"stride", "stride", "stride", true, true},
       {"padding", "padding", "padding", true, true},

@@ -11,11 +11,12 @@
 namespace netlens {
 
 std::string title_line(const Report& report) {
-  return fmt::format("{} ({}): input {}, {} channel{}, {} convention, {} layers",
+  return fmt::format("{} ({}): input {}, {} channel{}, {} convention, {} layer{}",
                      report.net.name, report.net.source.empty() ? "spec" : report.net.source,
                      format_size(report.input.size), report.input.channels,
                      report.input.channels == 1 ? "" : "s",
-                     convention_name(report.net.convention), report.layers.size());
+                     convention_name(report.net.convention), report.layers.size(),
+                     report.layers.size() == 1 ? "" : "s");
 }
 
 // The totals under a table: parameters, compute, memory.

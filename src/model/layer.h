@@ -106,6 +106,7 @@ struct Layer {
   PaddingParam padding;
   std::optional<bool> ceil_mode;
   UpsampleMode mode = UpsampleMode::Nearest;
+  bool align_corners = false;  // bilinear upsample
 };
 
 }  // namespace netlens

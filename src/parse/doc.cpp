@@ -162,6 +162,19 @@ bool is_decimal_int(std::string_view t) {
   return true;
 }
 
+bool is_leading_zero_int(std::string_view t) {
+  std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
+  if (t.size() < i + 2 || t[i] != '0') {
+    return false;
+  }
+  for (std::size_t k = i + 1; k < t.size(); ++k) {
+    if (t[k] < '0' || t[k] > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
 // [-+]? ( \.[0-9]+ | [0-9]+ (\.[0-9]*)? ) ([eE][-+]?[0-9]+)?
 bool is_float(std::string_view t) {
   std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
@@ -210,6 +223,8 @@ DocNode plain_scalar(std::string text, SourcePos pos) {
     node.bool_value = true;
   } else if (t == "false" || t == "False" || t == "FALSE") {
     node.kind = DocNode::Kind::Bool;
+  } else if (is_leading_zero_int(t)) {
+    node.kind = DocNode::Kind::String;  // 010: not decimal, and YAML 1.1 would say octal
   } else if (is_decimal_int(t)) {
     errno = 0;
     char* end = nullptr;

@@ -128,11 +128,16 @@ std::optional<LayerType> find_layer_type(std::string_view name) {
     n = "convtranspose" + n.substr(4, 2);
   }
   // "UpsamplingNearest2d" / "UpsamplingBilinear2d" are PyTorch's fixed-mode upsamplers.
+  bool fixed_bilinear = false;
+  bool fixed_nearest = false;
   for (const char* fixed : {"upsamplingnearest", "upsamplingbilinear"}) {
     if (n.rfind(fixed, 0) == 0) {
-      n = "upsampling" + n.substr(std::string_view(fixed).size());
+      fixed_bilinear = fixed[10] == 'b';
+      fixed_nearest = !fixed_bilinear;
+      n = "upsample" + n.substr(std::string_view(fixed).size());
     }
   }
+  const bool keras_upsampling = n.rfind("upsampling", 0) == 0;
   int rank = 0;
   if (n.size() > 2 && n.back() == 'd' && n[n.size() - 2] >= '1' && n[n.size() - 2] <= '3') {
     rank = n[n.size() - 2] - '0';
@@ -149,6 +154,11 @@ std::optional<LayerType> find_layer_type(std::string_view name) {
       found = LayerType{a.kind, a.canonical, rank};
     }
   });
+  if (found) {
+    found->fixed_bilinear = fixed_bilinear;
+    found->fixed_nearest = fixed_nearest;
+    found->keras_upsampling = keras_upsampling;
+  }
   return found;
 }
 

@@ -16,6 +16,10 @@ struct LayerType {
   LayerKind kind;
   std::string canonical;  // conv, leaky_relu, ...
   int rank = 0;           // 2 for Conv2d; 0 = any
+  // PyTorch's UpsamplingBilinear2d (align_corners=True) / UpsamplingNearest2d.
+  bool fixed_bilinear = false;
+  bool fixed_nearest = false;
+  bool keras_upsampling = false;  // UpSampling2D: `size` is the factor
 };
 
 // Case-insensitive; '_' and '-' are ignored ("MaxPool2d", "max_pool_2d").

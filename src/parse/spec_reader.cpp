@@ -75,14 +75,25 @@ void SpecBuilder::add_layer(DocNode&& node, std::size_t index) {
   layer.alias_rank = type->rank;
   layer.pos = node.pos;
   layer.type_pos = type_node->pos;
-  if (type_name == "UpsamplingBilinear2d" || type_name == "upsamplingbilinear2d") {
+  if (type->fixed_bilinear) {
     layer.mode = UpsampleMode::Bilinear;
+    layer.align_corners = true;  // as PyTorch's UpsamplingBilinear2d
   }
 
-  const auto& allowed = fields_of(layer.kind, layer.type);
+  std::vector<std::string> allowed = fields_of(layer.kind, layer.type);
+  if (type->keras_upsampling) {
+    allowed.emplace_back("size");  // Keras' UpSampling2D(size=2): the factor
+  }
+  if (type->fixed_bilinear || type->fixed_nearest) {
+    allowed.erase(std::remove(allowed.begin(), allowed.end(), "mode"), allowed.end());
+    allowed.erase(std::remove(allowed.begin(), allowed.end(), "align_corners"), allowed.end());
+  }
   std::vector<std::string> seen;
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
-    const std::string key = canonical_field(layer.kind, node.keys[i]);
+    std::string key = canonical_field(layer.kind, node.keys[i]);
+    if (type->keras_upsampling && key == "size") {
+      key = "scale_factor";
+    }
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       const std::string hint = closest(node.keys[i], allowed);
       r_.fail_at(node.key_pos[i], path,
@@ -200,7 +211,9 @@ void SpecBuilder::read_field(Layer& layer, const std::string& key, const DocNode
     layer.affine = r_.boolean(value, path);
   } else if (key == "ceil_mode") {
     layer.ceil_mode = r_.boolean(value, path);
-  } else if (key == "count_include_pad" || key == "align_corners" || key == "inplace") {
+  } else if (key == "align_corners") {
+    layer.align_corners = r_.boolean(value, path);
+  } else if (key == "count_include_pad" || key == "inplace") {
     r_.boolean(value, path);  // accepted; no effect on shapes or receptive fields
   } else if (key == "scale_factor") {
     layer.scale_factor = r_.axis_numbers(value, path);
