@@ -70,14 +70,17 @@ int main(int argc, char** argv) {
       return run_locate(locate_options);
     }
   } catch (const netlens::UsageError& e) {
-    std::cerr << "netlens: error: " << e.what() << "\n";
+    std::cerr << "netlens: error: " << netlens::one_line(e.what()) << "\n";
     return 2;
   } catch (const netlens::Error& e) {
-    std::cerr << "netlens: error: " << e.what() << "\n";
+    std::cerr << "netlens: error: " << netlens::one_line(e.what()) << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "netlens: error: out of memory\n";
     return 1;
   } catch (const std::exception& e) {
     // Never a stack trace: an unexpected failure is still one line.
-    std::cerr << "netlens: error: internal error: " << e.what() << "\n";
+    std::cerr << "netlens: error: internal error: " << netlens::one_line(e.what()) << "\n";
     return 1;
   }
   return 2;

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace netlens {
 
@@ -18,6 +19,10 @@ class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// A message made safe for one terminal line: control characters (newlines
+// of a multi-line YAML scalar, tabs, escapes) become \n, \t, \xNN.
+std::string one_line(std::string_view text);
 
 // "FILE:LINE:COL: " or "FILE: " when the position is unknown.
 std::string format_location(const std::string& file, SourcePos pos);

@@ -139,7 +139,7 @@ void DocBuilder::add_value(DocNode node) {
 
 DocNode DocBuilder::finish() {
   if (!have_root_) {
-    fail({}, "empty spec");
+    fail(end_, "empty spec");
   }
   return std::move(root_);
 }

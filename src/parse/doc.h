@@ -50,6 +50,8 @@ class DocBuilder {
   void scalar(DocNode node);  // YAML: a scalar in key position is a key
   bool expecting_key() const;
   DocNode finish();
+  // Where an empty document is reported: the end of the text.
+  void set_end(SourcePos end) { end_ = end; }
 
   [[noreturn]] void fail(SourcePos pos, const std::string& message) const;
 
@@ -68,6 +70,7 @@ class DocBuilder {
   std::vector<Frame> stack_;
   DocNode root_;
   bool have_root_ = false;
+  SourcePos end_;
 };
 
 // Classifies a plain (unquoted) YAML scalar by the YAML 1.2 core schema, with

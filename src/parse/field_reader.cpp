@@ -13,10 +13,12 @@ std::string describe(const DocNode& node) {
   if (node.kind == DocNode::Kind::Null) {
     return "null";
   }
+  // Long values are cut: the message stays one readable line.
+  std::string text = node.text.size() > 40 ? node.text.substr(0, 37) + "..." : node.text;
   if (node.kind == DocNode::Kind::String) {
-    return fmt::format("'{}'", node.text);
+    return fmt::format("'{}'", text);
   }
-  return node.text;
+  return text;
 }
 
 void FieldReader::fail(const DocNode& node, const std::string& path,

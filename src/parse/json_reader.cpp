@@ -193,6 +193,7 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
 
 DocNode read_json(std::string_view text, const std::string& file, const LayerSink& sink) {
   DocBuilder builder(file, sink);
+  builder.set_end(LineIndex(text).at(text.size()));
   Handler handler(text, builder, file);
   TrackingIterator first{text.data(), handler.head()};
   TrackingIterator last{text.data() + text.size(), handler.head()};

@@ -403,7 +403,7 @@ void check_spec_text(std::string_view text, const std::string& file) {
     i += len;
   }
   if (blank) {
-    throw ParseError(file, {}, "", "empty spec");
+    throw ParseError(file, lines.at(text.size()), "", "empty spec");
   }
 }
 

@@ -85,12 +85,13 @@ class Handler : public YAML::EventHandler {
 
 DocNode read_yaml(std::string_view text, const std::string& file, const LayerSink& sink) {
   DocBuilder builder(file, sink);
+  builder.set_end(LineIndex(text).at(text.size()));
   Handler handler(builder);
   std::istringstream in{std::string(text)};
   try {
     YAML::Parser parser(in);
     if (!parser.HandleNextDocument(handler)) {
-      throw ParseError(file, {}, "", "empty spec");
+      throw ParseError(file, LineIndex(text).at(text.size()), "", "empty spec");
     }
     // A second document is an error, not something to ignore.
     DocBuilder rest(file, nullptr);
