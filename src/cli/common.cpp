@@ -23,6 +23,8 @@ void add_net_options(CLI::App& cmd, NetOptions& o) {
       ->check(CLI::IsMember({"pytorch", "keras", "caffe"}));
   cmd.add_option("--max-bytes", o.max_bytes, "Refuse specs larger than this many bytes")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+  cmd.add_option("--max-layers", o.max_layers, "Refuse specs with more layers than this")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
   cmd.add_flag("--strict", o.strict, "Treat warnings as errors (exit status 1)");
   cmd.add_option("--batch", o.batch, "Batch size: scales MACs, activations and memory")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
@@ -55,7 +57,7 @@ PerAxis<std::int64_t> parse_input_size(const std::string& text) {
 }
 
 Report load_and_analyze(const NetOptions& o) {
-  Net net = load_net(o.net, std::cin, o.max_bytes);
+  Net net = load_net(o.net, std::cin, o.max_bytes, o.max_layers);
   const bool net_has_scalar_size = net.input_size.empty() || net.input_size_scalar;
   const std::size_t rank_of_spec = net.input_size.size();
   if (!o.input.empty()) {

@@ -19,6 +19,7 @@ struct NetOptions {
   std::optional<std::int64_t> channels;
   std::string convention;      // empty: the spec's
   std::size_t max_bytes = kDefaultMaxBytes;
+  std::size_t max_layers = kDefaultMaxLayers;
   bool strict = false;
   std::int64_t batch = 1;
   std::string dtype = "float32";

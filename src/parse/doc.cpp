@@ -52,7 +52,7 @@ bool DocBuilder::expecting_key() const {
 
 void DocBuilder::begin(DocNode::Kind kind, SourcePos pos) {
   if (expecting_key()) {
-    fail(pos, "mapping keys must be plain strings");
+    fail(pos, "a mapping or list where a key should be (an unclosed quote or bracket before?)");
   }
   if (static_cast<int>(stack_.size()) >= kMaxDepth) {
     fail(pos, fmt::format("nesting deeper than {} levels", kMaxDepth));

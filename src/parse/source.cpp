@@ -133,9 +133,10 @@ SpecSource load_source(const std::string& arg, std::istream& stdin_stream,
   return src;
 }
 
-Net load_net(const std::string& arg, std::istream& stdin_stream, std::size_t max_bytes) {
+Net load_net(const std::string& arg, std::istream& stdin_stream, std::size_t max_bytes,
+             std::size_t max_layers) {
   SpecSource src = load_source(arg, stdin_stream, max_bytes);
-  Net net = parse_spec(src.text, src.file, src.default_name, src.format);
+  Net net = parse_spec(src.text, src.file, src.default_name, src.format, max_layers);
   net.source = src.source;
   return net;
 }

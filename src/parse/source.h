@@ -28,6 +28,6 @@ SpecSource load_source(const std::string& arg, std::istream& stdin_stream,
 
 // load_source + parse_spec, with the source recorded in the Net.
 Net load_net(const std::string& arg, std::istream& stdin_stream,
-             std::size_t max_bytes = kDefaultMaxBytes);
+             std::size_t max_bytes = kDefaultMaxBytes, std::size_t max_layers = kDefaultMaxLayers);
 
 }  // namespace netlens

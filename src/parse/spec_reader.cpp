@@ -19,7 +19,8 @@ std::string key_list(const std::vector<std::string>& keys) {
 
 class SpecBuilder {
  public:
-  SpecBuilder(const std::string& file, Net& net) : r_(file), net_(net) {}
+  SpecBuilder(const std::string& file, Net& net, std::size_t max_layers)
+      : r_(file), net_(net), max_layers_(max_layers) {}
 
   void add_layer(DocNode&& node, std::size_t index);
   void read_root(const DocNode& root);
@@ -36,6 +37,7 @@ class SpecBuilder {
   FieldReader r_;
   Net& net_;
   std::unordered_map<std::string, SourcePos> names_;
+  std::size_t max_layers_;
 };
 
 void SpecBuilder::register_name(const Layer& layer, SourcePos pos, const std::string& path) {
@@ -52,6 +54,10 @@ void SpecBuilder::register_name(const Layer& layer, SourcePos pos, const std::st
 
 void SpecBuilder::add_layer(DocNode&& node, std::size_t index) {
   const std::string path = fmt::format("layers[{}]", index);
+  if (index >= max_layers_) {
+    r_.fail(node, path,
+            fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers_));
+  }
   if (node.kind != DocNode::Kind::Map) {
     r_.fail(node, path,
             fmt::format("expected a mapping like {{type: conv, ...}}, got {}", describe(node)));
@@ -286,6 +292,10 @@ void SpecBuilder::read_seed_form(const DocNode& root) {
   for (std::size_t i = 0; i < net->items.size(); ++i) {
     const DocNode& entry = net->items[i];
     const std::string path = fmt::format("net[{}]", i);
+    if (i >= max_layers_) {
+      r_.fail(entry, path,
+              fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers_));
+    }
     if (entry.kind != DocNode::Kind::Seq || entry.items.size() != 3) {
       r_.fail(entry, path,
               fmt::format("expected [kernel, stride, padding], got {}", describe(entry)));
@@ -410,10 +420,10 @@ void check_spec_text(std::string_view text, const std::string& file) {
 namespace {
 
 Net parse_as(std::string_view text, const std::string& file, const std::string& default_name,
-             SpecFormat format) {
+             SpecFormat format, std::size_t max_layers) {
   Net net;
   net.file = file;
-  SpecBuilder builder(file, net);
+  SpecBuilder builder(file, net, max_layers);
   const LayerSink sink = [&](DocNode&& item, std::size_t index) {
     builder.add_layer(std::move(item), index);
   };
@@ -429,23 +439,23 @@ Net parse_as(std::string_view text, const std::string& file, const std::string& 
 }  // namespace
 
 Net parse_spec(std::string_view text, const std::string& file, const std::string& default_name,
-               SpecFormat format) {
+               SpecFormat format, std::size_t max_layers) {
   check_spec_text(text, file);
   if (format != SpecFormat::Auto) {
-    return parse_as(text, file, default_name, format);
+    return parse_as(text, file, default_name, format, max_layers);
   }
   if (!starts_like_json(text)) {
-    return parse_as(text, file, default_name, SpecFormat::Yaml);
+    return parse_as(text, file, default_name, SpecFormat::Yaml, max_layers);
   }
   // Text that starts like JSON but is not (a flow-style YAML map) is read as YAML.
   try {
-    return parse_as(text, file, default_name, SpecFormat::Json);
+    return parse_as(text, file, default_name, SpecFormat::Json, max_layers);
   } catch (const ParseError& e) {
     if (e.message().rfind("invalid JSON", 0) != 0) {
       throw;
     }
   }
-  return parse_as(text, file, default_name, SpecFormat::Yaml);
+  return parse_as(text, file, default_name, SpecFormat::Yaml, max_layers);
 }
 
 }  // namespace netlens

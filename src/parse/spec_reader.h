@@ -11,10 +11,12 @@ namespace netlens {
 
 enum class SpecFormat { Auto, Yaml, Json };
 
+inline constexpr std::size_t kDefaultMaxLayers = 100000;
+
 // `file` names the text in messages; `default_name` is used when the spec has
 // no `name` (the file's stem).
 Net parse_spec(std::string_view text, const std::string& file, const std::string& default_name,
-               SpecFormat format = SpecFormat::Auto);
+               SpecFormat format = SpecFormat::Auto, std::size_t max_layers = kDefaultMaxLayers);
 
 // Rejects text no spec may contain before any parser sees it: NUL bytes,
 // invalid UTF-8, nothing but white space.

@@ -24,7 +24,8 @@ class Handler : public YAML::EventHandler {
  public:
   explicit Handler(DocBuilder& builder) : b_(builder) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override { start_ = mark; }
+  const YAML::Mark& start() const { return start_; }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     check_anchor(mark, anchor);
@@ -79,11 +80,47 @@ class Handler : public YAML::EventHandler {
     }
   }
   DocBuilder& b_;
+  YAML::Mark start_ = YAML::Mark::null_mark();
 };
+
+// yaml-cpp reads an unclosed run of '[' or '{' as nested implicit keys, so
+// the depth limit is checked on the text first, at the first too-deep
+// bracket. Quotes and comments are skipped; brackets inside plain scalars
+// count too, which only matters past 64 of them.
+void check_flow_depth(std::string_view text, const std::string& file) {
+  int depth = 0;
+  char quote = 0;
+  bool comment = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (comment) {
+      comment = c != '\n';
+    } else if (quote != 0) {
+      if (c == '\\' && quote == '"') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+    } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' ||
+                            text[i - 1] == '\n')) {
+      comment = true;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) {
+        throw ParseError(file, LineIndex(text).at(i), "",
+                         fmt::format("nesting deeper than {} levels", kMaxDepth));
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+}
 
 }  // namespace
 
 DocNode read_yaml(std::string_view text, const std::string& file, const LayerSink& sink) {
+  check_flow_depth(text, file);
   DocBuilder builder(file, sink);
   builder.set_end(LineIndex(text).at(text.size()));
   Handler handler(builder);
@@ -97,7 +134,13 @@ DocNode read_yaml(std::string_view text, const std::string& file, const LayerSin
     DocBuilder rest(file, nullptr);
     Handler rest_handler(rest);
     if (parser.HandleNextDocument(rest_handler)) {
-      throw ParseError(file, LineIndex(text).at(text.size()), "",
+      // yaml-cpp answers text it cannot read (",") with endless empty
+      // documents that all start where the first did.
+      if (rest_handler.start().pos == handler.start().pos) {
+        throw ParseError(file, pos_of(handler.start()), "",
+                         "invalid YAML: no value can be read here");
+      }
+      throw ParseError(file, pos_of(rest_handler.start()), "",
                        "more than one YAML document (a second '---')");
     }
   } catch (const YAML::Exception& e) {
