@@ -91,6 +91,10 @@ std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_
       ids.push_back(it->second);
       continue;
     }
+    if (name == layer.name) {
+      fail(layer, layer.input_pos[k],
+           fmt::format("input '{}' is the layer itself; inputs must name earlier layers", name));
+    }
     for (std::size_t later = id; later < net().layers.size(); ++later) {
       if (net().layers[later].name == name) {
         fail(layer, layer.input_pos[k],
@@ -304,7 +308,11 @@ Report Analyzer::run() {
   // units differ: their rf (the widest unit) and rf_min come from the
   // unit-by-unit computation.
   if (needs_exact) {
-    compute_regions(report_, false);
+    try {
+      compute_regions(report_, false);
+    } catch (const ModelError& e) {
+      report_.warnings.push_back({e.layer(), {}, e.message() + " (rf_min and the rf of layers whose units differ are left unknown)"});
+    }
   }
   for (LayerReport& lr : report_.layers) {
     const Layer& layer = report_.layer(lr.index - 1);

@@ -1,6 +1,7 @@
 #include "engine/receptive_field.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace netlens::rf {
 
@@ -76,27 +77,25 @@ std::int64_t adaptive_end(std::int64_t o, std::int64_t n, std::int64_t out) {
   return checked::ceil_div((o + 1) * n, out);
 }
 
+// Window o covers [floor(o n / out), ceil((o + 1) n / out)). With n = q out + r
+// and out <= n, the windows are evenly spaced exactly when r <= 1 (width q + r,
+// step q); the widest window is q + ceil((out - g + r) / out), g = gcd(n, out).
+// Closed forms: a huge output_size costs nothing here.
 std::optional<AxisRf> through_adaptive(const AxisRf& in, std::int64_t n, std::int64_t out) {
   if (in.global) {
     return global();
   }
-  if (!checked::mul(n, out + 1)) {
-    return std::nullopt;
-  }
-  std::int64_t widest = 0;
-  bool uniform = true;
-  const std::int64_t width0 = adaptive_end(0, n, out) - adaptive_start(0, n, out);
-  const std::int64_t step0 = out > 1 ? adaptive_start(1, n, out) - adaptive_start(0, n, out) : 1;
-  for (std::int64_t o = 0; o < out; ++o) {
-    const std::int64_t start = adaptive_start(o, n, out);
-    const std::int64_t width = adaptive_end(o, n, out) - start;
-    widest = std::max(widest, width);
-    if (width != width0 || (o > 0 && start - adaptive_start(o - 1, n, out) != step0)) {
-      uniform = false;
+  std::int64_t widest = 1;
+  if (out <= n) {
+    const std::int64_t q = n / out;
+    const std::int64_t r = n % out;
+    if (r <= 1) {
+      return through_window(in, AxisWindow{q + r, q, 1, 0, 0});
     }
-  }
-  if (uniform && step0 > 0) {
-    return through_window(in, AxisWindow{width0, step0, 1, 0, 0});
+    const std::int64_t spill = out - std::gcd(n, out) + r;
+    widest = q + (spill == 0 ? 0 : spill <= out ? 1 : 2);
+  } else {
+    widest = out % n == 0 ? 1 : 2;  // windows of 1 or 2 units, some repeated
   }
   AxisRf result;
   if (in.rf && in.jump && in.jump->is_integer()) {

@@ -1,6 +1,9 @@
 #include "engine/regions.h"
 
 #include <cmath>
+#include <span>
+
+#include <fmt/format.h>
 
 #include "model/checked.h"
 
@@ -173,6 +176,12 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
   return m;
 }
 
+// The inputs whose units a layer reads: a crop's second input only lends its size.
+std::span<const std::size_t> data_inputs(const Layer& layer, const LayerReport& lr) {
+  const std::size_t n = layer.kind == LayerKind::Crop ? 1 : lr.inputs.size();
+  return {lr.inputs.data(), n};
+}
+
 }  // namespace
 
 NetRegions compute_regions(Report& report, bool keep_all) {
@@ -201,7 +210,7 @@ NetRegions compute_regions(Report& report, bool keep_all) {
     if (!tracked(k)) {
       continue;
     }
-    for (std::size_t in : lr.inputs) {
+    for (std::size_t in : data_inputs(report.layer(k - 1), lr)) {
       last_use[in] = std::max(last_use[in], k);
       for (std::size_t a = 0; a < rank; ++a) {
         const AxisMap m = axis_map(report.layer(k - 1), lr, shape_of(in), a);
@@ -209,6 +218,22 @@ NetRegions compute_regions(Report& report, bool keep_all) {
         needed[in][a].first = std::min(needed[in][a].first, lo);
         needed[in][a].second = std::max(needed[in][a].second, hi);
       }
+    }
+  }
+
+  std::int64_t units = 0;
+  for (std::size_t node = 1; node <= count; ++node) {
+    for (std::size_t a = 0; a < rank && tracked(node); ++a) {
+      const auto span = checked::sub(needed[node][a].second, needed[node][a].first);
+      const auto total = span ? checked::add(units, *span + 1) : std::nullopt;
+      units = total && *total <= kMaxRegionUnits ? *total : kMaxRegionUnits + 1;
+    }
+    if (units > kMaxRegionUnits) {
+      const Layer& layer = report.layer(node - 1);
+      throw ModelError(report.net.file, layer.pos, layer.name,
+                       fmt::format("unit-by-unit regions would need more than {} units; use a "
+                                   "smaller --input",
+                                   kMaxRegionUnits));
     }
   }
 
@@ -227,7 +252,7 @@ NetRegions compute_regions(Report& report, bool keep_all) {
   for (std::size_t k = 1; k <= count; ++k) {
     LayerReport& lr = report.layers[k - 1];
     bool inputs_tracked = tracked(k);
-    for (std::size_t in : lr.inputs) {
+    for (std::size_t in : data_inputs(report.layer(k - 1), lr)) {
       inputs_tracked = inputs_tracked && (in == 0 || out.layers[in].has_value());
     }
     if (!inputs_tracked) {
@@ -242,7 +267,7 @@ NetRegions compute_regions(Report& report, bool keep_all) {
       r.actual.resize(r.theoretical.size());
       std::int64_t widest = 0;
       std::int64_t narrowest = INT64_MAX;
-      for (std::size_t in : lr.inputs) {
+      for (std::size_t in : data_inputs(report.layer(k - 1), lr)) {
         const AxisMap m = axis_map(report.layer(k - 1), lr, shape_of(in), a);
         for (std::int64_t o = first; o <= last; ++o) {
           Interval& theo = r.theoretical[static_cast<std::size_t>(o - first)];
@@ -278,7 +303,7 @@ NetRegions compute_regions(Report& report, bool keep_all) {
     }
     out.layers[k] = std::move(axes);
     if (!keep_all) {
-      for (std::size_t in : lr.inputs) {
+      for (std::size_t in : data_inputs(report.layer(k - 1), lr)) {
         if (in != 0 && last_use[in] == k) {
           out.layers[in].reset();
         }

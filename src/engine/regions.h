@@ -55,6 +55,9 @@ struct NetRegions {
 // Computes the regions of every layer. With keep_all false, a layer's
 // arrays are freed once its last consumer has used them, and only the
 // per-axis rf / rf_min summaries survive (written into `report`).
+// Throws ModelError when the net has more than kMaxRegionUnits units (per
+// axis, summed over layers): the arrays would not fit in memory.
+inline constexpr std::int64_t kMaxRegionUnits = std::int64_t{1} << 26;
 NetRegions compute_regions(Report& report, bool keep_all);
 
 }  // namespace netlens

@@ -67,6 +67,8 @@ class Rule {
   std::int64_t window_output(std::size_t axis, const AxisWindow& w, bool ceil);
   void check_groups(std::int64_t out_channels) const;
   void warn_dropped(std::size_t axis, const AxisWindow& w, LayerShape& r) const;
+  bool warn_padding_windows(std::size_t axis, const AxisWindow& w, std::int64_t out,
+                            LayerShape& r) const;
   void check_declared_channels(std::int64_t actual) const;
   std::int64_t product(const PerAxis<std::int64_t>& v) const;
 
@@ -166,7 +168,7 @@ std::int64_t Rule::window_output(std::size_t i, const AxisWindow& w, bool ceil) 
   if (!ceil) {
     out = checked::floor_div(padded - ke, w.stride) + 1;
   } else {
-    out = checked::floor_div(padded - ke + w.stride - 1, w.stride) + 1;
+    out = checked::floor_div(add(padded - ke, w.stride - 1), w.stride) + 1;
     bool clip = true;
     if (convention_ == Convention::Caffe) {
       // Caffe's PoolingLayer clips only when the layer has padding.
@@ -235,7 +237,9 @@ void Rule::conv(LayerShape& r) {
   for (std::size_t i = 0; i < rank(); ++i) {
     const std::int64_t out = window_output(i, w[i], false);
     r.output.size.push_back(out);
-    warn_dropped(i, w[i], r);
+    if (!warn_padding_windows(i, w[i], out, r)) {
+      warn_dropped(i, w[i], r);
+    }
   }
   std::int64_t kernel_volume = 1;
   for (const AxisWindow& a : w) {
@@ -252,7 +256,10 @@ void Rule::conv_transpose(LayerShape& r) {
   check_groups(layer_.out_channels);
   auto w = windows(true);
   const auto output_padding = expand(layer_.output_padding, "output_padding", 0);
-  const PadMode mode = layer_.padding.mode;
+  // Keras' default padding is 'valid', which for a transposed conv is not 0.
+  const PadMode mode = !layer_.padding.given && convention_ == Convention::Keras
+                           ? PadMode::Valid
+                           : layer_.padding.mode;
   if (mode != PadMode::Explicit && layer_.output_padding.given) {
     fail_at(layer_.output_padding.pos,
             "output_padding needs explicit padding, not 'same' or 'valid'");
@@ -310,22 +317,31 @@ void Rule::pool(LayerShape& r) {
     }
     const std::int64_t out = window_output(i, a, ceil);
     r.output.size.push_back(out);
-    const std::int64_t n = in().size[i];
-    const std::int64_t ke = a.dilation * (a.kernel - 1) + 1;
-    const std::int64_t last_start = (out - 1) * a.stride - a.pad_lo;
-    if (last_start >= n) {
-      r.warnings.push_back(fmt::format(
-          "\x01{}\x02the last window on {{axis}} starts at {}, past the input's {} positions: it "
-          "reads only padding",
-          axis(i), last_start, n));
-    } else if (ke - 1 - a.pad_lo < 0) {
-      r.warnings.push_back(fmt::format(
-          "\x01{}\x02the first window on {{axis}} lies entirely in the padding", axis(i)));
-    } else if (!ceil) {
+    if (!warn_padding_windows(i, a, out, r) && !ceil) {
       warn_dropped(i, a, r);
     }
   }
   r.window = w;
+}
+
+// A window that lies entirely in the padding reads no pixel at all.
+bool Rule::warn_padding_windows(std::size_t i, const AxisWindow& a, std::int64_t out,
+                                LayerShape& r) const {
+  const std::int64_t n = in().size[i];
+  const std::int64_t last_start = mul(out - 1, a.stride) - a.pad_lo;
+  if (last_start >= n) {
+    r.warnings.push_back(fmt::format(
+        "\x01{}\x02the last window on {{axis}} starts at {}, past the input's {} positions: it "
+        "reads only padding",
+        axis(i), last_start, n));
+    return true;
+  }
+  if (mul(a.dilation, a.kernel - 1) - a.pad_lo < 0) {
+    r.warnings.push_back(fmt::format(
+        "\x01{}\x02the first window on {{axis}} lies entirely in the padding", axis(i)));
+    return true;
+  }
+  return false;
 }
 
 void Rule::adaptive(LayerShape& r) {

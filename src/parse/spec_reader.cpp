@@ -181,7 +181,9 @@ void SpecBuilder::read_field(Layer& layer, const std::string& key, const DocNode
       return;
     }
     if (value.kind != DocNode::Kind::Seq || value.items.empty()) {
-      r_.fail(value, path, fmt::format("expected a list of layer names, got {}", describe(value)));
+      r_.fail(value, path,
+              fmt::format("expected a list of layer names, got {}",
+                          value.kind == DocNode::Kind::Seq ? "an empty list" : describe(value)));
     }
     for (std::size_t i = 0; i < value.items.size(); ++i) {
       layer.inputs.push_back(r_.string(value.items[i], fmt::format("{}[{}]", path, i)));
@@ -298,7 +300,11 @@ void SpecBuilder::read_seed_form(const DocNode& root) {
     }
     if (entry.kind != DocNode::Kind::Seq || entry.items.size() != 3) {
       r_.fail(entry, path,
-              fmt::format("expected [kernel, stride, padding], got {}", describe(entry)));
+              fmt::format("expected [kernel, stride, padding], got {}",
+                          entry.kind == DocNode::Kind::Seq
+                              ? fmt::format("{} entr{}", entry.items.size(),
+                                            entry.items.size() == 1 ? "y" : "ies")
+                              : describe(entry)));
     }
     Layer layer;
     layer.pos = entry.pos;
