@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Regenerates the torchvision twins in nets/ with tools/torch2netlens.py (run from the repository
+# root). Needs Debian's python3-torch and python3-torchvision (torch 1.13, torchvision 0.14):
+#   apt-get install -y python3-torch python3-torchvision python3-yaml
+# nets/unet.yaml and nets/fcn32s.yaml are hand-written; check them with
+#   /usr/bin/python3 tools/zoo_extra.py --netlens build/src/netlens
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=${PYTHON:-/usr/bin/python3}
+gen() {  # name input description [torch2netlens options...]
+  local name=$1 input=$2 desc=$3
+  shift 3
+  "$py" tools/torch2netlens.py "$name" --input "$input" --description "$desc" "$@" -o "nets/$name.yaml"
+}
+he='He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016 (torchvision)'
+gen resnet18 224 "ResNet-18: $he"
+gen resnet50 224 "ResNet-50: $he"
+gen resnet101 224 "ResNet-101: $he"
+gen resnet152 224 "ResNet-152: $he"
+# aux_logits=False: eval mode never runs the auxiliary classifiers; the oracle counts without them.
+gen googlenet 224 'GoogLeNet (Inception v1): Szegedy et al., "Going Deeper with Convolutions", CVPR 2015 (torchvision, with batch norm)' \
+  --kwarg aux_logits=False
+gen inception_v3 299 'Inception v3: Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", CVPR 2016 (torchvision)' \
+  --kwarg aux_logits=False
+gen mobilenet_v2 224 'MobileNetV2: Sandler et al., "MobileNetV2: Inverted Residuals and Linear Bottlenecks", CVPR 2018 (torchvision)'
+gen densenet121 224 'DenseNet-121: Huang, Liu, van der Maaten & Weinberger, "Densely Connected Convolutional Networks", CVPR 2017 (torchvision)'
+gen squeezenet1_0 224 'SqueezeNet 1.0: Iandola et al., "SqueezeNet: AlexNet-level accuracy with 50x fewer parameters and <0.5MB model size", 2016 (torchvision)'
