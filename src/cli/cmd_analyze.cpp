@@ -13,8 +13,9 @@ CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "analyze", "Print every layer's output size, jump, receptive field and parameters");
   add_net_options(*cmd, o.net);
-  cmd->add_option("-f,--format", o.format, "Output format: table, json, csv or md")
-      ->check(CLI::IsMember({"table", "json", "csv", "md", "markdown"}));
+  cmd->add_option("-f,--format", o.format,
+                  "Output format: table, json, csv, md, or dot (Graphviz: | dot -Tsvg)")
+      ->check(CLI::IsMember({"table", "json", "csv", "md", "markdown", "dot"}));
   cmd->add_option("-o,--output", o.output, "Write the output to FILE instead of stdout");
   cmd->add_option("--columns", o.columns,
                   "Columns for table/csv/md, comma-separated: index,name,type,inputs,size,"
@@ -54,8 +55,8 @@ int run_analyze(const AnalyzeOptions& o) {
   if (o.regions && format != OutputFormat::Json) {
     throw UsageError("--regions needs --format json");
   }
-  if (!o.columns.empty() && format == OutputFormat::Json) {
-    throw UsageError("--columns applies to table, csv and md; JSON always has every key");
+  if (!o.columns.empty() && (format == OutputFormat::Json || format == OutputFormat::Dot)) {
+    throw UsageError("--columns applies to table, csv and md");
   }
   select_columns(format_options.columns);  // an unknown column fails before any work
   Report report = load_and_analyze(o.net);

@@ -15,6 +15,9 @@ std::optional<OutputFormat> output_format_from_name(std::string_view name) {
   if (name == "md" || name == "markdown") {
     return OutputFormat::Markdown;
   }
+  if (name == "dot") {
+    return OutputFormat::Dot;
+  }
   return std::nullopt;
 }
 
@@ -28,6 +31,8 @@ std::string render(const Report& report, OutputFormat format, const FormatOption
       return render_csv(report, options);
     case OutputFormat::Markdown:
       return render_markdown(report, options);
+    case OutputFormat::Dot:
+      return render_dot(report);
   }
   return {};
 }

@@ -12,7 +12,7 @@
 
 namespace netlens {
 
-enum class OutputFormat { Table, Json, Csv, Markdown };
+enum class OutputFormat { Table, Json, Csv, Markdown, Dot };
 
 std::optional<OutputFormat> output_format_from_name(std::string_view name);
 
@@ -40,5 +40,6 @@ std::string render_location_text(const Report& report, const UnitLocation& locat
 std::string render_location_json(const Report& report, const UnitLocation& location);
 std::string render_csv(const Report& report, const FormatOptions& options);
 std::string render_markdown(const Report& report, const FormatOptions& options);
+std::string render_dot(const Report& report);
 
 }  // namespace netlens

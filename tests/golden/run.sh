@@ -26,7 +26,7 @@ compare() {  # expected-file actual-file
 }
 
 for net in $nets; do
-  for format in table json csv md; do
+  for format in table json csv md dot; do
     "$netlens" analyze "$net" --format "$format" >"$tmp/out" 2>"$tmp/err"
     status=$?
     if [ $status -ne 0 ]; then

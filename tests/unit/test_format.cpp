@@ -181,7 +181,7 @@ TEST_CASE("Markdown: bold title, aligned columns, escaped pipes", "[format]") {
   CHECK(lines[6] == "params: 56 (224 B at float32)  ");
 }
 
-TEST_CASE("--columns: selection, order, unknown ids", "[format]") {
+TEST_CASE("the --columns option: selection, order, unknown ids", "[format]") {
   const Report r = analyze_yaml(kDemo);
   CHECK(lines_of(render_csv(r, columns({"params", "name"})))[1] == "28672,conv1\r");
   CHECK(lines_of(render_csv(r, columns({"kernel", "stride", "padding", "dilation"})))[1] ==

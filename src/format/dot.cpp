@@ -1,0 +1,70 @@
+// --format dot: the net as a Graphviz graph (render with `dot -Tsvg`).
+// Layers are nodes with their type, output, rf and jump; edges follow
+// `inputs`; merges are drawn as diamonds, misaligned ones in red.
+#include <fmt/format.h>
+
+#include "engine/shape_rules.h"
+#include "format/columns.h"
+#include "format/format.h"
+
+namespace netlens {
+
+namespace {
+
+std::string escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+bool misaligned(const LayerReport& lr) {
+  for (const std::string& w : lr.warnings) {
+    if (w.rfind("inputs are misaligned", 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string render_dot(const Report& report) {
+  const auto& columns = all_columns();
+  auto column = [&](const char* id) -> const Column& {
+    for (const Column& c : columns) {
+      if (std::string(c.id) == id) {
+        return c;
+      }
+    }
+    return columns.front();
+  };
+  std::string out = fmt::format("digraph \"{}\" {{\n", escape(report.net.name));
+  out += "  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6fb\", "
+         "fontname=\"Helvetica\", fontsize=10];\n  edge [color=\"#667085\"];\n";
+  out += fmt::format("  n0 [label=\"input\\n{}\", shape=ellipse, fillcolor=\"#e3f2e1\"];\n",
+                     escape(format_shape(report.input)));
+  for (const LayerReport& lr : report.layers) {
+    const Layer& layer = report.layer(lr.index - 1);
+    std::string label = fmt::format("{}\\n{}  {}", escape(layer.name), layer.type,
+                                    escape(format_shape(lr.output)));
+    label += fmt::format("\\nrf {}  jump {}", cell(column("rf"), report, lr),
+                         cell(column("jump"), report, lr));
+    std::string style;
+    if (is_merge(layer.kind)) {
+      style = misaligned(lr) ? ", shape=diamond, fillcolor=\"#fde2e1\", color=\"#d92d20\""
+                             : ", shape=diamond, fillcolor=\"#fff4d6\"";
+    }
+    out += fmt::format("  n{} [label=\"{}\"{}];\n", lr.index, label, style);
+    for (std::size_t in : lr.inputs) {
+      out += fmt::format("  n{} -> n{};\n", in, lr.index);
+    }
+  }
+  return out + "}\n";
+}
+
+}  // namespace netlens
