@@ -314,6 +314,19 @@ Report Analyzer::run() {
       report_.warnings.push_back({e.layer(), {}, e.message() + " (rf_min and the rf of layers whose units differ are left unknown)"});
     }
   }
+  // A layer whose output nothing reads (but the last) is a dead branch.
+  std::vector<bool> used(report_.layers.size() + 1, false);
+  for (const LayerReport& lr : report_.layers) {
+    for (std::size_t in : lr.inputs) {
+      used[in] = true;
+    }
+  }
+  for (std::size_t k = 1; k < report_.layers.size(); ++k) {
+    if (!used[k]) {
+      report_.layers[k - 1].warnings.push_back(
+          "dead branch: no layer uses this output (and it is not the last layer)");
+    }
+  }
   for (LayerReport& lr : report_.layers) {
     const Layer& layer = report_.layer(lr.index - 1);
     if (is_merge(layer.kind)) {

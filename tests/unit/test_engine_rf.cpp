@@ -267,3 +267,16 @@ TEST_CASE("BUG: a conv window in the padding is not warned about", "[engine]") {
         Rows{"the last window on axis l starts at 7, past the input's 6 positions: it reads only "
              "padding"});
 }
+
+TEST_CASE("an output nothing reads is a dead branch", "[engine]") {
+  const Report r = analyze_yaml(R"(input: {size: 8}
+layers:
+  - {name: a, type: conv, kernel_size: 1, out_channels: 2}
+  - {name: b, type: conv, kernel_size: 1, out_channels: 2, inputs: [input]}
+)");
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].layer == "a");
+  CHECK(r.warnings[0].message ==
+        "dead branch: no layer uses this output (and it is not the last layer)");
+  CHECK(r.layers[1].warnings.empty());
+}
