@@ -31,7 +31,7 @@ inline void run_one(const std::uint8_t* data, std::size_t size, SpecFormat forma
     Report report = analyze(std::move(net));
     const NetRegions regions = compute_regions(report, true);
     for (OutputFormat f : {OutputFormat::Table, OutputFormat::Json, OutputFormat::Csv,
-                           OutputFormat::Markdown}) {
+                           OutputFormat::Markdown, OutputFormat::Dot}) {
       (void)render(report, f, FormatOptions{});
     }
     (void)render_json(report, &regions);

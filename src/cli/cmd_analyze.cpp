@@ -17,10 +17,12 @@ CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
                   "Output format: table, json, csv, md, or dot (Graphviz: | dot -Tsvg)")
       ->check(CLI::IsMember({"table", "json", "csv", "md", "markdown", "dot"}));
   cmd->add_option("-o,--output", o.output, "Write the output to FILE instead of stdout");
+  std::string ids;
+  for (const Column& c : all_columns()) {
+    ids += (ids.empty() ? "" : ",") + std::string(c.id);
+  }
   cmd->add_option("--columns", o.columns,
-                  "Columns for table/csv/md, comma-separated: index,name,type,inputs,size,"
-                  "channels,kernel,stride,padding,dilation,jump,rf,padding_eff,center_offset,"
-                  "params");
+                  "Columns for table/csv/md, comma-separated, from: " + ids);
   cmd->add_flag("--regions", o.regions,
                 "JSON only: add each layer's actual and theoretical [lo, hi] of every unit per axis");
   cmd->footer(

@@ -20,7 +20,7 @@ CLI::App* setup_locate(CLI::App& app, LocateOptions& o) {
   cmd->footer(
       "Examples:\n"
       "  netlens locate vgg16 --layer conv5_3 --unit 7,7\n"
-      "  netlens locate unet --layer dec1_conv2 --unit 40,40 --format json");
+      "  netlens locate unet --layer conv9_2 --unit 40,40 --format json");
   return cmd;
 }
 

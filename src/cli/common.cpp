@@ -84,7 +84,8 @@ Report load_and_analyze(const NetOptions& o) {
 void print_warnings(const Report& report) {
   for (const Warning& w : report.warnings) {
     std::cerr << "netlens: warning: " << format_location(report.net.file, w.pos)
-              << (w.layer.empty() ? "" : fmt::format("layer '{}': ", w.layer)) << w.message
+              << one_line((w.layer.empty() ? "" : fmt::format("layer '{}': ", w.layer)) +
+                          w.message)
               << "\n";
   }
 }

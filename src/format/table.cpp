@@ -28,8 +28,8 @@ std::string totals_text(const Report& report) {
   if (t.buffers != 0) {
     out += fmt::format(", buffers: {}", with_separators(t.buffers));
   }
-  out += fmt::format("\ncompute: {}MACs = {}FLOPs, other ops: {}\n", human(t.macs, ""),
-                     human(t.flops, ""), human(t.other_ops, ""));
+  out += fmt::format("\ncompute: {} = {}, other ops: {}\n", human(t.macs, "MACs"),
+                     human(t.flops, "FLOPs"), human(t.other_ops, ""));
   out += fmt::format("activations: {} in all, peak {} at once (input {}, batch {}, {})\n",
                      human(t.activation_memory, "B"), human(t.peak_memory, "B"),
                      human(t.input_memory, "B"), report.cost_options.batch, dtype);

@@ -183,14 +183,17 @@ TEST_CASE("misaligned merges warn with the paths and offsets", "[engine]") {
       "  - {name: f, type: conv, kernel_size: [2, 1], stride: 2, out_channels: 4, "
       "inputs: [input]}\n"
       "  - {name: k, type: add, inputs: [f, e]}\n");
+  // m's output is read by nothing: a dead branch, as well as misaligned.
   CHECK(two.layers[2].warnings ==
-        Rows{"inputs are misaligned on every axis: 'd' jump 2, centre 0.5; 'e' jump 2, centre 0 "
+        Rows{"dead branch: no layer uses this output (and it is not the last layer)",
+             "inputs are misaligned on every axis: 'd' jump 2, centre 0.5; 'e' jump 2, centre 0 "
              "(0.5 pixels apart)"});
   CHECK(two.layers[4].warnings ==
         Rows{"inputs are misaligned on axis h: 'f' jump 2, centre 0.5; 'e' jump 2, centre 0 "
              "(0.5 pixels apart)"});
-  REQUIRE(two.warnings.size() == 4);  // e and f drop a position; m and k are misaligned
+  REQUIRE(two.warnings.size() == 5);  // e and f drop a position; m is dead; m and k misaligned
   CHECK(two.warnings[1].layer == "m");
+  CHECK(two.warnings[2].layer == "m");
   CHECK(two.warnings[1].pos.line == 5);
 }
 

@@ -137,7 +137,10 @@ TEST_CASE("JSON: 1-D lists, fractions, warnings", "[format]") {
       "the last 1 input position on axis l is never read: (9 + 0 + 0 - 2) is not a multiple of "
       "stride 2";
   CHECK(c["warnings"] == json::array({dropped}));
-  CHECK(j["warnings"] == json::parse(R"([{"layer": "c", "message": ")" + dropped + "\"}]"));
+  const std::string dead = "dead branch: no layer uses this output (and it is not the last layer)";
+  CHECK(up["warnings"] == json::array({dead}));
+  CHECK(j["warnings"] == json::parse(R"([{"layer": "up", "message": ")" + dead +
+                                     R"("}, {"layer": "c", "message": ")" + dropped + "\"}]"));
 }
 
 TEST_CASE("CSV: a header column per axis", "[format]") {
