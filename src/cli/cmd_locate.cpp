@@ -24,34 +24,12 @@ CLI::App* setup_locate(CLI::App& app, LocateOptions& o) {
   return cmd;
 }
 
-namespace {
-PerAxis<std::int64_t> parse_unit(const std::string& text) {
-  PerAxis<std::int64_t> unit;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    const std::string part = text.substr(start, comma == std::string::npos ? comma : comma - start);
-    bool ok = !part.empty() && part.size() <= 12 && unit.size() < kMaxRank;
-    std::int64_t value = 0;
-    for (char c : part) {
-      ok = ok && c >= '0' && c <= '9';
-      value = value * 10 + (c - '0');
-    }
-    if (!ok) {
-      throw UsageError(fmt::format("--unit: expected coordinates like 7, 7,7 or 2,7,7; got '{}'",
-                                   text));
-    }
-    unit.push_back(value);
-    if (comma == std::string::npos) {
-      return unit;
-    }
-    start = comma + 1;
-  }
-}
-}  // namespace
-
 int run_locate(const LocateOptions& o) {
-  const PerAxis<std::int64_t> unit = parse_unit(o.unit);
+  const auto unit = parse_axis_list(o.unit, ',', 0);
+  if (!unit) {
+    throw UsageError(
+        fmt::format("--unit: expected coordinates like 7, 7,7 or 2,7,7; got '{}'", o.unit));
+  }
   Report report = load_and_analyze(o.net);
   std::size_t index = report.layers.size();
   std::vector<std::string> names;
@@ -68,7 +46,7 @@ int run_locate(const LocateOptions& o) {
   }
   fail_if_strict(report, o.net.strict);
   const NetRegions regions = compute_regions(report, true);
-  const UnitLocation location = locate_unit(report, regions, index, unit);
+  const UnitLocation location = locate_unit(report, regions, index, *unit);
   write_output(o.format == "json" ? render_location_json(report, location)
                                   : render_location_text(report, location),
                o.output);

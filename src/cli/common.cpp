@@ -32,28 +32,37 @@ void add_net_options(CLI::App& cmd, NetOptions& o) {
       ->check(CLI::IsMember({"float32", "float16", "bfloat16", "int8"}));
 }
 
-PerAxis<std::int64_t> parse_input_size(const std::string& text) {
-  PerAxis<std::int64_t> size;
+std::optional<PerAxis<std::int64_t>> parse_axis_list(const std::string& text, char separator,
+                                                     std::int64_t min) {
+  PerAxis<std::int64_t> values;
   std::size_t start = 0;
   while (true) {
-    const std::size_t x = text.find('x', start);
-    const std::string part = text.substr(start, x == std::string::npos ? x : x - start);
+    const std::size_t end = text.find(separator, start);
+    const std::string part = text.substr(start, end == std::string::npos ? end : end - start);
+    bool ok = !part.empty() && part.size() <= 12 && values.size() < kMaxRank;
     std::int64_t value = 0;
-    bool ok = !part.empty() && part.size() <= 12 && size.size() < kMaxRank;
     for (char c : part) {
       ok = ok && c >= '0' && c <= '9';
       value = value * 10 + (c - '0');
     }
-    if (!ok || value < 1) {
-      throw UsageError(fmt::format(
-          "--input: expected sizes like 224, 224x320 or 16x112x112, got '{}'", text));
+    if (!ok || value < min) {
+      return std::nullopt;
     }
-    size.push_back(value);
-    if (x == std::string::npos) {
-      return size;
+    values.push_back(value);
+    if (end == std::string::npos) {
+      return values;
     }
-    start = x + 1;
+    start = end + 1;
   }
+}
+
+PerAxis<std::int64_t> parse_input_size(const std::string& text) {
+  const auto size = parse_axis_list(text, 'x', 1);
+  if (!size) {
+    throw UsageError(
+        fmt::format("--input: expected sizes like 224, 224x320 or 16x112x112, got '{}'", text));
+  }
+  return *size;
 }
 
 Report load_and_analyze(const NetOptions& o) {
