@@ -1,5 +1,11 @@
 // The netlens/1 JSON contract (spec §3): per-axis values are lists in the
 // order of input.size; keys are only ever added.
+//
+// Layers are written straight into the output, one line each, never built as
+// a JSON tree: a tree costs kilobytes per layer, which a million-layer net
+// cannot afford. nlohmann::json is kept for the small top-level values and
+// for what needs its exact text (string escaping, non-integer numbers).
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "format/format.h"
@@ -9,165 +15,213 @@ namespace netlens {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using Out = fmt::memory_buffer;
 
-Json interval_json(const Interval& r) {
-  return r.empty() ? Json(nullptr) : Json::array({r.lo, r.hi});
+void put(Out &out, std::string_view text) { out.append(text); }
+void put(Out &out, std::int64_t v) {
+  fmt::format_to(std::back_inserter(out), "{}", v);
 }
+void put_string(Out &out, const std::string &s) { put(out, Json(s).dump()); }
+void put_null(Out &out) { put(out, "null"); }
 
-Json ratio_json(const Ratio& r) {
+void put_ratio(Out &out, const Ratio &r) {
   if (r.is_integer()) {
-    return r.num;
+    put(out, r.num);
+  } else {
+    put(out, Json(r.to_double()).dump());
   }
-  return r.to_double();
 }
 
-Json size_json(const PerAxis<std::int64_t>& v) {
-  Json out = Json::array();
-  for (std::int64_t x : v) {
-    out.push_back(x);
+void put_interval(Out &out, const Interval &r) {
+  if (r.empty()) {
+    put_null(out);
+  } else {
+    fmt::format_to(std::back_inserter(out), "[{},{}]", r.lo, r.hi);
   }
-  return out;
+}
+
+// [f(x0),f(x1),...] over a range.
+template <class Range, class F>
+void put_list(Out &out, const Range &range, F put_item) {
+  put(out, "[");
+  bool first = true;
+  for (const auto &item : range) {
+    if (!first) {
+      put(out, ",");
+    }
+    first = false;
+    put_item(item);
+  }
+  put(out, "]");
+}
+
+void put_sizes(Out &out, const PerAxis<std::int64_t> &v) {
+  put_list(out, v, [&](std::int64_t x) { put(out, x); });
 }
 
 // A per-axis receptive-field field: null when no axis has a value.
-template <class F>
-Json rf_field(const LayerReport& lr, F value_of) {
-  if (lr.global_rf) {
-    return nullptr;
-  }
-  Json out = Json::array();
+template <class T, class F>
+void put_rf_field(Out &out, const LayerReport &lr,
+                  std::optional<T> AxisRf::*field, F put_value) {
   bool any = false;
-  for (const AxisRf& a : lr.rf) {
-    Json v = value_of(a);
-    any = any || !v.is_null();
-    out.push_back(std::move(v));
+  for (const AxisRf &a : lr.rf) {
+    any = any || (a.*field).has_value();
   }
-  return any ? out : Json(nullptr);
+  if (lr.global_rf || !any) {
+    put_null(out);
+    return;
+  }
+  put_list(out, lr.rf, [&](const AxisRf &a) {
+    if (a.*field) {
+      put_value(*(a.*field));
+    } else {
+      put_null(out);
+    }
+  });
 }
 
-Json window_json(const LayerReport& lr, const char* field) {
+template <class F>
+void put_window(Out &out, const LayerReport &lr, F put_axis) {
   if (!lr.window) {
-    return nullptr;
+    put_null(out);
+  } else {
+    put_list(out, *lr.window, put_axis);
   }
-  Json out = Json::array();
-  for (const AxisWindow& w : *lr.window) {
-    const std::string f = field;
-    if (f == "kernel_size") {
-      out.push_back(w.kernel);
-    } else if (f == "stride") {
-      out.push_back(w.stride);
-    } else if (f == "dilation") {
-      out.push_back(w.dilation);
-    } else {
-      out.push_back(Json::array({w.pad_lo, w.pad_hi}));
-    }
-  }
-  return out;
 }
 
-// Readable and diff-friendly: one top-level key per line, one layer per line.
-std::string layout(const Json& root) {
-  std::string out = "{\n";
-  std::size_t i = 0;
-  for (auto it = root.begin(); it != root.end(); ++it, ++i) {
-    out += "  " + Json(it.key()).dump() + ": ";
-    const Json& v = it.value();
-    if (v.is_array() && !v.empty() && v[0].is_object()) {
-      out += "[\n";
-      for (std::size_t k = 0; k < v.size(); ++k) {
-        out += "    " + v[k].dump() + (k + 1 < v.size() ? ",\n" : "\n");
+void put_regions(Out &out, const LayerReport &lr, const NetRegions &regions) {
+  const auto &axes = regions.layers[lr.index];
+  for (const char *key : {"regions", "regions_theoretical"}) {
+    fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
+    if (!axes) {
+      put_null(out);
+      continue;
+    }
+    const bool actual = key[7] == '\0';
+    std::size_t a = 0;
+    put_list(out, *axes, [&](const AxisRegions &r) {
+      const std::vector<Interval> &units = actual ? r.actual : r.theoretical;
+      put(out, "[");
+      for (std::int64_t o = 0; o < lr.output.size[a]; ++o) {
+        put(out, o > 0 ? "," : "");
+        put_interval(out, units[static_cast<std::size_t>(o - r.first)]);
       }
-      out += "  ]";
+      put(out, "]");
+      ++a;
+    });
+  }
+}
+
+void put_layer(Out &out, const Report &report, const LayerReport &lr,
+               const NetRegions *regions) {
+  const Layer &layer = report.layer(lr.index - 1);
+  const auto field = [&](const char *key) {
+    fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
+  };
+  fmt::format_to(std::back_inserter(out), "{{\"index\":{},\"name\":", lr.index);
+  put_string(out, layer.name);
+  field("type");
+  put_string(out, layer.type);
+  field("inputs");
+  put_list(out, lr.inputs,
+           [&](std::size_t in) { put_string(out, report.node_name(in)); });
+  put(out, ",\"output\":{\"size\":");
+  put_sizes(out, lr.output.size);
+  fmt::format_to(std::back_inserter(out), ",\"channels\":{}}}",
+                 lr.output.channels);
+  field("kernel_size");
+  put_window(out, lr, [&](const AxisWindow &w) { put(out, w.kernel); });
+  field("stride");
+  put_window(out, lr, [&](const AxisWindow &w) { put(out, w.stride); });
+  field("padding");
+  put_window(out, lr, [&](const AxisWindow &w) {
+    fmt::format_to(std::back_inserter(out), "[{},{}]", w.pad_lo, w.pad_hi);
+  });
+  field("dilation");
+  put_window(out, lr, [&](const AxisWindow &w) { put(out, w.dilation); });
+  const auto put_int = [&](std::int64_t v) { put(out, v); };
+  const auto put_rat = [&](const Ratio &r) { put_ratio(out, r); };
+  field("rf");
+  put_rf_field(out, lr, &AxisRf::rf, put_int);
+  field("rf_min");
+  put_rf_field(out, lr, &AxisRf::rf_min, put_int);
+  field("jump");
+  put_rf_field(out, lr, &AxisRf::jump, put_rat);
+  field("padding_eff");
+  put_rf_field(out, lr, &AxisRf::padding_eff, put_rat);
+  field("center_offset");
+  put_rf_field(out, lr, &AxisRf::center_offset, put_rat);
+  fmt::format_to(
+      std::back_inserter(out),
+      ",\"global_rf\":{},\"params\":{},\"buffers\":{},\"macs\":{},\"flops\":{},"
+      "\"other_ops\":{},\"activations\":{},\"memory\":{}",
+      lr.global_rf, lr.params, lr.cost.buffers, lr.cost.macs, 2 * lr.cost.macs,
+      lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
+  field("warnings");
+  put_list(out, lr.warnings, [&](const std::string &w) { put_string(out, w); });
+  if (regions != nullptr) {
+    put_regions(out, lr, *regions);
+  }
+  put(out, "}");
+}
+
+// Readable and diff-friendly: one top-level key per line, one object of a
+// list per line. `put_layers` writes the value of the null `layers` member.
+template <class Layers>
+void put_members(Out &out, const Json &members, bool more_follow,
+                 Layers put_layers) {
+  std::size_t i = 0;
+  for (auto it = members.begin(); it != members.end(); ++it, ++i) {
+    fmt::format_to(std::back_inserter(out), "  {}: ", Json(it.key()).dump());
+    const Json &v = it.value();
+    if (v.is_null() && it.key() == "layers") {
+      put_layers();
+    } else if (v.is_array() && !v.empty() && v[0].is_object()) {
+      put(out, "[\n");
+      for (std::size_t k = 0; k < v.size(); ++k) {
+        fmt::format_to(std::back_inserter(out), "    {}{}", v[k].dump(),
+                       k + 1 < v.size() ? ",\n" : "\n");
+      }
+      put(out, "  ]");
     } else {
-      out += v.dump();
+      put(out, it.value().dump());
     }
-    out += i + 1 < root.size() ? ",\n" : "\n";
+    put(out, i + 1 < members.size() || more_follow ? ",\n" : "\n");
   }
-  return out + "}\n";
 }
 
-Json intervals_json(const std::vector<Interval>& units, std::int64_t first, std::int64_t count) {
-  Json out = Json::array();
-  for (std::int64_t o = 0; o < count; ++o) {
-    const Interval& r = units[static_cast<std::size_t>(o - first)];
-    out.push_back(interval_json(r));
-  }
-  return out;
+std::string layout(const Json &root) {
+  Out out;
+  put(out, "{\n");
+  put_members(out, root, false, [] {});
+  put(out, "}\n");
+  return fmt::to_string(out);
 }
 
-Json net_json(const Report& report) {
+Json net_json(const Report &report) {
   return {{"name", report.net.name}, {"source", report.net.source}};
 }
 
-}  // namespace
+Json input_json(const Report &report) {
+  Json size = Json::array();
+  for (std::int64_t x : report.input.size) {
+    size.push_back(x);
+  }
+  return {{"size", std::move(size)}, {"channels", report.input.channels}};
+}
 
-std::string render_json(const Report& report, const NetRegions* regions) {
+} // namespace
+
+std::string render_json(const Report &report, const NetRegions *regions) {
   Json root;
   root["schema"] = "netlens/1";
   root["net"] = net_json(report);
-  root["input"] = {{"size", size_json(report.input.size)}, {"channels", report.input.channels}};
+  root["input"] = input_json(report);
   root["convention"] = convention_name(report.net.convention);
   root["batch"] = report.cost_options.batch;
   root["dtype"] = dtype_name(report.cost_options.dtype);
-  Json layers = Json::array();
-  for (const LayerReport& lr : report.layers) {
-    const Layer& layer = report.layer(lr.index - 1);
-    Json j;
-    j["index"] = lr.index;
-    j["name"] = layer.name;
-    j["type"] = layer.type;
-    Json inputs = Json::array();
-    for (std::size_t in : lr.inputs) {
-      inputs.push_back(report.node_name(in));
-    }
-    j["inputs"] = std::move(inputs);
-    j["output"] = {{"size", size_json(lr.output.size)}, {"channels", lr.output.channels}};
-    j["kernel_size"] = window_json(lr, "kernel_size");
-    j["stride"] = window_json(lr, "stride");
-    j["padding"] = window_json(lr, "padding");
-    j["dilation"] = window_json(lr, "dilation");
-    j["rf"] = rf_field(lr, [](const AxisRf& a) { return a.rf ? Json(*a.rf) : Json(nullptr); });
-    j["rf_min"] = rf_field(lr, [](const AxisRf& a) {
-      return a.rf_min ? Json(*a.rf_min) : Json(nullptr);
-    });
-    j["jump"] = rf_field(lr, [](const AxisRf& a) {
-      return a.jump ? ratio_json(*a.jump) : Json(nullptr);
-    });
-    j["padding_eff"] = rf_field(lr, [](const AxisRf& a) {
-      return a.padding_eff ? ratio_json(*a.padding_eff) : Json(nullptr);
-    });
-    j["center_offset"] = rf_field(lr, [](const AxisRf& a) {
-      return a.center_offset ? ratio_json(*a.center_offset) : Json(nullptr);
-    });
-    j["global_rf"] = lr.global_rf;
-    j["params"] = lr.params;
-    j["buffers"] = lr.cost.buffers;
-    j["macs"] = lr.cost.macs;
-    j["flops"] = 2 * lr.cost.macs;
-    j["other_ops"] = lr.cost.other_ops;
-    j["activations"] = lr.cost.activations;
-    j["memory"] = lr.cost.memory;
-    j["warnings"] = lr.warnings;
-    if (regions != nullptr) {
-      const auto& axes = regions->layers[lr.index];
-      Json actual = nullptr;
-      Json theoretical = nullptr;
-      if (axes) {
-        actual = Json::array();
-        theoretical = Json::array();
-        for (std::size_t a = 0; a < axes->size(); ++a) {
-          const AxisRegions& r = (*axes)[a];
-          actual.push_back(intervals_json(r.actual, r.first, lr.output.size[a]));
-          theoretical.push_back(intervals_json(r.theoretical, r.first, lr.output.size[a]));
-        }
-      }
-      j["regions"] = std::move(actual);
-      j["regions_theoretical"] = std::move(theoretical);
-    }
-    layers.push_back(std::move(j));
-  }
-  root["layers"] = std::move(layers);
-  const CostTotals& t = report.totals;
+  root["layers"] = nullptr; // written by put_layer
+  const CostTotals &t = report.totals;
   root["totals"] = {{"params", t.params},
                     {"buffers", t.buffers},
                     {"macs", t.macs},
@@ -178,33 +232,55 @@ std::string render_json(const Report& report, const NetRegions* regions) {
                     {"peak_memory", t.peak_memory},
                     {"input_memory", t.input_memory}};
   Json warnings = Json::array();
-  for (const Warning& w : report.warnings) {
+  for (const Warning &w : report.warnings) {
     warnings.push_back({{"layer", w.layer}, {"message", w.message}});
   }
   root["warnings"] = std::move(warnings);
-  return layout(root);
+
+  Out out;
+  put(out, "{\n");
+  put_members(out, root, false, [&] {
+    if (report.layers.empty()) {
+      put(out, "[]");
+      return;
+    }
+    put(out, "[\n");
+    for (std::size_t i = 0; i < report.layers.size(); ++i) {
+      put(out, "    ");
+      put_layer(out, report, report.layers[i], regions);
+      put(out, i + 1 < report.layers.size() ? ",\n" : "\n");
+    }
+    put(out, "  ]");
+  });
+  put(out, "}\n");
+  return fmt::to_string(out);
 }
 
-}  // namespace netlens
+} // namespace netlens
 
 namespace netlens {
 
-std::string render_location_json(const Report& report, const UnitLocation& location) {
+std::string render_location_json(const Report &report,
+                                 const UnitLocation &location) {
   Json root;
   root["schema"] = "netlens/1";
   root["net"] = net_json(report);
-  root["input"] = {{"size", size_json(report.input.size)}, {"channels", report.input.channels}};
+  root["input"] = input_json(report);
   root["layer"] = report.layer(location.layer).name;
-  root["unit"] = size_json(location.unit);
+  Json unit = Json::array();
   Json theoretical = Json::array();
   Json actual = Json::array();
   for (std::size_t a = 0; a < location.unit.size(); ++a) {
-    theoretical.push_back(interval_json(location.theoretical[a]));
-    actual.push_back(interval_json(location.actual[a]));
+    unit.push_back(location.unit[a]);
+    for (auto [list, r] : {std::pair{&theoretical, location.theoretical[a]},
+                           std::pair{&actual, location.actual[a]}}) {
+      list->push_back(r.empty() ? Json(nullptr) : Json::array({r.lo, r.hi}));
+    }
   }
+  root["unit"] = std::move(unit);
   root["theoretical"] = std::move(theoretical);
   root["actual"] = std::move(actual);
   return layout(root);
 }
 
-}  // namespace netlens
+} // namespace netlens

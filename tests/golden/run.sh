@@ -41,5 +41,10 @@ for net in $nets; do
   done
 done
 
+# Unit-by-unit regions in JSON (a chain of padded convs and pools).
+"$netlens" analyze zf-5 --regions --format json >"$tmp/out" 2>/dev/null ||
+  { echo "golden: netlens analyze zf-5 --regions failed"; failures=$((failures + 1)); }
+compare "$dir/zf-5.regions.json" "$tmp/out"
+
 echo "golden: $((checked - failures)) passed, $failures failed"
 [ $failures -eq 0 ]
