@@ -80,7 +80,7 @@ namespace {
 // The text of one axis of a per-axis column; nullopt = no value.
 std::optional<std::string> axis_value(const Column& c, const Report& report,
                                       const LayerReport& lr, std::size_t a) {
-  const std::string id = c.id;
+  const std::string_view id = c.id;
   if (id == "size") {
     if (lr.output.flat) {
       return std::nullopt;
@@ -121,7 +121,7 @@ std::optional<std::string> axis_value(const Column& c, const Report& report,
 std::optional<std::int64_t> count_value(const Column& c, const Report& report,
                                         const LayerReport& lr) {
   (void)report;
-  const std::string id = c.id;
+  const std::string_view id = c.id;
   if (id == "params" || id == "params_percent") {
     return lr.params;
   }
@@ -150,7 +150,7 @@ std::optional<std::int64_t> count_value(const Column& c, const Report& report,
 }
 
 std::string exact_count(const Column& c, std::int64_t value, std::int64_t total_params) {
-  if (std::string(c.id) == "params_percent") {
+  if (std::string_view(c.id) == "params_percent") {
     return total_params == 0 ? "0"
                              : fmt::format("{:.2f}", 100.0 * static_cast<double>(value) /
                                                          static_cast<double>(total_params));
@@ -159,7 +159,7 @@ std::string exact_count(const Column& c, std::int64_t value, std::int64_t total_
 }
 
 std::string human_count(const Column& c, std::int64_t value, std::int64_t total_params) {
-  const std::string id = c.id;
+  const std::string_view id = c.id;
   if (id == "params_percent") {
     return exact_count(c, value, total_params) + "%";
   }
@@ -192,14 +192,14 @@ std::string human(std::int64_t value, const char* unit) {
 
 std::string axis_cell(const Column& c, const Report& report, const LayerReport& lr,
                       std::size_t axis) {
-  if (lr.rf.empty() && std::string(c.id) != "size") {
+  if (lr.rf.empty() && std::string_view(c.id) != "size") {
     return "";
   }
   return axis_value(c, report, lr, axis).value_or("");
 }
 
 std::string cell(const Column& c, const Report& report, const LayerReport& lr) {
-  const std::string id = c.id;
+  const std::string_view id = c.id;
   const Layer& layer = report.layer(lr.index - 1);
   if (id == "index") {
     return std::to_string(lr.index);

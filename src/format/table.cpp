@@ -36,41 +36,59 @@ std::string totals_text(const Report& report) {
   return out;
 }
 
+namespace {
+
+// Pads `text` to `width` columns. Widths are measured in bytes, and padding
+// counts display columns as fmt does (so a non-ASCII name is padded by fmt).
+void append_padded(std::string& line, const std::string& text, std::size_t width, bool right) {
+  const bool ascii = std::all_of(text.begin(), text.end(),
+                                 [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+  if (!ascii) {
+    line += right ? fmt::format("{:>{}}", text, width) : fmt::format("{:<{}}", text, width);
+    return;
+  }
+  const std::size_t pad = width > text.size() ? width - text.size() : 0;
+  if (right) {
+    line.append(pad, ' ');
+  }
+  line += text;
+  if (!right) {
+    line.append(pad, ' ');
+  }
+}
+
+}  // namespace
+
 std::string render_table(const Report& report, const FormatOptions& options) {
   const auto columns = select_columns(options.columns);
-  std::vector<std::vector<std::string>> rows;
-  rows.reserve(report.layers.size() + 1);
-  std::vector<std::string> header;
+  const std::size_t n = columns.size();
+  // One flat array of cells, the header first: no allocation per row.
+  std::vector<std::string> cells;
+  cells.reserve((report.layers.size() + 1) * n);
   for (const Column* c : columns) {
-    header.emplace_back(c->header);
+    cells.emplace_back(c->header);
   }
-  rows.push_back(std::move(header));
   for (const LayerReport& lr : report.layers) {
-    std::vector<std::string> row;
     for (const Column* c : columns) {
-      row.push_back(cell(*c, report, lr));
+      cells.push_back(cell(*c, report, lr));
     }
-    rows.push_back(std::move(row));
   }
-  std::vector<std::size_t> width(columns.size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      width[i] = std::max(width[i], row[i].size());
-    }
+  std::vector<std::size_t> width(n, 0);
+  for (std::size_t k = 0; k < cells.size(); ++k) {
+    width[k % n] = std::max(width[k % n], cells[k].size());
   }
   std::string out = title_line(report) + "\n\n";
   std::size_t line_width = 0;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    std::string line;
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      const std::string& text = rows[r][i];
+  std::string line;
+  for (std::size_t r = 0; r * n < cells.size(); ++r) {
+    line.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& text = cells[r * n + i];
       if (i > 0) {
         line += "  ";
       }
-      if (columns[i]->numeric) {
-        line += fmt::format("{:>{}}", text, width[i]);
-      } else if (i + 1 < columns.size()) {
-        line += fmt::format("{:<{}}", text, width[i]);
+      if (columns[i]->numeric || i + 1 < n) {
+        append_padded(line, text, width[i], columns[i]->numeric);
       } else {
         line += text;
       }
@@ -79,7 +97,8 @@ std::string render_table(const Report& report, const FormatOptions& options) {
       line.pop_back();
     }
     line_width = std::max(line_width, line.size());
-    out += line + "\n";
+    out += line;
+    out += '\n';
     if (r == 0) {
       out += std::string(line_width, '-') + "\n";
     }

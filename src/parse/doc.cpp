@@ -60,6 +60,11 @@ void DocBuilder::begin(DocNode::Kind kind, SourcePos pos) {
   Frame frame;
   frame.node.kind = kind;
   frame.node.pos = pos;
+  if (kind == DocNode::Kind::Map) {  // a layer has a handful of keys: grow once, not four times
+    frame.node.items.reserve(8);
+    frame.node.keys.reserve(8);
+    frame.node.key_pos.reserve(8);
+  }
   // The value of the root mapping's `layers` key is streamed to the sink.
   frame.is_layers = kind == DocNode::Kind::Seq && stack_.size() == 1 &&
                     stack_[0].node.kind == DocNode::Kind::Map && stack_[0].have_key &&

@@ -52,6 +52,7 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
       : text_(text), lines_(text), b_(b), file_(file), head_(text.data()) {}
 
   const char** head() { return &head_; }
+  SourcePos end_pos() const { return lines_.at(text_.size()); }
 
   bool null() override { return scalar(literal_start(), DocNode::Kind::Null); }
   bool boolean(bool val) override {
@@ -193,8 +194,8 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
 
 DocNode read_json(std::string_view text, const std::string& file, const LayerSink& sink) {
   DocBuilder builder(file, sink);
-  builder.set_end(LineIndex(text).at(text.size()));
   Handler handler(text, builder, file);
+  builder.set_end(handler.end_pos());
   TrackingIterator first{text.data(), handler.head()};
   TrackingIterator last{text.data() + text.size(), handler.head()};
   nlohmann::json::sax_parse(first, last, &handler);

@@ -12,7 +12,8 @@ namespace netlens {
 DocNode read_yaml(std::string_view text, const std::string& file, const LayerSink& sink);
 DocNode read_json(std::string_view text, const std::string& file, const LayerSink& sink);
 
-// Byte offset -> 1-based line and column (in bytes), by binary search.
+// Byte offset -> 1-based line and column (in bytes). Readers ask in text
+// order, so the line of the last answer is tried first; else binary search.
 class LineIndex {
  public:
   explicit LineIndex(std::string_view text);
@@ -20,6 +21,7 @@ class LineIndex {
 
  private:
   std::vector<std::size_t> line_starts_;
+  mutable std::size_t last_line_ = 1;  // 1-based
 };
 
 }  // namespace netlens

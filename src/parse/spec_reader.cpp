@@ -31,13 +31,15 @@ class SpecBuilder {
   void read_field(Layer& layer, const std::string& key, const DocNode& value,
                   const std::string& path);
   void check_required(const Layer& layer, const DocNode& node, const std::string& path,
-                      const std::vector<const char*>& required, const std::vector<std::string>& seen);
+                      const std::vector<const char*>& required,
+                      const std::vector<std::string>& allowed, std::uint64_t seen);
   void register_name(const Layer& layer, SourcePos pos, const std::string& path);
 
   FieldReader r_;
   Net& net_;
   std::unordered_map<std::string, SourcePos> names_;
   std::size_t max_layers_;
+  std::string field_path_;  // reused: no allocation per field of a million layers
 };
 
 void SpecBuilder::register_name(const Layer& layer, SourcePos pos, const std::string& path) {
@@ -86,61 +88,71 @@ void SpecBuilder::add_layer(DocNode&& node, std::size_t index) {
     layer.align_corners = true;  // as PyTorch's UpsamplingBilinear2d
   }
 
-  std::vector<std::string> allowed = fields_of(layer.kind, layer.type);
-  if (type->keras_upsampling) {
-    allowed.emplace_back("size");  // Keras' UpSampling2D(size=2): the factor
+  const std::vector<std::string>* allowed_ptr = &fields_of(layer.kind, layer.type);
+  std::vector<std::string> adjusted;  // the few types whose keys differ from their kind's
+  if (type->keras_upsampling || type->fixed_bilinear || type->fixed_nearest) {
+    adjusted = *allowed_ptr;
+    if (type->keras_upsampling) {
+      adjusted.emplace_back("size");  // Keras' UpSampling2D(size=2): the factor
+    }
+    if (type->fixed_bilinear || type->fixed_nearest) {
+      adjusted.erase(std::remove(adjusted.begin(), adjusted.end(), "mode"), adjusted.end());
+      adjusted.erase(std::remove(adjusted.begin(), adjusted.end(), "align_corners"),
+                     adjusted.end());
+    }
+    allowed_ptr = &adjusted;
   }
-  if (type->fixed_bilinear || type->fixed_nearest) {
-    allowed.erase(std::remove(allowed.begin(), allowed.end(), "mode"), allowed.end());
-    allowed.erase(std::remove(allowed.begin(), allowed.end(), "align_corners"), allowed.end());
-  }
-  std::vector<std::string> seen;
+  const std::vector<std::string>& allowed = *allowed_ptr;
+  std::uint64_t seen = 0;  // bit i: allowed[i] was given
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
     std::string key = canonical_field(layer.kind, node.keys[i]);
     if (type->keras_upsampling && key == "size") {
       key = "scale_factor";
     }
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+    const auto found = std::find(allowed.begin(), allowed.end(), key);
+    if (found == allowed.end()) {
       const std::string hint = closest(node.keys[i], allowed);
       r_.fail_at(node.key_pos[i], path,
                  fmt::format("unknown key '{}' for {}{}; allowed: {}", node.keys[i], layer.type,
                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
                              key_list(allowed)));
     }
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+    const std::uint64_t bit = std::uint64_t{1} << (found - allowed.begin());
+    if ((seen & bit) != 0) {
       r_.fail_at(node.key_pos[i], path,
                  fmt::format("'{}' is given twice (as '{}' and an alias)", key, node.keys[i]));
     }
-    seen.push_back(key);
-    read_field(layer, key, node.items[i], path + "." + node.keys[i]);
+    seen |= bit;
+    field_path_.assign(path).append(".").append(node.keys[i]);
+    read_field(layer, key, node.items[i], field_path_);
   }
 
   switch (layer.kind) {
     case LayerKind::Conv:
     case LayerKind::ConvTranspose:
-      check_required(layer, node, path, {"out_channels", "kernel_size"}, seen);
+      check_required(layer, node, path, {"out_channels", "kernel_size"}, allowed, seen);
       break;
     case LayerKind::MaxPool:
     case LayerKind::AvgPool:
-      check_required(layer, node, path, {"kernel_size"}, seen);
+      check_required(layer, node, path, {"kernel_size"}, allowed, seen);
       break;
     case LayerKind::AdaptiveAvgPool:
     case LayerKind::AdaptiveMaxPool:
-      check_required(layer, node, path, {"output_size"}, seen);
+      check_required(layer, node, path, {"output_size"}, allowed, seen);
       break;
     case LayerKind::Linear:
-      check_required(layer, node, path, {"out_features"}, seen);
+      check_required(layer, node, path, {"out_features"}, allowed, seen);
       break;
     case LayerKind::Pad:
-      check_required(layer, node, path, {"padding"}, seen);
+      check_required(layer, node, path, {"padding"}, allowed, seen);
       break;
     case LayerKind::Upsample:
-      check_required(layer, node, path, {"scale_factor"}, seen);
+      check_required(layer, node, path, {"scale_factor"}, allowed, seen);
       break;
     case LayerKind::Add:
     case LayerKind::Mul:
     case LayerKind::Concat:
-      check_required(layer, node, path, {"inputs"}, seen);
+      check_required(layer, node, path, {"inputs"}, allowed, seen);
       break;
     default:
       break;
@@ -156,9 +168,10 @@ void SpecBuilder::add_layer(DocNode&& node, std::size_t index) {
 
 void SpecBuilder::check_required(const Layer& layer, const DocNode& node, const std::string& path,
                                  const std::vector<const char*>& required,
-                                 const std::vector<std::string>& seen) {
+                                 const std::vector<std::string>& allowed, std::uint64_t seen) {
   for (const char* key : required) {
-    if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
+    const auto index = std::find(allowed.begin(), allowed.end(), key) - allowed.begin();
+    if ((seen & (std::uint64_t{1} << index)) == 0) {
       r_.fail(node, path, fmt::format("{} needs '{}'", layer.type, key));
     }
   }
@@ -390,13 +403,21 @@ bool starts_like_json(std::string_view text) {
 }  // namespace
 
 void check_spec_text(std::string_view text, const std::string& file) {
-  const LineIndex lines(text);
+  // Positions are only needed for the message: the line index is built then.
+  const auto fail = [&](std::size_t offset, const char* message) {
+    throw ParseError(file, LineIndex(text).at(offset), "", message);
+  };
   std::size_t i = 0;
   bool blank = true;
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x21 && c < 0x80) {  // the common case: printable ASCII
+      blank = false;
+      ++i;
+      continue;
+    }
     if (c == 0) {
-      throw ParseError(file, lines.at(i), "", "NUL byte in the spec");
+      fail(i, "NUL byte in the spec");
     }
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
       blank = false;
@@ -414,12 +435,12 @@ void check_spec_text(std::string_view text, const std::string& file) {
            !(len == 4 && (c > 0xF4 || (c == 0xF4 && c1 >= 0x90)));
     }
     if (!ok) {
-      throw ParseError(file, lines.at(i), "", "invalid UTF-8");
+      fail(i, "invalid UTF-8");
     }
     i += len;
   }
   if (blank) {
-    throw ParseError(file, lines.at(text.size()), "", "empty spec");
+    fail(text.size(), "empty spec");
   }
 }
 
