@@ -9,7 +9,13 @@
 
 namespace netlens {
 
+// YAML: read_simple_yaml when the text is in its subset, else yaml-cpp.
 DocNode read_yaml(std::string_view text, const std::string& file, const LayerSink& sink);
+DocNode read_yaml_with_yaml_cpp(std::string_view text, const std::string& file,
+                                const LayerSink& sink);
+// The fast path (yaml_simple.cpp): feeds `builder` the events yaml-cpp would
+// and returns true, or returns false having fed nothing.
+bool read_simple_yaml(std::string_view text, DocBuilder& builder);
 DocNode read_json(std::string_view text, const std::string& file, const LayerSink& sink);
 
 // Byte offset -> 1-based line and column (in bytes). Readers ask in text

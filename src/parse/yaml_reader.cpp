@@ -120,6 +120,18 @@ void check_flow_depth(std::string_view text, const std::string& file) {
 }  // namespace
 
 DocNode read_yaml(std::string_view text, const std::string& file, const LayerSink& sink) {
+  {
+    DocBuilder builder(file, sink);
+    builder.set_end(LineIndex(text).at(text.size()));
+    if (read_simple_yaml(text, builder)) {
+      return builder.finish();
+    }
+  }
+  return read_yaml_with_yaml_cpp(text, file, sink);
+}
+
+DocNode read_yaml_with_yaml_cpp(std::string_view text, const std::string& file,
+                                const LayerSink& sink) {
   check_flow_depth(text, file);
   DocBuilder builder(file, sink);
   builder.set_end(LineIndex(text).at(text.size()));

@@ -1,0 +1,115 @@
+// The fast YAML reader against yaml-cpp: on every text it accepts, the tree,
+// the streamed layers, every position and every error must be the same.
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "helpers.h"
+#include "parse/bundled.h"
+#include "parse/readers.h"
+#include "yaml_readers_compare.h"
+
+namespace netlens {
+namespace {
+
+// Compares the two readers on `text`; returns whether the fast one took it.
+bool fast_yaml_agrees(const std::string& text) {
+  const test::YamlReaders r = test::compare_yaml_readers(text);
+  if (r.accepted) {
+    INFO(text);
+    CHECK(r.fast == r.yaml_cpp);
+  }
+  return r.accepted;
+}
+
+std::vector<std::string> yaml_files_under(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    const std::string ext = entry.path().extension().string();
+    if (ext == ".yaml" || ext == ".yml") {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST_CASE("the fast YAML reader takes every bundled net, as yaml-cpp reads it", "[parse]") {
+  for (const BundledNet& net : bundled_nets()) {
+    INFO(net.name);
+    CHECK(fast_yaml_agrees(std::string(net.text)));
+  }
+}
+
+TEST_CASE("the fast YAML reader agrees with yaml-cpp on the test and corpus files", "[parse]") {
+  std::size_t accepted = 0;
+  std::size_t total = 0;
+  for (const std::string& dir :
+       {test::source_path("tests/data"), test::shared_path("corpora/yaml-test-suite")}) {
+    for (const std::string& file : yaml_files_under(dir)) {
+      INFO(file);
+      if (fast_yaml_agrees(test::slurp(file))) {
+        ++accepted;
+      }
+      ++total;
+    }
+  }
+  // The corpus is mostly YAML this reader leaves to yaml-cpp; the count
+  // keeps the comparison from passing by accepting nothing.
+  CHECK(total == 430);
+  CHECK(accepted == 23);
+}
+
+TEST_CASE("the fast YAML reader: what it takes and what it leaves", "[parse]") {
+  const char* const taken[] = {
+      "a: 1\n",
+      "a: 1",
+      "# c\n\na: [1, -2, 3.5e-1]  # c\nb: {x: y, z: [[1, 2], [3, 4]]}\n",
+      "layers:\n- {type: conv}\n-  [1]\n",
+      "layers:\n  # c\n\n  - {type: conv, kernel_size: 3}  # c\n  - {}\nname: x\n",
+      "a: {}\nb: []\nc: .inf\nd: -.inf\ne: .nan\nf: true\ng: Null\nh: 010\ni: 0x1F\n",
+      "a: 99999999999999999999\nb: +5\n",
+      "a: {x: 1}\na: 2\n",  // duplicate: the same error from both
+      "layers:\n  - {type: conv, type: relu}\n",
+  };
+  for (const char* text : taken) {
+    INFO(text);
+    CHECK(fast_yaml_agrees(text));
+  }
+  const char* const left[] = {
+      "",
+      "# only a comment\n",
+      "a: 'quoted'\n",
+      "a: two words\n",
+      "a:\n",
+      "a:\n  b: 1\n",
+      "a: {x: 1,\n  y: 2}\n",
+      "a: {x:1}\n",
+      "a: {x: 1,}\n",
+      "a: 1#c\n",
+      "a: &x 1\n",
+      "a: !t 1\n",
+      "---\na: 1\n",
+      "a: 1\r\n",
+      "a:\t1\n",
+      "a: caf\xc3\xa9\n",
+      " a: 1\n",
+      "a: 1\n  b\n",
+      "layers:\n  - {a: 1}\n   - {b: 2}\n",
+      "layers:\n  - a\n",
+      "layers:\n  -{a: 1}\n",
+      "a: -\n",
+      "a: --x\n",
+      "a: ..\n",
+      "-a: 1\n",
+      "a: [1, {b: 2}] x\n",
+  };
+  for (const char* text : left) {
+    INFO(text);
+    CHECK_FALSE(fast_yaml_agrees(text));
+  }
+}
+
+}  // namespace
+}  // namespace netlens
