@@ -179,7 +179,7 @@ if [[ ! -f $build/CMakeCache.txt ]]; then
     -DNETLENS_BUILD_TESTS=OFF >"$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log" >&2; die "cmake failed"; }
 fi
 log "building $build"
-cmake --build "$build" -j"$(nproc)" --target netlens netlens_bench netlens_trivial \
+cmake --build "$build" -j"$(nproc)" \
   >"$tmp/build.log" 2>&1 || { tail -n 40 "$tmp/build.log" >&2; die "build failed"; }
 netlens=$build/src/netlens
 trivial=$build/bench/netlens_trivial
@@ -198,7 +198,7 @@ big=(--max-layers 2000000 --max-bytes 1000000000)
 # measure KEY RUNS LIMIT_S CMD...: WALL[KEY] (median ms) and RSS[KEY] (peak
 # KB). One run under GNU time and `timeout` gives the peak memory (and the
 # time when RUNS is 1); then hyperfine takes the median of RUNS runs.
-declare -A WALL=() RSS=() RUNS=()
+declare -A WALL=() MIN=() RSS=() RUNS=()
 measure() {
   local key=$1 runs=$2 limit=$3
   shift 3
@@ -210,16 +210,17 @@ measure() {
   t1=$(now_us)
   RUNS[$key]=$runs
   if [[ $rc == 124 ]]; then
-    WALL[$key]=timeout RSS[$key]=n/a RUNS[$key]="1 (>${limit} s)"
+    WALL[$key]=timeout MIN[$key]=timeout RSS[$key]=n/a RUNS[$key]="1 (>${limit} s)"
     return
   elif [[ $rc != 0 ]]; then
     log "  failed (exit $rc): $(head -c 300 "$tmp/err")"
-    WALL[$key]=failed RSS[$key]=n/a
+    WALL[$key]=failed MIN[$key]=failed RSS[$key]=n/a
     return
   fi
   RSS[$key]=$(tail -n 1 "$tmp/rss")
   if ((runs <= 1)); then
     WALL[$key]=$(awk -v us=$((t1 - t0)) 'BEGIN { printf "%.3f", us / 1000 }')
+    MIN[$key]=${WALL[$key]}
     return
   fi
   local warmup=1
@@ -227,10 +228,11 @@ measure() {
   if ! hyperfine -N --style none --warmup "$warmup" --runs "$runs" --time-unit millisecond \
     --export-json "$tmp/h.json" -- "${*@Q}" >"$tmp/h.log" 2>&1; then
     log "  hyperfine failed: $(tail -n 3 "$tmp/h.log")"
-    WALL[$key]=failed
+    WALL[$key]=failed MIN[$key]=failed
     return
   fi
   WALL[$key]=$(awk -F: '/"median"/ { gsub(/[ ,]/, "", $2); printf "%.3f", $2 * 1000; exit }' "$tmp/h.json")
+  MIN[$key]=$(awk -F: '/"min"/ { gsub(/[ ,]/, "", $2); printf "%.3f", $2 * 1000; exit }' "$tmp/h.json")
 }
 
 # Formatting helpers (awk does the floating point).
@@ -241,21 +243,26 @@ ratio() { isnum "$1" && isnum "$2" && awk -v a="$1" -v b="$2" 'BEGIN { r = a / b
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 
 # table: rows of '|'-separated cells on stdin, the first is the header; prints
-# an aligned Markdown table (first column left-aligned, the others right).
+# an aligned Markdown table. A column whose cells are mostly numbers is
+# right-aligned, the others left-aligned.
 table() {
   awk -F'|' '
-    { for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) }
+    { for (i = 1; i <= NF; i++) {
+        c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i)
+        if (NR > 1 && $i != "") { filled[i]++; if ($i ~ /^([<0-9]|-$|n\/a|timeout|failed)/) numeric[i]++ }
+      }
       if (NF > nf) nf = NF }
     END {
+      for (i = 1; i <= nf; i++) right[i] = numeric[i] * 2 > filled[i]
       for (r = 1; r <= NR; r++) {
         line = "|"
-        for (i = 1; i <= nf; i++) line = line " " sprintf("%" (i == 1 ? "-" : "") w[i] "s", c[r, i]) " |"
+        for (i = 1; i <= nf; i++) line = line " " sprintf("%" (right[i] ? "" : "-") w[i] "s", c[r, i]) " |"
         print line
         if (r == 1) {
           line = "|"
           for (i = 1; i <= nf; i++) {
             s = ""; for (j = 0; j < w[i]; j++) s = s "-"
-            line = line (i == 1 ? ":" s "-" : "-" s ":") "|"
+            line = line (right[i] ? "-" s ":" : ":" s "-") "|"
           }
           print line
         }
@@ -320,8 +327,8 @@ log "netlens_bench ${micro_args[*]}"
 awk -F': ' '
   /"name":/ { gsub(/[",]/, "", $2); name = $2; pl = "-" }
   /"iterations":/ { gsub(/,/, "", $2); it = $2 }
-  /"real_time":/ { gsub(/,/, "", $2); real = $2 }
-  /"cpu_time":/ { gsub(/,/, "", $2); cpu = $2 }
+  /"real_time":/ { gsub(/,/, "", $2); real = sprintf("%.6f", $2) }
+  /"cpu_time":/ { gsub(/,/, "", $2); cpu = sprintf("%.6f", $2) }
   /"time_unit":/ { gsub(/[",]/, "", $2); unit = $2 }
   /"per_layer":/ { gsub(/,/, "", $2); pl = $2 }
   /^    }/ && name != "" { print name, real, cpu, unit, it, pl; name = "" }
@@ -342,20 +349,22 @@ echo
   echo "OS|$(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release 2>/dev/null), kernel $(uname -r)"
   echo "compiler|$("$cxx" --version | head -n 1), Release"
   echo "netlens|commit $commit, $(git -C "$root" rev-parse --abbrev-ref HEAD 2>/dev/null)"
-  echo "tools|$(hyperfine --version), $([[ -n $python ]] && "$python" --version 2>&1 || echo 'no python3')$([[ -n $torch_python ]] && echo ", torch $("$torch_python" -c 'import torch, torchvision; print(torch.__version__ + ", torchvision " + torchvision.__version__)')")"
+  echo "tools|$(hyperfine --version), GNU time, seed script: $([[ -n $python ]] && "$python" --version 2>&1 || echo 'no python3')$([[ -n $torch_python ]] && echo ", torch walk: $("$torch_python" -c 'import sys, torch, torchvision; print("Python %d.%d.%d, torch %s, torchvision %s" % (sys.version_info[:3] + (torch.__version__, torchvision.__version__)))')")"
   echo "date|$(date -u '+%Y-%m-%d %H:%M UTC')"
 } | table
 echo
 echo "Wall time: median of the runs (hyperfine -N, no shell); one run (marked 1) for the"
-echo "largest nets. Peak memory: maximum resident set size of one run (GNU time %M)."
+echo "largest nets. Peak memory: maximum resident set size of one run (GNU time %M). On a"
+echo "busy machine the medians of millisecond-long processes are noisy: the min column of"
+echo "the first table is the least disturbed run. Targets use the median."
 echo
 
 echo "## Startup and bundled nets"
 echo
 {
-  echo "command|runs|median ms|peak MB|vs trivial C++|target"
-  echo "/bin/true|${RUNS[true]}|$(fmt_ms "${WALL[true]}")|$(fmt_mb "${RSS[true]}")|$(ratio "${WALL[true]}" "${WALL[trivial]}")|"
-  echo "netlens_trivial (empty C++ main)|${RUNS[trivial]}|$(fmt_ms "${WALL[trivial]}")|$(fmt_mb "${RSS[trivial]}")|1x|"
+  echo "command|runs|median ms|min ms|peak MB|vs trivial C++ (median)|(min)|target"
+  echo "/bin/true|${RUNS[true]}|$(fmt_ms "${WALL[true]}")|$(fmt_ms "${MIN[true]}")|$(fmt_mb "${RSS[true]}")|$(ratio "${WALL[true]}" "${WALL[trivial]}")|$(ratio "${MIN[true]}" "${MIN[trivial]}")|"
+  echo "netlens_trivial (empty C++ main)|${RUNS[trivial]}|$(fmt_ms "${WALL[trivial]}")|$(fmt_ms "${MIN[trivial]}")|$(fmt_mb "${RSS[trivial]}")|1x|1x|"
   for n in "${nets[@]}"; do
     for f in table json; do
       k=netlens/$n/$f
@@ -364,7 +373,7 @@ echo
         target="<= 2x: FAIL"
         isnum "${WALL[$k]}" && le "${WALL[$k]}" "$(awk -v t="${WALL[trivial]}" 'BEGIN { print 2 * t }')" && target="<= 2x: PASS"
       fi
-      echo "netlens analyze $n --format $f|${RUNS[$k]}|$(fmt_ms "${WALL[$k]}")|$(fmt_mb "${RSS[$k]}")|$(ratio "${WALL[$k]}" "${WALL[trivial]}")|$target"
+      echo "netlens analyze $n --format $f|${RUNS[$k]}|$(fmt_ms "${WALL[$k]}")|$(fmt_ms "${MIN[$k]}")|$(fmt_mb "${RSS[$k]}")|$(ratio "${WALL[$k]}" "${WALL[trivial]}")|$(ratio "${MIN[$k]}" "${MIN[trivial]}")|$target"
     done
   done
 } | table
@@ -460,7 +469,7 @@ echo
   while read -r name real cpu unit it pl; do
     per_layer=-
     [[ $pl != - ]] && per_layer=$(awk -v p="$pl" 'BEGIN { printf "%.3f", p * 1e6 }')
-    echo "$name|$(fmt_ms "$(awk -v x="$real" 'BEGIN { printf "%.4f", x }')") $unit|$(fmt_ms "$(awk -v x="$cpu" 'BEGIN { printf "%.4f", x }')") $unit|$per_layer|$it"
+    echo "$name|$(fmt_ms "$real") $unit|$(fmt_ms "$cpu") $unit|$per_layer|$it"
   done <"$tmp/micro.txt"
 } | table
 echo
