@@ -12,6 +12,7 @@
 #   scripts/bench.sh --smoke --calibrate
 #                                   measure the smoke cases and print a new
 #                                   bench/smoke-budgets.txt (10x the times) on stdout
+#                                   ($NETLENS_SMOKE_BUDGETS: another budgets file)
 # The full run needs Debian's hyperfine, time (GNU /usr/bin/time),
 # libbenchmark-dev and python3; python3-torch and python3-torchvision for the
 # PyTorch baseline (skipped without them).
@@ -39,9 +40,9 @@ trap 'rm -rf "$tmp"' EXIT
 log() { echo "bench: $*" >&2; }
 die() { echo "bench.sh: $*" >&2; exit 2; }
 
-# Microseconds since the epoch, from bash's EPOCHREALTIME (no fork; the
-# decimal separator depends on the locale, so keep the digits only).
-now_us() { local t=$EPOCHREALTIME; echo "${t//[!0-9]/}"; }
+# Microseconds since the epoch: bash's EPOCHREALTIME, digits only (its decimal
+# separator depends on the locale). Read inline, no subshell:
+#   t0=${EPOCHREALTIME//[!0-9]/}
 
 # ---------------------------------------------------------------------------
 # --smoke: bash + coreutils (+ awk for gen_net.sh) only.
@@ -72,13 +73,13 @@ smoke_case() {
   limit_s=$(printf '%d.%03d' $((limit_ms / 1000)) $((limit_ms % 1000)))
   local -a times=()
   local i t0 t1 rc case_start
-  case_start=$(now_us)
+  case_start=${EPOCHREALTIME//[!0-9]/}
   for ((i = 0; i < runs; i++)); do
-    ((i > 0 && $(now_us) - case_start > 2000000)) && break
-    t0=$(now_us)
+    ((i > 0 && ${EPOCHREALTIME//[!0-9]/} - case_start > 2000000)) && break
+    t0=${EPOCHREALTIME//[!0-9]/}
     timeout "$limit_s" "$@" >/dev/null 2>"$tmp/smoke.err"
     rc=$?
-    t1=$(now_us)
+    t1=${EPOCHREALTIME//[!0-9]/}
     if [[ $rc == 124 ]]; then
       echo "FAIL $name: timed out after ${limit_ms} ms (budget ${budget:-none} ms)" >&2
       smoke_failed=1
@@ -121,7 +122,7 @@ run_smoke() {
     done <"$budgets_file"
   fi
   local start
-  start=$(now_us)
+  start=${EPOCHREALTIME//[!0-9]/}
   local big=(--max-layers 2000000 --max-bytes 1000000000)
   "$root/bench/gen_net.sh" chain 100000 json >"$tmp/chain-1e5.json" || die "gen_net.sh failed"
   "$root/bench/gen_net.sh" resnet 100000 yaml >"$tmp/resnet-1e5.yaml" || die "gen_net.sh failed"
@@ -131,7 +132,7 @@ run_smoke() {
   smoke_case chain_1e5_json 3 "$netlens" analyze "$tmp/chain-1e5.json" "${big[@]}"
   smoke_case resnet_1e5_yaml 3 "$netlens" analyze "$tmp/resnet-1e5.yaml" "${big[@]}"
   smoke_case inception_v3_regions 5 "$netlens" analyze inception_v3 --regions --format json
-  local total_ms=$((($(now_us) - start) / 1000))
+  local total_ms=$(((${EPOCHREALTIME//[!0-9]/} - start) / 1000))
   if [[ $calibrate == 1 ]]; then
     cat <<EOF
 # Budgets of \`scripts/bench.sh --smoke\` (CI): case, budget in ms (the median
@@ -208,10 +209,10 @@ measure() {
   shift 3
   log "$key"
   local t0 t1 rc
-  t0=$(now_us)
+  t0=${EPOCHREALTIME//[!0-9]/}
   /usr/bin/time -f %M -o "$tmp/rss" timeout "$limit" "$@" >/dev/null 2>"$tmp/err"
   rc=$?
-  t1=$(now_us)
+  t1=${EPOCHREALTIME//[!0-9]/}
   RUNS[$key]=$runs
   if [[ $rc == 124 ]]; then
     WALL[$key]=timeout MIN[$key]=timeout RSS[$key]=n/a RUNS[$key]="1 (>${limit} s)"
