@@ -6,6 +6,7 @@
 // cannot afford. nlohmann::json is kept for the small top-level values and
 // for what needs its exact text (string escaping, non-integer numbers).
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "format/format.h"
@@ -17,14 +18,12 @@ namespace {
 using Json = nlohmann::ordered_json;
 using Out = fmt::memory_buffer;
 
-void put(Out &out, std::string_view text) { out.append(text); }
-void put(Out &out, std::int64_t v) {
-  fmt::format_to(std::back_inserter(out), "{}", v);
-}
-void put_string(Out &out, const std::string &s) { put(out, Json(s).dump()); }
-void put_null(Out &out) { put(out, "null"); }
+void put(Out& out, std::string_view text) { out.append(text); }
+void put(Out& out, std::int64_t v) { fmt::format_to(std::back_inserter(out), "{}", v); }
+void put_string(Out& out, const std::string& s) { put(out, Json(s).dump()); }
+void put_null(Out& out) { put(out, "null"); }
 
-void put_ratio(Out &out, const Ratio &r) {
+void put_ratio(Out& out, const Ratio& r) {
   if (r.is_integer()) {
     put(out, r.num);
   } else {
@@ -32,7 +31,7 @@ void put_ratio(Out &out, const Ratio &r) {
   }
 }
 
-void put_interval(Out &out, const Interval &r) {
+void put_interval(Out& out, const Interval& r) {
   if (r.empty()) {
     put_null(out);
   } else {
@@ -42,10 +41,10 @@ void put_interval(Out &out, const Interval &r) {
 
 // [f(x0),f(x1),...] over a range.
 template <class Range, class F>
-void put_list(Out &out, const Range &range, F put_item) {
+void put_list(Out& out, const Range& range, F put_item) {
   put(out, "[");
   bool first = true;
-  for (const auto &item : range) {
+  for (const auto& item : range) {
     if (!first) {
       put(out, ",");
     }
@@ -55,23 +54,22 @@ void put_list(Out &out, const Range &range, F put_item) {
   put(out, "]");
 }
 
-void put_sizes(Out &out, const PerAxis<std::int64_t> &v) {
+void put_sizes(Out& out, const PerAxis<std::int64_t>& v) {
   put_list(out, v, [&](std::int64_t x) { put(out, x); });
 }
 
 // A per-axis receptive-field field: null when no axis has a value.
 template <class T, class F>
-void put_rf_field(Out &out, const LayerReport &lr,
-                  std::optional<T> AxisRf::*field, F put_value) {
+void put_rf_field(Out& out, const LayerReport& lr, CompactOptional<T> AxisRf::*field, F put_value) {
   bool any = false;
-  for (const AxisRf &a : lr.rf) {
+  for (const AxisRf& a : lr.rf) {
     any = any || (a.*field).has_value();
   }
   if (lr.global_rf || !any) {
     put_null(out);
     return;
   }
-  put_list(out, lr.rf, [&](const AxisRf &a) {
+  put_list(out, lr.rf, [&](const AxisRf& a) {
     if (a.*field) {
       put_value(*(a.*field));
     } else {
@@ -81,7 +79,7 @@ void put_rf_field(Out &out, const LayerReport &lr,
 }
 
 template <class F>
-void put_window(Out &out, const LayerReport &lr, F put_axis) {
+void put_window(Out& out, const LayerReport& lr, F put_axis) {
   if (!lr.window) {
     put_null(out);
   } else {
@@ -89,9 +87,9 @@ void put_window(Out &out, const LayerReport &lr, F put_axis) {
   }
 }
 
-void put_regions(Out &out, const LayerReport &lr, const NetRegions &regions) {
-  const auto &axes = regions.layers[lr.index];
-  for (const char *key : {"regions", "regions_theoretical"}) {
+void put_regions(Out& out, const LayerReport& lr, const NetRegions& regions) {
+  const auto& axes = regions.layers[lr.index];
+  for (const char* key : {"regions", "regions_theoretical"}) {
     fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
     if (!axes) {
       put_null(out);
@@ -99,8 +97,8 @@ void put_regions(Out &out, const LayerReport &lr, const NetRegions &regions) {
     }
     const bool actual = key[7] == '\0';
     std::size_t a = 0;
-    put_list(out, *axes, [&](const AxisRegions &r) {
-      const std::vector<Interval> &units = actual ? r.actual : r.theoretical;
+    put_list(out, *axes, [&](const AxisRegions& r) {
+      const std::vector<Interval>& units = actual ? r.actual : r.theoretical;
       put(out, "[");
       for (std::int64_t o = 0; o < lr.output.size[a]; ++o) {
         put(out, o > 0 ? "," : "");
@@ -112,10 +110,9 @@ void put_regions(Out &out, const LayerReport &lr, const NetRegions &regions) {
   }
 }
 
-void put_layer(Out &out, const Report &report, const LayerReport &lr,
-               const NetRegions *regions) {
-  const Layer &layer = report.layer(lr.index - 1);
-  const auto field = [&](const char *key) {
+void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetRegions* regions) {
+  const Layer& layer = report.layer(lr.index - 1);
+  const auto field = [&](const char* key) {
     fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
   };
   fmt::format_to(std::back_inserter(out), "{{\"index\":{},\"name\":", lr.index);
@@ -123,24 +120,22 @@ void put_layer(Out &out, const Report &report, const LayerReport &lr,
   field("type");
   put_string(out, layer.type);
   field("inputs");
-  put_list(out, lr.inputs,
-           [&](std::size_t in) { put_string(out, report.node_name(in)); });
+  put_list(out, lr.inputs, [&](std::size_t in) { put_string(out, report.node_name(in)); });
   put(out, ",\"output\":{\"size\":");
   put_sizes(out, lr.output.size);
-  fmt::format_to(std::back_inserter(out), ",\"channels\":{}}}",
-                 lr.output.channels);
+  fmt::format_to(std::back_inserter(out), ",\"channels\":{}}}", lr.output.channels);
   field("kernel_size");
-  put_window(out, lr, [&](const AxisWindow &w) { put(out, w.kernel); });
+  put_window(out, lr, [&](const AxisWindow& w) { put(out, w.kernel); });
   field("stride");
-  put_window(out, lr, [&](const AxisWindow &w) { put(out, w.stride); });
+  put_window(out, lr, [&](const AxisWindow& w) { put(out, w.stride); });
   field("padding");
-  put_window(out, lr, [&](const AxisWindow &w) {
+  put_window(out, lr, [&](const AxisWindow& w) {
     fmt::format_to(std::back_inserter(out), "[{},{}]", w.pad_lo, w.pad_hi);
   });
   field("dilation");
-  put_window(out, lr, [&](const AxisWindow &w) { put(out, w.dilation); });
+  put_window(out, lr, [&](const AxisWindow& w) { put(out, w.dilation); });
   const auto put_int = [&](std::int64_t v) { put(out, v); };
-  const auto put_rat = [&](const Ratio &r) { put_ratio(out, r); };
+  const auto put_rat = [&](const Ratio& r) { put_ratio(out, r); };
   field("rf");
   put_rf_field(out, lr, &AxisRf::rf, put_int);
   field("rf_min");
@@ -151,14 +146,13 @@ void put_layer(Out &out, const Report &report, const LayerReport &lr,
   put_rf_field(out, lr, &AxisRf::padding_eff, put_rat);
   field("center_offset");
   put_rf_field(out, lr, &AxisRf::center_offset, put_rat);
-  fmt::format_to(
-      std::back_inserter(out),
-      ",\"global_rf\":{},\"params\":{},\"buffers\":{},\"macs\":{},\"flops\":{},"
-      "\"other_ops\":{},\"activations\":{},\"memory\":{}",
-      lr.global_rf, lr.params, lr.cost.buffers, lr.cost.macs, 2 * lr.cost.macs,
-      lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
+  fmt::format_to(std::back_inserter(out),
+                 ",\"global_rf\":{},\"params\":{},\"buffers\":{},\"macs\":{},\"flops\":{},"
+                 "\"other_ops\":{},\"activations\":{},\"memory\":{}",
+                 lr.global_rf, lr.params, lr.cost.buffers, lr.cost.macs, 2 * lr.cost.macs,
+                 lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
   field("warnings");
-  put_list(out, lr.warnings, [&](const std::string &w) { put_string(out, w); });
+  put_list(out, lr.warnings, [&](const std::string& w) { put_string(out, w); });
   if (regions != nullptr) {
     put_regions(out, lr, *regions);
   }
@@ -168,12 +162,11 @@ void put_layer(Out &out, const Report &report, const LayerReport &lr,
 // Readable and diff-friendly: one top-level key per line, one object of a
 // list per line. `put_layers` writes the value of the null `layers` member.
 template <class Layers>
-void put_members(Out &out, const Json &members, bool more_follow,
-                 Layers put_layers) {
+void put_members(Out& out, const Json& members, bool more_follow, Layers put_layers) {
   std::size_t i = 0;
   for (auto it = members.begin(); it != members.end(); ++it, ++i) {
     fmt::format_to(std::back_inserter(out), "  {}: ", Json(it.key()).dump());
-    const Json &v = it.value();
+    const Json& v = it.value();
     if (v.is_null() && it.key() == "layers") {
       put_layers();
     } else if (v.is_array() && !v.empty() && v[0].is_object()) {
@@ -190,7 +183,7 @@ void put_members(Out &out, const Json &members, bool more_follow,
   }
 }
 
-std::string layout(const Json &root) {
+std::string layout(const Json& root) {
   Out out;
   put(out, "{\n");
   put_members(out, root, false, [] {});
@@ -198,11 +191,11 @@ std::string layout(const Json &root) {
   return fmt::to_string(out);
 }
 
-Json net_json(const Report &report) {
+Json net_json(const Report& report) {
   return {{"name", report.net.name}, {"source", report.net.source}};
 }
 
-Json input_json(const Report &report) {
+Json input_json(const Report& report) {
   Json size = Json::array();
   for (std::int64_t x : report.input.size) {
     size.push_back(x);
@@ -210,9 +203,9 @@ Json input_json(const Report &report) {
   return {{"size", std::move(size)}, {"channels", report.input.channels}};
 }
 
-} // namespace
+}  // namespace
 
-std::string render_json(const Report &report, const NetRegions *regions) {
+std::string render_json(const Report& report, const NetRegions* regions) {
   Json root;
   root["schema"] = "netlens/1";
   root["net"] = net_json(report);
@@ -220,8 +213,8 @@ std::string render_json(const Report &report, const NetRegions *regions) {
   root["convention"] = convention_name(report.net.convention);
   root["batch"] = report.cost_options.batch;
   root["dtype"] = dtype_name(report.cost_options.dtype);
-  root["layers"] = nullptr; // written by put_layer
-  const CostTotals &t = report.totals;
+  root["layers"] = nullptr;  // written by put_layer
+  const CostTotals& t = report.totals;
   root["totals"] = {{"params", t.params},
                     {"buffers", t.buffers},
                     {"macs", t.macs},
@@ -232,7 +225,7 @@ std::string render_json(const Report &report, const NetRegions *regions) {
                     {"peak_memory", t.peak_memory},
                     {"input_memory", t.input_memory}};
   Json warnings = Json::array();
-  for (const Warning &w : report.warnings) {
+  for (const Warning& w : report.warnings) {
     warnings.push_back({{"layer", w.layer}, {"message", w.message}});
   }
   root["warnings"] = std::move(warnings);
@@ -256,12 +249,11 @@ std::string render_json(const Report &report, const NetRegions *regions) {
   return fmt::to_string(out);
 }
 
-} // namespace netlens
+}  // namespace netlens
 
 namespace netlens {
 
-std::string render_location_json(const Report &report,
-                                 const UnitLocation &location) {
+std::string render_location_json(const Report& report, const UnitLocation& location) {
   Json root;
   root["schema"] = "netlens/1";
   root["net"] = net_json(report);
@@ -283,4 +275,4 @@ std::string render_location_json(const Report &report,
   return layout(root);
 }
 
-} // namespace netlens
+}  // namespace netlens

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/compact_optional.h"
 #include "model/net.h"
 #include "model/ratio.h"
 
@@ -25,12 +26,12 @@ struct Shape {
 // Receptive-field numbers of one axis of a layer's output (spec §2).
 // nullopt = no single value (non-uniform units) or not computed.
 struct AxisRf {
+  CompactOptional<std::int64_t> rf;      // the largest unit's region
+  CompactOptional<std::int64_t> rf_min;  // the smallest (exact regions only)
+  CompactOptional<Ratio> jump;
+  CompactOptional<Ratio> padding_eff;
+  CompactOptional<Ratio> center_offset;
   bool global = false;  // every unit sees the whole input
-  std::optional<std::int64_t> rf;      // the largest unit's region
-  std::optional<std::int64_t> rf_min;  // the smallest (exact regions only)
-  std::optional<Ratio> jump;
-  std::optional<Ratio> padding_eff;
-  std::optional<Ratio> center_offset;
 };
 
 // The sliding-window geometry a layer applied on one axis (conv, pools, pad).

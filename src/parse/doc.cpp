@@ -1,5 +1,6 @@
 #include "parse/doc.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -251,6 +252,22 @@ DocNode plain_scalar(std::string text, SourcePos pos) {
   DocNode node;
   node.pos = pos;
   const std::string& t = text;
+  // Most scalars are names and small numbers: settle those without the
+  // string comparisons below.
+  const char first = t.empty() ? '\0' : t[0];
+  if ((first >= '1' && first <= '9') && t.size() < 18 &&
+      std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    node.kind = DocNode::Kind::Int;
+    node.int_value = std::strtoll(t.c_str(), nullptr, 10);
+    node.text = std::move(text);
+    return node;
+  }
+  const bool letter = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
+  if (letter && t.size() > 5) {
+    node.kind = DocNode::Kind::String;  // longer than null, true or false: a name
+    node.text = std::move(text);
+    return node;
+  }
   if (t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL") {
     node.kind = DocNode::Kind::Null;
   } else if (t == "true" || t == "True" || t == "TRUE") {

@@ -40,6 +40,7 @@ class SpecBuilder {
   std::unordered_map<std::string, SourcePos> names_;
   std::size_t max_layers_;
   std::string field_path_;  // reused: no allocation per field of a million layers
+  std::unordered_map<std::string, std::optional<LayerType>> types_;
 };
 
 void SpecBuilder::register_name(const Layer& layer, SourcePos pos, const std::string& path) {
@@ -69,7 +70,11 @@ void SpecBuilder::add_layer(DocNode&& node, std::size_t index) {
     r_.fail(node, path, "missing required key 'type'");
   }
   const std::string type_name = r_.string(*type_node, path + ".type");
-  const auto type = find_layer_type(type_name);
+  auto cached = types_.find(type_name);  // a net uses a handful of types: look each up once
+  if (cached == types_.end()) {
+    cached = types_.emplace(type_name, find_layer_type(type_name)).first;
+  }
+  const std::optional<LayerType>& type = cached->second;
   if (!type) {
     const std::string hint = suggest_layer_type(type_name);
     r_.fail(*type_node, path + ".type",
