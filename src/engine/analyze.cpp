@@ -33,20 +33,20 @@ std::size_t infer_rank(const Net& net) {
       return static_cast<std::size_t>(l.alias_rank);
     }
     for (const AxisParam<std::int64_t>* p :
-         {&l.kernel_size, &l.stride, &l.dilation, &l.output_padding, &l.output_size}) {
+         {&l.kernel_size, &l.stride, &l.dilation, &l.extra().output_padding, &l.extra().output_size}) {
       if (p->given && !p->scalar) {
         return p->values.size();
       }
     }
-    for (const AxisParam<std::int64_t>* p : {&l.crop_size, &l.crop_offset}) {
+    for (const AxisParam<std::int64_t>* p : {&l.extra().crop_size, &l.extra().crop_offset}) {
       if (p->given && !p->scalar) {
         return p->values.size();
       }
     }
-    if (l.scale_factor.given && !l.scale_factor.scalar) {
-      return l.scale_factor.values.size();
+    if (l.extra().scale_factor.given && !l.extra().scale_factor.scalar) {
+      return l.extra().scale_factor.values.size();
     }
-    for (const PaddingParam* p : {&l.padding, &l.cropping}) {
+    for (const PaddingParam* p : {&l.padding, &l.extra().cropping}) {
       if (p->given && !p->scalar) {
         return p->pairs.size();
       }
@@ -149,7 +149,7 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
         break;
       case LayerKind::Upsample:
         out = rf::through_upsampling(
-            prev, ratio_of(layer.scale_factor.values[layer.scale_factor.scalar ? 0 : a]));
+            prev, ratio_of(layer.extra().scale_factor.values[layer.extra().scale_factor.scalar ? 0 : a]));
         break;
       case LayerKind::Add:
       case LayerKind::Mul:

@@ -255,13 +255,13 @@ void Rule::conv_transpose(LayerShape& r) {
   check_declared_channels(in().channels);
   check_groups(layer_.out_channels);
   auto w = windows(true);
-  const auto output_padding = expand(layer_.output_padding, "output_padding", 0);
+  const auto output_padding = expand(layer_.extra().output_padding, "output_padding", 0);
   // Keras' default padding is 'valid', which for a transposed conv is not 0.
   const PadMode mode = !layer_.padding.given && convention_ == Convention::Keras
                            ? PadMode::Valid
                            : layer_.padding.mode;
-  if (mode != PadMode::Explicit && layer_.output_padding.given) {
-    fail_at(layer_.output_padding.pos,
+  if (mode != PadMode::Explicit && layer_.extra().output_padding.given) {
+    fail_at(layer_.extra().output_padding.pos,
             "output_padding needs explicit padding, not 'same' or 'valid'");
   }
   r.output.channels = layer_.out_channels;
@@ -280,7 +280,7 @@ void Rule::conv_transpose(LayerShape& r) {
     } else {
       if (convention_ == Convention::PyTorch &&
           output_padding[i] >= std::max(a.stride, a.dilation)) {
-        fail_at(layer_.output_padding.pos,
+        fail_at(layer_.extra().output_padding.pos,
                 fmt::format("output_padding {} must be smaller than either stride {} or "
                             "dilation {} on axis {}",
                             output_padding[i], a.stride, a.dilation, axis(i)));
@@ -347,7 +347,7 @@ bool Rule::warn_padding_windows(std::size_t i, const AxisWindow& a, std::int64_t
 void Rule::adaptive(LayerShape& r) {
   require_spatial();
   r.output.channels = in().channels;
-  r.output.size = expand(layer_.output_size, "output_size", 1);
+  r.output.size = expand(layer_.extra().output_size, "output_size", 1);
 }
 
 void Rule::linear(LayerShape& r) {
@@ -378,7 +378,7 @@ void Rule::pad(LayerShape& r) {
 void Rule::crop(LayerShape& r) {
   require_spatial();
   const bool by_reference = inputs_.size() == 2;
-  const int ways = (layer_.cropping.given ? 1 : 0) + (layer_.crop_size.given ? 1 : 0) +
+  const int ways = (layer_.extra().cropping.given ? 1 : 0) + (layer_.extra().crop_size.given ? 1 : 0) +
                    (by_reference ? 1 : 0);
   if (ways != 1) {
     fail("crop needs exactly one of 'cropping', 'size' or a second input to take the size of");
@@ -387,16 +387,16 @@ void Rule::crop(LayerShape& r) {
     fail_at(layer_.inputs_pos, fmt::format("crop's reference '{}' has no matching spatial size",
                                            *inputs_[1].name));
   }
-  const PaddingParam& cut = layer_.cropping;
-  if (cut.given && layer_.crop_offset.given) {
-    fail_at(layer_.crop_offset.pos, "'offset' goes with 'size' or a reference input, not 'cropping'");
+  const PaddingParam& cut = layer_.extra().cropping;
+  if (cut.given && layer_.extra().crop_offset.given) {
+    fail_at(layer_.extra().crop_offset.pos, "'offset' goes with 'size' or a reference input, not 'cropping'");
   }
   if (cut.given && !cut.scalar && cut.pairs.size() != rank()) {
     fail_at(cut.pos, fmt::format("cropping has {} entries but the input has {} spatial {}",
                                  cut.pairs.size(), rank(), rank() == 1 ? "axis" : "axes"));
   }
-  const auto size = by_reference ? inputs_[1].shape->size : expand(layer_.crop_size, "size", 1);
-  const auto offset = expand(layer_.crop_offset, "offset", -1);
+  const auto size = by_reference ? inputs_[1].shape->size : expand(layer_.extra().crop_size, "size", 1);
+  const auto offset = expand(layer_.extra().crop_offset, "offset", -1);
   r.output.channels = in().channels;
   PerAxis<AxisWindow> w;
   for (std::size_t i = 0; i < rank(); ++i) {
@@ -409,7 +409,7 @@ void Rule::crop(LayerShape& r) {
       keep = n - pair[0] - pair[1];
     } else {
       keep = size[i];
-      lo = layer_.crop_offset.given ? offset[i] : (n - keep) / 2;
+      lo = layer_.extra().crop_offset.given ? offset[i] : (n - keep) / 2;
     }
     if (keep < 1 || lo + keep > n) {
       fail(fmt::format("cannot keep {} positions from {} at offset {} on axis {}", keep, n, lo,
@@ -423,7 +423,7 @@ void Rule::crop(LayerShape& r) {
 
 void Rule::upsample(LayerShape& r) {
   require_spatial();
-  const AxisParam<double>& f = layer_.scale_factor;
+  const AxisParam<double>& f = layer_.extra().scale_factor;
   if (!f.scalar && f.values.size() != rank()) {
     fail_at(f.pos, fmt::format("scale_factor has {} entries but the input has {} spatial {}",
                                f.values.size(), rank(), rank() == 1 ? "axis" : "axes"));

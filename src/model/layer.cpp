@@ -2,6 +2,11 @@
 
 namespace netlens {
 
+const LayerExtras& LayerExtrasBox::get() const {
+  static const LayerExtras kDefaults;
+  return p_ ? *p_ : kDefaults;
+}
+
 bool is_merge(LayerKind kind) {
   return kind == LayerKind::Add || kind == LayerKind::Mul || kind == LayerKind::Concat;
 }

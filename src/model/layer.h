@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +73,44 @@ struct PaddingParam {
 
 enum class UpsampleMode : std::uint8_t { Nearest, Bilinear };
 
+// Fields only a few layer kinds have (transposed convs, adaptive pools,
+// upsampling, crop), kept out of line: a million-layer net holds a million
+// Layers, and these would be 40% of each.
+struct LayerExtras {
+  AxisParam<std::int64_t> output_padding;
+  AxisParam<std::int64_t> output_size;  // adaptive pools
+  AxisParam<double> scale_factor;       // upsample
+  AxisParam<std::int64_t> crop_size;    // crop: the output size
+  AxisParam<std::int64_t> crop_offset;  // crop: where it starts (default: centred)
+  PaddingParam cropping;                // crop: amounts cut [before, after] (Keras)
+};
+
+// A copyable pointer to LayerExtras, allocated on the first write.
+class LayerExtrasBox {
+ public:
+  LayerExtrasBox() = default;
+  LayerExtrasBox(const LayerExtrasBox& other)
+      : p_(other.p_ ? std::make_unique<LayerExtras>(*other.p_) : nullptr) {}
+  LayerExtrasBox& operator=(const LayerExtrasBox& other) {
+    p_ = other.p_ ? std::make_unique<LayerExtras>(*other.p_) : nullptr;
+    return *this;
+  }
+  LayerExtrasBox(LayerExtrasBox&&) noexcept = default;
+  LayerExtrasBox& operator=(LayerExtrasBox&&) noexcept = default;
+  ~LayerExtrasBox() = default;
+
+  const LayerExtras& get() const;  // the defaults when never written
+  LayerExtras& get_mut() {
+    if (!p_) {
+      p_ = std::make_unique<LayerExtras>();
+    }
+    return *p_;
+  }
+
+ private:
+  std::unique_ptr<LayerExtras> p_;
+};
+
 struct Layer {
   std::string name;
   LayerKind kind = LayerKind::Identity;
@@ -97,16 +136,14 @@ struct Layer {
   AxisParam<std::int64_t> kernel_size;
   AxisParam<std::int64_t> stride;
   AxisParam<std::int64_t> dilation;
-  AxisParam<std::int64_t> output_padding;
-  AxisParam<std::int64_t> output_size;  // adaptive pools
-  AxisParam<double> scale_factor;       // upsample
-  AxisParam<std::int64_t> crop_size;    // crop: the output size
-  AxisParam<std::int64_t> crop_offset;  // crop: where it starts (default: centred)
-  PaddingParam cropping;                // crop: amounts cut [before, after] (Keras)
   PaddingParam padding;
   std::optional<bool> ceil_mode;
   UpsampleMode mode = UpsampleMode::Nearest;
   bool align_corners = false;  // bilinear upsample
+  LayerExtrasBox extras;
+
+  const LayerExtras& extra() const { return extras.get(); }
+  LayerExtras& extra_mut() { return extras.get_mut(); }
 };
 
 }  // namespace netlens

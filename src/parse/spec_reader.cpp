@@ -223,9 +223,9 @@ void SpecBuilder::read_field(Layer& layer, const std::string& key, const DocNode
   } else if (key == "dilation") {
     layer.dilation = r_.axis_ints(value, path, 1);
   } else if (key == "output_padding") {
-    layer.output_padding = r_.axis_ints(value, path, 0);
+    layer.extra_mut().output_padding = r_.axis_ints(value, path, 0);
   } else if (key == "output_size") {
-    layer.output_size = r_.axis_ints(value, path, 1);
+    layer.extra_mut().output_size = r_.axis_ints(value, path, 1);
   } else if (key == "padding") {
     layer.padding = r_.padding(value, path);
   } else if (key == "groups") {
@@ -242,7 +242,7 @@ void SpecBuilder::read_field(Layer& layer, const std::string& key, const DocNode
   } else if (key == "count_include_pad" || key == "inplace") {
     r_.boolean(value, path);  // accepted; no effect on shapes or receptive fields
   } else if (key == "scale_factor") {
-    layer.scale_factor = r_.axis_numbers(value, path);
+    layer.extra_mut().scale_factor = r_.axis_numbers(value, path);
   } else if (key == "mode") {
     const std::string mode = r_.string(value, path);
     if (mode == "nearest") {
@@ -253,12 +253,12 @@ void SpecBuilder::read_field(Layer& layer, const std::string& key, const DocNode
       r_.fail(value, path, fmt::format("expected nearest or bilinear, got '{}'", mode));
     }
   } else if (key == "size" && layer.kind == LayerKind::Crop) {
-    layer.crop_size = r_.axis_ints(value, path, 1);
+    layer.extra_mut().crop_size = r_.axis_ints(value, path, 1);
   } else if (key == "offset") {
-    layer.crop_offset = r_.axis_ints(value, path, 0);
+    layer.extra_mut().crop_offset = r_.axis_ints(value, path, 0);
   } else if (key == "cropping") {
-    layer.cropping = r_.padding(value, path);
-    if (layer.cropping.mode != PadMode::Explicit) {
+    layer.extra_mut().cropping = r_.padding(value, path);
+    if (layer.extra_mut().cropping.mode != PadMode::Explicit) {
       r_.fail(value, path, "expected an integer, a list or [before, after] pairs");
     }
   } else if (key == "size") {
