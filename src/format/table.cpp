@@ -40,7 +40,7 @@ namespace {
 
 // Pads `text` to `width` columns. Widths are measured in bytes, and padding
 // counts display columns as fmt does (so a non-ASCII name is padded by fmt).
-void append_padded(std::string& line, const std::string& text, std::size_t width, bool right) {
+void append_padded(std::string& line, std::string_view text, std::size_t width, bool right) {
   const bool ascii = std::all_of(text.begin(), text.end(),
                                  [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
   if (!ascii) {
@@ -62,28 +62,39 @@ void append_padded(std::string& line, const std::string& text, std::size_t width
 std::string render_table(const Report& report, const FormatOptions& options) {
   const auto columns = select_columns(options.columns);
   const std::size_t n = columns.size();
-  // One flat array of cells, the header first: no allocation per row.
-  std::vector<std::string> cells;
-  cells.reserve((report.layers.size() + 1) * n);
-  for (const Column* c : columns) {
-    cells.emplace_back(c->header);
+  // Every cell's text in one buffer, the header's first, and where each ends:
+  // a few bytes a cell instead of a std::string (32 bytes and maybe a block).
+  std::string texts;
+  std::vector<std::uint32_t> ends;
+  ends.reserve((report.layers.size() + 1) * n);
+  std::vector<std::size_t> width(n, 0);
+  const auto add = [&](std::string_view text, std::size_t column) {
+    texts += text;
+    ends.push_back(static_cast<std::uint32_t>(texts.size()));
+    width[column] = std::max(width[column], text.size());
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    add(columns[i]->header, i);
   }
   for (const LayerReport& lr : report.layers) {
-    for (const Column* c : columns) {
-      cells.push_back(cell(*c, report, lr));
+    for (std::size_t i = 0; i < n; ++i) {
+      add(cell(*columns[i], report, lr), i);
     }
   }
-  std::vector<std::size_t> width(n, 0);
-  for (std::size_t k = 0; k < cells.size(); ++k) {
-    width[k % n] = std::max(width[k % n], cells[k].size());
+  std::size_t row_width = 2 * (n - 1) + 1;
+  for (std::size_t w : width) {
+    row_width += w;
   }
   std::string out = title_line(report) + "\n\n";
+  out.reserve(out.size() + (report.layers.size() + 3) * row_width + 512);
   std::size_t line_width = 0;
   std::string line;
-  for (std::size_t r = 0; r * n < cells.size(); ++r) {
+  for (std::size_t r = 0; r * n < ends.size(); ++r) {
     line.clear();
     for (std::size_t i = 0; i < n; ++i) {
-      const std::string& text = cells[r * n + i];
+      const std::size_t k = r * n + i;
+      const std::size_t begin = k == 0 ? 0 : ends[k - 1];
+      const std::string_view text(texts.data() + begin, ends[k] - begin);
       if (i > 0) {
         line += "  ";
       }

@@ -2,9 +2,9 @@
 
 namespace netlens {
 
-const LayerExtras& LayerExtrasBox::get() const {
+const LayerExtras& Layer::extra() const {
   static const LayerExtras kDefaults;
-  return p_ ? *p_ : kDefaults;
+  return extras ? *extras : kDefaults;
 }
 
 bool is_merge(LayerKind kind) {

@@ -5,13 +5,13 @@
 
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/error.h"
+#include "model/heap_optional.h"
 #include "model/per_axis.h"
 
 namespace netlens {
@@ -85,32 +85,6 @@ struct LayerExtras {
   PaddingParam cropping;                // crop: amounts cut [before, after] (Keras)
 };
 
-// A copyable pointer to LayerExtras, allocated on the first write.
-class LayerExtrasBox {
- public:
-  LayerExtrasBox() = default;
-  LayerExtrasBox(const LayerExtrasBox& other)
-      : p_(other.p_ ? std::make_unique<LayerExtras>(*other.p_) : nullptr) {}
-  LayerExtrasBox& operator=(const LayerExtrasBox& other) {
-    p_ = other.p_ ? std::make_unique<LayerExtras>(*other.p_) : nullptr;
-    return *this;
-  }
-  LayerExtrasBox(LayerExtrasBox&&) noexcept = default;
-  LayerExtrasBox& operator=(LayerExtrasBox&&) noexcept = default;
-  ~LayerExtrasBox() = default;
-
-  const LayerExtras& get() const;  // the defaults when never written
-  LayerExtras& get_mut() {
-    if (!p_) {
-      p_ = std::make_unique<LayerExtras>();
-    }
-    return *p_;
-  }
-
- private:
-  std::unique_ptr<LayerExtras> p_;
-};
-
 struct Layer {
   std::string name;
   LayerKind kind = LayerKind::Identity;
@@ -140,10 +114,10 @@ struct Layer {
   std::optional<bool> ceil_mode;
   UpsampleMode mode = UpsampleMode::Nearest;
   bool align_corners = false;  // bilinear upsample
-  LayerExtrasBox extras;
+  HeapOptional<LayerExtras> extras;  // allocated on the first write
 
-  const LayerExtras& extra() const { return extras.get(); }
-  LayerExtras& extra_mut() { return extras.get_mut(); }
+  const LayerExtras& extra() const;  // the defaults when never written
+  LayerExtras& extra_mut() { return extras ? *extras : extras.emplace(); }
 };
 
 }  // namespace netlens

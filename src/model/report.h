@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/compact_optional.h"
+#include "model/heap_optional.h"
 #include "model/net.h"
 #include "model/ratio.h"
 
@@ -85,7 +86,7 @@ struct LayerReport {
   std::size_t index = 0;  // 1-based, as in the spec's layer list
   std::vector<std::size_t> inputs;  // 0 = the net input, i = layer i
   Shape output;
-  std::optional<PerAxis<AxisWindow>> window;  // layers with kernel/stride/padding
+  HeapOptional<PerAxis<AxisWindow>> window;  // layers with kernel/stride/padding
   PerAxis<AxisRf> rf;
   bool global_rf = false;
   std::int64_t params = 0;
