@@ -93,7 +93,7 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
   const std::size_t rank = r.input.size.size();
   const std::string size = fmt::format("{}", fmt::join(r.input.size, "x"));
   if (rank > 2) {
-    throw UsageError(fmt::format("plot: cannot draw the regions of a {}-D net (input {}); "
+    throw UsageError(fmt::format("--layer: cannot draw the regions of a {}-D net (input {}); "
                                  "'netlens locate' prints them",
                                  rank, size));
   }
