@@ -23,6 +23,7 @@ constexpr double kLeft = 72;
 constexpr double kRight = 28;
 constexpr double kTop = 92;
 constexpr double kPlotHeight = 380;
+constexpr double kInset = 8;  // keeps points on the lowest decade off the x axis
 constexpr double kLabelFont = 10;
 constexpr const char* kRfColour = "#1f77b4";
 constexpr const char* kJumpColour = "#e6550d";
@@ -87,7 +88,7 @@ struct LogScale {
   int lo = 0;
   int hi = 1;
   double y(double v) const {
-    return kTop + (hi - std::log10(v)) / (hi - lo) * kPlotHeight;
+    return kTop + kInset + (hi - std::log10(v)) / (hi - lo) * (kPlotHeight - 2 * kInset);
   }
 };
 

@@ -56,16 +56,18 @@ const char* palette(std::size_t i) {
   return kColours[i % kColours.size()];
 }
 
-Doc::Doc(double width, double height, std::string_view title) {
+Doc::Doc(double width_px, double height_px, std::string_view title) {
+  const auto width = static_cast<std::int64_t>(std::ceil(width_px));
+  const auto height = static_cast<std::int64_t>(std::ceil(height_px));
   out_ = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" "
       "viewBox=\"0 0 {0} {1}\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
       "<title>{2}</title>\n",
-      num(width), num(height), escape(title));
+      width, height, escape(title));
   // On its own line so the tests can cut a figure down to its background.
   out_ += fmt::format("<rect data-role=\"background\" x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" "
                       "fill=\"#ffffff\"/>\n",
-                      num(width), num(height));
+                      width, height);
 }
 
 void Doc::add(std::string_view markup) {

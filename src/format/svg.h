@@ -27,7 +27,8 @@ const char* palette(std::size_t i);
 // One document: elements are appended in drawing order (later on top).
 class Doc {
  public:
-  // The viewBox is (0, 0, width, height); a white background fills it.
+  // The viewBox is (0, 0, width, height), both rounded up to whole pixels
+  // (the size a PNG renderer gives); a white background fills it.
   Doc(double width, double height, std::string_view title);
   // Appends raw markup (already escaped) followed by a newline.
   void add(std::string_view markup);
