@@ -142,10 +142,8 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
            "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"");
   if (rank == 2) {
     const double mid = kTop + (ext.h - ext.y) * scale / 2;
-    doc.text(18, mid, "rows (h)",
-             fmt::format("font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\" "
-                         "transform=\"rotate(-90 18 {})\"",
-                         svg::num(mid)));
+    doc.text(18, mid, "rows (h)", "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"",
+             -90);
   }
 
   // Input pixels from here on; strokes are divided by the scale to stay thin.

@@ -142,30 +142,116 @@ void draw_legend(svg::Doc& doc, const std::vector<Series>& all, bool any_global)
     x += 48 + svg::text_width(s.label, 12);
   }
   if (any_global) {
-    const std::string label = "global: sees the whole input (drawn at the input size)";
-    doc.add(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#ffffff\" stroke=\"{}\" "
-                        "stroke-width=\"1.5\"/>",
-                        svg::num(x + 13), svg::num(y), kRfColour));
-    doc.text(x + 32, y + 4, label, "font-size=\"12\" fill=\"#101828\"");
+    doc.circle(x + 13, y, 4,
+               fmt::format("fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1.5\"", kRfColour));
+    doc.text(x + 32, y + 4, "global: sees the whole input (drawn at the input size)",
+             "font-size=\"12\" fill=\"#101828\"");
   }
 }
 
-std::string tick_label(const Report& r, std::size_t i, std::int64_t step) {
-  std::string name = r.layer(i).name;
-  if (name.size() > kMaxLabelChars) {
-    name = name.substr(0, kMaxLabelChars - 2) + "..";
+// What every part of the chart needs to place itself.
+struct Chart {
+  const Report& r;
+  double slot;         // px per layer
+  std::int64_t step;   // one layer in `step` gets a name under the axis
+  LogScale scale;
+  std::vector<Series> all;
+
+  double width() const { return kWidth - kLeft - kRight; }
+  double x(std::size_t i) const { return x_of(i, slot); }
+  bool labelled(std::size_t i) const { return (i + 1) % static_cast<std::size_t>(step) == 0; }
+  std::string tick_label(std::size_t i) const {
+    std::string name = r.layer(i).name;
+    if (name.size() > kMaxLabelChars) {
+      name = name.substr(0, kMaxLabelChars - 2) + "..";
+    }
+    return step == 1 ? name : fmt::format("{} {}", i + 1, name);
   }
-  return step == 1 ? name : fmt::format("{} {}", i + 1, name);
+};
+
+// Flat layers (after flatten or linear) have no spatial axes: a grey band.
+void draw_flat_band(svg::Doc& doc, const Chart& c) {
+  const auto flat = std::find_if(c.r.layers.begin(), c.r.layers.end(),
+                                 [](const LayerReport& lr) { return lr.output.flat; });
+  if (flat == c.r.layers.end()) {
+    return;
+  }
+  const double x0 = kLeft + static_cast<double>(flat->index - 1) * c.slot;
+  doc.rect(x0, kTop, kLeft + c.width() - x0, kPlotHeight, "fill=\"#f2f4f7\"");
+  // Along the bottom of the band: global markers sit at the input size, higher up.
+  doc.text(x0 + 12, kTop + kPlotHeight - 6, "flat (no spatial axes)",
+           "font-size=\"11\" fill=\"#667085\"", -90);
 }
 
-}  // namespace
+// The input sizes, once each: where a global layer's region ends.
+void draw_input_lines(svg::Doc& doc, const Chart& c) {
+  const PerAxis<std::int64_t>& sizes = c.r.input.size;
+  for (std::size_t a = 0; a < sizes.size(); ++a) {
+    if (std::find(sizes.begin(), sizes.begin() + a, sizes[a]) != sizes.begin() + a) {
+      continue;
+    }
+    const double y = c.scale.y(static_cast<double>(sizes[a]));
+    doc.line(kLeft, y, kLeft + c.width(), y,
+             "stroke=\"#344054\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"");
+    doc.text(kLeft + 6, y - 5,
+             sizes.all_equal() ? fmt::format("input {}", sizes[a])
+                               : fmt::format("input {} {}", axis_name(sizes.size(), a), sizes[a]),
+             "font-size=\"11\" fill=\"#344054\"");
+  }
+}
 
-std::string render_plot_rf(const Report& r) {
-  const std::size_t n = std::max<std::size_t>(r.layers.size(), 1);
-  const double plot_width = kWidth - kLeft - kRight;
-  const double slot = plot_width / static_cast<double>(n);
-  const std::int64_t step = svg::tick_step(static_cast<double>(n), static_cast<int>(plot_width / 14));
+// One group per layer: its values as data attributes and a tooltip, an
+// invisible column that shows the tooltip anywhere above it, and its dots.
+void draw_layers(svg::Doc& doc, const Chart& c) {
+  const auto columns = select_columns({"rf", "jump"});
+  const double radius = c.r.layers.size() > 100 ? 1.8 : 2.6;
+  for (std::size_t i = 0; i < c.r.layers.size(); ++i) {
+    const LayerReport& lr = c.r.layers[i];
+    const std::string name = svg::escape(c.r.layer(i).name);
+    const std::string type = svg::escape(c.r.layer(i).type);
+    const std::string rf = svg::escape(cell(*columns[0], c.r, lr));
+    const std::string jump = svg::escape(cell(*columns[1], c.r, lr));
+    doc.add(fmt::format("<g data-index=\"{0}\" data-layer=\"{1}\" data-type=\"{2}\" data-rf=\"{3}\" "
+                        "data-jump=\"{4}\"><title>{0} {1} ({2}): rf {3}, jump {4}</title>",
+                        lr.index, name, type, rf, jump));
+    doc.rect(c.x(i) - c.slot / 2, kTop, c.slot, kPlotHeight, "fill=\"#ffffff\" fill-opacity=\"0\"");
+    for (const Series& s : c.all) {
+      if (s.values[i]) {
+        doc.circle(c.x(i), c.scale.y(*s.values[i]), radius, fmt::format("fill=\"{}\"", s.colour));
+      } else if (s.rf && lr.global_rf) {
+        doc.circle(c.x(i), c.scale.y(s.global_at), radius + 1,
+                   fmt::format("fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1.2\"", s.colour));
+      }
+    }
+    doc.add("</g>");
+  }
+}
 
+void draw_axes(svg::Doc& doc, const Chart& c, double height) {
+  const double axis_y = kTop + kPlotHeight;
+  doc.line(kLeft, kTop, kLeft, axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
+  doc.line(kLeft, axis_y, kLeft + c.width(), axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
+  for (std::size_t i = 0; i < c.r.layers.size(); ++i) {
+    if (c.labelled(i)) {
+      doc.line(c.x(i), axis_y, c.x(i), axis_y + 4, "stroke=\"#344054\" stroke-width=\"1\"");
+      doc.text(c.x(i) + 3, axis_y + 12, c.tick_label(i),
+               fmt::format("font-size=\"{}\" fill=\"#344054\" text-anchor=\"end\"", kLabelFont),
+               -45);
+    }
+  }
+  doc.text(kLeft + c.width() / 2, height - 10,
+           c.step == 1 ? "layer, in spec order (depth)"
+                       : fmt::format("layer, in spec order (depth); one in {} labelled, with its "
+                                     "index",
+                                     c.step),
+           "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"");
+  doc.text(18, kTop + kPlotHeight / 2, "input pixels (log scale)",
+           "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"", -90);
+}
+
+Chart chart_of(const Report& r) {
+  const double width = kWidth - kLeft - kRight;
+  const auto n = static_cast<double>(std::max<std::size_t>(r.layers.size(), 1));
   std::vector<Series> all = series_of(r, "rf", kRfColour, true, rf_of);
   for (Series& s : series_of(r, "jump", kJumpColour, false, jump_of)) {
     all.push_back(std::move(s));
@@ -178,16 +264,21 @@ std::string render_plot_rf(const Report& r) {
       }
     }
   }
-  const LogScale scale = scale_of(values);
+  return Chart{r, width / n, svg::tick_step(n, static_cast<int>(width / 14)), scale_of(values),
+               std::move(all)};
+}
 
-  double longest = 0;
+}  // namespace
+
+std::string render_plot_rf(const Report& r) {
+  const Chart c = chart_of(r);
+  double longest = 0;  // the longest tick label sets the bottom margin
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
-    if ((i + 1) % static_cast<std::size_t>(step) == 0 || step == 1) {
-      longest = std::max(longest, svg::text_width(tick_label(r, i, step), kLabelFont));
+    if (c.labelled(i)) {
+      longest = std::max(longest, svg::text_width(c.tick_label(i), kLabelFont));
     }
   }
-  const double axis_y = kTop + kPlotHeight;
-  const double height = axis_y + 14 + longest * 0.71 + 34;
+  const double height = kTop + kPlotHeight + 14 + longest * 0.71 + 34;
   const std::string size = fmt::format("{}", fmt::join(r.input.size, "x"));
   svg::Doc doc(kWidth, height,
                fmt::format("{}: receptive field and jump per layer, input {}", r.net.name, size));
@@ -198,100 +289,17 @@ std::string render_plot_rf(const Report& r) {
                        "for its values",
                        size, r.layers.size()),
            "font-size=\"12\" fill=\"#475467\"");
-
-  bool any_global = false;
-  std::size_t first_flat = r.layers.size();
-  for (const LayerReport& lr : r.layers) {
-    any_global = any_global || lr.global_rf;
-    if (lr.output.flat && first_flat == r.layers.size()) {
-      first_flat = lr.index - 1;
-    }
-  }
-  draw_legend(doc, all, any_global);
-  if (first_flat < r.layers.size()) {
-    const double x0 = kLeft + static_cast<double>(first_flat) * slot;
-    doc.rect(x0, kTop, kLeft + plot_width - x0, kPlotHeight, "fill=\"#f2f4f7\"");
-    // Along the bottom of the band: global markers sit at the input size, higher up.
-    const double tx = x0 + 12;
-    doc.text(tx, axis_y - 6, "flat (no spatial axes)",
-             fmt::format("font-size=\"11\" fill=\"#667085\" transform=\"rotate(-90 {} {})\"",
-                         svg::num(tx), svg::num(axis_y - 6)));
-  }
-  draw_grid(doc, scale, plot_width);
-
-  // The input sizes: where a global layer's region ends.
-  std::vector<std::int64_t> sizes(r.input.size.begin(), r.input.size.end());
-  for (std::size_t a = 0; a < sizes.size(); ++a) {
-    if (std::find(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(a), sizes[a]) !=
-        sizes.begin() + static_cast<std::ptrdiff_t>(a)) {
-      continue;
-    }
-    const double y = scale.y(static_cast<double>(sizes[a]));
-    doc.line(kLeft, y, kLeft + plot_width, y,
-             "stroke=\"#344054\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"");
-    const bool one = r.input.size.all_equal();
-    doc.text(kLeft + 6, y - 5,
-             one ? fmt::format("input {}", sizes[a])
-                 : fmt::format("input {} {}", axis_name(sizes.size(), a), sizes[a]),
-             "font-size=\"11\" fill=\"#344054\"");
-  }
-
-  for (const Series& s : all) {
+  draw_legend(doc, c.all, std::any_of(r.layers.begin(), r.layers.end(),
+                                      [](const LayerReport& lr) { return lr.global_rf; }));
+  draw_flat_band(doc, c);
+  draw_grid(doc, c.scale, c.width());
+  draw_input_lines(doc, c);
+  for (const Series& s : c.all) {
     doc.add(fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>",
-                        path_of(s, scale, slot), s.colour, s.dash));
+                        path_of(s, c.scale, c.slot), s.colour, s.dash));
   }
-
-  const auto columns = select_columns({"rf", "jump"});
-  const double radius = n > 100 ? 1.8 : 2.6;
-  for (std::size_t i = 0; i < r.layers.size(); ++i) {
-    const LayerReport& lr = r.layers[i];
-    const Layer& layer = r.layer(i);
-    const std::string rf = cell(*columns[0], r, lr);
-    const std::string jump = cell(*columns[1], r, lr);
-    const double x = x_of(i, slot);
-    doc.add(fmt::format("<g data-index=\"{}\" data-layer=\"{}\" data-type=\"{}\" data-rf=\"{}\" "
-                        "data-jump=\"{}\"><title>{} {} ({}): rf {}, jump {}</title>",
-                        lr.index, svg::escape(layer.name), svg::escape(layer.type),
-                        svg::escape(rf), svg::escape(jump), lr.index, svg::escape(layer.name),
-                        svg::escape(layer.type), svg::escape(rf), svg::escape(jump)));
-    // An invisible column so the tooltip shows anywhere above the layer.
-    doc.rect(x - slot / 2, kTop, slot, kPlotHeight, "fill=\"#ffffff\" fill-opacity=\"0\"");
-    for (const Series& s : all) {
-      if (s.values[i]) {
-        doc.add(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\"/>", svg::num(x),
-                            svg::num(scale.y(*s.values[i])), svg::num(radius), s.colour));
-      } else if (s.rf && lr.global_rf) {
-        doc.add(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"#ffffff\" stroke=\"{}\" "
-                            "stroke-width=\"1.2\"/>",
-                            svg::num(x), svg::num(scale.y(s.global_at)), svg::num(radius + 1),
-                            s.colour));
-      }
-    }
-    doc.add("</g>");
-  }
-
-  doc.line(kLeft, kTop, kLeft, axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
-  doc.line(kLeft, axis_y, kLeft + plot_width, axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
-  for (std::size_t i = 0; i < r.layers.size(); ++i) {
-    if (step != 1 && (i + 1) % static_cast<std::size_t>(step) != 0) {
-      continue;
-    }
-    const double x = x_of(i, slot);
-    doc.line(x, axis_y, x, axis_y + 4, "stroke=\"#344054\" stroke-width=\"1\"");
-    doc.text(x + 3, axis_y + 12, tick_label(r, i, step),
-             fmt::format("font-size=\"{}\" fill=\"#344054\" text-anchor=\"end\" "
-                         "transform=\"rotate(-45 {} {})\"",
-                         kLabelFont, svg::num(x + 3), svg::num(axis_y + 12)));
-  }
-  doc.text(kLeft + plot_width / 2, height - 10,
-           step == 1 ? "layer, in spec order (depth)"
-                     : fmt::format("layer, in spec order (depth); one in {} labelled, with its index",
-                                 step),
-           "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"");
-  doc.text(18, kTop + kPlotHeight / 2, "input pixels (log scale)",
-           fmt::format("font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\" "
-                       "transform=\"rotate(-90 18 {})\"",
-                       svg::num(kTop + kPlotHeight / 2)));
+  draw_layers(doc, c);
+  draw_axes(doc, c, height);
   return doc.finish();
 }
 

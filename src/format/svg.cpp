@@ -85,8 +85,17 @@ void Doc::rect(double x, double y, double w, double h, std::string_view attrs) {
                       num(w), num(h), attrs);
 }
 
-void Doc::text(double x, double y, std::string_view content, std::string_view attrs) {
-  out_ += fmt::format("<text x=\"{}\" y=\"{}\" {}>{}</text>\n", num(x), num(y), attrs,
+void Doc::circle(double cx, double cy, double r, std::string_view attrs) {
+  out_ += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" {}/>\n", num(cx), num(cy), num(r),
+                      attrs);
+}
+
+void Doc::text(double x, double y, std::string_view content, std::string_view attrs,
+               double degrees) {
+  const std::string turn =
+      degrees == 0 ? ""
+                   : fmt::format(" transform=\"rotate({} {} {})\"", num(degrees), num(x), num(y));
+  out_ += fmt::format("<text x=\"{}\" y=\"{}\" {}{}>{}</text>\n", num(x), num(y), attrs, turn,
                       escape(content));
 }
 

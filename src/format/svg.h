@@ -34,8 +34,11 @@ class Doc {
   void add(std::string_view markup);
   void line(double x1, double y1, double x2, double y2, std::string_view attrs);
   void rect(double x, double y, double w, double h, std::string_view attrs);
-  // `content` is escaped; `attrs` is not.
-  void text(double x, double y, std::string_view content, std::string_view attrs);
+  void circle(double cx, double cy, double r, std::string_view attrs);
+  // `content` is escaped; `attrs` is not. A non-zero `degrees` turns the
+  // text about (x, y), clockwise.
+  void text(double x, double y, std::string_view content, std::string_view attrs,
+            double degrees = 0);
   std::string finish() const;
 
  private:
