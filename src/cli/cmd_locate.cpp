@@ -1,5 +1,3 @@
-#include <fmt/format.h>
-
 #include "cli/commands.h"
 #include "engine/regions.h"
 #include "format/format.h"
