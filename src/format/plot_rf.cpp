@@ -178,9 +178,11 @@ void draw_flat_band(svg::Doc& doc, const Chart& c) {
   }
   const double x0 = kLeft + static_cast<double>(flat->index - 1) * c.slot;
   doc.rect(x0, kTop, kLeft + c.width() - x0, kPlotHeight, "fill=\"#f2f4f7\"");
-  // Along the bottom of the band: global markers sit at the input size, higher up.
-  doc.text(x0 + 12, kTop + kPlotHeight - 6, "flat (no spatial axes)",
-           "font-size=\"11\" fill=\"#667085\"", -90);
+  // Along the bottom of the band (global markers sit at the input size, higher
+  // up), and inside the chart when the band is narrower than the text is high.
+  const double x = std::min(x0 + 12, kLeft + c.width() - 3);
+  doc.text(x, kTop + kPlotHeight - 6, "flat (no spatial axes)", "font-size=\"11\" fill=\"#667085\"",
+           -90);
 }
 
 // The input sizes, once each: where a global layer's region ends.
