@@ -35,6 +35,7 @@ inline void run_one(const std::uint8_t* data, std::size_t size, SpecFormat forma
       (void)render(report, f, FormatOptions{});
     }
     (void)render_json(report, &regions);
+    (void)render_plot_rf(report);
   } catch (const Error&) {
     // A clean, reported error: what bad input should get.
   }

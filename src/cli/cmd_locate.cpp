@@ -1,9 +1,6 @@
-#include <fmt/format.h>
-
 #include "cli/commands.h"
 #include "engine/regions.h"
 #include "format/format.h"
-#include "model/suggest.h"
 
 namespace netlens::cli {
 
@@ -25,28 +22,12 @@ CLI::App* setup_locate(CLI::App& app, LocateOptions& o) {
 }
 
 int run_locate(const LocateOptions& o) {
-  const auto unit = parse_axis_list(o.unit, ',', 0);
-  if (!unit) {
-    throw UsageError(
-        fmt::format("--unit: expected coordinates like 7, 7,7 or 2,7,7; got '{}'", o.unit));
-  }
+  const PerAxis<std::int64_t> unit = parse_unit(o.unit);
   Report report = load_and_analyze(o.net);
-  std::size_t index = report.layers.size();
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < report.layers.size(); ++i) {
-    names.push_back(report.layer(i).name);
-    if (names.back() == o.layer) {
-      index = i;
-    }
-  }
-  if (index == report.layers.size()) {
-    const std::string hint = closest(o.layer, names);
-    throw UsageError(fmt::format("--layer: no layer '{}' in {}{}", o.layer, report.net.name,
-                                 hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
-  }
+  const std::size_t index = find_layer(report, o.layer);
   fail_if_strict(report, o.net.strict);
   const NetRegions regions = compute_regions(report, true);
-  const UnitLocation location = locate_unit(report, regions, index, *unit);
+  const UnitLocation location = locate_unit(report, regions, index, unit);
   write_output(o.format == "json" ? render_location_json(report, location)
                                   : render_location_text(report, location),
                o.output);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -35,6 +36,15 @@ struct LocateOptions {
 };
 CLI::App* setup_locate(CLI::App& app, LocateOptions& options);
 int run_locate(const LocateOptions& options);
+
+struct PlotOptions {
+  NetOptions net;
+  std::vector<std::string> layers;
+  std::string unit;
+  std::string output;
+};
+CLI::App* setup_plot(CLI::App& app, PlotOptions& options);
+int run_plot(const PlotOptions& options);
 
 struct ShowOptions {
   std::string net;

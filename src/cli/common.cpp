@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "engine/analyze.h"
+#include "model/suggest.h"
 
 namespace netlens::cli {
 
@@ -63,6 +64,28 @@ PerAxis<std::int64_t> parse_input_size(const std::string& text) {
         fmt::format("--input: expected sizes like 224, 224x320 or 16x112x112, got '{}'", text));
   }
   return *size;
+}
+
+PerAxis<std::int64_t> parse_unit(const std::string& text) {
+  const auto unit = parse_axis_list(text, ',', 0);
+  if (!unit) {
+    throw UsageError(
+        fmt::format("--unit: expected coordinates like 7, 7,7 or 2,7,7; got '{}'", text));
+  }
+  return *unit;
+}
+
+std::size_t find_layer(const Report& report, const std::string& name) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < report.layers.size(); ++i) {
+    if (report.layer(i).name == name) {
+      return i;
+    }
+    names.push_back(report.layer(i).name);
+  }
+  const std::string hint = closest(name, names);
+  throw UsageError(fmt::format("--layer: no layer '{}' in {}{}", name, report.net.name,
+                               hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
 }
 
 Report load_and_analyze(const NetOptions& o) {

@@ -37,6 +37,13 @@ std::optional<PerAxis<std::int64_t>> parse_axis_list(const std::string& text, ch
 // Parses "224", "224x320", "16x112x112"; throws UsageError.
 PerAxis<std::int64_t> parse_input_size(const std::string& text);
 
+// Parses --unit "7", "7,7", "2,7,7" (from 0); throws UsageError.
+PerAxis<std::int64_t> parse_unit(const std::string& text);
+
+// The index in report.layers of the layer named `name` (--layer); throws
+// UsageError naming the closest name when there is none.
+std::size_t find_layer(const Report& report, const std::string& name);
+
 // Prints each warning to stderr as "netlens: warning: FILE:L:C: layer 'x': ...".
 void print_warnings(const Report& report);
 // With --strict, warnings are errors: prints them and throws.

@@ -20,6 +20,9 @@ constexpr const char* kExamples =
     "  netlens show zf-5 > my_net.yaml               a spec to start from\n"
     "  netlens check my_net.yaml --strict            validate; warnings fail too\n"
     "  netlens locate vgg16 --layer conv5_3 --unit 7,7   the pixels one unit sees\n"
+    "  netlens plot resnet50 -o rf.svg               rf and jump per layer, as a picture\n"
+    "  netlens plot unet --layer conv9_2 --unit 40,40 -o region.svg\n"
+    "                                                where that unit looks, as a picture\n"
     "\n"
     "Exit status: 0 ok, 1 bad input (the error names FILE:LINE:COL), 2 bad usage.";
 
@@ -36,11 +39,13 @@ int main(int argc, char** argv) {
   NetOptions check_options;
   ShowOptions show_options;
   LocateOptions locate_options;
+  PlotOptions plot_options;
   CLI::App* analyze = setup_analyze(app, analyze_options);
   CLI::App* check = setup_check(app, check_options);
   CLI::App* list = setup_list(app);
   CLI::App* show = setup_show(app, show_options);
   CLI::App* locate = setup_locate(app, locate_options);
+  CLI::App* plot = setup_plot(app, plot_options);
 
   try {
     app.parse(argc, argv);
@@ -68,6 +73,9 @@ int main(int argc, char** argv) {
     }
     if (locate->parsed()) {
       return run_locate(locate_options);
+    }
+    if (plot->parsed()) {
+      return run_plot(plot_options);
     }
   } catch (const netlens::UsageError& e) {
     std::cerr << "netlens: error: " << netlens::one_line(e.what()) << "\n";

@@ -42,4 +42,11 @@ std::string render_csv(const Report& report, const FormatOptions& options);
 std::string render_markdown(const Report& report, const FormatOptions& options);
 std::string render_dot(const Report& report);
 
+// `netlens plot`: self-contained SVG figures (docs/plots.md). The rf and
+// jump of every layer against depth:
+std::string render_plot_rf(const Report& report);
+// The input frame and, per location, the unit's theoretical and actual
+// regions (2-D and 1-D nets; throws UsageError for 3-D).
+std::string render_plot_regions(const Report& report, const std::vector<UnitLocation>& locations);
+
 }  // namespace netlens

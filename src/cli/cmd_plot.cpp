@@ -1,0 +1,64 @@
+// `netlens plot`: the rf and jump chart of a net, or with --layer and --unit
+// where one unit of each layer looks in the input, as a self-contained SVG.
+#include <vector>
+
+#include "cli/commands.h"
+#include "engine/regions.h"
+#include "format/format.h"
+
+namespace netlens::cli {
+
+CLI::App* setup_plot(CLI::App& app, PlotOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "plot", "Draw an SVG picture: rf and jump per layer, or where units look in the input");
+  add_net_options(*cmd, o.net);
+  CLI::Option* layer =
+      cmd->add_option("--layer", o.layers,
+                      "Draw the regions of the --unit of this layer (repeat for more layers)")
+          ->allow_extra_args(false);
+  CLI::Option* unit = cmd->add_option(
+      "--unit", o.unit, "The unit's coordinates in every --layer: i,j, or i in 1-D (from 0)");
+  layer->needs(unit);
+  unit->needs(layer);
+  cmd->add_option("-o,--output", o.output, "Write the SVG to FILE instead of stdout");
+  cmd->footer(
+      "Without --layer: the receptive field and the jump of every layer against depth, on a\n"
+      "log scale, with the input size as a dashed line. With --layer and --unit: the input as\n"
+      "a frame and, per layer, the unit's theoretical region (dashed) and actual region\n"
+      "(filled), as 'netlens locate' computes them. 2-D and 1-D nets; 3-D regions are refused.\n"
+      "The figure is one SVG file: no script, fonts or links (docs/plots.md).\n"
+      "\n"
+      "Examples:\n"
+      "  netlens plot resnet50 -o rf.svg\n"
+      "  netlens plot unet --layer conv9_2 --unit 40,40 -o region.svg\n"
+      "  netlens plot unet --layer conv6_2 --layer conv7_2 --layer conv8_2 --layer conv9_2 \\\n"
+      "      --unit 40,40 -o regions.svg");
+  return cmd;
+}
+
+int run_plot(const PlotOptions& o) {
+  if (o.layers.empty()) {
+    const Report report = load_and_analyze(o.net);
+    fail_if_strict(report, o.net.strict);
+    write_output(render_plot_rf(report), o.output);
+    print_warnings(report);
+    return 0;
+  }
+  const PerAxis<std::int64_t> unit = parse_unit(o.unit);
+  Report report = load_and_analyze(o.net);
+  std::vector<std::size_t> indices;
+  for (const std::string& name : o.layers) {
+    indices.push_back(find_layer(report, name));
+  }
+  fail_if_strict(report, o.net.strict);
+  const NetRegions regions = compute_regions(report, true);
+  std::vector<UnitLocation> locations;
+  for (std::size_t index : indices) {
+    locations.push_back(locate_unit(report, regions, index, unit));
+  }
+  write_output(render_plot_regions(report, locations), o.output);
+  print_warnings(report);
+  return 0;
+}
+
+}  // namespace netlens::cli
