@@ -9,29 +9,29 @@ namespace netlens {
 
 const std::vector<Column>& all_columns() {
   static const std::vector<Column> kColumns{
-      {"index", "#", "index", false, true},
-      {"name", "name", "name", false, false},
-      {"type", "type", "type", false, false},
-      {"inputs", "inputs", "inputs", false, false},
-      {"size", "size", "out", true, true},
-      {"channels", "ch", "channels", false, true},
-      {"kernel", "kernel", "kernel", true, true},
-      {"stride", "stride", "stride", true, true},
-      {"padding", "padding", "padding", true, true},
-      {"dilation", "dilation", "dilation", true, true},
-      {"jump", "jump", "jump", true, true},
-      {"rf", "rf", "rf", true, true},
-      {"padding_eff", "pad_eff", "padding_eff", true, true},
-      {"center_offset", "center", "center_offset", true, true},
-      {"rf_min", "rf_min", "rf_min", true, true},
-      {"params", "params", "params", false, true},
-      {"params_percent", "params%", "params_percent", false, true},
-      {"buffers", "buffers", "buffers", false, true},
-      {"macs", "MACs", "macs", false, true},
-      {"flops", "FLOPs", "flops", false, true},
-      {"other_ops", "other ops", "other_ops", false, true},
-      {"activations", "activations", "activations", false, true},
-      {"memory", "memory", "memory", false, true},
+      {ColumnId::Index, "index", "#", "index", false, true},
+      {ColumnId::Name, "name", "name", "name", false, false},
+      {ColumnId::Type, "type", "type", "type", false, false},
+      {ColumnId::Inputs, "inputs", "inputs", "inputs", false, false},
+      {ColumnId::Size, "size", "size", "out", true, true},
+      {ColumnId::Channels, "channels", "ch", "channels", false, true},
+      {ColumnId::Kernel, "kernel", "kernel", "kernel", true, true},
+      {ColumnId::Stride, "stride", "stride", "stride", true, true},
+      {ColumnId::Padding, "padding", "padding", "padding", true, true},
+      {ColumnId::Dilation, "dilation", "dilation", "dilation", true, true},
+      {ColumnId::Jump, "jump", "jump", "jump", true, true},
+      {ColumnId::Rf, "rf", "rf", "rf", true, true},
+      {ColumnId::PaddingEff, "padding_eff", "pad_eff", "padding_eff", true, true},
+      {ColumnId::CenterOffset, "center_offset", "center", "center_offset", true, true},
+      {ColumnId::RfMin, "rf_min", "rf_min", "rf_min", true, true},
+      {ColumnId::Params, "params", "params", "params", false, true},
+      {ColumnId::ParamsPercent, "params_percent", "params%", "params_percent", false, true},
+      {ColumnId::Buffers, "buffers", "buffers", "buffers", false, true},
+      {ColumnId::Macs, "macs", "MACs", "macs", false, true},
+      {ColumnId::Flops, "flops", "FLOPs", "flops", false, true},
+      {ColumnId::OtherOps, "other_ops", "other ops", "other_ops", false, true},
+      {ColumnId::Activations, "activations", "activations", "activations", false, true},
+      {ColumnId::Memory, "memory", "memory", "memory", false, true},
   };
   return kColumns;
 }
@@ -78,42 +78,55 @@ std::string with_separators(std::int64_t value) {
 namespace {
 
 // The text of one axis of a per-axis column; nullopt = no value.
-std::optional<std::string> axis_value(const Column& c, const Report& report,
-                                      const LayerReport& lr, std::size_t a) {
-  const std::string_view id = c.id;
-  if (id == "size") {
-    if (lr.output.flat) {
+std::optional<std::string> axis_value(const Column& c, const LayerReport& lr, std::size_t a) {
+  switch (c.which) {
+    case ColumnId::Size:
+      if (lr.output.flat) {
+        return std::nullopt;
+      }
+      return std::to_string(lr.output.size[a]);
+    case ColumnId::Kernel:
+    case ColumnId::Stride:
+    case ColumnId::Padding:
+    case ColumnId::Dilation: {
+      if (!lr.window) {
+        return std::nullopt;
+      }
+      const AxisWindow& w = (*lr.window)[a];
+      if (c.which == ColumnId::Kernel) {
+        return std::to_string(w.kernel);
+      }
+      if (c.which == ColumnId::Stride) {
+        return std::to_string(w.stride);
+      }
+      if (c.which == ColumnId::Dilation) {
+        return std::to_string(w.dilation);
+      }
+      return w.pad_lo == w.pad_hi ? std::to_string(w.pad_lo)
+                                  : fmt::format("{}/{}", w.pad_lo, w.pad_hi);
+    }
+    case ColumnId::Rf:
+    case ColumnId::RfMin: {
+      const auto& v = c.which == ColumnId::Rf ? lr.rf[a].rf : lr.rf[a].rf_min;
+      return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+    }
+    case ColumnId::Jump:
+    case ColumnId::PaddingEff:
+    case ColumnId::CenterOffset: {
+      const AxisRf& x = lr.rf[a];
+      const CompactOptional<Ratio>& v = c.which == ColumnId::Jump         ? x.jump
+                                        : c.which == ColumnId::PaddingEff ? x.padding_eff
+                                                                          : x.center_offset;
+      return v ? std::optional<std::string>(ratio_text(*v)) : std::nullopt;
+    }
+    default:
       return std::nullopt;
-    }
-    return std::to_string(lr.output.size[a]);
   }
-  if (id == "kernel" || id == "stride" || id == "padding" || id == "dilation") {
-    if (!lr.window) {
-      return std::nullopt;
-    }
-    const AxisWindow& w = (*lr.window)[a];
-    if (id == "kernel") {
-      return std::to_string(w.kernel);
-    }
-    if (id == "stride") {
-      return std::to_string(w.stride);
-    }
-    if (id == "dilation") {
-      return std::to_string(w.dilation);
-    }
-    return w.pad_lo == w.pad_hi ? std::to_string(w.pad_lo)
-                                : fmt::format("{}/{}", w.pad_lo, w.pad_hi);
-  }
-  (void)report;
-  const AxisRf& x = lr.rf[a];
-  if (id == "rf" || id == "rf_min") {
-    const auto& v = id == "rf" ? x.rf : x.rf_min;
-    return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
-  }
-  const std::optional<Ratio>& v = id == "jump"          ? x.jump
-                                  : id == "padding_eff" ? x.padding_eff
-                                                        : x.center_offset;
-  return v ? std::optional<std::string>(ratio_text(*v)) : std::nullopt;
+}
+
+bool is_rf_column(ColumnId which) {
+  return which == ColumnId::Rf || which == ColumnId::RfMin || which == ColumnId::Jump ||
+         which == ColumnId::PaddingEff || which == ColumnId::CenterOffset;
 }
 
 }  // namespace
@@ -121,36 +134,31 @@ std::optional<std::string> axis_value(const Column& c, const Report& report,
 std::optional<std::int64_t> count_value(const Column& c, const Report& report,
                                         const LayerReport& lr) {
   (void)report;
-  const std::string_view id = c.id;
-  if (id == "params" || id == "params_percent") {
-    return lr.params;
+  switch (c.which) {
+    case ColumnId::Params:
+    case ColumnId::ParamsPercent:
+      return lr.params;
+    case ColumnId::Channels:
+      return lr.output.channels;
+    case ColumnId::Buffers:
+      return lr.cost.buffers;
+    case ColumnId::Macs:
+      return lr.cost.macs;
+    case ColumnId::Flops:
+      return 2 * lr.cost.macs;  // checked in compute_costs' totals (2 x total fits)
+    case ColumnId::OtherOps:
+      return lr.cost.other_ops;
+    case ColumnId::Activations:
+      return lr.cost.activations;
+    case ColumnId::Memory:
+      return lr.cost.memory;
+    default:
+      return std::nullopt;
   }
-  if (id == "channels") {
-    return lr.output.channels;
-  }
-  if (id == "buffers") {
-    return lr.cost.buffers;
-  }
-  if (id == "macs") {
-    return lr.cost.macs;
-  }
-  if (id == "flops") {
-    return 2 * lr.cost.macs;  // checked in compute_costs' totals (2 x total fits)
-  }
-  if (id == "other_ops") {
-    return lr.cost.other_ops;
-  }
-  if (id == "activations") {
-    return lr.cost.activations;
-  }
-  if (id == "memory") {
-    return lr.cost.memory;
-  }
-  return std::nullopt;
 }
 
 std::string exact_count(const Column& c, std::int64_t value, std::int64_t total_params) {
-  if (std::string_view(c.id) == "params_percent") {
+  if (c.which == ColumnId::ParamsPercent) {
     return total_params == 0 ? "0"
                              : fmt::format("{:.2f}", 100.0 * static_cast<double>(value) /
                                                          static_cast<double>(total_params));
@@ -159,23 +167,25 @@ std::string exact_count(const Column& c, std::int64_t value, std::int64_t total_
 }
 
 std::string human_count(const Column& c, std::int64_t value, std::int64_t total_params) {
-  const std::string_view id = c.id;
-  if (id == "params_percent") {
-    return exact_count(c, value, total_params) + "%";
+  switch (c.which) {
+    case ColumnId::ParamsPercent:
+      return exact_count(c, value, total_params) + "%";
+    case ColumnId::Memory:
+      return human(value, "B");
+    case ColumnId::Macs:
+    case ColumnId::Flops:
+    case ColumnId::OtherOps:
+    case ColumnId::Activations:
+      return human(value, "");
+    default:
+      return with_separators(value);
   }
-  if (id == "memory") {
-    return human(value, "B");
-  }
-  if (id == "macs" || id == "flops" || id == "other_ops" || id == "activations") {
-    return human(value, "");
-  }
-  return with_separators(value);
 }
 
 std::string human(std::int64_t value, const char* unit) {
   static const char* const kPrefixes[] = {"", "k", "M", "G", "T", "P", "E"};
   if (value == 0) {
-    return fmt::format("0{}{}", *unit ? " " : "", unit);
+    return *unit ? fmt::format("0 {}", unit) : "0";
   }
   double v = static_cast<double>(value);
   std::size_t p = 0;
@@ -192,57 +202,62 @@ std::string human(std::int64_t value, const char* unit) {
 
 std::string axis_cell(const Column& c, const Report& report, const LayerReport& lr,
                       std::size_t axis) {
-  if (lr.rf.empty() && std::string_view(c.id) != "size") {
+  (void)report;
+  if (lr.rf.empty() && c.which != ColumnId::Size) {
     return "";
   }
-  return axis_value(c, report, lr, axis).value_or("");
+  return axis_value(c, lr, axis).value_or("");
 }
 
 std::string cell(const Column& c, const Report& report, const LayerReport& lr) {
-  const std::string_view id = c.id;
   const Layer& layer = report.layer(lr.index - 1);
-  if (id == "index") {
-    return std::to_string(lr.index);
-  }
-  if (id == "name") {
-    return layer.name;
-  }
-  if (id == "type") {
-    return layer.type;
-  }
-  if (id == "inputs") {
-    std::vector<std::string> names;
-    for (std::size_t in : lr.inputs) {
-      names.push_back(report.node_name(in));
+  switch (c.which) {
+    case ColumnId::Index:
+      return std::to_string(lr.index);
+    case ColumnId::Name:
+      return layer.name;
+    case ColumnId::Type:
+      return layer.type;
+    case ColumnId::Inputs: {
+      std::string names;
+      for (std::size_t in : lr.inputs) {
+        names += (names.empty() ? "" : ",") + report.node_name(in);
+      }
+      return names;
     }
-    return fmt::format("{}", fmt::join(names, ","));
-  }
-  if (id == "channels") {
-    return with_separators(lr.output.channels);
-  }
-  if (id == "params") {
-    return with_separators(lr.params);
+    case ColumnId::Channels:
+      return with_separators(lr.output.channels);
+    case ColumnId::Params:
+      return with_separators(lr.params);
+    default:
+      break;
   }
   if (const auto exact = count_value(c, report, lr)) {
     return human_count(c, *exact, report.totals.params);
   }
-  if (lr.global_rf && (id == "rf" || id == "rf_min" || id == "jump" || id == "padding_eff" ||
-                       id == "center_offset")) {
-    return id == "rf" ? "global" : "-";
+  if (lr.global_rf && is_rf_column(c.which)) {
+    return c.which == ColumnId::Rf ? "global" : "-";
   }
   const std::size_t rank = report.input.size.size();
-  std::vector<std::string> values;
-  for (std::size_t a = 0; a < rank; ++a) {
-    values.push_back(axis_value(c, report, lr, a).value_or("-"));
-  }
-  bool same = true;
-  for (const std::string& v : values) {
-    same = same && v == values[0];
-  }
-  if (values.empty()) {
+  if (rank == 0) {
     return "-";
   }
-  return same ? values[0] : fmt::format("{}", fmt::join(values, "x"));
+  // One value when every axis has the same, else 224x320.
+  std::array<std::string, kMaxRank> values;
+  bool same = true;
+  for (std::size_t a = 0; a < rank; ++a) {
+    values[a] = axis_value(c, lr, a).value_or("-");
+    same = same && values[a] == values[0];
+  }
+  if (same) {
+    return values[0];
+  }
+  std::string out = values[0];
+  for (std::size_t a = 1; a < rank; ++a) {
+    out += 'x';
+    out += values[a];
+  }
+  return out;
 }
 
 }  // namespace netlens

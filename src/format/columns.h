@@ -10,7 +10,14 @@
 
 namespace netlens {
 
+enum class ColumnId : std::uint8_t {
+  Index, Name, Type, Inputs, Size, Channels, Kernel, Stride, Padding, Dilation, Jump, Rf,
+  PaddingEff, CenterOffset, RfMin, Params, ParamsPercent, Buffers, Macs, Flops, OtherOps,
+  Activations, Memory
+};
+
 struct Column {
+  ColumnId which;
   const char* id;        // what --columns takes
   const char* header;    // table and Markdown header
   const char* csv_name;  // CSV header stem; per-axis columns get _h, _w, ...
