@@ -251,20 +251,20 @@ std::string dump_doc(const DocNode& n) {
 DocNode plain_scalar(std::string text, SourcePos pos) {
   DocNode node;
   node.pos = pos;
-  const std::string& t = text;
+  const std::string_view t = text;  // compares with literals check the length first
   // Most scalars are names and small numbers: settle those without the
   // string comparisons below.
   const char first = t.empty() ? '\0' : t[0];
   if ((first >= '1' && first <= '9') && t.size() < 18 &&
       std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     node.kind = DocNode::Kind::Int;
-    node.int_value = std::strtoll(t.c_str(), nullptr, 10);
+    node.int_value = std::strtoll(text.c_str(), nullptr, 10);
     node.text = std::move(text);
     return node;
   }
   const bool letter = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
-  if (letter && t.size() > 5) {
-    node.kind = DocNode::Kind::String;  // longer than null, true or false: a name
+  if (letter && (t.size() > 5 || std::string_view("nNtTfF").find(first) == std::string_view::npos)) {
+    node.kind = DocNode::Kind::String;  // not null, true or false: a name
     node.text = std::move(text);
     return node;
   }
@@ -280,17 +280,17 @@ DocNode plain_scalar(std::string text, SourcePos pos) {
   } else if (is_decimal_int(t)) {
     errno = 0;
     char* end = nullptr;
-    const long long v = std::strtoll(t.c_str(), &end, 10);
+    const long long v = std::strtoll(text.c_str(), &end, 10);
     if (errno == ERANGE) {
       node.kind = DocNode::Kind::Float;  // out of int64 range: a (huge) number
-      node.float_value = std::strtod(t.c_str(), nullptr);
+      node.float_value = std::strtod(text.c_str(), nullptr);
     } else {
       node.kind = DocNode::Kind::Int;
       node.int_value = v;
     }
   } else if (is_float(t)) {
     node.kind = DocNode::Kind::Float;
-    node.float_value = std::strtod(t.c_str(), nullptr);
+    node.float_value = std::strtod(text.c_str(), nullptr);
   } else if (t == ".inf" || t == ".Inf" || t == ".INF" || t == "+.inf" || t == "-.inf" ||
              t == ".nan" || t == ".NaN" || t == ".NAN") {
     node.kind = DocNode::Kind::Float;

@@ -28,7 +28,7 @@ class SpecBuilder {
  private:
   void read_input(const DocNode& node);
   void read_seed_form(const DocNode& root);
-  void read_field(Layer& layer, const std::string& key, const DocNode& value,
+  void read_field(Layer& layer, std::string_view key, const DocNode& value,
                   const std::string& path);
   void check_required(const Layer& layer, const DocNode& node, const std::string& path,
                       const std::vector<const char*>& required,
@@ -182,7 +182,7 @@ void SpecBuilder::check_required(const Layer& layer, const DocNode& node, const 
   }
 }
 
-void SpecBuilder::read_field(Layer& layer, const std::string& key, const DocNode& value,
+void SpecBuilder::read_field(Layer& layer, std::string_view key, const DocNode& value,
                              const std::string& path) {
   if (key == "name") {
     layer.name = r_.string(value, path);
