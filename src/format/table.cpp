@@ -38,22 +38,26 @@ std::string totals_text(const Report& report) {
 
 namespace {
 
-// Pads `text` to `width` columns. Widths are measured in bytes, and padding
-// counts display columns as fmt does (so a non-ASCII name is padded by fmt).
-void append_padded(std::string& line, std::string_view text, std::size_t width, bool right) {
-  const bool ascii = std::all_of(text.begin(), text.end(),
-                                 [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+bool is_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+}
+
+// Pads `text` to `width` columns. Widths are measured in bytes; in a column
+// with non-ASCII text fmt pads by display columns, as it always did here.
+void append_padded(std::string& out, std::string_view text, std::size_t width, bool right,
+                   bool ascii) {
   if (!ascii) {
-    line += right ? fmt::format("{:>{}}", text, width) : fmt::format("{:<{}}", text, width);
+    out += right ? fmt::format("{:>{}}", text, width) : fmt::format("{:<{}}", text, width);
     return;
   }
   const std::size_t pad = width > text.size() ? width - text.size() : 0;
   if (right) {
-    line.append(pad, ' ');
+    out.append(pad, ' ');
   }
-  line += text;
+  out += text;
   if (!right) {
-    line.append(pad, ' ');
+    out.append(pad, ' ');
   }
 }
 
@@ -68,10 +72,12 @@ std::string render_table(const Report& report, const FormatOptions& options) {
   std::vector<std::uint32_t> ends;
   ends.reserve((report.layers.size() + 1) * n);
   std::vector<std::size_t> width(n, 0);
+  std::vector<char> ascii(n, 1);
   const auto add = [&](std::string_view text, std::size_t column) {
     texts += text;
     ends.push_back(static_cast<std::uint32_t>(texts.size()));
     width[column] = std::max(width[column], text.size());
+    ascii[column] = ascii[column] && is_ascii(text);
   };
   for (std::size_t i = 0; i < n; ++i) {
     add(columns[i]->header, i);
@@ -88,27 +94,25 @@ std::string render_table(const Report& report, const FormatOptions& options) {
   std::string out = title_line(report) + "\n\n";
   out.reserve(out.size() + (report.layers.size() + 3) * row_width + 512);
   std::size_t line_width = 0;
-  std::string line;
   for (std::size_t r = 0; r * n < ends.size(); ++r) {
-    line.clear();
+    const std::size_t line_start = out.size();
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t k = r * n + i;
       const std::size_t begin = k == 0 ? 0 : ends[k - 1];
       const std::string_view text(texts.data() + begin, ends[k] - begin);
       if (i > 0) {
-        line += "  ";
+        out += "  ";
       }
       if (columns[i]->numeric || i + 1 < n) {
-        append_padded(line, text, width[i], columns[i]->numeric);
+        append_padded(out, text, width[i], columns[i]->numeric, ascii[i] != 0);
       } else {
-        line += text;
+        out += text;
       }
     }
-    while (!line.empty() && line.back() == ' ') {
-      line.pop_back();
+    while (out.size() > line_start && out.back() == ' ') {
+      out.pop_back();
     }
-    line_width = std::max(line_width, line.size());
-    out += line;
+    line_width = std::max(line_width, out.size() - line_start);
     out += '\n';
     if (r == 0) {
       out += std::string(line_width, '-') + "\n";
