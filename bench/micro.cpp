@@ -2,10 +2,10 @@
 // engine (shapes, receptive fields, costs), the exact regions and the
 // renderers, on bundled nets and on generated chains of N layers. The
 // chains' time per layer (the `per_layer` counter) must stay flat in N.
-#include <string>
-
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
+
+#include <string>
 
 #include "engine/analyze.h"
 #include "engine/regions.h"
@@ -28,8 +28,9 @@ std::string bundled_text(const char* name) {
 // The same chain as bench/gen_net.sh chain N: 3x3 convs and relus on 32x32x16.
 std::string chain_text(std::int64_t layers, SpecFormat format) {
   const bool json = format == SpecFormat::Json;
-  std::string out = json ? R"({"name": "chain", "input": {"size": [32, 32], "channels": 16}, "layers": [)"
-                         : "name: chain\ninput: {size: [32, 32], channels: 16}\nlayers:\n";
+  std::string out =
+      json ? R"({"name": "chain", "input": {"size": [32, 32], "channels": 16}, "layers": [)"
+           : "name: chain\ninput: {size: [32, 32], channels: 16}\nlayers:\n";
   for (std::int64_t i = 0; i < layers; ++i) {
     const bool conv = i % 2 == 0;
     if (json) {
@@ -38,10 +39,9 @@ std::string chain_text(std::int64_t layers, SpecFormat format) {
           i, conv ? "conv" : "relu",
           conv ? R"(, "in_channels": 16, "out_channels": 16, "kernel_size": 3, "padding": 1)" : "");
     } else {
-      out += fmt::format("  - {{name: {}{}, type: {}{}}}\n", conv ? "conv" : "relu", i,
-                         conv ? "conv" : "relu",
-                         conv ? ", in_channels: 16, out_channels: 16, kernel_size: 3, padding: 1"
-                              : "");
+      out += fmt::format(
+          "  - {{name: {}{}, type: {}{}}}\n", conv ? "conv" : "relu", i, conv ? "conv" : "relu",
+          conv ? ", in_channels: 16, out_channels: 16, kernel_size: 3, padding: 1" : "");
     }
   }
   return json ? out + "\n]}\n" : out;
@@ -54,8 +54,8 @@ netlens::Net parse(const std::string& text, SpecFormat format) {
 void set_per_layer(benchmark::State& state, std::size_t layers) {
   state.counters["layers"] = static_cast<double>(layers);
   state.counters["per_layer"] = benchmark::Counter(
-      static_cast<double>(layers), benchmark::Counter::kIsIterationInvariantRate |
-                                       benchmark::Counter::kInvert);
+      static_cast<double>(layers),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 void parse_bundled(benchmark::State& state, const char* name) {
@@ -131,14 +131,22 @@ BENCHMARK_CAPTURE(regions_bundled, inception_v3, "inception_v3")->Unit(benchmark
 BENCHMARK_CAPTURE(regions_bundled, unet, "unet")->Unit(benchmark::kMillisecond);
 
 BENCHMARK_CAPTURE(parse_chain, yaml, SpecFormat::Yaml)
-    ->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond);
+    ->RangeMultiplier(10)
+    ->Range(1000, 100000)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(parse_chain, json, SpecFormat::Json)
-    ->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond);
+    ->RangeMultiplier(10)
+    ->Range(1000, 100000)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(analyze_chain)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(render_chain, table, OutputFormat::Table)
-    ->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond);
+    ->RangeMultiplier(10)
+    ->Range(1000, 100000)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(render_chain, json, OutputFormat::Json)
-    ->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond);
+    ->RangeMultiplier(10)
+    ->Range(1000, 100000)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

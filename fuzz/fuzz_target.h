@@ -14,7 +14,8 @@
 
 namespace netlens::fuzz {
 
-inline void run_one(const std::uint8_t* data, std::size_t size, SpecFormat format, bool analyze_too) {
+inline void run_one(const std::uint8_t* data, std::size_t size, SpecFormat format,
+                    bool analyze_too) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
     Net net = parse_spec(text, "fuzz", "fuzz", format, 1000);

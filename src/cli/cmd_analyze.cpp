@@ -1,6 +1,6 @@
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/commands.h"
 #include "engine/regions.h"
@@ -23,8 +23,9 @@ CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
   }
   cmd->add_option("--columns", o.columns,
                   "Columns for table/csv/md, comma-separated, from: " + ids);
-  cmd->add_flag("--regions", o.regions,
-                "JSON only: add each layer's actual and theoretical [lo, hi] of every unit per axis");
+  cmd->add_flag(
+      "--regions", o.regions,
+      "JSON only: add each layer's actual and theoretical [lo, hi] of every unit per axis");
   cmd->footer(
       "Examples:\n"
       "  netlens analyze vgg16\n"

@@ -1,6 +1,6 @@
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/commands.h"
 #include "format/columns.h"
@@ -24,8 +24,8 @@ int run_check(const NetOptions& o) {
   print_warnings(report);
   std::cout << fmt::format("{}: ok: {} layer{}, {} params, {} warning{}\n", report.net.file,
                            report.layers.size(), report.layers.size() == 1 ? "" : "s",
-                           with_separators(report.total_params),
-                           report.warnings.size(), report.warnings.size() == 1 ? "" : "s");
+                           with_separators(report.total_params), report.warnings.size(),
+                           report.warnings.size() == 1 ? "" : "s");
   return 0;
 }
 

@@ -1,8 +1,8 @@
 // `netlens list` and `netlens show`: the bundled nets.
+#include <fmt/format.h>
+
 #include <iostream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "engine/shape_rules.h"
@@ -22,8 +22,8 @@ int run_list() {
     width = std::max(width, b.name.size());
   }
   for (const BundledNet& b : bundled_nets()) {
-    const Net net = parse_spec(b.text, std::string(b.name) + ".yaml", std::string(b.name),
-                               SpecFormat::Yaml);
+    const Net net =
+        parse_spec(b.text, std::string(b.name) + ".yaml", std::string(b.name), SpecFormat::Yaml);
     std::cout << fmt::format("{:<{}}  {:>7}  {:>3} layers  {}\n", b.name, width,
                              format_size(net.input_size), net.layers.size(), b.description);
   }
@@ -31,8 +31,7 @@ int run_list() {
 }
 
 CLI::App* setup_show(CLI::App& app, ShowOptions& o) {
-  CLI::App* cmd =
-      app.add_subcommand("show", "Print a bundled net's spec, to copy and edit");
+  CLI::App* cmd = app.add_subcommand("show", "Print a bundled net's spec, to copy and edit");
   cmd->add_option("net", o.net, "The bundled net's name (see 'netlens list')")->required();
   cmd->footer("Example:\n  netlens show vgg16 > my_vgg.yaml");
   return cmd;

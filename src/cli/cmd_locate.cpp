@@ -9,8 +9,7 @@ CLI::App* setup_locate(CLI::App& app, LocateOptions& o) {
       "locate", "Show which input pixels one unit of a layer sees (theoretical and actual)");
   add_net_options(*cmd, o.net);
   cmd->add_option("--layer", o.layer, "The layer's name")->required();
-  cmd->add_option("--unit", o.unit, "The unit's coordinates: i, i,j or i,j,k (from 0)")
-      ->required();
+  cmd->add_option("--unit", o.unit, "The unit's coordinates: i, i,j or i,j,k (from 0)")->required();
   cmd->add_option("-f,--format", o.format, "Output format: table or json")
       ->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", o.output, "Write the output to FILE instead of stdout");

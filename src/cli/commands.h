@@ -2,10 +2,9 @@
 // does the work and returns the exit status.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/common.h"
 

@@ -1,11 +1,11 @@
 #include "cli/common.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "engine/analyze.h"
 #include "model/suggest.h"
@@ -29,7 +29,8 @@ void add_net_options(CLI::App& cmd, NetOptions& o) {
   cmd.add_flag("--strict", o.strict, "Treat warnings as errors (exit status 1)");
   cmd.add_option("--batch", o.batch, "Batch size: scales MACs, activations and memory")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  cmd.add_option("--dtype", o.dtype, "Bytes per element for memory: float32, float16, bfloat16, int8")
+  cmd.add_option("--dtype", o.dtype,
+                 "Bytes per element for memory: float32, float16, bfloat16, int8")
       ->check(CLI::IsMember({"float32", "float16", "bfloat16", "int8"}));
 }
 
@@ -116,8 +117,7 @@ Report load_and_analyze(const NetOptions& o) {
 void print_warnings(const Report& report) {
   for (const Warning& w : report.warnings) {
     std::cerr << "netlens: warning: " << format_location(report.net.file, w.pos)
-              << one_line((w.layer.empty() ? "" : fmt::format("layer '{}': ", w.layer)) +
-                          w.message)
+              << one_line((w.layer.empty() ? "" : fmt::format("layer '{}': ", w.layer)) + w.message)
               << "\n";
   }
 }

@@ -2,11 +2,10 @@
 // its input, loading + analyzing, and printing warnings.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstddef>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "model/report.h"
 #include "parse/source.h"
@@ -14,10 +13,10 @@
 namespace netlens::cli {
 
 struct NetOptions {
-  std::string net;             // NET | FILE | -
-  std::string input;           // 224 | 224x320 | 16000
+  std::string net;    // NET | FILE | -
+  std::string input;  // 224 | 224x320 | 16000
   std::optional<std::int64_t> channels;
-  std::string convention;      // empty: the spec's
+  std::string convention;  // empty: the spec's
   std::size_t max_bytes = kDefaultMaxBytes;
   std::size_t max_layers = kDefaultMaxLayers;
   bool strict = false;

@@ -1,10 +1,10 @@
 #include "engine/analyze.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "engine/costs.h"
 #include "engine/receptive_field.h"
@@ -19,7 +19,8 @@ namespace {
 // Scale factor as an exact ratio (1.5 -> 3/2): at most 9 decimals matter.
 Ratio ratio_of(double x) {
   std::int64_t den = 1;
-  while (den < 1000000000 && std::floor(x * static_cast<double>(den)) != x * static_cast<double>(den)) {
+  while (den < 1000000000 &&
+         std::floor(x * static_cast<double>(den)) != x * static_cast<double>(den)) {
     den *= 10;
   }
   return *Ratio::make(static_cast<std::int64_t>(x * static_cast<double>(den)), den);
@@ -32,8 +33,8 @@ std::size_t infer_rank(const Net& net) {
     if (l.alias_rank != 0) {
       return static_cast<std::size_t>(l.alias_rank);
     }
-    for (const AxisParam<std::int64_t>* p :
-         {&l.kernel_size, &l.stride, &l.dilation, &l.extra().output_padding, &l.extra().output_size}) {
+    for (const AxisParam<std::int64_t>* p : {&l.kernel_size, &l.stride, &l.dilation,
+                                             &l.extra().output_padding, &l.extra().output_size}) {
       if (p->given && !p->scalar) {
         return p->values.size();
       }
@@ -149,7 +150,8 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
         break;
       case LayerKind::Upsample:
         out = rf::through_upsampling(
-            prev, ratio_of(layer.extra().scale_factor.values[layer.extra().scale_factor.scalar ? 0 : a]));
+            prev,
+            ratio_of(layer.extra().scale_factor.values[layer.extra().scale_factor.scalar ? 0 : a]));
         break;
       case LayerKind::Add:
       case LayerKind::Mul:
@@ -211,9 +213,9 @@ void Analyzer::check_alignment(LayerReport& lr) {
     per_axis[a] += fmt::format(" ({:g} pixel{} apart)", hi - lo, hi - lo == 1 ? "" : "s");
   }
   std::string text;
-  const bool same_everywhere =
-      rank > 1 && !per_axis[0].empty() &&
-      std::all_of(per_axis.begin(), per_axis.end(), [&](const std::string& t) { return t == per_axis[0]; });
+  const bool same_everywhere = rank > 1 && !per_axis[0].empty() &&
+                               std::all_of(per_axis.begin(), per_axis.end(),
+                                           [&](const std::string& t) { return t == per_axis[0]; });
   if (same_everywhere) {
     text = fmt::format("on every axis: {}", per_axis[0]);
   } else {
@@ -244,12 +246,15 @@ void Analyzer::check_rf_size(LayerReport& lr) {
     return;
   }
   const auto same = [&](std::size_t a) {
-    return *lr.rf[a].rf == *lr.rf[axes[0]].rf && report_.input.size[a] == report_.input.size[axes[0]];
+    return *lr.rf[a].rf == *lr.rf[axes[0]].rf &&
+           report_.input.size[a] == report_.input.size[axes[0]];
   };
   if (std::all_of(axes.begin(), axes.end(), same)) {
-    const std::string where = axes.size() == 1 ? fmt::format("axis {}", axis_name(rank, axes[0]))
-                              : axes.size() == rank ? std::string("every axis")
-                                                    : fmt::format("axes {} and {}", axis_name(rank, axes[0]), axis_name(rank, axes[1]));
+    const std::string where =
+        axes.size() == 1 ? fmt::format("axis {}", axis_name(rank, axes[0]))
+        : axes.size() == rank
+            ? std::string("every axis")
+            : fmt::format("axes {} and {}", axis_name(rank, axes[0]), axis_name(rank, axes[1]));
     lr.warnings.push_back(fmt::format("receptive field {} is larger than the input ({}) on {}",
                                       *lr.rf[axes[0]].rf, report_.input.size[axes[0]], where));
     return;
@@ -284,8 +289,8 @@ Report Analyzer::run() {
     lr.inputs = resolve_inputs(layer, id);
     std::vector<ShapeInput> inputs;
     for (std::size_t in : lr.inputs) {
-      inputs.push_back({in == 0 ? &report_.input : &report_.layers[in - 1].output,
-                        &report_.node_name(in)});
+      inputs.push_back(
+          {in == 0 ? &report_.input : &report_.layers[in - 1].output, &report_.node_name(in)});
     }
     LayerShape shape = apply_shape_rule(layer, inputs, n.convention, n.file);
     lr.output = std::move(shape.output);
@@ -311,7 +316,10 @@ Report Analyzer::run() {
     try {
       compute_regions(report_, false);
     } catch (const ModelError& e) {
-      report_.warnings.push_back({e.layer(), {}, e.message() + " (rf_min and the rf of layers whose units differ are left unknown)"});
+      report_.warnings.push_back(
+          {e.layer(),
+           {},
+           e.message() + " (rf_min and the rf of layers whose units differ are left unknown)"});
     }
   }
   // A layer whose output nothing reads (but the last) is a dead branch.

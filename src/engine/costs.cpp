@@ -87,7 +87,7 @@ void Coster::cost_layer(LayerReport& lr) {
       ops = std::max(in_elems, out_elems);  // every input read at least once
       break;
     case LayerKind::BatchNorm:
-      ops = mul(2, out_elems, layer);  // scale and shift at inference
+      ops = mul(2, out_elems, layer);                                // scale and shift at inference
       c.buffers = add(mul(2, lr.output.channels, layer), 1, layer);  // mean, var, count
       break;
     case LayerKind::Lrn:
@@ -176,8 +176,6 @@ void Coster::run() {
 
 }  // namespace
 
-void compute_costs(Report& report, const CostOptions& options) {
-  Coster(report, options).run();
-}
+void compute_costs(Report& report, const CostOptions& options) { Coster(report, options).run(); }
 
 }  // namespace netlens

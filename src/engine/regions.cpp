@@ -1,9 +1,9 @@
 #include "engine/regions.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <span>
-
-#include <fmt/format.h>
 
 #include "model/checked.h"
 
@@ -87,7 +87,8 @@ struct AxisMap {
   void bilinear(std::int64_t o, F&& f) const {
     if (align_corners) {
       // Source x = o * (n_in - 1) / (n_out - 1): the corners line up.
-      const double exact = n_out > 1 ? static_cast<double>(n_in - 1) / static_cast<double>(n_out - 1) : 0.0;
+      const double exact =
+          n_out > 1 ? static_cast<double>(n_in - 1) / static_cast<double>(n_out - 1) : 0.0;
       if (!real_out(o)) {
         const double src = static_cast<double>(o) * exact;
         const auto i0 = static_cast<std::int64_t>(std::floor(src));

@@ -1,10 +1,10 @@
 #include "engine/shape_rules.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include "model/checked.h"
 
@@ -95,9 +95,8 @@ void Rule::require_spatial() const {
   }
   if (layer_.alias_rank != 0 && static_cast<std::size_t>(layer_.alias_rank) != rank()) {
     fail_at(layer_.type_pos,
-            fmt::format("a {}-D layer type on an input with {} spatial {} ({})",
-                        layer_.alias_rank, rank(), rank() == 1 ? "axis" : "axes",
-                        format_size(in().size)));
+            fmt::format("a {}-D layer type on an input with {} spatial {} ({})", layer_.alias_rank,
+                        rank(), rank() == 1 ? "axis" : "axes", format_size(in().size)));
   }
 }
 
@@ -183,9 +182,10 @@ std::int64_t Rule::window_output(std::size_t i, const AxisWindow& w, bool ceil) 
   }
   if (out < 1) {
     if (padded < ke) {
-      fail(fmt::format("kernel {} (dilated) is larger than the padded input {} ({} + {} + {}) "
-                       "on axis {}",
-                       ke, padded, n, w.pad_lo, w.pad_hi, axis(i)));
+      fail(
+          fmt::format("kernel {} (dilated) is larger than the padded input {} ({} + {} + {}) "
+                      "on axis {}",
+                      ke, padded, n, w.pad_lo, w.pad_hi, axis(i)));
     }
     fail(fmt::format("output size would be {} on axis {}", out, axis(i)));
   }
@@ -214,8 +214,8 @@ void Rule::check_groups(std::int64_t out_channels) const {
             fmt::format("groups {} does not divide the input channels {}", layer_.groups, c));
   }
   if (out_channels % layer_.groups != 0) {
-    fail_at(layer_.groups_pos, fmt::format("groups {} does not divide out_channels {}",
-                                           layer_.groups, out_channels));
+    fail_at(layer_.groups_pos,
+            fmt::format("groups {} does not divide out_channels {}", layer_.groups, out_channels));
   }
 }
 
@@ -245,8 +245,8 @@ void Rule::conv(LayerShape& r) {
   for (const AxisWindow& a : w) {
     kernel_volume = mul(kernel_volume, a.kernel);
   }
-  r.params = add(mul(mul(out_c, in().channels / layer_.groups), kernel_volume),
-                 layer_.bias ? out_c : 0);
+  r.params =
+      add(mul(mul(out_c, in().channels / layer_.groups), kernel_volume), layer_.bias ? out_c : 0);
   r.window = w;
 }
 
@@ -275,7 +275,9 @@ void Rule::conv_transpose(LayerShape& r) {
       // (n * s + max(ke - s, 0)): that conv's left padding is this one's.
       const std::int64_t total = std::max<std::int64_t>(ke - a.stride, 0);
       out = mode == PadMode::Valid ? add(mul(n, a.stride), total) : mul(n, a.stride);
-      a.pad_lo = mode == PadMode::Same ? total / 2 : mode == PadMode::SameLower ? total - total / 2 : 0;
+      a.pad_lo = mode == PadMode::Same        ? total / 2
+                 : mode == PadMode::SameLower ? total - total / 2
+                                              : 0;
       a.pad_hi = add(mul(n - 1, a.stride), ke) - a.pad_lo - out;
     } else {
       if (convention_ == Convention::PyTorch &&
@@ -361,8 +363,9 @@ void Rule::linear(LayerShape& r) {
 void Rule::pad(LayerShape& r) {
   require_spatial();
   if (layer_.padding.mode != PadMode::Explicit) {
-    fail_at(layer_.padding.pos, "pad needs explicit padding (an int, a list or [before, after] "
-                                "pairs), not 'same' or 'valid'");
+    fail_at(layer_.padding.pos,
+            "pad needs explicit padding (an int, a list or [before, after] "
+            "pairs), not 'same' or 'valid'");
   }
   const auto w = windows(false);
   r.output.channels = in().channels;
@@ -378,24 +381,26 @@ void Rule::pad(LayerShape& r) {
 void Rule::crop(LayerShape& r) {
   require_spatial();
   const bool by_reference = inputs_.size() == 2;
-  const int ways = (layer_.extra().cropping.given ? 1 : 0) + (layer_.extra().crop_size.given ? 1 : 0) +
-                   (by_reference ? 1 : 0);
+  const int ways = (layer_.extra().cropping.given ? 1 : 0) +
+                   (layer_.extra().crop_size.given ? 1 : 0) + (by_reference ? 1 : 0);
   if (ways != 1) {
     fail("crop needs exactly one of 'cropping', 'size' or a second input to take the size of");
   }
   if (by_reference && (inputs_[1].shape->flat || inputs_[1].shape->size.size() != rank())) {
-    fail_at(layer_.inputs_pos, fmt::format("crop's reference '{}' has no matching spatial size",
-                                           *inputs_[1].name));
+    fail_at(layer_.inputs_pos,
+            fmt::format("crop's reference '{}' has no matching spatial size", *inputs_[1].name));
   }
   const PaddingParam& cut = layer_.extra().cropping;
   if (cut.given && layer_.extra().crop_offset.given) {
-    fail_at(layer_.extra().crop_offset.pos, "'offset' goes with 'size' or a reference input, not 'cropping'");
+    fail_at(layer_.extra().crop_offset.pos,
+            "'offset' goes with 'size' or a reference input, not 'cropping'");
   }
   if (cut.given && !cut.scalar && cut.pairs.size() != rank()) {
     fail_at(cut.pos, fmt::format("cropping has {} entries but the input has {} spatial {}",
                                  cut.pairs.size(), rank(), rank() == 1 ? "axis" : "axes"));
   }
-  const auto size = by_reference ? inputs_[1].shape->size : expand(layer_.extra().crop_size, "size", 1);
+  const auto size =
+      by_reference ? inputs_[1].shape->size : expand(layer_.extra().crop_size, "size", 1);
   const auto offset = expand(layer_.extra().crop_offset, "offset", -1);
   r.output.channels = in().channels;
   PerAxis<AxisWindow> w;
@@ -437,8 +442,8 @@ void Rule::upsample(LayerShape& r) {
       fail("arithmetic overflows 64 bits");
     }
     if (out < 1) {
-      fail(fmt::format("output size would be 0 on axis {} ({} x {})", axis(i), in().size[i],
-                       scale));
+      fail(
+          fmt::format("output size would be 0 on axis {} ({} x {})", axis(i), in().size[i], scale));
     }
     r.output.size.push_back(static_cast<std::int64_t>(out));
   }
@@ -453,14 +458,14 @@ void Rule::merge(LayerShape& r) {
   for (std::size_t k = 1; k < inputs_.size(); ++k) {
     const Shape& s = *inputs_[k].shape;
     const bool spatial_ok = s.flat == first.flat && s.size == first.size;
-    const bool ok = layer_.kind == LayerKind::Concat ? spatial_ok
-                                                     : spatial_ok && s.channels == first.channels;
+    const bool ok =
+        layer_.kind == LayerKind::Concat ? spatial_ok : spatial_ok && s.channels == first.channels;
     if (!ok) {
-      fail_at(layer_.inputs_pos,
-              fmt::format("{} needs inputs of {} shape: '{}' is {}, '{}' is {}", layer_.type,
-                          layer_.kind == LayerKind::Concat ? "the same spatial" : "the same",
-                          *inputs_[0].name, format_shape(first), *inputs_[k].name,
-                          format_shape(s)));
+      fail_at(
+          layer_.inputs_pos,
+          fmt::format("{} needs inputs of {} shape: '{}' is {}, '{}' is {}", layer_.type,
+                      layer_.kind == LayerKind::Concat ? "the same spatial" : "the same",
+                      *inputs_[0].name, format_shape(first), *inputs_[k].name, format_shape(s)));
     }
     if (layer_.kind == LayerKind::Concat) {
       r.output.channels = add(r.output.channels, s.channels);
@@ -496,10 +501,9 @@ void merge_axis_warnings(LayerShape& r, std::size_t rank) {
     const std::size_t at = text.find("{axis}");
     if (at != std::string::npos) {
       const auto& a = axes[i];
-      const std::string where =
-          a.size() == 1 ? "axis " + a[0]
-          : a.size() == rank ? (rank == 2 ? "axes h and w" : "every axis")
-                             : "axes " + a[0] + " and " + a[1];
+      const std::string where = a.size() == 1      ? "axis " + a[0]
+                                : a.size() == rank ? (rank == 2 ? "axes h and w" : "every axis")
+                                                   : "axes " + a[0] + " and " + a[1];
       text.replace(at, 6, where);
     }
     r.warnings.push_back(text);

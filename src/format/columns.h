@@ -11,9 +11,29 @@
 namespace netlens {
 
 enum class ColumnId : std::uint8_t {
-  Index, Name, Type, Inputs, Size, Channels, Kernel, Stride, Padding, Dilation, Jump, Rf,
-  PaddingEff, CenterOffset, RfMin, Params, ParamsPercent, Buffers, Macs, Flops, OtherOps,
-  Activations, Memory
+  Index,
+  Name,
+  Type,
+  Inputs,
+  Size,
+  Channels,
+  Kernel,
+  Stride,
+  Padding,
+  Dilation,
+  Jump,
+  Rf,
+  PaddingEff,
+  CenterOffset,
+  RfMin,
+  Params,
+  ParamsPercent,
+  Buffers,
+  Macs,
+  Flops,
+  OtherOps,
+  Activations,
+  Memory
 };
 
 struct Column {
@@ -22,7 +42,7 @@ struct Column {
   const char* header;    // table and Markdown header
   const char* csv_name;  // CSV header stem; per-axis columns get _h, _w, ...
   bool per_axis;
-  bool numeric;          // right-aligned
+  bool numeric;  // right-aligned
 };
 
 const std::vector<Column>& all_columns();

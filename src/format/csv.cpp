@@ -54,8 +54,8 @@ std::string render_csv(const Report& report, const FormatOptions& options) {
         }
       } else {
         const auto count = count_value(*c, report, lr);
-        const std::string value = count ? exact_count(*c, *count, report.totals.params)
-                                        : cell(*c, report, lr);
+        const std::string value =
+            count ? exact_count(*c, *count, report.totals.params) : cell(*c, report, lr);
         out += first ? "" : ",";
         out += quote(value);
         first = false;

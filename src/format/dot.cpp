@@ -44,14 +44,15 @@ std::string render_dot(const Report& report) {
     return columns.front();
   };
   std::string out = fmt::format("digraph \"{}\" {{\n", escape(report.net.name));
-  out += "  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6fb\", "
-         "fontname=\"Helvetica\", fontsize=10];\n  edge [color=\"#667085\"];\n";
+  out +=
+      "  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6fb\", "
+      "fontname=\"Helvetica\", fontsize=10];\n  edge [color=\"#667085\"];\n";
   out += fmt::format("  n0 [label=\"input\\n{}\", shape=ellipse, fillcolor=\"#e3f2e1\"];\n",
                      escape(format_shape(report.input)));
   for (const LayerReport& lr : report.layers) {
     const Layer& layer = report.layer(lr.index - 1);
-    std::string label = fmt::format("{}\\n{}  {}", escape(layer.name), layer.type,
-                                    escape(format_shape(lr.output)));
+    std::string label =
+        fmt::format("{}\\n{}  {}", escape(layer.name), layer.type, escape(format_shape(lr.output)));
     label += fmt::format("\\nrf {}  jump {}", cell(column("rf"), report, lr),
                          cell(column("jump"), report, lr));
     std::string style;

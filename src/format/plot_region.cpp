@@ -3,11 +3,11 @@
 // reach past the frame, so the drawing grows to hold it) and actual region
 // (filled). In the drawing group one user unit is one input pixel and pixel p
 // covers [p, p + 1): region [lo, hi] is x = lo, width = hi - lo + 1.
-#include <algorithm>
-#include <vector>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <vector>
 
 #include "format/format.h"
 #include "format/svg.h"
@@ -44,8 +44,8 @@ struct Layout {
       return {static_cast<double>(x.lo), lane * (static_cast<double>(k) + 0.15),
               static_cast<double>(x.size()), lane * 0.7};
     }
-    return {static_cast<double>(x.lo), static_cast<double>(r[0].lo),
-            static_cast<double>(x.size()), static_cast<double>(r[0].size())};
+    return {static_cast<double>(x.lo), static_cast<double>(r[0].lo), static_cast<double>(x.size()),
+            static_cast<double>(r[0].size())};
   }
 };
 
@@ -64,14 +64,15 @@ std::string describe(const char* what, const PerAxis<Interval>& r) {
   if (r.size() == 1) {
     return fmt::format("{} [{}, {}] ({} px)", what, r[0].lo, r[0].hi, r[0].size());
   }
-  return fmt::format("{} rows [{}, {}] cols [{}, {}] ({}x{} px)", what, r[0].lo, r[0].hi,
-                     r[1].lo, r[1].hi, r[0].size(), r[1].size());
+  return fmt::format("{} rows [{}, {}] cols [{}, {}] ({}x{} px)", what, r[0].lo, r[0].hi, r[1].lo,
+                     r[1].hi, r[0].size(), r[1].size());
 }
 
 void ticks(svg::Doc& doc, double lo, double hi, double origin, double scale, bool along_x,
            double edge) {
   const std::int64_t step = svg::tick_step(hi - lo, 8);
-  for (std::int64_t v = (static_cast<std::int64_t>(lo) / step) * step; static_cast<double>(v) <= hi; v += step) {
+  for (std::int64_t v = (static_cast<std::int64_t>(lo) / step) * step; static_cast<double>(v) <= hi;
+       v += step) {
     if (static_cast<double>(v) < lo) {
       continue;
     }
@@ -93,9 +94,10 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
   const std::size_t rank = r.input.size.size();
   const std::string size = fmt::format("{}", fmt::join(r.input.size, "x"));
   if (rank > 2) {
-    throw UsageError(fmt::format("--layer: cannot draw the regions of a {}-D net (input {}); "
-                                 "'netlens locate' prints them",
-                                 rank, size));
+    throw UsageError(
+        fmt::format("--layer: cannot draw the regions of a {}-D net (input {}); "
+                    "'netlens locate' prints them",
+                    rank, size));
   }
   const auto width_px = static_cast<double>(r.input.size[rank - 1]);
   Layout layout{rank, std::max(width_px / 12, 1.0), {}};
@@ -142,8 +144,7 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
            "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"");
   if (rank == 2) {
     const double mid = kTop + (ext.h - ext.y) * scale / 2;
-    doc.text(18, mid, "rows (h)", "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"",
-             -90);
+    doc.text(18, mid, "rows (h)", "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"", -90);
   }
 
   // Input pixels from here on; strokes are divided by the scale to stay thin.
@@ -159,11 +160,11 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
     const UnitLocation& loc = locations[k];
     const std::string& name = r.layer(loc.layer).name;
     const std::string unit = fmt::format("{}", fmt::join(loc.unit, ","));
-    doc.add(fmt::format("<g data-layer=\"{}\" data-unit=\"{}\" data-theoretical=\"{}\" "
-                        "data-actual=\"{}\"><title>{} unit ({}): {}</title>",
-                        svg::escape(name), unit, intervals(loc.theoretical),
-                        intervals(loc.actual), svg::escape(name), unit,
-                        svg::escape(lines[k])));
+    doc.add(
+        fmt::format("<g data-layer=\"{}\" data-unit=\"{}\" data-theoretical=\"{}\" "
+                    "data-actual=\"{}\"><title>{} unit ({}): {}</title>",
+                    svg::escape(name), unit, intervals(loc.theoretical), intervals(loc.actual),
+                    svg::escape(name), unit, svg::escape(lines[k])));
     const char* colour = svg::palette(k);
     if (!loc.actual[0].empty() && (rank == 1 || !loc.actual[1].empty())) {
       const Rect a = layout.rect_of(k, loc.actual);
@@ -178,8 +179,7 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
     doc.add("</g>");
   }
   doc.add("</g>");
-  doc.text(kLeft, bottom + 16, fmt::format("input {}", size),
-           "font-size=\"11\" fill=\"#344054\"");
+  doc.text(kLeft, bottom + 16, fmt::format("input {}", size), "font-size=\"11\" fill=\"#344054\"");
 
   for (std::size_t k = 0; k < locations.size(); ++k) {
     const UnitLocation& loc = locations[k];
@@ -189,8 +189,9 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
              fmt::format("fill=\"{0}\" fill-opacity=\"0.28\" stroke=\"{0}\" stroke-width=\"1.5\" "
                          "stroke-dasharray=\"3 2\"",
                          colour));
-    doc.text(kLeft + 22, y, fmt::format("{} ({}), unit ({})", r.layer(loc.layer).name,
-                                        r.layer(loc.layer).type, fmt::join(loc.unit, ", ")),
+    doc.text(kLeft + 22, y,
+             fmt::format("{} ({}), unit ({})", r.layer(loc.layer).name, r.layer(loc.layer).type,
+                         fmt::join(loc.unit, ", ")),
              fmt::format("font-size=\"{}\" font-weight=\"bold\" fill=\"#101828\"", kLegendFont));
     doc.text(kLeft + 22, y + 16, lines[k], "font-size=\"11\" fill=\"#344054\"");
   }

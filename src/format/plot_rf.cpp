@@ -1,14 +1,14 @@
 // `netlens plot NET`: the receptive field and the jump of every layer against
 // depth, as an SVG line chart on a log scale (both grow geometrically), with
 // the input size as a dashed reference line. docs/plots.md describes it.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <optional>
 #include <vector>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "format/columns.h"
 #include "format/format.h"
@@ -39,7 +39,7 @@ struct Series {
   const char* colour;
   const char* dash;
   bool rf;
-  double global_at;  // where a global layer's marker goes: the input size
+  double global_at;                           // where a global layer's marker goes: the input size
   std::vector<std::optional<double>> values;  // per layer; nullopt: a gap
 };
 
@@ -62,8 +62,12 @@ std::vector<Series> series_of(const Report& r, const char* name, const char* col
   const std::size_t rank = r.input.size.size();
   std::vector<Series> out;
   for (std::size_t a = 0; a < rank; ++a) {
-    Series s{fmt::format("{} ({})", name, axis_name(rank, a)), colour, kAxisDash[a], rf,
-             static_cast<double>(r.input.size[a]), {}};
+    Series s{fmt::format("{} ({})", name, axis_name(rank, a)),
+             colour,
+             kAxisDash[a],
+             rf,
+             static_cast<double>(r.input.size[a]),
+             {}};
     for (const LayerReport& lr : r.layers) {
       s.values.push_back(value(lr, a));
     }
@@ -74,8 +78,8 @@ std::vector<Series> series_of(const Report& r, const char* name, const char* col
   if (same) {
     out.resize(1);
     out[0].label = name;
-    out[0].global_at = static_cast<double>(
-        *std::max_element(r.input.size.begin(), r.input.size.end()));
+    out[0].global_at =
+        static_cast<double>(*std::max_element(r.input.size.begin(), r.input.size.end()));
   }
   return out;
 }
@@ -137,7 +141,8 @@ void draw_legend(svg::Doc& doc, const std::vector<Series>& all, bool any_global)
   double x = kLeft;
   const double y = 70;
   for (const Series& s : all) {
-    doc.line(x, y, x + 26, y, fmt::format("stroke=\"{}\" stroke-width=\"2.5\"{}", s.colour, s.dash));
+    doc.line(x, y, x + 26, y,
+             fmt::format("stroke=\"{}\" stroke-width=\"2.5\"{}", s.colour, s.dash));
     doc.text(x + 32, y + 4, s.label, "font-size=\"12\" fill=\"#101828\"");
     x += 48 + svg::text_width(s.label, 12);
   }
@@ -152,8 +157,8 @@ void draw_legend(svg::Doc& doc, const std::vector<Series>& all, bool any_global)
 // What every part of the chart needs to place itself.
 struct Chart {
   const Report& r;
-  double slot;         // px per layer
-  std::int64_t step;   // one layer in `step` gets a name under the axis
+  double slot;        // px per layer
+  std::int64_t step;  // one layer in `step` gets a name under the axis
   LogScale scale;
   std::vector<Series> all;
 
@@ -213,9 +218,10 @@ void draw_layers(svg::Doc& doc, const Chart& c) {
     const std::string type = svg::escape(c.r.layer(i).type);
     const std::string rf = svg::escape(cell(*columns[0], c.r, lr));
     const std::string jump = svg::escape(cell(*columns[1], c.r, lr));
-    doc.add(fmt::format("<g data-index=\"{0}\" data-layer=\"{1}\" data-type=\"{2}\" data-rf=\"{3}\" "
-                        "data-jump=\"{4}\"><title>{0} {1} ({2}): rf {3}, jump {4}</title>",
-                        lr.index, name, type, rf, jump));
+    doc.add(
+        fmt::format("<g data-index=\"{0}\" data-layer=\"{1}\" data-type=\"{2}\" data-rf=\"{3}\" "
+                    "data-jump=\"{4}\"><title>{0} {1} ({2}): rf {3}, jump {4}</title>",
+                    lr.index, name, type, rf, jump));
     doc.rect(c.x(i) - c.slot / 2, kTop, c.slot, kPlotHeight, "fill=\"#ffffff\" fill-opacity=\"0\"");
     for (const Series& s : c.all) {
       if (s.values[i]) {
@@ -291,8 +297,9 @@ std::string render_plot_rf(const Report& r) {
                        "for its values",
                        size, r.layers.size()),
            "font-size=\"12\" fill=\"#475467\"");
-  draw_legend(doc, c.all, std::any_of(r.layers.begin(), r.layers.end(),
-                                      [](const LayerReport& lr) { return lr.global_rf; }));
+  draw_legend(doc, c.all, std::any_of(r.layers.begin(), r.layers.end(), [](const LayerReport& lr) {
+                return lr.global_rf;
+              }));
   draw_flat_band(doc, c);
   draw_grid(doc, c.scale, c.width());
   draw_input_lines(doc, c);

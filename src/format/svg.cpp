@@ -1,9 +1,9 @@
 #include "format/svg.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace netlens::svg {
 
@@ -11,12 +11,23 @@ std::string escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -51,8 +62,8 @@ std::int64_t tick_step(double span, int max_ticks) {
 }
 
 const char* palette(std::size_t i) {
-  static constexpr std::array<const char*, 8> kColours{
-      "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
+  static constexpr std::array<const char*, 8> kColours{"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
+                                                       "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
   return kColours[i % kColours.size()];
 }
 
@@ -65,9 +76,10 @@ Doc::Doc(double width_px, double height_px, std::string_view title) {
       "<title>{2}</title>\n",
       width, height, escape(title));
   // On its own line so the tests can cut a figure down to its background.
-  out_ += fmt::format("<rect data-role=\"background\" x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" "
-                      "fill=\"#ffffff\"/>\n",
-                      width, height);
+  out_ += fmt::format(
+      "<rect data-role=\"background\" x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" "
+      "fill=\"#ffffff\"/>\n",
+      width, height);
 }
 
 void Doc::add(std::string_view markup) {
@@ -86,8 +98,8 @@ void Doc::rect(double x, double y, double w, double h, std::string_view attrs) {
 }
 
 void Doc::circle(double cx, double cy, double r, std::string_view attrs) {
-  out_ += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" {}/>\n", num(cx), num(cy), num(r),
-                      attrs);
+  out_ +=
+      fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" {}/>\n", num(cx), num(cy), num(r), attrs);
 }
 
 void Doc::text(double x, double y, std::string_view content, std::string_view attrs,

@@ -1,8 +1,8 @@
 // The terminal table: a title line, aligned columns, a totals line.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "engine/shape_rules.h"
 #include "format/columns.h"
@@ -11,12 +11,11 @@
 namespace netlens {
 
 std::string title_line(const Report& report) {
-  return fmt::format("{} ({}): input {}, {} channel{}, {} convention, {} layer{}",
-                     report.net.name, report.net.source.empty() ? "spec" : report.net.source,
+  return fmt::format("{} ({}): input {}, {} channel{}, {} convention, {} layer{}", report.net.name,
+                     report.net.source.empty() ? "spec" : report.net.source,
                      format_size(report.input.size), report.input.channels,
-                     report.input.channels == 1 ? "" : "s",
-                     convention_name(report.net.convention), report.layers.size(),
-                     report.layers.size() == 1 ? "" : "s");
+                     report.input.channels == 1 ? "" : "s", convention_name(report.net.convention),
+                     report.layers.size(), report.layers.size() == 1 ? "" : "s");
 }
 
 // The totals under a table: parameters, compute, memory.

@@ -40,8 +40,6 @@ inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
-inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
-  return -floor_div(-a, b);
-}
+inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return -floor_div(-a, b); }
 
 }  // namespace netlens::checked

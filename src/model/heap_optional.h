@@ -13,12 +13,13 @@ template <class T>
 class HeapOptional {
  public:
   HeapOptional() = default;
-  HeapOptional(std::nullopt_t) {}  // NOLINT: as std::optional
+  HeapOptional(std::nullopt_t) {}                                   // NOLINT: as std::optional
   HeapOptional(const T& value) : p_(std::make_unique<T>(value)) {}  // NOLINT
   HeapOptional(T&& value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT
-  HeapOptional(const std::optional<T>& o)  // NOLINT
+  HeapOptional(const std::optional<T>& o)                                 // NOLINT
       : p_(o ? std::make_unique<T>(*o) : nullptr) {}
-  HeapOptional(const HeapOptional& other) : p_(other.p_ ? std::make_unique<T>(*other.p_) : nullptr) {}
+  HeapOptional(const HeapOptional& other)
+      : p_(other.p_ ? std::make_unique<T>(*other.p_) : nullptr) {}
   HeapOptional(HeapOptional&&) noexcept = default;
   HeapOptional& operator=(const HeapOptional& other) {
     if (this != &other) {

@@ -11,8 +11,6 @@ bool is_merge(LayerKind kind) {
   return kind == LayerKind::Add || kind == LayerKind::Mul || kind == LayerKind::Concat;
 }
 
-bool is_pool(LayerKind kind) {
-  return kind == LayerKind::MaxPool || kind == LayerKind::AvgPool;
-}
+bool is_pool(LayerKind kind) { return kind == LayerKind::MaxPool || kind == LayerKind::AvgPool; }
 
 }  // namespace netlens

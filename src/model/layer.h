@@ -88,9 +88,9 @@ struct LayerExtras {
 struct Layer {
   std::string name;
   LayerKind kind = LayerKind::Identity;
-  std::string type;     // canonical type name: conv, relu, global_avgpool, ...
-  int alias_rank = 0;   // 2 when written as Conv2d / MaxPooling2D; 0 = any rank
-  SourcePos pos;        // where the layer's entry starts
+  std::string type;    // canonical type name: conv, relu, global_avgpool, ...
+  int alias_rank = 0;  // 2 when written as Conv2d / MaxPooling2D; 0 = any rank
+  SourcePos pos;       // where the layer's entry starts
   SourcePos type_pos;
 
   std::vector<std::string> inputs;  // empty: the previous layer (or the input)
@@ -113,7 +113,7 @@ struct Layer {
   PaddingParam padding;
   std::optional<bool> ceil_mode;
   UpsampleMode mode = UpsampleMode::Nearest;
-  bool align_corners = false;  // bilinear upsample
+  bool align_corners = false;        // bilinear upsample
   HeapOptional<LayerExtras> extras;  // allocated on the first write
 
   const LayerExtras& extra() const;  // the defaults when never written

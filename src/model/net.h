@@ -17,8 +17,8 @@ std::optional<Convention> convention_from_name(std::string_view name);
 
 struct Net {
   std::string name;
-  std::string source;  // bundled:vgg16, file:path/to/net.yaml, stdin
-  std::string file;    // the name used in error messages
+  std::string source;                // bundled:vgg16, file:path/to/net.yaml, stdin
+  std::string file;                  // the name used in error messages
   PerAxis<std::int64_t> input_size;  // empty: not given
   // `size: 224` / `--input 224`: the same size on every axis, and the rank
   // comes from the layers (Conv1d, per-axis lists), else 2 (an image).

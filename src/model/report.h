@@ -53,7 +53,7 @@ struct Warning {
 // What a layer costs (spec: issue 0.3; docs/costs.md). MACs are the
 // multiply-accumulates of the layer's weights; FLOPs = 2 x MACs.
 struct LayerCost {
-  std::int64_t buffers = 0;      // batch-norm running statistics
+  std::int64_t buffers = 0;  // batch-norm running statistics
   std::int64_t macs = 0;
   std::int64_t other_ops = 0;    // element-wise work: pooling, activations, bias, merges
   std::int64_t activations = 0;  // output elements (x batch)
@@ -83,7 +83,7 @@ struct CostTotals {
 };
 
 struct LayerReport {
-  std::size_t index = 0;  // 1-based, as in the spec's layer list
+  std::size_t index = 0;            // 1-based, as in the spec's layer list
   std::vector<std::size_t> inputs;  // 0 = the net input, i = layer i
   Shape output;
   HeapOptional<PerAxis<AxisWindow>> window;  // layers with kernel/stride/padding

@@ -1,12 +1,12 @@
 #include "parse/doc.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 namespace netlens {
 
@@ -219,8 +219,8 @@ bool is_float(std::string_view t) {
 }  // namespace
 
 std::string dump_doc(const DocNode& n) {
-  std::string out = fmt::format("{}@{}:{}{}", kind_name(n.kind), n.pos.line, n.pos.column,
-                                n.quoted ? "'" : "");
+  std::string out =
+      fmt::format("{}@{}:{}{}", kind_name(n.kind), n.pos.line, n.pos.column, n.quoted ? "'" : "");
   switch (n.kind) {
     case DocNode::Kind::Int:
       out += fmt::format("={}", n.int_value);
@@ -263,7 +263,8 @@ DocNode plain_scalar(std::string text, SourcePos pos) {
     return node;
   }
   const bool letter = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
-  if (letter && (t.size() > 5 || std::string_view("nNtTfF").find(first) == std::string_view::npos)) {
+  if (letter &&
+      (t.size() > 5 || std::string_view("nNtTfF").find(first) == std::string_view::npos)) {
     node.kind = DocNode::Kind::String;  // not null, true or false: a name
     node.text = std::move(text);
     return node;

@@ -22,7 +22,7 @@ struct DocNode {
   std::int64_t int_value = 0;
   double float_value = 0.0;
   bool bool_value = false;
-  std::vector<DocNode> items;  // Seq items; Map values
+  std::vector<DocNode> items;     // Seq items; Map values
   std::vector<std::string> keys;  // Map keys, parallel to items
   std::vector<SourcePos> key_pos;
 
@@ -47,7 +47,7 @@ class DocBuilder {
   void begin_seq(SourcePos pos);
   void end_container();
   void key(std::string key, SourcePos pos);  // JSON: keys are separate events
-  void scalar(DocNode node);  // YAML: a scalar in key position is a key
+  void scalar(DocNode node);                 // YAML: a scalar in key position is a key
   bool expecting_key() const;
   DocNode finish();
   // Where an empty document is reported: the end of the text.
@@ -58,7 +58,7 @@ class DocBuilder {
  private:
   struct Frame {
     DocNode node;
-    bool have_key = false;  // Map: a key waits for its value
+    bool have_key = false;     // Map: a key waits for its value
     std::size_t streamed = 0;  // the layers list: items handed to the sink
     bool is_layers = false;
   };

@@ -1,8 +1,8 @@
 #include "parse/field_reader.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace netlens {
 
@@ -98,9 +98,9 @@ AxisParam<std::int64_t> FieldReader::axis_ints(const DocNode& node, const std::s
   p.pos = node.pos;
   if (node.kind == DocNode::Kind::Seq) {
     if (node.items.empty() || node.items.size() > kMaxRank) {
-      fail(node, path,
-           fmt::format("expected 1 to 3 entries (one per spatial axis), got {}",
-                       node.items.size()));
+      fail(
+          node, path,
+          fmt::format("expected 1 to 3 entries (one per spatial axis), got {}", node.items.size()));
     }
     p.scalar = false;
     for (std::size_t i = 0; i < node.items.size(); ++i) {
@@ -131,9 +131,9 @@ AxisParam<double> FieldReader::axis_numbers(const DocNode& node, const std::stri
   };
   if (node.kind == DocNode::Kind::Seq) {
     if (node.items.empty() || node.items.size() > kMaxRank) {
-      fail(node, path,
-           fmt::format("expected 1 to 3 entries (one per spatial axis), got {}",
-                       node.items.size()));
+      fail(
+          node, path,
+          fmt::format("expected 1 to 3 entries (one per spatial axis), got {}", node.items.size()));
     }
     p.scalar = false;
     for (std::size_t i = 0; i < node.items.size(); ++i) {
@@ -183,8 +183,8 @@ PaddingParam FieldReader::padding(const DocNode& node, const std::string& path) 
         fail(item, at,
              fmt::format("expected a [before, after] pair, got {} entries", item.items.size()));
       }
-      p.pairs.push_back({integer(item.items[0], at + "[0]", 0),
-                         integer(item.items[1], at + "[1]", 0)});
+      p.pairs.push_back(
+          {integer(item.items[0], at + "[0]", 0), integer(item.items[1], at + "[1]", 0)});
     } else {
       const std::int64_t v = integer(item, at, 0);
       p.pairs.push_back({v, v});

@@ -1,9 +1,9 @@
 // JSON through nlohmann's SAX interface. nlohmann reports no positions to a SAX
 // handler, so the input iterator records how far the lexer has read, and each
 // event finds its token's first byte by scanning back from there.
-#include <iterator>
-
 #include <fmt/format.h>
+
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "parse/readers.h"

@@ -1,10 +1,10 @@
 #include "parse/layer_types.h"
 
-#include "model/suggest.h"
-
 #include <algorithm>
 #include <array>
 #include <cctype>
+
+#include "model/suggest.h"
 
 namespace netlens {
 
@@ -149,8 +149,7 @@ std::optional<LayerType> find_layer_type(std::string_view name) {
     }
     if (n == a.name) {
       found = LayerType{a.kind, a.canonical, 0};
-    } else if (rank != 0 && takes_rank_suffix(a.kind) &&
-               n.substr(0, n.size() - 2) == a.name) {
+    } else if (rank != 0 && takes_rank_suffix(a.kind) && n.substr(0, n.size() - 2) == a.name) {
       found = LayerType{a.kind, a.canonical, rank};
     }
   });
@@ -188,34 +187,34 @@ std::string suggest_layer_type(std::string_view name) {
 }
 
 const std::vector<std::string>& fields_of(LayerKind kind, std::string_view canonical) {
-  static const std::vector<std::string> kConv{"name", "type", "inputs", "out_channels",
-                                              "kernel_size", "stride", "padding", "dilation",
-                                              "groups", "bias", "in_channels"};
+  static const std::vector<std::string> kConv{"name",        "type",   "inputs",     "out_channels",
+                                              "kernel_size", "stride", "padding",    "dilation",
+                                              "groups",      "bias",   "in_channels"};
   static const std::vector<std::string> kConvT{
-      "name",     "type",   "inputs", "out_channels", "kernel_size",   "stride",
-      "padding",  "dilation", "groups", "bias",       "output_padding", "in_channels"};
-  static const std::vector<std::string> kMaxPool{"name",    "type",     "inputs",
-                                                 "kernel_size", "stride", "padding",
-                                                 "dilation", "ceil_mode"};
-  static const std::vector<std::string> kAvgPool{"name",    "type",    "inputs",    "kernel_size",
-                                                 "stride",  "padding", "ceil_mode",
-                                                 "count_include_pad"};
+      "name",    "type",     "inputs", "out_channels", "kernel_size",    "stride",
+      "padding", "dilation", "groups", "bias",         "output_padding", "in_channels"};
+  static const std::vector<std::string> kMaxPool{"name",   "type",    "inputs",   "kernel_size",
+                                                 "stride", "padding", "dilation", "ceil_mode"};
+  static const std::vector<std::string> kAvgPool{
+      "name",   "type",    "inputs",    "kernel_size",
+      "stride", "padding", "ceil_mode", "count_include_pad"};
   static const std::vector<std::string> kAdaptive{"name", "type", "inputs", "output_size"};
   static const std::vector<std::string> kPlain{"name", "type", "inputs"};
-  static const std::vector<std::string> kLinear{"name", "type", "inputs", "out_features", "bias",
-                                                "in_features"};
+  static const std::vector<std::string> kLinear{"name",         "type", "inputs",
+                                                "out_features", "bias", "in_features"};
   static const std::vector<std::string> kPad{"name", "type", "inputs", "padding"};
-  static const std::vector<std::string> kCrop{"name", "type", "inputs", "size", "offset",
-                                              "cropping"};
-  static const std::vector<std::string> kUpsample{"name", "type", "inputs", "scale_factor",
-                                                  "mode", "align_corners"};
-  static const std::vector<std::string> kBatchNorm{"name",  "type",     "inputs",  "affine",
-                                                   "eps",   "momentum", "num_features"};
-  static const std::vector<std::string> kLrn{"name", "type", "inputs", "size", "alpha", "beta", "k"};
+  static const std::vector<std::string> kCrop{"name", "type",   "inputs",
+                                              "size", "offset", "cropping"};
+  static const std::vector<std::string> kUpsample{"name",         "type", "inputs",
+                                                  "scale_factor", "mode", "align_corners"};
+  static const std::vector<std::string> kBatchNorm{"name", "type",     "inputs",      "affine",
+                                                   "eps",  "momentum", "num_features"};
+  static const std::vector<std::string> kLrn{"name",  "type", "inputs", "size",
+                                             "alpha", "beta", "k"};
   static const std::vector<std::string> kDropout{"name", "type", "inputs", "p"};
   static const std::vector<std::string> kActivation{"name", "type", "inputs", "inplace"};
-  static const std::vector<std::string> kSlope{"name", "type", "inputs", "inplace",
-                                               "negative_slope", "alpha"};
+  static const std::vector<std::string> kSlope{"name",    "type",           "inputs",
+                                               "inplace", "negative_slope", "alpha"};
   static const std::vector<std::string> kAlpha{"name", "type", "inputs", "inplace", "alpha"};
   static const std::vector<std::string> kSoftmax{"name", "type", "inputs", "dim"};
   switch (kind) {

@@ -1,14 +1,13 @@
 #include "parse/source.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "parse/bundled.h"
 #include "parse/layer_types.h"
@@ -52,9 +51,9 @@ std::string read_regular_file(const std::string& path, std::size_t max_bytes) {
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    throw ParseError(path, {}, "",
-                     S_ISDIR(st.st_mode) ? "is a directory, not a spec file"
-                                         : "is not a regular file");
+    throw ParseError(
+        path, {}, "",
+        S_ISDIR(st.st_mode) ? "is a directory, not a spec file" : "is not a regular file");
   }
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {
     ::close(fd);
@@ -93,8 +92,7 @@ std::string unknown_net_message(const std::string& arg) {
 
 }  // namespace
 
-SpecSource load_source(const std::string& arg, std::istream& stdin_stream,
-                       std::size_t max_bytes) {
+SpecSource load_source(const std::string& arg, std::istream& stdin_stream, std::size_t max_bytes) {
   SpecSource src;
   if (arg == "-") {
     src.file = "<stdin>";

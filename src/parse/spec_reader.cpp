@@ -1,9 +1,9 @@
 #include "parse/spec_reader.h"
 
-#include <unordered_map>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <unordered_map>
 
 #include "parse/field_reader.h"
 #include "parse/layer_types.h"
@@ -78,9 +78,9 @@ void SpecBuilder::add_layer(DocNode&& node, std::size_t index) {
   if (!type) {
     const std::string hint = suggest_layer_type(type_name);
     r_.fail(*type_node, path + ".type",
-            hint.empty() ? fmt::format("unknown layer type '{}'", type_name)
-                         : fmt::format("unknown layer type '{}' (did you mean '{}'?)", type_name,
-                                       hint));
+            hint.empty()
+                ? fmt::format("unknown layer type '{}'", type_name)
+                : fmt::format("unknown layer type '{}' (did you mean '{}'?)", type_name, hint));
   }
   Layer layer;
   layer.kind = type->kind;
@@ -166,8 +166,7 @@ void SpecBuilder::add_layer(DocNode&& node, std::size_t index) {
     layer.name = fmt::format("{}{}", layer.type, index + 1);
   }
   const DocNode* name_node = node.find("name");
-  register_name(layer, name_node ? name_node->pos : node.pos,
-                name_node ? path + ".name" : path);
+  register_name(layer, name_node ? name_node->pos : node.pos, name_node ? path + ".name" : path);
   net_.layers.push_back(std::move(layer));
 }
 
@@ -303,8 +302,8 @@ void SpecBuilder::read_seed_form(const DocNode& root) {
   if (net->kind != DocNode::Kind::Seq || net->items.empty()) {
     r_.fail(*net, "net", "expected a list of [kernel, stride, padding] entries");
   }
-  if (names != nullptr && (names->kind != DocNode::Kind::Seq ||
-                           names->items.size() != net->items.size())) {
+  if (names != nullptr &&
+      (names->kind != DocNode::Kind::Seq || names->items.size() != net->items.size())) {
     r_.fail(*names, "name",
             fmt::format("expected a list of {} layer names, one per entry of 'net'",
                         net->items.size()));
@@ -380,8 +379,7 @@ void SpecBuilder::read_root(const DocNode& root) {
       net_.convention = *c;
     } else if (key == "layers") {
       if (value.kind != DocNode::Kind::Seq) {
-        r_.fail(value, "layers",
-                fmt::format("expected a list of layers, got {}", describe(value)));
+        r_.fail(value, "layers", fmt::format("expected a list of layers, got {}", describe(value)));
       }
       if (value.int_value == 0 && value.items.empty()) {
         r_.fail(value, "layers", "the net has no layers");
@@ -427,7 +425,11 @@ void check_spec_text(std::string_view text, const std::string& file) {
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
       blank = false;
     }
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
     bool ok = len != 0 && i + len <= text.size();
     for (std::size_t k = 1; ok && k < len; ++k) {
       ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;

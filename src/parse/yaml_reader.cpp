@@ -1,11 +1,11 @@
 // YAML through yaml-cpp's event-level parser: no node tree, so aliases,
 // duplicate keys and depth are checked as they stream past.
+#include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <sstream>
-
-#include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
-#include <yaml-cpp/eventhandler.h>
 
 #include "parse/readers.h"
 
@@ -101,8 +101,8 @@ void check_flow_depth(std::string_view text, const std::string& file) {
       } else if (c == quote) {
         quote = 0;
       }
-    } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' ||
-                            text[i - 1] == '\n')) {
+    } else if (c == '#' &&
+               (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
       comment = true;
     } else if (c == '"' || c == '\'') {
       quote = c;

@@ -19,8 +19,8 @@ RunResult run_netlens(const std::string& args, const std::string& input) {
     std::ofstream in(d + "/in");
     in << input;
   }
-  const std::string cmd = std::string(NETLENS_BINARY) + " " + args + " <" + d + "/in >" + d +
-                          "/out 2>" + d + "/err";
+  const std::string cmd =
+      std::string(NETLENS_BINARY) + " " + args + " <" + d + "/in >" + d + "/out 2>" + d + "/err";
   const int raw = std::system(cmd.c_str());
   RunResult r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);

@@ -1,10 +1,9 @@
 // The real binary: exit statuses (0 ok, 1 bad input, 2 bad usage), the
 // one-line errors on stderr, stdin, overrides, --strict, -o, the subcommands.
-#include <catch2/catch.hpp>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 
@@ -59,8 +58,9 @@ TEST_CASE("bad usage exits 2 with one error line and a hint", "[cli]") {
   CHECK(bogus.out.empty());
   const RunResult format = run_netlens("analyze zf-5 -f xml");
   CHECK(format.status == 2);
-  CHECK(format.err == "netlens: error: --format: xml not in {table,json,csv,md,markdown,dot}\n"
-                      "Run 'netlens --help' for usage.\n");
+  CHECK(format.err ==
+        "netlens: error: --format: xml not in {table,json,csv,md,markdown,dot}\n"
+        "Run 'netlens --help' for usage.\n");
   const RunResult input = run_netlens("analyze zf-5 --input 22x");
   CHECK(input.status == 2);
   CHECK(input.err ==
@@ -70,8 +70,7 @@ TEST_CASE("bad usage exits 2 with one error line and a hint", "[cli]") {
   CHECK(column.err.rfind("netlens: error: unknown column 'sise'; columns: index,name,", 0) == 0);
   const RunResult json_columns = run_netlens("analyze zf-5 -f json --columns name");
   CHECK(json_columns.status == 2);
-  CHECK(json_columns.err ==
-        "netlens: error: --columns applies to table, csv and md\n");
+  CHECK(json_columns.err == "netlens: error: --columns applies to table, csv and md\n");
 }
 
 TEST_CASE("bad spec files exit 1 with FILE:LINE:COL on one line", "[cli]") {
@@ -125,19 +124,22 @@ TEST_CASE("good spec files analyze, in YAML and JSON alike", "[cli]") {
 TEST_CASE("unknown nets, directories, missing files", "[cli]") {
   const RunResult typo = run_netlens("analyze vgg-16");
   CHECK(typo.status == 1);
-  CHECK(typo.err == "netlens: error: vgg-16: no such file or bundled net (did you mean "
-                    "'vgg16'?); 'netlens list' shows the bundled nets\n");
+  CHECK(typo.err ==
+        "netlens: error: vgg-16: no such file or bundled net (did you mean "
+        "'vgg16'?); 'netlens list' shows the bundled nets\n");
   const RunResult far = run_netlens("analyze no_such_thing.yaml");
   CHECK(far.status == 1);
-  CHECK(far.err == "netlens: error: no_such_thing.yaml: no such file or bundled net; 'netlens "
-                   "list' shows the bundled nets\n");
+  CHECK(far.err ==
+        "netlens: error: no_such_thing.yaml: no such file or bundled net; 'netlens "
+        "list' shows the bundled nets\n");
   const RunResult dir = run_netlens("analyze " + data(""));
   CHECK(dir.status == 1);
   CHECK(dir.err == "netlens: error: " + data("") + ": is a directory, not a spec file\n");
   const RunResult show = run_netlens("show zf5");
   CHECK(show.status == 1);
-  CHECK(show.err == "netlens: error: zf5: no bundled net of that name (did you mean 'zf-5'?); "
-                    "'netlens list' shows them\n");
+  CHECK(show.err ==
+        "netlens: error: zf5: no bundled net of that name (did you mean 'zf-5'?); "
+        "'netlens list' shows them\n");
 }
 
 TEST_CASE("'-' reads the spec from stdin", "[cli]") {
@@ -149,9 +151,10 @@ TEST_CASE("'-' reads the spec from stdin", "[cli]") {
   CHECK(ok.out == "name,out_l,params\r\nc,8,8\r\n");
   const RunResult json = run_netlens("analyze - -f json", spec);
   CHECK(json.out.find("\"net\": {\"name\":\"stdin\",\"source\":\"stdin\"}") != std::string::npos);
-  const RunResult bad = run_netlens(
-      "check -", "input: {size: 8}\nlayers:\n  - {type: conv, kernel_size: 3, stride: 0, "
-                 "out_channels: 4}\n");
+  const RunResult bad =
+      run_netlens("check -",
+                  "input: {size: 8}\nlayers:\n  - {type: conv, kernel_size: 3, stride: 0, "
+                  "out_channels: 4}\n");
   CHECK(bad.status == 1);
   CHECK(bad.err == "netlens: error: <stdin>:3:42: layers[0].stride: must be >= 1 (got 0)\n");
   const RunResult empty = run_netlens("check -", "");
@@ -165,13 +168,15 @@ TEST_CASE("the --input, --channels and --convention options override the spec", 
   CHECK(none.err == "netlens: error: " + data("good_noinput.yaml") +
                         ": input: no input size: add `input: {size: [224, 224], channels: 3}` to "
                         "the spec or pass --input 224\n");
-  const RunResult oblong = run_netlens("analyze " + data("good_noinput.yaml") + " --input 10x12" + cols);
+  const RunResult oblong =
+      run_netlens("analyze " + data("good_noinput.yaml") + " --input 10x12" + cols);
   CHECK(oblong.status == 0);
   CHECK(oblong.out == "name,out_h,out_w,params\r\nc,8,10,56\r\n");
-  const RunResult square = run_netlens("analyze " + data("good_noinput.yaml") + " --input 10" + cols);
+  const RunResult square =
+      run_netlens("analyze " + data("good_noinput.yaml") + " --input 10" + cols);
   CHECK(square.out == "name,out_h,out_w,params\r\nc,8,8,56\r\n");
-  const RunResult one = run_netlens("analyze " + data("good_noinput.yaml") +
-                                    " --input 10 --channels 1" + cols);
+  const RunResult one =
+      run_netlens("analyze " + data("good_noinput.yaml") + " --input 10 --channels 1" + cols);
   CHECK(one.out == "name,out_h,out_w,params\r\nc,8,8,20\r\n");
   // A 2-D spec keeps its rank under --input N.
   const RunResult small = run_netlens("analyze zf-5 --input 227 -f csv --columns name,size");
@@ -229,8 +234,7 @@ TEST_CASE("list and show", "[cli]") {
   CHECK(show.status == 0);
   CHECK(show.out == slurp(source_path("nets/zf-5.yaml")));
   // What show prints analyzes like the bundled net itself.
-  CHECK(run_netlens("analyze - -f csv", show.out).out ==
-        run_netlens("analyze zf-5 -f csv").out);
+  CHECK(run_netlens("analyze - -f csv", show.out).out == run_netlens("analyze zf-5 -f csv").out);
   const RunResult missing = run_netlens("show");
   CHECK(missing.status == 2);
 }
@@ -240,9 +244,10 @@ TEST_CASE("BUG: a huge adaptive output_size does not hang", "[cli]") {
   // output_size 4e18 on 2 never finishes. Any answer in time will do: the
   // right one (rf 1, no single jump) or a one-line error.
   const TempDir dir;
-  const std::string spec = dir.write(
-      "huge.yaml", "input: {size: [2], channels: 1}\nlayers:\n"
-                   "  - {type: adaptive_avgpool, output_size: 4000000000000000000}\n");
+  const std::string spec =
+      dir.write("huge.yaml",
+                "input: {size: [2], channels: 1}\nlayers:\n"
+                "  - {type: adaptive_avgpool, output_size: 4000000000000000000}\n");
   const std::string cmd = "timeout 20 " + std::string(NETLENS_BINARY) + " analyze " + spec +
                           " -f csv --columns name,size,rf >" + dir.path + "/out 2>" + dir.path +
                           "/err";

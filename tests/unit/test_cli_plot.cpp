@@ -1,9 +1,8 @@
 // `netlens plot` through the real binary: the figures carry the same numbers
 // as `analyze` and `locate`, -o, and the errors shared with locate.
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 
 #include "helpers.h"
@@ -56,14 +55,16 @@ TEST_CASE("plot: a unit's regions are locate's intervals", "[cli]") {
 TEST_CASE("plot: bad --layer and --unit fail like locate", "[cli]") {
   const RunResult typo = run_netlens("plot vgg16 --layer conv5_9 --unit 0,0");
   CHECK(typo.status == 2);
-  CHECK(typo.err == "netlens: error: --layer: no layer 'conv5_9' in vgg16 (did you mean "
-                    "'conv5_1'?)\n");
+  CHECK(typo.err ==
+        "netlens: error: --layer: no layer 'conv5_9' in vgg16 (did you mean "
+        "'conv5_1'?)\n");
   CHECK(typo.out.empty());
   CHECK(run_netlens("locate vgg16 --layer conv5_9 --unit 0,0").err == typo.err);
   const RunResult second = run_netlens("plot vgg16 --layer conv5_3 --layer pool9 --unit 0,0");
   CHECK(second.status == 2);
-  CHECK(second.err == "netlens: error: --layer: no layer 'pool9' in vgg16 (did you mean "
-                      "'pool1'?)\n");
+  CHECK(second.err ==
+        "netlens: error: --layer: no layer 'pool9' in vgg16 (did you mean "
+        "'pool1'?)\n");
   const RunResult outside = run_netlens("plot vgg16 --layer conv5_3 --unit 0,14");
   CHECK(outside.status == 2);
   CHECK(outside.err ==
@@ -74,8 +75,9 @@ TEST_CASE("plot: bad --layer and --unit fail like locate", "[cli]") {
   CHECK(bad.err == "netlens: error: --unit: expected coordinates like 7, 7,7 or 2,7,7; got '0,'\n");
   const RunResult global = run_netlens("plot vgg16 --layer fc6 --unit 0,0");
   CHECK(global.status == 2);
-  CHECK(global.err == "netlens: error: layer 'fc6' sees the whole input (global): every unit's "
-                      "region is the full input\n");
+  CHECK(global.err ==
+        "netlens: error: layer 'fc6' sees the whole input (global): every unit's "
+        "region is the full input\n");
   const RunResult alone = run_netlens("plot vgg16 --layer conv5_3");
   CHECK(alone.status == 2);
   CHECK(alone.err == "netlens: error: --layer requires --unit\nRun 'netlens --help' for usage.\n");
@@ -88,8 +90,9 @@ TEST_CASE("plot: bad --layer and --unit fail like locate", "[cli]") {
                   "input: {size: [8, 16, 16], channels: 1}\n"
                   "layers:\n  - {name: c1, type: conv, out_channels: 2, kernel_size: 3}\n");
   CHECK(cube.status == 2);
-  CHECK(cube.err == "netlens: error: --layer: cannot draw the regions of a 3-D net (input "
-                    "8x16x16); 'netlens locate' prints them\n");
+  CHECK(cube.err ==
+        "netlens: error: --layer: cannot draw the regions of a 3-D net (input "
+        "8x16x16); 'netlens locate' prints them\n");
 }
 
 TEST_CASE("plot: --help has the examples; the main help lists plot", "[cli]") {

@@ -38,14 +38,16 @@ std::string net1d(std::int64_t n, const std::string& layers) {
 }  // namespace
 
 TEST_CASE("a VGG-like chain: rf += (ke - 1) * jump, P += lo * jump", "[engine]") {
-  const Report r = analyze_yaml(net1d(
-      32, "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
-          "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
-          "  - {type: maxpool, kernel_size: 2}\n"
-          "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
-          "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
-          "  - {type: maxpool, kernel_size: 2}\n"));
-  CHECK(chain(r) == Rows{"3 1 1 0", "5 1 2 0", "6 2 2 0.5", "10 2 4 0.5", "14 2 6 0.5", "16 4 6 1.5"});
+  const Report r =
+      analyze_yaml(net1d(32,
+                         "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
+                         "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
+                         "  - {type: maxpool, kernel_size: 2}\n"
+                         "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
+                         "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
+                         "  - {type: maxpool, kernel_size: 2}\n"));
+  CHECK(chain(r) ==
+        Rows{"3 1 1 0", "5 1 2 0", "6 2 2 0.5", "10 2 4 0.5", "14 2 6 0.5", "16 4 6 1.5"});
   CHECK(r.warnings.empty());
 }
 
@@ -82,33 +84,35 @@ TEST_CASE("vgg16 ends with rf 212 and jump 32", "[engine]") {
 
 TEST_CASE("dilation, asymmetric padding, same_lower", "[engine]") {
   const Report r = analyze_yaml(net1d(
-      16, "  - {type: conv, out_channels: 1, kernel_size: 3, dilation: 2}\n"
-          "  - {type: conv, out_channels: 1, kernel_size: 3, padding: [[2, 0]], inputs: [input]}\n"
-          "  - {type: conv, out_channels: 1, kernel_size: 4, stride: 2, padding: same, "
-          "inputs: [input]}\n"
-          "  - {type: conv, out_channels: 1, kernel_size: 4, stride: 2, padding: same_lower, "
-          "inputs: [input]}\n"));
+      16,
+      "  - {type: conv, out_channels: 1, kernel_size: 3, dilation: 2}\n"
+      "  - {type: conv, out_channels: 1, kernel_size: 3, padding: [[2, 0]], inputs: [input]}\n"
+      "  - {type: conv, out_channels: 1, kernel_size: 4, stride: 2, padding: same, "
+      "inputs: [input]}\n"
+      "  - {type: conv, out_channels: 1, kernel_size: 4, stride: 2, padding: same_lower, "
+      "inputs: [input]}\n"));
   // same on 16, k4 s2: total 2 either way, (1, 1); k3 [[2, 0]]: P = 2.
   CHECK(chain(r) == Rows{"5 1 0 2", "3 1 2 -1", "4 2 1 0.5", "4 2 1 0.5"});
-  const Report odd = analyze_yaml(net1d(
-      7, "  - {type: conv, out_channels: 1, kernel_size: 4, stride: 2, padding: same}\n"
-         "  - {type: conv, out_channels: 1, kernel_size: 4, stride: 2, padding: same_lower, "
-         "inputs: [input]}\n"));
+  const Report odd = analyze_yaml(
+      net1d(7,
+            "  - {type: conv, out_channels: 1, kernel_size: 4, stride: 2, padding: same}\n"
+            "  - {type: conv, out_channels: 1, kernel_size: 4, stride: 2, padding: same_lower, "
+            "inputs: [input]}\n"));
   // total 3: same puts 1 before, same_lower 2.
   CHECK(chain(odd) == Rows{"4 2 1 0.5", "4 2 2 -0.5"});
 }
 
 TEST_CASE("adaptive pools: uniform windows are a pool, others keep only rf", "[engine]") {
   // 31 -> 6: windows of width 6 every 5.
-  const Report uniform = analyze_yaml(net1d(
-      31, "  - {type: adaptive_avgpool, output_size: 6}\n"
-          "  - {type: conv, out_channels: 1, kernel_size: 3}\n"));
+  const Report uniform = analyze_yaml(net1d(31,
+                                            "  - {type: adaptive_avgpool, output_size: 6}\n"
+                                            "  - {type: conv, out_channels: 1, kernel_size: 3}\n"));
   CHECK(chain(uniform) == Rows{"6 5 0 2.5", "16 5 0 7.5"});
   // 32 -> 7: widths 5 and 6, no single jump; a 3-tap conv after sees at most
   // windows 1..3 = [4, 19): 15.
-  const Report uneven = analyze_yaml(net1d(
-      32, "  - {type: adaptive_avgpool, output_size: 7}\n"
-          "  - {type: conv, out_channels: 1, kernel_size: 3}\n"));
+  const Report uneven = analyze_yaml(net1d(32,
+                                           "  - {type: adaptive_avgpool, output_size: 7}\n"
+                                           "  - {type: conv, out_channels: 1, kernel_size: 3}\n"));
   CHECK(chain(uneven) == Rows{"6 - - -", "15 - - -"});
   CHECK_FALSE(uneven.layers[1].global_rf);
   // 28 -> 7 is a multiple: kernel 4, stride 4.
@@ -137,12 +141,13 @@ TEST_CASE("global operations mark every axis global", "[engine]") {
 }
 
 TEST_CASE("upsampling divides the jump; exact regions give rf", "[engine]") {
-  const Report r = analyze_yaml(net1d(
-      7, "  - {type: upsample, scale_factor: 2}\n"
-         "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
-         "  - {type: conv_transpose, out_channels: 1, kernel_size: 3, stride: 2, padding: 1, "
-         "output_padding: 1, inputs: [input]}\n"
-         "  - {type: conv, out_channels: 1, kernel_size: 2, stride: 2}\n"));
+  const Report r = analyze_yaml(
+      net1d(7,
+            "  - {type: upsample, scale_factor: 2}\n"
+            "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
+            "  - {type: conv_transpose, out_channels: 1, kernel_size: 3, stride: 2, padding: 1, "
+            "output_padding: 1, inputs: [input]}\n"
+            "  - {type: conv, out_channels: 1, kernel_size: 2, stride: 2}\n"));
   // Nearest x2 reads unit floor(o / 2): one pixel each. The conv after it
   // reads o-1..o+1, i.e. pixels floor((o-1)/2)..floor((o+1)/2): 2 wide, and
   // unit 0's region starts at pixel -1.
@@ -151,13 +156,14 @@ TEST_CASE("upsampling divides the jump; exact regions give rf", "[engine]") {
 
 TEST_CASE("merges: the union of the inputs' regions", "[engine]") {
   const Report r = analyze_yaml(
-      net1d(16, "  - {name: a, type: conv, kernel_size: 3, padding: 1, out_channels: 1}\n"
-                "  - {name: b, type: conv, kernel_size: 1, out_channels: 1, inputs: [input]}\n"
-                "  - {name: s, type: add, inputs: [a, b]}\n"
-                "  - {name: g, type: conv, kernel_size: 3, stride: 2, padding: 1, out_channels: 1}\n"
-                "  - {name: e, type: conv, kernel_size: 1, stride: 2, out_channels: 1, "
-                "inputs: [input]}\n"
-                "  - {name: n, type: concat, inputs: [g, e]}\n"));
+      net1d(16,
+            "  - {name: a, type: conv, kernel_size: 3, padding: 1, out_channels: 1}\n"
+            "  - {name: b, type: conv, kernel_size: 1, out_channels: 1, inputs: [input]}\n"
+            "  - {name: s, type: add, inputs: [a, b]}\n"
+            "  - {name: g, type: conv, kernel_size: 3, stride: 2, padding: 1, out_channels: 1}\n"
+            "  - {name: e, type: conv, kernel_size: 1, stride: 2, out_channels: 1, "
+            "inputs: [input]}\n"
+            "  - {name: n, type: concat, inputs: [g, e]}\n"));
   CHECK(chain(r)[2] == "3 1 1 0");
   CHECK(chain(r)[5] == "5 2 2 0");
   CHECK(r.layers[2].warnings.empty());
@@ -166,9 +172,10 @@ TEST_CASE("merges: the union of the inputs' regions", "[engine]") {
 
 TEST_CASE("misaligned merges warn with the paths and offsets", "[engine]") {
   const Report one = analyze_yaml(
-      net1d(16, "  - {name: a, type: Conv1d, kernel_size: 2, stride: 2, out_channels: 1}\n"
-                "  - {name: b, type: Conv1d, kernel_size: 9, out_channels: 1, inputs: [input]}\n"
-                "  - {name: s, type: add, inputs: [a, b]}\n"));
+      net1d(16,
+            "  - {name: a, type: Conv1d, kernel_size: 2, stride: 2, out_channels: 1}\n"
+            "  - {name: b, type: Conv1d, kernel_size: 9, out_channels: 1, inputs: [input]}\n"
+            "  - {name: s, type: add, inputs: [a, b]}\n"));
   CHECK(one.layers[2].warnings ==
         Rows{"inputs are misaligned on axis l: 'a' jump 2, centre 0.5; 'b' jump 1, centre 4 "
              "(3.5 pixels apart)"});
@@ -198,10 +205,11 @@ TEST_CASE("misaligned merges warn with the paths and offsets", "[engine]") {
 }
 
 TEST_CASE("the rf-larger-than-input warning, once per axis", "[engine]") {
-  const Report one = analyze_yaml(net1d(
-      4, "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
-         "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
-         "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"));
+  const Report one =
+      analyze_yaml(net1d(4,
+                         "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
+                         "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
+                         "  - {type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"));
   CHECK(one.layers[0].warnings.empty());
   CHECK(one.layers[1].warnings == Rows{"receptive field 5 is larger than the input (4) on axis l"});
   CHECK(one.layers[2].warnings.empty());
@@ -222,7 +230,8 @@ TEST_CASE("the rf-larger-than-input warning, once per axis", "[engine]") {
 
 TEST_CASE("the dropped-positions warning", "[engine]") {
   // k2 s2 on 9: windows at 0, 2, 4, 6 never read position 8.
-  const Report one = analyze_yaml(net1d(9, "  - {type: conv, out_channels: 1, kernel_size: 2, stride: 2}\n"));
+  const Report one =
+      analyze_yaml(net1d(9, "  - {type: conv, out_channels: 1, kernel_size: 2, stride: 2}\n"));
   CHECK(one.layers[0].warnings ==
         Rows{"the last 1 input position on axis l is never read: (9 + 0 + 0 - 2) is not a "
              "multiple of stride 2"});
@@ -237,8 +246,9 @@ TEST_CASE("the dropped-positions warning", "[engine]") {
         Rows{"the last 1 input position on axis h is never read: (9 + 0 + 0 - 2) is not a "
              "multiple of stride 2"});
   // Dropping only padding is harmless: 8 + 1 + 1 with k3 s2 reads every pixel.
-  CHECK(analyze_yaml(net1d(8, "  - {type: conv, out_channels: 1, kernel_size: 3, stride: 2, "
-                              "padding: 1}\n"))
+  CHECK(analyze_yaml(net1d(8,
+                           "  - {type: conv, out_channels: 1, kernel_size: 3, stride: 2, "
+                           "padding: 1}\n"))
             .layers[0]
             .warnings.empty());
   // Ceil mode reads the tail.
@@ -252,7 +262,8 @@ TEST_CASE("the window-in-padding warnings", "[engine]") {
       "input: {size: [6], channels: 1}\nconvention: caffe\nlayers:\n"
       "  - {type: maxpool, kernel_size: 2, stride: 2, padding: 2}\n");
   CHECK(first.layers[0].output.size[0] == 4);
-  CHECK(first.layers[0].warnings == Rows{"the first window on axis l lies entirely in the padding"});
+  CHECK(first.layers[0].warnings ==
+        Rows{"the first window on axis l lies entirely in the padding"});
   const Report last = analyze_yaml(
       "input: {size: [5, 5], channels: 1}\nconvention: caffe\nlayers:\n"
       "  - {type: maxpool, kernel_size: 1, stride: 3}\n");
@@ -264,7 +275,8 @@ TEST_CASE("the window-in-padding warnings", "[engine]") {
 TEST_CASE("BUG: a conv window in the padding is not warned about", "[engine]") {
   // k2 s1 padding 3 on 6: units 0 and 10 read only zeros, as a pool's would;
   // shape_rules.cpp only checks pools (Rule::pool), not Rule::conv.
-  const Report r = analyze_yaml(net1d(6, "  - {type: conv, out_channels: 1, kernel_size: 2, padding: 3}\n"));
+  const Report r =
+      analyze_yaml(net1d(6, "  - {type: conv, out_channels: 1, kernel_size: 2, padding: 3}\n"));
   CHECK(r.layers[0].output.size[0] == 11);
   CHECK(r.layers[0].warnings ==
         Rows{"the last window on axis l starts at 7, past the input's 6 positions: it reads only "

@@ -37,17 +37,20 @@ std::array<std::int64_t, 2> pad_of(const Report& r, std::size_t i) {
 
 TEST_CASE("conv: floor((n + lo + hi - ke) / s) + 1", "[engine]") {
   CHECK(out_len(net1d(10, "  - {type: conv, out_channels: 2, kernel_size: 3, stride: 2}\n")) == 4);
-  CHECK(out_len(net1d(224, "  - {type: conv, out_channels: 2, kernel_size: 7, stride: 2, padding: 3}\n")) ==
+  CHECK(out_len(net1d(
+            224, "  - {type: conv, out_channels: 2, kernel_size: 7, stride: 2, padding: 3}\n")) ==
         112);
   // Dilation 2 makes a 3-tap kernel 5 wide.
-  CHECK(out_len(net1d(10, "  - {type: conv, out_channels: 2, kernel_size: 3, dilation: 2}\n")) == 6);
-  CHECK(out_len(net1d(10, "  - {type: conv, out_channels: 2, kernel_size: 3, padding: [[2, 0]]}\n")) ==
-        10);
+  CHECK(out_len(net1d(10, "  - {type: conv, out_channels: 2, kernel_size: 3, dilation: 2}\n")) ==
+        6);
+  CHECK(out_len(net1d(
+            10, "  - {type: conv, out_channels: 2, kernel_size: 3, padding: [[2, 0]]}\n")) == 10);
   CHECK(model_error(net1d(4, "  - {name: big, type: conv, kernel_size: 5, out_channels: 2}\n")) ==
         "t.yaml:4:5: layer 'big': kernel 5 (dilated) is larger than the padded input 4 (4 + 0 + 0) "
         "on axis l");
-  CHECK(model_error(net1d(3, "  - {type: conv, kernel_size: 3, dilation: 2, padding: [[0, 1]], "
-                             "out_channels: 2}\n")) ==
+  CHECK(model_error(net1d(3,
+                          "  - {type: conv, kernel_size: 3, dilation: 2, padding: [[0, 1]], "
+                          "out_channels: 2}\n")) ==
         "t.yaml:4:5: layer 'conv1': kernel 5 (dilated) is larger than the padded input 4 (3 + 0 + "
         "1) on axis l");
 }
@@ -55,13 +58,14 @@ TEST_CASE("conv: floor((n + lo + hi - ke) / s) + 1", "[engine]") {
 TEST_CASE("same, same_lower and valid padding", "[engine]") {
   // n = 7, k = 4, s = 2: out = ceil(7 / 2) = 4, total = 3 * 2 + 4 - 7 = 3.
   const Report same = analyze_yaml(
-      net1d(7, "  - {type: conv, out_channels: 2, kernel_size: 4, stride: 2, padding: same}\n"
-               "  - {type: conv, out_channels: 2, kernel_size: 4, stride: 2, padding: same_lower, "
-               "inputs: [input]}\n"
-               "  - {type: conv, out_channels: 2, kernel_size: 4, stride: 2, padding: valid, "
-               "inputs: [input]}\n"
-               "  - {type: conv, out_channels: 2, kernel_size: 1, stride: 3, padding: same, "
-               "inputs: [input]}\n"));
+      net1d(7,
+            "  - {type: conv, out_channels: 2, kernel_size: 4, stride: 2, padding: same}\n"
+            "  - {type: conv, out_channels: 2, kernel_size: 4, stride: 2, padding: same_lower, "
+            "inputs: [input]}\n"
+            "  - {type: conv, out_channels: 2, kernel_size: 4, stride: 2, padding: valid, "
+            "inputs: [input]}\n"
+            "  - {type: conv, out_channels: 2, kernel_size: 1, stride: 3, padding: same, "
+            "inputs: [input]}\n"));
   CHECK(same.layers[0].output.size[0] == 4);
   CHECK(pad_of(same, 0) == std::array<std::int64_t, 2>{1, 2});
   CHECK(same.layers[1].output.size[0] == 4);
@@ -90,12 +94,14 @@ TEST_CASE("conv parameters and groups", "[engine]") {
         "t.yaml:4:59: layer 'conv1': groups 3 does not divide the input channels 4");
   CHECK(model_error(net1d(8, "  - {type: conv, out_channels: 3, kernel_size: 1, groups: 2}\n")) ==
         "t.yaml:4:59: layer 'conv1': groups 2 does not divide out_channels 3");
-  CHECK(model_error(net1d(8, "  - {type: conv, out_channels: 3, kernel_size: 1, in_channels: 3}\n")) ==
+  CHECK(model_error(
+            net1d(8, "  - {type: conv, out_channels: 3, kernel_size: 1, in_channels: 3}\n")) ==
         "t.yaml:4:64: layer 'conv1': declares 3 input channels, but its input 'input' has 4");
 }
 
 TEST_CASE("pool: ceil_mode with PyTorch's clip rule", "[engine]") {
-  const char* k2s2p1 = "  - {type: maxpool, kernel_size: 2, stride: 2, padding: 1, ceil_mode: true}\n";
+  const char* k2s2p1 =
+      "  - {type: maxpool, kernel_size: 2, stride: 2, padding: 1, ceil_mode: true}\n";
   // 6: floor((6 + 2 - 2 + 1) / 2) + 1 = 4; the last window starts at 6 - 1 = 5 < 6 + 1: kept.
   CHECK(out_len(net1d(6, k2s2p1)) == 4);
   // 5: floor(6 / 2) + 1 = 4, but (4 - 1) * 2 = 6 >= 5 + 1: clipped to 3.
@@ -103,7 +109,8 @@ TEST_CASE("pool: ceil_mode with PyTorch's clip rule", "[engine]") {
   // Floor mode for comparison.
   CHECK(out_len(net1d(5, "  - {type: maxpool, kernel_size: 2, stride: 2, padding: 1}\n")) == 3);
   CHECK(out_len(net1d(10, "  - {type: avgpool, kernel_size: 3, stride: 2}\n")) == 4);
-  CHECK(out_len(net1d(10, "  - {type: avgpool, kernel_size: 3, stride: 2, ceil_mode: true}\n")) == 5);
+  CHECK(out_len(net1d(10, "  - {type: avgpool, kernel_size: 3, stride: 2, ceil_mode: true}\n")) ==
+        5);
   // Stride defaults to the kernel size.
   CHECK(out_len(net1d(10, "  - {type: maxpool, kernel_size: 3}\n")) == 3);
 }
@@ -115,21 +122,24 @@ TEST_CASE("caffe pools round up and clip only with padding", "[engine]") {
   CHECK(caffe.layers[0].warnings ==
         std::vector<std::string>{"the last window on axis l starts at 6, past the input's 5 "
                                  "positions: it reads only padding"});
-  CHECK(out_len(net1d(5, "  - {type: maxpool, kernel_size: 1, stride: 3, ceil_mode: true}\n")) == 2);
+  CHECK(out_len(net1d(5, "  - {type: maxpool, kernel_size: 1, stride: 3, ceil_mode: true}\n")) ==
+        2);
   CHECK(out_len(net1d(5, k1s3, "keras")) == 2);
   // With padding Caffe clips as PyTorch does: 5 + 2 with k2 s2 gives 3, not 4.
-  CHECK(out_len(net1d(5, "  - {type: maxpool, kernel_size: 2, stride: 2, padding: 1}\n", "caffe")) == 3);
+  CHECK(out_len(net1d(5, "  - {type: maxpool, kernel_size: 2, stride: 2, padding: 1}\n",
+                      "caffe")) == 3);
   // An explicit ceil_mode: false wins over the convention.
   CHECK(out_len(net1d(5, "  - {type: maxpool, kernel_size: 1, stride: 3, ceil_mode: false}\n",
                       "caffe")) == 2);
 }
 
 TEST_CASE("a 13-wide window on 9 + 2 padding gives 1 in ceil mode", "[engine]") {
-  const Report r = analyze_yaml(
-      net1d(9, "  - {type: maxpool, kernel_size: 13, padding: 1, ceil_mode: true}\n"));
+  const Report r =
+      analyze_yaml(net1d(9, "  - {type: maxpool, kernel_size: 13, padding: 1, ceil_mode: true}\n"));
   CHECK(r.layers[0].output.size[0] == 1);
-  CHECK(out_len(net1d(9, "  - {type: maxpool, kernel_size: 13, stride: 3, padding: 1, "
-                         "ceil_mode: true}\n")) == 1);
+  CHECK(out_len(net1d(9,
+                      "  - {type: maxpool, kernel_size: 13, stride: 3, padding: 1, "
+                      "ceil_mode: true}\n")) == 1);
   CHECK(model_error(net1d(9, "  - {type: maxpool, kernel_size: 13, padding: 1}\n")) ==
         "t.yaml:4:5: layer 'maxpool1': kernel 13 (dilated) is larger than the padded input 11 (9 + "
         "1 + 1) on axis l");
@@ -145,42 +155,48 @@ TEST_CASE("pytorch rejects pool padding above half the raw kernel", "[engine]") 
         "(PyTorch rejects this)");
   CHECK(out_len(net1d(8, "  - {type: maxpool, kernel_size: 2, dilation: 3, padding: 1}\n")) == 4);
   // Other conventions allow it.
-  CHECK(out_len(net1d(8, "  - {type: maxpool, kernel_size: 3, stride: 2, padding: 2}\n", "keras")) ==
-        5);
+  CHECK(out_len(net1d(8, "  - {type: maxpool, kernel_size: 3, stride: 2, padding: 2}\n",
+                      "keras")) == 5);
 }
 
 TEST_CASE("conv_transpose sizes and parameters", "[engine]") {
-  const Report r = analyze_yaml(net1d(
-      7, "  - {type: conv_transpose, out_channels: 2, kernel_size: 3, stride: 2, padding: 1, "
-         "output_padding: 1}\n"
-         "  - {type: conv_transpose, out_channels: 2, kernel_size: 4, stride: 2, padding: 1, "
-         "groups: 2, bias: false}\n"
-         "  - {type: conv_transpose, out_channels: 2, kernel_size: 3, dilation: 2, "
-         "output_padding: 1, inputs: [input]}\n"));
+  const Report r = analyze_yaml(
+      net1d(7,
+            "  - {type: conv_transpose, out_channels: 2, kernel_size: 3, stride: 2, padding: 1, "
+            "output_padding: 1}\n"
+            "  - {type: conv_transpose, out_channels: 2, kernel_size: 4, stride: 2, padding: 1, "
+            "groups: 2, bias: false}\n"
+            "  - {type: conv_transpose, out_channels: 2, kernel_size: 3, dilation: 2, "
+            "output_padding: 1, inputs: [input]}\n"));
   CHECK(r.layers[0].output.size[0] == 14);  // (7 - 1) * 2 - 2 + 3 + 1
   CHECK(r.layers[0].params == 4 * 2 * 3 + 2);
   CHECK(r.layers[1].output.size[0] == 28);  // 13 * 2 - 2 + 4
   CHECK(r.layers[1].params == 2 * 1 * 4);
   CHECK(r.layers[2].output.size[0] == 12);  // 6 - 0 + 5 + 1; output_padding < dilation
-  CHECK(model_error(net1d(7, "  - {type: conv_transpose, out_channels: 2, kernel_size: 3, "
-                             "stride: 2, output_padding: 2}\n")) ==
+  CHECK(model_error(net1d(7,
+                          "  - {type: conv_transpose, out_channels: 2, kernel_size: 3, "
+                          "stride: 2, output_padding: 2}\n")) ==
         "t.yaml:4:88: layer 'conv_transpose1': output_padding 2 must be smaller than either "
         "stride 2 or dilation 1 on axis l");
 }
 
-TEST_CASE("conv_transpose under keras: same gives n * s, valid n * s + max(ke - s, 0)", "[engine]") {
-  const Report r = analyze_yaml(net1d(
-      7, "  - {type: Conv1DTranspose, filters: 2, kernel_size: 3, strides: 2, padding: same}\n"
-         "  - {type: Conv1DTranspose, filters: 2, kernel_size: 3, strides: 2, padding: valid, "
-         "inputs: [input]}\n"
-         "  - {type: Conv1DTranspose, filters: 2, kernel_size: 1, strides: 3, padding: valid, "
-         "inputs: [input]}\n",
-      "keras"));
+TEST_CASE("conv_transpose under keras: same gives n * s, valid n * s + max(ke - s, 0)",
+          "[engine]") {
+  const Report r = analyze_yaml(
+      net1d(7,
+            "  - {type: Conv1DTranspose, filters: 2, kernel_size: 3, strides: 2, padding: same}\n"
+            "  - {type: Conv1DTranspose, filters: 2, kernel_size: 3, strides: 2, padding: valid, "
+            "inputs: [input]}\n"
+            "  - {type: Conv1DTranspose, filters: 2, kernel_size: 1, strides: 3, padding: valid, "
+            "inputs: [input]}\n",
+            "keras"));
   CHECK(r.layers[0].output.size[0] == 14);
   CHECK(r.layers[1].output.size[0] == 15);
   CHECK(r.layers[2].output.size[0] == 21);
-  CHECK(model_error(net1d(7, "  - {type: conv_transpose, out_channels: 2, kernel_size: 3, "
-                             "padding: same, output_padding: 1}\n", "keras")) ==
+  CHECK(model_error(net1d(7,
+                          "  - {type: conv_transpose, out_channels: 2, kernel_size: 3, "
+                          "padding: same, output_padding: 1}\n",
+                          "keras")) ==
         "t.yaml:4:92: layer 'conv_transpose1': output_padding needs explicit padding, not 'same' "
         "or 'valid'");
 }
@@ -257,10 +273,11 @@ TEST_CASE("merges: add needs equal shapes, concat adds channels", "[engine]") {
   CHECK(r.layers[2].inputs == std::vector<std::size_t>{1, 2});
   CHECK(r.layers[3].inputs == std::vector<std::size_t>{1, 2, 0});
 
-  const std::string head = "input: {size: 16, channels: 3}\nlayers:\n"
-                           "  - {name: a, type: conv, kernel_size: 3, padding: 1, out_channels: 4}\n"
-                           "  - {name: d, type: conv, kernel_size: 2, stride: 2, out_channels: 4, "
-                           "inputs: [input]}\n";
+  const std::string head =
+      "input: {size: 16, channels: 3}\nlayers:\n"
+      "  - {name: a, type: conv, kernel_size: 3, padding: 1, out_channels: 4}\n"
+      "  - {name: d, type: conv, kernel_size: 2, stride: 2, out_channels: 4, "
+      "inputs: [input]}\n";
   CHECK(model_error(head + "  - {name: f, type: add, inputs: [d, a]}\n") ==
         "t.yaml:5:34: layer 'f': add needs inputs of the same shape: 'd' is 4x8x8, 'a' is 4x16x16");
   CHECK(model_error(head + "  - {name: f, type: add, inputs: [a, input]}\n") ==
@@ -275,9 +292,10 @@ TEST_CASE("merges: add needs equal shapes, concat adds channels", "[engine]") {
         "t.yaml:5:35: layer 'f': relu takes one input, got 2");
   CHECK(model_error(head + "  - {name: f, type: relu, inputs: [aa]}\n") ==
         "t.yaml:5:36: layer 'f': unknown input 'aa' (did you mean 'a'?)");
-  CHECK(model_error(head + "  - {name: f, type: add, inputs: [a, g]}\n  - {name: g, type: relu}\n") ==
-        "t.yaml:5:38: layer 'f': input 'g' is defined later (layer 4); inputs must name earlier "
-        "layers");
+  CHECK(
+      model_error(head + "  - {name: f, type: add, inputs: [a, g]}\n  - {name: g, type: relu}\n") ==
+      "t.yaml:5:38: layer 'f': input 'g' is defined later (layer 4); inputs must name earlier "
+      "layers");
 }
 
 TEST_CASE("BUG: a layer naming itself as input is called unknown", "[engine]") {
@@ -303,7 +321,8 @@ TEST_CASE("64-bit overflow is an error naming the layer", "[engine]") {
     chain += "  - {name: c" + std::to_string(i) +
              ", type: conv, kernel_size: 1, stride: 2, out_channels: 1}\n";
   }
-  CHECK(model_error(chain) == "t.yaml:65:5: layer 'c63': receptive-field arithmetic overflows 64 bits");
+  CHECK(model_error(chain) ==
+        "t.yaml:65:5: layer 'c63': receptive-field arithmetic overflows 64 bits");
 
   CHECK(model_error("input: {size: [9223372036854775807], channels: 1}\nlayers:\n"
                     "  - {type: conv, kernel_size: 3, padding: 1, out_channels: 1}\n") ==

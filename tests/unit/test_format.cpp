@@ -2,7 +2,6 @@
 // (per-axis headers, RFC 4180), Markdown, and the --columns selection.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
 #include <sstream>
 
 #include "format/columns.h"
@@ -41,9 +40,8 @@ FormatOptions columns(std::vector<std::string> ids) { return FormatOptions{std::
 
 TEST_CASE("table: title, aligned cells, separators, totals", "[format]") {
   const Report r = analyze_yaml(kDemo);
-  const auto lines =
-      lines_of(render_table(r, columns({"index", "name", "type", "size", "channels", "jump", "rf",
-                                        "params"})));
+  const auto lines = lines_of(render_table(
+      r, columns({"index", "name", "type", "size", "channels", "jump", "rf", "params"})));
   REQUIRE(lines.size() == 13);
   CHECK(lines[0] == "demo (spec): input 224x320, 3 channels, pytorch convention, 5 layers");
   CHECK(lines[1].empty());
@@ -193,8 +191,9 @@ TEST_CASE("the --columns option: selection, order, unknown ids", "[format]") {
   const std::string all =
       "index,name,type,inputs,size,channels,kernel,stride,padding,dilation,jump,rf,padding_eff,"
       "center_offset,rf_min,params,params_percent,buffers,macs,flops,other_ops,activations,memory";
-  CHECK(error_of([&] { render_table(r, columns({"name", "sise"})); }) ==
-        "unknown column 'sise'; columns: " + all);
+  CHECK(error_of([&] {
+          render_table(r, columns({"name", "sise"}));
+        }) == "unknown column 'sise'; columns: " + all);
   CHECK(error_of([&] { render_csv(r, columns({"bogus"})); }) ==
         "unknown column 'bogus'; columns: " + all);
   CHECK(error_of([&] { render_markdown(r, columns({""})); }) ==

@@ -1,11 +1,10 @@
 // The SVG figures of `netlens plot`: the writer's escaping and numbers, the
 // rf/jump chart's values and layout (docs/plots.md), the regions' rectangles
 // in input pixels, 1-D strips and the 3-D refusal.
-#include <catch2/catch.hpp>
-
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
 
 #include "engine/regions.h"
 #include "format/format.h"
@@ -43,11 +42,12 @@ std::size_t count(const std::string& text, const std::string& what) {
 }
 
 std::string rect(double x, double y, double w, double h) {
-  return fmt::format("<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\"", x, y,
-                     w, h);
+  return fmt::format("<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\"", x, y, w,
+                     h);
 }
 
-std::vector<UnitLocation> locate_all(Report& r, const std::vector<std::pair<std::size_t, PerAxis<std::int64_t>>>& units) {
+std::vector<UnitLocation> locate_all(
+    Report& r, const std::vector<std::pair<std::size_t, PerAxis<std::int64_t>>>& units) {
   const NetRegions regions = compute_regions(r, true);
   std::vector<UnitLocation> out;
   for (const auto& [layer, unit] : units) {
@@ -129,14 +129,16 @@ TEST_CASE("plot rf: log scale, one line per axis only where axes differ, input l
 }
 
 TEST_CASE("plot rf: names are escaped; long nets label one layer in a round step", "[format]") {
-  std::string spec = "name: 'a<&\"b'\ninput: {size: [64], channels: 1}\nlayers:\n"
-                     "  - {name: 'x<&\"y', type: conv, out_channels: 1, kernel_size: 3}\n";
+  std::string spec =
+      "name: 'a<&\"b'\ninput: {size: [64], channels: 1}\nlayers:\n"
+      "  - {name: 'x<&\"y', type: conv, out_channels: 1, kernel_size: 3}\n";
   for (int i = 2; i <= 151; ++i) {
     spec += fmt::format("  - {{name: r{}, type: relu}}\n", i);
   }
   const std::string svg = render_plot_rf(analyze_yaml(spec));
-  CHECK(svg.find("<title>a&lt;&amp;&quot;b: receptive field and jump per layer, input 64</title>") !=
-        std::string::npos);
+  CHECK(
+      svg.find("<title>a&lt;&amp;&quot;b: receptive field and jump per layer, input 64</title>") !=
+      std::string::npos);
   CHECK(svg.find("data-layer=\"x&lt;&amp;&quot;y\"") != std::string::npos);
   CHECK(svg.find("x<&") == std::string::npos);
   // 151 layers on 860 px: at most 61 labels, so one in 5.
@@ -161,7 +163,8 @@ TEST_CASE("plot regions: rectangles are locate_unit's intervals in input pixels"
   CHECK(svg.find(rect(0, 0, 16, 16) + " data-role=\"input\"") != std::string::npos);
   CHECK(svg.find("<g data-layer=\"c2\" data-unit=\"0,0\" data-theoretical=\"[-2,2] [-2,2]\" "
                  "data-actual=\"[0,2] [0,2]\">") != std::string::npos);
-  CHECK(svg.find(rect(-2, -2, 5, 5) + " data-role=\"theoretical\" fill=\"none\" stroke=\"#1f77b4\"") !=
+  CHECK(svg.find(rect(-2, -2, 5, 5) +
+                 " data-role=\"theoretical\" fill=\"none\" stroke=\"#1f77b4\"") !=
         std::string::npos);
   CHECK(svg.find(rect(0, 0, 3, 3) + " data-role=\"actual\" fill=\"#1f77b4\"") != std::string::npos);
   // Columns (w) are x, rows (h) are y.

@@ -1,9 +1,8 @@
 // What a net costs: totals of the bundled torchvision twins against
 // shared/oracle/models (torch.utils.flop_counter, buffers), and hand-checked
 // MACs of transposed, grouped and depthwise convs and of the peak memory.
-#include <nlohmann/json.hpp>
-
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "helpers.h"
 
@@ -11,12 +10,19 @@ using namespace netlens;
 using namespace netlens::test;
 
 TEST_CASE("twins: params, buffers and FLOPs equal the oracle's totals", "[oracle][costs]") {
-  const std::vector<std::pair<std::string, std::string>> twins{
-      {"alexnet-torchvision", "alexnet"}, {"vgg11", "vgg11"},          {"vgg16", "vgg16"},
-      {"vgg19", "vgg19"},                 {"resnet18", "resnet18"},    {"resnet50", "resnet50"},
-      {"resnet101", "resnet101"},         {"resnet152", "resnet152"},  {"googlenet", "googlenet"},
-      {"inception_v3", "inception_v3"},   {"mobilenet_v2", "mobilenet_v2"},
-      {"densenet121", "densenet121"},     {"squeezenet1_0", "squeezenet1_0"}};
+  const std::vector<std::pair<std::string, std::string>> twins{{"alexnet-torchvision", "alexnet"},
+                                                               {"vgg11", "vgg11"},
+                                                               {"vgg16", "vgg16"},
+                                                               {"vgg19", "vgg19"},
+                                                               {"resnet18", "resnet18"},
+                                                               {"resnet50", "resnet50"},
+                                                               {"resnet101", "resnet101"},
+                                                               {"resnet152", "resnet152"},
+                                                               {"googlenet", "googlenet"},
+                                                               {"inception_v3", "inception_v3"},
+                                                               {"mobilenet_v2", "mobilenet_v2"},
+                                                               {"densenet121", "densenet121"},
+                                                               {"squeezenet1_0", "squeezenet1_0"}};
   for (const auto& [bundled, oracle] : twins) {
     INFO(bundled);
     const auto model =

@@ -9,8 +9,8 @@ using namespace netlens;
 using namespace netlens::test;
 
 namespace {
-void check_row(const std::string& net, const std::string& layer, std::int64_t rf,
-               std::int64_t jump, std::int64_t padding) {
+void check_row(const std::string& net, const std::string& layer, std::int64_t rf, std::int64_t jump,
+               std::int64_t padding) {
   const Report report = analyze_bundled(net);
   for (const LayerReport& lr : report.layers) {
     if (report.layer(lr.index - 1).name != layer) {

@@ -1,9 +1,8 @@
 // Every record of shared/oracle/layers: one PyTorch (or JAX, under the keras
 // convention) layer run as a one-layer net gives the framework's output shape,
 // or an error where the framework raised one.
-#include <nlohmann/json.hpp>
-
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "helpers.h"
 
@@ -38,8 +37,10 @@ json torch_layer(const json& r) {
   if (op.rfind("conv_transpose", 0) == 0) {
     layer["type"] = "ConvTranspose2d";
   } else if (op.rfind("conv", 0) == 0) {
-    layer["type"] = op == "conv2d_same" ? "Conv2d" : op == "conv1d" ? "Conv1d"
-                    : op == "conv3d" ? "Conv3d" : "Conv2d";
+    layer["type"] = op == "conv2d_same" ? "Conv2d"
+                    : op == "conv1d"    ? "Conv1d"
+                    : op == "conv3d"    ? "Conv3d"
+                                        : "Conv2d";
   } else if (op == "maxpool1d") {
     layer["type"] = "MaxPool1d";
   } else if (op == "maxpool2d") {

@@ -1,9 +1,8 @@
 // The bundled torchvision twins against shared/oracle/models (every leaf
 // module's output shape and parameters, the totals) and shared/oracle/rf
 // (receptive fields measured by gradient).
-#include <nlohmann/json.hpp>
-
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "helpers.h"
 

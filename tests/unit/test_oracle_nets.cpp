@@ -1,8 +1,7 @@
 // shared/oracle/nets: the actual region of every diagonal unit of every node,
 // at both probe sizes, equals the gradient-measured one.
-#include <nlohmann/json.hpp>
-
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "engine/regions.h"
 #include "helpers.h"

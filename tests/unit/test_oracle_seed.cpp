@@ -1,8 +1,7 @@
 // The seed's receptive-field table (seed notes §8.1, "程序输出结果"), read from
 // shared/seed at test time: every row of alexnet, vgg16 and zf-5 at 224.
-#include <regex>
-
 #include <catch2/catch.hpp>
+#include <regex>
 
 #include "helpers.h"
 

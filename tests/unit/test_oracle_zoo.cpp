@@ -5,13 +5,12 @@
 // Plus the two hand-written decoders (nets/unet.yaml, nets/fcn32s.yaml) against the numbers PyTorch
 // computes for the same nets (tools/zoo_extra.py).
 //
-// Layer names are torch.fx node names (torchvision 0.14). Where torchvision 0.26 (the oracle) keeps a
-// block whole (mobilenet_v2's Conv2dNormActivation `features.0` = conv, batch norm, ReLU6 written as
-// `features.0.0/.1/.2`), the oracle's node X is the last layer whose name starts with "X.".
-// A node or module that matches no layer fails the test.
-#include <nlohmann/json.hpp>
-
+// Layer names are torch.fx node names (torchvision 0.14). Where torchvision 0.26 (the oracle) keeps
+// a block whole (mobilenet_v2's Conv2dNormActivation `features.0` = conv, batch norm, ReLU6 written
+// as `features.0.0/.1/.2`), the oracle's node X is the last layer whose name starts with "X.". A
+// node or module that matches no layer fails the test.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "helpers.h"
 
@@ -21,13 +20,16 @@ using nlohmann::json;
 
 namespace {
 
-json read_oracle(const std::string& rel) { return json::parse(slurp(shared_path("oracle/" + rel))); }
+json read_oracle(const std::string& rel) {
+  return json::parse(slurp(shared_path("oracle/" + rel)));
+}
 
 std::string text(const std::optional<Ratio>& r) {
   if (!r) {
     return "null";
   }
-  return r->den == 1 ? std::to_string(r->num) : std::to_string(r->num) + "/" + std::to_string(r->den);
+  return r->den == 1 ? std::to_string(r->num)
+                     : std::to_string(r->num) + "/" + std::to_string(r->den);
 }
 
 std::string text(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "null"; }
@@ -191,17 +193,18 @@ TEST_CASE("zoo: receptive fields match the gradient-measured oracle", "[oracle][
 }
 
 TEST_CASE("zoo: FCN-32s matches PyTorch", "[oracle][zoo]") {
-  check_decoder("fcn32s", 136152917,
-                {{"conv1_1", 64, 698, 3, 3, "1", "100"},
-                 {"pool1", 64, 349, 6, 6, "2", "101"},
-                 {"pool2", 128, 175, 16, 16, "4", "105"},
-                 {"pool5", 512, 22, 212, 212, "32", "189"},
-                 {"fc6", 4096, 16, 404, 404, "32", "189"},
-                 {"score_fr", 21, 16, 404, 404, "32", "189"},
-                 // Every upscore unit reads two score_fr units: 404 + 32; unit 0 reads units -1 and 0.
-                 {"upscore", 21, 544, 436, 436, "1", "221"},
-                 // Crop at offset 19: unit 0 is upscore's unit 19, which reads the same two units.
-                 {"score", 21, 500, 436, 436, "1", "221"}});
+  check_decoder(
+      "fcn32s", 136152917,
+      {{"conv1_1", 64, 698, 3, 3, "1", "100"},
+       {"pool1", 64, 349, 6, 6, "2", "101"},
+       {"pool2", 128, 175, 16, 16, "4", "105"},
+       {"pool5", 512, 22, 212, 212, "32", "189"},
+       {"fc6", 4096, 16, 404, 404, "32", "189"},
+       {"score_fr", 21, 16, 404, 404, "32", "189"},
+       // Every upscore unit reads two score_fr units: 404 + 32; unit 0 reads units -1 and 0.
+       {"upscore", 21, 544, 436, 436, "1", "221"},
+       // Crop at offset 19: unit 0 is upscore's unit 19, which reads the same two units.
+       {"score", 21, 500, 436, 436, "1", "221"}});
 }
 
 TEST_CASE("zoo: U-Net shapes and parameters match PyTorch", "[oracle][zoo]") {
@@ -210,8 +213,14 @@ TEST_CASE("zoo: U-Net shapes and parameters match PyTorch", "[oracle][zoo]") {
   const Names names(report);
   for (const auto& [name, channels, size] :
        std::initializer_list<std::tuple<const char*, std::int64_t, std::int64_t>>{
-           {"conv1_2", 64, 568}, {"conv5_2", 1024, 28}, {"up6", 512, 56}, {"crop6", 512, 56},
-           {"concat6", 1024, 56}, {"crop9", 64, 392}, {"concat9", 128, 392}, {"conv10", 2, 388}}) {
+           {"conv1_2", 64, 568},
+           {"conv5_2", 1024, 28},
+           {"up6", 512, 56},
+           {"crop6", 512, 56},
+           {"concat6", 1024, 56},
+           {"crop9", 64, 392},
+           {"concat9", 128, 392},
+           {"conv10", 2, 388}}) {
     INFO("unet: layer " << name);
     const auto i = names.find(name);
     REQUIRE(i);

@@ -45,10 +45,12 @@ TEST_CASE("wrong types and ranges name the key path and position", "[parse]") {
   CHECK(parse_error(spec("  - {type: conv, kernel_size: {a: 1}, out_channels: 4}\n")) ==
         "t.yaml:3:31: layers[0].kernel_size: expected an integer or a list of integers (one per "
         "spatial axis), got a mapping");
-  CHECK(parse_error(spec("  - {type: conv, kernel_size: [3, 3, 3, 3], out_channels: 4}\n")) ==
-        "t.yaml:3:31: layers[0].kernel_size: expected 1 to 3 entries (one per spatial axis), got 4");
-  CHECK(parse_error(spec("  - {type: conv, kernel_size: [], out_channels: 4}\n")) ==
-        "t.yaml:3:31: layers[0].kernel_size: expected 1 to 3 entries (one per spatial axis), got 0");
+  CHECK(
+      parse_error(spec("  - {type: conv, kernel_size: [3, 3, 3, 3], out_channels: 4}\n")) ==
+      "t.yaml:3:31: layers[0].kernel_size: expected 1 to 3 entries (one per spatial axis), got 4");
+  CHECK(
+      parse_error(spec("  - {type: conv, kernel_size: [], out_channels: 4}\n")) ==
+      "t.yaml:3:31: layers[0].kernel_size: expected 1 to 3 entries (one per spatial axis), got 0");
   CHECK(parse_error(spec("  - {type: conv, kernel_size: 3, out_channels: 2, bias: 1}\n")) ==
         "t.yaml:3:57: layers[0].bias: expected true or false, got 1");
   CHECK(parse_error(spec("  - {type: conv, kernel_size: 3, out_channels: 2, groups: 0}\n")) ==
@@ -66,9 +68,11 @@ TEST_CASE("padding forms that are not padding", "[parse]") {
   CHECK(parse_error(spec("  - {type: conv, kernel_size: 3, out_channels: 2, padding: foo}\n")) ==
         "t.yaml:3:60: layers[0].padding: expected an integer, a list, or one of valid, same, "
         "same_lower; got 'foo'");
-  CHECK(parse_error(spec("  - {type: conv, kernel_size: 3, out_channels: 2, padding: [[1, 2, 3]]}\n")) ==
+  CHECK(parse_error(
+            spec("  - {type: conv, kernel_size: 3, out_channels: 2, padding: [[1, 2, 3]]}\n")) ==
         "t.yaml:3:61: layers[0].padding[0]: expected a [before, after] pair, got 3 entries");
-  CHECK(parse_error(spec("  - {type: conv, kernel_size: 3, out_channels: 2, padding: [[1, -2]]}\n")) ==
+  CHECK(parse_error(
+            spec("  - {type: conv, kernel_size: 3, out_channels: 2, padding: [[1, -2]]}\n")) ==
         "t.yaml:3:65: layers[0].padding[0][1]: must be >= 0 (got -2)");
 }
 
@@ -80,8 +84,9 @@ TEST_CASE("3.0, 1e3 and 010 are not integers", "[parse]") {
   CHECK(parse_error(spec("  - {type: conv, kernel_size: 0x10, out_channels: 4}\n")) ==
         "t.yaml:3:31: layers[0].kernel_size: expected a decimal integer, got '0x10' (no leading "
         "zeros, octal or hex)");
-  CHECK(parse_error(spec("  - {type: conv, kernel_size: 99999999999999999999, out_channels: 4}\n")) ==
-        "t.yaml:3:31: layers[0].kernel_size: integer 99999999999999999999 is out of range");
+  CHECK(
+      parse_error(spec("  - {type: conv, kernel_size: 99999999999999999999, out_channels: 4}\n")) ==
+      "t.yaml:3:31: layers[0].kernel_size: integer 99999999999999999999 is out of range");
   CHECK(parse_error(spec("  - {type: conv, kernel_size: 010, out_channels: 4}\n")) ==
         "t.yaml:3:31: layers[0].kernel_size: expected a decimal integer, got '010' (no leading "
         "zeros, octal or hex)");
@@ -146,7 +151,8 @@ TEST_CASE("missing required keys", "[parse]") {
 }
 
 TEST_CASE("the top level and the input section", "[parse]") {
-  CHECK(parse_error("input: {size: 8}\nlayers: []\n") == "t.yaml:2:9: layers: the net has no layers");
+  CHECK(parse_error("input: {size: 8}\nlayers: []\n") ==
+        "t.yaml:2:9: layers: the net has no layers");
   CHECK(parse_error("input: {size: 8}\nlayers: {}\n") ==
         "t.yaml:2:9: layers: expected a list of layers, got a mapping");
   CHECK(parse_error("- {type: relu}\n") ==
@@ -202,8 +208,8 @@ TEST_CASE("text no spec may contain", "[parse]") {
   CHECK(parse_error("# only a comment\n") == "t.yaml:2:1: empty spec");
   CHECK(parse_error(std::string("input: {size: 8}\nlayers:\n  - {type: re") + '\0' + "lu}\n") ==
         "t.yaml:3:14: NUL byte in the spec");
-  CHECK(parse_error("input: {size: 8}\nname: ab\xff" "c\nlayers:\n  - {type: relu}\n") ==
-        "t.yaml:2:9: invalid UTF-8");
+  CHECK(parse_error("input: {size: 8}\nname: ab\xff"
+                    "c\nlayers:\n  - {type: relu}\n") == "t.yaml:2:9: invalid UTF-8");
   // An overlong encoding of '/' is invalid too.
   CHECK(parse_error("name: a\xc0\xaf\nlayers:\n  - {type: relu}\n") == "t.yaml:1:8: invalid UTF-8");
   CHECK(parse_error("input: {size: 8}\nlayers: [\n") ==

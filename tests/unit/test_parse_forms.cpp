@@ -89,8 +89,8 @@ TEST_CASE("Keras field names are aliases of the canonical ones", "[parse]") {
 
   // Keras' UpSampling2D(size=2): `size` is the factor.
   const Layer up = only_layer("{type: UpSampling2D, size: [2, 3]}");
-  CHECK(std::vector<double>(up.extra().scale_factor.values.begin(), up.extra().scale_factor.values.end()) ==
-        std::vector<double>{2, 3});
+  CHECK(std::vector<double>(up.extra().scale_factor.values.begin(),
+                            up.extra().scale_factor.values.end()) == std::vector<double>{2, 3});
 
   const Layer dense = only_layer("{type: Dense, units: 10, use_bias: false}");
   CHECK(dense.out_channels == 10);

@@ -1,9 +1,9 @@
 // The fast YAML reader against yaml-cpp: on every text it accepts, the tree,
 // the streamed layers, every position and every error must be the same.
-#include <filesystem>
+#include <fmt/format.h>
 
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
+#include <filesystem>
 
 #include "helpers.h"
 #include "parse/bundled.h"

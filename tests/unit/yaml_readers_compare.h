@@ -2,10 +2,10 @@
 // produce. Shared by the unit test and the differential fuzzer.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "parse/readers.h"
 
@@ -28,7 +28,7 @@ std::string run_reader(Read read) {
 struct YamlReaders {
   bool accepted = false;  // the fast reader took the text
   std::string fast;
-  std::string yaml_cpp;   // only when accepted
+  std::string yaml_cpp;  // only when accepted
 };
 
 inline YamlReaders compare_yaml_readers(const std::string& text) {
