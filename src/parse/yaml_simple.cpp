@@ -11,7 +11,7 @@
 //
 // A TOKEN is [A-Za-z0-9_.+-]+ (no spaces, quotes, '#' or ':'), a flow
 // collection closes on its own line, ':' is followed by a space, and a comment
-// comes after a space. Tabs, CR, non-ASCII bytes, quotes, anchors, tags,
+// comes after a space. Tabs, CR, control and non-ASCII bytes, quotes, anchors, tags,
 // directives and multi-line values all fall back. The events and positions
 // are those yaml-cpp sends (tests/unit/test_parse_yaml_simple.cpp compares the
 // two readers on every spec and corpus file).
@@ -241,8 +241,11 @@ class SimpleYaml {
 }  // namespace
 
 bool read_simple_yaml(std::string_view text, DocBuilder& builder) {
+  // Printable ASCII and newlines only: yaml-cpp has its own rules for tabs,
+  // CR, control characters (a NUL ends its stream) and UTF-8.
   for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80 || c == '\t' || c == '\r') {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\n') || byte >= 0x7F) {
       return false;
     }
   }

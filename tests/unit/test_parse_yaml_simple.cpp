@@ -93,6 +93,7 @@ TEST_CASE("the fast YAML reader: what it takes and what it leaves", "[parse]") {
       "---\na: 1\n",
       "a: 1\r\n",
       "a:\t1\n",
+      "# \x01\n\na: 1\n",
       "a: caf\xc3\xa9\n",
       " a: 1\n",
       "a: 1\n  b\n",
@@ -109,6 +110,9 @@ TEST_CASE("the fast YAML reader: what it takes and what it leaves", "[parse]") {
     INFO(text);
     CHECK_FALSE(fast_yaml_agrees(text));
   }
+  // Found by fuzz_yaml_simple: yaml-cpp ends its stream at a NUL, even in a comment.
+  static const char kNul[] = "#\0\0 x\ninput: {size: 5}\n";
+  CHECK_FALSE(fast_yaml_agrees(std::string(kNul, sizeof kNul - 1)));
 }
 
 }  // namespace

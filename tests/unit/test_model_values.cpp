@@ -1,0 +1,71 @@
+// The small value types that keep a million-layer Report small, and the
+// line index every parse error's position comes from.
+#include <catch2/catch.hpp>
+
+#include "model/compact_optional.h"
+#include "model/heap_optional.h"
+#include "model/layer.h"
+#include "parse/readers.h"
+
+namespace netlens {
+namespace {
+
+TEST_CASE("CompactOptional behaves as std::optional, at the size of its value", "[model]") {
+  static_assert(sizeof(CompactOptional<std::int64_t>) == sizeof(std::int64_t));
+  static_assert(sizeof(CompactOptional<Ratio>) == sizeof(Ratio));
+  CompactOptional<std::int64_t> rf;
+  CHECK_FALSE(rf.has_value());
+  CHECK(rf == std::nullopt);
+  CHECK(rf.value_or(7) == 7);
+  CHECK_THROWS_AS(rf.value(), std::bad_optional_access);
+  rf = 0;  // zero is a value, not "none"
+  CHECK(rf.has_value());
+  CHECK(rf == 0);
+  rf = std::optional<std::int64_t>();
+  CHECK_FALSE(rf.has_value());
+
+  CompactOptional<Ratio> jump = Ratio{1, 2};
+  CHECK(jump->den == 2);
+  CHECK(static_cast<std::optional<Ratio>>(jump) == std::optional<Ratio>(Ratio{1, 2}));
+  jump.reset();
+  CHECK(static_cast<std::optional<Ratio>>(jump) == std::nullopt);
+  CHECK(jump == CompactOptional<Ratio>());
+}
+
+TEST_CASE("HeapOptional copies its value, and moves without copying", "[model]") {
+  HeapOptional<PerAxis<std::int64_t>> a;
+  CHECK_FALSE(a.has_value());
+  a = PerAxis<std::int64_t>{3, 5};
+  HeapOptional<PerAxis<std::int64_t>> b = a;
+  (*b)[0] = 4;
+  CHECK((*a)[0] == 3);  // a deep copy
+  const PerAxis<std::int64_t>* where = &*b;
+  HeapOptional<PerAxis<std::int64_t>> c = std::move(b);
+  CHECK(&*c == where);
+  a = std::nullopt;
+  CHECK_FALSE(a.has_value());
+}
+
+TEST_CASE("a layer reads the extras' defaults until one is written", "[model]") {
+  Layer layer;
+  CHECK_FALSE(layer.extras.has_value());
+  CHECK_FALSE(layer.extra().output_size.given);
+  layer.extra_mut().output_size = AxisParam<std::int64_t>::of(6);
+  const Layer copy = layer;
+  layer.extra_mut().output_size.values[0] = 7;
+  CHECK(copy.extra().output_size.values[0] == 6);
+}
+
+TEST_CASE("the line index answers in any order", "[parse]") {
+  const LineIndex lines("ab\ncd\n\nef");
+  CHECK(lines.at(0) == SourcePos{1, 1});
+  CHECK(lines.at(4) == SourcePos{2, 2});
+  CHECK(lines.at(8) == SourcePos{4, 2});
+  CHECK(lines.at(1) == SourcePos{1, 2});  // backwards: the binary search
+  CHECK(lines.at(6) == SourcePos{3, 1});
+  CHECK(lines.at(2) == SourcePos{1, 3});  // the newline belongs to its line
+  CHECK(lines.at(9) == SourcePos{4, 3});  // the end of the text
+}
+
+}  // namespace
+}  // namespace netlens
