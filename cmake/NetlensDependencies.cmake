@@ -19,3 +19,27 @@ endif()
 if(NETLENS_BENCH)
   netlens_require(benchmark benchmark::benchmark libbenchmark-dev)
 endif()
+
+# How fmt and yaml-cpp are linked. By default (NETLENS_STATIC_DEPS) the
+# binary carries them and libstdc++ itself: loading and relocating three
+# shared C++ libraries is most of what `netlens analyze vgg16` costs
+# (docs/performance.md). Debian ships fmt's headers (header-only mode) and
+# yaml-cpp's static archive in the same -dev packages. Sanitizer and fuzzer
+# builds keep the shared libraries.
+option(NETLENS_STATIC_DEPS "Link fmt, yaml-cpp and libstdc++ into the binary (faster start)" ON)
+set(NETLENS_FMT fmt::fmt)
+set(NETLENS_YAML_CPP yaml-cpp)
+if(NETLENS_STATIC_DEPS AND NOT NETLENS_SANITIZE AND NOT NETLENS_FUZZ)
+  find_library(NETLENS_YAML_CPP_ARCHIVE libyaml-cpp.a)
+  if(TARGET fmt::fmt-header-only AND NETLENS_YAML_CPP_ARCHIVE)
+    set(NETLENS_FMT fmt::fmt-header-only)
+    add_library(netlens_yaml_cpp_static STATIC IMPORTED)
+    set_target_properties(netlens_yaml_cpp_static PROPERTIES
+      IMPORTED_LOCATION ${NETLENS_YAML_CPP_ARCHIVE}
+      INTERFACE_INCLUDE_DIRECTORIES "$<TARGET_PROPERTY:yaml-cpp,INTERFACE_INCLUDE_DIRECTORIES>")
+    set(NETLENS_YAML_CPP netlens_yaml_cpp_static)
+    set(NETLENS_STATIC_LINK_OPTIONS -static-libstdc++ -static-libgcc)
+  else()
+    message(STATUS "netlens: no static yaml-cpp or header-only fmt; linking the shared libraries")
+  endif()
+endif()

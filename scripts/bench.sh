@@ -369,7 +369,7 @@ echo
 {
   echo "command|runs|median ms|min ms|peak MB|vs trivial C++ (median)|(min)|target"
   echo "/bin/true|${RUNS[true]}|$(fmt_ms "${WALL[true]}")|$(fmt_ms "${MIN[true]}")|$(fmt_mb "${RSS[true]}")|$(ratio "${WALL[true]}" "${WALL[trivial]}")|$(ratio "${MIN[true]}" "${MIN[trivial]}")|"
-  echo "netlens_trivial (empty C++ main)|${RUNS[trivial]}|$(fmt_ms "${WALL[trivial]}")|$(fmt_ms "${MIN[trivial]}")|$(fmt_mb "${RSS[trivial]}")|1x|1x|"
+  echo "netlens_trivial (empty C++ main, linked as netlens)|${RUNS[trivial]}|$(fmt_ms "${WALL[trivial]}")|$(fmt_ms "${MIN[trivial]}")|$(fmt_mb "${RSS[trivial]}")|1x|1x|"
   for n in "${nets[@]}"; do
     for f in table json; do
       k=netlens/$n/$f

@@ -13,6 +13,7 @@ struct SourcePos {
   int line = 0;
   int column = 0;
   bool known() const { return line > 0; }
+  friend bool operator==(const SourcePos&, const SourcePos&) = default;
 };
 
 class Error : public std::runtime_error {
