@@ -1,0 +1,75 @@
+// Checks and counts on a spec's raw text, before and beside any parser.
+#include "parse/spec_text.h"
+
+#include "model/error.h"
+#include "parse/readers.h"
+#include "parse/spec_reader.h"
+
+namespace netlens {
+
+void check_spec_text(std::string_view text, const std::string& file) {
+  // Positions are only needed for the message: the line index is built then.
+  const auto fail = [&](std::size_t offset, const char* message) {
+    throw ParseError(file, LineIndex(text).at(offset), "", message);
+  };
+  std::size_t i = 0;
+  bool blank = true;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x21 && c < 0x80) {  // the common case: printable ASCII
+      blank = false;
+      ++i;
+      continue;
+    }
+    if (c == 0) {
+      fail(i, "NUL byte in the spec");
+    }
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      blank = false;
+    }
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
+    bool ok = len != 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    }
+    if (ok && len > 1) {
+      // Reject overlong forms, surrogates and code points past U+10FFFF.
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      ok = !(len == 2 && c < 0xC2) && !(len == 3 && c == 0xE0 && c1 < 0xA0) &&
+           !(len == 3 && c == 0xED && c1 >= 0xA0) && !(len == 4 && c == 0xF0 && c1 < 0x90) &&
+           !(len == 4 && (c > 0xF4 || (c == 0xF4 && c1 >= 0x90)));
+    }
+    if (!ok) {
+      fail(i, "invalid UTF-8");
+    }
+    i += len;
+  }
+  if (blank) {
+    fail(text.size(), "empty spec");
+  }
+}
+
+std::size_t count_type_keys(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t i = text.find("type"); i != std::string_view::npos;
+       i = text.find("type", i + 4)) {
+    ++count;
+  }
+  return count;
+}
+
+bool starts_like_json(std::string_view text) {
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      continue;
+    }
+    return c == '{' || c == '[';
+  }
+  return false;
+}
+
+}  // namespace netlens
