@@ -1,7 +1,7 @@
 // A fast reader for the plain, line-per-layer YAML that netlens' own nets and
 // generated specs are written in. yaml-cpp's scanner costs about a thousand
-// instructions a byte (a million-layer spec: minutes); this reader costs a few
-// tens. It accepts only a strict subset, checked in full before any event is
+// instructions a byte (most of the 42 s a million-layer spec took); this reader
+// costs a few tens. It accepts only a strict subset, checked in full before any event is
 // sent, so anything else goes to yaml-cpp untouched:
 //
 //   # comments and blank lines
@@ -26,7 +26,7 @@ bool is_token_char(char c) {
          c == '.' || c == '+' || c == '-';
 }
 
-// One pass over the text; with `emit` false it only checks that the whole text
+// One pass over the text. Without a builder it only checks that the whole text
 // is in the subset, so a text that falls back has sent nothing.
 class SimpleYaml {
  public:
