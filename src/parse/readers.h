@@ -18,6 +18,10 @@ DocNode read_yaml_with_yaml_cpp(std::string_view text, const std::string& file,
 bool read_simple_yaml(std::string_view text, DocBuilder& builder);
 DocNode read_json(std::string_view text, const std::string& file, const LayerSink& sink);
 
+// Where the text ends (the position LineIndex(text).at(text.size()) gives),
+// without building a line index: where empty specs are reported.
+SourcePos end_of_text(std::string_view text);
+
 // Byte offset -> 1-based line and column (in bytes). Readers ask in text
 // order, so the line of the last answer is tried first; else binary search.
 class LineIndex {

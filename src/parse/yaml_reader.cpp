@@ -122,7 +122,7 @@ void check_flow_depth(std::string_view text, const std::string& file) {
 DocNode read_yaml(std::string_view text, const std::string& file, const LayerSink& sink) {
   {
     DocBuilder builder(file, sink);
-    builder.set_end(LineIndex(text).at(text.size()));
+    builder.set_end(end_of_text(text));
     if (read_simple_yaml(text, builder)) {
       return builder.finish();
     }
@@ -134,13 +134,13 @@ DocNode read_yaml_with_yaml_cpp(std::string_view text, const std::string& file,
                                 const LayerSink& sink) {
   check_flow_depth(text, file);
   DocBuilder builder(file, sink);
-  builder.set_end(LineIndex(text).at(text.size()));
+  builder.set_end(end_of_text(text));
   Handler handler(builder);
   std::istringstream in{std::string(text)};
   try {
     YAML::Parser parser(in);
     if (!parser.HandleNextDocument(handler)) {
-      throw ParseError(file, LineIndex(text).at(text.size()), "", "empty spec");
+      throw ParseError(file, end_of_text(text), "", "empty spec");
     }
     // A second document is an error, not something to ignore.
     DocBuilder rest(file, nullptr);
@@ -159,6 +159,13 @@ DocNode read_yaml_with_yaml_cpp(std::string_view text, const std::string& file,
     throw ParseError(file, pos_of(e.mark), "", fmt::format("invalid YAML: {}", e.msg));
   }
   return builder.finish();
+}
+
+SourcePos end_of_text(std::string_view text) {
+  const auto lines = std::count(text.begin(), text.end(), '\n');
+  const std::size_t last = text.rfind('\n');
+  const std::size_t start = last == std::string_view::npos ? 0 : last + 1;
+  return {static_cast<int>(lines) + 1, static_cast<int>(text.size() - start) + 1};
 }
 
 LineIndex::LineIndex(std::string_view text) {

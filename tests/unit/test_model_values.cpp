@@ -65,6 +65,9 @@ TEST_CASE("the line index answers in any order", "[parse]") {
   CHECK(lines.at(6) == SourcePos{3, 1});
   CHECK(lines.at(2) == SourcePos{1, 3});  // the newline belongs to its line
   CHECK(lines.at(9) == SourcePos{4, 3});  // the end of the text
+  CHECK(end_of_text("ab\ncd\n\nef") == SourcePos{4, 3});
+  CHECK(end_of_text("ab\n") == SourcePos{2, 1});
+  CHECK(end_of_text("") == SourcePos{1, 1});
 }
 
 }  // namespace

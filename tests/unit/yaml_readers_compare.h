@@ -35,7 +35,7 @@ inline YamlReaders compare_yaml_readers(const std::string& text) {
   YamlReaders r;
   r.fast = run_reader([&](const LayerSink& sink) {
     DocBuilder builder("t.yaml", sink);
-    builder.set_end(LineIndex(text).at(text.size()));
+    builder.set_end(end_of_text(text));
     try {
       r.accepted = read_simple_yaml(text, builder);
     } catch (const Error&) {
