@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 #include "engine/costs.h"
 #include "engine/receptive_field.h"
 #include "engine/regions.h"
 #include "engine/shape_rules.h"
+#include "model/name_index.h"
 #include "model/suggest.h"
 
 namespace netlens {
@@ -66,14 +66,17 @@ class Analyzer {
   [[noreturn]] void fail(const Layer& layer, SourcePos pos, const std::string& message) const {
     throw ModelError(net().file, pos.known() ? pos : layer.pos, layer.name, message);
   }
+  auto name_of_layer() const {
+    return [this](std::size_t i) -> const std::string& { return net().layers[i].name; };
+  }
   std::vector<std::size_t> resolve_inputs(const Layer& layer, std::size_t id);
   void propagate_rf(const Layer& layer, LayerReport& lr);
   void check_rf_size(LayerReport& lr);
   void check_alignment(LayerReport& lr);
 
   Report report_;
-  std::unordered_map<std::string_view, std::size_t> ids_;  // name -> node id
-  std::vector<bool> rf_warned_;                            // per axis
+  NameIndex ids_;                // name -> index into net().layers (node id - 1)
+  std::vector<bool> rf_warned_;  // per axis
 };
 
 std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
@@ -87,9 +90,9 @@ std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_
       ids.push_back(0);
       continue;
     }
-    auto it = ids_.find(name);
-    if (it != ids_.end()) {
-      ids.push_back(it->second);
+    const std::size_t found = ids_.find(name, name_of_layer());
+    if (found != NameIndex::kNone) {
+      ids.push_back(found + 1);
       continue;
     }
     if (name == layer.name) {
@@ -104,8 +107,8 @@ std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_
       }
     }
     std::vector<std::string> names{"input"};
-    for (const auto& [n, i] : ids_) {
-      names.emplace_back(n);
+    for (std::size_t earlier = 0; earlier + 1 < id; ++earlier) {
+      names.push_back(net().layers[earlier].name);
     }
     const std::string hint = closest(name, names);
     fail(layer, layer.input_pos[k],
@@ -307,7 +310,7 @@ Report Analyzer::run() {
       needs_exact = needs_exact || (!x.global && !x.rf_min);
     }
     report_.layers.push_back(std::move(lr));
-    ids_.emplace(layer.name, id);
+    ids_.insert(layer.name, i, name_of_layer());
   }
   // Upsampling, uneven adaptive pools and merges of different jumps make
   // units differ: their rf (the widest unit) and rf_min come from the

@@ -59,13 +59,16 @@ void DocBuilder::begin(DocNode::Kind kind, SourcePos pos) {
     fail(pos, fmt::format("nesting deeper than {} levels", kMaxDepth));
   }
   Frame frame;
+  if (kind == DocNode::Kind::Map) {
+    frame.node = std::move(spare_map_);
+    if (frame.node.items.capacity() == 0) {  // a layer has a handful of keys: grow once
+      frame.node.items.reserve(8);
+      frame.node.keys.reserve(8);
+      frame.node.key_pos.reserve(8);
+    }
+  }
   frame.node.kind = kind;
   frame.node.pos = pos;
-  if (kind == DocNode::Kind::Map) {  // a layer has a handful of keys: grow once, not four times
-    frame.node.items.reserve(8);
-    frame.node.keys.reserve(8);
-    frame.node.key_pos.reserve(8);
-  }
   // The value of the root mapping's `layers` key is streamed to the sink.
   frame.is_layers = kind == DocNode::Kind::Seq && stack_.size() == 1 &&
                     stack_[0].node.kind == DocNode::Kind::Map && stack_[0].have_key &&
@@ -81,6 +84,18 @@ void DocBuilder::end_container() {
   stack_.pop_back();
   if (frame.is_layers) {
     frame.node.int_value = static_cast<std::int64_t>(frame.streamed);
+  }
+  Frame* parent = stack_.empty() ? nullptr : &stack_.back();
+  if (parent != nullptr && parent->is_layers && sink_) {
+    sink_(frame.node, parent->streamed++);
+    if (frame.node.kind == DocNode::Kind::Map) {
+      // Keep the buffers of a million layers' maps: one set, emptied.
+      frame.node.items.clear();
+      frame.node.keys.clear();
+      frame.node.key_pos.clear();
+      spare_map_ = std::move(frame.node);
+    }
+    return;
   }
   add_value(std::move(frame.node));
 }
@@ -112,7 +127,7 @@ void DocBuilder::key(std::string key, SourcePos pos) {
   frame.have_key = true;
 }
 
-void DocBuilder::scalar(DocNode node) {
+void DocBuilder::scalar(DocNode&& node) {
   if (expecting_key()) {
     if (node.kind == DocNode::Kind::Null && node.text.empty()) {
       fail(node.pos, "empty mapping key");
@@ -123,7 +138,7 @@ void DocBuilder::scalar(DocNode node) {
   add_value(std::move(node));
 }
 
-void DocBuilder::add_value(DocNode node) {
+void DocBuilder::add_value(DocNode&& node) {
   if (stack_.empty()) {
     if (have_root_) {
       fail(node.pos, "more than one document");
@@ -137,7 +152,7 @@ void DocBuilder::add_value(DocNode node) {
     frame.node.items.push_back(std::move(node));
     frame.have_key = false;
   } else if (frame.is_layers && sink_) {
-    sink_(std::move(node), frame.streamed++);
+    sink_(node, frame.streamed++);
   } else {
     frame.node.items.push_back(std::move(node));
   }
@@ -248,27 +263,31 @@ std::string dump_doc(const DocNode& n) {
   return out;
 }
 
-DocNode plain_scalar(std::string text, SourcePos pos) {
+DocNode plain_scalar(std::string_view t, SourcePos pos) {
   DocNode node;
   node.pos = pos;
-  const std::string_view t = text;  // compares with literals check the length first
   // Most scalars are names and small numbers: settle those without the
   // string comparisons below.
   const char first = t.empty() ? '\0' : t[0];
   if ((first >= '1' && first <= '9') && t.size() < 18 &&
       std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     node.kind = DocNode::Kind::Int;
-    node.int_value = std::strtoll(text.c_str(), nullptr, 10);
-    node.text = std::move(text);
+    node.int_value = 0;
+    for (char c : t) {
+      node.int_value = node.int_value * 10 + (c - '0');  // < 18 digits: no overflow
+    }
+    node.text = t;
     return node;
   }
   const bool letter = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
   if (letter &&
       (t.size() > 5 || std::string_view("nNtTfF").find(first) == std::string_view::npos)) {
     node.kind = DocNode::Kind::String;  // not null, true or false: a name
-    node.text = std::move(text);
+    node.text = t;
     return node;
   }
+  node.text = t;  // before strtoll and strtod, which need the terminating NUL
+  const char* text = node.text.c_str();
   if (t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL") {
     node.kind = DocNode::Kind::Null;
   } else if (t == "true" || t == "True" || t == "TRUE") {
@@ -281,17 +300,17 @@ DocNode plain_scalar(std::string text, SourcePos pos) {
   } else if (is_decimal_int(t)) {
     errno = 0;
     char* end = nullptr;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
+    const long long v = std::strtoll(text, &end, 10);
     if (errno == ERANGE) {
       node.kind = DocNode::Kind::Float;  // out of int64 range: a (huge) number
-      node.float_value = std::strtod(text.c_str(), nullptr);
+      node.float_value = std::strtod(text, nullptr);
     } else {
       node.kind = DocNode::Kind::Int;
       node.int_value = v;
     }
   } else if (is_float(t)) {
     node.kind = DocNode::Kind::Float;
-    node.float_value = std::strtod(text.c_str(), nullptr);
+    node.float_value = std::strtod(text, nullptr);
   } else if (t == ".inf" || t == ".Inf" || t == ".INF" || t == "+.inf" || t == "-.inf" ||
              t == ".nan" || t == ".NaN" || t == ".NAN") {
     node.kind = DocNode::Kind::Float;
@@ -299,7 +318,6 @@ DocNode plain_scalar(std::string text, SourcePos pos) {
   } else {
     node.kind = DocNode::Kind::String;
   }
-  node.text = std::move(text);
   return node;
 }
 

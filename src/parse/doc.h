@@ -35,7 +35,7 @@ const char* kind_name(DocNode::Kind kind);
 
 // Called with each finished item of the top-level `layers` list, which is then
 // dropped from the tree: a million-layer spec is never held whole.
-using LayerSink = std::function<void(DocNode&& item, std::size_t index)>;
+using LayerSink = std::function<void(const DocNode& item, std::size_t index)>;
 
 inline constexpr int kMaxDepth = 64;
 
@@ -47,7 +47,7 @@ class DocBuilder {
   void begin_seq(SourcePos pos);
   void end_container();
   void key(std::string key, SourcePos pos);  // JSON: keys are separate events
-  void scalar(DocNode node);                 // YAML: a scalar in key position is a key
+  void scalar(DocNode&& node);               // YAML: a scalar in key position is a key
   bool expecting_key() const;
   DocNode finish();
   // Where an empty document is reported: the end of the text.
@@ -62,13 +62,14 @@ class DocBuilder {
     std::size_t streamed = 0;  // the layers list: items handed to the sink
     bool is_layers = false;
   };
-  void add_value(DocNode node);
+  void add_value(DocNode&& node);
   void begin(DocNode::Kind kind, SourcePos pos);
 
   std::string file_;
   LayerSink sink_;
   std::vector<Frame> stack_;
   DocNode root_;
+  DocNode spare_map_;  // a streamed layer's map, emptied: its buffers serve the next one
   bool have_root_ = false;
   SourcePos end_;
 };
@@ -79,6 +80,6 @@ std::string dump_doc(const DocNode& node);
 
 // Classifies a plain (unquoted) YAML scalar by the YAML 1.2 core schema, with
 // integers strictly decimal: "010" and "0x10" stay strings.
-DocNode plain_scalar(std::string text, SourcePos pos);
+DocNode plain_scalar(std::string_view text, SourcePos pos);
 
 }  // namespace netlens

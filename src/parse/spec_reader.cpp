@@ -5,6 +5,7 @@
 
 #include <unordered_map>
 
+#include "model/name_index.h"
 #include "parse/field_reader.h"
 #include "parse/layer_types.h"
 #include "parse/readers.h"
@@ -23,7 +24,7 @@ class SpecBuilder {
   SpecBuilder(const std::string& file, Net& net, std::size_t max_layers)
       : r_(file), net_(net), max_layers_(max_layers) {}
 
-  void add_layer(DocNode&& node, std::size_t index);
+  void add_layer(const DocNode& node, std::size_t index);
   void read_root(const DocNode& root);
 
  private:
@@ -38,7 +39,8 @@ class SpecBuilder {
 
   FieldReader r_;
   Net& net_;
-  std::unordered_map<std::string, SourcePos> names_;
+  NameIndex names_;                  // layer name -> index into net_.layers
+  std::vector<SourcePos> name_pos_;  // where each layer's name is written
   std::size_t max_layers_;
   std::string field_path_;  // reused: no allocation per field of a million layers
   std::unordered_map<std::string, std::optional<LayerType>> types_;
@@ -48,15 +50,23 @@ void SpecBuilder::register_name(const Layer& layer, SourcePos pos, const std::st
   if (layer.name == "input") {
     r_.fail_at(pos, path, "'input' is reserved for the net's input; pick another layer name");
   }
-  auto [it, inserted] = names_.emplace(layer.name, pos);
-  if (!inserted) {
+  const std::size_t id = net_.layers.size();
+  if (id == 0) {  // parse_spec reserved the layers it counted
+    names_.reserve(net_.layers.capacity());
+    name_pos_.reserve(net_.layers.capacity());
+  }
+  const std::size_t first = names_.insert(
+      layer.name, id, [&](std::size_t k) -> const std::string& { return net_.layers[k].name; });
+  if (first != id) {
+    const SourcePos at = name_pos_[first];
     r_.fail_at(pos, path,
                fmt::format("duplicate layer name '{}' (first used at {}:{}:{})", layer.name,
-                           r_.file(), it->second.line, it->second.column));
+                           r_.file(), at.line, at.column));
   }
+  name_pos_.push_back(pos);
 }
 
-void SpecBuilder::add_layer(DocNode&& node, std::size_t index) {
+void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
   const std::string path = fmt::format("layers[{}]", index);
   if (index >= max_layers_) {
     r_.fail(node, path,
@@ -406,8 +416,8 @@ Net parse_as(std::string_view text, const std::string& file, const std::string& 
   // the layers, and both copies while it moves them (a million layers: 0.7 GB).
   net.layers.reserve(std::min(max_layers, count_type_keys(text)));
   SpecBuilder builder(file, net, max_layers);
-  const LayerSink sink = [&](DocNode&& item, std::size_t index) {
-    builder.add_layer(std::move(item), index);
+  const LayerSink sink = [&](const DocNode& item, std::size_t index) {
+    builder.add_layer(item, index);
   };
   const DocNode root =
       format == SpecFormat::Json ? read_json(text, file, sink) : read_yaml(text, file, sink);

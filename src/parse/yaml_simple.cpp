@@ -113,8 +113,12 @@ class SimpleYaml {
     if (b_ != nullptr) {
       // yaml-cpp sends a null as an empty scalar (OnNull), not as the text.
       const bool null = t == "null" || t == "Null" || t == "NULL";
-      b_->scalar(plain_scalar(std::string(null ? "" : t),
-                              {line_, static_cast<int>(start - line_start_) + 1}));
+      const SourcePos at{line_, static_cast<int>(start - line_start_) + 1};
+      if (as_key && !null) {
+        b_->key(std::string(t), at);  // what scalar() does with a key, without the classifying
+      } else {
+        b_->scalar(plain_scalar(null ? "" : t, at));
+      }
     }
     return true;
   }

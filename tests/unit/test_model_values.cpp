@@ -5,10 +5,33 @@
 #include "model/compact_optional.h"
 #include "model/heap_optional.h"
 #include "model/layer.h"
+#include "model/name_index.h"
 #include "parse/readers.h"
 
 namespace netlens {
 namespace {
+
+TEST_CASE("NameIndex finds every name, keeps the first id of a repeated one, and grows",
+          "[model]") {
+  std::vector<std::string> names;
+  const auto name_of = [&](std::size_t id) -> const std::string& { return names[id]; };
+  NameIndex index;
+  CHECK(index.find("conv1", name_of) == NameIndex::kNone);  // empty: no table yet
+  for (std::size_t i = 0; i < 1000; ++i) {                  // from 16 slots, grown six times
+    names.push_back("layer" + std::to_string(i));
+    CHECK(index.insert(names.back(), i, name_of) == i);
+  }
+  CHECK(index.size() == 1000);
+  for (std::size_t i = 0; i < 1000; ++i) {
+    CHECK(index.find("layer" + std::to_string(i), name_of) == i);
+  }
+  CHECK(index.find("layer1000", name_of) == NameIndex::kNone);
+  CHECK(index.find("", name_of) == NameIndex::kNone);
+  names.push_back("layer17");  // a repeat answers with the first one's id, stores nothing
+  CHECK(index.insert(names.back(), 1000, name_of) == 17);
+  CHECK(index.size() == 1000);
+  CHECK(index.find("layer17", name_of) == 17);
+}
 
 TEST_CASE("CompactOptional behaves as std::optional, at the size of its value", "[model]") {
   static_assert(sizeof(CompactOptional<std::int64_t>) == sizeof(std::int64_t));

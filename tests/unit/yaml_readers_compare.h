@@ -15,7 +15,7 @@ namespace netlens::test {
 template <class Read>
 std::string run_reader(Read read) {
   std::string layers;
-  const LayerSink sink = [&](DocNode&& item, std::size_t index) {
+  const LayerSink sink = [&](const DocNode& item, std::size_t index) {
     layers += fmt::format("layer {}: {}\n", index, dump_doc(item));
   };
   try {
