@@ -64,14 +64,13 @@ int run_analyze(const AnalyzeOptions& o) {
   select_columns(format_options.columns);  // an unknown column fails before any work
   Report report = load_and_analyze(o.net);
   fail_if_strict(report, o.net.strict);
-  std::string text;
   if (o.regions) {
     const NetRegions regions = compute_regions(report, true);
-    text = render_json(report, &regions);
+    write_output(o.output, [&](std::ostream& out) { write_json(out, report, &regions); });
   } else {
-    text = render(report, format, format_options);
+    write_output(o.output,
+                 [&](std::ostream& out) { write_report(out, report, format, format_options); });
   }
-  write_output(text, o.output);
   print_warnings(report);
   return 0;
 }

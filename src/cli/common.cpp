@@ -130,17 +130,22 @@ void fail_if_strict(const Report& report, bool strict) {
   }
 }
 
-void write_output(const std::string& text, const std::string& path) {
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
   if (path.empty() || path == "-") {
-    std::cout << text << std::flush;
+    write(std::cout);
+    std::cout.flush();
     return;
   }
   std::ofstream out(path, std::ios::binary);
-  out << text;
+  write(out);
   out.close();
   if (!out) {
     throw Error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
   }
+}
+
+void write_output(const std::string& text, const std::string& path) {
+  write_output(path, [&](std::ostream& out) { out << text; });
 }
 
 }  // namespace netlens::cli

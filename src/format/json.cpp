@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "format/format.h"
 
@@ -205,7 +206,7 @@ Json input_json(const Report& report) {
 
 }  // namespace
 
-std::string render_json(const Report& report, const NetRegions* regions) {
+void write_json(std::ostream& stream, const Report& report, const NetRegions* regions) {
   Json root;
   root["schema"] = "netlens/1";
   root["net"] = net_json(report);
@@ -242,11 +243,21 @@ std::string render_json(const Report& report, const NetRegions* regions) {
       put(out, "    ");
       put_layer(out, report, report.layers[i], regions);
       put(out, i + 1 < report.layers.size() ? ",\n" : "\n");
+      if (out.size() >= kFlushBytes) {
+        stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+        out.clear();
+      }
     }
     put(out, "  ]");
   });
   put(out, "}\n");
-  return fmt::to_string(out);
+  stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+}
+
+std::string render_json(const Report& report, const NetRegions* regions) {
+  std::ostringstream out;
+  write_json(out, report, regions);
+  return std::move(out).str();
 }
 
 }  // namespace netlens

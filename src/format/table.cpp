@@ -62,7 +62,7 @@ void append_padded(std::string& out, std::string_view text, std::size_t width, b
 
 }  // namespace
 
-std::string render_table(const Report& report, const FormatOptions& options) {
+void write_table(std::ostream& stream, const Report& report, const FormatOptions& options) {
   const auto columns = select_columns(options.columns);
   const std::size_t n = columns.size();
   // Every cell's text in one buffer, the header's first, and where each ends:
@@ -91,9 +91,13 @@ std::string render_table(const Report& report, const FormatOptions& options) {
     row_width += w;
   }
   std::string out = title_line(report) + "\n\n";
-  out.reserve(out.size() + (report.layers.size() + 3) * row_width + 512);
+  out.reserve(kFlushBytes + row_width + 512);
   std::size_t line_width = 0;
   for (std::size_t r = 0; r * n < ends.size(); ++r) {
+    if (out.size() >= kFlushBytes) {
+      stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+      out.clear();
+    }
     const std::size_t line_start = out.size();
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t k = r * n + i;
@@ -119,7 +123,13 @@ std::string render_table(const Report& report, const FormatOptions& options) {
   }
   out += std::string(line_width, '-') + "\n";
   out += totals_text(report);
-  return out;
+  stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+}
+
+std::string render_table(const Report& report, const FormatOptions& options) {
+  std::ostringstream out;
+  write_table(out, report, options);
+  return std::move(out).str();
 }
 
 std::string render_markdown(const Report& report, const FormatOptions& options) {
