@@ -78,38 +78,48 @@ std::string with_separators(std::int64_t value) {
 
 namespace {
 
-// The text of one axis of a per-axis column; nullopt = no value.
-std::optional<std::string> axis_value(const Column& c, const LayerReport& lr, std::size_t a) {
+void append_int(std::string& out, std::int64_t value) {
+  const fmt::format_int text(value);
+  out.append(text.data(), text.size());
+}
+
+// Appends the text of one axis of a per-axis column; false = no value.
+bool append_axis_value(std::string& out, const Column& c, const LayerReport& lr, std::size_t a) {
   switch (c.which) {
     case ColumnId::Size:
       if (lr.output.flat) {
-        return std::nullopt;
+        return false;
       }
-      return std::to_string(lr.output.size[a]);
+      append_int(out, lr.output.size[a]);
+      return true;
     case ColumnId::Kernel:
     case ColumnId::Stride:
     case ColumnId::Padding:
     case ColumnId::Dilation: {
       if (!lr.window) {
-        return std::nullopt;
+        return false;
       }
       const AxisWindow& w = (*lr.window)[a];
-      if (c.which == ColumnId::Kernel) {
-        return std::to_string(w.kernel);
+      if (c.which == ColumnId::Padding) {
+        append_int(out, w.pad_lo);
+        if (w.pad_lo != w.pad_hi) {
+          out += '/';
+          append_int(out, w.pad_hi);
+        }
+        return true;
       }
-      if (c.which == ColumnId::Stride) {
-        return std::to_string(w.stride);
-      }
-      if (c.which == ColumnId::Dilation) {
-        return std::to_string(w.dilation);
-      }
-      return w.pad_lo == w.pad_hi ? std::to_string(w.pad_lo)
-                                  : fmt::format("{}/{}", w.pad_lo, w.pad_hi);
+      append_int(out, c.which == ColumnId::Kernel   ? w.kernel
+                      : c.which == ColumnId::Stride ? w.stride
+                                                    : w.dilation);
+      return true;
     }
     case ColumnId::Rf:
     case ColumnId::RfMin: {
       const auto& v = c.which == ColumnId::Rf ? lr.rf[a].rf : lr.rf[a].rf_min;
-      return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+      if (v) {
+        append_int(out, *v);
+      }
+      return v.has_value();
     }
     case ColumnId::Jump:
     case ColumnId::PaddingEff:
@@ -118,10 +128,15 @@ std::optional<std::string> axis_value(const Column& c, const LayerReport& lr, st
       const CompactOptional<Ratio>& v = c.which == ColumnId::Jump         ? x.jump
                                         : c.which == ColumnId::PaddingEff ? x.padding_eff
                                                                           : x.center_offset;
-      return v ? std::optional<std::string>(ratio_text(*v)) : std::nullopt;
+      if (v && v->is_integer()) {
+        append_int(out, v->num);
+      } else if (v) {
+        out += ratio_text(*v);
+      }
+      return v.has_value();
     }
     default:
-      return std::nullopt;
+      return false;
   }
 }
 
@@ -208,58 +223,77 @@ std::string axis_cell(const Column& c, const Report& report, const LayerReport& 
   if (lr.rf.empty() && c.which != ColumnId::Size) {
     return "";
   }
-  return axis_value(c, lr, axis).value_or("");
+  std::string out;
+  append_axis_value(out, c, lr, axis);
+  return out;
 }
 
 std::string cell(const Column& c, const Report& report, const LayerReport& lr) {
+  std::string out;
+  append_cell(out, c, report, lr);
+  return out;
+}
+
+void append_cell(std::string& out, const Column& c, const Report& report, const LayerReport& lr) {
   const Layer& layer = report.layer(lr.index - 1);
   switch (c.which) {
     case ColumnId::Index:
-      return std::to_string(lr.index);
+      append_int(out, static_cast<std::int64_t>(lr.index));
+      return;
     case ColumnId::Name:
-      return layer.name;
+      out += layer.name;
+      return;
     case ColumnId::Type:
-      return layer.type;
-    case ColumnId::Inputs: {
-      std::string names;
-      for (std::size_t in : lr.inputs) {
-        names += (names.empty() ? "" : ",") + report.node_name(in);
+      out += layer.type;
+      return;
+    case ColumnId::Inputs:
+      for (std::size_t k = 0; k < lr.inputs.size(); ++k) {
+        out += k == 0 ? "" : ",";
+        out += report.node_name(lr.inputs[k]);
       }
-      return names;
-    }
+      return;
     case ColumnId::Channels:
-      return with_separators(lr.output.channels);
+      out += with_separators(lr.output.channels);
+      return;
     case ColumnId::Params:
-      return with_separators(lr.params);
+      out += with_separators(lr.params);
+      return;
     default:
       break;
   }
   if (const auto exact = count_value(c, report, lr)) {
-    return human_count(c, *exact, report.totals.params);
+    out += human_count(c, *exact, report.totals.params);
+    return;
   }
   if (lr.global_rf && is_rf_column(c.which)) {
-    return c.which == ColumnId::Rf ? "global" : "-";
+    out += c.which == ColumnId::Rf ? "global" : "-";
+    return;
   }
   const std::size_t rank = report.input.size.size();
   if (rank == 0) {
-    return "-";
+    out += '-';
+    return;
   }
-  // One value when every axis has the same, else 224x320.
-  std::array<std::string, kMaxRank> values;
+  // One value when every axis has the same, else 224x320: every axis is
+  // appended, and the x-joined tail cut off when it only repeats the first.
+  const std::size_t start = out.size();
+  std::array<std::size_t, kMaxRank + 1> ends{};
   bool same = true;
   for (std::size_t a = 0; a < rank; ++a) {
-    values[a] = axis_value(c, lr, a).value_or("-");
-    same = same && values[a] == values[0];
+    if (a > 0) {
+      out += 'x';
+    }
+    const std::size_t begin = out.size();
+    if (!append_axis_value(out, c, lr, a)) {
+      out += '-';
+    }
+    ends[a] = out.size();
+    same = same && (a == 0 || std::string_view(out).substr(begin, ends[a] - begin) ==
+                                  std::string_view(out).substr(start, ends[0] - start));
   }
   if (same) {
-    return values[0];
+    out.resize(ends[0]);
   }
-  std::string out = values[0];
-  for (std::size_t a = 1; a < rank; ++a) {
-    out += 'x';
-    out += values[a];
-  }
-  return out;
 }
 
 }  // namespace netlens

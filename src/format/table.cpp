@@ -70,20 +70,26 @@ void write_table(std::ostream& stream, const Report& report, const FormatOptions
   std::string texts;
   std::vector<std::uint32_t> ends;
   ends.reserve((report.layers.size() + 1) * n);
+  texts.reserve((report.layers.size() + 1) * n * 6);  // a guess: cells are short
   std::vector<std::size_t> width(n, 0);
   std::vector<char> ascii(n, 1);
-  const auto add = [&](std::string_view text, std::size_t column) {
-    texts += text;
+  // The text appended to `texts` since `begin` is the next cell, of `column`.
+  const auto end_cell = [&](std::size_t begin, std::size_t column) {
+    const std::string_view text = std::string_view(texts).substr(begin);
     ends.push_back(static_cast<std::uint32_t>(texts.size()));
     width[column] = std::max(width[column], text.size());
     ascii[column] = ascii[column] && is_ascii(text);
   };
   for (std::size_t i = 0; i < n; ++i) {
-    add(columns[i]->header, i);
+    const std::size_t begin = texts.size();
+    texts += columns[i]->header;
+    end_cell(begin, i);
   }
   for (const LayerReport& lr : report.layers) {
     for (std::size_t i = 0; i < n; ++i) {
-      add(cell(*columns[i], report, lr), i);
+      const std::size_t begin = texts.size();
+      append_cell(texts, *columns[i], report, lr);
+      end_cell(begin, i);
     }
   }
   std::size_t row_width = 2 * (n - 1) + 1;
