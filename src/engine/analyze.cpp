@@ -287,6 +287,7 @@ Report Analyzer::run() {
   for (std::size_t i = 0; i < n.layers.size(); ++i) {
     const Layer& layer = n.layers[i];
     const std::size_t id = i + 1;
+    ids_.prefetch(layer.name);  // inserted below
     LayerReport lr;
     lr.index = id;
     lr.inputs = resolve_inputs(layer, id);

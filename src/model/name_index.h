@@ -57,6 +57,15 @@ class NameIndex {
     return id;
   }
 
+  // Starts loading the slot of `name`: a find or insert some hundred
+  // instructions later then hits the cache. Over a million layers each slot
+  // is a cache and TLB miss, and waiting for them was 5% of a run.
+  void prefetch(std::string_view name) const {
+    if (!slots_.empty()) {
+      __builtin_prefetch(&slots_[hash_of(name) & mask()]);
+    }
+  }
+
   std::size_t size() const { return count_; }
 
  private:

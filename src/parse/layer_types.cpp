@@ -259,7 +259,7 @@ const std::vector<std::string>& fields_of(LayerKind kind, std::string_view canon
   }
 }
 
-std::string canonical_field(LayerKind kind, std::string_view key) {
+std::string_view canonical_field(LayerKind kind, std::string_view key) {
   if (key == "strides") {
     return "stride";
   }
@@ -290,7 +290,7 @@ std::string canonical_field(LayerKind kind, std::string_view key) {
   if (key == "axis" && kind == LayerKind::Activation) {
     return "dim";
   }
-  return std::string(key);
+  return key;
 }
 
 }  // namespace netlens

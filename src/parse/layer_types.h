@@ -32,7 +32,8 @@ std::string suggest_layer_type(std::string_view name);
 const std::vector<std::string>& fields_of(LayerKind kind, std::string_view canonical);
 
 // Canonical field name for a key as written: strides -> stride, filters ->
-// out_channels (for the given type). Unchanged when not an alias.
-std::string canonical_field(LayerKind kind, std::string_view key);
+// out_channels (for the given type). Unchanged when not an alias (then a view
+// of `key`).
+std::string_view canonical_field(LayerKind kind, std::string_view key);
 
 }  // namespace netlens

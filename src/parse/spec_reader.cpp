@@ -22,7 +22,10 @@ std::string key_list(const std::vector<std::string>& keys) {
 class SpecBuilder {
  public:
   SpecBuilder(const std::string& file, Net& net, std::size_t max_layers)
-      : r_(file), net_(net), max_layers_(max_layers) {}
+      : r_(file), net_(net), max_layers_(max_layers) {
+    names_.reserve(net_.layers.capacity());  // parse_as reserved the layers it counted
+    name_pos_.reserve(net_.layers.capacity());
+  }
 
   void add_layer(const DocNode& node, std::size_t index);
   void read_root(const DocNode& root);
@@ -33,7 +36,7 @@ class SpecBuilder {
   void read_field(Layer& layer, std::string_view key, const DocNode& value,
                   const std::string& path);
   void check_required(const Layer& layer, const DocNode& node, const std::string& path,
-                      const std::vector<const char*>& required,
+                      std::initializer_list<const char*> required,
                       const std::vector<std::string>& allowed, std::uint64_t seen);
   void register_name(const Layer& layer, SourcePos pos, const std::string& path);
 
@@ -51,10 +54,6 @@ void SpecBuilder::register_name(const Layer& layer, SourcePos pos, const std::st
     r_.fail_at(pos, path, "'input' is reserved for the net's input; pick another layer name");
   }
   const std::size_t id = net_.layers.size();
-  if (id == 0) {  // parse_spec reserved the layers it counted
-    names_.reserve(net_.layers.capacity());
-    name_pos_.reserve(net_.layers.capacity());
-  }
   const std::size_t first = names_.insert(
       layer.name, id, [&](std::size_t k) -> const std::string& { return net_.layers[k].name; });
   if (first != id) {
@@ -67,7 +66,8 @@ void SpecBuilder::register_name(const Layer& layer, SourcePos pos, const std::st
 }
 
 void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
-  const std::string path = fmt::format("layers[{}]", index);
+  std::string path = "layers[";  // fmt::format costs more than the rest of a relu
+  path.append(fmt::format_int(index).c_str()).append("]");
   if (index >= max_layers_) {
     r_.fail(node, path,
             fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers_));
@@ -80,7 +80,10 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
   if (type_node == nullptr) {
     r_.fail(node, path, "missing required key 'type'");
   }
-  const std::string type_name = r_.string(*type_node, path + ".type");
+  if (type_node->kind != DocNode::Kind::String) {
+    r_.string(*type_node, path + ".type");  // fails, saying what it got
+  }
+  const std::string& type_name = type_node->text;
   auto cached = types_.find(type_name);  // a net uses a handful of types: look each up once
   if (cached == types_.end()) {
     cached = types_.emplace(type_name, find_layer_type(type_name)).first;
@@ -92,6 +95,10 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
             hint.empty()
                 ? fmt::format("unknown layer type '{}'", type_name)
                 : fmt::format("unknown layer type '{}' (did you mean '{}'?)", type_name, hint));
+  }
+  const DocNode* name_node = node.find("name");
+  if (name_node != nullptr) {
+    names_.prefetch(name_node->text);  // register_name, below, looks it up
   }
   Layer layer;
   layer.kind = type->kind;
@@ -121,7 +128,7 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
   const std::vector<std::string>& allowed = *allowed_ptr;
   std::uint64_t seen = 0;  // bit i: allowed[i] was given
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
-    std::string key = canonical_field(layer.kind, node.keys[i]);
+    std::string_view key = canonical_field(layer.kind, node.keys[i]);
     if (type->keras_upsampling && key == "size") {
       key = "scale_factor";
     }
@@ -176,13 +183,12 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
   if (layer.name.empty()) {
     layer.name = fmt::format("{}{}", layer.type, index + 1);
   }
-  const DocNode* name_node = node.find("name");
   register_name(layer, name_node ? name_node->pos : node.pos, name_node ? path + ".name" : path);
   net_.layers.push_back(std::move(layer));
 }
 
 void SpecBuilder::check_required(const Layer& layer, const DocNode& node, const std::string& path,
-                                 const std::vector<const char*>& required,
+                                 std::initializer_list<const char*> required,
                                  const std::vector<std::string>& allowed, std::uint64_t seen) {
   for (const char* key : required) {
     const auto index = std::find(allowed.begin(), allowed.end(), key) - allowed.begin();
