@@ -88,7 +88,9 @@ struct LayerExtras {
 struct Layer {
   std::string name;
   LayerKind kind = LayerKind::Identity;
-  std::string type;    // canonical type name: conv, relu, global_avgpool, ...
+  // Canonical type name: conv, relu, global_avgpool, ... Always a string
+  // literal (the type table's): a million layers need no copy of it.
+  std::string_view type;
   int alias_rank = 0;  // 2 when written as Conv2d / MaxPooling2D; 0 = any rank
   SourcePos pos;       // where the layer's entry starts
   SourcePos type_pos;

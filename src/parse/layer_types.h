@@ -14,8 +14,8 @@ namespace netlens {
 
 struct LayerType {
   LayerKind kind;
-  std::string canonical;  // conv, leaky_relu, ...
-  int rank = 0;           // 2 for Conv2d; 0 = any
+  std::string_view canonical;  // conv, leaky_relu, ...: a string literal
+  int rank = 0;                // 2 for Conv2d; 0 = any
   // PyTorch's UpsamplingBilinear2d (align_corners=True) / UpsamplingNearest2d.
   bool fixed_bilinear = false;
   bool fixed_nearest = false;

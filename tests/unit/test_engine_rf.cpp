@@ -55,7 +55,7 @@ TEST_CASE("the seed's zf-5 table", "[engine]") {
   const Report r = analyze_bundled("zf-5");
   std::vector<std::string> convs_and_pools;
   for (const LayerReport& lr : r.layers) {
-    const std::string& type = r.layer(lr.index - 1).type;
+    const std::string_view type = r.layer(lr.index - 1).type;
     if (type == "conv" || type == "maxpool") {
       convs_and_pools.push_back(r.layer(lr.index - 1).name + " " +
                                 std::to_string(lr.output.size[0]) + " " + rf_text(lr.rf[1]));
