@@ -1,6 +1,9 @@
 // Checks and counts on a spec's raw text, before and beside any parser.
 #include "parse/spec_text.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include "model/error.h"
 #include "parse/readers.h"
 #include "parse/spec_reader.h"
@@ -15,8 +18,16 @@ void check_spec_text(std::string_view text, const std::string& file) {
   std::size_t i = 0;
   bool blank = true;
   while (i < text.size()) {
+    const std::size_t printable_end = skip_printable_ascii(text, i);  // the common case
+    if (blank && text.substr(i, printable_end - i).find_first_not_of(' ') != text.npos) {
+      blank = false;
+    }
+    i = printable_end;
+    if (i == text.size()) {
+      break;
+    }
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x21 && c < 0x80) {  // the common case: printable ASCII
+    if (c == 0x7F) {
       blank = false;
       ++i;
       continue;
@@ -51,6 +62,26 @@ void check_spec_text(std::string_view text, const std::string& file) {
   if (blank) {
     fail(text.size(), "empty spec");
   }
+}
+
+std::size_t skip_printable_ascii(std::string_view text, std::size_t from) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHigh = 0x8080808080808080;
+  std::size_t i = from;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    // A byte's high bit is set in `word` (>= 0x80), in word - 0x20.. (< 0x20;
+    // a borrow can only flag bytes above one already flagged) or in
+    // word + 0x01.. (0x7F; a carry only comes out of a byte >= 0x80).
+    if (((word | (word - 0x20 * kOnes) | (word + kOnes)) & kHigh) != 0) {
+      break;
+    }
+  }
+  while (i < text.size() && text[i] >= 0x20 && text[i] < 0x7F) {
+    ++i;
+  }
+  return i;
 }
 
 std::size_t count_type_keys(std::string_view text) {

@@ -15,16 +15,27 @@
 // directives and multi-line values all fall back. The events and positions
 // are those yaml-cpp sends (tests/unit/test_parse_yaml_simple.cpp compares the
 // two readers on every spec and corpus file).
+#include <array>
+
 #include "parse/readers.h"
+#include "parse/spec_text.h"
 
 namespace netlens {
 
 namespace {
 
-bool is_token_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '+' || c == '-';
-}
+// [A-Za-z0-9_.+-], as a table: tokens are most of the bytes of a spec.
+constexpr std::array<bool, 256> kTokenChar = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                         (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+                                         c == '+' || c == '-';
+  }
+  return table;
+}();
+
+bool is_token_char(char c) { return kTokenChar[static_cast<unsigned char>(c)]; }
 
 // One pass over the text. Without a builder it only checks that the whole text
 // is in the subset, so a text that falls back has sent nothing.
@@ -247,9 +258,9 @@ class SimpleYaml {
 bool read_simple_yaml(std::string_view text, DocBuilder& builder) {
   // Printable ASCII and newlines only: yaml-cpp has its own rules for tabs,
   // CR, control characters (a NUL ends its stream) and UTF-8.
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\n') || byte >= 0x7F) {
+  for (std::size_t i = skip_printable_ascii(text, 0); i < text.size();
+       i = skip_printable_ascii(text, i + 1)) {
+    if (text[i] != '\n') {
       return false;
     }
   }

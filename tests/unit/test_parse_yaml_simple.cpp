@@ -8,6 +8,7 @@
 #include "helpers.h"
 #include "parse/bundled.h"
 #include "parse/readers.h"
+#include "parse/spec_text.h"
 #include "yaml_readers_compare.h"
 
 namespace netlens {
@@ -33,6 +34,25 @@ std::vector<std::string> yaml_files_under(const std::string& dir) {
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+TEST_CASE("skip_printable_ascii stops at the first byte outside 0x20-0x7E", "[parse]") {
+  // Every stop byte at every offset of a 20-byte text: in the first word, the
+  // second, and the byte-by-byte tail; and the bytes on either side of it.
+  for (const char stop : {'\0', '\n', '\x1f', '\x7f', '\x80', '\xff'}) {
+    for (std::size_t at = 0; at < 20; ++at) {
+      std::string text(20, '~');  // 0x7E, the last printable byte
+      text[0] = ' ';              // 0x20, the first
+      text[at] = stop;
+      INFO("byte " << static_cast<int>(static_cast<unsigned char>(stop)) << " at " << at);
+      CHECK(skip_printable_ascii(text, 0) == at);
+      CHECK(skip_printable_ascii(text, at) == at);
+      CHECK(skip_printable_ascii(text, at + 1) == 20);
+    }
+  }
+  CHECK(skip_printable_ascii("", 0) == 0);
+  CHECK(skip_printable_ascii("layers:", 0) == 7);
+  CHECK(skip_printable_ascii("layers:", 7) == 7);
 }
 
 TEST_CASE("the fast YAML reader takes every bundled net, as yaml-cpp reads it", "[parse]") {
