@@ -69,7 +69,7 @@ class Analyzer {
   auto name_of_layer() const {
     return [this](std::size_t i) -> const std::string& { return net().layers[i].name; };
   }
-  std::vector<std::size_t> resolve_inputs(const Layer& layer, std::size_t id);
+  NodeIds resolve_inputs(const Layer& layer, std::size_t id);
   void propagate_rf(const Layer& layer, LayerReport& lr);
   void check_rf_size(LayerReport& lr);
   void check_alignment(LayerReport& lr);
@@ -79,11 +79,11 @@ class Analyzer {
   std::vector<bool> rf_warned_;  // per axis
 };
 
-std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
+NodeIds Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
   if (layer.inputs.empty()) {
     return {id - 1};
   }
-  std::vector<std::size_t> ids;
+  NodeIds ids;
   for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
     const std::string& name = layer.inputs[k];
     if (name == "input") {

@@ -12,6 +12,7 @@
 #include "model/compact_optional.h"
 #include "model/heap_optional.h"
 #include "model/net.h"
+#include "model/node_ids.h"
 #include "model/ratio.h"
 
 namespace netlens {
@@ -84,7 +85,7 @@ struct CostTotals {
 
 struct LayerReport {
   std::size_t index = 0;            // 1-based, as in the spec's layer list
-  std::vector<std::size_t> inputs;  // 0 = the net input, i = layer i
+  NodeIds inputs;  // 0 = the net input, i = layer i
   Shape output;
   HeapOptional<PerAxis<AxisWindow>> window;  // layers with kernel/stride/padding
   PerAxis<AxisRf> rf;

@@ -270,8 +270,8 @@ TEST_CASE("merges: add needs equal shapes, concat adds channels", "[engine]") {
   CHECK(r.layers[2].output.size == PerAxis<std::int64_t>{16, 16});
   CHECK(r.layers[2].output.channels == 4);
   CHECK(r.layers[3].output.channels == 11);
-  CHECK(r.layers[2].inputs == std::vector<std::size_t>{1, 2});
-  CHECK(r.layers[3].inputs == std::vector<std::size_t>{1, 2, 0});
+  CHECK(r.layers[2].inputs == NodeIds{1, 2});
+  CHECK(r.layers[3].inputs == NodeIds{1, 2, 0});
 
   const std::string head =
       "input: {size: 16, channels: 3}\nlayers:\n"

@@ -6,10 +6,42 @@
 #include "model/heap_optional.h"
 #include "model/layer.h"
 #include "model/name_index.h"
+#include "model/node_ids.h"
 #include "parse/readers.h"
 
 namespace netlens {
 namespace {
+
+TEST_CASE("NodeIds keeps two ids inline and more on the heap, copied and moved whole", "[model]") {
+  static_assert(sizeof(NodeIds) == sizeof(std::vector<std::size_t>));
+  const auto ids_of = [](const NodeIds& n) { return std::vector<std::size_t>(n.begin(), n.end()); };
+  NodeIds ids;
+  CHECK(ids.empty());
+  for (std::size_t i = 0; i < 9; ++i) {  // inline, then 4, 8 and 16 on the heap
+    ids.push_back(10 * i);
+    CHECK(ids.size() == i + 1);
+    CHECK(ids[i] == 10 * i);
+    CHECK(ids[0] == 0);
+  }
+  CHECK(ids_of(ids) == std::vector<std::size_t>{0, 10, 20, 30, 40, 50, 60, 70, 80});
+  const NodeIds small{3, 1};
+  for (const NodeIds* original : {static_cast<const NodeIds*>(&ids), &small}) {
+    NodeIds copy = *original;
+    CHECK(copy == *original);
+    CHECK(copy.data() != original->data());
+    NodeIds moved = std::move(copy);
+    CHECK(moved == *original);
+    CHECK(copy.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty, by design
+    copy = moved;         // reusable, and assignable both ways
+    CHECK(copy == *original);
+    moved = NodeIds{7};
+    CHECK(ids_of(moved) == std::vector<std::size_t>{7});
+    moved = std::move(copy);
+    CHECK(moved == *original);
+  }
+  CHECK_FALSE(small == NodeIds{3});
+  CHECK_FALSE(small == NodeIds{3, 2});
+}
 
 TEST_CASE("NameIndex finds every name, keeps the first id of a repeated one, and grows",
           "[model]") {
