@@ -75,8 +75,9 @@ class Analyzer {
   void check_alignment(LayerReport& lr);
 
   Report report_;
-  NameIndex ids_;                // name -> index into net().layers (node id - 1)
-  std::vector<bool> rf_warned_;  // per axis
+  NameIndex ids_;                         // name -> index into net().layers (node id - 1)
+  std::vector<bool> rf_warned_;           // per axis
+  std::vector<ShapeInput> shape_inputs_;  // the layer's, reused: no allocation per layer
 };
 
 NodeIds Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
@@ -291,12 +292,12 @@ Report Analyzer::run() {
     LayerReport lr;
     lr.index = id;
     lr.inputs = resolve_inputs(layer, id);
-    std::vector<ShapeInput> inputs;
+    shape_inputs_.clear();
     for (std::size_t in : lr.inputs) {
-      inputs.push_back(
+      shape_inputs_.push_back(
           {in == 0 ? &report_.input : &report_.layers[in - 1].output, &report_.node_name(in)});
     }
-    LayerShape shape = apply_shape_rule(layer, inputs, n.convention, n.file);
+    LayerShape shape = apply_shape_rule(layer, shape_inputs_, n.convention, n.file);
     lr.output = std::move(shape.output);
     lr.window = std::move(shape.window);
     lr.params = shape.params;

@@ -128,22 +128,24 @@ void Coster::peak_memory() {
   if (count > 0) {
     last_use[count] = count;
   }
-  std::vector<std::vector<std::size_t>> dies_after(count + 1);
-  for (std::size_t node = 0; node <= count; ++node) {
-    dies_after[std::max(last_use[node], node)].push_back(node);
-  }
   auto bytes = [&](std::size_t node) {
     return node == 0 ? r_.totals.input_memory : r_.layers[node - 1].cost.memory;
   };
+  // The bytes freed once layer k has run: one sum per layer rather than a
+  // list of nodes (a million small vectors). Every node in a sum is alive at
+  // k, so a sum that overflows means `alive` does, and the loop below throws
+  // before it would read the (saturated) sum.
+  std::vector<std::int64_t> freed_after(count + 1, 0);
+  for (std::size_t node = 0; node <= count; ++node) {
+    std::int64_t& freed = freed_after[std::max(last_use[node], node)];
+    freed = checked::add(freed, bytes(node)).value_or(INT64_MAX);
+  }
   std::int64_t alive = bytes(0);
   std::int64_t peak = alive;
   for (std::size_t k = 1; k <= count; ++k) {
-    const Layer& layer = r_.layer(k - 1);
-    alive = add(alive, bytes(k), layer);
+    alive = add(alive, bytes(k), r_.layer(k - 1));
     peak = std::max(peak, alive);
-    for (std::size_t node : dies_after[k]) {
-      alive -= bytes(node);
-    }
+    alive -= freed_after[k];
   }
   r_.totals.peak_memory = peak;
 }
