@@ -38,7 +38,8 @@ class SpecBuilder {
   void check_required(const Layer& layer, const DocNode& node, const std::string& path,
                       std::initializer_list<const char*> required,
                       const std::vector<std::string>& allowed, std::uint64_t seen);
-  void register_name(const Layer& layer, SourcePos pos, const std::string& path);
+  // Errors name `path`, plus ".name" when `named` (the layer entry has a name key).
+  void register_name(const Layer& layer, SourcePos pos, const std::string& path, bool named);
 
   FieldReader r_;
   Net& net_;
@@ -49,18 +50,21 @@ class SpecBuilder {
   std::unordered_map<std::string, std::optional<LayerType>> types_;
 };
 
-void SpecBuilder::register_name(const Layer& layer, SourcePos pos, const std::string& path) {
+void SpecBuilder::register_name(const Layer& layer, SourcePos pos, const std::string& path,
+                                bool named) {
+  const auto fail = [&](const std::string& message) {
+    r_.fail_at(pos, named ? path + ".name" : path, message);
+  };
   if (layer.name == "input") {
-    r_.fail_at(pos, path, "'input' is reserved for the net's input; pick another layer name");
+    fail("'input' is reserved for the net's input; pick another layer name");
   }
   const std::size_t id = net_.layers.size();
   const std::size_t first = names_.insert(
       layer.name, id, [&](std::size_t k) -> const std::string& { return net_.layers[k].name; });
   if (first != id) {
     const SourcePos at = name_pos_[first];
-    r_.fail_at(pos, path,
-               fmt::format("duplicate layer name '{}' (first used at {}:{}:{})", layer.name,
-                           r_.file(), at.line, at.column));
+    fail(fmt::format("duplicate layer name '{}' (first used at {}:{}:{})", layer.name, r_.file(),
+                     at.line, at.column));
   }
   name_pos_.push_back(pos);
 }
@@ -183,7 +187,7 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
   if (layer.name.empty()) {
     layer.name = fmt::format("{}{}", layer.type, index + 1);
   }
-  register_name(layer, name_node ? name_node->pos : node.pos, name_node ? path + ".name" : path);
+  register_name(layer, name_node ? name_node->pos : node.pos, path, name_node != nullptr);
   net_.layers.push_back(std::move(layer));
 }
 
@@ -358,7 +362,7 @@ void SpecBuilder::read_seed_form(const DocNode& root) {
     layer.padding.pos = entry.items[2].pos;
     layer.out_channels = 0;  // 0: keep the input's channel count (the seed has none)
     register_name(layer, names != nullptr ? names->items[i].pos : entry.pos,
-                  fmt::format("name[{}]", i));
+                  fmt::format("name[{}]", i), false);
     net_.layers.push_back(std::move(layer));
   }
 }
