@@ -33,8 +33,9 @@ std::size_t infer_rank(const Net& net) {
     if (l.alias_rank != 0) {
       return static_cast<std::size_t>(l.alias_rank);
     }
-    for (const AxisParam<std::int64_t>* p : {&l.kernel_size, &l.stride, &l.dilation,
-                                             &l.extra().output_padding, &l.extra().output_size}) {
+    for (const AxisParam<std::int64_t>* p :
+         {&l.window_params().kernel_size, &l.window_params().stride, &l.window_params().dilation,
+          &l.extra().output_padding, &l.extra().output_size}) {
       if (p->given && !p->scalar) {
         return p->values.size();
       }
@@ -47,7 +48,7 @@ std::size_t infer_rank(const Net& net) {
     if (l.extra().scale_factor.given && !l.extra().scale_factor.scalar) {
       return l.extra().scale_factor.values.size();
     }
-    for (const PaddingParam* p : {&l.padding, &l.extra().cropping}) {
+    for (const PaddingParam* p : {&l.window_params().padding, &l.extra().cropping}) {
       if (p->given && !p->scalar) {
         return p->pairs.size();
       }

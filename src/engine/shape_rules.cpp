@@ -127,12 +127,12 @@ std::int64_t Rule::product(const PerAxis<std::int64_t>& v) const {
 // are resolved here (TF's rule: the extra pixel goes after, or before for
 // same_lower).
 PerAxis<AxisWindow> Rule::windows(bool transposed) {
-  const auto kernel = expand(layer_.kernel_size, "kernel_size", 1);
+  const auto kernel = expand(layer_.window_params().kernel_size, "kernel_size", 1);
   const bool pool = is_pool(layer_.kind);
-  const auto stride = expand(layer_.stride, "stride", 1);
-  const auto stride_or_kernel = pool && !layer_.stride.given ? kernel : stride;
-  const auto dilation = expand(layer_.dilation, "dilation", 1);
-  const PaddingParam& pad = layer_.padding;
+  const auto stride = expand(layer_.window_params().stride, "stride", 1);
+  const auto stride_or_kernel = pool && !layer_.window_params().stride.given ? kernel : stride;
+  const auto dilation = expand(layer_.window_params().dilation, "dilation", 1);
+  const PaddingParam& pad = layer_.window_params().padding;
   if (!pad.scalar && pad.pairs.size() != rank()) {
     fail_at(pad.pos, fmt::format("padding has {} entries but the input has {} spatial {}",
                                  pad.pairs.size(), rank(), rank() == 1 ? "axis" : "axes"));
@@ -257,9 +257,9 @@ void Rule::conv_transpose(LayerShape& r) {
   auto w = windows(true);
   const auto output_padding = expand(layer_.extra().output_padding, "output_padding", 0);
   // Keras' default padding is 'valid', which for a transposed conv is not 0.
-  const PadMode mode = !layer_.padding.given && convention_ == Convention::Keras
+  const PadMode mode = !layer_.window_params().padding.given && convention_ == Convention::Keras
                            ? PadMode::Valid
-                           : layer_.padding.mode;
+                           : layer_.window_params().padding.mode;
   if (mode != PadMode::Explicit && layer_.extra().output_padding.given) {
     fail_at(layer_.extra().output_padding.pos,
             "output_padding needs explicit padding, not 'same' or 'valid'");
@@ -306,13 +306,14 @@ void Rule::conv_transpose(LayerShape& r) {
 void Rule::pool(LayerShape& r) {
   require_spatial();
   const auto w = windows(false);
-  const bool ceil = layer_.ceil_mode.value_or(convention_ == Convention::Caffe);
+  const bool ceil = layer_.window_params().ceil_mode.value_or(convention_ == Convention::Caffe);
   r.output.channels = in().channels;
   for (std::size_t i = 0; i < rank(); ++i) {
     const AxisWindow& a = w[i];
-    if (convention_ == Convention::PyTorch && layer_.padding.mode == PadMode::Explicit &&
+    if (convention_ == Convention::PyTorch &&
+        layer_.window_params().padding.mode == PadMode::Explicit &&
         (a.pad_lo > a.kernel / 2 || a.pad_hi > a.kernel / 2)) {
-      fail_at(layer_.padding.pos,
+      fail_at(layer_.window_params().padding.pos,
               fmt::format("padding {} is more than half the kernel size {} on axis {} "
                           "(PyTorch rejects this)",
                           std::max(a.pad_lo, a.pad_hi), a.kernel, axis(i)));
@@ -362,8 +363,8 @@ void Rule::linear(LayerShape& r) {
 
 void Rule::pad(LayerShape& r) {
   require_spatial();
-  if (layer_.padding.mode != PadMode::Explicit) {
-    fail_at(layer_.padding.pos,
+  if (layer_.window_params().padding.mode != PadMode::Explicit) {
+    fail_at(layer_.window_params().padding.pos,
             "pad needs explicit padding (an int, a list or [before, after] "
             "pairs), not 'same' or 'valid'");
   }

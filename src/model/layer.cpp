@@ -2,6 +2,11 @@
 
 namespace netlens {
 
+const WindowParams& Layer::window_params() const {
+  static const WindowParams kDefaults;
+  return window ? *window : kDefaults;
+}
+
 const LayerExtras& Layer::extra() const {
   static const LayerExtras kDefaults;
   return extras ? *extras : kDefaults;

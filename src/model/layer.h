@@ -73,6 +73,17 @@ struct PaddingParam {
 
 enum class UpsampleMode : std::uint8_t { Nearest, Bilinear };
 
+// The sliding window of convs and pools (and a pad layer's padding), kept
+// out of line: a relu, batchnorm or add has none, and these would be half
+// of its Layer.
+struct WindowParams {
+  AxisParam<std::int64_t> kernel_size;
+  AxisParam<std::int64_t> stride;
+  AxisParam<std::int64_t> dilation;
+  PaddingParam padding;
+  std::optional<bool> ceil_mode;
+};
+
 // Fields only a few layer kinds have (transposed convs, adaptive pools,
 // upsampling, crop), kept out of line: a million-layer net holds a million
 // Layers, and these would be 40% of each.
@@ -109,15 +120,13 @@ struct Layer {
   bool bias = true;
   bool affine = true;  // batchnorm
 
-  AxisParam<std::int64_t> kernel_size;
-  AxisParam<std::int64_t> stride;
-  AxisParam<std::int64_t> dilation;
-  PaddingParam padding;
-  std::optional<bool> ceil_mode;
   UpsampleMode mode = UpsampleMode::Nearest;
-  bool align_corners = false;        // bilinear upsample
-  HeapOptional<LayerExtras> extras;  // allocated on the first write
+  bool align_corners = false;         // bilinear upsample
+  HeapOptional<WindowParams> window;  // allocated on the first write
+  HeapOptional<LayerExtras> extras;   // allocated on the first write
 
+  const WindowParams& window_params() const;  // the defaults when never written
+  WindowParams& window_params_mut() { return window ? *window : window.emplace(); }
   const LayerExtras& extra() const;  // the defaults when never written
   LayerExtras& extra_mut() { return extras ? *extras : extras.emplace(); }
 };

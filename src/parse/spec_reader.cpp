@@ -234,20 +234,20 @@ void SpecBuilder::read_field(Layer& layer, std::string_view key, const DocNode& 
     layer.in_channels = r_.integer(value, path, 1);
     layer.in_channels_pos = value.pos;
   } else if (key == "kernel_size") {
-    layer.kernel_size = r_.axis_ints(value, path, 1);
+    layer.window_params_mut().kernel_size = r_.axis_ints(value, path, 1);
   } else if (key == "stride") {
     if (value.kind == DocNode::Kind::Null && is_pool(layer.kind)) {
       return;  // PyTorch's and Keras' stride=None: the kernel size
     }
-    layer.stride = r_.axis_ints(value, path, 1);
+    layer.window_params_mut().stride = r_.axis_ints(value, path, 1);
   } else if (key == "dilation") {
-    layer.dilation = r_.axis_ints(value, path, 1);
+    layer.window_params_mut().dilation = r_.axis_ints(value, path, 1);
   } else if (key == "output_padding") {
     layer.extra_mut().output_padding = r_.axis_ints(value, path, 0);
   } else if (key == "output_size") {
     layer.extra_mut().output_size = r_.axis_ints(value, path, 1);
   } else if (key == "padding") {
-    layer.padding = r_.padding(value, path);
+    layer.window_params_mut().padding = r_.padding(value, path);
   } else if (key == "groups") {
     layer.groups = r_.integer(value, path, 1);
     layer.groups_pos = value.pos;
@@ -256,7 +256,7 @@ void SpecBuilder::read_field(Layer& layer, std::string_view key, const DocNode& 
   } else if (key == "affine") {
     layer.affine = r_.boolean(value, path);
   } else if (key == "ceil_mode") {
-    layer.ceil_mode = r_.boolean(value, path);
+    layer.window_params_mut().ceil_mode = r_.boolean(value, path);
   } else if (key == "align_corners") {
     layer.align_corners = r_.boolean(value, path);
   } else if (key == "count_include_pad" || key == "inplace") {
@@ -352,14 +352,16 @@ void SpecBuilder::read_seed_form(const DocNode& root) {
     const bool pool = layer.name.rfind("pool", 0) == 0;
     layer.kind = pool ? LayerKind::MaxPool : LayerKind::Conv;
     layer.type = pool ? "maxpool" : "conv";
-    layer.kernel_size = AxisParam<std::int64_t>::of(r_.integer(entry.items[0], path + "[0]", 1));
-    layer.stride = AxisParam<std::int64_t>::of(r_.integer(entry.items[1], path + "[1]", 1));
+    layer.window_params_mut().kernel_size =
+        AxisParam<std::int64_t>::of(r_.integer(entry.items[0], path + "[0]", 1));
+    layer.window_params_mut().stride =
+        AxisParam<std::int64_t>::of(r_.integer(entry.items[1], path + "[1]", 1));
     const std::int64_t pad = r_.integer(entry.items[2], path + "[2]", 0);
-    layer.padding.given = true;
-    layer.padding.pairs.push_back({pad, pad});
-    layer.kernel_size.pos = entry.items[0].pos;
-    layer.stride.pos = entry.items[1].pos;
-    layer.padding.pos = entry.items[2].pos;
+    layer.window_params_mut().padding.given = true;
+    layer.window_params_mut().padding.pairs.push_back({pad, pad});
+    layer.window_params_mut().kernel_size.pos = entry.items[0].pos;
+    layer.window_params_mut().stride.pos = entry.items[1].pos;
+    layer.window_params_mut().padding.pos = entry.items[2].pos;
     layer.out_channels = 0;  // 0: keep the input's channel count (the seed has none)
     register_name(layer, names != nullptr ? names->items[i].pos : entry.pos,
                   fmt::format("name[{}]", i), false);
