@@ -10,6 +10,7 @@
 #include "engine/regions.h"
 #include "engine/shape_rules.h"
 #include "model/name_index.h"
+#include "model/prefault.h"
 #include "model/suggest.h"
 
 namespace netlens {
@@ -284,6 +285,7 @@ Report Analyzer::run() {
   report_.input.channels = n.channels.value_or(report_.input.size.size() == 1 ? 1 : 3);
   rf_warned_.assign(report_.input.size.size(), false);
   report_.layers.reserve(n.layers.size());
+  prefault_capacity(report_.layers);
   ids_.reserve(n.layers.size());
   bool needs_exact = false;
   for (std::size_t i = 0; i < n.layers.size(); ++i) {

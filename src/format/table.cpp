@@ -7,6 +7,7 @@
 #include "engine/shape_rules.h"
 #include "format/columns.h"
 #include "format/format.h"
+#include "model/prefault.h"
 
 namespace netlens {
 
@@ -71,6 +72,7 @@ void write_table(std::ostream& stream, const Report& report, const FormatOptions
   std::vector<std::uint32_t> ends;
   ends.reserve((report.layers.size() + 1) * n);
   texts.reserve((report.layers.size() + 1) * n * 6);  // a guess: cells are short
+  prefault_capacity(ends);                            // exact, unlike the guess for texts
   std::vector<std::size_t> width(n, 0);
   std::vector<char> ascii(n, 1);
   // The text appended to `texts` since `begin` is the next cell, of `column`.

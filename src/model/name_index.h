@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/prefault.h"
+
 namespace netlens {
 
 class NameIndex {
@@ -88,6 +90,8 @@ class NameIndex {
       size *= 2;
     }
     std::vector<Slot> old = std::move(slots_);
+    slots_.reserve(size);
+    prefault_capacity(slots_);
     slots_.assign(size, Slot{});
     for (const Slot& s : old) {
       if (s.id != 0) {

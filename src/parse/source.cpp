@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "model/prefault.h"
 #include "parse/bundled.h"
 #include "parse/layer_types.h"
 
@@ -28,6 +29,7 @@ std::string read_fd(int fd, const std::string& file, std::size_t max_bytes,
                     std::size_t expected = 0) {
   std::string text;
   text.reserve(std::min(expected, max_bytes) + 1);
+  prefault(text.data(), text.capacity());
   char buf[65536];
   while (true) {
     const ssize_t n = ::read(fd, buf, sizeof buf);

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "model/name_index.h"
+#include "model/prefault.h"
 #include "parse/field_reader.h"
 #include "parse/layer_types.h"
 #include "parse/readers.h"
@@ -427,6 +428,7 @@ Net parse_as(std::string_view text, const std::string& file, const std::string& 
   // Room for every layer up front: growing by doubling would hold up to twice
   // the layers, and both copies while it moves them (a million layers: 0.7 GB).
   net.layers.reserve(std::min(max_layers, count_type_keys(text)));
+  prefault_capacity(net.layers);
   SpecBuilder builder(file, net, max_layers);
   const LayerSink sink = [&](const DocNode& item, std::size_t index) {
     builder.add_layer(item, index);
