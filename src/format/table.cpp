@@ -73,6 +73,7 @@ void write_table(std::ostream& stream, const Report& report, const FormatOptions
   ends.reserve((report.layers.size() + 1) * n);
   texts.reserve((report.layers.size() + 1) * n * 6);  // a guess: cells are short
   prefault_capacity(ends);                            // exact, unlike the guess for texts
+  use_huge_pages(texts.data(), texts.capacity());
   std::vector<std::size_t> width(n, 0);
   std::vector<char> ascii(n, 1);
   // The text appended to `texts` since `begin` is the next cell, of `column`.

@@ -8,8 +8,13 @@
 
 namespace netlens {
 
-void prefault(const void* data, std::size_t bytes) {
-#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+namespace {
+
+#if defined(__linux__)
+// madvise on the whole pages inside [data, data + bytes), if the block is
+// large enough to be worth a system call. The answer is ignored: an older
+// kernel's EINVAL leaves the pages as they would have been.
+void advise(const void* data, std::size_t bytes, int advice) {
   constexpr std::uintptr_t kPage = 4096;  // madvise needs page-aligned ranges
   constexpr std::size_t kWorthIt = std::size_t{1} << 20;
   if (bytes < kWorthIt) {
@@ -18,13 +23,26 @@ void prefault(const void* data, std::size_t bytes) {
   const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
   const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kPage - 1);
   if (end > begin) {
-    // The answer is ignored: EINVAL on an older kernel leaves the pages to
-    // fault in as they would have.
-    (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+    (void)madvise(reinterpret_cast<void*>(begin), end - begin, advice);
   }
+}
+#endif
+
+}  // namespace
+
+void use_huge_pages(const void* data, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  advise(data, bytes, MADV_HUGEPAGE);
 #else
   (void)data;
   (void)bytes;
+#endif
+}
+
+void prefault(const void* data, std::size_t bytes) {
+  use_huge_pages(data, bytes);
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  advise(data, bytes, MADV_POPULATE_WRITE);
 #endif
 }
 

@@ -13,6 +13,10 @@ namespace netlens {
 // before 5.14) or for blocks under 1 MB.
 void prefault(const void* data, std::size_t bytes);
 
+// Asks for 2 MB pages (transparent huge pages) for a block that will be
+// walked whole, without mapping it in yet. Best effort, as above.
+void use_huge_pages(const void* data, std::size_t bytes);
+
 template <class Vector>
 void prefault_capacity(const Vector& v) {
   prefault(v.data(), v.capacity() * sizeof(*v.data()));
