@@ -1,7 +1,11 @@
 // The small value types that keep a million-layer Report small, and the
 // line index every parse error's position comes from.
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <set>
+#include <vector>
 
+#include "model/block_pool.h"
 #include "model/compact_optional.h"
 #include "model/heap_optional.h"
 #include "model/layer.h"
@@ -99,6 +103,33 @@ TEST_CASE("HeapOptional copies its value, and moves without copying", "[model]")
   CHECK(&*c == where);
   a = std::nullopt;
   CHECK_FALSE(a.has_value());
+}
+
+TEST_CASE("BlockPool hands out distinct, aligned blocks, across chunks, and takes them back",
+          "[model]") {
+  struct alignas(16) Block {
+    std::uint64_t words[5];
+  };
+  using Pool = BlockPool<sizeof(Block), alignof(Block)>;
+  constexpr std::size_t kCount = 40000;  // 1.9 MB: the 64 KB chunk, then 128 KB ... 2 MB
+  std::vector<Block*> blocks;
+  for (int round = 0; round < 2; ++round) {  // the second round reuses the freed blocks
+    for (std::size_t i = 0; i < kCount; ++i) {
+      void* p = Pool::allocate();
+      REQUIRE(reinterpret_cast<std::uintptr_t>(p) % alignof(Block) == 0);
+      blocks.push_back(::new (p) Block{{i, i, i, i, i}});
+    }
+    std::set<Block*> distinct(blocks.begin(), blocks.end());
+    CHECK(distinct.size() == kCount);
+    for (std::size_t i = 0; i < kCount; ++i) {  // no block overlaps another
+      REQUIRE(blocks[i]->words[0] == i);
+      REQUIRE(blocks[i]->words[4] == i);
+    }
+    for (Block* b : blocks) {
+      Pool::deallocate(b);
+    }
+    blocks.clear();
+  }
 }
 
 TEST_CASE("a layer reads the extras' defaults until one is written", "[model]") {
