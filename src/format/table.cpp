@@ -71,9 +71,12 @@ void write_table(std::ostream& stream, const Report& report, const FormatOptions
   std::string texts;
   std::vector<std::uint32_t> ends;
   ends.reserve((report.layers.size() + 1) * n);
-  texts.reserve((report.layers.size() + 1) * n * 6);  // a guess: cells are short
-  prefault_capacity(ends);                            // exact, unlike the guess for texts
-  use_huge_pages(texts.data(), texts.capacity());
+  prefault_capacity(ends);
+  // The first rows tell how long a row's text is; then the buffer is sized
+  // once, at twice that (later rows' names and numbers are longer; pages
+  // never written cost nothing): growing a 50 MB string copies it.
+  constexpr std::size_t kSampleRows = 1024;
+  texts.reserve((std::min(report.layers.size(), kSampleRows) + 1) * n * 8);
   std::vector<std::size_t> width(n, 0);
   std::vector<char> ascii(n, 1);
   // The text appended to `texts` since `begin` is the next cell, of `column`.
@@ -88,10 +91,15 @@ void write_table(std::ostream& stream, const Report& report, const FormatOptions
     texts += columns[i]->header;
     end_cell(begin, i);
   }
-  for (const LayerReport& lr : report.layers) {
+  for (std::size_t r = 0; r < report.layers.size(); ++r) {
+    if (r == kSampleRows) {
+      const std::size_t estimate = texts.size() / (r + 1) * (report.layers.size() + 1);
+      texts.reserve(2 * estimate);
+      use_huge_pages(texts.data(), texts.capacity());
+    }
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t begin = texts.size();
-      append_cell(texts, *columns[i], report, lr);
+      append_cell(texts, *columns[i], report, report.layers[r]);
       end_cell(begin, i);
     }
   }
