@@ -307,7 +307,7 @@ for kind in chain resnet; do
       file=$tmp/$kind-$size.$format
       "$root/bench/gen_net.sh" "$kind" "$size" "$format" >"$file" || die "gen_net.sh failed"
       runs=$runs_slow
-      ((size >= 100000)) && runs=1
+      ((size >= 1000000)) && runs=3  # the target: a median, not one run
       measure "scale/$kind/$format/$size" "$runs" "$limit_big" "$netlens" analyze "$file" "${big[@]}"
       rm -f "$file"
     done
