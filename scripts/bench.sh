@@ -358,8 +358,8 @@ echo
   echo "date|$(date -u '+%Y-%m-%d %H:%M UTC')"
 } | table
 echo
-echo "Wall time: median of the runs (hyperfine -N, no shell); one run (marked 1) for the"
-echo "largest nets. Peak memory: maximum resident set size of one run (GNU time %M). On a"
+echo "Wall time: median of the runs (hyperfine -N, no shell; the runs column says how many)."
+echo "Peak memory: maximum resident set size of one run (GNU time %M). On a"
 echo "busy machine the medians of millisecond-long processes are noisy: the min column of"
 echo "the first table is the least disturbed run. Targets use the median."
 echo
