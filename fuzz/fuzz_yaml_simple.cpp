@@ -4,13 +4,13 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "../tests/unit/yaml_readers_compare.h"
+#include "../tests/unit/readers_compare.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  const netlens::test::YamlReaders r = netlens::test::compare_yaml_readers(text);
-  if (r.accepted && r.fast != r.yaml_cpp) {
-    std::fprintf(stderr, "fast:     %s\nyaml-cpp: %s\n", r.fast.c_str(), r.yaml_cpp.c_str());
+  const netlens::test::Readers r = netlens::test::compare_yaml_readers(text);
+  if (r.accepted && r.fast != r.library) {
+    std::fprintf(stderr, "fast:     %s\nyaml-cpp: %s\n", r.fast.c_str(), r.library.c_str());
     std::abort();
   }
   return 0;

@@ -16,7 +16,12 @@ DocNode read_yaml_with_yaml_cpp(std::string_view text, const std::string& file,
 // The fast path (yaml_simple.cpp): feeds `builder` the events yaml-cpp would
 // and returns true, or returns false having fed nothing.
 bool read_simple_yaml(std::string_view text, DocBuilder& builder);
+// JSON: read_simple_json when the text is in its subset, else nlohmann's SAX parser.
 DocNode read_json(std::string_view text, const std::string& file, const LayerSink& sink);
+DocNode read_json_with_nlohmann(std::string_view text, const std::string& file,
+                                const LayerSink& sink);
+// The fast path (json_simple.cpp): as read_simple_yaml, for JSON.
+bool read_simple_json(std::string_view text, DocBuilder& builder);
 
 // Where the text ends (the position LineIndex(text).at(text.size()) gives),
 // without building a line index: where empty specs are reported.

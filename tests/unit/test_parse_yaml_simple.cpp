@@ -9,17 +9,17 @@
 #include "parse/bundled.h"
 #include "parse/readers.h"
 #include "parse/spec_text.h"
-#include "yaml_readers_compare.h"
+#include "readers_compare.h"
 
 namespace netlens {
 namespace {
 
 // Compares the two readers on `text`; returns whether the fast one took it.
 bool fast_yaml_agrees(const std::string& text) {
-  const test::YamlReaders r = test::compare_yaml_readers(text);
+  const test::Readers r = test::compare_yaml_readers(text);
   if (r.accepted) {
     INFO(text);
-    CHECK(r.fast == r.yaml_cpp);
+    CHECK(r.fast == r.library);
   }
   return r.accepted;
 }

@@ -1,0 +1,66 @@
+// Runs a fast reader and the library reader it stands in for (yaml-cpp,
+// nlohmann) on one text and compares all they produce. Shared by the unit
+// tests and the differential fuzzers.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <string>
+
+#include "parse/readers.h"
+
+namespace netlens::test {
+
+// The tree and the layers sent to the sink, or the error, as one text.
+template <class Read>
+std::string run_reader(Read read) {
+  std::string layers;
+  const LayerSink sink = [&](const DocNode& item, std::size_t index) {
+    layers += fmt::format("layer {}: {}\n", index, dump_doc(item));
+  };
+  try {
+    return layers + dump_doc(read(sink));
+  } catch (const Error& e) {
+    return layers + "error: " + e.what();
+  }
+}
+
+struct Readers {
+  bool accepted = false;  // the fast reader took the text
+  std::string fast;
+  std::string library;  // only when accepted
+};
+
+// fast(text, builder) -> bool, as read_simple_yaml; library(text, file, sink), as
+// read_yaml_with_yaml_cpp.
+template <class Fast, class Library>
+Readers compare_readers(const std::string& text, const std::string& file, Fast fast,
+                        Library library) {
+  Readers r;
+  r.fast = run_reader([&](const LayerSink& sink) {
+    DocBuilder builder(file, sink);
+    builder.set_end(end_of_text(text));
+    try {
+      r.accepted = fast(text, builder);
+    } catch (const Error&) {
+      r.accepted = true;  // only a text it takes gets as far as an error
+      throw;
+    }
+    return r.accepted ? builder.finish() : DocNode{};
+  });
+  if (r.accepted) {
+    r.library = run_reader([&](const LayerSink& sink) { return library(text, file, sink); });
+  }
+  return r;
+}
+
+inline Readers compare_yaml_readers(const std::string& text) {
+  return compare_readers(text, "t.yaml", read_simple_yaml, read_yaml_with_yaml_cpp);
+}
+
+inline Readers compare_json_readers(const std::string& text) {
+  return compare_readers(text, "t.json", read_simple_json, read_json_with_nlohmann);
+}
+
+}  // namespace netlens::test
