@@ -2,9 +2,13 @@
 // run the real binary.
 #pragma once
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "engine/analyze.h"
 #include "parse/source.h"
@@ -27,6 +31,20 @@ inline std::string slurp(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The files under `dir` (recursively) whose extension is one of `extensions`, sorted.
+inline std::vector<std::string> files_under(const std::string& dir,
+                                            std::initializer_list<std::string_view> extensions) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    const std::string ext = entry.path().extension().string();
+    if (std::find(extensions.begin(), extensions.end(), ext) != extensions.end()) {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 inline Net parse_yaml(const std::string& text, const std::string& file = "t.yaml") {

@@ -1,7 +1,6 @@
 // The fast JSON reader against nlohmann: on every text it accepts, the tree,
 // the streamed layers, every position and every error must be the same.
 #include <catch2/catch.hpp>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "helpers.h"
@@ -20,17 +19,6 @@ bool fast_json_agrees(const std::string& text) {
     CHECK(r.fast == r.library);
   }
   return r.accepted;
-}
-
-std::vector<std::string> json_files_under(const std::string& dir) {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (entry.path().extension() == ".json") {
-      files.push_back(entry.path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 // A Doc tree as JSON (keys sorted, as nlohmann's objects are).
@@ -80,7 +68,7 @@ TEST_CASE("the fast JSON reader agrees with nlohmann on the test, oracle and cor
   std::size_t total = 0;
   for (const std::string& dir : {test::source_path("tests/data"), test::shared_path("oracle"),
                                  test::shared_path("corpora/json-test-suite")}) {
-    for (const std::string& file : json_files_under(dir)) {
+    for (const std::string& file : test::files_under(dir, {".json"})) {
       INFO(file);
       if (fast_json_agrees(test::slurp(file))) {
         ++accepted;

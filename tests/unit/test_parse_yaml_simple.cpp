@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
-#include <filesystem>
 
 #include "helpers.h"
 #include "parse/bundled.h"
@@ -22,18 +21,6 @@ bool fast_yaml_agrees(const std::string& text) {
     CHECK(r.fast == r.library);
   }
   return r.accepted;
-}
-
-std::vector<std::string> yaml_files_under(const std::string& dir) {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    const std::string ext = entry.path().extension().string();
-    if (ext == ".yaml" || ext == ".yml") {
-      files.push_back(entry.path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 TEST_CASE("skip_printable_ascii stops at the first byte outside 0x20-0x7E", "[parse]") {
@@ -67,7 +54,7 @@ TEST_CASE("the fast YAML reader agrees with yaml-cpp on the test and corpus file
   std::size_t total = 0;
   for (const std::string& dir :
        {test::source_path("tests/data"), test::shared_path("corpora/yaml-test-suite")}) {
-    for (const std::string& file : yaml_files_under(dir)) {
+    for (const std::string& file : test::files_under(dir, {".yaml", ".yml"})) {
       INFO(file);
       if (fast_yaml_agrees(test::slurp(file))) {
         ++accepted;
