@@ -7,13 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-targets=("${@:-fuzz_yaml fuzz_json fuzz_pipeline fuzz_yaml_simple fuzz_json_simple}")
+targets=("${@:-fuzz_yaml fuzz_json fuzz_pipeline fuzz_yaml_simple}")
 shared=${NETLENS_SHARED_DIR:-../shared}
 
 CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETLENS_FUZZ=ON \
   -DNETLENS_BUILD_TESTS=OFF -DNETLENS_SANITIZE=address,undefined >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_yaml fuzz_json fuzz_pipeline fuzz_yaml_simple \
-  fuzz_json_simple
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_yaml fuzz_json fuzz_pipeline fuzz_yaml_simple
 
 mkdir -p fuzz/regressions
 for target in ${targets[*]}; do
@@ -21,7 +20,7 @@ for target in ${targets[*]}; do
   mkdir -p "$corpus"
   seeds=(nets tests/data tests/data/oracle fuzz/regressions)
   case $target in
-    fuzz_json | fuzz_json_simple) seeds+=("$shared/corpora/json-test-suite") ;;
+    fuzz_json) seeds+=("$shared/corpora/json-test-suite") ;;
     fuzz_yaml | fuzz_yaml_simple) seeds+=("$shared/corpora/yaml-test-suite") ;;
     *) seeds+=("$shared/corpora/json-test-suite" "$shared/corpora/yaml-test-suite") ;;
   esac

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "engine/shape_rules.h"
+#include "model/report.h"
 #include "model/suggest.h"
 #include "parse/bundled.h"
 #include "parse/spec_reader.h"
@@ -44,9 +44,8 @@ int run_show(const ShowOptions& o) {
     for (const BundledNet& net : bundled_nets()) {
       names.emplace_back(net.name);
     }
-    const std::string hint = closest(o.net, names);
     throw Error(fmt::format("{}: no bundled net of that name{}; 'netlens list' shows them", o.net,
-                            hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+                            did_you_mean(o.net, names)));
   }
   std::cout << b->text;
   return 0;

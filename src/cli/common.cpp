@@ -84,9 +84,8 @@ std::size_t find_layer(const Report& report, const std::string& name) {
     }
     names.push_back(report.layer(i).name);
   }
-  const std::string hint = closest(name, names);
-  throw UsageError(fmt::format("--layer: no layer '{}' in {}{}", name, report.net.name,
-                               hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+  throw UsageError(
+      fmt::format("--layer: no layer '{}' in {}{}", name, report.net.name, did_you_mean(name, names)));
 }
 
 Report load_and_analyze(const NetOptions& o) {
@@ -117,7 +116,7 @@ Report load_and_analyze(const NetOptions& o) {
 void print_warnings(const Report& report) {
   for (const Warning& w : report.warnings) {
     std::cerr << "netlens: warning: " << format_location(report.net.file, w.pos)
-              << one_line((w.layer.empty() ? "" : fmt::format("layer '{}': ", w.layer)) + w.message)
+              << one_line((w.layer.empty() ? "" : fmt::format("layer '{}': ", w.layer)) + w.text)
               << "\n";
   }
 }

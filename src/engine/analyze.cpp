@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include "engine/costs.h"
 #include "engine/receptive_field.h"
 #include "engine/regions.h"
 #include "engine/shape_rules.h"
-#include "model/name_index.h"
-#include "model/prefault.h"
+#include "model/layer_types.h"
 #include "model/suggest.h"
 
 namespace netlens {
@@ -35,21 +35,21 @@ std::size_t infer_rank(const Net& net) {
       return static_cast<std::size_t>(l.alias_rank);
     }
     for (const AxisParam<std::int64_t>* p :
-         {&l.window_params().kernel_size, &l.window_params().stride, &l.window_params().dilation,
-          &l.extra().output_padding, &l.extra().output_size}) {
+         {&l.window.kernel_size, &l.window.stride, &l.window.dilation,
+          &l.extra.output_padding, &l.extra.output_size}) {
       if (p->given && !p->scalar) {
         return p->values.size();
       }
     }
-    for (const AxisParam<std::int64_t>* p : {&l.extra().crop_size, &l.extra().crop_offset}) {
+    for (const AxisParam<std::int64_t>* p : {&l.extra.crop_size, &l.extra.crop_offset}) {
       if (p->given && !p->scalar) {
         return p->values.size();
       }
     }
-    if (l.extra().scale_factor.given && !l.extra().scale_factor.scalar) {
-      return l.extra().scale_factor.values.size();
+    if (l.extra.scale_factor.given && !l.extra.scale_factor.scalar) {
+      return l.extra.scale_factor.values.size();
     }
-    for (const PaddingParam* p : {&l.window_params().padding, &l.extra().cropping}) {
+    for (const PaddingParam* p : {&l.window.padding, &l.extra.cropping}) {
       if (p->given && !p->scalar) {
         return p->pairs.size();
       }
@@ -68,34 +68,36 @@ class Analyzer {
   [[noreturn]] void fail(const Layer& layer, SourcePos pos, const std::string& message) const {
     throw ModelError(net().file, pos.known() ? pos : layer.pos, layer.name, message);
   }
-  auto name_of_layer() const {
-    return [this](std::size_t i) -> const std::string& { return net().layers[i].name; };
+  const Shape& shape_of(std::size_t node) const {
+    return node == 0 ? report_.input : report_.layers[node - 1].output;
   }
-  NodeIds resolve_inputs(const Layer& layer, std::size_t id);
+  void fix_input();
+  LayerReport analyze_layer(const Layer& layer, std::size_t id);
+  std::vector<std::size_t> resolve_inputs(const Layer& layer, std::size_t id);
   void propagate_rf(const Layer& layer, LayerReport& lr);
+  void compute_exact_regions();
+  void check_dead_layers();
   void check_rf_size(LayerReport& lr);
   void check_alignment(LayerReport& lr);
 
   Report report_;
-  NameIndex ids_;                         // name -> index into net().layers (node id - 1)
-  std::vector<bool> rf_warned_;           // per axis
-  std::vector<ShapeInput> shape_inputs_;  // the layer's, reused: no allocation per layer
+  std::unordered_map<std::string_view, std::size_t> ids_;  // name -> node id
+  std::vector<bool> rf_warned_;                             // per axis
 };
 
-NodeIds Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
+std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
   if (layer.inputs.empty()) {
     return {id - 1};
   }
-  NodeIds ids;
+  std::vector<std::size_t> ids;
   for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
     const std::string& name = layer.inputs[k];
     if (name == "input") {
       ids.push_back(0);
       continue;
     }
-    const std::size_t found = ids_.find(name, name_of_layer());
-    if (found != NameIndex::kNone) {
-      ids.push_back(found + 1);
+    if (const auto found = ids_.find(name); found != ids_.end()) {
+      ids.push_back(found->second);
       continue;
     }
     if (name == layer.name) {
@@ -113,10 +115,8 @@ NodeIds Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
     for (std::size_t earlier = 0; earlier + 1 < id; ++earlier) {
       names.push_back(net().layers[earlier].name);
     }
-    const std::string hint = closest(name, names);
     fail(layer, layer.input_pos[k],
-         fmt::format("unknown input '{}'{}", name,
-                     hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+         fmt::format("unknown input '{}'{}", name, did_you_mean(name, names)));
   }
   return ids;
 }
@@ -127,41 +127,31 @@ const AxisRf& rf_of(const Report& r, std::size_t node, std::size_t axis) {
 }
 
 void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
-  const Shape& in = lr.inputs[0] == 0 ? report_.input : report_.layers[lr.inputs[0] - 1].output;
+  const Shape& in = shape_of(lr.inputs[0]);
   const std::size_t rank = report_.input.size.size();
   for (std::size_t a = 0; a < rank; ++a) {
     const AxisRf& prev = rf_of(report_, lr.inputs[0], a);
     std::optional<AxisRf> out;
-    switch (layer.kind) {
-      case LayerKind::Conv:
-      case LayerKind::MaxPool:
-      case LayerKind::AvgPool:
-      case LayerKind::Pad:
-      case LayerKind::Crop:
+    switch (layer_type(layer.kind).reads) {
+      case Reads::Window:
         out = rf::through_window(prev, (*lr.window)[a]);
         break;
-      case LayerKind::AdaptiveAvgPool:
-      case LayerKind::AdaptiveMaxPool:
+      case Reads::Adaptive:
         out = lr.output.size[a] == 1 ? rf::global()
                                      : rf::through_adaptive(prev, in.size[a], lr.output.size[a]);
         break;
-      case LayerKind::GlobalAvgPool:
-      case LayerKind::GlobalMaxPool:
-      case LayerKind::Linear:
-      case LayerKind::Flatten:
+      case Reads::Everything:
         out = rf::global();
         break;
-      case LayerKind::ConvTranspose:
+      case Reads::Transposed:
         out = rf::through_upsampling(prev, Ratio::of((*lr.window)[a].stride));
         break;
-      case LayerKind::Upsample:
-        out = rf::through_upsampling(
-            prev,
-            ratio_of(layer.extra().scale_factor.values[layer.extra().scale_factor.scalar ? 0 : a]));
+      case Reads::Resample: {
+        const AxisParam<double>& f = layer.extra.scale_factor;
+        out = rf::through_upsampling(prev, ratio_of(f.values[f.scalar ? 0 : a]));
         break;
-      case LayerKind::Add:
-      case LayerKind::Mul:
-      case LayerKind::Concat: {
+      }
+      case Reads::Union: {
         std::vector<const AxisRf*> ins;
         for (std::size_t id : lr.inputs) {
           ins.push_back(&rf_of(report_, id, a));
@@ -169,7 +159,7 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
         out = rf::through_merge(ins);
         break;
       }
-      default:
+      case Reads::Same:
         out = prev;
         break;
     }
@@ -187,17 +177,15 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
       x.rf_min = x.rf;  // evenly spaced windows: every unit's region has one size
     }
   }
-  lr.global_rf = rank > 0;
-  for (const AxisRf& x : lr.rf) {
-    lr.global_rf = lr.global_rf && x.global;
-  }
+  lr.global_rf = rank > 0 && std::all_of(lr.rf.begin(), lr.rf.end(),
+                                         [](const AxisRf& x) { return x.global; });
 }
 
 // At a merge, inputs whose units are spaced differently (jump) or centred
 // differently (centre offset) mix regions that do not line up.
 void Analyzer::check_alignment(LayerReport& lr) {
   const std::size_t rank = report_.input.size.size();
-  std::vector<std::string> per_axis(rank);
+  std::vector<AxisFinding> findings;
   for (std::size_t a = 0; a < rank; ++a) {
     std::vector<const AxisRf*> ins;
     for (std::size_t id : lr.inputs) {
@@ -208,70 +196,49 @@ void Analyzer::check_alignment(LayerReport& lr) {
     }
     double lo = ins[0]->center_offset->to_double();
     double hi = lo;
+    std::string text = "inputs are misaligned on {axes}: ";
     for (std::size_t k = 0; k < ins.size(); ++k) {
       const double c = ins[k]->center_offset->to_double();
       lo = std::min(lo, c);
       hi = std::max(hi, c);
-      per_axis[a] += fmt::format("{}'{}' jump {}, centre {}", k == 0 ? "" : "; ",
-                                 report_.node_name(lr.inputs[k]), ratio_text(*ins[k]->jump),
-                                 ratio_text(*ins[k]->center_offset));
+      text += fmt::format("{}'{}' jump {}, centre {}", k == 0 ? "" : "; ",
+                          report_.node_name(lr.inputs[k]), ratio_text(*ins[k]->jump),
+                          ratio_text(*ins[k]->center_offset));
     }
-    per_axis[a] += fmt::format(" ({:g} pixel{} apart)", hi - lo, hi - lo == 1 ? "" : "s");
+    text += fmt::format(" ({:g} pixel{} apart)", hi - lo, hi - lo == 1 ? "" : "s");
+    findings.push_back({WarningKind::Misaligned, a, std::move(text)});
   }
-  std::string text;
-  const bool same_everywhere = rank > 1 && !per_axis[0].empty() &&
-                               std::all_of(per_axis.begin(), per_axis.end(),
-                                           [&](const std::string& t) { return t == per_axis[0]; });
-  if (same_everywhere) {
-    text = fmt::format("on every axis: {}", per_axis[0]);
-  } else {
-    for (std::size_t a = 0; a < rank; ++a) {
-      if (!per_axis[a].empty()) {
-        text += fmt::format("{}on axis {}: {}", text.empty() ? "" : "; ", axis_name(rank, a),
-                            per_axis[a]);
-      }
+  const std::vector<Warning> merged = merge_axis_findings(findings, rank);
+  if (!merged.empty()) {
+    // One warning: "on axis h: ...; on axis w: ..." when the axes differ.
+    Warning w = merged[0];
+    for (std::size_t i = 1; i < merged.size(); ++i) {
+      w.text += "; " + merged[i].text.substr(std::string_view("inputs are misaligned ").size());
+      w.axes.insert(w.axes.end(), merged[i].axes.begin(), merged[i].axes.end());
     }
-  }
-  if (!text.empty()) {
-    lr.warnings.push_back(fmt::format("inputs are misaligned {}", text));
+    lr.warnings.push_back(std::move(w));
   }
 }
 
 // Warned once per axis, at the first layer whose units see more than the input.
 void Analyzer::check_rf_size(LayerReport& lr) {
   const std::size_t rank = lr.rf.size();
-  std::vector<std::size_t> axes;
+  std::vector<AxisFinding> findings;
   for (std::size_t a = 0; a < rank; ++a) {
     const AxisRf& x = lr.rf[a];
     if (!rf_warned_[a] && !x.global && x.rf && *x.rf > report_.input.size[a]) {
       rf_warned_[a] = true;
-      axes.push_back(a);
+      findings.push_back({WarningKind::RfExceedsInput, a,
+                          fmt::format("receptive field {} is larger than the input ({}) on {{axes}}",
+                                      *x.rf, report_.input.size[a])});
     }
   }
-  if (axes.empty()) {
-    return;
-  }
-  const auto same = [&](std::size_t a) {
-    return *lr.rf[a].rf == *lr.rf[axes[0]].rf &&
-           report_.input.size[a] == report_.input.size[axes[0]];
-  };
-  if (std::all_of(axes.begin(), axes.end(), same)) {
-    const std::string where =
-        axes.size() == 1 ? fmt::format("axis {}", axis_name(rank, axes[0]))
-        : axes.size() == rank
-            ? std::string("every axis")
-            : fmt::format("axes {} and {}", axis_name(rank, axes[0]), axis_name(rank, axes[1]));
-    lr.warnings.push_back(fmt::format("receptive field {} is larger than the input ({}) on {}",
-                                      *lr.rf[axes[0]].rf, report_.input.size[axes[0]], where));
-    return;
-  }
-  for (std::size_t a : axes) {
-    lr.warnings.push_back(fmt::format("receptive field {} is larger than the input ({}) on axis {}",
-                                      *lr.rf[a].rf, report_.input.size[a], axis_name(rank, a)));
+  for (Warning& w : merge_axis_findings(findings, rank)) {
+    lr.warnings.push_back(std::move(w));
   }
 }
 
-Report Analyzer::run() {
+void Analyzer::fix_input() {
   const Net& n = net();
   if (n.input_size.empty()) {
     throw ParseError(n.file, {}, "input",
@@ -284,53 +251,54 @@ Report Analyzer::run() {
   }
   report_.input.channels = n.channels.value_or(report_.input.size.size() == 1 ? 1 : 3);
   rf_warned_.assign(report_.input.size.size(), false);
-  report_.layers.reserve(n.layers.size());
-  prefault_capacity(report_.layers);
-  ids_.reserve(n.layers.size());
-  bool needs_exact = false;
-  for (std::size_t i = 0; i < n.layers.size(); ++i) {
-    const Layer& layer = n.layers[i];
-    const std::size_t id = i + 1;
-    ids_.prefetch(layer.name);  // inserted below
-    LayerReport lr;
-    lr.index = id;
-    lr.inputs = resolve_inputs(layer, id);
-    shape_inputs_.clear();
-    for (std::size_t in : lr.inputs) {
-      shape_inputs_.push_back(
-          {in == 0 ? &report_.input : &report_.layers[in - 1].output, &report_.node_name(in)});
-    }
-    LayerShape shape = apply_shape_rule(layer, shape_inputs_, n.convention, n.file);
-    lr.output = std::move(shape.output);
-    lr.window = std::move(shape.window);
-    lr.params = shape.params;
-    lr.warnings = std::move(shape.warnings);
-    propagate_rf(layer, lr);
-    const auto total = checked::add(report_.total_params, lr.params);
-    if (!total) {
-      fail(layer, layer.pos, "the parameter total overflows 64 bits");
-    }
-    report_.total_params = *total;
+}
+
+LayerReport Analyzer::analyze_layer(const Layer& layer, std::size_t id) {
+  LayerReport lr;
+  lr.index = id;
+  lr.inputs = resolve_inputs(layer, id);
+  std::vector<ShapeInput> inputs;
+  for (std::size_t in : lr.inputs) {
+    inputs.push_back({&shape_of(in), &report_.node_name(in)});
+  }
+  LayerShape shape = apply_shape_rule(layer, inputs, net().convention, net().file);
+  lr.output = std::move(shape.output);
+  lr.window = std::move(shape.window);
+  lr.params = shape.params;
+  lr.warnings = std::move(shape.warnings);
+  propagate_rf(layer, lr);
+  const auto total = checked::add(report_.total_params, lr.params);
+  if (!total) {
+    fail(layer, layer.pos, "the parameter total overflows 64 bits");
+  }
+  report_.total_params = *total;
+  return lr;
+}
+
+// Upsampling, uneven adaptive pools and merges of different jumps make units
+// differ: their rf (the widest unit) and rf_min come from the unit-by-unit
+// computation. Over its budget, the closed forms stay and a warning says so.
+void Analyzer::compute_exact_regions() {
+  bool needed = false;
+  for (const LayerReport& lr : report_.layers) {
     for (const AxisRf& x : lr.rf) {
-      needs_exact = needs_exact || (!x.global && !x.rf_min);
-    }
-    report_.layers.push_back(std::move(lr));
-    ids_.insert(layer.name, i, name_of_layer());
-  }
-  // Upsampling, uneven adaptive pools and merges of different jumps make
-  // units differ: their rf (the widest unit) and rf_min come from the
-  // unit-by-unit computation.
-  if (needs_exact) {
-    try {
-      compute_regions(report_, false);
-    } catch (const ModelError& e) {
-      report_.warnings.push_back(
-          {e.layer(),
-           {},
-           e.message() + " (rf_min and the rf of layers whose units differ are left unknown)"});
+      needed = needed || (!x.global && !x.rf_min);
     }
   }
-  // A layer whose output nothing reads (but the last) is a dead branch.
+  if (!needed) {
+    return;
+  }
+  try {
+    compute_regions(report_, false);
+  } catch (const ModelError& e) {
+    report_.warnings.push_back(
+        {WarningKind::RegionsSkipped, e.layer(), {}, {},
+         e.message() + " (rf_min and the rf of layers whose units differ are left unknown)"});
+  }
+}
+
+// A layer whose output nothing reads (but the last) is a dead branch.
+void Analyzer::check_dead_layers() {
   std::vector<bool> used(report_.layers.size() + 1, false);
   for (const LayerReport& lr : report_.layers) {
     for (std::size_t in : lr.inputs) {
@@ -340,17 +308,32 @@ Report Analyzer::run() {
   for (std::size_t k = 1; k < report_.layers.size(); ++k) {
     if (!used[k]) {
       report_.layers[k - 1].warnings.push_back(
-          "dead branch: no layer uses this output (and it is not the last layer)");
+          {WarningKind::DeadLayer, {}, {}, {},
+           "dead branch: no layer uses this output (and it is not the last layer)"});
     }
   }
+}
+
+Report Analyzer::run() {
+  fix_input();
+  const Net& n = net();
+  report_.layers.reserve(n.layers.size());
+  for (std::size_t i = 0; i < n.layers.size(); ++i) {
+    report_.layers.push_back(analyze_layer(n.layers[i], i + 1));
+    ids_.emplace(n.layers[i].name, i + 1);
+  }
+  compute_exact_regions();
+  check_dead_layers();
   for (LayerReport& lr : report_.layers) {
     const Layer& layer = report_.layer(lr.index - 1);
-    if (is_merge(layer.kind)) {
+    if (layer_type(layer.kind).reads == Reads::Union) {
       check_alignment(lr);
     }
     check_rf_size(lr);
-    for (const std::string& w : lr.warnings) {
-      report_.warnings.push_back({layer.name, layer.pos, w});
+    for (Warning& w : lr.warnings) {
+      w.layer = layer.name;
+      w.pos = layer.pos;
+      report_.warnings.push_back(w);
     }
   }
   return std::move(report_);

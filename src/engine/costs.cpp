@@ -14,28 +14,11 @@ class Coster {
   void run();
 
  private:
-  std::int64_t mul(std::int64_t a, std::int64_t b, const Layer& layer) const {
-    const auto v = checked::mul(a, b);
-    if (!v) {
-      throw ModelError(r_.net.file, layer.pos, layer.name, "cost arithmetic overflows 64 bits");
-    }
-    return *v;
+  LayerMath math(const Layer& layer) const {
+    return LayerMath(r_.net.file, layer.pos, layer.name, "cost arithmetic");
   }
-  std::int64_t add(std::int64_t a, std::int64_t b, const Layer& layer) const {
-    const auto v = checked::add(a, b);
-    if (!v) {
-      throw ModelError(r_.net.file, layer.pos, layer.name, "cost arithmetic overflows 64 bits");
-    }
-    return *v;
-  }
-  std::int64_t elements(const Shape& s, const Layer& layer) const {
-    std::int64_t n = s.channels;
-    if (!s.flat) {
-      for (std::int64_t x : s.size) {
-        n = mul(n, x, layer);
-      }
-    }
-    return n;
+  static std::int64_t elements(const Shape& s, const LayerMath& m) {
+    return s.flat ? s.channels : m.mul(s.channels, m.product(s.size));
   }
   const Shape& shape_of(std::size_t node) const {
     return node == 0 ? r_.input : r_.layers[node - 1].output;
@@ -49,36 +32,37 @@ class Coster {
 
 void Coster::cost_layer(LayerReport& lr) {
   const Layer& layer = r_.layer(lr.index - 1);
+  const LayerMath m = math(layer);
   const Shape& in = shape_of(lr.inputs[0]);
   const std::int64_t batch = o_.batch;
-  const std::int64_t out_elems = elements(lr.output, layer);
-  const std::int64_t in_elems = elements(in, layer);
+  const std::int64_t out_elems = elements(lr.output, m);
+  const std::int64_t in_elems = elements(in, m);
   LayerCost& c = lr.cost;
   std::int64_t kernel = 1;
   if (lr.window) {
     for (const AxisWindow& w : *lr.window) {
-      kernel = mul(kernel, w.kernel, layer);
+      kernel = m.mul(kernel, w.kernel);
     }
   }
   std::int64_t macs = 0;
   std::int64_t ops = 0;
   switch (layer.kind) {
     case LayerKind::Conv:
-      macs = mul(mul(out_elems, in.channels / layer.groups, layer), kernel, layer);
+      macs = m.mul(m.mul(out_elems, in.channels / layer.groups), kernel);
       ops = layer.bias ? out_elems : 0;
       break;
     case LayerKind::ConvTranspose:
       // Counted on the input: every input unit meets every weight once.
-      macs = mul(mul(in_elems, lr.output.channels / layer.groups, layer), kernel, layer);
+      macs = m.mul(m.mul(in_elems, lr.output.channels / layer.groups), kernel);
       ops = layer.bias ? out_elems : 0;
       break;
     case LayerKind::Linear:
-      macs = mul(in_elems, lr.output.channels, layer);
+      macs = m.mul(in_elems, lr.output.channels);
       ops = layer.bias ? out_elems : 0;
       break;
     case LayerKind::MaxPool:
     case LayerKind::AvgPool:
-      ops = mul(out_elems, kernel, layer);
+      ops = m.mul(out_elems, kernel);
       break;
     case LayerKind::AdaptiveAvgPool:
     case LayerKind::AdaptiveMaxPool:
@@ -87,8 +71,8 @@ void Coster::cost_layer(LayerReport& lr) {
       ops = std::max(in_elems, out_elems);  // every input read at least once
       break;
     case LayerKind::BatchNorm:
-      ops = mul(2, out_elems, layer);                                // scale and shift at inference
-      c.buffers = add(mul(2, lr.output.channels, layer), 1, layer);  // mean, var, count
+      ops = m.mul(2, out_elems);                                // scale and shift at inference
+      c.buffers = m.add(m.mul(2, lr.output.channels), 1);  // mean, var, count
       break;
     case LayerKind::Lrn:
     case LayerKind::Activation:
@@ -97,21 +81,21 @@ void Coster::cost_layer(LayerReport& lr) {
       break;
     case LayerKind::Add:
     case LayerKind::Mul:
-      ops = mul(out_elems, static_cast<std::int64_t>(lr.inputs.size()) - 1, layer);
+      ops = m.mul(out_elems, static_cast<std::int64_t>(lr.inputs.size()) - 1);
       break;
     default:  // flatten, dropout, identity, pad, crop, concat: data movement only
       break;
   }
-  c.macs = mul(macs, batch, layer);
-  c.other_ops = mul(ops, batch, layer);
-  c.activations = mul(out_elems, batch, layer);
-  c.memory = mul(c.activations, dtype_bytes(o_.dtype), layer);
+  c.macs = m.mul(macs, batch);
+  c.other_ops = m.mul(ops, batch);
+  c.activations = m.mul(out_elems, batch);
+  c.memory = m.mul(c.activations, dtype_bytes(o_.dtype));
   CostTotals& t = r_.totals;
-  t.params = add(t.params, lr.params, layer);
-  t.buffers = add(t.buffers, c.buffers, layer);
-  t.macs = add(t.macs, c.macs, layer);
-  t.other_ops = add(t.other_ops, c.other_ops, layer);
-  t.activation_memory = add(t.activation_memory, c.memory, layer);
+  t.params = m.add(t.params, lr.params);
+  t.buffers = m.add(t.buffers, c.buffers);
+  t.macs = m.add(t.macs, c.macs);
+  t.other_ops = m.add(t.other_ops, c.other_ops);
+  t.activation_memory = m.add(t.activation_memory, c.memory);
 }
 
 // Layers run in spec order; a tensor lives from the layer that makes it to
@@ -143,7 +127,7 @@ void Coster::peak_memory() {
   std::int64_t alive = bytes(0);
   std::int64_t peak = alive;
   for (std::size_t k = 1; k <= count; ++k) {
-    alive = add(alive, bytes(k), r_.layer(k - 1));
+    alive = math(r_.layer(k - 1)).add(alive, bytes(k));
     peak = std::max(peak, alive);
     alive -= freed_after[k];
   }
@@ -170,8 +154,9 @@ void Coster::run() {
   }
   if (!r_.layers.empty()) {
     const Layer& last = r_.layer(r_.layers.size() - 1);
-    r_.totals.param_memory = mul(add(r_.totals.params, r_.totals.buffers, last), bytes, last);
-    r_.totals.flops = mul(2, r_.totals.macs, last);
+    const LayerMath m = math(last);
+    r_.totals.param_memory = m.mul(m.add(r_.totals.params, r_.totals.buffers), bytes);
+    r_.totals.flops = m.mul(2, r_.totals.macs);
   }
   peak_memory();
 }

@@ -69,14 +69,6 @@ std::optional<AxisRf> through_window(const AxisRf& in, const AxisWindow& w) {
   return out;
 }
 
-std::int64_t adaptive_start(std::int64_t o, std::int64_t n, std::int64_t out) {
-  return checked::floor_div(o * n, out);
-}
-
-std::int64_t adaptive_end(std::int64_t o, std::int64_t n, std::int64_t out) {
-  return checked::ceil_div((o + 1) * n, out);
-}
-
 // Window o covers [floor(o n / out), ceil((o + 1) n / out)). With n = q out + r
 // and out <= n, the windows are evenly spaced exactly when r <= 1 (width q + r,
 // step q); the widest window is q + ceil((out - g + r) / out), g = gcd(n, out).

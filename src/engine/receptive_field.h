@@ -29,8 +29,4 @@ bool misaligned(std::span<const AxisRf* const> inputs);
 // Fills center_offset from rf and padding_eff.
 void finish(AxisRf& axis);
 
-// The input positions [start, end) of window `o` of an adaptive pool.
-std::int64_t adaptive_start(std::int64_t o, std::int64_t n, std::int64_t out);
-std::int64_t adaptive_end(std::int64_t o, std::int64_t n, std::int64_t out);
-
 }  // namespace netlens::rf

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "model/checked.h"
+#include "model/layer_types.h"
 
 namespace netlens {
 
@@ -148,170 +149,244 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
   AxisMap m;
   m.n_in = in.size[a];
   m.n_out = lr.output.size[a];
-  switch (layer.kind) {
-    case LayerKind::Conv:
-    case LayerKind::MaxPool:
-    case LayerKind::AvgPool:
-    case LayerKind::Pad:
-    case LayerKind::Crop:
+  switch (layer_type(layer.kind).reads) {
+    case Reads::Window:
       m.kind = TapKind::Window;
       m.w = (*lr.window)[a];
       break;
-    case LayerKind::ConvTranspose:
+    case Reads::Transposed:
       m.kind = TapKind::Transposed;
       m.w = (*lr.window)[a];
       break;
-    case LayerKind::Upsample:
+    case Reads::Resample:
       m.kind = layer.mode == UpsampleMode::Nearest ? TapKind::Nearest : TapKind::Bilinear;
-      m.scale_factor = layer.extra().scale_factor.values[layer.extra().scale_factor.scalar ? 0 : a];
+      m.scale_factor = layer.extra.scale_factor.values[layer.extra.scale_factor.scalar ? 0 : a];
       m.align_corners = layer.align_corners;
       break;
-    case LayerKind::AdaptiveAvgPool:
-    case LayerKind::AdaptiveMaxPool:
+    case Reads::Adaptive:
       m.kind = TapKind::Adaptive;
       break;
-    default:
+    case Reads::Everything:
+    case Reads::Same:
+    case Reads::Union:
       m.kind = TapKind::Identity;
       break;
   }
   return m;
 }
 
-// The inputs whose units a layer reads: a crop's second input only lends its size.
+// The inputs whose units a layer reads: all of a merge's; of any other layer
+// the first (a crop's second input only lends its size).
 std::span<const std::size_t> data_inputs(const Layer& layer, const LayerReport& lr) {
-  const std::size_t n = layer.kind == LayerKind::Crop ? 1 : lr.inputs.size();
+  const std::size_t n = layer_type(layer.kind).reads == Reads::Union ? lr.inputs.size() : 1;
   return {lr.inputs.data(), n};
 }
 
-}  // namespace
+// The three passes of compute_regions over one report.
+class RegionPass {
+ public:
+  RegionPass(Report& report, bool keep_all)
+      : r_(report),
+        keep_all_(keep_all),
+        count_(report.layers.size()),
+        rank_(report.input.size.size()) {}
 
-NetRegions compute_regions(Report& report, bool keep_all) {
-  const std::size_t count = report.layers.size();
-  const std::size_t rank = report.input.size.size();
-  auto shape_of = [&](std::size_t node) -> const Shape& {
-    return node == 0 ? report.input : report.layers[node - 1].output;
-  };
-  auto tracked = [&](std::size_t node) {
-    return node == 0 || !(report.layers[node - 1].global_rf || report.layers[node - 1].output.flat);
-  };
+  NetRegions run() {
+    find_needed_ranges();
+    check_budget();
+    out_.layers.resize(count_ + 1);
+    for (std::size_t k = 1; k <= count_; ++k) {
+      fill_layer(k);
+    }
+    return std::move(out_);
+  }
 
-  // Backward: the unit range each node must cover (real units plus the
-  // virtual ones its consumers' windows reach), and each node's last consumer.
+ private:
   using Range = std::pair<std::int64_t, std::int64_t>;
-  std::vector<PerAxis<Range>> needed(count + 1);
-  std::vector<std::size_t> last_use(count + 1, 0);
-  for (std::size_t node = 0; node <= count; ++node) {
+
+  const Shape& shape_of(std::size_t node) const {
+    return node == 0 ? r_.input : r_.layers[node - 1].output;
+  }
+  bool tracked(std::size_t node) const {
+    return node == 0 || !(r_.layers[node - 1].global_rf || r_.layers[node - 1].output.flat);
+  }
+  std::span<const std::size_t> inputs_of(std::size_t k) const {
+    return data_inputs(r_.layer(k - 1), r_.layers[k - 1]);
+  }
+  AxisMap map_of(std::size_t k, std::size_t in, std::size_t a) const {
+    return axis_map(r_.layer(k - 1), r_.layers[k - 1], shape_of(in), a);
+  }
+  Interval theoretical(std::size_t node, std::size_t a, std::int64_t i) const {
+    return node == 0 ? Interval{i, i} : (*out_.layers[node])[a].theoretical_at(i);
+  }
+  Interval actual(std::size_t node, std::size_t a, std::int64_t i) const {
+    if (i < 0 || i >= shape_of(node).size[a]) {
+      return Interval{};  // padding: no pixel behind it
+    }
+    return node == 0 ? Interval{i, i} : (*out_.layers[node])[a].actual_at(i);
+  }
+  void find_needed_ranges();
+  void check_budget() const;
+  void fill_layer(std::size_t k);
+  AxisRegions fill_axis(std::size_t k, std::size_t a);
+
+  Report& r_;
+  bool keep_all_;
+  std::size_t count_;
+  std::size_t rank_;
+  std::vector<PerAxis<Range>> needed_;  // per node: the units to cover, per axis
+  std::vector<std::size_t> last_use_;   // per node: its last consumer
+  NetRegions out_;
+};
+
+// Backward: the unit range each node must cover (real units plus the virtual
+// ones its consumers' windows reach), and each node's last consumer.
+void RegionPass::find_needed_ranges() {
+  needed_.assign(count_ + 1, {});
+  last_use_.assign(count_ + 1, 0);
+  for (std::size_t node = 0; node <= count_; ++node) {
     const Shape& s = shape_of(node);
-    for (std::size_t a = 0; a < rank; ++a) {
-      needed[node].push_back({0, s.flat ? 0 : s.size[a] - 1});
+    for (std::size_t a = 0; a < rank_; ++a) {
+      needed_[node].push_back({0, s.flat ? 0 : s.size[a] - 1});
     }
   }
-  for (std::size_t k = count; k >= 1; --k) {
-    const LayerReport& lr = report.layers[k - 1];
+  for (std::size_t k = count_; k >= 1; --k) {
     if (!tracked(k)) {
       continue;
     }
-    for (std::size_t in : data_inputs(report.layer(k - 1), lr)) {
-      last_use[in] = std::max(last_use[in], k);
-      for (std::size_t a = 0; a < rank; ++a) {
-        const AxisMap m = axis_map(report.layer(k - 1), lr, shape_of(in), a);
-        const auto [lo, hi] = m.input_range(needed[k][a].first, needed[k][a].second);
-        needed[in][a].first = std::min(needed[in][a].first, lo);
-        needed[in][a].second = std::max(needed[in][a].second, hi);
+    for (std::size_t in : inputs_of(k)) {
+      last_use_[in] = std::max(last_use_[in], k);
+      for (std::size_t a = 0; a < rank_; ++a) {
+        const auto [lo, hi] = map_of(k, in, a).input_range(needed_[k][a].first, needed_[k][a].second);
+        needed_[in][a].first = std::min(needed_[in][a].first, lo);
+        needed_[in][a].second = std::max(needed_[in][a].second, hi);
       }
     }
   }
+}
 
+// Nothing is allocated before the total is known to fit.
+void RegionPass::check_budget() const {
   std::int64_t units = 0;
-  for (std::size_t node = 1; node <= count; ++node) {
-    for (std::size_t a = 0; a < rank && tracked(node); ++a) {
-      const auto span = checked::sub(needed[node][a].second, needed[node][a].first);
+  for (std::size_t node = 1; node <= count_; ++node) {
+    for (std::size_t a = 0; a < rank_ && tracked(node); ++a) {
+      const auto span = checked::sub(needed_[node][a].second, needed_[node][a].first);
       const auto total = span ? checked::add(units, *span + 1) : std::nullopt;
       units = total && *total <= kMaxRegionUnits ? *total : kMaxRegionUnits + 1;
     }
     if (units > kMaxRegionUnits) {
-      const Layer& layer = report.layer(node - 1);
-      throw ModelError(report.net.file, layer.pos, layer.name,
+      const Layer& layer = r_.layer(node - 1);
+      throw ModelError(r_.net.file, layer.pos, layer.name,
                        fmt::format("unit-by-unit regions would need more than {} units; use a "
                                    "smaller --input",
                                    kMaxRegionUnits));
     }
   }
+}
 
-  NetRegions out;
-  out.layers.resize(count + 1);
-  auto theoretical = [&](std::size_t node, std::size_t a, std::int64_t i) {
-    return node == 0 ? Interval{i, i} : (*out.layers[node])[a].theoretical_at(i);
-  };
-  auto actual = [&](std::size_t node, std::size_t a, std::int64_t i) {
-    if (i < 0 || i >= shape_of(node).size[a]) {
-      return Interval{};  // padding: no pixel behind it
+// Forward: every covered unit's intervals from the taps it reads, united over
+// a merge's inputs.
+AxisRegions RegionPass::fill_axis(std::size_t k, std::size_t a) {
+  AxisRegions r;
+  const auto [first, last] = needed_[k][a];
+  r.first = first;
+  r.theoretical.resize(static_cast<std::size_t>(last - first + 1));
+  r.actual.resize(r.theoretical.size());
+  for (std::size_t in : inputs_of(k)) {
+    const AxisMap m = map_of(k, in, a);
+    for (std::int64_t o = first; o <= last; ++o) {
+      Interval& theo = r.theoretical[static_cast<std::size_t>(o - first)];
+      Interval& act = r.actual[static_cast<std::size_t>(o - first)];
+      const bool real = m.real_out(o);
+      m.taps(o, [&](std::int64_t i) {
+        theo.add(theoretical(in, a, i));
+        if (real) {
+          act.add(actual(in, a, i));
+        }
+      });
     }
-    return node == 0 ? Interval{i, i} : (*out.layers[node])[a].actual_at(i);
-  };
+  }
+  return r;
+}
 
-  for (std::size_t k = 1; k <= count; ++k) {
-    LayerReport& lr = report.layers[k - 1];
-    bool inputs_tracked = tracked(k);
-    for (std::size_t in : data_inputs(report.layer(k - 1), lr)) {
-      inputs_tracked = inputs_tracked && (in == 0 || out.layers[in].has_value());
+// Fills layer k's regions and writes its rf, rf_min and (where units are
+// evenly spaced) unit 0's padding_eff and centre into the report.
+void RegionPass::fill_layer(std::size_t k) {
+  LayerReport& lr = r_.layers[k - 1];
+  bool inputs_tracked = tracked(k);
+  for (std::size_t in : inputs_of(k)) {
+    inputs_tracked = inputs_tracked && (in == 0 || out_.layers[in].has_value());
+  }
+  if (!inputs_tracked) {
+    return;
+  }
+  PerAxis<AxisRegions> axes;
+  for (std::size_t a = 0; a < rank_; ++a) {
+    axes.push_back(fill_axis(k, a));
+    AxisRf& rf = lr.rf[a];
+    if (rf.global) {
+      continue;  // pooled to one unit: it sees the whole axis
     }
-    if (!inputs_tracked) {
-      continue;
+    std::int64_t widest = 0;
+    std::int64_t narrowest = INT64_MAX;
+    for (std::int64_t o = 0; o < lr.output.size[a]; ++o) {
+      const std::int64_t size = axes[a].theoretical_at(o).size();
+      widest = std::max(widest, size);
+      narrowest = std::min(narrowest, size);
     }
-    PerAxis<AxisRegions> axes;
-    for (std::size_t a = 0; a < rank; ++a) {
-      AxisRegions r;
-      const auto [first, last] = needed[k][a];
-      r.first = first;
-      r.theoretical.resize(static_cast<std::size_t>(last - first + 1));
-      r.actual.resize(r.theoretical.size());
-      std::int64_t widest = 0;
-      std::int64_t narrowest = INT64_MAX;
-      for (std::size_t in : data_inputs(report.layer(k - 1), lr)) {
-        const AxisMap m = axis_map(report.layer(k - 1), lr, shape_of(in), a);
-        for (std::int64_t o = first; o <= last; ++o) {
-          Interval& theo = r.theoretical[static_cast<std::size_t>(o - first)];
-          Interval& act = r.actual[static_cast<std::size_t>(o - first)];
-          const bool real = m.real_out(o);
-          m.taps(o, [&](std::int64_t i) {
-            theo.add(theoretical(in, a, i));
-            if (real) {
-              act.add(actual(in, a, i));
-            }
-          });
-        }
-      }
-      for (std::int64_t o = 0; o < lr.output.size[a]; ++o) {
-        const std::int64_t size = r.theoretical_at(o).size();
-        widest = std::max(widest, size);
-        narrowest = std::min(narrowest, size);
-      }
-      AxisRf& rf = lr.rf[a];
-      if (rf.global) {
-        axes.push_back(std::move(r));  // pooled to one unit: it sees the whole axis
-        continue;
-      }
-      rf.rf = widest;
-      rf.rf_min = narrowest;
-      if (rf.jump) {
-        // Unit 0's region: exact even where units differ (after upsampling).
-        const Interval zero = r.theoretical_at(0);
-        rf.padding_eff = Ratio::of(-zero.lo);
-        rf.center_offset = *Ratio::make(2 * zero.lo + zero.size() - 1, 2);
-      }
-      axes.push_back(std::move(r));
+    rf.rf = widest;
+    rf.rf_min = narrowest;
+    if (rf.jump) {
+      // Unit 0's region: exact even where units differ (after upsampling).
+      const Interval zero = axes[a].theoretical_at(0);
+      rf.padding_eff = Ratio::of(-zero.lo);
+      rf.center_offset = *Ratio::make(2 * zero.lo + zero.size() - 1, 2);
     }
-    out.layers[k] = std::move(axes);
-    if (!keep_all) {
-      for (std::size_t in : data_inputs(report.layer(k - 1), lr)) {
-        if (in != 0 && last_use[in] == k) {
-          out.layers[in].reset();
-        }
+  }
+  out_.layers[k] = std::move(axes);
+  if (!keep_all_) {
+    for (std::size_t in : inputs_of(k)) {
+      if (in != 0 && last_use_[in] == k) {
+        out_.layers[in].reset();
       }
     }
   }
-  return out;
+}
+
+}  // namespace
+
+NetRegions compute_regions(Report& report, bool keep_all) {
+  return RegionPass(report, keep_all).run();
+}
+
+UnitLocation locate_unit(const Report& report, const NetRegions& regions, std::size_t layer,
+                         const PerAxis<std::int64_t>& unit) {
+  const LayerReport& lr = report.layers[layer];
+  const std::string& name = report.layer(layer).name;
+  const auto& axes = regions.layers[layer + 1];
+  if (!axes) {
+    throw UsageError(
+        fmt::format("layer '{}' sees the whole input (global): every unit's region "
+                    "is the full input",
+                    name));
+  }
+  if (unit.size() != lr.output.size.size()) {
+    throw UsageError(fmt::format("--unit has {} coordinate{}, layer '{}' has {} spatial axes",
+                                 unit.size(), unit.size() == 1 ? "" : "s", name,
+                                 lr.output.size.size()));
+  }
+  UnitLocation loc;
+  loc.layer = layer;
+  loc.unit = unit;
+  for (std::size_t a = 0; a < unit.size(); ++a) {
+    if (unit[a] < 0 || unit[a] >= lr.output.size[a]) {
+      throw UsageError(fmt::format("--unit {} is outside layer '{}' on axis {} (0 to {})", unit[a],
+                                   name, axis_name(unit.size(), a), lr.output.size[a] - 1));
+    }
+    loc.theoretical.push_back((*axes)[a].theoretical_at(unit[a]));
+    loc.actual.push_back((*axes)[a].actual_at(unit[a]));
+  }
+  return loc;
 }
 
 }  // namespace netlens

@@ -7,50 +7,11 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
+#include "model/regions.h"
 #include "model/report.h"
 
 namespace netlens {
-
-struct Interval {
-  std::int64_t lo = 1;
-  std::int64_t hi = 0;  // lo > hi: empty
-  bool empty() const { return lo > hi; }
-  std::int64_t size() const { return empty() ? 0 : hi - lo + 1; }
-  void add(const Interval& other) {
-    if (other.empty()) {
-      return;
-    }
-    if (empty()) {
-      *this = other;
-      return;
-    }
-    lo = std::min(lo, other.lo);
-    hi = std::max(hi, other.hi);
-  }
-  friend bool operator==(const Interval&, const Interval&) = default;
-};
-
-// The regions of one axis of one layer, for units first .. first + size - 1
-// (units outside 0 .. n-1 are virtual: padding seen from the next layer).
-struct AxisRegions {
-  std::int64_t first = 0;
-  std::vector<Interval> theoretical;
-  std::vector<Interval> actual;
-
-  Interval theoretical_at(std::int64_t unit) const {
-    return theoretical[static_cast<std::size_t>(unit - first)];
-  }
-  Interval actual_at(std::int64_t unit) const {
-    return actual[static_cast<std::size_t>(unit - first)];
-  }
-};
-
-// Per layer: one AxisRegions per axis, or none for global layers.
-struct NetRegions {
-  std::vector<std::optional<PerAxis<AxisRegions>>> layers;
-};
 
 // Computes the regions of every layer. With keep_all false, a layer's
 // arrays are freed once its last consumer has used them, and only the
@@ -59,5 +20,11 @@ struct NetRegions {
 // axis, summed over layers): the arrays would not fit in memory.
 inline constexpr std::int64_t kMaxRegionUnits = std::int64_t{1} << 26;
 NetRegions compute_regions(Report& report, bool keep_all);
+
+// The regions of `unit` of layer `layer` (an index into report.layers), from
+// regions computed with keep_all. Throws UsageError (the user's --layer or
+// --unit) for a global layer or a unit outside the layer.
+UnitLocation locate_unit(const Report& report, const NetRegions& regions, std::size_t layer,
+                         const PerAxis<std::int64_t>& unit);
 
 }  // namespace netlens

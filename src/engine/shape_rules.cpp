@@ -7,19 +7,9 @@
 #include <cmath>
 
 #include "model/checked.h"
+#include "model/layer_types.h"
 
 namespace netlens {
-
-std::string format_size(const PerAxis<std::int64_t>& size) {
-  return fmt::format("{}", fmt::join(size, "x"));
-}
-
-std::string format_shape(const Shape& shape) {
-  if (shape.flat) {
-    return std::to_string(shape.channels);
-  }
-  return fmt::format("{}x{}", shape.channels, format_size(shape.size));
-}
 
 namespace {
 
@@ -27,7 +17,11 @@ class Rule {
  public:
   Rule(const Layer& layer, std::span<const ShapeInput> inputs, Convention convention,
        const std::string& file)
-      : layer_(layer), inputs_(inputs), convention_(convention), file_(file) {}
+      : layer_(layer),
+        inputs_(inputs),
+        convention_(convention),
+        file_(file),
+        math_(file, layer.pos, layer.name) {}
 
   LayerShape run();
 
@@ -36,20 +30,9 @@ class Rule {
   [[noreturn]] void fail_at(SourcePos pos, const std::string& message) const {
     throw ModelError(file_, pos.known() ? pos : layer_.pos, layer_.name, message);
   }
-  std::int64_t mul(std::int64_t a, std::int64_t b) const {
-    const auto r = checked::mul(a, b);
-    if (!r) {
-      fail("arithmetic overflows 64 bits");
-    }
-    return *r;
-  }
-  std::int64_t add(std::int64_t a, std::int64_t b) const {
-    const auto r = checked::add(a, b);
-    if (!r) {
-      fail("arithmetic overflows 64 bits");
-    }
-    return *r;
-  }
+  std::int64_t mul(std::int64_t a, std::int64_t b) const { return math_.mul(a, b); }
+  std::int64_t add(std::int64_t a, std::int64_t b) const { return math_.add(a, b); }
+  std::int64_t product(const PerAxis<std::int64_t>& v) const { return math_.product(v); }
 
   const Shape& in() const { return *inputs_[0].shape; }
   std::size_t rank() const { return in().size.size(); }
@@ -66,11 +49,11 @@ class Rule {
   PerAxis<AxisWindow> windows(bool transposed);
   std::int64_t window_output(std::size_t axis, const AxisWindow& w, bool ceil);
   void check_groups(std::int64_t out_channels) const;
-  void warn_dropped(std::size_t axis, const AxisWindow& w, LayerShape& r) const;
-  bool warn_padding_windows(std::size_t axis, const AxisWindow& w, std::int64_t out,
-                            LayerShape& r) const;
+  void warn_dropped(std::size_t axis, const AxisWindow& w);
+  bool warn_padding_windows(std::size_t axis, const AxisWindow& w, std::int64_t out);
   void check_declared_channels(std::int64_t actual) const;
-  std::int64_t product(const PerAxis<std::int64_t>& v) const;
+  // "has 3 entries but the input has 2 spatial axes"
+  [[noreturn]] void fail_entries(SourcePos pos, const char* field, std::size_t entries) const;
 
   void conv(LayerShape& r);
   void conv_transpose(LayerShape& r);
@@ -86,6 +69,8 @@ class Rule {
   std::span<const ShapeInput> inputs_;
   Convention convention_;
   const std::string& file_;
+  LayerMath math_;
+  std::vector<AxisFinding> findings_;
 };
 
 void Rule::require_spatial() const {
@@ -109,33 +94,28 @@ PerAxis<std::int64_t> Rule::expand(const AxisParam<std::int64_t>& p, const char*
     return PerAxis<std::int64_t>(rank(), p.values[0]);
   }
   if (p.values.size() != rank()) {
-    fail_at(p.pos, fmt::format("{} has {} entries but the input has {} spatial {}", field,
-                               p.values.size(), rank(), rank() == 1 ? "axis" : "axes"));
+    fail_entries(p.pos, field, p.values.size());
   }
   return p.values;
 }
 
-std::int64_t Rule::product(const PerAxis<std::int64_t>& v) const {
-  std::int64_t p = 1;
-  for (std::int64_t x : v) {
-    p = mul(p, x);
-  }
-  return p;
+void Rule::fail_entries(SourcePos pos, const char* field, std::size_t entries) const {
+  fail_at(pos, fmt::format("{} has {} entries but the input has {} spatial {}", field, entries,
+                           rank(), rank() == 1 ? "axis" : "axes"));
 }
 
 // Kernel, stride, dilation and explicit padding per axis; `same` and `valid`
 // are resolved here (TF's rule: the extra pixel goes after, or before for
 // same_lower).
 PerAxis<AxisWindow> Rule::windows(bool transposed) {
-  const auto kernel = expand(layer_.window_params().kernel_size, "kernel_size", 1);
-  const bool pool = is_pool(layer_.kind);
-  const auto stride = expand(layer_.window_params().stride, "stride", 1);
-  const auto stride_or_kernel = pool && !layer_.window_params().stride.given ? kernel : stride;
-  const auto dilation = expand(layer_.window_params().dilation, "dilation", 1);
-  const PaddingParam& pad = layer_.window_params().padding;
+  const auto kernel = expand(layer_.window.kernel_size, "kernel_size", 1);
+  const bool pool = layer_type(layer_.kind).stride_is_kernel;
+  const auto stride = expand(layer_.window.stride, "stride", 1);
+  const auto stride_or_kernel = pool && !layer_.window.stride.given ? kernel : stride;
+  const auto dilation = expand(layer_.window.dilation, "dilation", 1);
+  const PaddingParam& pad = layer_.window.padding;
   if (!pad.scalar && pad.pairs.size() != rank()) {
-    fail_at(pad.pos, fmt::format("padding has {} entries but the input has {} spatial {}",
-                                 pad.pairs.size(), rank(), rank() == 1 ? "axis" : "axes"));
+    fail_entries(pad.pos, "padding", pad.pairs.size());
   }
   PerAxis<AxisWindow> w;
   for (std::size_t i = 0; i < rank(); ++i) {
@@ -194,16 +174,17 @@ std::int64_t Rule::window_output(std::size_t i, const AxisWindow& w, bool ceil) 
 
 // Floor rounding drops the input's last positions when the windows do not
 // tile it; only real pixels count (dropping padding is harmless).
-void Rule::warn_dropped(std::size_t i, const AxisWindow& a, LayerShape& r) const {
+void Rule::warn_dropped(std::size_t i, const AxisWindow& a) {
   const std::int64_t n = in().size[i];
   const std::int64_t ke = a.dilation * (a.kernel - 1) + 1;
   const std::int64_t dropped = (n + a.pad_lo + a.pad_hi - ke) % a.stride - a.pad_hi;
   if (dropped > 0) {
-    r.warnings.push_back(fmt::format(
-        "\x01{}\x02the last {} input position{} on {{axis}} {} never read: ({} + {} + {} - {}) "
-        "is not a multiple of stride {}",
-        axis(i), dropped, dropped == 1 ? "" : "s", dropped == 1 ? "is" : "are", n, a.pad_lo,
-        a.pad_hi, ke, a.stride));
+    findings_.push_back(
+        {WarningKind::UnreadInput, i,
+         fmt::format("the last {} input position{} on {{axes}} {} never read: ({} + {} + {} - {}) "
+                     "is not a multiple of stride {}",
+                     dropped, dropped == 1 ? "" : "s", dropped == 1 ? "is" : "are", n, a.pad_lo,
+                     a.pad_hi, ke, a.stride)});
   }
 }
 
@@ -237,8 +218,8 @@ void Rule::conv(LayerShape& r) {
   for (std::size_t i = 0; i < rank(); ++i) {
     const std::int64_t out = window_output(i, w[i], false);
     r.output.size.push_back(out);
-    if (!warn_padding_windows(i, w[i], out, r)) {
-      warn_dropped(i, w[i], r);
+    if (!warn_padding_windows(i, w[i], out)) {
+      warn_dropped(i, w[i]);
     }
   }
   std::int64_t kernel_volume = 1;
@@ -255,13 +236,13 @@ void Rule::conv_transpose(LayerShape& r) {
   check_declared_channels(in().channels);
   check_groups(layer_.out_channels);
   auto w = windows(true);
-  const auto output_padding = expand(layer_.extra().output_padding, "output_padding", 0);
+  const auto output_padding = expand(layer_.extra.output_padding, "output_padding", 0);
   // Keras' default padding is 'valid', which for a transposed conv is not 0.
-  const PadMode mode = !layer_.window_params().padding.given && convention_ == Convention::Keras
+  const PadMode mode = !layer_.window.padding.given && convention_ == Convention::Keras
                            ? PadMode::Valid
-                           : layer_.window_params().padding.mode;
-  if (mode != PadMode::Explicit && layer_.extra().output_padding.given) {
-    fail_at(layer_.extra().output_padding.pos,
+                           : layer_.window.padding.mode;
+  if (mode != PadMode::Explicit && layer_.extra.output_padding.given) {
+    fail_at(layer_.extra.output_padding.pos,
             "output_padding needs explicit padding, not 'same' or 'valid'");
   }
   r.output.channels = layer_.out_channels;
@@ -282,7 +263,7 @@ void Rule::conv_transpose(LayerShape& r) {
     } else {
       if (convention_ == Convention::PyTorch &&
           output_padding[i] >= std::max(a.stride, a.dilation)) {
-        fail_at(layer_.extra().output_padding.pos,
+        fail_at(layer_.extra.output_padding.pos,
                 fmt::format("output_padding {} must be smaller than either stride {} or "
                             "dilation {} on axis {}",
                             output_padding[i], a.stride, a.dilation, axis(i)));
@@ -306,42 +287,41 @@ void Rule::conv_transpose(LayerShape& r) {
 void Rule::pool(LayerShape& r) {
   require_spatial();
   const auto w = windows(false);
-  const bool ceil = layer_.window_params().ceil_mode.value_or(convention_ == Convention::Caffe);
+  const bool ceil = layer_.window.ceil_mode.value_or(convention_ == Convention::Caffe);
   r.output.channels = in().channels;
   for (std::size_t i = 0; i < rank(); ++i) {
     const AxisWindow& a = w[i];
     if (convention_ == Convention::PyTorch &&
-        layer_.window_params().padding.mode == PadMode::Explicit &&
+        layer_.window.padding.mode == PadMode::Explicit &&
         (a.pad_lo > a.kernel / 2 || a.pad_hi > a.kernel / 2)) {
-      fail_at(layer_.window_params().padding.pos,
+      fail_at(layer_.window.padding.pos,
               fmt::format("padding {} is more than half the kernel size {} on axis {} "
                           "(PyTorch rejects this)",
                           std::max(a.pad_lo, a.pad_hi), a.kernel, axis(i)));
     }
     const std::int64_t out = window_output(i, a, ceil);
     r.output.size.push_back(out);
-    if (!warn_padding_windows(i, a, out, r) && !ceil) {
-      warn_dropped(i, a, r);
+    if (!warn_padding_windows(i, a, out) && !ceil) {
+      warn_dropped(i, a);
     }
   }
   r.window = w;
 }
 
 // A window that lies entirely in the padding reads no pixel at all.
-bool Rule::warn_padding_windows(std::size_t i, const AxisWindow& a, std::int64_t out,
-                                LayerShape& r) const {
+bool Rule::warn_padding_windows(std::size_t i, const AxisWindow& a, std::int64_t out) {
   const std::int64_t n = in().size[i];
   const std::int64_t last_start = mul(out - 1, a.stride) - a.pad_lo;
   if (last_start >= n) {
-    r.warnings.push_back(fmt::format(
-        "\x01{}\x02the last window on {{axis}} starts at {}, past the input's {} positions: it "
-        "reads only padding",
-        axis(i), last_start, n));
+    findings_.push_back({WarningKind::PaddingOnly, i,
+                         fmt::format("the last window on {{axes}} starts at {}, past the input's "
+                                     "{} positions: it reads only padding",
+                                     last_start, n)});
     return true;
   }
   if (mul(a.dilation, a.kernel - 1) - a.pad_lo < 0) {
-    r.warnings.push_back(fmt::format(
-        "\x01{}\x02the first window on {{axis}} lies entirely in the padding", axis(i)));
+    findings_.push_back(
+        {WarningKind::PaddingOnly, i, "the first window on {axes} lies entirely in the padding"});
     return true;
   }
   return false;
@@ -350,7 +330,7 @@ bool Rule::warn_padding_windows(std::size_t i, const AxisWindow& a, std::int64_t
 void Rule::adaptive(LayerShape& r) {
   require_spatial();
   r.output.channels = in().channels;
-  r.output.size = expand(layer_.extra().output_size, "output_size", 1);
+  r.output.size = expand(layer_.extra.output_size, "output_size", 1);
 }
 
 void Rule::linear(LayerShape& r) {
@@ -363,8 +343,8 @@ void Rule::linear(LayerShape& r) {
 
 void Rule::pad(LayerShape& r) {
   require_spatial();
-  if (layer_.window_params().padding.mode != PadMode::Explicit) {
-    fail_at(layer_.window_params().padding.pos,
+  if (layer_.window.padding.mode != PadMode::Explicit) {
+    fail_at(layer_.window.padding.pos,
             "pad needs explicit padding (an int, a list or [before, after] "
             "pairs), not 'same' or 'valid'");
   }
@@ -382,8 +362,8 @@ void Rule::pad(LayerShape& r) {
 void Rule::crop(LayerShape& r) {
   require_spatial();
   const bool by_reference = inputs_.size() == 2;
-  const int ways = (layer_.extra().cropping.given ? 1 : 0) +
-                   (layer_.extra().crop_size.given ? 1 : 0) + (by_reference ? 1 : 0);
+  const int ways = (layer_.extra.cropping.given ? 1 : 0) +
+                   (layer_.extra.crop_size.given ? 1 : 0) + (by_reference ? 1 : 0);
   if (ways != 1) {
     fail("crop needs exactly one of 'cropping', 'size' or a second input to take the size of");
   }
@@ -391,18 +371,17 @@ void Rule::crop(LayerShape& r) {
     fail_at(layer_.inputs_pos,
             fmt::format("crop's reference '{}' has no matching spatial size", *inputs_[1].name));
   }
-  const PaddingParam& cut = layer_.extra().cropping;
-  if (cut.given && layer_.extra().crop_offset.given) {
-    fail_at(layer_.extra().crop_offset.pos,
+  const PaddingParam& cut = layer_.extra.cropping;
+  if (cut.given && layer_.extra.crop_offset.given) {
+    fail_at(layer_.extra.crop_offset.pos,
             "'offset' goes with 'size' or a reference input, not 'cropping'");
   }
   if (cut.given && !cut.scalar && cut.pairs.size() != rank()) {
-    fail_at(cut.pos, fmt::format("cropping has {} entries but the input has {} spatial {}",
-                                 cut.pairs.size(), rank(), rank() == 1 ? "axis" : "axes"));
+    fail_entries(cut.pos, "cropping", cut.pairs.size());
   }
   const auto size =
-      by_reference ? inputs_[1].shape->size : expand(layer_.extra().crop_size, "size", 1);
-  const auto offset = expand(layer_.extra().crop_offset, "offset", -1);
+      by_reference ? inputs_[1].shape->size : expand(layer_.extra.crop_size, "size", 1);
+  const auto offset = expand(layer_.extra.crop_offset, "offset", -1);
   r.output.channels = in().channels;
   PerAxis<AxisWindow> w;
   for (std::size_t i = 0; i < rank(); ++i) {
@@ -415,7 +394,7 @@ void Rule::crop(LayerShape& r) {
       keep = n - pair[0] - pair[1];
     } else {
       keep = size[i];
-      lo = layer_.extra().crop_offset.given ? offset[i] : (n - keep) / 2;
+      lo = layer_.extra.crop_offset.given ? offset[i] : (n - keep) / 2;
     }
     if (keep < 1 || lo + keep > n) {
       fail(fmt::format("cannot keep {} positions from {} at offset {} on axis {}", keep, n, lo,
@@ -429,10 +408,9 @@ void Rule::crop(LayerShape& r) {
 
 void Rule::upsample(LayerShape& r) {
   require_spatial();
-  const AxisParam<double>& f = layer_.extra().scale_factor;
+  const AxisParam<double>& f = layer_.extra.scale_factor;
   if (!f.scalar && f.values.size() != rank()) {
-    fail_at(f.pos, fmt::format("scale_factor has {} entries but the input has {} spatial {}",
-                               f.values.size(), rank(), rank() == 1 ? "axis" : "axes"));
+    fail_entries(f.pos, "scale_factor", f.values.size());
   }
   r.output.channels = in().channels;
   for (std::size_t i = 0; i < rank(); ++i) {
@@ -474,47 +452,10 @@ void Rule::merge(LayerShape& r) {
   }
 }
 
-// Per-axis warnings are written with "{axis}"; identical ones on several axes
-// become one ("on axes h and w").
-void merge_axis_warnings(LayerShape& r, std::size_t rank) {
-  std::vector<std::string> merged;
-  std::vector<std::vector<std::string>> axes;
-  for (const std::string& w : r.warnings) {
-    const std::size_t at = w.find("\x01");
-    if (at == std::string::npos) {
-      merged.push_back(w);
-      axes.emplace_back();
-      continue;
-    }
-    const std::string axis = w.substr(at + 1, w.find('\x02', at) - at - 1);
-    const std::string key = w.substr(0, at) + w.substr(w.find('\x02', at) + 1);
-    auto it = std::find(merged.begin(), merged.end(), key);
-    if (it == merged.end()) {
-      merged.push_back(key);
-      axes.push_back({axis});
-    } else {
-      axes[static_cast<std::size_t>(it - merged.begin())].push_back(axis);
-    }
-  }
-  r.warnings.clear();
-  for (std::size_t i = 0; i < merged.size(); ++i) {
-    std::string text = merged[i];
-    const std::size_t at = text.find("{axis}");
-    if (at != std::string::npos) {
-      const auto& a = axes[i];
-      const std::string where = a.size() == 1      ? "axis " + a[0]
-                                : a.size() == rank ? (rank == 2 ? "axes h and w" : "every axis")
-                                                   : "axes " + a[0] + " and " + a[1];
-      text.replace(at, 6, where);
-    }
-    r.warnings.push_back(text);
-  }
-}
-
 LayerShape Rule::run() {
   LayerShape r;
-  const std::size_t max_inputs = layer_.kind == LayerKind::Crop ? 2 : 1;
-  if (!is_merge(layer_.kind) && (inputs_.size() < 1 || inputs_.size() > max_inputs)) {
+  const std::size_t max_inputs = layer_type(layer_.kind).max_inputs;
+  if (max_inputs != 0 && (inputs_.size() < 1 || inputs_.size() > max_inputs)) {
     fail_at(layer_.inputs_pos,
             fmt::format("{} takes {}, got {}", layer_.type,
                         max_inputs == 1 ? "one input" : "one or two inputs", inputs_.size()));
@@ -572,11 +513,37 @@ LayerShape Rule::run() {
       r.output = in();
       break;
   }
-  merge_axis_warnings(r, inputs_.empty() || in().flat ? 0 : rank());
+  r.warnings = merge_axis_findings(findings_, findings_.empty() ? 0 : rank());
   return r;
 }
 
 }  // namespace
+
+std::vector<Warning> merge_axis_findings(const std::vector<AxisFinding>& findings,
+                                         std::size_t rank) {
+  std::vector<Warning> out;
+  std::vector<const AxisFinding*> firsts;
+  for (const AxisFinding& f : findings) {
+    std::size_t k = 0;
+    while (k < firsts.size() && !(firsts[k]->kind == f.kind && firsts[k]->text == f.text)) {
+      ++k;
+    }
+    if (k == firsts.size()) {
+      firsts.push_back(&f);
+      out.push_back({f.kind, {}, {}, {}, {}});
+    }
+    out[k].axes.push_back(f.axis);
+  }
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    std::string text = firsts[k]->text;
+    const std::size_t at = text.find("{axes}");
+    if (at != std::string::npos) {
+      text.replace(at, 6, axis_phrase(out[k].axes, rank));
+    }
+    out[k].text = std::move(text);
+  }
+  return out;
+}
 
 LayerShape apply_shape_rule(const Layer& layer, std::span<const ShapeInput> inputs,
                             Convention convention, const std::string& file) {

@@ -16,8 +16,20 @@ struct LayerShape {
   Shape output;
   std::optional<PerAxis<AxisWindow>> window;
   std::int64_t params = 0;
-  std::vector<std::string> warnings;
+  std::vector<Warning> warnings;  // the layer's name and position are the caller's to fill
 };
+
+// A warning about one axis; `text` says "{axes}" where the axes are named.
+struct AxisFinding {
+  WarningKind kind;
+  std::size_t axis;
+  std::string text;
+};
+
+// Findings of one kind and text on several axes become one warning naming
+// them all ("on every axis"), in the order they were first found.
+std::vector<Warning> merge_axis_findings(const std::vector<AxisFinding>& findings,
+                                         std::size_t rank);
 
 struct ShapeInput {
   const Shape* shape;
@@ -27,9 +39,5 @@ struct ShapeInput {
 // Throws ModelError naming the layer when the shapes do not work.
 LayerShape apply_shape_rule(const Layer& layer, std::span<const ShapeInput> inputs,
                             Convention convention, const std::string& file);
-
-// "224" for a square size, "224x320" otherwise; "64x56x56" with channels.
-std::string format_size(const PerAxis<std::int64_t>& size);
-std::string format_shape(const Shape& shape);
 
 }  // namespace netlens

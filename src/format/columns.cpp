@@ -125,7 +125,7 @@ bool append_axis_value(std::string& out, const Column& c, const LayerReport& lr,
     case ColumnId::PaddingEff:
     case ColumnId::CenterOffset: {
       const AxisRf& x = lr.rf[a];
-      const CompactOptional<Ratio>& v = c.which == ColumnId::Jump         ? x.jump
+      const std::optional<Ratio>& v = c.which == ColumnId::Jump         ? x.jump
                                         : c.which == ColumnId::PaddingEff ? x.padding_eff
                                                                           : x.center_offset;
       if (v && v->is_integer()) {

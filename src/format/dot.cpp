@@ -3,7 +3,9 @@
 // `inputs`; merges are drawn as diamonds, misaligned ones in red.
 #include <fmt/format.h>
 
-#include "engine/shape_rules.h"
+#include <algorithm>
+
+#include "model/layer_types.h"
 #include "format/columns.h"
 #include "format/format.h"
 
@@ -23,12 +25,8 @@ std::string escape(const std::string& text) {
 }
 
 bool misaligned(const LayerReport& lr) {
-  for (const std::string& w : lr.warnings) {
-    if (w.rfind("inputs are misaligned", 0) == 0) {
-      return true;
-    }
-  }
-  return false;
+  return std::any_of(lr.warnings.begin(), lr.warnings.end(),
+                     [](const Warning& w) { return w.kind == WarningKind::Misaligned; });
 }
 
 }  // namespace
@@ -56,7 +54,7 @@ std::string render_dot(const Report& report) {
     label += fmt::format("\\nrf {}  jump {}", cell(column("rf"), report, lr),
                          cell(column("jump"), report, lr));
     std::string style;
-    if (is_merge(layer.kind)) {
+    if (layer_type(layer.kind).reads == Reads::Union) {
       style = misaligned(lr) ? ", shape=diamond, fillcolor=\"#fde2e1\", color=\"#d92d20\""
                              : ", shape=diamond, fillcolor=\"#fff4d6\"";
     }

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/regions.h"
+#include "model/regions.h"
 #include "model/report.h"
 
 namespace netlens {
@@ -38,14 +38,6 @@ std::string render_json(const Report& report, const NetRegions* regions = nullpt
 void write_json(std::ostream& out, const Report& report, const NetRegions* regions = nullptr);
 
 // `netlens locate`: one unit's theoretical and actual regions.
-struct UnitLocation {
-  std::size_t layer = 0;  // index into report.layers
-  PerAxis<std::int64_t> unit;
-  PerAxis<Interval> theoretical;
-  PerAxis<Interval> actual;
-};
-UnitLocation locate_unit(const Report& report, const NetRegions& regions, std::size_t layer,
-                         const PerAxis<std::int64_t>& unit);
 std::string render_location_text(const Report& report, const UnitLocation& location);
 std::string render_location_json(const Report& report, const UnitLocation& location);
 std::string render_csv(const Report& report, const FormatOptions& options);

@@ -77,7 +77,7 @@ void put_sizes(Out& out, const PerAxis<std::int64_t>& v) {
 
 // A per-axis receptive-field field: null when no axis has a value.
 template <class T, class F>
-void put_rf_field(Out& out, const LayerReport& lr, CompactOptional<T> AxisRf::*field, F put_value) {
+void put_rf_field(Out& out, const LayerReport& lr, std::optional<T> AxisRf::*field, F put_value) {
   bool any = false;
   for (const AxisRf& a : lr.rf) {
     any = any || (a.*field).has_value();
@@ -169,7 +169,7 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
                  lr.global_rf, lr.params, lr.cost.buffers, lr.cost.macs, 2 * lr.cost.macs,
                  lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
   field("warnings");
-  put_list(out, lr.warnings, [&](const std::string& w) { put_string(out, w); });
+  put_list(out, lr.warnings, [&](const Warning& w) { put_string(out, w.text); });
   if (regions != nullptr) {
     put_regions(out, lr, *regions);
   }
@@ -243,7 +243,7 @@ void write_json(std::ostream& stream, const Report& report, const NetRegions* re
                     {"input_memory", t.input_memory}};
   Json warnings = Json::array();
   for (const Warning& w : report.warnings) {
-    warnings.push_back({{"layer", w.layer}, {"message", w.message}});
+    warnings.push_back({{"layer", w.layer}, {"message", w.text}});
   }
   root["warnings"] = std::move(warnings);
 

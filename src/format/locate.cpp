@@ -3,39 +3,8 @@
 #include <fmt/ranges.h>
 
 #include "format/format.h"
-#include "model/error.h"
 
 namespace netlens {
-
-UnitLocation locate_unit(const Report& report, const NetRegions& regions, std::size_t layer,
-                         const PerAxis<std::int64_t>& unit) {
-  const LayerReport& lr = report.layers[layer];
-  const std::string& name = report.layer(layer).name;
-  const auto& axes = regions.layers[layer + 1];
-  if (!axes) {
-    throw UsageError(
-        fmt::format("layer '{}' sees the whole input (global): every unit's region "
-                    "is the full input",
-                    name));
-  }
-  if (unit.size() != lr.output.size.size()) {
-    throw UsageError(fmt::format("--unit has {} coordinate{}, layer '{}' has {} spatial axes",
-                                 unit.size(), unit.size() == 1 ? "" : "s", name,
-                                 lr.output.size.size()));
-  }
-  UnitLocation loc;
-  loc.layer = layer;
-  loc.unit = unit;
-  for (std::size_t a = 0; a < unit.size(); ++a) {
-    if (unit[a] < 0 || unit[a] >= lr.output.size[a]) {
-      throw UsageError(fmt::format("--unit {} is outside layer '{}' on axis {} (0 to {})", unit[a],
-                                   name, axis_name(unit.size(), a), lr.output.size[a] - 1));
-    }
-    loc.theoretical.push_back((*axes)[a].theoretical_at(unit[a]));
-    loc.actual.push_back((*axes)[a].actual_at(unit[a]));
-  }
-  return loc;
-}
 
 std::string render_location_text(const Report& report, const UnitLocation& loc) {
   const LayerReport& lr = report.layers[loc.layer];

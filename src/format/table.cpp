@@ -4,10 +4,8 @@
 #include <algorithm>
 #include <sstream>
 
-#include "engine/shape_rules.h"
 #include "format/columns.h"
 #include "format/format.h"
-#include "model/prefault.h"
 
 namespace netlens {
 
@@ -71,7 +69,6 @@ void write_table(std::ostream& stream, const Report& report, const FormatOptions
   std::string texts;
   std::vector<std::uint32_t> ends;
   ends.reserve((report.layers.size() + 1) * n);
-  prefault_capacity(ends);
   // The first rows tell how long a row's text is; then the buffer is sized
   // once, at twice that (later rows' names and numbers are longer; pages
   // never written cost nothing): growing a 50 MB string copies it.
@@ -95,7 +92,6 @@ void write_table(std::ostream& stream, const Report& report, const FormatOptions
     if (r == kSampleRows) {
       const std::size_t estimate = texts.size() / (r + 1) * (report.layers.size() + 1);
       texts.reserve(2 * estimate);
-      use_huge_pages(texts.data(), texts.capacity());
     }
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t begin = texts.size();

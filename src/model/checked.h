@@ -4,6 +4,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+
+#include "model/error.h"
+#include "model/per_axis.h"
 
 namespace netlens::checked {
 
@@ -43,3 +47,41 @@ inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return -floor_div(-a, b); }
 
 }  // namespace netlens::checked
+
+namespace netlens {
+
+// The checked arithmetic of one layer's numbers: an overflow is a ModelError
+// naming the layer ("<what> overflows 64 bits").
+class LayerMath {
+ public:
+  LayerMath(const std::string& file, SourcePos pos, const std::string& layer,
+            const char* what = "arithmetic")
+      : file_(file), pos_(pos), layer_(layer), what_(what) {}
+
+  std::int64_t mul(std::int64_t a, std::int64_t b) const { return check(checked::mul(a, b)); }
+  std::int64_t add(std::int64_t a, std::int64_t b) const { return check(checked::add(a, b)); }
+  std::int64_t product(const PerAxis<std::int64_t>& values) const {
+    std::int64_t p = 1;
+    for (std::int64_t v : values) {
+      p = mul(p, v);
+    }
+    return p;
+  }
+  [[noreturn]] void overflow() const {
+    throw ModelError(file_, pos_, layer_, std::string(what_) + " overflows 64 bits");
+  }
+
+ private:
+  std::int64_t check(std::optional<std::int64_t> v) const {
+    if (!v) {
+      overflow();
+    }
+    return *v;
+  }
+  const std::string& file_;
+  SourcePos pos_;
+  const std::string& layer_;
+  const char* what_;
+};
+
+}  // namespace netlens

@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "model/error.h"
-#include "model/heap_optional.h"
 #include "model/per_axis.h"
 
 namespace netlens {
 
+// The shape rule and cost of a layer (engine/shape_rules.cpp, costs.cpp). Its
+// names, fields and how it reads its input are the rows of model/layer_types.h.
 enum class LayerKind : std::uint8_t {
   Conv,
   ConvTranspose,
@@ -39,9 +40,6 @@ enum class LayerKind : std::uint8_t {
   Mul,
   Concat,
 };
-
-bool is_merge(LayerKind kind);
-bool is_pool(LayerKind kind);  // max/avg pooling with a window
 
 // A per-axis field: one value for every axis (`scalar`) or one per axis.
 template <class T>
@@ -73,9 +71,7 @@ struct PaddingParam {
 
 enum class UpsampleMode : std::uint8_t { Nearest, Bilinear };
 
-// The sliding window of convs and pools (and a pad layer's padding), kept
-// out of line: a relu, batchnorm or add has none, and these would be half
-// of its Layer.
+// The sliding window of convs and pools (and a pad layer's padding).
 struct WindowParams {
   AxisParam<std::int64_t> kernel_size;
   AxisParam<std::int64_t> stride;
@@ -85,8 +81,7 @@ struct WindowParams {
 };
 
 // Fields only a few layer kinds have (transposed convs, adaptive pools,
-// upsampling, crop), kept out of line: a million-layer net holds a million
-// Layers, and these would be 40% of each.
+// upsampling, crop).
 struct LayerExtras {
   AxisParam<std::int64_t> output_padding;
   AxisParam<std::int64_t> output_size;  // adaptive pools
@@ -99,9 +94,7 @@ struct LayerExtras {
 struct Layer {
   std::string name;
   LayerKind kind = LayerKind::Identity;
-  // Canonical type name: conv, relu, global_avgpool, ... Always a string
-  // literal (the type table's): a million layers need no copy of it.
-  std::string_view type;
+  std::string_view type;  // canonical type name, from the type table: conv, relu, ...
   int alias_rank = 0;  // 2 when written as Conv2d / MaxPooling2D; 0 = any rank
   SourcePos pos;       // where the layer's entry starts
   SourcePos type_pos;
@@ -122,13 +115,8 @@ struct Layer {
 
   UpsampleMode mode = UpsampleMode::Nearest;
   bool align_corners = false;         // bilinear upsample
-  HeapOptional<WindowParams> window;  // allocated on the first write
-  HeapOptional<LayerExtras> extras;   // allocated on the first write
-
-  const WindowParams& window_params() const;  // the defaults when never written
-  WindowParams& window_params_mut() { return window ? *window : window.emplace(); }
-  const LayerExtras& extra() const;  // the defaults when never written
-  LayerExtras& extra_mut() { return extras ? *extras : extras.emplace(); }
+  WindowParams window;
+  LayerExtras extra;
 };
 
 }  // namespace netlens

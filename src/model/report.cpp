@@ -1,5 +1,8 @@
 #include "model/report.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 namespace netlens {
 
 const std::string& Report::node_name(std::size_t id) const {
@@ -55,6 +58,49 @@ const char* axis_name(std::size_t rank, std::size_t axis) {
     default:
       return kThree[axis];
   }
+}
+
+std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank) {
+  if (axes.size() == 1) {
+    return fmt::format("axis {}", axis_name(rank, axes[0]));
+  }
+  if (axes.size() == rank) {
+    return "every axis";
+  }
+  std::vector<const char*> names;
+  for (std::size_t a : axes) {
+    names.push_back(axis_name(rank, a));
+  }
+  return fmt::format("axes {}", fmt::join(names, " and "));
+}
+
+const char* warning_kind_name(WarningKind kind) {
+  switch (kind) {
+    case WarningKind::Misaligned:
+      return "misaligned";
+    case WarningKind::UnreadInput:
+      return "unread-input";
+    case WarningKind::PaddingOnly:
+      return "padding-only";
+    case WarningKind::DeadLayer:
+      return "dead-layer";
+    case WarningKind::RfExceedsInput:
+      return "rf-exceeds-input";
+    case WarningKind::RegionsSkipped:
+      return "regions-skipped";
+  }
+  return "warning";
+}
+
+std::string format_size(const PerAxis<std::int64_t>& size) {
+  return fmt::format("{}", fmt::join(size, "x"));
+}
+
+std::string format_shape(const Shape& shape) {
+  if (shape.flat) {
+    return std::to_string(shape.channels);
+  }
+  return fmt::format("{}x{}", shape.channels, format_size(shape.size));
 }
 
 }  // namespace netlens

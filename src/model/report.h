@@ -1,5 +1,5 @@
 // Report: what the engine computed for a net, layer by layer. Formatters only
-// read it; nothing here knows about text.
+// read it. The few texts here are shared by messages and every format.
 #pragma once
 
 #include <array>
@@ -9,10 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/compact_optional.h"
-#include "model/heap_optional.h"
 #include "model/net.h"
-#include "model/node_ids.h"
 #include "model/ratio.h"
 
 namespace netlens {
@@ -28,11 +25,11 @@ struct Shape {
 // Receptive-field numbers of one axis of a layer's output (spec §2).
 // nullopt = no single value (non-uniform units) or not computed.
 struct AxisRf {
-  CompactOptional<std::int64_t> rf;      // the largest unit's region
-  CompactOptional<std::int64_t> rf_min;  // the smallest (exact regions only)
-  CompactOptional<Ratio> jump;
-  CompactOptional<Ratio> padding_eff;
-  CompactOptional<Ratio> center_offset;
+  std::optional<std::int64_t> rf;      // the largest unit's region
+  std::optional<std::int64_t> rf_min;  // the smallest (exact regions only)
+  std::optional<Ratio> jump;
+  std::optional<Ratio> padding_eff;
+  std::optional<Ratio> center_offset;
   bool global = false;  // every unit sees the whole input
 };
 
@@ -45,10 +42,23 @@ struct AxisWindow {
   std::int64_t pad_hi = 0;
 };
 
+// What a warning is about; docs/semantics.md says when each is given.
+enum class WarningKind : std::uint8_t {
+  Misaligned,      // a merge's inputs are centred or spaced differently
+  UnreadInput,     // a window leaves the last input positions unread
+  PaddingOnly,     // a window reads only padding
+  DeadLayer,       // nothing reads a layer's output
+  RfExceedsInput,  // units see more than the input
+  RegionsSkipped,  // the unit-by-unit regions were too big to compute
+};
+const char* warning_kind_name(WarningKind kind);  // misaligned, unread-input, ...
+
 struct Warning {
-  std::string layer;  // empty: the whole net
-  SourcePos pos;
-  std::string message;
+  WarningKind kind = WarningKind::Misaligned;
+  std::string layer;               // empty: the whole net
+  SourcePos pos;                   // the layer's entry
+  std::vector<std::size_t> axes;   // the axes it concerns (none: not about axes)
+  std::string text;                // the message, axes named in it
 };
 
 // What a layer costs (spec: issue 0.3; docs/costs.md). MACs are the
@@ -85,14 +95,14 @@ struct CostTotals {
 
 struct LayerReport {
   std::size_t index = 0;            // 1-based, as in the spec's layer list
-  NodeIds inputs;  // 0 = the net input, i = layer i
+  std::vector<std::size_t> inputs;  // 0 = the net input, i = layer i
   Shape output;
-  HeapOptional<PerAxis<AxisWindow>> window;  // layers with kernel/stride/padding
+  std::optional<PerAxis<AxisWindow>> window;  // layers with kernel/stride/padding
   PerAxis<AxisRf> rf;
   bool global_rf = false;
   std::int64_t params = 0;
   LayerCost cost;
-  std::vector<std::string> warnings;
+  std::vector<Warning> warnings;
 };
 
 struct Report {
@@ -111,5 +121,11 @@ struct Report {
 
 // Axis labels used in messages and CSV headers: l | h w | d h w.
 const char* axis_name(std::size_t rank, std::size_t axis);
+// Some of a rank's axes in a sentence: "axis h", "axes d and w", "every axis".
+std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank);
+
+// "224" for one axis, "224x320" otherwise; with channels, "64x56x56".
+std::string format_size(const PerAxis<std::int64_t>& size);
+std::string format_shape(const Shape& shape);
 
 }  // namespace netlens

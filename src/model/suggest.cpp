@@ -36,3 +36,15 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
 }
 
 }  // namespace netlens
+
+namespace netlens {
+
+std::string did_you_mean(const std::string& suggestion) {
+  return suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)";
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  return did_you_mean(closest(word, candidates));
+}
+
+}  // namespace netlens

@@ -59,14 +59,6 @@ void DocBuilder::begin(DocNode::Kind kind, SourcePos pos) {
     fail(pos, fmt::format("nesting deeper than {} levels", kMaxDepth));
   }
   Frame frame;
-  if (kind == DocNode::Kind::Map) {
-    frame.node = std::move(spare_map_);
-    if (frame.node.items.capacity() == 0) {  // a layer has a handful of keys: grow once
-      frame.node.items.reserve(8);
-      frame.node.keys.reserve(8);
-      frame.node.key_pos.reserve(8);
-    }
-  }
   frame.node.kind = kind;
   frame.node.pos = pos;
   // The value of the root mapping's `layers` key is streamed to the sink.
@@ -88,13 +80,6 @@ void DocBuilder::end_container() {
   Frame* parent = stack_.empty() ? nullptr : &stack_.back();
   if (parent != nullptr && parent->is_layers && sink_) {
     sink_(frame.node, parent->streamed++);
-    if (frame.node.kind == DocNode::Kind::Map) {
-      // Keep the buffers of a million layers' maps: one set, emptied.
-      frame.node.items.clear();
-      frame.node.keys.clear();
-      frame.node.key_pos.clear();
-      spare_map_ = std::move(frame.node);
-    }
     return;
   }
   add_value(std::move(frame.node));
@@ -103,24 +88,20 @@ void DocBuilder::end_container() {
 void DocBuilder::key(std::string key, SourcePos pos) {
   Frame& frame = stack_.back();
   DocNode& map = frame.node;
-  // Maps are small; a hostile one with many keys gets a hash set.
-  if (map.keys.size() < 32) {
-    for (std::size_t i = 0; i < map.keys.size(); ++i) {
-      if (map.keys[i] == key) {
-        fail(pos, fmt::format("duplicate key '{}' (first at line {}, column {})", key,
-                              map.key_pos[i].line, map.key_pos[i].column));
-      }
-    }
-  } else {
-    std::unordered_set<std::string_view> seen(map.keys.begin(), map.keys.end());
-    if (seen.count(key) != 0) {
-      for (std::size_t i = 0; i < map.keys.size(); ++i) {
-        if (map.keys[i] == key) {
-          fail(pos, fmt::format("duplicate key '{}' (first at line {}, column {})", key,
-                                map.key_pos[i].line, map.key_pos[i].column));
-        }
-      }
-    }
+  // Maps are small and a scan is quickest; a hostile one with thousands of
+  // keys gets a set, so that checking stays linear.
+  constexpr std::size_t kScanKeys = 16;
+  if (map.keys.size() == kScanKeys) {
+    frame.key_set.insert(map.keys.begin(), map.keys.end());
+  }
+  const bool repeated = map.keys.size() < kScanKeys
+                            ? std::find(map.keys.begin(), map.keys.end(), key) != map.keys.end()
+                            : !frame.key_set.insert(key).second;
+  if (repeated) {
+    const std::size_t i = static_cast<std::size_t>(
+        std::find(map.keys.begin(), map.keys.end(), key) - map.keys.begin());
+    fail(pos, fmt::format("duplicate key '{}' (first at line {}, column {})", key,
+                          map.key_pos[i].line, map.key_pos[i].column));
   }
   map.keys.push_back(std::move(key));
   map.key_pos.push_back(pos);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "model/error.h"
@@ -61,6 +62,7 @@ class DocBuilder {
     bool have_key = false;     // Map: a key waits for its value
     std::size_t streamed = 0;  // the layers list: items handed to the sink
     bool is_layers = false;
+    std::unordered_set<std::string> key_set;  // Map: its keys, once it has many
   };
   void add_value(DocNode&& node);
   void begin(DocNode::Kind kind, SourcePos pos);
@@ -69,7 +71,6 @@ class DocBuilder {
   LayerSink sink_;
   std::vector<Frame> stack_;
   DocNode root_;
-  DocNode spare_map_;  // a streamed layer's map, emptied: its buffers serve the next one
   bool have_root_ = false;
   SourcePos end_;
 };

@@ -1,12 +1,12 @@
 // JSON through nlohmann's SAX interface. nlohmann reports no positions to a SAX
 // handler, so the input iterator records how far the lexer has read, and each
-// event finds its token's first byte by scanning back from there. Texts in the
-// subset of json_simple.cpp are read there instead, faster.
+// event finds its token's first byte by scanning back from there.
 #include <fmt/format.h>
 
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "parse/line_index.h"
 #include "parse/readers.h"
 
 namespace netlens {
@@ -194,18 +194,6 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
 }  // namespace
 
 DocNode read_json(std::string_view text, const std::string& file, const LayerSink& sink) {
-  {
-    // The fast reader's texts are objects: finish() never reports an empty spec.
-    DocBuilder builder(file, sink);
-    if (read_simple_json(text, builder)) {
-      return builder.finish();
-    }
-  }
-  return read_json_with_nlohmann(text, file, sink);
-}
-
-DocNode read_json_with_nlohmann(std::string_view text, const std::string& file,
-                                const LayerSink& sink) {
   DocBuilder builder(file, sink);
   Handler handler(text, builder, file);
   builder.set_end(handler.end_pos());

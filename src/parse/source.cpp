@@ -10,9 +10,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "model/prefault.h"
+#include "model/suggest.h"
 #include "parse/bundled.h"
-#include "parse/layer_types.h"
 
 namespace netlens {
 
@@ -29,7 +28,6 @@ std::string read_fd(int fd, const std::string& file, std::size_t max_bytes,
                     std::size_t expected = 0) {
   std::string text;
   text.reserve(std::min(expected, max_bytes) + 1);
-  prefault(text.data(), text.capacity());
   char buf[65536];
   while (true) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
@@ -92,9 +90,8 @@ std::string unknown_net_message(const std::string& arg) {
   for (const BundledNet& net : bundled_nets()) {
     names.emplace_back(net.name);
   }
-  const std::string hint = closest(arg, names);
   return fmt::format("no such file or bundled net{}; 'netlens list' shows the bundled nets",
-                     hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint));
+                     did_you_mean(arg, names));
 }
 
 }  // namespace

@@ -18,8 +18,4 @@ inline constexpr std::size_t kDefaultMaxLayers = 100000;
 Net parse_spec(std::string_view text, const std::string& file, const std::string& default_name,
                SpecFormat format = SpecFormat::Auto, std::size_t max_layers = kDefaultMaxLayers);
 
-// Rejects text no spec may contain before any parser sees it: NUL bytes,
-// invalid UTF-8, nothing but white space.
-void check_spec_text(std::string_view text, const std::string& file);
-
 }  // namespace netlens

@@ -1,12 +1,8 @@
 // Checks and counts on a spec's raw text, before and beside any parser.
 #include "parse/spec_text.h"
 
-#include <cstdint>
-#include <cstring>
-
 #include "model/error.h"
-#include "parse/readers.h"
-#include "parse/spec_reader.h"
+#include "parse/line_index.h"
 
 namespace netlens {
 
@@ -65,32 +61,11 @@ void check_spec_text(std::string_view text, const std::string& file) {
 }
 
 std::size_t skip_printable_ascii(std::string_view text, std::size_t from) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101;
-  constexpr std::uint64_t kHigh = 0x8080808080808080;
   std::size_t i = from;
-  for (; i + 8 <= text.size(); i += 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, text.data() + i, 8);
-    // A byte's high bit is set in `word` (>= 0x80), in word - 0x20.. (< 0x20;
-    // a borrow can only flag bytes above one already flagged) or in
-    // word + 0x01.. (0x7F; a carry only comes out of a byte >= 0x80).
-    if (((word | (word - 0x20 * kOnes) | (word + kOnes)) & kHigh) != 0) {
-      break;
-    }
-  }
   while (i < text.size() && text[i] >= 0x20 && text[i] < 0x7F) {
     ++i;
   }
   return i;
-}
-
-std::size_t count_type_keys(std::string_view text) {
-  std::size_t count = 0;
-  for (std::size_t i = text.find("type"); i != std::string_view::npos;
-       i = text.find("type", i + 4)) {
-    ++count;
-  }
-  return count;
 }
 
 bool starts_like_json(std::string_view text) {

@@ -47,6 +47,15 @@ inline std::vector<std::string> files_under(const std::string& dir,
   return files;
 }
 
+// The texts of some warnings, to compare with the expected ones.
+inline std::vector<std::string> texts(const std::vector<Warning>& warnings) {
+  std::vector<std::string> out;
+  for (const Warning& w : warnings) {
+    out.push_back(w.text);
+  }
+  return out;
+}
+
 inline Net parse_yaml(const std::string& text, const std::string& file = "t.yaml") {
   return parse_spec(text, file, "t", SpecFormat::Yaml);
 }

@@ -1,6 +1,6 @@
-// Runs a fast reader and the library reader it stands in for (yaml-cpp,
-// nlohmann) on one text and compares all they produce. Shared by the unit
-// tests and the differential fuzzers.
+// Runs the fast YAML reader and yaml-cpp, which it stands in for, on one text
+// and compares all they produce. Shared by the unit tests and the
+// differential fuzzer.
 #pragma once
 
 #include <fmt/format.h>
@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "parse/line_index.h"
 #include "parse/readers.h"
 
 namespace netlens::test {
@@ -57,10 +58,6 @@ Readers compare_readers(const std::string& text, const std::string& file, Fast f
 
 inline Readers compare_yaml_readers(const std::string& text) {
   return compare_readers(text, "t.yaml", read_simple_yaml, read_yaml_with_yaml_cpp);
-}
-
-inline Readers compare_json_readers(const std::string& text) {
-  return compare_readers(text, "t.json", read_simple_json, read_json_with_nlohmann);
 }
 
 }  // namespace netlens::test

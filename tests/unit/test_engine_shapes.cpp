@@ -119,7 +119,7 @@ TEST_CASE("caffe pools round up and clip only with padding", "[engine]") {
   const char* k1s3 = "  - {type: maxpool, kernel_size: 1, stride: 3}\n";
   const Report caffe = analyze_yaml(net1d(5, k1s3, "caffe"));
   CHECK(caffe.layers[0].output.size[0] == 3);
-  CHECK(caffe.layers[0].warnings ==
+  CHECK(texts(caffe.layers[0].warnings) ==
         std::vector<std::string>{"the last window on axis l starts at 6, past the input's 5 "
                                  "positions: it reads only padding"});
   CHECK(out_len(net1d(5, "  - {type: maxpool, kernel_size: 1, stride: 3, ceil_mode: true}\n")) ==
@@ -270,8 +270,8 @@ TEST_CASE("merges: add needs equal shapes, concat adds channels", "[engine]") {
   CHECK(r.layers[2].output.size == PerAxis<std::int64_t>{16, 16});
   CHECK(r.layers[2].output.channels == 4);
   CHECK(r.layers[3].output.channels == 11);
-  CHECK(r.layers[2].inputs == NodeIds{1, 2});
-  CHECK(r.layers[3].inputs == NodeIds{1, 2, 0});
+  CHECK(r.layers[2].inputs == std::vector<std::size_t>{1, 2});
+  CHECK(r.layers[3].inputs == std::vector<std::size_t>{1, 2, 0});
 
   const std::string head =
       "input: {size: 16, channels: 3}\nlayers:\n"

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpers.h"
+#include "model/layer_types.h"
 
 using namespace netlens;
 using namespace netlens::test;
@@ -17,7 +18,7 @@ json read_json(const std::string& rel) { return json::parse(slurp(shared_path(re
 // torchvision's functional calls (torch.flatten, +, cat) are not modules: the
 // bundled specs' layers of those types have no module to pair with.
 bool is_functional(const Layer& layer) {
-  return layer.kind == LayerKind::Flatten || is_merge(layer.kind);
+  return layer.kind == LayerKind::Flatten || layer_type(layer.kind).reads == Reads::Union;
 }
 
 // Leaf module name -> index of the bundled net's layer, pairing in call order.

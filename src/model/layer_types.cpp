@@ -1,0 +1,175 @@
+#include "model/layer_types.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <vector>
+
+#include "model/suggest.h"
+
+namespace netlens {
+
+namespace {
+
+using K = LayerKind;
+using R = Reads;
+
+// The order is the one suggestions and docs list the types in.
+// clang-format off
+constexpr std::array kTypes{
+  //         name                kind                  reads         rank   aliases                                          fields                                                                            required                 inputs  stride=kernel
+  LayerType{"conv",             K::Conv,             R::Window,     true,  "convolution",                                   "out_channels kernel_size stride padding dilation groups bias in_channels",       "out_channels kernel_size", 1, false},
+  LayerType{"conv_transpose",   K::ConvTranspose,    R::Transposed, true,  "deconv deconvolution",                          "out_channels kernel_size stride padding dilation groups bias output_padding in_channels", "out_channels kernel_size", 1, false},
+  LayerType{"maxpool",          K::MaxPool,          R::Window,     true,  "maxpooling",                                    "kernel_size stride padding dilation ceil_mode",                                  "kernel_size",           1, true},
+  LayerType{"avgpool",          K::AvgPool,          R::Window,     true,  "averagepooling",                                "kernel_size stride padding ceil_mode count_include_pad",                         "kernel_size",           1, true},
+  LayerType{"adaptive_avgpool", K::AdaptiveAvgPool,  R::Adaptive,   true,  "",                                              "output_size",                                                                    "output_size",           1, false},
+  LayerType{"adaptive_maxpool", K::AdaptiveMaxPool,  R::Adaptive,   true,  "",                                              "output_size",                                                                    "output_size",           1, false},
+  LayerType{"global_avgpool",   K::GlobalAvgPool,    R::Everything, true,  "globalaveragepooling",                          "",                                                                               "",                      1, false},
+  LayerType{"global_maxpool",   K::GlobalMaxPool,    R::Everything, true,  "globalmaxpooling",                              "",                                                                               "",                      1, false},
+  LayerType{"linear",           K::Linear,           R::Everything, false, "dense fc innerproduct",                         "out_features bias in_features",                                                  "out_features",          1, false},
+  LayerType{"flatten",          K::Flatten,          R::Everything, false, "",                                              "",                                                                               "",                      1, false},
+  LayerType{"pad",              K::Pad,              R::Window,     true,  "zeropad zeropadding constantpad",               "padding",                                                                        "padding",               1, false},
+  LayerType{"upsample",         K::Upsample,         R::Resample,   true,  "upsampling",                                    "scale_factor mode align_corners",                                                "scale_factor",          1, false},
+  LayerType{"batchnorm",        K::BatchNorm,        R::Same,       true,  "batchnormalization",                            "affine eps momentum num_features",                                               "",                      1, false},
+  LayerType{"lrn",              K::Lrn,              R::Same,       false, "localresponsenorm localresponsenormalization",  "size alpha beta k",                                                              "",                      1, false},
+  LayerType{"dropout",          K::Dropout,          R::Same,       true,  "spatialdropout",                                "p",                                                                              "",                      1, false},
+  LayerType{"identity",         K::Identity,         R::Same,       false, "",                                              "",                                                                               "",                      1, false},
+  LayerType{"relu",             K::Activation,       R::Same,       false, "",                                              "inplace",                                                                        "",                      1, false},
+  LayerType{"relu6",            K::Activation,       R::Same,       false, "",                                              "inplace",                                                                        "",                      1, false},
+  LayerType{"leaky_relu",       K::Activation,       R::Same,       false, "",                                              "inplace negative_slope alpha",                                                   "",                      1, false},
+  LayerType{"elu",              K::Activation,       R::Same,       false, "",                                              "inplace alpha",                                                                  "",                      1, false},
+  LayerType{"gelu",             K::Activation,       R::Same,       false, "",                                              "inplace",                                                                        "",                      1, false},
+  LayerType{"silu",             K::Activation,       R::Same,       false, "swish",                                         "inplace",                                                                        "",                      1, false},
+  LayerType{"sigmoid",          K::Activation,       R::Same,       false, "",                                              "inplace",                                                                        "",                      1, false},
+  LayerType{"tanh",             K::Activation,       R::Same,       false, "",                                              "inplace",                                                                        "",                      1, false},
+  LayerType{"hardswish",        K::Activation,       R::Same,       false, "",                                              "inplace",                                                                        "",                      1, false},
+  LayerType{"softmax",          K::Activation,       R::Same,       false, "",                                              "dim",                                                                            "",                      1, false},
+  LayerType{"add",              K::Add,              R::Union,      false, "",                                              "",                                                                               "inputs",                0, false},
+  LayerType{"crop",             K::Crop,             R::Window,     true,  "cropping",                                      "size offset cropping",                                                           "",                      2, false},
+  LayerType{"mul",              K::Mul,              R::Union,      false, "multiply",                                      "",                                                                               "inputs",                0, false},
+  LayerType{"concat",           K::Concat,           R::Union,      false, "concatenate cat",                               "",                                                                               "inputs",                0, false},
+};
+// clang-format on
+
+// Keras' and Caffe's names for fields; `only_for` empty: for every kind.
+struct FieldAlias {
+  std::string_view alias;
+  std::string_view field;
+  std::optional<LayerKind> only_for;
+};
+constexpr std::array kFieldAliases{
+    FieldAlias{"strides", "stride", {}},       FieldAlias{"pool_size", "kernel_size", {}},
+    FieldAlias{"dilation_rate", "dilation", {}}, FieldAlias{"use_bias", "bias", {}},
+    FieldAlias{"filters", "out_channels", {}}, FieldAlias{"units", "out_features", {}},
+    FieldAlias{"interpolation", "mode", {}},   FieldAlias{"rate", "p", {}},
+    FieldAlias{"local_size", "size", K::Lrn},  FieldAlias{"axis", "dim", K::Activation},
+};
+
+std::string normalize(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c != '_' && c != '-') {
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  return out;
+}
+
+// `canonical` (lower case) with its '_' left out equals `n`.
+bool same_normalized(std::string_view n, std::string_view canonical) {
+  std::size_t i = 0;
+  for (char c : canonical) {
+    if (c != '_') {
+      if (i == n.size() || n[i] != c) {
+        return false;
+      }
+      ++i;
+    }
+  }
+  return i == n.size();
+}
+
+// Whether `n` (normalized) is one of the row's names.
+bool named(const LayerType& t, std::string_view n) {
+  bool found = same_normalized(n, t.name);
+  for_each_word(t.aliases, [&](std::string_view alias) { found = found || n == alias; });
+  return found;
+}
+
+}  // namespace
+
+std::span<const LayerType> layer_types() { return kTypes; }
+
+const LayerType& layer_type(LayerKind kind) {
+  for (const LayerType& t : kTypes) {
+    if (t.kind == kind) {
+      return t;
+    }
+  }
+  return kTypes.front();  // not reached: every kind has a row (test_model_types.cpp)
+}
+
+std::optional<TypeMatch> find_layer_type(std::string_view name) {
+  std::string n = normalize(name);
+  // Keras spells the transposed conv "Conv2DTranspose": move the rank to the end.
+  if (n.size() == 15 && n.rfind("conv", 0) == 0 && n.substr(5) == "dtranspose") {
+    n = "convtranspose" + n.substr(4, 2);
+  }
+  TypeMatch match;
+  // "UpsamplingNearest2d" / "UpsamplingBilinear2d" are PyTorch's fixed-mode upsamplers.
+  for (const std::string_view fixed : {"upsamplingnearest", "upsamplingbilinear"}) {
+    if (n.rfind(fixed, 0) == 0) {
+      match.fixed_bilinear = fixed[10] == 'b';
+      match.fixed_nearest = !match.fixed_bilinear;
+      n = "upsample" + n.substr(fixed.size());
+    }
+  }
+  match.keras_upsampling = n.rfind("upsampling", 0) == 0;
+  int rank = 0;
+  if (n.size() > 2 && n.back() == 'd' && n[n.size() - 2] >= '1' && n[n.size() - 2] <= '3') {
+    rank = n[n.size() - 2] - '0';
+  }
+  for (const LayerType& t : kTypes) {
+    if (named(t, n)) {
+      match.type = &t;
+      return match;
+    }
+    if (rank != 0 && t.rank_suffix && named(t, std::string_view(n).substr(0, n.size() - 2))) {
+      match.type = &t;
+      match.rank = rank;
+      return match;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string suggest_layer_type(std::string_view name) {
+  std::vector<std::string> names;
+  std::vector<std::string> normalized;  // conv_transpose -> convtranspose
+  for (const LayerType& t : kTypes) {
+    names.emplace_back(t.name);
+    normalized.push_back(normalize(t.name));
+  }
+  const std::string lower = normalize(name);
+  std::string best = closest(lower, names);
+  if (best.empty()) {
+    const std::string hit = closest(lower, normalized);
+    for (std::size_t i = 0; i < names.size() && !hit.empty(); ++i) {
+      if (normalized[i] == hit) {
+        best = names[i];
+      }
+    }
+  }
+  return best;
+}
+
+std::string_view canonical_field(LayerKind kind, std::string_view key) {
+  for (const FieldAlias& a : kFieldAliases) {
+    if (key == a.alias && (!a.only_for || *a.only_for == kind)) {
+      return a.field;
+    }
+  }
+  return key;
+}
+
+}  // namespace netlens

@@ -1,0 +1,187 @@
+#include "parse/layer_reader.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "model/suggest.h"
+
+namespace netlens {
+
+std::vector<std::string> allowed_keys(const TypeMatch& match) {
+  std::vector<std::string> keys{"name", "type", "inputs"};
+  for_each_word(match.type->fields, [&](std::string_view field) {
+    const bool fixed_mode = match.fixed_bilinear || match.fixed_nearest;
+    if (!(fixed_mode && (field == "mode" || field == "align_corners"))) {
+      keys.emplace_back(field);
+    }
+  });
+  if (match.keras_upsampling) {
+    keys.emplace_back("size");  // Keras' UpSampling2D(size=2): the factor
+  }
+  return keys;
+}
+
+TypeMatch LayerReader::read_type(const DocNode& node, const std::string& path) {
+  const DocNode* type_node = node.find("type");
+  if (type_node == nullptr) {
+    r_.fail(node, path, "missing required key 'type'");
+  }
+  const std::string& name = r_.string(*type_node, path + ".type");
+  for (const auto& [written, match] : types_) {
+    if (written == name) {
+      return match;
+    }
+  }
+  const auto match = find_layer_type(name);
+  if (!match) {
+    r_.fail(*type_node, path + ".type",
+            fmt::format("unknown layer type '{}'{}", name, did_you_mean(suggest_layer_type(name))));
+  }
+  types_.emplace_back(name, *match);
+  return *match;
+}
+
+Layer LayerReader::read(const DocNode& node, const std::string& path) {
+  if (node.kind != DocNode::Kind::Map) {
+    r_.fail(node, path,
+            fmt::format("expected a mapping like {{type: conv, ...}}, got {}", describe(node)));
+  }
+  const TypeMatch match = read_type(node, path);
+  Layer layer;
+  layer.kind = match.type->kind;
+  layer.type = match.type->name;
+  layer.alias_rank = match.rank;
+  layer.pos = node.pos;
+  layer.type_pos = node.find("type")->pos;
+  if (match.fixed_bilinear) {
+    layer.mode = UpsampleMode::Bilinear;
+    layer.align_corners = true;  // as PyTorch's UpsamplingBilinear2d
+  }
+  const std::vector<std::string> allowed = allowed_keys(match);
+  std::vector<std::string_view> seen;  // canonical keys given
+  for (std::size_t i = 0; i < node.keys.size(); ++i) {
+    const std::string& written = node.keys[i];
+    std::string_view key = canonical_field(layer.kind, written);
+    if (match.keras_upsampling && key == "size") {
+      key = "scale_factor";
+    }
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      r_.fail_at(node.key_pos[i], path,
+                 fmt::format("unknown key '{}' for {}{}; allowed: {}", written, layer.type,
+                             did_you_mean(written, allowed), fmt::join(allowed, ", ")));
+    }
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      r_.fail_at(node.key_pos[i], path,
+                 fmt::format("'{}' is given twice (as '{}' and an alias)", key, written));
+    }
+    seen.push_back(key);
+    read_key(layer, key, node.items[i], path + "." + written);
+  }
+  for_each_word(match.type->required, [&](std::string_view key) {
+    if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
+      r_.fail(node, path, fmt::format("{} needs '{}'", layer.type, key));
+    }
+  });
+  return layer;
+}
+
+void LayerReader::read_inputs(Layer& layer, const DocNode& value, const std::string& path) {
+  layer.inputs_pos = value.pos;
+  if (value.kind == DocNode::Kind::String) {
+    layer.inputs.push_back(value.text);
+    layer.input_pos.push_back(value.pos);
+    return;
+  }
+  if (value.kind != DocNode::Kind::Seq || value.items.empty()) {
+    r_.fail(value, path,
+            fmt::format("expected a list of layer names, got {}",
+                        value.kind == DocNode::Kind::Seq ? "an empty list" : describe(value)));
+  }
+  for (std::size_t i = 0; i < value.items.size(); ++i) {
+    layer.inputs.push_back(r_.string(value.items[i], fmt::format("{}[{}]", path, i)));
+    layer.input_pos.push_back(value.items[i].pos);
+  }
+}
+
+// The sliding window's fields, and the per-axis fields of the rarer kinds.
+void LayerReader::read_window_field(Layer& layer, std::string_view key, const DocNode& value,
+                                    const std::string& path) {
+  WindowParams& w = layer.window;
+  LayerExtras& x = layer.extra;
+  if (key == "kernel_size") {
+    w.kernel_size = r_.axis_ints(value, path, 1);
+  } else if (key == "stride") {
+    if (value.kind == DocNode::Kind::Null && layer_type(layer.kind).stride_is_kernel) {
+      return;  // PyTorch's and Keras' stride=None: the kernel size
+    }
+    w.stride = r_.axis_ints(value, path, 1);
+  } else if (key == "dilation") {
+    w.dilation = r_.axis_ints(value, path, 1);
+  } else if (key == "padding") {
+    w.padding = r_.padding(value, path);
+  } else if (key == "ceil_mode") {
+    w.ceil_mode = r_.boolean(value, path);
+  } else if (key == "output_padding") {
+    x.output_padding = r_.axis_ints(value, path, 0);
+  } else if (key == "output_size") {
+    x.output_size = r_.axis_ints(value, path, 1);
+  } else if (key == "scale_factor") {
+    x.scale_factor = r_.axis_numbers(value, path);
+  } else if (key == "offset") {
+    x.crop_offset = r_.axis_ints(value, path, 0);
+  } else if (key == "cropping") {
+    x.cropping = r_.padding(value, path);
+    if (x.cropping.mode != PadMode::Explicit) {
+      r_.fail(value, path, "expected an integer, a list or [before, after] pairs");
+    }
+  }
+}
+
+void LayerReader::read_key(Layer& layer, std::string_view key, const DocNode& value,
+                           const std::string& path) {
+  if (key == "name") {
+    layer.name = r_.string(value, path);
+    if (layer.name.empty()) {
+      r_.fail(value, path, "a layer name cannot be empty");
+    }
+  } else if (key == "type") {
+    // read first, by read_type
+  } else if (key == "inputs") {
+    read_inputs(layer, value, path);
+  } else if (key == "out_channels" || key == "out_features") {
+    layer.out_channels = r_.integer(value, path, 1);
+    layer.out_channels_pos = value.pos;
+  } else if (key == "in_channels" || key == "in_features" || key == "num_features") {
+    layer.in_channels = r_.integer(value, path, 1);
+    layer.in_channels_pos = value.pos;
+  } else if (key == "groups") {
+    layer.groups = r_.integer(value, path, 1);
+    layer.groups_pos = value.pos;
+  } else if (key == "bias" || key == "affine" || key == "align_corners") {
+    (key == "bias" ? layer.bias : key == "affine" ? layer.affine : layer.align_corners) =
+        r_.boolean(value, path);
+  } else if (key == "count_include_pad" || key == "inplace") {
+    r_.boolean(value, path);  // accepted; no effect on shapes or receptive fields
+  } else if (key == "mode") {
+    const std::string mode = r_.string(value, path);
+    if (mode != "nearest" && mode != "bilinear") {
+      r_.fail(value, path, fmt::format("expected nearest or bilinear, got '{}'", mode));
+    }
+    layer.mode = mode == "nearest" ? UpsampleMode::Nearest : UpsampleMode::Bilinear;
+  } else if (key == "size" && layer.kind == LayerKind::Crop) {
+    layer.extra.crop_size = r_.axis_ints(value, path, 1);
+  } else if (key == "size") {
+    r_.integer(value, path, 1);  // lrn's window: no effect on shapes
+  } else if (key == "dim") {
+    r_.integer(value, path, INT64_MIN);
+  } else if (key == "alpha" || key == "beta" || key == "k" || key == "eps" ||
+             key == "momentum" || key == "p" || key == "negative_slope") {
+    r_.number(value, path);  // numbers with no effect on shapes
+  } else {
+    read_window_field(layer, key, value, path);
+  }
+}
+
+}  // namespace netlens

@@ -1,0 +1,39 @@
+// One entry of a spec's `layers` list -> a Layer: its type, its keys checked
+// against the type's row (model/layer_types.h), each field read and typed.
+#pragma once
+
+#include <string>
+
+#include "model/layer.h"
+#include "model/layer_types.h"
+#include "parse/doc.h"
+#include "parse/field_reader.h"
+
+namespace netlens {
+
+class LayerReader {
+ public:
+  explicit LayerReader(const FieldReader& reader) : r_(reader) {}
+
+  // `path` is the entry's key path (layers[3]). The layer's name is left
+  // empty when the entry has none.
+  Layer read(const DocNode& node, const std::string& path);
+
+ private:
+  TypeMatch read_type(const DocNode& node, const std::string& path);
+  void read_key(Layer& layer, std::string_view key, const DocNode& value, const std::string& path);
+  void read_inputs(Layer& layer, const DocNode& value, const std::string& path);
+  void read_window_field(Layer& layer, std::string_view key, const DocNode& value,
+                         const std::string& path);
+
+  const FieldReader& r_;
+  // A net uses a handful of types: each is looked up once.
+  std::vector<std::pair<std::string, TypeMatch>> types_;
+};
+
+// The keys a type takes: name, type, inputs and its row's fields, with the
+// changes of the spellings that alter them (UpSampling2D's size, the
+// fixed-mode upsamplers without mode).
+std::vector<std::string> allowed_keys(const TypeMatch& match);
+
+}  // namespace netlens
