@@ -6,6 +6,7 @@
 
 #include "format/columns.h"
 #include "format/format.h"
+#include "format/text_width.h"
 
 namespace netlens {
 
@@ -34,137 +35,95 @@ std::string totals_text(const Report& report) {
   return out;
 }
 
-namespace {
-
-bool is_ascii(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
-}
-
-// Pads `text` to `width` columns. Widths are measured in bytes; in a column
-// with non-ASCII text fmt pads by display columns, as it always did here.
-void append_padded(std::string& out, std::string_view text, std::size_t width, bool right,
-                   bool ascii) {
-  if (!ascii) {
-    out += right ? fmt::format("{:>{}}", text, width) : fmt::format("{:<{}}", text, width);
-    return;
-  }
-  const std::size_t pad = width > text.size() ? width - text.size() : 0;
-  if (right) {
-    out.append(pad, ' ');
-  }
-  out += text;
-  if (!right) {
-    out.append(pad, ' ');
-  }
-}
-
-}  // namespace
-
 void write_table(std::ostream& stream, const Report& report, const FormatOptions& options) {
   const auto columns = select_columns(options.columns);
   const std::size_t n = columns.size();
-  // Every cell's text in one buffer, the header's first, and where each ends:
-  // a few bytes a cell instead of a std::string (32 bytes and maybe a block).
+  const std::size_t rows = report.layers.size() + 1;  // the header's first
+  // Every cell's text in one buffer, row by row, and where each ends (4 bytes
+  // a cell): a million-layer net has ten million cells, and a std::string
+  // each would cost 32 bytes and maybe a heap block.
   std::string texts;
   std::vector<std::uint32_t> ends;
-  ends.reserve((report.layers.size() + 1) * n);
-  // The first rows tell how long a row's text is; then the buffer is sized
-  // once, at twice that (later rows' names and numbers are longer; pages
-  // never written cost nothing): growing a 50 MB string copies it.
-  constexpr std::size_t kSampleRows = 1024;
-  texts.reserve((std::min(report.layers.size(), kSampleRows) + 1) * n * 8);
-  std::vector<std::size_t> width(n, 0);
-  std::vector<char> ascii(n, 1);
-  // The text appended to `texts` since `begin` is the next cell, of `column`.
-  const auto end_cell = [&](std::size_t begin, std::size_t column) {
-    const std::string_view text = std::string_view(texts).substr(begin);
+  ends.reserve(rows * n);
+  for (const Column* column : columns) {
+    texts += column->header;
     ends.push_back(static_cast<std::uint32_t>(texts.size()));
-    width[column] = std::max(width[column], text.size());
-    ascii[column] = ascii[column] && is_ascii(text);
+  }
+  for (const LayerReport& layer : report.layers) {
+    for (const Column* column : columns) {
+      append_cell(texts, *column, report, layer);
+      ends.push_back(static_cast<std::uint32_t>(texts.size()));
+    }
+  }
+  const auto cell_text = [&](std::size_t row, std::size_t i) {
+    const std::size_t k = row * n + i;
+    const std::size_t begin = k == 0 ? 0 : ends[k - 1];
+    return std::string_view(texts).substr(begin, ends[k] - begin);
   };
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t begin = texts.size();
-    texts += columns[i]->header;
-    end_cell(begin, i);
-  }
-  for (std::size_t r = 0; r < report.layers.size(); ++r) {
-    if (r == kSampleRows) {
-      const std::size_t estimate = texts.size() / (r + 1) * (report.layers.size() + 1);
-      texts.reserve(2 * estimate);
-    }
+
+  // A column is as wide as its widest cell, in terminal columns, not bytes.
+  std::vector<std::size_t> width(n, 0);
+  for (std::size_t row = 0; row < rows; ++row) {
     for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t begin = texts.size();
-      append_cell(texts, *columns[i], report, report.layers[r]);
-      end_cell(begin, i);
+      width[i] = std::max(width[i], display_width(cell_text(row, i)));
     }
   }
-  std::size_t row_width = 2 * (n - 1) + 1;
-  for (std::size_t w : width) {
-    row_width += w;
+
+  // Appends a row: cells two spaces apart, numbers right-aligned, text
+  // left-aligned, the last column padded only when numeric, no trailing
+  // spaces. Returns its width in terminal columns.
+  const auto append_row = [&](std::string& out, std::size_t row) {
+    const std::size_t start = out.size();
+    std::size_t line_width = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string_view text = cell_text(row, i);
+      const std::size_t text_width = display_width(text);
+      const bool numeric = columns[i]->numeric;
+      const std::size_t pad = numeric || i + 1 < n ? width[i] - text_width : 0;
+      if (i > 0) {
+        out += "  ";
+        line_width += 2;
+      }
+      if (numeric) {
+        out.append(pad, ' ');
+      }
+      out += text;
+      if (!numeric) {
+        out.append(pad, ' ');
+      }
+      line_width += pad + text_width;
+    }
+    while (out.size() > start && out.back() == ' ') {
+      out.pop_back();
+      --line_width;
+    }
+    return line_width;
+  };
+
+  // Both rules are as wide as the widest line, so every row is laid out once
+  // to measure it before the rule under the header is written.
+  std::size_t rule_width = 0;
+  std::string line;
+  for (std::size_t row = 0; row < rows; ++row) {
+    line.clear();
+    rule_width = std::max(rule_width, append_row(line, row));
   }
-  const bool all_ascii = std::all_of(ascii.begin(), ascii.end(), [](char a) { return a != 0; });
+  const std::string rule = std::string(rule_width, '-') + "\n";
+
+  // Written out in pieces: the text of a million-layer table is never held whole.
   std::string out = title_line(report) + "\n\n";
-  out.reserve(kFlushBytes + row_width + 512);
-  std::size_t line_width = 0;
-  for (std::size_t r = 0; r * n < ends.size(); ++r) {
+  for (std::size_t row = 0; row < rows; ++row) {
+    append_row(out, row);
+    out += '\n';
+    if (row == 0) {
+      out += rule;
+    }
     if (out.size() >= kFlushBytes) {
       stream.write(out.data(), static_cast<std::streamsize>(out.size()));
       out.clear();
     }
-    const std::size_t line_start = out.size();
-    const auto cell_text = [&](std::size_t i) {
-      const std::size_t k = r * n + i;
-      const std::size_t begin = k == 0 ? 0 : ends[k - 1];
-      return std::string_view(texts.data() + begin, ends[k] - begin);
-    };
-    if (all_ascii) {
-      // Widths are byte counts here, so a row fits in row_width: fill it in
-      // place: 280 fewer instructions a row than appending (callgrind, 5% of
-      // the table), on the path every bundled and generated net takes.
-      out.resize(line_start + row_width);
-      char* const start = out.data() + line_start;
-      char* p = start;
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::string_view text = cell_text(i);
-        const std::size_t pad = i + 1 < n || columns[i]->numeric ? width[i] - text.size() : 0;
-        if (i > 0) {
-          p = std::fill_n(p, 2, ' ');
-        }
-        if (columns[i]->numeric) {
-          p = std::fill_n(p, pad, ' ');
-        }
-        p = std::copy(text.begin(), text.end(), p);
-        if (!columns[i]->numeric) {
-          p = std::fill_n(p, pad, ' ');
-        }
-      }
-      while (p > start && p[-1] == ' ') {
-        --p;
-      }
-      out.resize(line_start + static_cast<std::size_t>(p - start));
-    } else {
-      for (std::size_t i = 0; i < n; ++i) {
-        if (i > 0) {
-          out += "  ";
-        }
-        if (columns[i]->numeric || i + 1 < n) {
-          append_padded(out, cell_text(i), width[i], columns[i]->numeric, ascii[i] != 0);
-        } else {
-          out += cell_text(i);
-        }
-      }
-      while (out.size() > line_start && out.back() == ' ') {
-        out.pop_back();
-      }
-    }
-    line_width = std::max(line_width, out.size() - line_start);
-    out += '\n';
-    if (r == 0) {
-      out += std::string(line_width, '-') + "\n";
-    }
   }
-  out += std::string(line_width, '-') + "\n";
+  out += rule;
   out += totals_text(report);
   stream.write(out.data(), static_cast<std::streamsize>(out.size()));
 }
