@@ -66,10 +66,9 @@ int run_analyze(const AnalyzeOptions& o) {
   fail_if_strict(report, o.net.strict);
   if (o.regions) {
     const NetRegions regions = compute_regions(report, true);
-    write_output(o.output, [&](std::ostream& out) { write_json(out, report, &regions); });
+    write_output(render_json(report, &regions), o.output);
   } else {
-    write_output(o.output,
-                 [&](std::ostream& out) { write_report(out, report, format, format_options); });
+    write_output(render(report, format, format_options), o.output);
   }
   print_warnings(report);
   return 0;

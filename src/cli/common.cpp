@@ -129,22 +129,17 @@ void fail_if_strict(const Report& report, bool strict) {
   }
 }
 
-void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
+void write_output(const std::string& text, const std::string& path) {
   if (path.empty() || path == "-") {
-    write(std::cout);
-    std::cout.flush();
+    std::cout << text << std::flush;
     return;
   }
   std::ofstream out(path, std::ios::binary);
-  write(out);
+  out << text;
   out.close();
   if (!out) {
     throw Error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
   }
-}
-
-void write_output(const std::string& text, const std::string& path) {
-  write_output(path, [&](std::ostream& out) { out << text; });
 }
 
 }  // namespace netlens::cli

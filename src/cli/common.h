@@ -4,7 +4,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cstddef>
-#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -52,7 +51,5 @@ void fail_if_strict(const Report& report, bool strict);
 
 // Writes to `path` ("" or "-": stdout).
 void write_output(const std::string& text, const std::string& path);
-// The same, for writers that stream (a million layers' text is never held whole).
-void write_output(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 }  // namespace netlens::cli

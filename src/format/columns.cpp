@@ -1,6 +1,5 @@
 #include "format/columns.h"
 
-#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -78,65 +77,43 @@ std::string with_separators(std::int64_t value) {
 
 namespace {
 
-void append_int(std::string& out, std::int64_t value) {
-  const fmt::format_int text(value);
-  out.append(text.data(), text.size());
+std::string ratio_cell(const std::optional<Ratio>& v) {
+  return !v ? std::string() : v->is_integer() ? std::to_string(v->num) : ratio_text(*v);
 }
 
-// Appends the text of one axis of a per-axis column; false = no value.
-bool append_axis_value(std::string& out, const Column& c, const LayerReport& lr, std::size_t a) {
+// The text of one axis of a per-axis column; empty: no value.
+std::string axis_value(const Column& c, const LayerReport& lr, std::size_t a) {
+  const AxisRf& x = lr.rf[a];
   switch (c.which) {
     case ColumnId::Size:
-      if (lr.output.flat) {
-        return false;
-      }
-      append_int(out, lr.output.size[a]);
-      return true;
+      return lr.output.flat ? "" : std::to_string(lr.output.size[a]);
     case ColumnId::Kernel:
     case ColumnId::Stride:
     case ColumnId::Padding:
     case ColumnId::Dilation: {
       if (!lr.window) {
-        return false;
+        return "";
       }
       const AxisWindow& w = (*lr.window)[a];
-      if (c.which == ColumnId::Padding) {
-        append_int(out, w.pad_lo);
-        if (w.pad_lo != w.pad_hi) {
-          out += '/';
-          append_int(out, w.pad_hi);
-        }
-        return true;
-      }
-      append_int(out, c.which == ColumnId::Kernel   ? w.kernel
-                      : c.which == ColumnId::Stride ? w.stride
-                                                    : w.dilation);
-      return true;
+      return c.which == ColumnId::Padding
+                 ? std::to_string(w.pad_lo) +
+                       (w.pad_lo != w.pad_hi ? "/" + std::to_string(w.pad_hi) : "")
+                 : std::to_string(c.which == ColumnId::Kernel   ? w.kernel
+                                  : c.which == ColumnId::Stride ? w.stride
+                                                                : w.dilation);
     }
     case ColumnId::Rf:
-    case ColumnId::RfMin: {
-      const auto& v = c.which == ColumnId::Rf ? lr.rf[a].rf : lr.rf[a].rf_min;
-      if (v) {
-        append_int(out, *v);
-      }
-      return v.has_value();
-    }
+      return x.rf ? std::to_string(*x.rf) : "";
+    case ColumnId::RfMin:
+      return x.rf_min ? std::to_string(*x.rf_min) : "";
     case ColumnId::Jump:
+      return ratio_cell(x.jump);
     case ColumnId::PaddingEff:
-    case ColumnId::CenterOffset: {
-      const AxisRf& x = lr.rf[a];
-      const std::optional<Ratio>& v = c.which == ColumnId::Jump         ? x.jump
-                                        : c.which == ColumnId::PaddingEff ? x.padding_eff
-                                                                          : x.center_offset;
-      if (v && v->is_integer()) {
-        append_int(out, v->num);
-      } else if (v) {
-        out += ratio_text(*v);
-      }
-      return v.has_value();
-    }
+      return ratio_cell(x.padding_eff);
+    case ColumnId::CenterOffset:
+      return ratio_cell(x.center_offset);
     default:
-      return false;
+      return "";
   }
 }
 
@@ -147,9 +124,7 @@ bool is_rf_column(ColumnId which) {
 
 }  // namespace
 
-std::optional<std::int64_t> count_value(const Column& c, const Report& report,
-                                        const LayerReport& lr) {
-  (void)report;
+std::optional<std::int64_t> count_value(const Column& c, const LayerReport& lr) {
   switch (c.which) {
     case ColumnId::Params:
     case ColumnId::ParamsPercent:
@@ -212,88 +187,54 @@ std::string human(std::int64_t value, const char* unit) {
   if (p == 0) {
     return fmt::format("{}{}{}", value, *unit ? " " : "", unit);
   }
-  // Compiled formats: this runs for a few cells of every row.
-  return v < 9.995 ? fmt::format(FMT_COMPILE("{:.2f} {}{}"), v, kPrefixes[p], unit)
-                   : fmt::format(FMT_COMPILE("{:.1f} {}{}"), v, kPrefixes[p], unit);
+  return v < 9.995 ? fmt::format("{:.2f} {}{}", v, kPrefixes[p], unit)
+                   : fmt::format("{:.1f} {}{}", v, kPrefixes[p], unit);
 }
 
-std::string axis_cell(const Column& c, const Report& report, const LayerReport& lr,
-                      std::size_t axis) {
-  (void)report;
+std::string axis_cell(const Column& c, const LayerReport& lr, std::size_t axis) {
   if (lr.rf.empty() && c.which != ColumnId::Size) {
     return "";
   }
-  std::string out;
-  append_axis_value(out, c, lr, axis);
-  return out;
+  return axis_value(c, lr, axis);
 }
 
 std::string cell(const Column& c, const Report& report, const LayerReport& lr) {
-  std::string out;
-  append_cell(out, c, report, lr);
-  return out;
-}
-
-void append_cell(std::string& out, const Column& c, const Report& report, const LayerReport& lr) {
   const Layer& layer = report.layer(lr.index - 1);
   switch (c.which) {
     case ColumnId::Index:
-      append_int(out, static_cast<std::int64_t>(lr.index));
-      return;
+      return std::to_string(lr.index);
     case ColumnId::Name:
-      out += layer.name;
-      return;
+      return layer.name;
     case ColumnId::Type:
-      out += layer.type;
-      return;
-    case ColumnId::Inputs:
-      for (std::size_t k = 0; k < lr.inputs.size(); ++k) {
-        out += k == 0 ? "" : ",";
-        out += report.node_name(lr.inputs[k]);
+      return std::string(layer.type);
+    case ColumnId::Inputs: {
+      std::vector<std::string> names;
+      for (std::size_t in : lr.inputs) {
+        names.push_back(report.node_name(in));
       }
-      return;
-    case ColumnId::Channels:
-      out += with_separators(lr.output.channels);
-      return;
-    case ColumnId::Params:
-      out += with_separators(lr.params);
-      return;
+      return fmt::format("{}", fmt::join(names, ","));
+    }
     default:
       break;
   }
-  if (const auto exact = count_value(c, report, lr)) {
-    out += human_count(c, *exact, report.totals.params);
-    return;
+  if (const auto exact = count_value(c, lr)) {
+    return human_count(c, *exact, report.totals.params);
   }
   if (lr.global_rf && is_rf_column(c.which)) {
-    out += c.which == ColumnId::Rf ? "global" : "-";
-    return;
+    return c.which == ColumnId::Rf ? "global" : "-";
   }
-  const std::size_t rank = report.input.size.size();
-  if (rank == 0) {
-    out += '-';
-    return;
+  // One value when every axis has the same, else 224x320.
+  std::vector<std::string> axes;
+  for (std::size_t a = 0; a < report.input.size.size(); ++a) {
+    const std::string v = axis_value(c, lr, a);
+    axes.push_back(v.empty() ? "-" : v);
   }
-  // One value when every axis has the same, else 224x320: every axis is
-  // appended, and the x-joined tail cut off when it only repeats the first.
-  const std::size_t start = out.size();
-  std::array<std::size_t, kMaxRank + 1> ends{};
-  bool same = true;
-  for (std::size_t a = 0; a < rank; ++a) {
-    if (a > 0) {
-      out += 'x';
-    }
-    const std::size_t begin = out.size();
-    if (!append_axis_value(out, c, lr, a)) {
-      out += '-';
-    }
-    ends[a] = out.size();
-    same = same && (a == 0 || std::string_view(out).substr(begin, ends[a] - begin) ==
-                                  std::string_view(out).substr(start, ends[0] - start));
+  if (axes.empty()) {
+    return "-";
   }
-  if (same) {
-    out.resize(ends[0]);
-  }
+  const bool same = std::all_of(axes.begin(), axes.end(),
+                                [&](const std::string& v) { return v == axes[0]; });
+  return same ? axes[0] : fmt::format("{}", fmt::join(axes, "x"));
 }
 
 }  // namespace netlens

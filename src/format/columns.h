@@ -54,16 +54,11 @@ std::vector<const Column*> select_columns(const std::vector<std::string>& ids);
 // The cell of a column for a layer, for the table and Markdown: per-axis
 // values shown once when equal on every axis ("224"), else "224x320".
 std::string cell(const Column& column, const Report& report, const LayerReport& layer);
-// cell(), appended to `out`: no string per cell for the million rows of a big net.
-void append_cell(std::string& out, const Column& column, const Report& report,
-                 const LayerReport& layer);
 // One axis of a per-axis column, for CSV (empty when there is no value).
-std::string axis_cell(const Column& column, const Report& report, const LayerReport& layer,
-                      std::size_t axis);
+std::string axis_cell(const Column& column, const LayerReport& layer, std::size_t axis);
 
 // The exact value of a count column (params, macs, memory, ...), or nullopt.
-std::optional<std::int64_t> count_value(const Column& column, const Report& report,
-                                        const LayerReport& layer);
+std::optional<std::int64_t> count_value(const Column& column, const LayerReport& layer);
 // CSV text of a count: the integer; params_percent with two decimals.
 std::string exact_count(const Column& column, std::int64_t value, std::int64_t total_params);
 // Table text of a count: "1.43 G", "527.8 MB", "25.00%", "1,792".

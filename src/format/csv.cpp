@@ -49,11 +49,11 @@ std::string render_csv(const Report& report, const FormatOptions& options) {
       if (c->per_axis) {
         for (std::size_t a = 0; a < rank; ++a) {
           out += first ? "" : ",";
-          out += quote(axis_cell(*c, report, lr, a));
+          out += quote(axis_cell(*c, lr, a));
           first = false;
         }
       } else {
-        const auto count = count_value(*c, report, lr);
+        const auto count = count_value(*c, lr);
         const std::string value =
             count ? exact_count(*c, *count, report.totals.params) : cell(*c, report, lr);
         out += first ? "" : ",";

@@ -37,19 +37,4 @@ std::string render(const Report& report, OutputFormat format, const FormatOption
   return {};
 }
 
-void write_report(std::ostream& out, const Report& report, OutputFormat format,
-                  const FormatOptions& options) {
-  switch (format) {
-    case OutputFormat::Table:
-      write_table(out, report, options);
-      return;
-    case OutputFormat::Json:
-      write_json(out, report, nullptr);
-      return;
-    default:
-      out << render(report, format, options);  // small: one line a layer, no more
-      return;
-  }
-}
-
 }  // namespace netlens

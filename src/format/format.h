@@ -3,7 +3,6 @@
 #pragma once
 
 #include <optional>
-#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,20 +21,11 @@ struct FormatOptions {
 };
 
 std::string render(const Report& report, OutputFormat format, const FormatOptions& options);
-// render() written to `out` as it goes: the table and JSON of a million-layer
-// net are never held whole (JSON: 430 MB).
-void write_report(std::ostream& out, const Report& report, OutputFormat format,
-                  const FormatOptions& options);
-
-// Streaming writers flush their buffer to the stream every this many bytes.
-inline constexpr std::size_t kFlushBytes = 1 << 16;
 
 std::string render_table(const Report& report, const FormatOptions& options);
-void write_table(std::ostream& out, const Report& report, const FormatOptions& options);
 // With `regions`, each layer also gets the actual and theoretical [lo, hi] of
 // every unit along each axis.
 std::string render_json(const Report& report, const NetRegions* regions = nullptr);
-void write_json(std::ostream& out, const Report& report, const NetRegions* regions = nullptr);
 
 // `netlens locate`: one unit's theoretical and actual regions.
 std::string render_location_text(const Report& report, const UnitLocation& location);

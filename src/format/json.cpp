@@ -1,15 +1,13 @@
 // The netlens/1 JSON contract (spec §3): per-axis values are lists in the
 // order of input.size; keys are only ever added.
 //
-// Layers are written straight into the output, one line each, never built as
-// a JSON tree: a tree costs kilobytes per layer, which a million-layer net
-// cannot afford. nlohmann::json is kept for the small top-level values and
-// for what needs its exact text (string escaping, non-integer numbers).
+// Layers are written one line each with fmt, not built as a JSON tree (a
+// tree costs kilobytes a layer); nlohmann::json writes the small top-level
+// values and what needs its exact text (string escaping, non-integer numbers).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "format/format.h"
 
@@ -222,7 +220,7 @@ Json input_json(const Report& report) {
 
 }  // namespace
 
-void write_json(std::ostream& stream, const Report& report, const NetRegions* regions) {
+std::string render_json(const Report& report, const NetRegions* regions) {
   Json root;
   root["schema"] = "netlens/1";
   root["net"] = net_json(report);
@@ -259,21 +257,11 @@ void write_json(std::ostream& stream, const Report& report, const NetRegions* re
       put(out, "    ");
       put_layer(out, report, report.layers[i], regions);
       put(out, i + 1 < report.layers.size() ? ",\n" : "\n");
-      if (out.size() >= kFlushBytes) {
-        stream.write(out.data(), static_cast<std::streamsize>(out.size()));
-        out.clear();
-      }
     }
     put(out, "  ]");
   });
   put(out, "}\n");
-  stream.write(out.data(), static_cast<std::streamsize>(out.size()));
-}
-
-std::string render_json(const Report& report, const NetRegions* regions) {
-  std::ostringstream out;
-  write_json(out, report, regions);
-  return std::move(out).str();
+  return fmt::to_string(out);
 }
 
 }  // namespace netlens

@@ -35,103 +35,59 @@ std::string totals_text(const Report& report) {
   return out;
 }
 
-void write_table(std::ostream& stream, const Report& report, const FormatOptions& options) {
-  const auto columns = select_columns(options.columns);
-  const std::size_t n = columns.size();
-  const std::size_t rows = report.layers.size() + 1;  // the header's first
-  // Every cell's text in one buffer, row by row, and where each ends (4 bytes
-  // a cell): a million-layer net has ten million cells, and a std::string
-  // each would cost 32 bytes and maybe a heap block.
-  std::string texts;
-  std::vector<std::uint32_t> ends;
-  ends.reserve(rows * n);
-  for (const Column* column : columns) {
-    texts += column->header;
-    ends.push_back(static_cast<std::uint32_t>(texts.size()));
-  }
-  for (const LayerReport& layer : report.layers) {
-    for (const Column* column : columns) {
-      append_cell(texts, *column, report, layer);
-      ends.push_back(static_cast<std::uint32_t>(texts.size()));
-    }
-  }
-  const auto cell_text = [&](std::size_t row, std::size_t i) {
-    const std::size_t k = row * n + i;
-    const std::size_t begin = k == 0 ? 0 : ends[k - 1];
-    return std::string_view(texts).substr(begin, ends[k] - begin);
-  };
+namespace {
 
-  // A column is as wide as its widest cell, in terminal columns, not bytes.
-  std::vector<std::size_t> width(n, 0);
-  for (std::size_t row = 0; row < rows; ++row) {
-    for (std::size_t i = 0; i < n; ++i) {
-      width[i] = std::max(width[i], display_width(cell_text(row, i)));
-    }
+// A row's cells two spaces apart, numbers right-aligned and text left-aligned
+// to the column widths (in terminal columns, not bytes), the last column
+// padded only when numeric, no trailing spaces.
+std::string table_row(const std::vector<std::string>& cells, const std::vector<std::size_t>& width,
+                      const std::vector<const Column*>& columns) {
+  std::string out;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const bool numeric = columns[i]->numeric;
+    const std::size_t pad =
+        numeric || i + 1 < cells.size() ? width[i] - display_width(cells[i]) : 0;
+    out += i > 0 ? "  " : "";
+    out += numeric ? std::string(pad, ' ') + cells[i] : cells[i] + std::string(pad, ' ');
   }
-
-  // Appends a row: cells two spaces apart, numbers right-aligned, text
-  // left-aligned, the last column padded only when numeric, no trailing
-  // spaces. Returns its width in terminal columns.
-  const auto append_row = [&](std::string& out, std::size_t row) {
-    const std::size_t start = out.size();
-    std::size_t line_width = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::string_view text = cell_text(row, i);
-      const std::size_t text_width = display_width(text);
-      const bool numeric = columns[i]->numeric;
-      const std::size_t pad = numeric || i + 1 < n ? width[i] - text_width : 0;
-      if (i > 0) {
-        out += "  ";
-        line_width += 2;
-      }
-      if (numeric) {
-        out.append(pad, ' ');
-      }
-      out += text;
-      if (!numeric) {
-        out.append(pad, ' ');
-      }
-      line_width += pad + text_width;
-    }
-    while (out.size() > start && out.back() == ' ') {
-      out.pop_back();
-      --line_width;
-    }
-    return line_width;
-  };
-
-  // Both rules are as wide as the widest line, so every row is laid out once
-  // to measure it before the rule under the header is written.
-  std::size_t rule_width = 0;
-  std::string line;
-  for (std::size_t row = 0; row < rows; ++row) {
-    line.clear();
-    rule_width = std::max(rule_width, append_row(line, row));
+  while (!out.empty() && out.back() == ' ') {
+    out.pop_back();
   }
-  const std::string rule = std::string(rule_width, '-') + "\n";
-
-  // Written out in pieces: the text of a million-layer table is never held whole.
-  std::string out = title_line(report) + "\n\n";
-  for (std::size_t row = 0; row < rows; ++row) {
-    append_row(out, row);
-    out += '\n';
-    if (row == 0) {
-      out += rule;
-    }
-    if (out.size() >= kFlushBytes) {
-      stream.write(out.data(), static_cast<std::streamsize>(out.size()));
-      out.clear();
-    }
-  }
-  out += rule;
-  out += totals_text(report);
-  stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+  return out;
 }
 
+}  // namespace
+
 std::string render_table(const Report& report, const FormatOptions& options) {
-  std::ostringstream out;
-  write_table(out, report, options);
-  return std::move(out).str();
+  const auto columns = select_columns(options.columns);
+  std::vector<std::vector<std::string>> rows(1);  // the header's first
+  for (const Column* column : columns) {
+    rows[0].emplace_back(column->header);
+  }
+  for (const LayerReport& layer : report.layers) {
+    rows.emplace_back();
+    for (const Column* column : columns) {
+      rows.back().push_back(cell(*column, report, layer));
+    }
+  }
+  std::vector<std::size_t> width(columns.size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      width[i] = std::max(width[i], display_width(row[i]));
+    }
+  }
+  std::vector<std::string> lines;
+  std::size_t rule_width = 0;  // both rules: as wide as the widest line
+  for (const auto& row : rows) {
+    lines.push_back(table_row(row, width, columns));
+    rule_width = std::max(rule_width, display_width(lines.back()));
+  }
+  const std::string rule = std::string(rule_width, '-') + "\n";
+  std::string out = title_line(report) + "\n\n" + lines[0] + "\n" + rule;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    out += lines[i] + "\n";
+  }
+  return out + rule + totals_text(report);
 }
 
 std::string render_markdown(const Report& report, const FormatOptions& options) {
