@@ -1,6 +1,8 @@
 // netlens: parse the command line into plain option structs, run one
 // subcommand, map errors to exit codes (1: bad input, 2: bad usage).
+#include <functional>
 #include <iostream>
+#include <utility>
 
 #include "cli/commands.h"
 #include "model/error.h"
@@ -40,12 +42,14 @@ int main(int argc, char** argv) {
   ShowOptions show_options;
   LocateOptions locate_options;
   PlotOptions plot_options;
-  CLI::App* analyze = setup_analyze(app, analyze_options);
-  CLI::App* check = setup_check(app, check_options);
-  CLI::App* list = setup_list(app);
-  CLI::App* show = setup_show(app, show_options);
-  CLI::App* locate = setup_locate(app, locate_options);
-  CLI::App* plot = setup_plot(app, plot_options);
+  const std::pair<CLI::App*, std::function<int()>> commands[] = {
+      {setup_analyze(app, analyze_options), [&] { return run_analyze(analyze_options); }},
+      {setup_check(app, check_options), [&] { return run_check(check_options); }},
+      {setup_list(app), [] { return run_list(); }},
+      {setup_show(app, show_options), [&] { return run_show(show_options); }},
+      {setup_locate(app, locate_options), [&] { return run_locate(locate_options); }},
+      {setup_plot(app, plot_options), [&] { return run_plot(plot_options); }},
+  };
 
   try {
     app.parse(argc, argv);
@@ -59,23 +63,10 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (analyze->parsed()) {
-      return run_analyze(analyze_options);
-    }
-    if (check->parsed()) {
-      return run_check(check_options);
-    }
-    if (list->parsed()) {
-      return run_list();
-    }
-    if (show->parsed()) {
-      return run_show(show_options);
-    }
-    if (locate->parsed()) {
-      return run_locate(locate_options);
-    }
-    if (plot->parsed()) {
-      return run_plot(plot_options);
+    for (const auto& [command, run] : commands) {
+      if (command->parsed()) {
+        return run();
+      }
     }
   } catch (const netlens::UsageError& e) {
     std::cerr << "netlens: error: " << netlens::one_line(e.what()) << "\n";

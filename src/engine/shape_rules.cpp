@@ -33,6 +33,13 @@ class Rule {
   std::int64_t mul(std::int64_t a, std::int64_t b) const { return math_.mul(a, b); }
   std::int64_t add(std::int64_t a, std::int64_t b) const { return math_.add(a, b); }
   std::int64_t product(const PerAxis<std::int64_t>& v) const { return math_.product(v); }
+  std::int64_t kernel_volume(const PerAxis<AxisWindow>& w) const {
+    std::int64_t v = 1;
+    for (const AxisWindow& a : w) {
+      v = mul(v, a.kernel);
+    }
+    return v;
+  }
 
   const Shape& in() const { return *inputs_[0].shape; }
   std::size_t rank() const { return in().size.size(); }
@@ -222,12 +229,8 @@ void Rule::conv(LayerShape& r) {
       warn_dropped(i, w[i]);
     }
   }
-  std::int64_t kernel_volume = 1;
-  for (const AxisWindow& a : w) {
-    kernel_volume = mul(kernel_volume, a.kernel);
-  }
-  r.params =
-      add(mul(mul(out_c, in().channels / layer_.groups), kernel_volume), layer_.bias ? out_c : 0);
+  r.params = add(mul(mul(out_c, in().channels / layer_.groups), kernel_volume(w)),
+                 layer_.bias ? out_c : 0);
   r.window = w;
 }
 
@@ -275,11 +278,7 @@ void Rule::conv_transpose(LayerShape& r) {
     }
     r.output.size.push_back(out);
   }
-  std::int64_t kernel_volume = 1;
-  for (const AxisWindow& a : w) {
-    kernel_volume = mul(kernel_volume, a.kernel);
-  }
-  r.params = add(mul(mul(in().channels, layer_.out_channels / layer_.groups), kernel_volume),
+  r.params = add(mul(mul(in().channels, layer_.out_channels / layer_.groups), kernel_volume(w)),
                  layer_.bias ? layer_.out_channels : 0);
   r.window = w;
 }

@@ -1,22 +1,22 @@
 #include "format/format.h"
 
+#include <array>
+#include <utility>
+
 namespace netlens {
 
 std::optional<OutputFormat> output_format_from_name(std::string_view name) {
-  if (name == "table") {
-    return OutputFormat::Table;
-  }
-  if (name == "json") {
-    return OutputFormat::Json;
-  }
-  if (name == "csv") {
-    return OutputFormat::Csv;
-  }
-  if (name == "md" || name == "markdown") {
-    return OutputFormat::Markdown;
-  }
-  if (name == "dot") {
-    return OutputFormat::Dot;
+  static constexpr std::array<std::pair<std::string_view, OutputFormat>, 6> kNames{
+      {{"table", OutputFormat::Table},
+       {"json", OutputFormat::Json},
+       {"csv", OutputFormat::Csv},
+       {"md", OutputFormat::Markdown},
+       {"markdown", OutputFormat::Markdown},
+       {"dot", OutputFormat::Dot}}};
+  for (const auto& [n, format] : kNames) {
+    if (name == n) {
+      return format;
+    }
   }
   return std::nullopt;
 }

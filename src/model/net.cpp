@@ -1,28 +1,24 @@
 #include "model/net.h"
 
+#include <array>
+#include <utility>
+
 namespace netlens {
 
+namespace {
+constexpr std::array<std::pair<Convention, const char*>, 3> kConventions{
+    {{Convention::PyTorch, "pytorch"}, {Convention::Keras, "keras"}, {Convention::Caffe, "caffe"}}};
+}  // namespace
+
 const char* convention_name(Convention c) {
-  switch (c) {
-    case Convention::PyTorch:
-      return "pytorch";
-    case Convention::Keras:
-      return "keras";
-    case Convention::Caffe:
-      return "caffe";
-  }
-  return "pytorch";
+  return kConventions[static_cast<std::size_t>(c)].second;
 }
 
 std::optional<Convention> convention_from_name(std::string_view name) {
-  if (name == "pytorch") {
-    return Convention::PyTorch;
-  }
-  if (name == "keras") {
-    return Convention::Keras;
-  }
-  if (name == "caffe") {
-    return Convention::Caffe;
+  for (const auto& [c, n] : kConventions) {
+    if (name == n) {
+      return c;
+    }
   }
   return std::nullopt;
 }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <array>
+
 namespace netlens {
 
 const std::string& Report::node_name(std::size_t id) const {
@@ -10,40 +12,29 @@ const std::string& Report::node_name(std::size_t id) const {
   return id == 0 ? kInput : net.layers[id - 1].name;
 }
 
-const char* dtype_name(DType dtype) {
-  switch (dtype) {
-    case DType::Float32:
-      return "float32";
-    case DType::Float16:
-      return "float16";
-    case DType::BFloat16:
-      return "bfloat16";
-    case DType::Int8:
-      return "int8";
-  }
-  return "float32";
-}
+namespace {
+struct DTypeInfo {
+  DType dtype;
+  const char* name;
+  std::int64_t bytes;
+};
+constexpr std::array<DTypeInfo, 4> kDTypes{{{DType::Float32, "float32", 4},
+                                            {DType::Float16, "float16", 2},
+                                            {DType::BFloat16, "bfloat16", 2},
+                                            {DType::Int8, "int8", 1}}};
+}  // namespace
+
+const char* dtype_name(DType dtype) { return kDTypes[static_cast<std::size_t>(dtype)].name; }
+
+std::int64_t dtype_bytes(DType dtype) { return kDTypes[static_cast<std::size_t>(dtype)].bytes; }
 
 std::optional<DType> dtype_from_name(std::string_view name) {
-  for (DType d : {DType::Float32, DType::Float16, DType::BFloat16, DType::Int8}) {
-    if (name == dtype_name(d)) {
-      return d;
+  for (const DTypeInfo& d : kDTypes) {
+    if (name == d.name) {
+      return d.dtype;
     }
   }
   return std::nullopt;
-}
-
-std::int64_t dtype_bytes(DType dtype) {
-  switch (dtype) {
-    case DType::Float32:
-      return 4;
-    case DType::Float16:
-    case DType::BFloat16:
-      return 2;
-    case DType::Int8:
-      return 1;
-  }
-  return 4;
 }
 
 const char* axis_name(std::size_t rank, std::size_t axis) {
@@ -75,21 +66,9 @@ std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank) 
 }
 
 const char* warning_kind_name(WarningKind kind) {
-  switch (kind) {
-    case WarningKind::Misaligned:
-      return "misaligned";
-    case WarningKind::UnreadInput:
-      return "unread-input";
-    case WarningKind::PaddingOnly:
-      return "padding-only";
-    case WarningKind::DeadLayer:
-      return "dead-layer";
-    case WarningKind::RfExceedsInput:
-      return "rf-exceeds-input";
-    case WarningKind::RegionsSkipped:
-      return "regions-skipped";
-  }
-  return "warning";
+  static constexpr std::array kNames{"misaligned",       "unread-input",   "padding-only",
+                                     "dead-layer",       "rf-exceeds-input", "regions-skipped"};
+  return kNames[static_cast<std::size_t>(kind)];
 }
 
 std::string format_size(const PerAxis<std::int64_t>& size) {

@@ -247,26 +247,6 @@ std::string dump_doc(const DocNode& n) {
 DocNode plain_scalar(std::string_view t, SourcePos pos) {
   DocNode node;
   node.pos = pos;
-  // Most scalars are names and small numbers: settle those without the
-  // string comparisons below.
-  const char first = t.empty() ? '\0' : t[0];
-  if ((first >= '1' && first <= '9') && t.size() < 18 &&
-      std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    node.kind = DocNode::Kind::Int;
-    node.int_value = 0;
-    for (char c : t) {
-      node.int_value = node.int_value * 10 + (c - '0');  // < 18 digits: no overflow
-    }
-    node.text = t;
-    return node;
-  }
-  const bool letter = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
-  if (letter &&
-      (t.size() > 5 || std::string_view("nNtTfF").find(first) == std::string_view::npos)) {
-    node.kind = DocNode::Kind::String;  // not null, true or false: a name
-    node.text = t;
-    return node;
-  }
   node.text = t;  // before strtoll and strtod, which need the terminating NUL
   const char* text = node.text.c_str();
   if (t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL") {

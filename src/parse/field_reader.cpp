@@ -91,58 +91,55 @@ std::string FieldReader::string(const DocNode& node, const std::string& path) co
   return node.text;
 }
 
-AxisParam<std::int64_t> FieldReader::axis_ints(const DocNode& node, const std::string& path,
-                                               std::int64_t min) const {
-  AxisParam<std::int64_t> p;
+namespace {
+
+// One value for every axis, or a list of one per axis; `read(node, path)`
+// reads one value.
+template <class T, class Read>
+AxisParam<T> axis_list(const FieldReader& r, const DocNode& node, const std::string& path,
+                       Read read) {
+  AxisParam<T> p;
   p.given = true;
   p.pos = node.pos;
-  if (node.kind == DocNode::Kind::Seq) {
-    if (node.items.empty() || node.items.size() > kMaxRank) {
-      fail(
-          node, path,
-          fmt::format("expected 1 to 3 entries (one per spatial axis), got {}", node.items.size()));
-    }
-    p.scalar = false;
-    for (std::size_t i = 0; i < node.items.size(); ++i) {
-      p.values.push_back(integer(node.items[i], fmt::format("{}[{}]", path, i), min));
-    }
+  if (node.kind != DocNode::Kind::Seq) {
+    p.values.push_back(read(node, path));
     return p;
   }
-  if (node.kind == DocNode::Kind::Int || node.kind == DocNode::Kind::Float ||
-      node.kind == DocNode::Kind::String) {
-    p.values.push_back(integer(node, path, min));
-    return p;
+  if (node.items.empty() || node.items.size() > kMaxRank) {
+    r.fail(node, path,
+           fmt::format("expected 1 to 3 entries (one per spatial axis), got {}", node.items.size()));
   }
-  fail(node, path,
-       fmt::format("expected an integer or a list of integers (one per spatial axis), got {}",
-                   describe(node)));
+  p.scalar = false;
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    p.values.push_back(read(node.items[i], fmt::format("{}[{}]", path, i)));
+  }
+  return p;
+}
+
+}  // namespace
+
+AxisParam<std::int64_t> FieldReader::axis_ints(const DocNode& node, const std::string& path,
+                                               std::int64_t min) const {
+  using K = DocNode::Kind;
+  if (node.kind != K::Seq && node.kind != K::Int && node.kind != K::Float &&
+      node.kind != K::String) {
+    fail(node, path,
+         fmt::format("expected an integer or a list of integers (one per spatial axis), got {}",
+                     describe(node)));
+  }
+  return axis_list<std::int64_t>(*this, node, path, [&](const DocNode& n, const std::string& at) {
+    return integer(n, at, min);
+  });
 }
 
 AxisParam<double> FieldReader::axis_numbers(const DocNode& node, const std::string& path) const {
-  AxisParam<double> p;
-  p.given = true;
-  p.pos = node.pos;
-  auto positive = [&](const DocNode& n, const std::string& at) {
+  return axis_list<double>(*this, node, path, [&](const DocNode& n, const std::string& at) {
     const double v = number(n, at);
     if (!(v > 0)) {
       fail(n, at, fmt::format("must be > 0 (got {})", n.text));
     }
     return v;
-  };
-  if (node.kind == DocNode::Kind::Seq) {
-    if (node.items.empty() || node.items.size() > kMaxRank) {
-      fail(
-          node, path,
-          fmt::format("expected 1 to 3 entries (one per spatial axis), got {}", node.items.size()));
-    }
-    p.scalar = false;
-    for (std::size_t i = 0; i < node.items.size(); ++i) {
-      p.values.push_back(positive(node.items[i], fmt::format("{}[{}]", path, i)));
-    }
-    return p;
-  }
-  p.values.push_back(positive(node, path));
-  return p;
+  });
 }
 
 PaddingParam FieldReader::padding(const DocNode& node, const std::string& path) const {
