@@ -31,27 +31,15 @@ Ratio ratio_of(double x) {
 // list; 2 (an image) when nothing says.
 std::size_t infer_rank(const Net& net) {
   for (const Layer& l : net.layers) {
-    if (l.alias_rank != 0) {
-      return static_cast<std::size_t>(l.alias_rank);
-    }
-    for (const AxisParam<std::int64_t>* p :
-         {&l.window.kernel_size, &l.window.stride, &l.window.dilation,
-          &l.extra.output_padding, &l.extra.output_size}) {
-      if (p->given && !p->scalar) {
-        return p->values.size();
-      }
-    }
-    for (const AxisParam<std::int64_t>* p : {&l.extra.crop_size, &l.extra.crop_offset}) {
-      if (p->given && !p->scalar) {
-        return p->values.size();
-      }
-    }
-    if (l.extra.scale_factor.given && !l.extra.scale_factor.scalar) {
-      return l.extra.scale_factor.values.size();
-    }
-    for (const PaddingParam* p : {&l.window.padding, &l.extra.cropping}) {
-      if (p->given && !p->scalar) {
-        return p->pairs.size();
+    const WindowParams& w = l.window;
+    const LayerExtras& x = l.extra;
+    for (const std::size_t rank :
+         {static_cast<std::size_t>(l.alias_rank), w.kernel_size.listed_rank(),
+          w.stride.listed_rank(), w.dilation.listed_rank(), x.output_padding.listed_rank(),
+          x.output_size.listed_rank(), x.crop_size.listed_rank(), x.crop_offset.listed_rank(),
+          x.scale_factor.listed_rank(), w.padding.listed_rank(), x.cropping.listed_rank()}) {
+      if (rank != 0) {
+        return rank;
       }
     }
   }

@@ -115,9 +115,8 @@ void Coster::peak_memory() {
   auto bytes = [&](std::size_t node) {
     return node == 0 ? r_.totals.input_memory : r_.layers[node - 1].cost.memory;
   };
-  // The bytes freed once layer k has run: one sum per layer rather than a
-  // list of nodes (a million small vectors). Every node in a sum is alive at
-  // k, so a sum that overflows means `alive` does, and the loop below throws
+  // The bytes freed once layer k has run. Every node in a sum is alive at k,
+  // so a sum that overflows means `alive` does, and the loop below throws
   // before it would read the (saturated) sum.
   std::vector<std::int64_t> freed_after(count + 1, 0);
   for (std::size_t node = 0; node <= count; ++node) {

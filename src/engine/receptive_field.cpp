@@ -5,6 +5,18 @@
 
 namespace netlens::rf {
 
+namespace {
+
+// out.rf = in.rf + (width - 1) * jump: a window `width` input units wide
+// (in.rf and an integer in.jump given). False on overflow.
+bool grow_rf(const AxisRf& in, std::int64_t width, AxisRf& out) {
+  const auto grow = checked::mul(width - 1, in.jump->num);
+  out.rf = grow ? checked::add(*in.rf, *grow) : std::nullopt;
+  return out.rf.has_value();
+}
+
+}  // namespace
+
 AxisRf input() {
   AxisRf a;
   a.rf = 1;
@@ -48,13 +60,8 @@ std::optional<AxisRf> through_window(const AxisRf& in, const AxisWindow& w) {
       return std::nullopt;
     }
     out.jump = jump;
-    if (in.rf && in.jump->is_integer()) {
-      const auto grow = checked::mul(*ke - 1, in.jump->num);
-      const auto rf = grow ? checked::add(*in.rf, *grow) : std::nullopt;
-      if (!rf) {
-        return std::nullopt;
-      }
-      out.rf = rf;
+    if (in.rf && in.jump->is_integer() && !grow_rf(in, *ke, out)) {
+      return std::nullopt;
     }
     if (in.padding_eff) {
       const auto shift = Ratio::of(w.pad_lo) * *in.jump;
@@ -90,13 +97,8 @@ std::optional<AxisRf> through_adaptive(const AxisRf& in, std::int64_t n, std::in
     widest = out % n == 0 ? 1 : 2;  // windows of 1 or 2 units, some repeated
   }
   AxisRf result;
-  if (in.rf && in.jump && in.jump->is_integer()) {
-    const auto grow = checked::mul(widest - 1, in.jump->num);
-    const auto rf = grow ? checked::add(*in.rf, *grow) : std::nullopt;
-    if (!rf) {
-      return std::nullopt;
-    }
-    result.rf = rf;
+  if (in.rf && in.jump && in.jump->is_integer() && !grow_rf(in, widest, result)) {
+    return std::nullopt;
   }
   return result;
 }

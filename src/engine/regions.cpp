@@ -82,34 +82,17 @@ struct AxisMap {
     return std::min(i, n_in - 1);
   }
 
-  // align_corners=False: source x = (o + 0.5) / s - 0.5, clamped at 0; reads
-  // floor(x) and, with a non-zero weight, the next unit.
+  // Source x = (o + 0.5) / s - 0.5 clamped at 0, or with align_corners
+  // o * (n_in - 1) / (n_out - 1) (the corners line up); reads floor(x) and,
+  // with a non-zero weight, the next unit. Real units in PyTorch's float
+  // arithmetic, virtual ones by the same rule in double, unclamped.
   template <class F>
   void bilinear(std::int64_t o, F&& f) const {
-    if (align_corners) {
-      // Source x = o * (n_in - 1) / (n_out - 1): the corners line up.
-      const double exact =
-          n_out > 1 ? static_cast<double>(n_in - 1) / static_cast<double>(n_out - 1) : 0.0;
-      if (!real_out(o)) {
-        const double src = static_cast<double>(o) * exact;
-        const auto i0 = static_cast<std::int64_t>(std::floor(src));
-        f(i0);
-        if (src > static_cast<double>(i0)) {
-          f(i0 + 1);
-        }
-        return;
-      }
-      const auto scale = static_cast<float>(exact);
-      const float src = scale * static_cast<float>(o);
-      const auto i0 = static_cast<std::int64_t>(src);
-      f(i0);
-      if (i0 < n_in - 1 && src - static_cast<float>(i0) > 0.0F) {
-        f(i0 + 1);
-      }
-      return;
-    }
+    const double corners =
+        n_out > 1 ? static_cast<double>(n_in - 1) / static_cast<double>(n_out - 1) : 0.0;
     if (!real_out(o)) {
-      const double src = (static_cast<double>(o) + 0.5) / scale_factor - 0.5;
+      const double src = align_corners ? static_cast<double>(o) * corners
+                                       : (static_cast<double>(o) + 0.5) / scale_factor - 0.5;
       const auto i0 = static_cast<std::int64_t>(std::floor(src));
       f(i0);
       if (src > static_cast<double>(i0)) {
@@ -117,9 +100,12 @@ struct AxisMap {
       }
       return;
     }
-    const auto scale = static_cast<float>(1.0 / scale_factor);
-    float src = scale * (static_cast<float>(o) + 0.5F) - 0.5F;
-    src = std::max(src, 0.0F);
+    const float src =
+        align_corners
+            ? static_cast<float>(corners) * static_cast<float>(o)
+            : std::max(static_cast<float>(1.0 / scale_factor) * (static_cast<float>(o) + 0.5F) -
+                           0.5F,
+                       0.0F);
     const auto i0 = static_cast<std::int64_t>(src);
     f(i0);
     if (i0 < n_in - 1 && src - static_cast<float>(i0) > 0.0F) {

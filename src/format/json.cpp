@@ -20,22 +20,8 @@ using Out = fmt::memory_buffer;
 
 void put(Out& out, std::string_view text) { out.append(text); }
 void put(Out& out, std::int64_t v) { fmt::format_to(std::back_inserter(out), "{}", v); }
-// A JSON string as nlohmann writes it. Printable ASCII without quotes or
-// backslashes (nearly every name) is written as it is, without building a
-// json value; the rest is escaped (or refused, if not UTF-8) by nlohmann.
-void put_string(Out& out, std::string_view s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte >= 0x20 && byte < 0x80 && c != '"' && c != '\\';
-  });
-  if (!plain) {
-    put(out, Json(std::string(s)).dump());
-    return;
-  }
-  put(out, "\"");
-  put(out, s);
-  put(out, "\"");
-}
+// A JSON string, escaped as nlohmann escapes it.
+void put_string(Out& out, std::string_view s) { put(out, Json(std::string(s)).dump()); }
 void put_null(Out& out) { put(out, "null"); }
 
 void put_ratio(Out& out, const Ratio& r) {

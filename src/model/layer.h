@@ -49,6 +49,9 @@ struct AxisParam {
   bool given = false;
   SourcePos pos;
 
+  // The number of axes the written list implies; 0 when it does not say.
+  std::size_t listed_rank() const { return given && !scalar ? values.size() : 0; }
+
   static AxisParam of(T value) {
     AxisParam p;
     p.values.push_back(value);
@@ -67,6 +70,8 @@ struct PaddingParam {
   bool scalar = true;
   bool given = false;
   SourcePos pos;
+
+  std::size_t listed_rank() const { return given && !scalar ? pairs.size() : 0; }
 };
 
 enum class UpsampleMode : std::uint8_t { Nearest, Bilinear };

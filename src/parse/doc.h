@@ -35,7 +35,7 @@ struct DocNode {
 const char* kind_name(DocNode::Kind kind);
 
 // Called with each finished item of the top-level `layers` list, which is then
-// dropped from the tree: a million-layer spec is never held whole.
+// dropped from the tree: the spec is never held twice, as a tree and a Net.
 using LayerSink = std::function<void(const DocNode& item, std::size_t index)>;
 
 inline constexpr int kMaxDepth = 64;
