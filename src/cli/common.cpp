@@ -84,8 +84,8 @@ std::size_t find_layer(const Report& report, const std::string& name) {
     }
     names.push_back(report.layer(i).name);
   }
-  throw UsageError(
-      fmt::format("--layer: no layer '{}' in {}{}", name, report.net.name, did_you_mean(name, names)));
+  throw UsageError(fmt::format("--layer: no layer '{}' in {}{}", name, report.net.name,
+                               did_you_mean(name, names)));
 }
 
 Report load_and_analyze(const NetOptions& o) {

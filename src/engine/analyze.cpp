@@ -56,9 +56,6 @@ class Analyzer {
   [[noreturn]] void fail(const Layer& layer, SourcePos pos, const std::string& message) const {
     throw ModelError(net().file, pos.known() ? pos : layer.pos, layer.name, message);
   }
-  const Shape& shape_of(std::size_t node) const {
-    return node == 0 ? report_.input : report_.layers[node - 1].output;
-  }
   void fix_input();
   LayerReport analyze_layer(const Layer& layer, std::size_t id);
   std::vector<std::size_t> resolve_inputs(const Layer& layer, std::size_t id);
@@ -70,7 +67,7 @@ class Analyzer {
 
   Report report_;
   std::unordered_map<std::string_view, std::size_t> ids_;  // name -> node id
-  std::vector<bool> rf_warned_;                             // per axis
+  std::vector<bool> rf_warned_;                            // per axis
 };
 
 std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
@@ -115,7 +112,7 @@ const AxisRf& rf_of(const Report& r, std::size_t node, std::size_t axis) {
 }
 
 void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
-  const Shape& in = shape_of(lr.inputs[0]);
+  const Shape& in = report_.node_shape(lr.inputs[0]);
   const std::size_t rank = report_.input.size.size();
   for (std::size_t a = 0; a < rank; ++a) {
     const AxisRf& prev = rf_of(report_, lr.inputs[0], a);
@@ -165,8 +162,8 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
       x.rf_min = x.rf;  // evenly spaced windows: every unit's region has one size
     }
   }
-  lr.global_rf = rank > 0 && std::all_of(lr.rf.begin(), lr.rf.end(),
-                                         [](const AxisRf& x) { return x.global; });
+  lr.global_rf =
+      rank > 0 && std::all_of(lr.rf.begin(), lr.rf.end(), [](const AxisRf& x) { return x.global; });
 }
 
 // At a merge, inputs whose units are spaced differently (jump) or centred
@@ -216,9 +213,10 @@ void Analyzer::check_rf_size(LayerReport& lr) {
     const AxisRf& x = lr.rf[a];
     if (!rf_warned_[a] && !x.global && x.rf && *x.rf > report_.input.size[a]) {
       rf_warned_[a] = true;
-      findings.push_back({WarningKind::RfExceedsInput, a,
-                          fmt::format("receptive field {} is larger than the input ({}) on {{axes}}",
-                                      *x.rf, report_.input.size[a])});
+      findings.push_back(
+          {WarningKind::RfExceedsInput, a,
+           fmt::format("receptive field {} is larger than the input ({}) on {{axes}}", *x.rf,
+                       report_.input.size[a])});
     }
   }
   for (Warning& w : merge_axis_findings(findings, rank)) {
@@ -247,7 +245,7 @@ LayerReport Analyzer::analyze_layer(const Layer& layer, std::size_t id) {
   lr.inputs = resolve_inputs(layer, id);
   std::vector<ShapeInput> inputs;
   for (std::size_t in : lr.inputs) {
-    inputs.push_back({&shape_of(in), &report_.node_name(in)});
+    inputs.push_back({&report_.node_shape(in), &report_.node_name(in)});
   }
   LayerShape shape = apply_shape_rule(layer, inputs, net().convention, net().file);
   lr.output = std::move(shape.output);
@@ -280,7 +278,10 @@ void Analyzer::compute_exact_regions() {
     compute_regions(report_, false);
   } catch (const ModelError& e) {
     report_.warnings.push_back(
-        {WarningKind::RegionsSkipped, e.layer(), {}, {},
+        {WarningKind::RegionsSkipped,
+         e.layer(),
+         {},
+         {},
          e.message() + " (rf_min and the rf of layers whose units differ are left unknown)"});
   }
 }
@@ -296,7 +297,10 @@ void Analyzer::check_dead_layers() {
   for (std::size_t k = 1; k < report_.layers.size(); ++k) {
     if (!used[k]) {
       report_.layers[k - 1].warnings.push_back(
-          {WarningKind::DeadLayer, {}, {}, {},
+          {WarningKind::DeadLayer,
+           {},
+           {},
+           {},
            "dead branch: no layer uses this output (and it is not the last layer)"});
     }
   }

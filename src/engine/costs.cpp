@@ -20,9 +20,6 @@ class Coster {
   static std::int64_t elements(const Shape& s, const LayerMath& m) {
     return s.flat ? s.channels : m.mul(s.channels, m.product(s.size));
   }
-  const Shape& shape_of(std::size_t node) const {
-    return node == 0 ? r_.input : r_.layers[node - 1].output;
-  }
   void cost_layer(LayerReport& lr);
   void peak_memory();
 
@@ -33,7 +30,7 @@ class Coster {
 void Coster::cost_layer(LayerReport& lr) {
   const Layer& layer = r_.layer(lr.index - 1);
   const LayerMath m = math(layer);
-  const Shape& in = shape_of(lr.inputs[0]);
+  const Shape& in = r_.node_shape(lr.inputs[0]);
   const std::int64_t batch = o_.batch;
   const std::int64_t out_elems = elements(lr.output, m);
   const std::int64_t in_elems = elements(in, m);
@@ -71,7 +68,7 @@ void Coster::cost_layer(LayerReport& lr) {
       ops = std::max(in_elems, out_elems);  // every input read at least once
       break;
     case LayerKind::BatchNorm:
-      ops = m.mul(2, out_elems);                                // scale and shift at inference
+      ops = m.mul(2, out_elems);                           // scale and shift at inference
       c.buffers = m.add(m.mul(2, lr.output.channels), 1);  // mean, var, count
       break;
     case LayerKind::Lrn:

@@ -103,9 +103,9 @@ struct AxisMap {
     const float src =
         align_corners
             ? static_cast<float>(corners) * static_cast<float>(o)
-            : std::max(static_cast<float>(1.0 / scale_factor) * (static_cast<float>(o) + 0.5F) -
-                           0.5F,
-                       0.0F);
+            : std::max(
+                  static_cast<float>(1.0 / scale_factor) * (static_cast<float>(o) + 0.5F) - 0.5F,
+                  0.0F);
     const auto i0 = static_cast<std::int64_t>(src);
     f(i0);
     if (i0 < n_in - 1 && src - static_cast<float>(i0) > 0.0F) {
@@ -190,9 +190,6 @@ class RegionPass {
  private:
   using Range = std::pair<std::int64_t, std::int64_t>;
 
-  const Shape& shape_of(std::size_t node) const {
-    return node == 0 ? r_.input : r_.layers[node - 1].output;
-  }
   bool tracked(std::size_t node) const {
     return node == 0 || !(r_.layers[node - 1].global_rf || r_.layers[node - 1].output.flat);
   }
@@ -200,13 +197,13 @@ class RegionPass {
     return data_inputs(r_.layer(k - 1), r_.layers[k - 1]);
   }
   AxisMap map_of(std::size_t k, std::size_t in, std::size_t a) const {
-    return axis_map(r_.layer(k - 1), r_.layers[k - 1], shape_of(in), a);
+    return axis_map(r_.layer(k - 1), r_.layers[k - 1], r_.node_shape(in), a);
   }
   Interval theoretical(std::size_t node, std::size_t a, std::int64_t i) const {
     return node == 0 ? Interval{i, i} : (*out_.layers[node])[a].theoretical_at(i);
   }
   Interval actual(std::size_t node, std::size_t a, std::int64_t i) const {
-    if (i < 0 || i >= shape_of(node).size[a]) {
+    if (i < 0 || i >= r_.node_shape(node).size[a]) {
       return Interval{};  // padding: no pixel behind it
     }
     return node == 0 ? Interval{i, i} : (*out_.layers[node])[a].actual_at(i);
@@ -231,7 +228,7 @@ void RegionPass::find_needed_ranges() {
   needed_.assign(count_ + 1, {});
   last_use_.assign(count_ + 1, 0);
   for (std::size_t node = 0; node <= count_; ++node) {
-    const Shape& s = shape_of(node);
+    const Shape& s = r_.node_shape(node);
     for (std::size_t a = 0; a < rank_; ++a) {
       needed_[node].push_back({0, s.flat ? 0 : s.size[a] - 1});
     }
@@ -243,7 +240,8 @@ void RegionPass::find_needed_ranges() {
     for (std::size_t in : inputs_of(k)) {
       last_use_[in] = std::max(last_use_[in], k);
       for (std::size_t a = 0; a < rank_; ++a) {
-        const auto [lo, hi] = map_of(k, in, a).input_range(needed_[k][a].first, needed_[k][a].second);
+        const auto [lo, hi] =
+            map_of(k, in, a).input_range(needed_[k][a].first, needed_[k][a].second);
         needed_[in][a].first = std::min(needed_[in][a].first, lo);
         needed_[in][a].second = std::max(needed_[in][a].second, hi);
       }

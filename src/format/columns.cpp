@@ -232,8 +232,8 @@ std::string cell(const Column& c, const Report& report, const LayerReport& lr) {
   if (axes.empty()) {
     return "-";
   }
-  const bool same = std::all_of(axes.begin(), axes.end(),
-                                [&](const std::string& v) { return v == axes[0]; });
+  const bool same =
+      std::all_of(axes.begin(), axes.end(), [&](const std::string& v) { return v == axes[0]; });
   return same ? axes[0] : fmt::format("{}", fmt::join(axes, "x"));
 }
 

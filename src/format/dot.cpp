@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
-#include "model/layer_types.h"
 #include "format/columns.h"
 #include "format/format.h"
+#include "model/layer_types.h"
 
 namespace netlens {
 

@@ -13,26 +13,17 @@ namespace netlens::checked {
 
 inline std::optional<std::int64_t> mul(std::int64_t a, std::int64_t b) {
   std::int64_t r = 0;
-  if (__builtin_mul_overflow(a, b, &r)) {
-    return std::nullopt;
-  }
-  return r;
+  return __builtin_mul_overflow(a, b, &r) ? std::nullopt : std::optional(r);
 }
 
 inline std::optional<std::int64_t> add(std::int64_t a, std::int64_t b) {
   std::int64_t r = 0;
-  if (__builtin_add_overflow(a, b, &r)) {
-    return std::nullopt;
-  }
-  return r;
+  return __builtin_add_overflow(a, b, &r) ? std::nullopt : std::optional(r);
 }
 
 inline std::optional<std::int64_t> sub(std::int64_t a, std::int64_t b) {
   std::int64_t r = 0;
-  if (__builtin_sub_overflow(a, b, &r)) {
-    return std::nullopt;
-  }
-  return r;
+  return __builtin_sub_overflow(a, b, &r) ? std::nullopt : std::optional(r);
 }
 
 // Division rounding toward minus infinity (b > 0), as the spec's floor().

@@ -100,8 +100,8 @@ struct Layer {
   std::string name;
   LayerKind kind = LayerKind::Identity;
   std::string_view type;  // canonical type name, from the type table: conv, relu, ...
-  int alias_rank = 0;  // 2 when written as Conv2d / MaxPooling2D; 0 = any rank
-  SourcePos pos;       // where the layer's entry starts
+  int alias_rank = 0;     // 2 when written as Conv2d / MaxPooling2D; 0 = any rank
+  SourcePos pos;          // where the layer's entry starts
   SourcePos type_pos;
 
   std::vector<std::string> inputs;  // empty: the previous layer (or the input)
@@ -119,7 +119,7 @@ struct Layer {
   bool affine = true;  // batchnorm
 
   UpsampleMode mode = UpsampleMode::Nearest;
-  bool align_corners = false;         // bilinear upsample
+  bool align_corners = false;  // bilinear upsample
   WindowParams window;
   LayerExtras extra;
 };

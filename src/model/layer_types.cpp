@@ -58,11 +58,11 @@ struct FieldAlias {
   std::optional<LayerKind> only_for;
 };
 constexpr std::array kFieldAliases{
-    FieldAlias{"strides", "stride", {}},       FieldAlias{"pool_size", "kernel_size", {}},
+    FieldAlias{"strides", "stride", {}},         FieldAlias{"pool_size", "kernel_size", {}},
     FieldAlias{"dilation_rate", "dilation", {}}, FieldAlias{"use_bias", "bias", {}},
-    FieldAlias{"filters", "out_channels", {}}, FieldAlias{"units", "out_features", {}},
-    FieldAlias{"interpolation", "mode", {}},   FieldAlias{"rate", "p", {}},
-    FieldAlias{"local_size", "size", K::Lrn},  FieldAlias{"axis", "dim", K::Activation},
+    FieldAlias{"filters", "out_channels", {}},   FieldAlias{"units", "out_features", {}},
+    FieldAlias{"interpolation", "mode", {}},     FieldAlias{"rate", "p", {}},
+    FieldAlias{"local_size", "size", K::Lrn},    FieldAlias{"axis", "dim", K::Activation},
 };
 
 std::string normalize(std::string_view name) {

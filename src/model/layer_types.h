@@ -1,7 +1,7 @@
 // The layer types: one row each, with everything the parser, the engine and
 // the docs need to know of a type besides its shape rule and cost (those are
 // per LayerKind in engine/). A new type is a row here plus, for a new kind,
-// its rules (ARCHITECTURE.md, "Adding a layer type").
+// its rules (ARCHITECTURE.md, "How to add a layer type").
 #pragma once
 
 #include <cstdint>

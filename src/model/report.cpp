@@ -66,8 +66,8 @@ std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank) 
 }
 
 const char* warning_kind_name(WarningKind kind) {
-  static constexpr std::array kNames{"misaligned",       "unread-input",   "padding-only",
-                                     "dead-layer",       "rf-exceeds-input", "regions-skipped"};
+  static constexpr std::array kNames{"misaligned", "unread-input",     "padding-only",
+                                     "dead-layer", "rf-exceeds-input", "regions-skipped"};
   return kNames[static_cast<std::size_t>(kind)];
 }
 

@@ -55,10 +55,10 @@ const char* warning_kind_name(WarningKind kind);  // misaligned, unread-input, .
 
 struct Warning {
   WarningKind kind = WarningKind::Misaligned;
-  std::string layer;               // empty: the whole net
-  SourcePos pos;                   // the layer's entry
-  std::vector<std::size_t> axes;   // the axes it concerns (none: not about axes)
-  std::string text;                // the message, axes named in it
+  std::string layer;              // empty: the whole net
+  SourcePos pos;                  // the layer's entry
+  std::vector<std::size_t> axes;  // the axes it concerns (none: not about axes)
+  std::string text;               // the message, axes named in it
 };
 
 // What a layer costs (spec: issue 0.3; docs/costs.md). MACs are the
@@ -115,8 +115,9 @@ struct Report {
   std::vector<Warning> warnings;  // every warning, in layer order
 
   const Layer& layer(std::size_t i) const { return net.layers[i]; }
-  // The name of node `id` (0 = "input").
+  // The name of node `id` (0 = "input") and its output shape.
   const std::string& node_name(std::size_t id) const;
+  const Shape& node_shape(std::size_t id) const { return id == 0 ? input : layers[id - 1].output; }
 };
 
 // Axis labels used in messages and CSV headers: l | h w | d h w.

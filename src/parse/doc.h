@@ -75,10 +75,6 @@ class DocBuilder {
   SourcePos end_;
 };
 
-// The whole tree as one line of text, positions included: for comparing two
-// readers in tests and fuzzers.
-std::string dump_doc(const DocNode& node);
-
 // Classifies a plain (unquoted) YAML scalar by the YAML 1.2 core schema, with
 // integers strictly decimal: "010" and "0x10" stay strings.
 DocNode plain_scalar(std::string_view text, SourcePos pos);

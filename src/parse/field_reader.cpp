@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 
 namespace netlens {
@@ -106,8 +107,9 @@ AxisParam<T> axis_list(const FieldReader& r, const DocNode& node, const std::str
     return p;
   }
   if (node.items.empty() || node.items.size() > kMaxRank) {
-    r.fail(node, path,
-           fmt::format("expected 1 to 3 entries (one per spatial axis), got {}", node.items.size()));
+    r.fail(
+        node, path,
+        fmt::format("expected 1 to 3 entries (one per spatial axis), got {}", node.items.size()));
   }
   p.scalar = false;
   for (std::size_t i = 0; i < node.items.size(); ++i) {
@@ -162,31 +164,22 @@ PaddingParam FieldReader::padding(const DocNode& node, const std::string& path) 
     }
     return p;
   }
-  if (node.kind != DocNode::Kind::Seq) {
-    const std::int64_t v = integer(node, path, 0);
-    p.pairs.push_back({v, v});
-    return p;
-  }
-  if (node.items.empty() || node.items.size() > kMaxRank) {
-    fail(node, path,
-         fmt::format("expected 1 to 3 entries (one per spatial axis), got {}", node.items.size()));
-  }
-  p.scalar = false;
-  for (std::size_t i = 0; i < node.items.size(); ++i) {
-    const DocNode& item = node.items[i];
-    const std::string at = fmt::format("{}[{}]", path, i);
-    if (item.kind == DocNode::Kind::Seq) {
-      if (item.items.size() != 2) {
-        fail(item, at,
-             fmt::format("expected a [before, after] pair, got {} entries", item.items.size()));
-      }
-      p.pairs.push_back(
-          {integer(item.items[0], at + "[0]", 0), integer(item.items[1], at + "[1]", 0)});
-    } else {
-      const std::int64_t v = integer(item, at, 0);
-      p.pairs.push_back({v, v});
-    }
-  }
+  // An int for both sides, or a [before, after] pair; one for every axis or one per axis.
+  using Pair = std::array<std::int64_t, 2>;
+  const auto pairs =
+      axis_list<Pair>(*this, node, path, [&](const DocNode& n, const std::string& at) {
+        if (n.kind != DocNode::Kind::Seq) {
+          const std::int64_t v = integer(n, at, 0);
+          return Pair{v, v};
+        }
+        if (n.items.size() != 2) {
+          fail(n, at,
+               fmt::format("expected a [before, after] pair, got {} entries", n.items.size()));
+        }
+        return Pair{integer(n.items[0], at + "[0]", 0), integer(n.items[1], at + "[1]", 0)};
+      });
+  p.pairs = pairs.values;
+  p.scalar = pairs.scalar;
   return p;
 }
 

@@ -160,8 +160,9 @@ void LayerReader::read_key(Layer& layer, std::string_view key, const DocNode& va
     layer.groups = r_.integer(value, path, 1);
     layer.groups_pos = value.pos;
   } else if (key == "bias" || key == "affine" || key == "align_corners") {
-    (key == "bias" ? layer.bias : key == "affine" ? layer.affine : layer.align_corners) =
-        r_.boolean(value, path);
+    (key == "bias"     ? layer.bias
+     : key == "affine" ? layer.affine
+                       : layer.align_corners) = r_.boolean(value, path);
   } else if (key == "count_include_pad" || key == "inplace") {
     r_.boolean(value, path);  // accepted; no effect on shapes or receptive fields
   } else if (key == "mode") {
@@ -176,8 +177,8 @@ void LayerReader::read_key(Layer& layer, std::string_view key, const DocNode& va
     r_.integer(value, path, 1);  // lrn's window: no effect on shapes
   } else if (key == "dim") {
     r_.integer(value, path, INT64_MIN);
-  } else if (key == "alpha" || key == "beta" || key == "k" || key == "eps" ||
-             key == "momentum" || key == "p" || key == "negative_slope") {
+  } else if (key == "alpha" || key == "beta" || key == "k" || key == "eps" || key == "momentum" ||
+             key == "p" || key == "negative_slope") {
     r_.number(value, path);  // numbers with no effect on shapes
   } else {
     read_window_field(layer, key, value, path);

@@ -130,8 +130,7 @@ void SpecBuilder::read_seed_form(const DocNode& root) {
     layer.type = pool ? "maxpool" : "conv";
     layer.window.kernel_size =
         AxisParam<std::int64_t>::of(r_.integer(entry.items[0], path + "[0]", 1));
-    layer.window.stride =
-        AxisParam<std::int64_t>::of(r_.integer(entry.items[1], path + "[1]", 1));
+    layer.window.stride = AxisParam<std::int64_t>::of(r_.integer(entry.items[1], path + "[1]", 1));
     const std::int64_t pad = r_.integer(entry.items[2], path + "[2]", 0);
     layer.window.padding.given = true;
     layer.window.padding.pairs.push_back({pad, pad});

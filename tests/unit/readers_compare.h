@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,38 @@
 #include "parse/readers.h"
 
 namespace netlens::test {
+
+// The whole tree as one line of text, positions included.
+inline std::string dump_doc(const DocNode& n) {
+  std::string out =
+      fmt::format("{}@{}:{}{}", kind_name(n.kind), n.pos.line, n.pos.column, n.quoted ? "'" : "");
+  switch (n.kind) {
+    case DocNode::Kind::Int:
+      out += fmt::format("={}", n.int_value);
+      break;
+    case DocNode::Kind::Float:
+      out += std::isnan(n.float_value) ? "=nan" : fmt::format("={}", n.float_value);
+      break;
+    case DocNode::Kind::Bool:
+      out += n.bool_value ? "=true" : "=false";
+      break;
+    default:
+      break;
+  }
+  out += fmt::format("\"{}\"", n.text);
+  if (n.kind == DocNode::Kind::Seq || n.kind == DocNode::Kind::Map) {
+    out += fmt::format("#{}[", n.int_value);
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+      if (n.kind == DocNode::Kind::Map) {
+        out += fmt::format("{}@{}:{}: ", n.keys[i], n.key_pos[i].line, n.key_pos[i].column);
+      }
+      out += dump_doc(n.items[i]) + ", ";
+    }
+    out += "]";
+  }
+  return out;
+}
+
 
 // The tree and the layers sent to the sink, or the error, as one text.
 template <class Read>

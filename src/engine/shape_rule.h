@@ -1,0 +1,84 @@
+// The shape rule of one layer: a Rule is made per layer and run once. Its
+// window rules (convs, pools, pad, crop) are in window_rules.cpp, the others in
+// shape_rules.cpp; apply_shape_rule (shape_rules.h) is the entry point.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/shape_rules.h"
+#include "model/checked.h"
+
+namespace netlens::shape {
+
+class Rule {
+ public:
+  Rule(const Layer& layer, std::span<const ShapeInput> inputs, Convention convention,
+       const std::string& file)
+      : layer_(layer),
+        inputs_(inputs),
+        convention_(convention),
+        file_(file),
+        math_(file, layer.pos, layer.name) {}
+
+  LayerShape run();
+
+ private:
+  [[noreturn]] void fail(const std::string& message) const { fail_at(layer_.pos, message); }
+  [[noreturn]] void fail_at(SourcePos pos, const std::string& message) const {
+    throw ModelError(file_, pos.known() ? pos : layer_.pos, layer_.name, message);
+  }
+  std::int64_t mul(std::int64_t a, std::int64_t b) const { return math_.mul(a, b); }
+  std::int64_t add(std::int64_t a, std::int64_t b) const { return math_.add(a, b); }
+  std::int64_t product(const PerAxis<std::int64_t>& v) const { return math_.product(v); }
+  std::int64_t kernel_volume(const PerAxis<AxisWindow>& w) const {
+    std::int64_t v = 1;
+    for (const AxisWindow& a : w) {
+      v = mul(v, a.kernel);
+    }
+    return v;
+  }
+
+  const Shape& in() const { return *inputs_[0].shape; }
+  std::size_t rank() const { return in().size.size(); }
+  const char* axis(std::size_t i) const { return axis_name(rank(), i); }
+  void require_spatial() const;
+  // BatchNorm2d / Dropout2d also take flat inputs; on a spatial one the rank must match.
+  void check_rank_if_spatial() const {
+    if (layer_.alias_rank != 0 && !in().flat) {
+      require_spatial();
+    }
+  }
+  PerAxis<std::int64_t> expand(const AxisParam<std::int64_t>& p, const char* field,
+                               std::int64_t fallback) const;
+  PerAxis<AxisWindow> windows(bool transposed);
+  std::int64_t window_output(std::size_t axis, const AxisWindow& w, bool ceil);
+  void check_groups(std::int64_t out_channels) const;
+  void warn_dropped(std::size_t axis, const AxisWindow& w);
+  bool warn_padding_windows(std::size_t axis, const AxisWindow& w, std::int64_t out);
+  void check_declared_channels(std::int64_t actual) const;
+  // "has 3 entries but the input has 2 spatial axes"
+  [[noreturn]] void fail_entries(SourcePos pos, const char* field, std::size_t entries) const;
+
+  void conv(LayerShape& r);
+  void conv_transpose(LayerShape& r);
+  void pool(LayerShape& r);
+  void adaptive(LayerShape& r);
+  void linear(LayerShape& r);
+  void pad(LayerShape& r);
+  void crop(LayerShape& r);
+  void upsample(LayerShape& r);
+  void merge(LayerShape& r);
+
+  const Layer& layer_;
+  std::span<const ShapeInput> inputs_;
+  Convention convention_;
+  const std::string& file_;
+  LayerMath math_;
+  std::vector<AxisFinding> findings_;
+};
+
+}  // namespace netlens::shape
