@@ -6,7 +6,10 @@
 # - every other bundled net in JSON only, the format that carries every
 #   number (the other formats render the same Report: three nets pin them);
 # - zf-5 --regions in JSON.
-# UPDATE_GOLDEN=1 rewrites the files (review the diff like code).
+# Every file in tests/golden/ must be one this run compared (plot/ belongs
+# to tests/plot/run.sh): a stale golden file that nothing checks is a failure.
+# UPDATE_GOLDEN=1 rewrites the files (review the diff like code); it does not
+# delete orphans, git rm them.
 set -u
 netlens=${NETLENS:?set NETLENS to the netlens binary}
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 failures=0
 passed=0
 all_formats_nets="vgg16 resnet50 unet"
+declare -A compared=()
 
 fail() {
   echo "golden: $*"
@@ -28,6 +32,7 @@ for net in $all_formats_nets; do
 done
 
 compare() {  # expected-file actual-file
+  compared[$(basename "$1")]=1
   if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
     cp "$2" "$1"
     passed=$((passed + 1))
@@ -45,6 +50,10 @@ for net in $nets; do
   formats=json
   case " $all_formats_nets " in *" $net "*) formats="table json csv md dot" ;; esac
   for format in $formats; do
+    # Marked before the run so that a crash is reported once, as a crash,
+    # not a second time as an orphan.
+    compared[$net.$format]=1
+    compared[$net.stderr]=1
     "$netlens" analyze "$net" --format "$format" >"$tmp/out" 2>"$tmp/err"
     status=$?
     if [ $status -ne 0 ]; then
@@ -63,6 +72,15 @@ done
 "$netlens" analyze zf-5 --regions --format json >"$tmp/out" 2>/dev/null ||
   fail "netlens analyze zf-5 --regions failed"
 compare "$dir/zf-5.regions.json" "$tmp/out"
+
+# Orphans: files here that no comparison above read.
+shopt -s dotglob nullglob
+for path in "$dir"/*; do
+  name=$(basename "$path")
+  case $name in run.sh | plot) continue ;; esac
+  [ -n "${compared[$name]:-}" ] ||
+    fail "ORPHAN $name: no check reads it (git rm it, or add its check to run.sh)"
+done
 
 echo "golden: $passed passed, $failures failed"
 [ $failures -eq 0 ]
