@@ -201,9 +201,10 @@ TEST_CASE("conv_transpose under keras: same gives n * s, valid n * s + max(ke - 
         "or 'valid'");
 }
 
-TEST_CASE("BUG: keras conv_transpose without padding is 'valid'", "[engine]") {
-  // Spec: conv's padding defaults to `valid` under keras, conv_transpose is "as conv".
-  // shape_rules.cpp conv_transpose() uses PyTorch's (n - 1) * s + ke = 19 instead.
+TEST_CASE("keras conv_transpose without padding defaults to 'valid'", "[engine]") {
+  // Spec §1: conv's padding defaults to `valid` under keras and conv_transpose
+  // is "as conv"; §2: keras `valid` gives n * s + max(ke - s, 0) = 7 * 3 + 0
+  // = 21, where PyTorch's padding-0 formula (n - 1) * s + ke would give 19.
   CHECK(out_len(net1d(7, "  - {type: Conv1DTranspose, filters: 2, kernel_size: 1, strides: 3}\n",
                       "keras")) == 21);
 }
@@ -298,9 +299,10 @@ TEST_CASE("merges: add needs equal shapes, concat adds channels", "[engine]") {
       "layers");
 }
 
-TEST_CASE("BUG: a layer naming itself as input is called unknown", "[engine]") {
-  // analyze.cpp resolve_inputs() looks for later layers from the next one on,
-  // so the layer itself is "unknown" and the suggestion points elsewhere.
+TEST_CASE("a layer naming itself as input is told so, not called unknown", "[engine]") {
+  // The layer's own name is neither unknown nor defined later: the message
+  // says it is the layer itself, rather than "unknown input" with a
+  // suggestion pointing at another layer.
   CHECK(model_error("input: {size: 16, channels: 3}\nlayers:\n"
                     "  - {name: conv_a, type: conv, kernel_size: 3, out_channels: 4}\n"
                     "  - {name: conv_b, type: relu, inputs: [conv_b]}\n") ==
