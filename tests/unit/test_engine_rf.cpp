@@ -272,9 +272,10 @@ TEST_CASE("the window-in-padding warnings", "[engine]") {
              "only padding"});
 }
 
-TEST_CASE("BUG: a conv window in the padding is not warned about", "[engine]") {
-  // k2 s1 padding 3 on 6: units 0 and 10 read only zeros, as a pool's would;
-  // shape_rules.cpp only checks pools (Rule::pool), not Rule::conv.
+TEST_CASE("a conv window in the padding is warned about, as a pool's", "[engine]") {
+  // k2 s1 padding 3 on 6: units 0, 1, 9 and 10 read only zeros. Convs get the
+  // same window-in-padding check as pools. Only the last window's warning is
+  // given: per axis the check stops at the first of the two that holds.
   const Report r =
       analyze_yaml(net1d(6, "  - {type: conv, out_channels: 1, kernel_size: 2, padding: 3}\n"));
   CHECK(r.layers[0].output.size[0] == 11);

@@ -201,9 +201,10 @@ TEST_CASE("conv_transpose under keras: same gives n * s, valid n * s + max(ke - 
         "or 'valid'");
 }
 
-TEST_CASE("BUG: keras conv_transpose without padding is 'valid'", "[engine]") {
-  // Spec: conv's padding defaults to `valid` under keras, conv_transpose is "as conv".
-  // shape_rules.cpp conv_transpose() uses PyTorch's (n - 1) * s + ke = 19 instead.
+TEST_CASE("keras conv_transpose without padding defaults to 'valid'", "[engine]") {
+  // Spec §1: conv's padding defaults to `valid` under keras and conv_transpose
+  // is "as conv"; §2: keras `valid` gives n * s + max(ke - s, 0) = 7 * 3 + 0
+  // = 21, where PyTorch's padding-0 formula (n - 1) * s + ke would give 19.
   CHECK(out_len(net1d(7, "  - {type: Conv1DTranspose, filters: 2, kernel_size: 1, strides: 3}\n",
                       "keras")) == 21);
 }
@@ -298,9 +299,10 @@ TEST_CASE("merges: add needs equal shapes, concat adds channels", "[engine]") {
       "layers");
 }
 
-TEST_CASE("BUG: a layer naming itself as input is called unknown", "[engine]") {
-  // analyze.cpp resolve_inputs() looks for later layers from the next one on,
-  // so the layer itself is "unknown" and the suggestion points elsewhere.
+TEST_CASE("a layer naming itself as input is told so, not called unknown", "[engine]") {
+  // The layer's own name is neither unknown nor defined later: the message
+  // says it is the layer itself, rather than "unknown input" with a
+  // suggestion pointing at another layer.
   CHECK(model_error("input: {size: 16, channels: 3}\nlayers:\n"
                     "  - {name: conv_a, type: conv, kernel_size: 3, out_channels: 4}\n"
                     "  - {name: conv_b, type: relu, inputs: [conv_b]}\n") ==
@@ -337,18 +339,15 @@ TEST_CASE("64-bit overflow is an error naming the layer", "[engine]") {
         "t.yaml:4:5: layer 'linear2': the parameter total overflows 64 bits");
 }
 
-TEST_CASE("BUG: ceil-mode rounding near INT64_MAX does not wrap", "[engine]") {
+TEST_CASE("ceil-mode rounding near INT64_MAX is an overflow error, not a wrapped size",
+          "[engine]") {
   // n = s = 9e18, k = 1, ceil: floor((n - 1 + s - 1) / s) + 1 = 2, clipped to 1.
-  // shape_rules.cpp window_output() adds `padded - ke + stride - 1` unchecked,
-  // wraps and reports "output size would be 0". A checked overflow error
-  // naming the layer would do as well as the right answer.
-  const std::string text =
-      "input: {size: [9000000000000000000], channels: 1}\nlayers:\n"
-      "  - {type: maxpool, kernel_size: 1, stride: 9000000000000000000, ceil_mode: true}\n";
-  const std::string error = model_error(text);
-  if (error.empty()) {
-    CHECK(out_len(text) == 1);
-  } else {
-    CHECK(error == "t.yaml:3:5: layer 'maxpool1': arithmetic overflows 64 bits");
-  }
+  // The intermediate n - 1 + s - 1 = 1.8e19 does not fit in 64 bits, and the
+  // checked sum reports the layer rather than wrapping to a bogus size (it
+  // once gave "output size would be 0"). The answer itself, 1, fits: an
+  // overflow-free ceil division would give it; until then this pins the error.
+  CHECK(model_error("input: {size: [9000000000000000000], channels: 1}\nlayers:\n"
+                    "  - {type: maxpool, kernel_size: 1, stride: 9000000000000000000, "
+                    "ceil_mode: true}\n") ==
+        "t.yaml:3:5: layer 'maxpool1': arithmetic overflows 64 bits");
 }

@@ -272,7 +272,8 @@ TEST_CASE("seed compatibility form errors", "[parse]") {
         "t.yaml:2:11: name[1]: duplicate layer name 'a' (first used at t.yaml:2:8)");
   CHECK(parse_error("net: [[3, 1, 1]]\nname: [input]\n") ==
         "t.yaml:2:8: name[0]: 'input' is reserved for the net's input; pick another layer name");
-  // BUG: "got a list" for a list of the wrong length does not say what is wrong.
+  // An entry of the wrong length says how many entries it has: "got a list"
+  // would repeat what was asked for without saying what is wrong.
   CHECK(parse_error("net: [[3, 1, 1], [2, 2]]\nname: [conv1, pool1]\n") ==
         "t.yaml:1:18: net[1]: expected [kernel, stride, padding], got 2 entries");
 }
@@ -280,7 +281,8 @@ TEST_CASE("seed compatibility form errors", "[parse]") {
 TEST_CASE("inputs must be a non-empty list of names", "[parse]") {
   CHECK(parse_error(spec("  - {type: relu, inputs: 5}\n")) ==
         "t.yaml:3:26: layers[0].inputs: expected a list of layer names, got 5");
-  // BUG: an empty list is reported as "got a list", which is what was asked for.
+  // An empty list is called an empty list: "got a list" would answer
+  // "expected a list" with what was asked for and hide that no name is given.
   CHECK(parse_error(spec("  - {type: relu, inputs: []}\n")) ==
         "t.yaml:3:26: layers[0].inputs: expected a list of layer names, got an empty list");
 }
