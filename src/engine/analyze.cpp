@@ -31,8 +31,8 @@ Ratio ratio_of(double x) {
 // list; 2 (an image) when nothing says.
 std::size_t infer_rank(const Net& net) {
   for (const Layer& l : net.layers) {
-    const WindowParams& w = l.window;
-    const LayerExtras& x = l.extra;
+    const WindowParams& w = *l.window;
+    const LayerExtras& x = *l.extra;
     for (const std::size_t rank :
          {static_cast<std::size_t>(l.alias_rank), w.kernel_size.listed_rank(),
           w.stride.listed_rank(), w.dilation.listed_rank(), x.output_padding.listed_rank(),
@@ -68,6 +68,7 @@ class Analyzer {
   Report report_;
   std::unordered_map<std::string_view, std::size_t> ids_;  // name -> node id
   std::vector<bool> rf_warned_;                            // per axis
+  std::vector<ShapeInput> shape_inputs_;  // the layer's; one buffer for every layer
 };
 
 std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
@@ -132,7 +133,7 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
         out = rf::through_upsampling(prev, Ratio::of((*lr.window)[a].stride));
         break;
       case Reads::Resample: {
-        const AxisParam<double>& f = layer.extra.scale_factor;
+        const AxisParam<double>& f = layer.extra->scale_factor;
         out = rf::through_upsampling(prev, ratio_of(f.values[f.scalar ? 0 : a]));
         break;
       }
@@ -243,11 +244,11 @@ LayerReport Analyzer::analyze_layer(const Layer& layer, std::size_t id) {
   LayerReport lr;
   lr.index = id;
   lr.inputs = resolve_inputs(layer, id);
-  std::vector<ShapeInput> inputs;
+  shape_inputs_.clear();
   for (std::size_t in : lr.inputs) {
-    inputs.push_back({&report_.node_shape(in), &report_.node_name(in)});
+    shape_inputs_.push_back({&report_.node_shape(in), &report_.node_name(in)});
   }
-  LayerShape shape = apply_shape_rule(layer, inputs, net().convention, net().file);
+  LayerShape shape = apply_shape_rule(layer, shape_inputs_, net().convention, net().file);
   lr.output = std::move(shape.output);
   lr.window = std::move(shape.window);
   lr.params = shape.params;

@@ -53,7 +53,7 @@ void Rule::check_declared_channels(std::int64_t actual) const {
 void Rule::adaptive(LayerShape& r) {
   require_spatial();
   r.output.channels = in().channels;
-  r.output.size = expand(layer_.extra.output_size, "output_size", 1);
+  r.output.size = expand(layer_.extra->output_size, "output_size", 1);
 }
 
 void Rule::linear(LayerShape& r) {
@@ -66,7 +66,7 @@ void Rule::linear(LayerShape& r) {
 
 void Rule::upsample(LayerShape& r) {
   require_spatial();
-  const AxisParam<double>& f = layer_.extra.scale_factor;
+  const AxisParam<double>& f = layer_.extra->scale_factor;
   if (!f.scalar && f.values.size() != rank()) {
     fail_entries(f.pos, "scale_factor", f.values.size());
   }

@@ -11,12 +11,12 @@ namespace netlens::shape {
 // are resolved here (TF's rule: the extra pixel goes after, or before for
 // same_lower).
 PerAxis<AxisWindow> Rule::windows(bool transposed) {
-  const auto kernel = expand(layer_.window.kernel_size, "kernel_size", 1);
+  const auto kernel = expand(layer_.window->kernel_size, "kernel_size", 1);
   const bool pool = layer_type(layer_.kind).stride_is_kernel;
-  const auto stride = expand(layer_.window.stride, "stride", 1);
-  const auto stride_or_kernel = pool && !layer_.window.stride.given ? kernel : stride;
-  const auto dilation = expand(layer_.window.dilation, "dilation", 1);
-  const PaddingParam& pad = layer_.window.padding;
+  const auto stride = expand(layer_.window->stride, "stride", 1);
+  const auto stride_or_kernel = pool && !layer_.window->stride.given ? kernel : stride;
+  const auto dilation = expand(layer_.window->dilation, "dilation", 1);
+  const PaddingParam& pad = layer_.window->padding;
   if (!pad.scalar && pad.pairs.size() != rank()) {
     fail_entries(pad.pos, "padding", pad.pairs.size());
   }
@@ -127,13 +127,13 @@ void Rule::conv_transpose(LayerShape& r) {
   check_declared_channels(in().channels);
   check_groups(layer_.out_channels);
   auto w = windows(true);
-  const auto output_padding = expand(layer_.extra.output_padding, "output_padding", 0);
+  const auto output_padding = expand(layer_.extra->output_padding, "output_padding", 0);
   // Keras' default padding is 'valid', which for a transposed conv is not 0.
-  const PadMode mode = !layer_.window.padding.given && convention_ == Convention::Keras
+  const PadMode mode = !layer_.window->padding.given && convention_ == Convention::Keras
                            ? PadMode::Valid
-                           : layer_.window.padding.mode;
-  if (mode != PadMode::Explicit && layer_.extra.output_padding.given) {
-    fail_at(layer_.extra.output_padding.pos,
+                           : layer_.window->padding.mode;
+  if (mode != PadMode::Explicit && layer_.extra->output_padding.given) {
+    fail_at(layer_.extra->output_padding.pos,
             "output_padding needs explicit padding, not 'same' or 'valid'");
   }
   r.output.channels = layer_.out_channels;
@@ -154,7 +154,7 @@ void Rule::conv_transpose(LayerShape& r) {
     } else {
       if (convention_ == Convention::PyTorch &&
           output_padding[i] >= std::max(a.stride, a.dilation)) {
-        fail_at(layer_.extra.output_padding.pos,
+        fail_at(layer_.extra->output_padding.pos,
                 fmt::format("output_padding {} must be smaller than either stride {} or "
                             "dilation {} on axis {}",
                             output_padding[i], a.stride, a.dilation, axis(i)));
@@ -174,13 +174,13 @@ void Rule::conv_transpose(LayerShape& r) {
 void Rule::pool(LayerShape& r) {
   require_spatial();
   const auto w = windows(false);
-  const bool ceil = layer_.window.ceil_mode.value_or(convention_ == Convention::Caffe);
+  const bool ceil = layer_.window->ceil_mode.value_or(convention_ == Convention::Caffe);
   r.output.channels = in().channels;
   for (std::size_t i = 0; i < rank(); ++i) {
     const AxisWindow& a = w[i];
-    if (convention_ == Convention::PyTorch && layer_.window.padding.mode == PadMode::Explicit &&
+    if (convention_ == Convention::PyTorch && layer_.window->padding.mode == PadMode::Explicit &&
         (a.pad_lo > a.kernel / 2 || a.pad_hi > a.kernel / 2)) {
-      fail_at(layer_.window.padding.pos,
+      fail_at(layer_.window->padding.pos,
               fmt::format("padding {} is more than half the kernel size {} on axis {} "
                           "(PyTorch rejects this)",
                           std::max(a.pad_lo, a.pad_hi), a.kernel, axis(i)));
@@ -215,8 +215,8 @@ bool Rule::warn_padding_windows(std::size_t i, const AxisWindow& a, std::int64_t
 
 void Rule::pad(LayerShape& r) {
   require_spatial();
-  if (layer_.window.padding.mode != PadMode::Explicit) {
-    fail_at(layer_.window.padding.pos,
+  if (layer_.window->padding.mode != PadMode::Explicit) {
+    fail_at(layer_.window->padding.pos,
             "pad needs explicit padding (an int, a list or [before, after] "
             "pairs), not 'same' or 'valid'");
   }
@@ -234,8 +234,8 @@ void Rule::pad(LayerShape& r) {
 void Rule::crop(LayerShape& r) {
   require_spatial();
   const bool by_reference = inputs_.size() == 2;
-  const int ways = (layer_.extra.cropping.given ? 1 : 0) + (layer_.extra.crop_size.given ? 1 : 0) +
-                   (by_reference ? 1 : 0);
+  const int ways = (layer_.extra->cropping.given ? 1 : 0) +
+                   (layer_.extra->crop_size.given ? 1 : 0) + (by_reference ? 1 : 0);
   if (ways != 1) {
     fail("crop needs exactly one of 'cropping', 'size' or a second input to take the size of");
   }
@@ -243,17 +243,17 @@ void Rule::crop(LayerShape& r) {
     fail_at(layer_.inputs_pos,
             fmt::format("crop's reference '{}' has no matching spatial size", *inputs_[1].name));
   }
-  const PaddingParam& cut = layer_.extra.cropping;
-  if (cut.given && layer_.extra.crop_offset.given) {
-    fail_at(layer_.extra.crop_offset.pos,
+  const PaddingParam& cut = layer_.extra->cropping;
+  if (cut.given && layer_.extra->crop_offset.given) {
+    fail_at(layer_.extra->crop_offset.pos,
             "'offset' goes with 'size' or a reference input, not 'cropping'");
   }
   if (cut.given && !cut.scalar && cut.pairs.size() != rank()) {
     fail_entries(cut.pos, "cropping", cut.pairs.size());
   }
   const auto size =
-      by_reference ? inputs_[1].shape->size : expand(layer_.extra.crop_size, "size", 1);
-  const auto offset = expand(layer_.extra.crop_offset, "offset", -1);
+      by_reference ? inputs_[1].shape->size : expand(layer_.extra->crop_size, "size", 1);
+  const auto offset = expand(layer_.extra->crop_offset, "offset", -1);
   r.output.channels = in().channels;
   PerAxis<AxisWindow> w;
   for (std::size_t i = 0; i < rank(); ++i) {
@@ -266,7 +266,7 @@ void Rule::crop(LayerShape& r) {
       keep = n - pair[0] - pair[1];
     } else {
       keep = size[i];
-      lo = layer_.extra.crop_offset.given ? offset[i] : (n - keep) / 2;
+      lo = layer_.extra->crop_offset.given ? offset[i] : (n - keep) / 2;
     }
     if (keep < 1 || lo + keep > n) {
       fail(fmt::format("cannot keep {} positions from {} at offset {} on axis {}", keep, n, lo,

@@ -1,7 +1,10 @@
 #include "format/columns.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <array>
 
 #include "model/error.h"
 
@@ -77,43 +80,65 @@ std::string with_separators(std::int64_t value) {
 
 namespace {
 
-std::string ratio_cell(const std::optional<Ratio>& v) {
-  return !v ? std::string() : v->is_integer() ? std::to_string(v->num) : ratio_text(*v);
+void append_int(std::string& out, std::int64_t value) {
+  const fmt::format_int text(value);
+  out.append(text.data(), text.size());
 }
 
-// The text of one axis of a per-axis column; empty: no value.
-std::string axis_value(const Column& c, const LayerReport& lr, std::size_t a) {
-  const AxisRf& x = lr.rf[a];
+// Appends the text of one axis of a per-axis column; false = no value.
+bool append_axis_value(std::string& out, const Column& c, const LayerReport& lr, std::size_t a) {
   switch (c.which) {
     case ColumnId::Size:
-      return lr.output.flat ? "" : std::to_string(lr.output.size[a]);
+      if (lr.output.flat) {
+        return false;
+      }
+      append_int(out, lr.output.size[a]);
+      return true;
     case ColumnId::Kernel:
     case ColumnId::Stride:
     case ColumnId::Padding:
     case ColumnId::Dilation: {
       if (!lr.window) {
-        return "";
+        return false;
       }
       const AxisWindow& w = (*lr.window)[a];
-      return c.which == ColumnId::Padding
-                 ? std::to_string(w.pad_lo) +
-                       (w.pad_lo != w.pad_hi ? "/" + std::to_string(w.pad_hi) : "")
-                 : std::to_string(c.which == ColumnId::Kernel   ? w.kernel
-                                  : c.which == ColumnId::Stride ? w.stride
-                                                                : w.dilation);
+      if (c.which == ColumnId::Padding) {
+        append_int(out, w.pad_lo);
+        if (w.pad_lo != w.pad_hi) {
+          out += '/';
+          append_int(out, w.pad_hi);
+        }
+        return true;
+      }
+      append_int(out, c.which == ColumnId::Kernel   ? w.kernel
+                      : c.which == ColumnId::Stride ? w.stride
+                                                    : w.dilation);
+      return true;
     }
     case ColumnId::Rf:
-      return x.rf ? std::to_string(*x.rf) : "";
-    case ColumnId::RfMin:
-      return x.rf_min ? std::to_string(*x.rf_min) : "";
+    case ColumnId::RfMin: {
+      const auto& v = c.which == ColumnId::Rf ? lr.rf[a].rf : lr.rf[a].rf_min;
+      if (v) {
+        append_int(out, *v);
+      }
+      return v.has_value();
+    }
     case ColumnId::Jump:
-      return ratio_cell(x.jump);
     case ColumnId::PaddingEff:
-      return ratio_cell(x.padding_eff);
-    case ColumnId::CenterOffset:
-      return ratio_cell(x.center_offset);
+    case ColumnId::CenterOffset: {
+      const AxisRf& x = lr.rf[a];
+      const std::optional<Ratio>& v = c.which == ColumnId::Jump         ? x.jump
+                                      : c.which == ColumnId::PaddingEff ? x.padding_eff
+                                                                        : x.center_offset;
+      if (v && v->is_integer()) {
+        append_int(out, v->num);
+      } else if (v) {
+        out += ratio_text(*v);
+      }
+      return v.has_value();
+    }
     default:
-      return "";
+      return false;
   }
 }
 
@@ -187,54 +212,77 @@ std::string human(std::int64_t value, const char* unit) {
   if (p == 0) {
     return fmt::format("{}{}{}", value, *unit ? " " : "", unit);
   }
-  return v < 9.995 ? fmt::format("{:.2f} {}{}", v, kPrefixes[p], unit)
-                   : fmt::format("{:.1f} {}{}", v, kPrefixes[p], unit);
+  // Compiled formats: a few cells of every row come here.
+  return v < 9.995 ? fmt::format(FMT_COMPILE("{:.2f} {}{}"), v, kPrefixes[p], unit)
+                   : fmt::format(FMT_COMPILE("{:.1f} {}{}"), v, kPrefixes[p], unit);
 }
 
 std::string axis_cell(const Column& c, const LayerReport& lr, std::size_t axis) {
-  if (lr.rf.empty() && c.which != ColumnId::Size) {
-    return "";
+  std::string out;
+  if (!lr.rf.empty() || c.which == ColumnId::Size) {
+    append_axis_value(out, c, lr, axis);
   }
-  return axis_value(c, lr, axis);
+  return out;
 }
 
 std::string cell(const Column& c, const Report& report, const LayerReport& lr) {
+  std::string out;
+  append_cell(out, c, report, lr);
+  return out;
+}
+
+void append_cell(std::string& out, const Column& c, const Report& report, const LayerReport& lr) {
   const Layer& layer = report.layer(lr.index - 1);
   switch (c.which) {
     case ColumnId::Index:
-      return std::to_string(lr.index);
+      append_int(out, static_cast<std::int64_t>(lr.index));
+      return;
     case ColumnId::Name:
-      return layer.name;
+      out += layer.name;
+      return;
     case ColumnId::Type:
-      return std::string(layer.type);
-    case ColumnId::Inputs: {
-      std::vector<std::string> names;
-      for (std::size_t in : lr.inputs) {
-        names.push_back(report.node_name(in));
+      out += layer.type;
+      return;
+    case ColumnId::Inputs:
+      for (std::size_t k = 0; k < lr.inputs.size(); ++k) {
+        out.append(k == 0 ? "" : ",").append(report.node_name(lr.inputs[k]));
       }
-      return fmt::format("{}", fmt::join(names, ","));
-    }
+      return;
     default:
       break;
   }
   if (const auto exact = count_value(c, lr)) {
-    return human_count(c, *exact, report.totals.params);
+    out += human_count(c, *exact, report.totals.params);
+    return;
   }
   if (lr.global_rf && is_rf_column(c.which)) {
-    return c.which == ColumnId::Rf ? "global" : "-";
+    out += c.which == ColumnId::Rf ? "global" : "-";
+    return;
   }
-  // One value when every axis has the same, else 224x320.
-  std::vector<std::string> axes;
-  for (std::size_t a = 0; a < report.input.size.size(); ++a) {
-    const std::string v = axis_value(c, lr, a);
-    axes.push_back(v.empty() ? "-" : v);
+  // One value when every axis has the same ("224"), else every axis
+  // ("224x320"): every axis is appended, and the tail cut off when it only
+  // repeats the first.
+  const std::size_t rank = report.input.size.size();
+  if (rank == 0) {
+    out += '-';
+    return;
   }
-  if (axes.empty()) {
-    return "-";
+  const std::size_t start = out.size();
+  std::size_t first_end = 0;
+  bool same = true;
+  for (std::size_t a = 0; a < rank; ++a) {
+    out.append(a == 0 ? "" : "x");
+    const std::size_t begin = out.size();
+    if (!append_axis_value(out, c, lr, a)) {
+      out += '-';
+    }
+    first_end = a == 0 ? out.size() : first_end;
+    same = same && std::string_view(out).substr(begin) ==
+                       std::string_view(out).substr(start, first_end - start);
   }
-  const bool same =
-      std::all_of(axes.begin(), axes.end(), [&](const std::string& v) { return v == axes[0]; });
-  return same ? axes[0] : fmt::format("{}", fmt::join(axes, "x"));
+  if (same) {
+    out.resize(first_end);
+  }
 }
 
 }  // namespace netlens

@@ -54,6 +54,9 @@ std::vector<const Column*> select_columns(const std::vector<std::string>& ids);
 // The cell of a column for a layer, for the table and Markdown: per-axis
 // values shown once when equal on every axis ("224"), else "224x320".
 std::string cell(const Column& column, const Report& report, const LayerReport& layer);
+// cell(), appended to `out` (the table writes every cell into one buffer).
+void append_cell(std::string& out, const Column& column, const Report& report,
+                 const LayerReport& layer);
 // One axis of a per-axis column, for CSV (empty when there is no value).
 std::string axis_cell(const Column& column, const LayerReport& layer, std::size_t axis);
 

@@ -37,56 +37,83 @@ std::string totals_text(const Report& report) {
 
 namespace {
 
-// A row's cells two spaces apart, numbers right-aligned and text left-aligned
-// to the column widths (in terminal columns, not bytes), the last column
-// padded only when numeric, no trailing spaces.
-std::string table_row(const std::vector<std::string>& cells, const std::vector<std::size_t>& width,
-                      const std::vector<const Column*>& columns) {
-  std::string out;
-  for (std::size_t i = 0; i < cells.size(); ++i) {
+// A table's cells, row by row (the header's first), in one buffer, with their
+// widths in terminal columns (not bytes: a name may be 卷积1).
+struct Cells {
+  std::size_t columns = 0;
+  std::string text;
+  std::vector<std::uint32_t> end;  // where each cell's text ends
+  std::vector<std::uint32_t> width;
+  std::string_view at(std::size_t k) const {
+    const std::size_t begin = k == 0 ? 0 : end[k - 1];
+    return std::string_view(text).substr(begin, end[k] - begin);
+  }
+  void close_cell() {  // the text appended since the last cell is the next cell
+    end.push_back(static_cast<std::uint32_t>(text.size()));
+    width.push_back(static_cast<std::uint32_t>(display_width(at(end.size() - 1))));
+  }
+};
+
+// Appends row `row`: cells two spaces apart, numbers right-aligned and text
+// left-aligned to the column widths, the last column padded only when
+// numeric, no trailing spaces. Returns the row's width in terminal columns.
+std::size_t append_row(std::string& out, const Cells& cells, std::size_t row,
+                       const std::vector<std::size_t>& width,
+                       const std::vector<const Column*>& columns) {
+  const std::size_t start = out.size();
+  std::size_t line_width = 0;
+  for (std::size_t i = 0; i < cells.columns; ++i) {
+    const std::size_t k = row * cells.columns + i;
     const bool numeric = columns[i]->numeric;
-    const std::size_t pad =
-        numeric || i + 1 < cells.size() ? width[i] - display_width(cells[i]) : 0;
-    out += i > 0 ? "  " : "";
-    out += numeric ? std::string(pad, ' ') + cells[i] : cells[i] + std::string(pad, ' ');
+    const std::size_t pad = numeric || i + 1 < cells.columns ? width[i] - cells.width[k] : 0;
+    out.append(i > 0 ? 2 : 0, ' ');
+    out.append(numeric ? pad : 0, ' ');
+    out += cells.at(k);
+    out.append(numeric ? 0 : pad, ' ');
+    line_width += (i > 0 ? 2 : 0) + pad + cells.width[k];
   }
-  while (!out.empty() && out.back() == ' ') {
+  while (out.size() > start && out.back() == ' ') {
     out.pop_back();
+    --line_width;
   }
-  return out;
+  return line_width;
 }
 
 }  // namespace
 
 std::string render_table(const Report& report, const FormatOptions& options) {
   const auto columns = select_columns(options.columns);
-  std::vector<std::vector<std::string>> rows(1);  // the header's first
+  Cells cells;
+  cells.columns = columns.size();
+  cells.end.reserve((report.layers.size() + 1) * cells.columns);
+  cells.width.reserve(cells.end.capacity());
   for (const Column* column : columns) {
-    rows[0].emplace_back(column->header);
+    cells.text += column->header;
+    cells.close_cell();
   }
   for (const LayerReport& layer : report.layers) {
-    rows.emplace_back();
     for (const Column* column : columns) {
-      rows.back().push_back(cell(*column, report, layer));
+      append_cell(cells.text, *column, report, layer);
+      cells.close_cell();
     }
   }
   std::vector<std::size_t> width(columns.size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      width[i] = std::max(width[i], display_width(row[i]));
-    }
+  for (std::size_t k = 0; k < cells.end.size(); ++k) {
+    width[k % cells.columns] = std::max<std::size_t>(width[k % cells.columns], cells.width[k]);
   }
-  std::vector<std::string> lines;
-  std::size_t rule_width = 0;  // both rules: as wide as the widest line
-  for (const auto& row : rows) {
-    lines.push_back(table_row(row, width, columns));
-    rule_width = std::max(rule_width, display_width(lines.back()));
+  // Both rules are as wide as the widest line: the one under the header goes
+  // in once every row is laid out.
+  std::string out = title_line(report) + "\n\n";
+  out.reserve(out.size() + 2 * cells.text.size());  // the cells and their padding
+  std::size_t rule_width = 0;
+  std::size_t header_end = 0;
+  for (std::size_t row = 0; row <= report.layers.size(); ++row) {
+    rule_width = std::max(rule_width, append_row(out, cells, row, width, columns));
+    out += '\n';
+    header_end = row == 0 ? out.size() : header_end;
   }
   const std::string rule = std::string(rule_width, '-') + "\n";
-  std::string out = title_line(report) + "\n\n" + lines[0] + "\n" + rule;
-  for (std::size_t i = 1; i < lines.size(); ++i) {
-    out += lines[i] + "\n";
-  }
+  out.insert(header_end, rule);
   return out + rule + totals_text(report);
 }
 

@@ -101,12 +101,15 @@ bool named(const LayerType& t, std::string_view n) {
 std::span<const LayerType> layer_types() { return kTypes; }
 
 const LayerType& layer_type(LayerKind kind) {
-  for (const LayerType& t : kTypes) {
-    if (t.kind == kind) {
-      return t;
+  // Asked for every layer, several times: the first row of each kind, found once.
+  static const auto kFirst = [] {
+    std::array<const LayerType*, static_cast<std::size_t>(LayerKind::Concat) + 1> first{};
+    for (auto t = kTypes.rbegin(); t != kTypes.rend(); ++t) {
+      first[static_cast<std::size_t>(t->kind)] = &*t;
     }
-  }
-  return kTypes.front();  // not reached: every kind has a row (test_model_types.cpp)
+    return first;
+  }();
+  return *kFirst[static_cast<std::size_t>(kind)];  // every kind has a row (test_model_types.cpp)
 }
 
 std::optional<TypeMatch> find_layer_type(std::string_view name) {

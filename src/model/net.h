@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,7 +27,9 @@ struct Net {
   SourcePos input_pos;
   std::optional<std::int64_t> channels;
   Convention convention = Convention::PyTorch;
-  std::vector<Layer> layers;
+  // A deque: layers arrive one by one as the spec is read, and a vector
+  // would copy every Layer each time it grows (twice the memory touched).
+  std::deque<Layer> layers;
 };
 
 }  // namespace netlens

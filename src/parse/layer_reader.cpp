@@ -23,15 +23,18 @@ std::vector<std::string> allowed_keys(const TypeMatch& match) {
   return keys;
 }
 
-TypeMatch LayerReader::read_type(const DocNode& node, const std::string& path) {
+const LayerReader::KnownType& LayerReader::read_type(const DocNode& node, const std::string& path) {
   const DocNode* type_node = node.find("type");
   if (type_node == nullptr) {
     r_.fail(node, path, "missing required key 'type'");
   }
-  const std::string& name = r_.string(*type_node, path + ".type");
-  for (const auto& [written, match] : types_) {
-    if (written == name) {
-      return match;
+  if (type_node->kind != DocNode::Kind::String) {
+    r_.string(*type_node, path + ".type");  // fails, saying what it got
+  }
+  const std::string& name = type_node->text;
+  for (const KnownType& known : types_) {
+    if (known.written == name) {
+      return known;
     }
   }
   const auto match = find_layer_type(name);
@@ -39,8 +42,8 @@ TypeMatch LayerReader::read_type(const DocNode& node, const std::string& path) {
     r_.fail(*type_node, path + ".type",
             fmt::format("unknown layer type '{}'{}", name, did_you_mean(suggest_layer_type(name))));
   }
-  types_.emplace_back(name, *match);
-  return *match;
+  types_.push_back({name, *match, allowed_keys(*match)});
+  return types_.back();
 }
 
 Layer LayerReader::read(const DocNode& node, const std::string& path) {
@@ -48,7 +51,8 @@ Layer LayerReader::read(const DocNode& node, const std::string& path) {
     r_.fail(node, path,
             fmt::format("expected a mapping like {{type: conv, ...}}, got {}", describe(node)));
   }
-  const TypeMatch match = read_type(node, path);
+  const KnownType& known = read_type(node, path);
+  const TypeMatch& match = known.match;
   Layer layer;
   layer.kind = match.type->kind;
   layer.type = match.type->name;
@@ -59,8 +63,9 @@ Layer LayerReader::read(const DocNode& node, const std::string& path) {
     layer.mode = UpsampleMode::Bilinear;
     layer.align_corners = true;  // as PyTorch's UpsamplingBilinear2d
   }
-  const std::vector<std::string> allowed = allowed_keys(match);
+  const std::vector<std::string>& allowed = known.allowed;
   std::vector<std::string_view> seen;  // canonical keys given
+  seen.reserve(node.keys.size());
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
     const std::string& written = node.keys[i];
     std::string_view key = canonical_field(layer.kind, written);
@@ -77,7 +82,8 @@ Layer LayerReader::read(const DocNode& node, const std::string& path) {
                  fmt::format("'{}' is given twice (as '{}' and an alias)", key, written));
     }
     seen.push_back(key);
-    read_key(layer, key, node.items[i], path + "." + written);
+    key_path_.assign(path).append(".").append(written);
+    read_key(layer, key, node.items[i], key_path_);
   }
   for_each_word(match.type->required, [&](std::string_view key) {
     if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
@@ -108,32 +114,33 @@ void LayerReader::read_inputs(Layer& layer, const DocNode& value, const std::str
 // The sliding window's fields, and the per-axis fields of the rarer kinds.
 void LayerReader::read_window_field(Layer& layer, std::string_view key, const DocNode& value,
                                     const std::string& path) {
-  WindowParams& w = layer.window;
-  LayerExtras& x = layer.extra;
+  // Through `->`: a box is made only for a field that is written.
+  auto& w = layer.window;
+  auto& x = layer.extra;
   if (key == "kernel_size") {
-    w.kernel_size = r_.axis_ints(value, path, 1);
+    w->kernel_size = r_.axis_ints(value, path, 1);
   } else if (key == "stride") {
     if (value.kind == DocNode::Kind::Null && layer_type(layer.kind).stride_is_kernel) {
       return;  // PyTorch's and Keras' stride=None: the kernel size
     }
-    w.stride = r_.axis_ints(value, path, 1);
+    w->stride = r_.axis_ints(value, path, 1);
   } else if (key == "dilation") {
-    w.dilation = r_.axis_ints(value, path, 1);
+    w->dilation = r_.axis_ints(value, path, 1);
   } else if (key == "padding") {
-    w.padding = r_.padding(value, path);
+    w->padding = r_.padding(value, path);
   } else if (key == "ceil_mode") {
-    w.ceil_mode = r_.boolean(value, path);
+    w->ceil_mode = r_.boolean(value, path);
   } else if (key == "output_padding") {
-    x.output_padding = r_.axis_ints(value, path, 0);
+    x->output_padding = r_.axis_ints(value, path, 0);
   } else if (key == "output_size") {
-    x.output_size = r_.axis_ints(value, path, 1);
+    x->output_size = r_.axis_ints(value, path, 1);
   } else if (key == "scale_factor") {
-    x.scale_factor = r_.axis_numbers(value, path);
+    x->scale_factor = r_.axis_numbers(value, path);
   } else if (key == "offset") {
-    x.crop_offset = r_.axis_ints(value, path, 0);
+    x->crop_offset = r_.axis_ints(value, path, 0);
   } else if (key == "cropping") {
-    x.cropping = r_.padding(value, path);
-    if (x.cropping.mode != PadMode::Explicit) {
+    x->cropping = r_.padding(value, path);
+    if (x->cropping.mode != PadMode::Explicit) {
       r_.fail(value, path, "expected an integer, a list or [before, after] pairs");
     }
   }
@@ -172,7 +179,7 @@ void LayerReader::read_key(Layer& layer, std::string_view key, const DocNode& va
     }
     layer.mode = mode == "nearest" ? UpsampleMode::Nearest : UpsampleMode::Bilinear;
   } else if (key == "size" && layer.kind == LayerKind::Crop) {
-    layer.extra.crop_size = r_.axis_ints(value, path, 1);
+    layer.extra->crop_size = r_.axis_ints(value, path, 1);
   } else if (key == "size") {
     r_.integer(value, path, 1);  // lrn's window: no effect on shapes
   } else if (key == "dim") {

@@ -20,15 +20,21 @@ class LayerReader {
   Layer read(const DocNode& node, const std::string& path);
 
  private:
-  TypeMatch read_type(const DocNode& node, const std::string& path);
+  // A type as written, resolved once per net (a net uses a handful).
+  struct KnownType {
+    std::string written;
+    TypeMatch match;
+    std::vector<std::string> allowed;  // allowed_keys(match)
+  };
+  const KnownType& read_type(const DocNode& node, const std::string& path);
   void read_key(Layer& layer, std::string_view key, const DocNode& value, const std::string& path);
   void read_inputs(Layer& layer, const DocNode& value, const std::string& path);
   void read_window_field(Layer& layer, std::string_view key, const DocNode& value,
                          const std::string& path);
 
   const FieldReader& r_;
-  // A net uses a handful of types: each is looked up once.
-  std::vector<std::pair<std::string, TypeMatch>> types_;
+  std::vector<KnownType> types_;
+  std::string key_path_;  // layers[3].stride, rebuilt per key in one buffer
 };
 
 // The keys a type takes: name, type, inputs and its row's fields, with the

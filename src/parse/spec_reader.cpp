@@ -28,12 +28,12 @@ class SpecBuilder {
   void read_seed_form(const DocNode& root);
   void check_layer_count(const DocNode& node, std::size_t index, const std::string& path) const;
   // Errors name `path`, plus ".name" when `named` (the layer entry has a name key).
-  void add_named(Layer layer, SourcePos pos, const std::string& path, bool named);
+  void add_named(Layer&& layer, SourcePos pos, const std::string& path, bool named);
 
   FieldReader r_;
   LayerReader layers_;
   Net& net_;
-  std::unordered_map<std::string, SourcePos> names_;  // where each layer's name is written
+  std::unordered_map<std::string_view, SourcePos> names_;  // where each layer's name is written
   std::size_t max_layers_;
 };
 
@@ -45,19 +45,20 @@ void SpecBuilder::check_layer_count(const DocNode& node, std::size_t index,
   }
 }
 
-void SpecBuilder::add_named(Layer layer, SourcePos pos, const std::string& path, bool named) {
+void SpecBuilder::add_named(Layer&& layer, SourcePos pos, const std::string& path, bool named) {
   const auto fail = [&](const std::string& message) {
     r_.fail_at(pos, named ? path + ".name" : path, message);
   };
   if (layer.name == "input") {
     fail("'input' is reserved for the net's input; pick another layer name");
   }
-  const auto [first, added] = names_.emplace(layer.name, pos);
+  // The deque never moves a layer, so its name can key the index.
+  net_.layers.push_back(std::move(layer));
+  const auto [first, added] = names_.emplace(net_.layers.back().name, pos);
   if (!added) {
-    fail(fmt::format("duplicate layer name '{}' (first used at {}:{}:{})", layer.name, r_.file(),
+    fail(fmt::format("duplicate layer name '{}' (first used at {}:{}:{})", first->first, r_.file(),
                      first->second.line, first->second.column));
   }
-  net_.layers.push_back(std::move(layer));
 }
 
 void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
@@ -128,15 +129,15 @@ void SpecBuilder::read_seed_form(const DocNode& root) {
     const bool pool = layer.name.rfind("pool", 0) == 0;
     layer.kind = pool ? LayerKind::MaxPool : LayerKind::Conv;
     layer.type = pool ? "maxpool" : "conv";
-    layer.window.kernel_size =
+    layer.window->kernel_size =
         AxisParam<std::int64_t>::of(r_.integer(entry.items[0], path + "[0]", 1));
-    layer.window.stride = AxisParam<std::int64_t>::of(r_.integer(entry.items[1], path + "[1]", 1));
+    layer.window->stride = AxisParam<std::int64_t>::of(r_.integer(entry.items[1], path + "[1]", 1));
     const std::int64_t pad = r_.integer(entry.items[2], path + "[2]", 0);
-    layer.window.padding.given = true;
-    layer.window.padding.pairs.push_back({pad, pad});
-    layer.window.kernel_size.pos = entry.items[0].pos;
-    layer.window.stride.pos = entry.items[1].pos;
-    layer.window.padding.pos = entry.items[2].pos;
+    layer.window->padding.given = true;
+    layer.window->padding.pairs.push_back({pad, pad});
+    layer.window->kernel_size.pos = entry.items[0].pos;
+    layer.window->stride.pos = entry.items[1].pos;
+    layer.window->padding.pos = entry.items[2].pos;
     layer.out_channels = 0;  // 0: keep the input's channel count (the seed has none)
     add_named(std::move(layer), names != nullptr ? names->items[i].pos : entry.pos,
               fmt::format("name[{}]", i), false);

@@ -77,20 +77,20 @@ TEST_CASE("Keras field names are aliases of the canonical ones", "[parse]") {
       "{type: Conv2D, filters: 8, kernel_size: 3, strides: 2, dilation_rate: [1, 2], "
       "use_bias: false}");
   CHECK(conv.out_channels == 8);
-  CHECK(values(conv.window.kernel_size) == std::vector<std::int64_t>{3});
-  CHECK(values(conv.window.stride) == std::vector<std::int64_t>{2});
-  CHECK(values(conv.window.dilation) == std::vector<std::int64_t>{1, 2});
-  CHECK_FALSE(conv.window.dilation.scalar);
+  CHECK(values(conv.window->kernel_size) == std::vector<std::int64_t>{3});
+  CHECK(values(conv.window->stride) == std::vector<std::int64_t>{2});
+  CHECK(values(conv.window->dilation) == std::vector<std::int64_t>{1, 2});
+  CHECK_FALSE(conv.window->dilation.scalar);
   CHECK_FALSE(conv.bias);
 
   const Layer pool = only_layer("{type: MaxPooling2D, pool_size: 3, strides: 2}");
-  CHECK(values(pool.window.kernel_size) == std::vector<std::int64_t>{3});
-  CHECK(values(pool.window.stride) == std::vector<std::int64_t>{2});
+  CHECK(values(pool.window->kernel_size) == std::vector<std::int64_t>{3});
+  CHECK(values(pool.window->stride) == std::vector<std::int64_t>{2});
 
   // Keras' UpSampling2D(size=2): `size` is the factor.
   const Layer up = only_layer("{type: UpSampling2D, size: [2, 3]}");
-  CHECK(std::vector<double>(up.extra.scale_factor.values.begin(),
-                            up.extra.scale_factor.values.end()) == std::vector<double>{2, 3});
+  CHECK(std::vector<double>(up.extra->scale_factor.values.begin(),
+                            up.extra->scale_factor.values.end()) == std::vector<double>{2, 3});
 
   const Layer dense = only_layer("{type: Dense, units: 10, use_bias: false}");
   CHECK(dense.out_channels == 10);
@@ -99,49 +99,45 @@ TEST_CASE("Keras field names are aliases of the canonical ones", "[parse]") {
 
 TEST_CASE("per-axis fields take an int or a list", "[parse]") {
   const Layer a = only_layer("{type: conv, out_channels: 1, kernel_size: 3}");
-  CHECK(a.window.kernel_size.scalar);
-  CHECK(values(a.window.kernel_size) == std::vector<std::int64_t>{3});
-  CHECK_FALSE(a.window.stride.given);
-  CHECK_FALSE(a.window.padding.given);
+  CHECK(a.window->kernel_size.scalar);
+  CHECK(values(a.window->kernel_size) == std::vector<std::int64_t>{3});
+  CHECK_FALSE(a.window->stride.given);
+  CHECK_FALSE(a.window->padding.given);
 
   const Layer b = only_layer("{type: conv, out_channels: 1, kernel_size: [3, 5], stride: [1, 2]}");
-  CHECK_FALSE(b.window.kernel_size.scalar);
-  CHECK(values(b.window.kernel_size) == std::vector<std::int64_t>{3, 5});
-  CHECK(values(b.window.stride) == std::vector<std::int64_t>{1, 2});
+  CHECK_FALSE(b.window->kernel_size.scalar);
+  CHECK(values(b.window->kernel_size) == std::vector<std::int64_t>{3, 5});
+  CHECK(values(b.window->stride) == std::vector<std::int64_t>{1, 2});
 
   // PyTorch's and Keras' stride=None on a pool: the kernel size, as if not given.
   const Layer c = only_layer("{type: maxpool, kernel_size: 2, stride: null}");
-  CHECK_FALSE(c.window.stride.given);
+  CHECK_FALSE(c.window->stride.given);
 }
 
 TEST_CASE("padding forms", "[parse]") {
   const Layer one = only_layer("{type: pad, padding: 2}");
-  CHECK(one.window.padding.mode == PadMode::Explicit);
-  CHECK(one.window.padding.scalar);
-  CHECK(pairs(one.window.padding) == Pairs{{2, 2}});
+  CHECK(one.window->padding.mode == PadMode::Explicit);
+  CHECK(one.window->padding.scalar);
+  CHECK(pairs(one.window->padding) == Pairs{{2, 2}});
 
   const Layer per_axis = only_layer("{type: pad, padding: [1, 2]}");
-  CHECK_FALSE(per_axis.window.padding.scalar);
-  CHECK(pairs(per_axis.window.padding) == Pairs{{1, 1}, {2, 2}});
+  CHECK_FALSE(per_axis.window->padding.scalar);
+  CHECK(pairs(per_axis.window->padding) == Pairs{{1, 1}, {2, 2}});
 
   const Layer asym = only_layer("{type: pad, padding: [[1, 2], [0, 3]]}");
-  CHECK(pairs(asym.window.padding) == Pairs{{1, 2}, {0, 3}});
+  CHECK(pairs(asym.window->padding) == Pairs{{1, 2}, {0, 3}});
 
   const Layer mixed = only_layer("{type: pad, padding: [[1, 2], 3]}");
-  CHECK(pairs(mixed.window.padding) == Pairs{{1, 2}, {3, 3}});
+  CHECK(pairs(mixed.window->padding) == Pairs{{1, 2}, {3, 3}});
 
   CHECK(only_layer("{type: conv, out_channels: 1, kernel_size: 3, padding: same}")
-            .window
-            .padding.mode == PadMode::Same);
+            .window->padding.mode == PadMode::Same);
   CHECK(only_layer("{type: conv, out_channels: 1, kernel_size: 3, padding: SAME}")
-            .window
-            .padding.mode == PadMode::Same);
+            .window->padding.mode == PadMode::Same);
   CHECK(only_layer("{type: conv, out_channels: 1, kernel_size: 3, padding: same_lower}")
-            .window
-            .padding.mode == PadMode::SameLower);
+            .window->padding.mode == PadMode::SameLower);
   CHECK(only_layer("{type: conv, out_channels: 1, kernel_size: 3, padding: valid}")
-            .window
-            .padding.mode == PadMode::Valid);
+            .window->padding.mode == PadMode::Valid);
 }
 
 TEST_CASE("default names are <type><index>; inputs name earlier layers", "[parse]") {
@@ -191,9 +187,9 @@ TEST_CASE("the seed compatibility form", "[parse]") {
     CHECK(net.layers[i].name == names[i]);
   }
   CHECK(net.layers[1].kind == LayerKind::MaxPool);
-  CHECK(values(net.layers[0].window.kernel_size) == std::vector<std::int64_t>{11});
-  CHECK(values(net.layers[0].window.stride) == std::vector<std::int64_t>{4});
-  CHECK(pairs(net.layers[2].window.padding) == Pairs{{2, 2}});
+  CHECK(values(net.layers[0].window->kernel_size) == std::vector<std::int64_t>{11});
+  CHECK(values(net.layers[0].window->stride) == std::vector<std::int64_t>{4});
+  CHECK(pairs(net.layers[2].window->padding) == Pairs{{2, 2}});
 
   const Report r = analyze(net);
   const std::int64_t sizes[] = {55, 27, 27, 13};
