@@ -22,16 +22,6 @@ std::string describe(const DocNode& node) {
   return text;
 }
 
-void FieldReader::fail(const DocNode& node, const std::string& path,
-                       const std::string& message) const {
-  throw ParseError(file_, node.pos, path, message);
-}
-
-void FieldReader::fail_at(SourcePos pos, const std::string& path,
-                          const std::string& message) const {
-  throw ParseError(file_, pos, path, message);
-}
-
 namespace {
 bool looks_like_non_decimal_int(const std::string& t) {
   std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
