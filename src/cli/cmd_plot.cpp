@@ -37,26 +37,24 @@ CLI::App* setup_plot(CLI::App& app, PlotOptions& o) {
 }
 
 int run_plot(const PlotOptions& o) {
-  if (o.layers.empty()) {
-    const Report report = load_and_analyze(o.net);
-    fail_if_strict(report, o.net.strict);
-    write_output(render_plot_rf(report), o.output);
-    print_warnings(report);
-    return 0;
-  }
-  const PerAxis<std::int64_t> unit = parse_unit(o.unit);
+  const PerAxis<std::int64_t> unit =
+      o.layers.empty() ? PerAxis<std::int64_t>() : parse_unit(o.unit);
   Report report = load_and_analyze(o.net);
   std::vector<std::size_t> indices;
   for (const std::string& name : o.layers) {
     indices.push_back(find_layer(report, name));
   }
   fail_if_strict(report, o.net.strict);
-  const NetRegions regions = compute_regions(report, true);
-  std::vector<UnitLocation> locations;
-  for (std::size_t index : indices) {
-    locations.push_back(locate_unit(report, regions, index, unit));
+  if (o.layers.empty()) {
+    write_output(render_plot_rf(report), o.output);
+  } else {
+    const NetRegions regions = compute_regions(report, true);
+    std::vector<UnitLocation> locations;
+    for (std::size_t index : indices) {
+      locations.push_back(locate_unit(report, regions, index, unit));
+    }
+    write_output(render_plot_regions(report, locations), o.output);
   }
-  write_output(render_plot_regions(report, locations), o.output);
   print_warnings(report);
   return 0;
 }

@@ -132,11 +132,9 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
       case Reads::Transposed:
         out = rf::through_upsampling(prev, Ratio::of((*lr.window)[a].stride));
         break;
-      case Reads::Resample: {
-        const AxisParam<double>& f = layer.extra->scale_factor;
-        out = rf::through_upsampling(prev, ratio_of(f.values[f.scalar ? 0 : a]));
+      case Reads::Resample:
+        out = rf::through_upsampling(prev, ratio_of(layer.extra->scale_factor.at(a)));
         break;
-      }
       case Reads::Union: {
         std::vector<const AxisRf*> ins;
         for (std::size_t id : lr.inputs) {

@@ -146,7 +146,7 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
       break;
     case Reads::Resample:
       m.kind = layer.mode == UpsampleMode::Nearest ? TapKind::Nearest : TapKind::Bilinear;
-      m.scale_factor = layer.extra->scale_factor.values[layer.extra->scale_factor.scalar ? 0 : a];
+      m.scale_factor = layer.extra->scale_factor.at(a);
       m.align_corners = layer.align_corners;
       break;
     case Reads::Adaptive:

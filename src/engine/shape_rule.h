@@ -7,6 +7,7 @@
 
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "engine/shape_rules.h"
@@ -52,8 +53,22 @@ class Rule {
       require_spatial();
     }
   }
-  PerAxis<std::int64_t> expand(const AxisParam<std::int64_t>& p, const char* field,
-                               std::int64_t fallback) const;
+  // One value per axis: `fallback` when not given, the one value when scalar,
+  // else the list (which must have one entry per axis).
+  template <class T>
+  PerAxis<T> expand(const AxisParam<T>& p, const char* field,
+                    std::type_identity_t<T> fallback) const {
+    if (!p.given) {
+      return PerAxis<T>(rank(), fallback);
+    }
+    if (p.scalar) {
+      return PerAxis<T>(rank(), p.values[0]);
+    }
+    if (p.values.size() != rank()) {
+      fail_entries(p.pos, field, p.values.size());
+    }
+    return p.values;
+  }
   PerAxis<AxisWindow> windows(bool transposed);
   std::int64_t window_output(std::size_t axis, const AxisWindow& w, bool ceil);
   void check_groups(std::int64_t out_channels) const;

@@ -23,20 +23,6 @@ void Rule::require_spatial() const {
   }
 }
 
-PerAxis<std::int64_t> Rule::expand(const AxisParam<std::int64_t>& p, const char* field,
-                                   std::int64_t fallback) const {
-  if (!p.given) {
-    return PerAxis<std::int64_t>(rank(), fallback);
-  }
-  if (p.scalar) {
-    return PerAxis<std::int64_t>(rank(), p.values[0]);
-  }
-  if (p.values.size() != rank()) {
-    fail_entries(p.pos, field, p.values.size());
-  }
-  return p.values;
-}
-
 void Rule::fail_entries(SourcePos pos, const char* field, std::size_t entries) const {
   fail_at(pos, fmt::format("{} has {} entries but the input has {} spatial {}", field, entries,
                            rank(), rank() == 1 ? "axis" : "axes"));
@@ -66,13 +52,10 @@ void Rule::linear(LayerShape& r) {
 
 void Rule::upsample(LayerShape& r) {
   require_spatial();
-  const AxisParam<double>& f = layer_.extra->scale_factor;
-  if (!f.scalar && f.values.size() != rank()) {
-    fail_entries(f.pos, "scale_factor", f.values.size());
-  }
+  const auto scales = expand(layer_.extra->scale_factor, "scale_factor", 1.0);
   r.output.channels = in().channels;
   for (std::size_t i = 0; i < rank(); ++i) {
-    const double scale = f.values[f.scalar ? 0 : i];
+    const double scale = scales[i];
     // PyTorch: floor(double(n) * scale_factor).
     const double out = std::floor(static_cast<double>(in().size[i]) * scale);
     if (out >= 9.2e18) {

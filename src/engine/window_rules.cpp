@@ -17,17 +17,14 @@ PerAxis<AxisWindow> Rule::windows(bool transposed) {
   const auto stride_or_kernel = pool && !layer_.window->stride.given ? kernel : stride;
   const auto dilation = expand(layer_.window->dilation, "dilation", 1);
   const PaddingParam& pad = layer_.window->padding;
-  if (!pad.scalar && pad.pairs.size() != rank()) {
-    fail_entries(pad.pos, "padding", pad.pairs.size());
-  }
+  const auto pairs = expand(pad, "padding", {0, 0});
   PerAxis<AxisWindow> w;
   for (std::size_t i = 0; i < rank(); ++i) {
     AxisWindow a{kernel[i], stride_or_kernel[i], dilation[i], 0, 0};
     const std::int64_t ke = add(mul(a.dilation, a.kernel - 1), 1);
-    if (pad.mode == PadMode::Explicit && pad.given) {
-      const auto& pair = pad.pairs[pad.scalar ? 0 : i];
-      a.pad_lo = pair[0];
-      a.pad_hi = pair[1];
+    if (pad.mode == PadMode::Explicit) {
+      a.pad_lo = pairs[i][0];
+      a.pad_hi = pairs[i][1];
     } else if ((pad.mode == PadMode::Same || pad.mode == PadMode::SameLower) && !transposed) {
       const std::int64_t n = in().size[i];
       const std::int64_t out = checked::ceil_div(n, a.stride);
@@ -248,9 +245,7 @@ void Rule::crop(LayerShape& r) {
     fail_at(layer_.extra->crop_offset.pos,
             "'offset' goes with 'size' or a reference input, not 'cropping'");
   }
-  if (cut.given && !cut.scalar && cut.pairs.size() != rank()) {
-    fail_entries(cut.pos, "cropping", cut.pairs.size());
-  }
+  const auto cuts = expand(cut, "cropping", {0, 0});
   const auto size =
       by_reference ? inputs_[1].shape->size : expand(layer_.extra->crop_size, "size", 1);
   const auto offset = expand(layer_.extra->crop_offset, "offset", -1);
@@ -261,9 +256,8 @@ void Rule::crop(LayerShape& r) {
     std::int64_t lo = 0;
     std::int64_t keep = 0;
     if (cut.given) {
-      const auto& pair = cut.pairs[cut.scalar ? 0 : i];
-      lo = pair[0];
-      keep = n - pair[0] - pair[1];
+      lo = cuts[i][0];
+      keep = n - cuts[i][0] - cuts[i][1];
     } else {
       keep = size[i];
       lo = layer_.extra->crop_offset.given ? offset[i] : (n - keep) / 2;

@@ -135,18 +135,16 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
   });
   field("dilation");
   put_window(out, lr, [&](const AxisWindow& w) { put(out, w.dilation); });
-  const auto put_int = [&](std::int64_t v) { put(out, v); };
-  const auto put_rat = [&](const Ratio& r) { put_ratio(out, r); };
-  field("rf");
-  put_rf_field(out, lr, &AxisRf::rf, put_int);
-  field("rf_min");
-  put_rf_field(out, lr, &AxisRf::rf_min, put_int);
-  field("jump");
-  put_rf_field(out, lr, &AxisRf::jump, put_rat);
-  field("padding_eff");
-  put_rf_field(out, lr, &AxisRf::padding_eff, put_rat);
-  field("center_offset");
-  put_rf_field(out, lr, &AxisRf::center_offset, put_rat);
+  for (auto [key, member] : {std::pair{"rf", &AxisRf::rf}, std::pair{"rf_min", &AxisRf::rf_min}}) {
+    field(key);
+    put_rf_field(out, lr, member, [&](std::int64_t v) { put(out, v); });
+  }
+  for (auto [key, member] :
+       {std::pair{"jump", &AxisRf::jump}, std::pair{"padding_eff", &AxisRf::padding_eff},
+        std::pair{"center_offset", &AxisRf::center_offset}}) {
+    field(key);
+    put_rf_field(out, lr, member, [&](const Ratio& r) { put_ratio(out, r); });
+  }
   fmt::format_to(std::back_inserter(out),
                  ",\"global_rf\":{},\"params\":{},\"buffers\":{},\"macs\":{},\"flops\":{},"
                  "\"other_ops\":{},\"activations\":{},\"memory\":{}",
@@ -163,13 +161,15 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
 // Readable and diff-friendly: one top-level key per line, one object of a
 // list per line. `put_layers` writes the value of the null `layers` member.
 template <class Layers>
-void put_members(Out& out, const Json& members, bool more_follow, Layers put_layers) {
+std::string layout(const Json& members, Layers put_layers) {
+  Out out;
+  put(out, "{\n");
   std::size_t i = 0;
   for (auto it = members.begin(); it != members.end(); ++it, ++i) {
     fmt::format_to(std::back_inserter(out), "  {}: ", Json(it.key()).dump());
     const Json& v = it.value();
     if (v.is_null() && it.key() == "layers") {
-      put_layers();
+      put_layers(out);
     } else if (v.is_array() && !v.empty() && v[0].is_object()) {
       put(out, "[\n");
       for (std::size_t k = 0; k < v.size(); ++k) {
@@ -180,14 +180,8 @@ void put_members(Out& out, const Json& members, bool more_follow, Layers put_lay
     } else {
       put(out, it.value().dump());
     }
-    put(out, i + 1 < members.size() || more_follow ? ",\n" : "\n");
+    put(out, i + 1 < members.size() ? ",\n" : "\n");
   }
-}
-
-std::string layout(const Json& root) {
-  Out out;
-  put(out, "{\n");
-  put_members(out, root, false, [] {});
   put(out, "}\n");
   return fmt::to_string(out);
 }
@@ -231,9 +225,7 @@ std::string render_json(const Report& report, const NetRegions* regions) {
   }
   root["warnings"] = std::move(warnings);
 
-  Out out;
-  put(out, "{\n");
-  put_members(out, root, false, [&] {
+  return layout(root, [&](Out& out) {
     if (report.layers.empty()) {
       put(out, "[]");
       return;
@@ -246,13 +238,7 @@ std::string render_json(const Report& report, const NetRegions* regions) {
     }
     put(out, "  ]");
   });
-  put(out, "}\n");
-  return fmt::to_string(out);
 }
-
-}  // namespace netlens
-
-namespace netlens {
 
 std::string render_location_json(const Report& report, const UnitLocation& location) {
   Json root;
@@ -273,7 +259,7 @@ std::string render_location_json(const Report& report, const UnitLocation& locat
   root["unit"] = std::move(unit);
   root["theoretical"] = std::move(theoretical);
   root["actual"] = std::move(actual);
-  return layout(root);
+  return layout(root, [](Out&) {});
 }
 
 }  // namespace netlens

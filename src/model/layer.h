@@ -52,6 +52,8 @@ struct AxisParam {
 
   // The number of axes the written list implies; 0 when it does not say.
   std::size_t listed_rank() const { return given && !scalar ? values.size() : 0; }
+  // The value on `axis` (the one value when `scalar`).
+  const T& at(std::size_t axis) const { return values[scalar ? 0 : axis]; }
 
   static AxisParam of(T value) {
     AxisParam p;
@@ -64,15 +66,10 @@ struct AxisParam {
 enum class PadMode : std::uint8_t { Explicit, Same, SameLower, Valid };
 
 // `padding`: an int, a list per axis, a list of [before, after] pairs per
-// axis, or one of the strings valid / same / same_lower.
-struct PaddingParam {
+// axis, or one of the strings valid / same / same_lower. The [before, after]
+// pairs are the values when the mode is Explicit.
+struct PaddingParam : AxisParam<std::array<std::int64_t, 2>> {
   PadMode mode = PadMode::Explicit;
-  PerAxis<std::array<std::int64_t, 2>> pairs;  // Explicit only
-  bool scalar = true;
-  bool given = false;
-  SourcePos pos;
-
-  std::size_t listed_rank() const { return given && !scalar ? pairs.size() : 0; }
 };
 
 enum class UpsampleMode : std::uint8_t { Nearest, Bilinear };

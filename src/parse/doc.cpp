@@ -156,49 +156,30 @@ DocNode DocBuilder::finish() {
 
 namespace {
 
-bool is_decimal_int(std::string_view t) {
-  std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
-  if (i >= t.size()) {
-    return false;
-  }
-  if (t[i] == '0') {
-    return i + 1 == t.size();
-  }
-  for (; i < t.size(); ++i) {
-    if (t[i] < '0' || t[i] > '9') {
-      return false;
-    }
-  }
-  return true;
-}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-bool is_leading_zero_int(std::string_view t) {
-  std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
-  if (t.size() < i + 2 || t[i] != '0') {
-    return false;
-  }
-  for (std::size_t k = i + 1; k < t.size(); ++k) {
-    if (t[k] < '0' || t[k] > '9') {
-      return false;
-    }
-  }
-  return true;
+// [-+]?[0-9]+ with (`leading_zero`) or without a 0 before more digits: 010 is
+// not decimal.
+bool is_int(std::string_view t, bool leading_zero) {
+  const std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
+  return i < t.size() && std::all_of(t.begin() + i, t.end(), is_digit) &&
+         (t[i] == '0' && t.size() > i + 1) == leading_zero;
 }
 
 // [-+]? ( \.[0-9]+ | [0-9]+ (\.[0-9]*)? ) ([eE][-+]?[0-9]+)?
 bool is_float(std::string_view t) {
   std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
-  std::size_t digits = 0;
-  while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
-    ++i;
-    ++digits;
-  }
+  const auto skip_digits = [&] {
+    const std::size_t from = i;
+    while (i < t.size() && is_digit(t[i])) {
+      ++i;
+    }
+    return i - from;
+  };
+  std::size_t digits = skip_digits();
   if (i < t.size() && t[i] == '.') {
     ++i;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
-      ++i;
-      ++digits;
-    }
+    digits += skip_digits();
   }
   if (digits == 0) {
     return false;
@@ -208,12 +189,7 @@ bool is_float(std::string_view t) {
     if (i < t.size() && (t[i] == '-' || t[i] == '+')) {
       ++i;
     }
-    std::size_t exp_digits = 0;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
-      ++i;
-      ++exp_digits;
-    }
-    if (exp_digits == 0) {
+    if (skip_digits() == 0) {
       return false;
     }
   }
@@ -229,7 +205,7 @@ DocNode plain_scalar(std::string_view t, SourcePos pos) {
   // Most scalars are names and small numbers: settled before the comparisons
   // below (a third of reading a bundled net's YAML).
   const char first = t.empty() ? '\0' : t[0];
-  const bool digits = std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool digits = std::all_of(t.begin(), t.end(), is_digit);
   if (first >= '1' && first <= '9' && t.size() < 18 && digits) {
     node.kind = DocNode::Kind::Int;
     for (char c : t) {
@@ -250,9 +226,9 @@ DocNode plain_scalar(std::string_view t, SourcePos pos) {
     node.bool_value = true;
   } else if (t == "false" || t == "False" || t == "FALSE") {
     node.kind = DocNode::Kind::Bool;
-  } else if (is_leading_zero_int(t)) {
+  } else if (is_int(t, true)) {
     node.kind = DocNode::Kind::String;  // 010: not decimal, and YAML 1.1 would say octal
-  } else if (is_decimal_int(t)) {
+  } else if (is_int(t, false)) {
     errno = 0;
     char* end = nullptr;
     const long long v = std::strtoll(text, &end, 10);

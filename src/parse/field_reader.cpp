@@ -22,16 +22,6 @@ std::string describe(const DocNode& node) {
   return text;
 }
 
-void FieldReader::fail(const DocNode& node, const std::string& path,
-                       const std::string& message) const {
-  throw ParseError(file_, node.pos, path, message);
-}
-
-void FieldReader::fail_at(SourcePos pos, const std::string& path,
-                          const std::string& message) const {
-  throw ParseError(file_, pos, path, message);
-}
-
 namespace {
 bool looks_like_non_decimal_int(const std::string& t) {
   std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
@@ -146,9 +136,9 @@ AxisParam<double> FieldReader::axis_numbers(const DocNode& node, const std::stri
 
 PaddingParam FieldReader::padding(const DocNode& node, const std::string& path) const {
   PaddingParam p;
-  p.given = true;
-  p.pos = node.pos;
   if (node.kind == DocNode::Kind::String) {
+    p.given = true;
+    p.pos = node.pos;
     if (node.text == "valid" || node.text == "VALID") {
       p.mode = PadMode::Valid;
     } else if (node.text == "same" || node.text == "SAME") {
@@ -166,20 +156,17 @@ PaddingParam FieldReader::padding(const DocNode& node, const std::string& path) 
   }
   // An int for both sides, or a [before, after] pair; one for every axis or one per axis.
   using Pair = std::array<std::int64_t, 2>;
-  const auto pairs =
-      axis_list<Pair>(*this, node, path, [&](const DocNode& n, const std::string& at) {
-        if (n.kind != DocNode::Kind::Seq) {
-          const std::int64_t v = integer(n, at, 0);
-          return Pair{v, v};
-        }
-        if (n.items.size() != 2) {
-          fail(n, at,
-               fmt::format("expected a [before, after] pair, got {} entries", n.items.size()));
-        }
-        return Pair{integer(n.items[0], at + "[0]", 0), integer(n.items[1], at + "[1]", 0)};
-      });
-  p.pairs = pairs.values;
-  p.scalar = pairs.scalar;
+  static_cast<AxisParam<Pair>&>(
+      p) = axis_list<Pair>(*this, node, path, [&](const DocNode& n, const std::string& at) {
+    if (n.kind != DocNode::Kind::Seq) {
+      const std::int64_t v = integer(n, at, 0);
+      return Pair{v, v};
+    }
+    if (n.items.size() != 2) {
+      fail(n, at, fmt::format("expected a [before, after] pair, got {} entries", n.items.size()));
+    }
+    return Pair{integer(n.items[0], at + "[0]", 0), integer(n.items[1], at + "[1]", 0)};
+  });
   return p;
 }
 

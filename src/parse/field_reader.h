@@ -15,9 +15,13 @@ class FieldReader {
   explicit FieldReader(std::string file) : file_(std::move(file)) {}
 
   [[noreturn]] void fail(const DocNode& node, const std::string& path,
-                         const std::string& message) const;
+                         const std::string& message) const {
+    fail_at(node.pos, path, message);
+  }
   [[noreturn]] void fail_at(SourcePos pos, const std::string& path,
-                            const std::string& message) const;
+                            const std::string& message) const {
+    throw ParseError(file_, pos, path, message);
+  }
 
   std::int64_t integer(const DocNode& node, const std::string& path, std::int64_t min) const;
   double number(const DocNode& node, const std::string& path) const;

@@ -57,35 +57,21 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
 
   bool null() override { return scalar(literal_start(), DocNode::Kind::Null); }
   bool boolean(bool val) override {
-    DocNode n = make(literal_start(), DocNode::Kind::Bool);
-    n.bool_value = val;
-    b_.scalar(std::move(n));
-    return true;
+    return scalar(literal_start(), DocNode::Kind::Bool, &DocNode::bool_value, val);
   }
   bool number_integer(number_integer_t val) override {
-    DocNode n = make(number_start(), DocNode::Kind::Int);
-    n.int_value = val;
-    b_.scalar(std::move(n));
-    return true;
+    return scalar(number_start(), DocNode::Kind::Int, &DocNode::int_value, std::int64_t{val});
   }
   bool number_unsigned(number_unsigned_t val) override {
-    const std::size_t start = number_start();
     if (val > static_cast<number_unsigned_t>(INT64_MAX)) {
-      DocNode n = make(start, DocNode::Kind::Float);
-      n.float_value = static_cast<double>(val);
-      b_.scalar(std::move(n));
-      return true;
+      return scalar(number_start(), DocNode::Kind::Float, &DocNode::float_value,
+                    static_cast<double>(val));
     }
-    DocNode n = make(start, DocNode::Kind::Int);
-    n.int_value = static_cast<std::int64_t>(val);
-    b_.scalar(std::move(n));
-    return true;
+    return scalar(number_start(), DocNode::Kind::Int, &DocNode::int_value,
+                  static_cast<std::int64_t>(val));
   }
   bool number_float(number_float_t val, const string_t&) override {
-    DocNode n = make(number_start(), DocNode::Kind::Float);
-    n.float_value = val;
-    b_.scalar(std::move(n));
-    return true;
+    return scalar(number_start(), DocNode::Kind::Float, &DocNode::float_value, double{val});
   }
   bool string(string_t& val) override {
     DocNode n;
@@ -179,8 +165,14 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
     }
     return n;
   }
-  bool scalar(std::size_t start, DocNode::Kind kind) {
-    b_.scalar(make(start, kind));
+  // A scalar of `kind` from `start`, with `field` (when given) set to `value`.
+  template <class T = bool>
+  bool scalar(std::size_t start, DocNode::Kind kind, T DocNode::*field = nullptr, T value = {}) {
+    DocNode n = make(start, kind);
+    if (field != nullptr) {
+      n.*field = value;
+    }
+    b_.scalar(std::move(n));
     return true;
   }
 

@@ -134,7 +134,7 @@ void SpecBuilder::read_seed_form(const DocNode& root) {
     layer.window->stride = AxisParam<std::int64_t>::of(r_.integer(entry.items[1], path + "[1]", 1));
     const std::int64_t pad = r_.integer(entry.items[2], path + "[2]", 0);
     layer.window->padding.given = true;
-    layer.window->padding.pairs.push_back({pad, pad});
+    layer.window->padding.values.push_back({pad, pad});
     layer.window->kernel_size.pos = entry.items[0].pos;
     layer.window->stride.pos = entry.items[1].pos;
     layer.window->padding.pos = entry.items[2].pos;

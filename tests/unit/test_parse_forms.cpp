@@ -22,7 +22,7 @@ std::vector<std::int64_t> values(const AxisParam<std::int64_t>& p) {
 }
 
 using Pairs = std::vector<std::array<std::int64_t, 2>>;
-Pairs pairs(const PaddingParam& p) { return {p.pairs.begin(), p.pairs.end()}; }
+Pairs pairs(const PaddingParam& p) { return {p.values.begin(), p.values.end()}; }
 
 }  // namespace
 
