@@ -34,12 +34,15 @@ void add_net_options(CLI::App& cmd, NetOptions& o) {
       ->check(CLI::IsMember({"float32", "float16", "bfloat16", "int8"}));
 }
 
-std::optional<PerAxis<std::int64_t>> parse_axis_list(const std::string& text, char separator,
-                                                     std::int64_t min) {
+namespace {
+
+// "7,7" with ',' or "224x320" with 'x': 1 to 3 decimal values >= min, else a
+// UsageError "OPTION: expected EXAMPLES, got 'TEXT'".
+PerAxis<std::int64_t> parse_axis_list(const std::string& text, char separator, std::int64_t min,
+                                      const char* expected) {
   PerAxis<std::int64_t> values;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find(separator, start);
+  for (std::size_t start = 0, end = 0; end != std::string::npos; start = end + 1) {
+    end = text.find(separator, start);
     const std::string part = text.substr(start, end == std::string::npos ? end : end - start);
     bool ok = !part.empty() && part.size() <= 12 && values.size() < kMaxRank;
     std::int64_t value = 0;
@@ -48,32 +51,22 @@ std::optional<PerAxis<std::int64_t>> parse_axis_list(const std::string& text, ch
       value = value * 10 + (c - '0');
     }
     if (!ok || value < min) {
-      return std::nullopt;
+      throw UsageError(fmt::format("{}'{}'", expected, text));
     }
     values.push_back(value);
-    if (end == std::string::npos) {
-      return values;
-    }
-    start = end + 1;
   }
+  return values;
 }
 
+}  // namespace
+
 PerAxis<std::int64_t> parse_input_size(const std::string& text) {
-  const auto size = parse_axis_list(text, 'x', 1);
-  if (!size) {
-    throw UsageError(
-        fmt::format("--input: expected sizes like 224, 224x320 or 16x112x112, got '{}'", text));
-  }
-  return *size;
+  return parse_axis_list(text, 'x', 1,
+                         "--input: expected sizes like 224, 224x320 or 16x112x112, got ");
 }
 
 PerAxis<std::int64_t> parse_unit(const std::string& text) {
-  const auto unit = parse_axis_list(text, ',', 0);
-  if (!unit) {
-    throw UsageError(
-        fmt::format("--unit: expected coordinates like 7, 7,7 or 2,7,7; got '{}'", text));
-  }
-  return *unit;
+  return parse_axis_list(text, ',', 0, "--unit: expected coordinates like 7, 7,7 or 2,7,7; got ");
 }
 
 std::size_t find_layer(const Report& report, const std::string& name) {

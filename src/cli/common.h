@@ -30,10 +30,6 @@ void add_net_options(CLI::App& cmd, NetOptions& options);
 // Loads, applies the overrides and analyzes. Throws netlens::Error.
 Report load_and_analyze(const NetOptions& options);
 
-// "7,7" with ',' or "224x320" with 'x': 1 to 3 decimal values >= min, else nullopt.
-std::optional<PerAxis<std::int64_t>> parse_axis_list(const std::string& text, char separator,
-                                                     std::int64_t min);
-
 // Parses "224", "224x320", "16x112x112"; throws UsageError.
 PerAxis<std::int64_t> parse_input_size(const std::string& text);
 

@@ -186,25 +186,20 @@ std::string layout(const Json& members, Layers put_layers) {
   return fmt::to_string(out);
 }
 
-Json net_json(const Report& report) {
-  return {{"name", report.net.name}, {"source", report.net.source}};
-}
-
-Json input_json(const Report& report) {
-  Json size = Json::array();
-  for (std::int64_t x : report.input.size) {
-    size.push_back(x);
-  }
-  return {{"size", std::move(size)}, {"channels", report.input.channels}};
+// The keys every document starts with: schema, net, input.
+Json header(const Report& report) {
+  Json root;
+  root["schema"] = "netlens/1";
+  root["net"] = {{"name", report.net.name}, {"source", report.net.source}};
+  const std::vector<std::int64_t> size(report.input.size.begin(), report.input.size.end());
+  root["input"] = {{"size", size}, {"channels", report.input.channels}};
+  return root;
 }
 
 }  // namespace
 
 std::string render_json(const Report& report, const NetRegions* regions) {
-  Json root;
-  root["schema"] = "netlens/1";
-  root["net"] = net_json(report);
-  root["input"] = input_json(report);
+  Json root = header(report);
   root["convention"] = convention_name(report.net.convention);
   root["batch"] = report.cost_options.batch;
   root["dtype"] = dtype_name(report.cost_options.dtype);
@@ -241,10 +236,7 @@ std::string render_json(const Report& report, const NetRegions* regions) {
 }
 
 std::string render_location_json(const Report& report, const UnitLocation& location) {
-  Json root;
-  root["schema"] = "netlens/1";
-  root["net"] = net_json(report);
-  root["input"] = input_json(report);
+  Json root = header(report);
   root["layer"] = report.layer(location.layer).name;
   Json unit = Json::array();
   Json theoretical = Json::array();
