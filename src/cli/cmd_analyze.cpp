@@ -38,14 +38,10 @@ CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
 namespace {
 std::vector<std::string> split_columns(const std::string& text) {
   std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size() && !text.empty()) {
-    const std::size_t comma = text.find(',', start);
+  for (std::size_t start = 0, comma = 0; !text.empty() && comma != std::string::npos;
+       start = comma + 1) {
+    comma = text.find(',', start);
     out.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
-    if (comma == std::string::npos) {
-      break;
-    }
-    start = comma + 1;
   }
   return out;
 }

@@ -6,7 +6,6 @@
 
 #include "cli/commands.h"
 #include "model/report.h"
-#include "model/suggest.h"
 #include "parse/bundled.h"
 #include "parse/spec_reader.h"
 
@@ -40,12 +39,8 @@ CLI::App* setup_show(CLI::App& app, ShowOptions& o) {
 int run_show(const ShowOptions& o) {
   const BundledNet* b = find_bundled(o.net);
   if (b == nullptr) {
-    std::vector<std::string> names;
-    for (const BundledNet& net : bundled_nets()) {
-      names.emplace_back(net.name);
-    }
     throw Error(fmt::format("{}: no bundled net of that name{}; 'netlens list' shows them", o.net,
-                            did_you_mean(o.net, names)));
+                            bundled_hint(o.net)));
   }
   std::cout << b->text;
   return 0;

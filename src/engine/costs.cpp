@@ -134,25 +134,17 @@ void Coster::run() {
   r_.cost_options = o_;
   r_.totals = CostTotals{};
   const std::int64_t bytes = dtype_bytes(o_.dtype);
-  std::int64_t input = r_.input.channels;
-  for (std::int64_t x : r_.input.size) {
-    const auto v = checked::mul(input, x);
-    input = v ? *v : INT64_MAX;
-  }
-  const auto input_bytes = checked::mul(input, o_.batch);
-  const auto input_total = input_bytes ? checked::mul(*input_bytes, bytes) : std::nullopt;
-  if (!input_total) {
-    throw ModelError(r_.net.file, r_.net.input_pos, "input", "cost arithmetic overflows 64 bits");
-  }
-  r_.totals.input_memory = *input_total;
+  const std::string input = "input";
+  const LayerMath m(r_.net.file, r_.net.input_pos, input, "cost arithmetic");
+  r_.totals.input_memory =
+      m.mul(m.mul(m.mul(r_.input.channels, m.product(r_.input.size)), o_.batch), bytes);
   for (LayerReport& lr : r_.layers) {
     cost_layer(lr);
   }
   if (!r_.layers.empty()) {
-    const Layer& last = r_.layer(r_.layers.size() - 1);
-    const LayerMath m = math(last);
-    r_.totals.param_memory = m.mul(m.add(r_.totals.params, r_.totals.buffers), bytes);
-    r_.totals.flops = m.mul(2, r_.totals.macs);
+    const LayerMath last = math(r_.layer(r_.layers.size() - 1));
+    r_.totals.param_memory = last.mul(last.add(r_.totals.params, r_.totals.buffers), bytes);
+    r_.totals.flops = last.mul(2, r_.totals.macs);
   }
   peak_memory();
 }

@@ -131,14 +131,12 @@ bool misaligned(std::span<const AxisRf* const> inputs) {
 }
 
 std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs) {
+  const AxisRf& first = *inputs[0];
+  bool same_jump = true;
   for (const AxisRf* a : inputs) {
     if (a->global) {
       return global();  // one input sees everything, so does the union
     }
-  }
-  const AxisRf& first = *inputs[0];
-  bool same_jump = true;
-  for (const AxisRf* a : inputs) {
     same_jump = same_jump && a->jump && first.jump && *a->jump == *first.jump;
   }
   AxisRf out;
@@ -148,36 +146,28 @@ std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs) {
   out.jump = first.jump;
   // Unit 0's region of input i is [-P_i, -P_i + rf_i - 1]; the union spans
   // from the smallest start to the largest end, and so does every unit's.
-  bool known = true;
-  Ratio start{0, 1};
-  Ratio end{0, 1};
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const AxisRf& a = *inputs[i];
-    if (!a.rf || !a.padding_eff) {
-      known = false;
-      break;
+  std::optional<Ratio> start;
+  std::optional<Ratio> end;
+  for (const AxisRf* a : inputs) {
+    if (!a->rf || !a->padding_eff) {
+      finish(out);
+      return out;
     }
-    const Ratio s{-a.padding_eff->num, a.padding_eff->den};
-    const auto e = s + Ratio::of(*a.rf - 1);
+    const Ratio s{-a->padding_eff->num, a->padding_eff->den};
+    const auto e = s + Ratio::of(*a->rf - 1);
     if (!e) {
       return std::nullopt;
     }
-    if (i == 0 || s.to_double() < start.to_double()) {
-      start = s;
-    }
-    if (i == 0 || e->to_double() > end.to_double()) {
-      end = *e;
-    }
+    start = !start || s.to_double() < start->to_double() ? s : *start;
+    end = !end || e->to_double() > end->to_double() ? *e : *end;
   }
-  if (known) {
-    const auto size = end - start;
-    if (!size) {
-      return std::nullopt;
-    }
-    out.padding_eff = Ratio{-start.num, start.den};
-    if (size->is_integer()) {
-      out.rf = size->num + 1;
-    }
+  const auto size = *end - *start;
+  if (!size) {
+    return std::nullopt;
+  }
+  out.padding_eff = Ratio{-start->num, start->den};
+  if (size->is_integer()) {
+    out.rf = size->num + 1;
   }
   finish(out);
   return out;

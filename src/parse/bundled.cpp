@@ -1,6 +1,9 @@
 #include "parse/bundled.h"
 
+#include <vector>
+
 #include "bundled_nets_data.h"  // generated: kBundledNets
+#include "model/suggest.h"
 
 namespace netlens {
 
@@ -13,6 +16,14 @@ const BundledNet* find_bundled(std::string_view name) {
     }
   }
   return nullptr;
+}
+
+std::string bundled_hint(std::string_view name) {
+  std::vector<std::string> names;
+  for (const BundledNet& net : kBundledNets) {
+    names.emplace_back(net.name);
+  }
+  return did_you_mean(name, names);
 }
 
 }  // namespace netlens

@@ -15,5 +15,7 @@ struct BundledNet {
 
 std::span<const BundledNet> bundled_nets();
 const BundledNet* find_bundled(std::string_view name);
+// " (did you mean 'vgg16'?)" for the closest bundled name, or "".
+std::string bundled_hint(std::string_view name);
 
 }  // namespace netlens

@@ -10,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 
-#include "model/suggest.h"
 #include "parse/bundled.h"
 
 namespace netlens {
@@ -86,12 +85,8 @@ SpecFormat format_of(const std::string& path) {
 }
 
 std::string unknown_net_message(const std::string& arg) {
-  std::vector<std::string> names;
-  for (const BundledNet& net : bundled_nets()) {
-    names.emplace_back(net.name);
-  }
   return fmt::format("no such file or bundled net{}; 'netlens list' shows the bundled nets",
-                     did_you_mean(arg, names));
+                     bundled_hint(arg));
 }
 
 }  // namespace
