@@ -66,10 +66,10 @@ std::size_t append_row(std::string& out, const Cells& cells, std::size_t row,
     const std::size_t k = row * cells.columns + i;
     const bool numeric = columns[i]->numeric;
     const std::size_t pad = numeric || i + 1 < cells.columns ? width[i] - cells.width[k] : 0;
-    out.append(i > 0 ? 2 : 0, ' ');
-    out.append(numeric ? pad : 0, ' ');
-    out += cells.at(k);
-    out.append(numeric ? 0 : pad, ' ');
+    const std::string_view text = cells.at(k);
+    const std::size_t at = out.size() + (i > 0 ? 2 : 0) + (numeric ? pad : 0);
+    out.resize(at + text.size() + (numeric ? 0 : pad), ' ');  // the gaps, then the text in place
+    text.copy(out.data() + at, text.size());
     line_width += (i > 0 ? 2 : 0) + pad + cells.width[k];
   }
   while (out.size() > start && out.back() == ' ') {

@@ -69,6 +69,9 @@ std::size_t code_point_width(char32_t code_point) {
 }
 
 std::size_t display_width(std::string_view text) {
+  if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) {
+    return text.size();  // ASCII, nearly every cell of a table: one column a byte
+  }
   std::size_t width = 0;
   std::size_t i = 0;
   while (i < text.size()) {

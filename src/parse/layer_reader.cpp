@@ -64,29 +64,31 @@ Layer LayerReader::read(const DocNode& node, const std::string& path) {
     layer.align_corners = true;  // as PyTorch's UpsamplingBilinear2d
   }
   const std::vector<std::string>& allowed = known.allowed;
-  std::vector<std::string_view> seen;  // canonical keys given
-  seen.reserve(node.keys.size());
+  std::vector<bool> seen(allowed.size());  // seen[k]: allowed[k] was given
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
     const std::string& written = node.keys[i];
     std::string_view key = canonical_field(layer.kind, written);
     if (match.keras_upsampling && key == "size") {
       key = "scale_factor";
     }
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+    const auto k = static_cast<std::size_t>(std::find(allowed.begin(), allowed.end(), key) -
+                                            allowed.begin());
+    if (k == allowed.size()) {
       r_.fail_at(node.key_pos[i], path,
                  fmt::format("unknown key '{}' for {}{}; allowed: {}", written, layer.type,
                              did_you_mean(written, allowed), fmt::join(allowed, ", ")));
     }
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+    if (seen[k]) {
       r_.fail_at(node.key_pos[i], path,
                  fmt::format("'{}' is given twice (as '{}' and an alias)", key, written));
     }
-    seen.push_back(key);
+    seen[k] = true;
     key_path_.assign(path).append(".").append(written);
     read_key(layer, key, node.items[i], key_path_);
   }
   for_each_word(match.type->required, [&](std::string_view key) {
-    if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
+    if (!seen[static_cast<std::size_t>(std::find(allowed.begin(), allowed.end(), key) -
+                                       allowed.begin())]) {
       r_.fail(node, path, fmt::format("{} needs '{}'", layer.type, key));
     }
   });
