@@ -4,9 +4,10 @@
 #   bench/compare.sh OLD_NETLENS NEW_NETLENS [--runs N]
 # Cases: `netlens analyze NET` for every bundled net (NEW's `netlens list`), and
 # `netlens analyze FILE` for generated nets (bench/gen_net.sh chain|resnet,
-# yaml|json, 10^3, 10^4 and 10^5 layers). Each case is ONE hyperfine -N run
-# of both binaries, back to back (the first one alternates from case to case),
-# N runs each (default 30; the 10^5-layer cases take min(N, 5)). Then one run
+# yaml|json, 10^3, 10^4 and 10^5 layers). A case is a hyperfine -N run of
+# both binaries, back to back (the first one alternates from run to run), N
+# runs each (default 30; the 10^5-layer cases take min(N, 5)); a bundled net
+# is four such rounds, and its time the median of their medians. Then one run
 # of each under GNU time gives the peak RSS of the 10^5-layer cases.
 # Markdown on stdout (machine, binaries, the tables), progress on stderr.
 # Verdict for a bundled net: "ok" when new median - old median <= 1 ms. For a
@@ -108,11 +109,26 @@ compare_case() {
 fmt_ms() { awk -v x="$1" 'BEGIN { printf (x < 10 ? "%.2f" : x < 100 ? "%.1f" : "%.0f"), x }'; }
 delta() { awk -v a="$1" -v b="$2" 'BEGIN { d = b - a; printf "%+.2f", d }'; }
 
+# median_of X...: the median of numbers (the mean of the middle two of an even count).
+median_of() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }'
+}
+
 # --- bundled nets ---------------------------------------------------------------
+# Four rounds each, the order of the binaries alternating, and the median of
+# the rounds' medians: on a shared VM one hyperfine run of a 3 ms process can
+# be off by a millisecond either way (two identical binaries: up to 2.4 ms).
+rounds=4
 for net in "${nets[@]}"; do
-  if compare_case "$net" "$runs" analyze "$net"; then
+  olds=() news=()
+  for ((round = 0; round < rounds; round++)); do
+    compare_case "$net" "$runs" analyze "$net" || break
+    olds+=("$OLD_MS") news+=("$NEW_MS")
+  done
+  if ((${#olds[@]} == rounds)); then
+    OLD_MS=$(median_of "${olds[@]}") NEW_MS=$(median_of "${news[@]}")
     verdict=$(awk -v a="$OLD_MS" -v b="$NEW_MS" 'BEGIN { d = b - a; print (d <= 1 ? "ok" : sprintf("SLOWER by %.2f ms", d)) }')
-    rows+=("analyze $net|$runs|$(fmt_ms "$OLD_MS")|$(fmt_ms "$NEW_MS")|$(delta "$OLD_MS" "$NEW_MS")|$verdict")
+    rows+=("analyze $net|$rounds x $runs|$(fmt_ms "$OLD_MS")|$(fmt_ms "$NEW_MS")|$(delta "$OLD_MS" "$NEW_MS")|$verdict")
   else
     rows+=("analyze $net|$runs|failed|failed|-|FAILED")
   fi
@@ -188,7 +204,7 @@ echo "- machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- old: $(describe "$old")"
 echo "- new: $(describe "$new")"
-echo "- $(hyperfine --version) -N, both binaries in one hyperfine run per case; median wall times"
+echo "- $(hyperfine --version) -N, both binaries in one hyperfine run per case (bundled nets: the median of 4 such rounds); median wall times"
 echo
 {
   echo "case|runs|old median ms|new median ms|delta ms|verdict"
