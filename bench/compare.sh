@@ -172,30 +172,7 @@ done
 # --- the report -------------------------------------------------------------------
 # table: rows of '|'-separated cells on stdin, the first is the header; an
 # aligned Markdown table, numeric columns right-aligned.
-table() {
-  awk -F'|' '
-    { for (i = 1; i <= NF; i++) {
-        c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i)
-        if (NR > 1 && $i != "") { filled[i]++; if ($i ~ /^([-+]?[0-9]|-$|failed)/) numeric[i]++ }
-      }
-      if (NF > nf) nf = NF }
-    END {
-      for (i = 1; i <= nf; i++) right[i] = numeric[i] * 2 > filled[i]
-      for (r = 1; r <= NR; r++) {
-        line = "|"
-        for (i = 1; i <= nf; i++) line = line " " sprintf("%" (right[i] ? "" : "-") w[i] "s", c[r, i]) " |"
-        print line
-        if (r == 1) {
-          line = "|"
-          for (i = 1; i <= nf; i++) {
-            s = ""; for (j = 0; j < w[i]; j++) s = s "-"
-            line = line (right[i] ? "-" s ":" : ":" s "-") "|"
-          }
-          print line
-        }
-      }
-    }'
-}
+table() { awk -F'|' -f "$root/bench/markdown_table.awk"; }
 describe() { echo "\`$1\`, $("$1" --version 2>&1 | head -n 1), sha256 $(sha256sum "$1" | cut -c1-12)"; }
 
 echo "# netlens: old vs new"

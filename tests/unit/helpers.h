@@ -47,6 +47,17 @@ inline std::vector<std::string> files_under(const std::string& dir,
   return files;
 }
 
+// A text's lines, without their newlines.
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    out.push_back(line);
+  }
+  return out;
+}
+
 // The texts of some warnings, to compare with the expected ones.
 inline std::vector<std::string> texts(const std::vector<Warning>& warnings) {
   std::vector<std::string> out;

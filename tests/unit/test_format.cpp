@@ -24,16 +24,6 @@ const char* const kDemo =
     "  - {name: gap, type: global_avgpool}\n"
     "  - {name: fc, type: linear, out_features: 1000}\n";
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    out.push_back(line);
-  }
-  return out;
-}
-
 FormatOptions columns(std::vector<std::string> ids) { return FormatOptions{std::move(ids)}; }
 
 }  // namespace

@@ -15,16 +15,6 @@ using namespace netlens::test;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    out.push_back(line);
-  }
-  return out;
-}
-
 // A conv named with a precomposed é (2 bytes, 1 column), one named in Chinese
 // (3 bytes and 2 columns a character) and one with a combining accent (e and
 // U+0301: 3 bytes, 1 column).
