@@ -35,21 +35,11 @@ CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
   return cmd;
 }
 
-namespace {
-std::vector<std::string> split_columns(const std::string& text) {
-  std::vector<std::string> out;
-  for (std::size_t start = 0, comma = 0; !text.empty() && comma != std::string::npos;
-       start = comma + 1) {
-    comma = text.find(',', start);
-    out.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
-  }
-  return out;
-}
-}  // namespace
-
 int run_analyze(const AnalyzeOptions& o) {
   FormatOptions format_options;
-  format_options.columns = split_columns(o.columns);
+  if (!o.columns.empty()) {
+    format_options.columns = split(o.columns, ',');
+  }
   const OutputFormat format = *output_format_from_name(o.format);
   if (o.regions && format != OutputFormat::Json) {
     throw UsageError("--regions needs --format json");

@@ -34,6 +34,15 @@ void add_net_options(CLI::App& cmd, NetOptions& o) {
       ->check(CLI::IsMember({"float32", "float16", "bfloat16", "int8"}));
 }
 
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  for (std::size_t start = 0, end = 0; end != std::string::npos; start = end + 1) {
+    end = text.find(separator, start);
+    parts.push_back(text.substr(start, end == std::string::npos ? end : end - start));
+  }
+  return parts;
+}
+
 namespace {
 
 // "7,7" with ',' or "224x320" with 'x': 1 to 3 decimal values >= min, else a
@@ -41,9 +50,7 @@ namespace {
 PerAxis<std::int64_t> parse_axis_list(const std::string& text, char separator, std::int64_t min,
                                       const char* expected) {
   PerAxis<std::int64_t> values;
-  for (std::size_t start = 0, end = 0; end != std::string::npos; start = end + 1) {
-    end = text.find(separator, start);
-    const std::string part = text.substr(start, end == std::string::npos ? end : end - start);
+  for (const std::string& part : split(text, separator)) {
     bool ok = !part.empty() && part.size() <= 12 && values.size() < kMaxRank;
     std::int64_t value = 0;
     for (char c : part) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "model/report.h"
 #include "parse/source.h"
@@ -29,6 +30,9 @@ void add_net_options(CLI::App& cmd, NetOptions& options);
 
 // Loads, applies the overrides and analyzes. Throws netlens::Error.
 Report load_and_analyze(const NetOptions& options);
+
+// "a,b" -> {"a", "b"}; "" -> {""}.
+std::vector<std::string> split(const std::string& text, char separator);
 
 // Parses "224", "224x320", "16x112x112"; throws UsageError.
 PerAxis<std::int64_t> parse_input_size(const std::string& text);

@@ -142,11 +142,6 @@ bool append_axis_value(std::string& out, const Column& c, const LayerReport& lr,
   }
 }
 
-bool is_rf_column(ColumnId which) {
-  return which == ColumnId::Rf || which == ColumnId::RfMin || which == ColumnId::Jump ||
-         which == ColumnId::PaddingEff || which == ColumnId::CenterOffset;
-}
-
 }  // namespace
 
 std::optional<std::int64_t> count_value(const Column& c, const LayerReport& lr) {
@@ -182,6 +177,8 @@ std::string exact_count(const Column& c, std::int64_t value, std::int64_t total_
   return std::to_string(value);
 }
 
+namespace {
+// Table text of a count: "1.43 G", "527.8 MB", "25.00%", "1,792".
 std::string human_count(const Column& c, std::int64_t value, std::int64_t total_params) {
   switch (c.which) {
     case ColumnId::ParamsPercent:
@@ -197,6 +194,7 @@ std::string human_count(const Column& c, std::int64_t value, std::int64_t total_
       return with_separators(value);
   }
 }
+}  // namespace
 
 std::string human(std::int64_t value, const char* unit) {
   static const char* const kPrefixes[] = {"", "k", "M", "G", "T", "P", "E"};
@@ -255,7 +253,7 @@ void append_cell(std::string& out, const Column& c, const Report& report, const 
     out += human_count(c, *exact, report.totals.params);
     return;
   }
-  if (lr.global_rf && is_rf_column(c.which)) {
+  if (lr.global_rf && c.which >= ColumnId::Jump && c.which <= ColumnId::RfMin) {
     out += c.which == ColumnId::Rf ? "global" : "-";
     return;
   }

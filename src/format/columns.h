@@ -21,7 +21,7 @@ enum class ColumnId : std::uint8_t {
   Stride,
   Padding,
   Dilation,
-  Jump,
+  Jump,  // Jump..RfMin: the receptive-field columns
   Rf,
   PaddingEff,
   CenterOffset,
@@ -64,8 +64,6 @@ std::string axis_cell(const Column& column, const LayerReport& layer, std::size_
 std::optional<std::int64_t> count_value(const Column& column, const LayerReport& layer);
 // CSV text of a count: the integer; params_percent with two decimals.
 std::string exact_count(const Column& column, std::int64_t value, std::int64_t total_params);
-// Table text of a count: "1.43 G", "527.8 MB", "25.00%", "1,792".
-std::string human_count(const Column& column, std::int64_t value, std::int64_t total_params);
 // 1430000000 -> "1.43 G" + unit; 527800000, "B" -> "527.8 MB" (SI prefixes).
 std::string human(std::int64_t value, const char* unit);
 

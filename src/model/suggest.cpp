@@ -5,6 +5,7 @@
 
 namespace netlens {
 
+namespace {
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) {
@@ -21,6 +22,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
+}  // namespace
 
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;

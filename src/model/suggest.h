@@ -7,7 +7,6 @@
 
 namespace netlens {
 
-std::size_t edit_distance(std::string_view a, std::string_view b);
 // The closest candidate within a third of the word's length, or "".
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 // " (did you mean 'x'?)" for the closest candidate, or "" when none is close.

@@ -27,7 +27,6 @@ struct DocNode {
   std::vector<std::string> keys;  // Map keys, parallel to items
   std::vector<SourcePos> key_pos;
 
-  bool is_scalar() const { return kind != Kind::Seq && kind != Kind::Map; }
   // The value of `key` in a Map, or nullptr.
   const DocNode* find(std::string_view key) const;
 };

@@ -189,10 +189,6 @@ void SpecBuilder::read_root(const DocNode& root) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 Net parse_as(std::string_view text, const std::string& file, const std::string& default_name,
              SpecFormat format, std::size_t max_layers) {
   Net net;
