@@ -145,6 +145,8 @@ void LayerReader::read_window_field(Layer& layer, std::string_view key, const Do
     if (x->cropping.mode != PadMode::Explicit) {
       r_.fail(value, path, "expected an integer, a list or [before, after] pairs");
     }
+  } else {
+    read_modern_field(layer, key, value, path);
   }
 }
 
@@ -173,46 +175,11 @@ void LayerReader::read_mode(Layer& layer, const DocNode& value, const std::strin
                       mode));
 }
 
-void LayerReader::read_key(Layer& layer, std::string_view key, const DocNode& value,
-                           const std::string& path) {
-  if (key == "name") {
-    layer.name = r_.string(value, path);
-    if (layer.name.empty()) {
-      r_.fail(value, path, "a layer name cannot be empty");
-    }
-  } else if (key == "type") {
-    // read first, by read_type
-  } else if (key == "inputs") {
-    read_inputs(layer, value, path);
-  } else if (key == "out_channels" || key == "out_features") {
-    layer.out_channels = r_.integer(value, path, 1);
-    layer.out_channels_pos = value.pos;
-  } else if (key == "in_channels" || key == "in_features" || key == "num_features") {
-    layer.in_channels = r_.integer(value, path, 1);
-    layer.in_channels_pos = value.pos;
-  } else if (key == "groups") {
-    layer.groups = r_.integer(value, path, 1);
-    layer.groups_pos = value.pos;
-  } else if (key == "bias" || key == "align_corners") {
-    (key == "bias" ? layer.bias : layer.align_corners) = r_.boolean(value, path);
-  } else if (key == "affine") {
-    layer.affine = r_.boolean(value, path);
-  } else if (key == "count_include_pad" || key == "inplace") {
-    r_.boolean(value, path);  // accepted; no effect on shapes or receptive fields
-  } else if (key == "mode") {
-    read_mode(layer, value, path);
-  } else if (key == "approximate") {
-    const std::string text = r_.string(value, path);
-    if (text != "none" && text != "tanh") {
-      r_.fail(value, path, fmt::format("expected none or tanh, got '{}'", text));
-    }
-  } else if (key == "size" && layer.kind == LayerKind::Upsample) {
-    layer.extra->output_size = r_.axis_ints(value, path, 1);
-  } else if (key == "size" && layer.kind == LayerKind::Crop) {
-    layer.extra->crop_size = r_.axis_ints(value, path, 1);
-  } else if (key == "size") {
-    r_.integer(value, path, 1);  // lrn's window: no effect on shapes
-  } else if (key == "dim" || key == "start_dim") {
+// The fields of the 0.4 kinds (reductions, slices, norms, shuffles): after
+// the common ones, so that a conv's keys are found in a few comparisons.
+void LayerReader::read_modern_field(Layer& layer, std::string_view key, const DocNode& value,
+                                    const std::string& path) {
+  if (key == "dim" || key == "start_dim") {
     layer.extra->dim = r_.integer(value, path, INT64_MIN);
   } else if (key == "start" || key == "end_dim" || key == "step") {
     (key == "start"  ? layer.extra->start
@@ -254,6 +221,48 @@ void LayerReader::read_key(Layer& layer, std::string_view key, const DocNode& va
     }
   } else if (key == "value") {
     layer.extra->value = r_.number(value, path);
+  }
+}
+
+void LayerReader::read_key(Layer& layer, std::string_view key, const DocNode& value,
+                           const std::string& path) {
+  if (key == "name") {
+    layer.name = r_.string(value, path);
+    if (layer.name.empty()) {
+      r_.fail(value, path, "a layer name cannot be empty");
+    }
+  } else if (key == "type") {
+    // read first, by read_type
+  } else if (key == "inputs") {
+    read_inputs(layer, value, path);
+  } else if (key == "out_channels" || key == "out_features") {
+    layer.out_channels = r_.integer(value, path, 1);
+    layer.out_channels_pos = value.pos;
+  } else if (key == "in_channels" || key == "in_features" || key == "num_features") {
+    layer.in_channels = r_.integer(value, path, 1);
+    layer.in_channels_pos = value.pos;
+  } else if (key == "groups") {
+    layer.groups = r_.integer(value, path, 1);
+    layer.groups_pos = value.pos;
+  } else if (key == "bias" || key == "align_corners") {
+    (key == "bias" ? layer.bias : layer.align_corners) = r_.boolean(value, path);
+  } else if (key == "affine") {
+    layer.affine = r_.boolean(value, path);
+  } else if (key == "count_include_pad" || key == "inplace") {
+    r_.boolean(value, path);  // accepted; no effect on shapes or receptive fields
+  } else if (key == "mode") {
+    read_mode(layer, value, path);
+  } else if (key == "approximate") {
+    const std::string text = r_.string(value, path);
+    if (text != "none" && text != "tanh") {
+      r_.fail(value, path, fmt::format("expected none or tanh, got '{}'", text));
+    }
+  } else if (key == "size" && layer.kind == LayerKind::Upsample) {
+    layer.extra->output_size = r_.axis_ints(value, path, 1);
+  } else if (key == "size" && layer.kind == LayerKind::Crop) {
+    layer.extra->crop_size = r_.axis_ints(value, path, 1);
+  } else if (key == "size") {
+    r_.integer(value, path, 1);  // lrn's window: no effect on shapes
   } else if (key == "alpha" || key == "beta" || key == "k" || key == "eps" || key == "momentum" ||
              key == "p" || key == "negative_slope" || key == "min_val" || key == "max_val" ||
              key == "min" || key == "max" || key == "threshold" || key == "init") {
