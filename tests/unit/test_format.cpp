@@ -110,15 +110,16 @@ TEST_CASE("JSON: 1-D lists, fractions, warnings", "[format]") {
   const Report r = analyze_yaml(
       "input: {size: [9], channels: 1}\nlayers:\n"
       "  - {name: up, type: upsample, scale_factor: 2}\n"
-      "  - {name: c, type: conv, kernel_size: 2, stride: 2, out_channels: 1, inputs: [input]}\n");
+      "  - {name: a, type: relu, inputs: [input]}\n"
+      "  - {name: c, type: conv, kernel_size: 2, stride: 2, out_channels: 1}\n");
   const json j = json::parse(render_json(r));
   CHECK(j["input"]["size"] == json::array({9}));
   const json& up = j["layers"][0];
   CHECK(up["output"]["size"] == json::array({18}));
   CHECK(up["jump"] == json::array({0.5}));
   CHECK(up["kernel_size"].is_null());
-  const json& c = j["layers"][1];
-  CHECK(c["inputs"] == json::array({"input"}));
+  const json& c = j["layers"][2];
+  CHECK(c["inputs"] == json::array({"a"}));
   CHECK(c["padding"] == json::parse("[[0, 0]]"));
   CHECK(c["center_offset"] == json::array({0.5}));
   const std::string dropped =
