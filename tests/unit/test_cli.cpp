@@ -159,6 +159,12 @@ TEST_CASE("'-' reads the spec from stdin", "[cli]") {
                   "out_channels: 4}\n");
   CHECK(bad.status == 1);
   CHECK(bad.err == "netlens: error: <stdin>:3:42: layers[0].stride: must be >= 1 (got 0)\n");
+  // JSON on stdin is reported as JSON.
+  const RunResult unclosed = run_netlens("check -", "{\"input\": {\"size\": 8}, \"layers\": [");
+  CHECK(unclosed.status == 1);
+  CHECK(unclosed.err ==
+        "netlens: error: <stdin>:1:34: invalid JSON: syntax error while parsing value - "
+        "unexpected end of input; expected '[', '{', or a literal\n");
   const RunResult empty = run_netlens("check -", "");
   CHECK(empty.status == 1);
 }
