@@ -22,7 +22,8 @@ CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
     ids += (ids.empty() ? "" : ",") + std::string(c.id);
   }
   cmd->add_option("--columns", o.columns,
-                  "Columns for table/csv/md, comma-separated, from: " + ids);
+                  "Columns for table/csv/md, comma-separated, from: " + ids +
+                      " (or the table's headers: ch, pad_eff, MACs, ...; any case)");
   cmd->add_flag(
       "--regions", o.regions,
       "JSON only: add each layer's actual and theoretical [lo, hi] of every unit per axis");
@@ -37,14 +38,14 @@ CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
 
 int run_analyze(const AnalyzeOptions& o) {
   FormatOptions format_options;
-  if (!o.columns.empty()) {
-    format_options.columns = split(o.columns, ',');
+  if (o.columns) {
+    format_options.columns = split(*o.columns, ',');
   }
   const OutputFormat format = *output_format_from_name(o.format);
   if (o.regions && format != OutputFormat::Json) {
     throw UsageError("--regions needs --format json");
   }
-  if (!o.columns.empty() && (format == OutputFormat::Json || format == OutputFormat::Dot)) {
+  if (o.columns && (format == OutputFormat::Json || format == OutputFormat::Dot)) {
     throw UsageError("--columns applies to table, csv and md");
   }
   select_columns(format_options.columns);  // an unknown column fails before any work
@@ -56,7 +57,7 @@ int run_analyze(const AnalyzeOptions& o) {
   } else {
     write_output(render(report, format, format_options), o.output);
   }
-  print_warnings(report);
+  print_warnings(report, o.net.quiet);
   return 0;
 }
 

@@ -21,7 +21,7 @@ CLI::App* setup_check(CLI::App& app, NetOptions& o) {
 int run_check(const NetOptions& o) {
   const Report report = load_and_analyze(o);
   fail_if_strict(report, o.strict);
-  print_warnings(report);
+  print_warnings(report, o.quiet);
   std::cout << fmt::format("{}: ok: {} layer{}, {} params, {} warning{}\n", report.net.file,
                            report.layers.size(), report.layers.size() == 1 ? "" : "s",
                            with_separators(report.total_params), report.warnings.size(),

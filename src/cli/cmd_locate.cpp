@@ -30,7 +30,7 @@ int run_locate(const LocateOptions& o) {
   write_output(o.format == "json" ? render_location_json(report, location)
                                   : render_location_text(report, location),
                o.output);
-  print_warnings(report);
+  print_warnings(report, o.net.quiet);
   return 0;
 }
 

@@ -55,7 +55,7 @@ int run_plot(const PlotOptions& o) {
     }
     write_output(render_plot_regions(report, locations), o.output);
   }
-  print_warnings(report);
+  print_warnings(report, o.net.quiet);
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ struct AnalyzeOptions {
   NetOptions net;
   std::string format = "table";
   std::string output;
-  std::string columns;
+  std::optional<std::string> columns;
   bool regions = false;
 };
 CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& options);

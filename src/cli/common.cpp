@@ -1,6 +1,7 @@
 #include "cli/common.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cerrno>
 #include <cstring>
@@ -27,6 +28,17 @@ void add_net_options(CLI::App& cmd, NetOptions& o) {
   cmd.add_option("--max-layers", o.max_layers, "Refuse specs with more layers than this")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
   cmd.add_flag("--strict", o.strict, "Treat warnings as errors (exit status 1)");
+  cmd.add_flag("-q,--quiet", o.quiet,
+               "Print no warnings (errors still print; --strict still fails)");
+  std::string kinds;
+  for (std::size_t k = 0; k < kWarningKinds; ++k) {
+    kinds += (k == 0 ? "" : ", ") + std::string(warning_kind_name(static_cast<WarningKind>(k)));
+  }
+  cmd.add_option(
+         "-W", o.warnings,
+         "-W no-KIND turns a kind of warning off (repeatable), -W KIND on again; kinds: " + kinds)
+      ->type_name("[no-]KIND")
+      ->allow_extra_args(false);
   cmd.add_option("--batch", o.batch, "Batch size: scales MACs, activations and memory")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
   cmd.add_option("--dtype", o.dtype,
@@ -65,6 +77,32 @@ PerAxis<std::int64_t> parse_axis_list(const std::string& text, char separator, s
   return values;
 }
 
+// --input replaces the spec's size; a 1-D or 2-D spec keeps its rank (--input
+// 224 on a 224x224 net is square), and more axes than the spec's is refused:
+// 3x224x224 is PyTorch's C x H x W, not a 3-D input.
+void override_input_size(Net& net, const std::string& text) {
+  const PerAxis<std::int64_t> size = parse_input_size(text);
+  const std::size_t spec_rank = net.input_size_scalar ? 0 : net.input_size.size();
+  if (spec_rank != 0 && size.size() > spec_rank) {
+    std::string example;
+    if (size.size() == spec_rank + 1) {
+      PerAxis<std::int64_t> spatial;
+      for (std::size_t a = 1; a < size.size(); ++a) {
+        spatial.push_back(size[a]);
+      }
+      example = fmt::format(", as in --input {} --channels {}", format_size(spatial), size[0]);
+    }
+    throw UsageError(fmt::format(
+        "--input {} has {} axes but {}'s input has {} ({}): the channels go in --channels{}", text,
+        size.size(), net.name, spec_rank, format_size(net.input_size), example));
+  }
+  net.input_size = size;
+  net.input_size_scalar = size.size() == 1 && spec_rank == 0;
+  if (size.size() == 1 && spec_rank != 0) {
+    net.input_size = PerAxis<std::int64_t>(spec_rank, size[0]);
+  }
+}
+
 }  // namespace
 
 PerAxis<std::int64_t> parse_input_size(const std::string& text) {
@@ -89,17 +127,10 @@ std::size_t find_layer(const Report& report, const std::string& name) {
 }
 
 Report load_and_analyze(const NetOptions& o) {
+  const std::vector<bool> on = warning_kinds_on(o.warnings);  // a bad -W fails before any work
   Net net = load_net(o.net, std::cin, o.max_bytes, o.max_layers);
-  const bool net_has_scalar_size = net.input_size.empty() || net.input_size_scalar;
-  const std::size_t rank_of_spec = net.input_size.size();
-  if (!o.input.empty()) {
-    net.input_size = parse_input_size(o.input);
-    net.input_size_scalar = net.input_size.size() == 1;
-    if (net.input_size_scalar && !net_has_scalar_size) {
-      // A 1-D or 2-D spec keeps its rank: --input 224 on a 224x224 net is square.
-      net.input_size = PerAxis<std::int64_t>(rank_of_spec, net.input_size[0]);
-      net.input_size_scalar = false;
-    }
+  if (o.input) {
+    override_input_size(net, *o.input);
   }
   if (o.channels) {
     net.channels = *o.channels;
@@ -110,20 +141,56 @@ Report load_and_analyze(const NetOptions& o) {
   CostOptions costs;
   costs.batch = o.batch;
   costs.dtype = *dtype_from_name(o.dtype);
-  return analyze(std::move(net), costs);
+  Report report = analyze(std::move(net), costs);
+  drop_warnings(report, on);
+  return report;
 }
 
-void print_warnings(const Report& report) {
+std::vector<bool> warning_kinds_on(const std::vector<std::string>& flags) {
+  std::vector<bool> on(kWarningKinds, true);
+  for (const std::string& flag : flags) {
+    const bool off = flag.starts_with("no-");
+    const std::string name = off ? flag.substr(3) : flag;
+    const auto kind = warning_kind_from_name(name);
+    if (!kind) {
+      std::vector<std::string> names;
+      for (std::size_t k = 0; k < kWarningKinds; ++k) {
+        names.emplace_back(warning_kind_name(static_cast<WarningKind>(k)));
+      }
+      throw UsageError(fmt::format("-W {}: unknown warning kind '{}'{}; kinds: {}", flag, name,
+                                   did_you_mean(name, names), fmt::join(names, ", ")));
+    }
+    on[static_cast<std::size_t>(*kind)] = !off;
+  }
+  return on;
+}
+
+void drop_warnings(Report& report, const std::vector<bool>& on) {
+  const auto off = [&](const Warning& w) { return !on[static_cast<std::size_t>(w.kind)]; };
+  std::erase_if(report.warnings, off);
+  for (LayerReport& lr : report.layers) {
+    std::erase_if(lr.warnings, off);
+  }
+}
+
+std::string warning_line(const Report& report, const Warning& w) {
+  return fmt::format("netlens: warning: {}{}{} [-W{}]", format_location(report.net.file, w.pos),
+                     w.layer.empty() ? "" : fmt::format("layer '{}': ", w.layer), one_line(w.text),
+                     warning_kind_name(w.kind));
+}
+
+void print_warnings(const Report& report, bool quiet) {
+  if (quiet) {
+    return;
+  }
   for (const Warning& w : report.warnings) {
-    std::cerr << "netlens: warning: " << format_location(report.net.file, w.pos)
-              << one_line((w.layer.empty() ? "" : fmt::format("layer '{}': ", w.layer)) + w.text)
-              << "\n";
+    std::cerr << warning_line(report, w) << "\n";
   }
 }
 
 void fail_if_strict(const Report& report, bool strict) {
   if (strict && !report.warnings.empty()) {
-    print_warnings(report);
+    print_warnings(report, false);
     throw Error(fmt::format("{} warning{} (--strict)", report.warnings.size(),
                             report.warnings.size() == 1 ? "" : "s"));
   }

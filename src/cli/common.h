@@ -15,21 +15,29 @@
 namespace netlens::cli {
 
 struct NetOptions {
-  std::string net;    // NET | FILE | -
-  std::string input;  // 224 | 224x320 | 16000
+  std::string net;                   // NET | FILE | -
+  std::optional<std::string> input;  // 224 | 224x320 | 16000
   std::optional<std::int64_t> channels;
   std::string convention;  // empty: the spec's
   std::size_t max_bytes = kDefaultMaxBytes;
   std::size_t max_layers = kDefaultMaxLayers;
   bool strict = false;
+  bool quiet = false;                 // -q: no warning lines (unless --strict)
+  std::vector<std::string> warnings;  // -W no-KIND / -W KIND, in order
   std::int64_t batch = 1;
   std::string dtype = "float32";
 };
 
 void add_net_options(CLI::App& cmd, NetOptions& options);
 
-// Loads, applies the overrides and analyzes. Throws netlens::Error.
+// Loads, applies the overrides and analyzes; the warnings -W turns off are
+// dropped from the report. Throws netlens::Error.
 Report load_and_analyze(const NetOptions& options);
+
+// The kinds -W leaves on (all by default); throws UsageError on an unknown kind.
+std::vector<bool> warning_kinds_on(const std::vector<std::string>& flags);
+// Removes from `report` (net and layers) the warnings whose kind is off.
+void drop_warnings(Report& report, const std::vector<bool>& on);
 
 // "a,b" -> {"a", "b"}; "" -> {""}.
 std::vector<std::string> split(const std::string& text, char separator);
@@ -44,8 +52,10 @@ PerAxis<std::int64_t> parse_unit(const std::string& text);
 // UsageError naming the closest name when there is none.
 std::size_t find_layer(const Report& report, const std::string& name);
 
-// Prints each warning to stderr as "netlens: warning: FILE:L:C: layer 'x': ...".
-void print_warnings(const Report& report);
+// "netlens: warning: FILE:L:C: layer 'x': TEXT [-Wkind]".
+std::string warning_line(const Report& report, const Warning& warning);
+// Prints each warning line to stderr, unless `quiet`.
+void print_warnings(const Report& report, bool quiet);
 // With --strict, warnings are errors: prints them and throws.
 void fail_if_strict(const Report& report, bool strict);
 

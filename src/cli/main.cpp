@@ -1,11 +1,15 @@
 // netlens: parse the command line into plain option structs, run one
 // subcommand, map errors to exit codes (1: bad input, 2: bad usage).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <functional>
 #include <iostream>
 #include <utility>
 
 #include "cli/commands.h"
 #include "model/error.h"
+#include "model/suggest.h"
 
 namespace {
 
@@ -26,7 +30,61 @@ constexpr const char* kExamples =
     "  netlens plot unet --layer conv9_2 --unit 40,40 -o region.svg\n"
     "                                                where that unit looks, as a picture\n"
     "\n"
+    "Warnings (on stderr) end in their kind, [-Wmisaligned]: -W no-misaligned turns that\n"
+    "kind off, -q prints none.\n"
+    "\n"
     "Exit status: 0 ok, 1 bad input (the error names FILE:LINE:COL), 2 bad usage.";
+
+// The first word that is not an option names the subcommand; a word that
+// names none gets a suggestion instead of CLI11's "A subcommand is required".
+std::string unknown_command(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.starts_with("-")) {
+      continue;
+    }
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (CLI::detail::to_lower(sub->get_name()) == CLI::detail::to_lower(word)) {
+        return "";
+      }
+      names.push_back(sub->get_name());
+    }
+    return fmt::format("unknown command '{}'{}; commands: {}", word,
+                       netlens::did_you_mean(CLI::detail::to_lower(word), names),
+                       fmt::join(names, ", "));
+  }
+  return "";
+}
+
+// CLI11's "The following arguments were not expected: ..." as one clear
+// line: the first unknown option, with the closest one the command has.
+std::string unexpected_arguments(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands()) {
+    const std::vector<std::string> extra = sub->remaining();
+    if (extra.empty()) {
+      continue;
+    }
+    std::vector<std::string> options;
+    for (const CLI::Option* option : sub->get_options()) {
+      for (const std::string& name : option->get_lnames()) {
+        options.push_back("--" + name);
+      }
+      for (const std::string& name : option->get_snames()) {
+        options.push_back("-" + name);
+      }
+    }
+    for (const std::string& arg : extra) {
+      if (arg.starts_with("-") && arg != "-") {
+        const std::string option = arg.substr(0, arg.find('='));
+        return fmt::format("unknown option '{}' for '{}'{}", option, sub->get_name(),
+                           netlens::did_you_mean(option, options));
+      }
+    }
+    return fmt::format("unexpected argument '{}' for '{}'", extra[0], sub->get_name());
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -35,6 +93,7 @@ int main(int argc, char** argv) {
   CLI::App app{kDescription, "netlens"};
   app.set_version_flag("--version", std::string("netlens ") + NETLENS_VERSION);
   app.require_subcommand(1);
+  app.ignore_case();  // netlens Analyze, as net names
   app.footer(kExamples);
 
   AnalyzeOptions analyze_options;
@@ -52,12 +111,18 @@ int main(int argc, char** argv) {
   };
 
   try {
+    if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {
+      throw CLI::ParseError(unknown, 2);
+    }
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {
       return app.exit(e);  // --help, --version
     }
-    std::cerr << "netlens: error: " << e.what() << "\n"
+    const std::string extra = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr
+                                  ? unexpected_arguments(app)
+                                  : std::string();
+    std::cerr << "netlens: error: " << (extra.empty() ? e.what() : extra) << "\n"
               << "Run 'netlens --help' for usage.\n";
     return 2;
   }

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "engine/costs.h"
+#include "engine/net_checks.h"
 #include "engine/reads.h"
 #include "engine/receptive_field.h"
 #include "engine/regions.h"
@@ -55,7 +56,6 @@ class Analyzer {
   void resolve_outputs();
   void check_dead_layers();
   void check_rf_size(LayerReport& lr);
-  void check_alignment(LayerReport& lr);
 
   Report report_;
   std::unordered_map<std::string_view, std::size_t> ids_;  // name -> node id
@@ -163,46 +163,6 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
   }
   lr.global_rf =
       rank > 0 && std::all_of(lr.rf.begin(), lr.rf.end(), [](const AxisRf& x) { return x.global; });
-}
-
-// At a merge, inputs whose units are spaced differently (jump) or centred
-// differently (centre offset) mix regions that do not line up.
-void Analyzer::check_alignment(LayerReport& lr) {
-  const std::size_t rank = report_.input.size.size();
-  const std::vector<std::size_t> local = local_inputs(report_, report_.layer(lr.index - 1), lr);
-  std::vector<AxisFinding> findings;
-  for (std::size_t a = 0; a < rank; ++a) {
-    std::vector<const AxisRf*> ins;
-    for (std::size_t id : local) {
-      ins.push_back(&rf_of(report_, id, a));
-    }
-    if (!rf::misaligned(ins)) {
-      continue;
-    }
-    double lo = ins[0]->center_offset->to_double();
-    double hi = lo;
-    std::string text = "inputs are misaligned on {axes}: ";
-    for (std::size_t k = 0; k < ins.size(); ++k) {
-      const double c = ins[k]->center_offset->to_double();
-      lo = std::min(lo, c);
-      hi = std::max(hi, c);
-      text +=
-          fmt::format("{}'{}' jump {}, centre {}", k == 0 ? "" : "; ", report_.node_name(local[k]),
-                      ratio_text(*ins[k]->jump), ratio_text(*ins[k]->center_offset));
-    }
-    text += fmt::format(" ({:g} pixel{} apart)", hi - lo, hi - lo == 1 ? "" : "s");
-    findings.push_back({WarningKind::Misaligned, a, std::move(text)});
-  }
-  const std::vector<Warning> merged = merge_axis_findings(findings, rank);
-  if (!merged.empty()) {
-    // One warning: "on axis h: ...; on axis w: ..." when the axes differ.
-    Warning w = merged[0];
-    for (std::size_t i = 1; i < merged.size(); ++i) {
-      w.text += "; " + merged[i].text.substr(std::string_view("inputs are misaligned ").size());
-      w.axes.insert(w.axes.end(), merged[i].axes.begin(), merged[i].axes.end());
-    }
-    lr.warnings.push_back(std::move(w));
-  }
 }
 
 // Warned once per axis, at the first layer whose units see more than the input.
@@ -341,11 +301,15 @@ Report Analyzer::run() {
   }
   resolve_outputs();
   compute_exact_regions();
+  drop_read_elsewhere(report_);
   check_dead_layers();
+  const Alignment alignment(report_);
   for (LayerReport& lr : report_.layers) {
     const Layer& layer = report_.layer(lr.index - 1);
     if (layer_type(layer.kind).reads == Reads::Union) {
-      check_alignment(lr);
+      if (std::optional<Warning> w = alignment.check(lr)) {
+        lr.warnings.push_back(std::move(*w));
+      }
     }
     check_rf_size(lr);
     for (Warning& w : lr.warnings) {

@@ -118,18 +118,6 @@ std::optional<AxisRf> through_upsampling(const AxisRf& in, const Ratio& factor) 
   return out;
 }
 
-bool misaligned(std::span<const AxisRf* const> inputs) {
-  const AxisRf& first = *inputs[0];
-  bool differ = false;
-  for (const AxisRf* a : inputs) {
-    if (a->global || !a->jump || !a->center_offset) {
-      return false;  // only a measurable difference counts
-    }
-    differ = differ || *a->jump != *first.jump || *a->center_offset != *first.center_offset;
-  }
-  return differ;
-}
-
 std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs) {
   const AxisRf& first = *inputs[0];
   bool same_jump = true;

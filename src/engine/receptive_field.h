@@ -23,8 +23,6 @@ std::optional<AxisRf> through_adaptive(const AxisRf& in, std::int64_t n, std::in
 std::optional<AxisRf> through_upsampling(const AxisRf& in, const Ratio& factor);
 // The union of the inputs' regions at a merge.
 std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs);
-// True when every input has a jump and a centre offset and they differ.
-bool misaligned(std::span<const AxisRf* const> inputs);
 
 // Fills center_offset from rf and padding_eff.
 void finish(AxisRf& axis);

@@ -5,8 +5,10 @@
 #include <fmt/ranges.h>
 
 #include <array>
+#include <cctype>
 
 #include "model/error.h"
+#include "model/suggest.h"
 
 namespace netlens {
 
@@ -45,23 +47,53 @@ const std::vector<std::string>& default_columns() {
   return kDefault;
 }
 
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(' ');
+  return first == std::string_view::npos
+             ? std::string_view()
+             : text.substr(first, text.find_last_not_of(' ') - first + 1);
+}
+
+// A --columns entry: a column's id or its table header, in any case, spaces
+// around it ignored.
+const Column& find_column(std::string_view entry) {
+  const std::string wanted = lower(trim(entry));
+  if (wanted.empty()) {
+    throw UsageError("--columns: an empty column name; give names like name,size,rf");
+  }
+  std::vector<std::string> names;
+  for (const Column& c : all_columns()) {
+    if (wanted == c.id || wanted == lower(c.header)) {
+      return c;
+    }
+    names.emplace_back(c.id);
+  }
+  std::string suggestion = closest(wanted, names);
+  for (const Column& c : all_columns()) {
+    if (suggestion.empty() && !closest(wanted, {lower(c.header)}).empty()) {
+      suggestion = c.id;
+    }
+  }
+  throw UsageError(fmt::format("unknown column '{}'{}; columns: {}", trim(entry),
+                               did_you_mean(suggestion), fmt::join(names, ",")));
+}
+
+}  // namespace
+
 std::vector<const Column*> select_columns(const std::vector<std::string>& ids) {
   std::vector<const Column*> out;
   for (const std::string& id : ids.empty() ? default_columns() : ids) {
-    const Column* found = nullptr;
-    for (const Column& c : all_columns()) {
-      if (id == c.id) {
-        found = &c;
-      }
-    }
-    if (found == nullptr) {
-      std::vector<std::string> names;
-      for (const Column& c : all_columns()) {
-        names.emplace_back(c.id);
-      }
-      throw UsageError(fmt::format("unknown column '{}'; columns: {}", id, fmt::join(names, ",")));
-    }
-    out.push_back(found);
+    out.push_back(&find_column(id));
   }
   return out;
 }

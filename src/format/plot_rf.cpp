@@ -1,6 +1,7 @@
 // `netlens plot NET`: the receptive field and the jump of every layer against
-// depth, as an SVG line chart on a log scale (both grow geometrically), with
-// the input size as a dashed reference line. docs/plots.md describes it.
+// depth (spec order for a chain, the longest path from the input for a net that
+// branches), as an SVG chart on a log scale (both grow geometrically), with the
+// input size as a dashed reference line. docs/plots.md describes it.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -118,18 +119,58 @@ void draw_grid(svg::Doc& doc, const LogScale& s, double plot_width) {
   }
 }
 
-// A path through the defined values; a missing value breaks the line.
-std::string path_of(const Series& s, const LogScale& scale, double slot) {
+// The slot of each layer on the x axis: spec order for a chain; for a net
+// whose branches run side by side, its depth (the longest path from the input, in layers), so
+// that parallel branches stand side by side instead of zig-zagging.
+struct Slots {
+  std::vector<std::size_t> of;  // per layer
+  std::size_t count = 0;
+  bool by_depth = false;
+};
+
+Slots slots_of(const Report& r) {
+  Slots s;
+  std::vector<std::size_t> depth(r.layers.size() + 1, 0);  // [node id], 0 = the input
+  for (const LayerReport& lr : r.layers) {
+    for (std::size_t in : lr.inputs) {
+      depth[lr.index] = std::max(depth[lr.index], depth[in] + 1);
+    }
+    // Depth = index: every layer reads the one before (FCN's crop also reads
+    // the input for its size), and spec order is already depth.
+    s.by_depth = s.by_depth || depth[lr.index] != lr.index;
+  }
+  for (const LayerReport& lr : r.layers) {
+    s.of.push_back(s.by_depth ? depth[lr.index] - 1 : lr.index - 1);
+    s.count = std::max(s.count, s.of.back() + 1);
+  }
+  return s;
+}
+
+// The line of a series: through the defined values in spec order for a
+// chain (a missing value breaks it); for a branching net, one segment per
+// edge from an input to its reader, so each branch is its own line.
+std::string path_of(const Series& s, const Report& r, const Slots& slots, const LogScale& scale,
+                    double slot) {
   std::string d;
+  const auto point = [&](std::size_t i) {
+    return fmt::format("{} {}", svg::num(x_of(slots.of[i], slot)), svg::num(scale.y(*s.values[i])));
+  };
   bool pen_down = false;
   for (std::size_t i = 0; i < s.values.size(); ++i) {
     if (!s.values[i]) {
       pen_down = false;
       continue;
     }
-    d += fmt::format("{}{} {} ", pen_down ? "L" : "M", svg::num(x_of(i, slot)),
-                     svg::num(scale.y(*s.values[i])));
-    pen_down = true;
+    if (!slots.by_depth) {
+      d += fmt::format("{}{} ", pen_down ? "L" : "M", point(i));
+      pen_down = true;
+      continue;
+    }
+    for (std::size_t in : r.layers[i].inputs) {
+      if (in != 0 && s.values[in - 1]) {
+        d += fmt::format("M{} L{} ", point(in - 1), point(i));
+      }
+    }
   }
   if (!d.empty()) {
     d.pop_back();
@@ -157,20 +198,25 @@ void draw_legend(svg::Doc& doc, const std::vector<Series>& all, bool any_global)
 // What every part of the chart needs to place itself.
 struct Chart {
   const Report& r;
-  double slot;        // px per layer
-  std::int64_t step;  // one layer in `step` gets a name under the axis
+  Slots slots;
+  double slot;        // px per slot
+  std::int64_t step;  // one slot in `step` gets a label under the axis
   LogScale scale;
   std::vector<Series> all;
 
   double width() const { return kWidth - kLeft - kRight; }
-  double x(std::size_t i) const { return x_of(i, slot); }
-  bool labelled(std::size_t i) const { return (i + 1) % static_cast<std::size_t>(step) == 0; }
-  std::string tick_label(std::size_t i) const {
-    std::string name = r.layer(i).name;
+  double x(std::size_t i) const { return x_of(slots.of[i], slot); }  // layer i
+  bool labelled(std::size_t k) const { return (k + 1) % static_cast<std::size_t>(step) == 0; }
+  // Slot k's label: its layer's name in a chain, its depth in a branching net.
+  std::string tick_label(std::size_t k) const {
+    if (slots.by_depth) {
+      return std::to_string(k + 1);
+    }
+    std::string name = r.layer(k).name;
     if (name.size() > kMaxLabelChars) {
       name = name.substr(0, kMaxLabelChars - 2) + "..";
     }
-    return step == 1 ? name : fmt::format("{} {}", i + 1, name);
+    return step == 1 ? name : fmt::format("{} {}", k + 1, name);
   }
 };
 
@@ -181,7 +227,7 @@ void draw_flat_band(svg::Doc& doc, const Chart& c) {
   if (flat == c.r.layers.end()) {
     return;
   }
-  const double x0 = kLeft + static_cast<double>(flat->index - 1) * c.slot;
+  const double x0 = kLeft + static_cast<double>(c.slots.of[flat->index - 1]) * c.slot;
   doc.rect(x0, kTop, kLeft + c.width() - x0, kPlotHeight, "fill=\"#f2f4f7\"");
   // Along the bottom of the band (global markers sit at the input size, higher
   // up), and inside the chart when the band is narrower than the text is high.
@@ -222,7 +268,10 @@ void draw_layers(svg::Doc& doc, const Chart& c) {
         fmt::format("<g data-index=\"{0}\" data-layer=\"{1}\" data-type=\"{2}\" data-rf=\"{3}\" "
                     "data-jump=\"{4}\"><title>{0} {1} ({2}): rf {3}, jump {4}</title>",
                     lr.index, name, type, rf, jump));
-    doc.rect(c.x(i) - c.slot / 2, kTop, c.slot, kPlotHeight, "fill=\"#ffffff\" fill-opacity=\"0\"");
+    if (!c.slots.by_depth) {  // layers that share a slot show their tooltips on their dots
+      doc.rect(c.x(i) - c.slot / 2, kTop, c.slot, kPlotHeight,
+               "fill=\"#ffffff\" fill-opacity=\"0\"");
+    }
     for (const Series& s : c.all) {
       if (s.values[i]) {
         doc.circle(c.x(i), c.scale.y(*s.values[i]), radius, fmt::format("fill=\"{}\"", s.colour));
@@ -239,19 +288,21 @@ void draw_axes(svg::Doc& doc, const Chart& c, double height) {
   const double axis_y = kTop + kPlotHeight;
   doc.line(kLeft, kTop, kLeft, axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
   doc.line(kLeft, axis_y, kLeft + c.width(), axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
-  for (std::size_t i = 0; i < c.r.layers.size(); ++i) {
-    if (c.labelled(i)) {
-      doc.line(c.x(i), axis_y, c.x(i), axis_y + 4, "stroke=\"#344054\" stroke-width=\"1\"");
-      doc.text(c.x(i) + 3, axis_y + 12, c.tick_label(i),
+  for (std::size_t k = 0; k < c.slots.count; ++k) {
+    if (c.labelled(k)) {
+      const double x = x_of(k, c.slot);
+      doc.line(x, axis_y, x, axis_y + 4, "stroke=\"#344054\" stroke-width=\"1\"");
+      doc.text(x + 3, axis_y + 12, c.tick_label(k),
                fmt::format("font-size=\"{}\" fill=\"#344054\" text-anchor=\"end\"", kLabelFont),
                -45);
     }
   }
+  const std::string what = c.slots.by_depth ? "depth: the longest path from the input, in layers"
+                                            : "layer, in spec order (depth)";
   doc.text(kLeft + c.width() / 2, height - 10,
-           c.step == 1 ? "layer, in spec order (depth)"
-                       : fmt::format("layer, in spec order (depth); one in {} labelled, with its "
-                                     "index",
-                                     c.step),
+           c.step == 1 ? what
+                       : fmt::format("{}; one in {} labelled{}", what, c.step,
+                                     c.slots.by_depth ? "" : ", with its index"),
            "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"");
   doc.text(18, kTop + kPlotHeight / 2, "input pixels (log scale)",
            "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"", -90);
@@ -259,7 +310,8 @@ void draw_axes(svg::Doc& doc, const Chart& c, double height) {
 
 Chart chart_of(const Report& r) {
   const double width = kWidth - kLeft - kRight;
-  const auto n = static_cast<double>(std::max<std::size_t>(r.layers.size(), 1));
+  Slots slots = slots_of(r);
+  const auto n = static_cast<double>(std::max<std::size_t>(slots.count, 1));
   std::vector<Series> all = series_of(r, "rf", kRfColour, true, rf_of);
   for (Series& s : series_of(r, "jump", kJumpColour, false, jump_of)) {
     all.push_back(std::move(s));
@@ -272,7 +324,11 @@ Chart chart_of(const Report& r) {
       }
     }
   }
-  return Chart{r, width / n, svg::tick_step(n, static_cast<int>(width / 14)), scale_of(values),
+  return Chart{r,
+               std::move(slots),
+               width / n,
+               svg::tick_step(n, static_cast<int>(width / 14)),
+               scale_of(values),
                std::move(all)};
 }
 
@@ -281,9 +337,9 @@ Chart chart_of(const Report& r) {
 std::string render_plot_rf(const Report& r) {
   const Chart c = chart_of(r);
   double longest = 0;  // the longest tick label sets the bottom margin
-  for (std::size_t i = 0; i < r.layers.size(); ++i) {
-    if (c.labelled(i)) {
-      longest = std::max(longest, svg::text_width(c.tick_label(i), kLabelFont));
+  for (std::size_t k = 0; k < c.slots.count; ++k) {
+    if (c.labelled(k)) {
+      longest = std::max(longest, svg::text_width(c.tick_label(k), kLabelFont));
     }
   }
   const double height = kTop + kPlotHeight + 14 + longest * 0.71 + 34;
@@ -305,7 +361,7 @@ std::string render_plot_rf(const Report& r) {
   draw_input_lines(doc, c);
   for (const Series& s : c.all) {
     doc.add(fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>",
-                        path_of(s, c.scale, c.slot), s.colour, s.dash));
+                        path_of(s, r, c.slots, c.scale, c.slot), s.colour, s.dash));
   }
   draw_layers(doc, c);
   draw_axes(doc, c, height);

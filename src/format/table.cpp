@@ -22,10 +22,15 @@ std::string title_line(const Report& report) {
 std::string totals_text(const Report& report) {
   const CostTotals& t = report.totals;
   const char* dtype = dtype_name(report.cost_options.dtype);
+  // param_memory = (params + buffers) x bytes did not overflow, so neither part does.
+  const std::int64_t buffer_memory = t.buffers * dtype_bytes(report.cost_options.dtype);
   std::string out = fmt::format("params: {} ({} at {})", with_separators(t.params),
-                                human(t.param_memory, "B"), dtype);
+                                human(t.param_memory - buffer_memory, "B"), dtype);
   if (t.buffers != 0) {
-    out += fmt::format(", buffers: {}", with_separators(t.buffers));
+    // Apart: the batch norms' running statistics are no weights, and a memory
+    // that included them would read as a wrong product of the count.
+    out +=
+        fmt::format(" + buffers: {} ({})", with_separators(t.buffers), human(buffer_memory, "B"));
   }
   out += fmt::format("\ncompute: {} = {}, other ops: {}\n", human(t.macs, "MACs"),
                      human(t.flops, "FLOPs"), human(t.other_ops, ""));

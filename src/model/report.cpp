@@ -57,10 +57,23 @@ std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank) 
   return fmt::format("axes {}", fmt::join(names, " and "));
 }
 
+namespace {
+constexpr std::array<const char*, kWarningKinds> kKindNames{"misaligned",       "unread-input",
+                                                            "padding-only",     "dead-layer",
+                                                            "rf-exceeds-input", "regions-skipped"};
+}  // namespace
+
 const char* warning_kind_name(WarningKind kind) {
-  static constexpr std::array kNames{"misaligned", "unread-input",     "padding-only",
-                                     "dead-layer", "rf-exceeds-input", "regions-skipped"};
-  return kNames[static_cast<std::size_t>(kind)];
+  return kKindNames[static_cast<std::size_t>(kind)];
+}
+
+std::optional<WarningKind> warning_kind_from_name(std::string_view name) {
+  for (std::size_t k = 0; k < kWarningKinds; ++k) {
+    if (name == kKindNames[k]) {
+      return static_cast<WarningKind>(k);
+    }
+  }
+  return std::nullopt;
 }
 
 std::string format_size(const PerAxis<std::int64_t>& size) {

@@ -52,7 +52,9 @@ enum class WarningKind : std::uint8_t {
   RfExceedsInput,  // units see more than the input
   RegionsSkipped,  // the unit-by-unit regions were too big to compute
 };
+inline constexpr std::size_t kWarningKinds = 6;
 const char* warning_kind_name(WarningKind kind);  // misaligned, unread-input, ...
+std::optional<WarningKind> warning_kind_from_name(std::string_view name);
 
 struct Warning {
   WarningKind kind = WarningKind::Misaligned;

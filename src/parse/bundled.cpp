@@ -1,5 +1,6 @@
 #include "parse/bundled.h"
 
+#include <cctype>
 #include <vector>
 
 #include "bundled_nets_data.h"  // generated: kBundledNets
@@ -9,9 +10,21 @@ namespace netlens {
 
 std::span<const BundledNet> bundled_nets() { return {kBundledNets}; }
 
+namespace {
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+}  // namespace
+
+// Case-insensitive: VGG16 is vgg16 (the bundled names are all lower case).
 const BundledNet* find_bundled(std::string_view name) {
+  const std::string wanted = lower(name);
   for (const BundledNet& net : kBundledNets) {
-    if (net.name == name) {
+    if (net.name == wanted) {
       return &net;
     }
   }
@@ -23,7 +36,7 @@ std::string bundled_hint(std::string_view name) {
   for (const BundledNet& net : kBundledNets) {
     names.emplace_back(net.name);
   }
-  return did_you_mean(name, names);
+  return did_you_mean(lower(name), names);
 }
 
 }  // namespace netlens

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <optional>
 #include <unordered_map>
 
 #include "model/suggest.h"
@@ -296,15 +297,26 @@ Net parse_spec(std::string_view text, const std::string& file, const std::string
   if (!starts_like_json(text)) {
     return parse_as(text, file, default_name, SpecFormat::Yaml, max_layers);
   }
-  // Text that starts like JSON but is not (a flow-style YAML map) is read as YAML.
+  // Text that starts like JSON but is not (a flow-style YAML map) is read as
+  // YAML; when it is no YAML either (no key path: the text, not a value), the
+  // JSON error says what is wrong, as for a .json file.
+  std::optional<ParseError> json_error;
   try {
     return parse_as(text, file, default_name, SpecFormat::Json, max_layers);
   } catch (const ParseError& e) {
     if (e.message().rfind("invalid JSON", 0) != 0) {
       throw;
     }
+    json_error = e;
   }
-  return parse_as(text, file, default_name, SpecFormat::Yaml, max_layers);
+  try {
+    return parse_as(text, file, default_name, SpecFormat::Yaml, max_layers);
+  } catch (const ParseError& e) {
+    if (e.path().empty()) {
+      throw *json_error;
+    }
+    throw;
+  }
 }
 
 }  // namespace netlens

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "parse/line_index.h"
@@ -19,6 +20,23 @@ SourcePos pos_of(const YAML::Mark& mark) {
     return {};
   }
   return {mark.line + 1, mark.column + 1};
+}
+
+// The first tab in the indentation of 1-based line `line` or the line before
+// it: yaml-cpp names the tab for one layout only ("illegal block entry",
+// "illegal map value" for the others).
+std::optional<SourcePos> indentation_tab(std::string_view text, int line) {
+  std::size_t start = 0;
+  for (int l = 1; l <= line && start <= text.size(); ++l) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::size_t indent = text.find_first_not_of(" \t", start);
+    const std::size_t tab = text.find('\t', start);
+    if (l + 1 >= line && tab < std::min(indent, end)) {
+      return SourcePos{l, static_cast<int>(tab - start) + 1};
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
 }
 
 class Handler : public YAML::EventHandler {
@@ -159,7 +177,12 @@ DocNode read_yaml_with_yaml_cpp(std::string_view text, const std::string& file,
                        "more than one YAML document (a second '---')");
     }
   } catch (const YAML::Exception& e) {
-    throw ParseError(file, pos_of(e.mark), "", fmt::format("invalid YAML: {}", e.msg));
+    const SourcePos pos = pos_of(e.mark);
+    if (const auto tab = pos.known() ? indentation_tab(text, pos.line) : std::nullopt) {
+      throw ParseError(file, *tab, "",
+                       "invalid YAML: a tab in the indentation (YAML indents with spaces only)");
+    }
+    throw ParseError(file, pos, "", fmt::format("invalid YAML: {}", e.msg));
   }
   return builder.finish();
 }

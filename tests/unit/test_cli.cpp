@@ -53,7 +53,7 @@ TEST_CASE("bad usage exits 2 with one error line and a hint", "[cli]") {
   const RunResult bogus = run_netlens("analyze zf-5 --bogus");
   CHECK(bogus.status == 2);
   CHECK(bogus.err ==
-        "netlens: error: The following argument was not expected: --bogus\n"
+        "netlens: error: unknown option '--bogus' for 'analyze'\n"
         "Run 'netlens --help' for usage.\n");
   CHECK(bogus.out.empty());
   const RunResult format = run_netlens("analyze zf-5 -f xml");
@@ -67,7 +67,9 @@ TEST_CASE("bad usage exits 2 with one error line and a hint", "[cli]") {
         "netlens: error: --input: expected sizes like 224, 224x320 or 16x112x112, got '22x'\n");
   const RunResult column = run_netlens("analyze zf-5 --columns name,sise");
   CHECK(column.status == 2);
-  CHECK(column.err.rfind("netlens: error: unknown column 'sise'; columns: index,name,", 0) == 0);
+  CHECK(column.err.rfind(
+            "netlens: error: unknown column 'sise' (did you mean 'size'?); columns: index,name,",
+            0) == 0);
   const RunResult json_columns = run_netlens("analyze zf-5 -f json --columns name");
   CHECK(json_columns.status == 2);
   CHECK(json_columns.err == "netlens: error: --columns applies to table, csv and md\n");
@@ -157,6 +159,12 @@ TEST_CASE("'-' reads the spec from stdin", "[cli]") {
                   "out_channels: 4}\n");
   CHECK(bad.status == 1);
   CHECK(bad.err == "netlens: error: <stdin>:3:42: layers[0].stride: must be >= 1 (got 0)\n");
+  // JSON on stdin is reported as JSON.
+  const RunResult unclosed = run_netlens("check -", "{\"input\": {\"size\": 8}, \"layers\": [");
+  CHECK(unclosed.status == 1);
+  CHECK(unclosed.err ==
+        "netlens: error: <stdin>:1:34: invalid JSON: syntax error while parsing value - "
+        "unexpected end of input; expected '[', '{', or a literal\n");
   const RunResult empty = run_netlens("check -", "");
   CHECK(empty.status == 1);
 }
@@ -192,7 +200,8 @@ TEST_CASE("warnings go to stderr and fail only under --strict", "[cli]") {
   const std::string file = data("good_warn.yaml");
   const std::string warning = "netlens: warning: " + file +
                               ":5:5: layer 'c': the last 1 input position on axis l is never "
-                              "read: (9 + 0 + 0 - 2) is not a multiple of stride 2\n";
+                              "read: (9 + 0 + 0 - 2) is not a multiple of stride 2 "
+                              "[-Wunread-input]\n";
   const RunResult check = run_netlens("check " + file);
   CHECK(check.status == 0);
   CHECK(check.out == file + ": ok: 1 layer, 3 params, 1 warning\n");
@@ -264,7 +273,8 @@ TEST_CASE("a huge adaptive output_size answers at once (rf 1 at 1e18, overflow a
   CHECK(fits.err == "netlens: warning: " + dir.path +
                         "/huge.yaml: layer 'adaptive_avgpool1': unit-by-unit regions would "
                         "need more than 67108864 units; use a smaller --input (rf_min and the "
-                        "rf of layers whose units differ are left unknown)\n");
+                        "rf of layers whose units differ are left unknown) "
+                        "[-Wregions-skipped]\n");
   // 4e18 units of float32 are 1.6e19 bytes, more than 64 bits hold: the cost
   // arithmetic reports the layer rather than a wrapped number.
   const RunResult overflows = run("4000000000000000000");

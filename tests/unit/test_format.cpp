@@ -110,15 +110,16 @@ TEST_CASE("JSON: 1-D lists, fractions, warnings", "[format]") {
   const Report r = analyze_yaml(
       "input: {size: [9], channels: 1}\nlayers:\n"
       "  - {name: up, type: upsample, scale_factor: 2}\n"
-      "  - {name: c, type: conv, kernel_size: 2, stride: 2, out_channels: 1, inputs: [input]}\n");
+      "  - {name: a, type: relu, inputs: [input]}\n"
+      "  - {name: c, type: conv, kernel_size: 2, stride: 2, out_channels: 1}\n");
   const json j = json::parse(render_json(r));
   CHECK(j["input"]["size"] == json::array({9}));
   const json& up = j["layers"][0];
   CHECK(up["output"]["size"] == json::array({18}));
   CHECK(up["jump"] == json::array({0.5}));
   CHECK(up["kernel_size"].is_null());
-  const json& c = j["layers"][1];
-  CHECK(c["inputs"] == json::array({"input"}));
+  const json& c = j["layers"][2];
+  CHECK(c["inputs"] == json::array({"a"}));
   CHECK(c["padding"] == json::parse("[[0, 0]]"));
   CHECK(c["center_offset"] == json::array({0.5}));
   const std::string dropped =
@@ -183,11 +184,35 @@ TEST_CASE("the --columns option: selection, order, unknown ids", "[format]") {
       "center_offset,rf_min,params,params_percent,buffers,macs,flops,other_ops,activations,memory";
   CHECK(error_of([&] {
           render_table(r, columns({"name", "sise"}));
-        }) == "unknown column 'sise'; columns: " + all);
+        }) == "unknown column 'sise' (did you mean 'size'?); columns: " + all);
   CHECK(error_of([&] { render_csv(r, columns({"bogus"})); }) ==
         "unknown column 'bogus'; columns: " + all);
+  // A header's typo suggests the column's id.
+  CHECK(error_of([&] { render_csv(r, columns({"pad_ef"})); }) ==
+        "unknown column 'pad_ef' (did you mean 'padding_eff'?); columns: " + all);
   CHECK(error_of([&] { render_markdown(r, columns({""})); }) ==
-        "unknown column ''; columns: " + all);
+        "--columns: an empty column name; give names like name,size,rf");
+  CHECK(error_of([&] { render_markdown(r, columns({"name", "  "})); }) ==
+        "--columns: an empty column name; give names like name,size,rf");
   // An unknown column is a usage error (exit status 2), not bad input.
   CHECK_THROWS_AS(select_columns({"nope"}), UsageError);
+}
+
+TEST_CASE("the --columns option takes the table's headers, in any case, spaces trimmed",
+          "[format]") {
+  const Report r = analyze_yaml(kDemo);
+  const auto ids = [](const std::vector<std::string>& entries) {
+    std::vector<std::string> out;
+    for (const Column* c : select_columns(entries)) {
+      out.emplace_back(c->id);
+    }
+    return out;
+  };
+  CHECK(ids({"#", "ch", "pad_eff", "center", "MACs", "FLOPs", "params%", "other ops"}) ==
+        std::vector<std::string>{"index", "channels", "padding_eff", "center_offset", "macs",
+                                 "flops", "params_percent", "other_ops"});
+  CHECK(ids({" name", "RF ", "Padding_Eff", "macs"}) ==
+        std::vector<std::string>{"name", "rf", "padding_eff", "macs"});
+  // The CSV header keeps its names whatever was asked for.
+  CHECK(lines_of(render_csv(r, columns({"Name", " ch", "MACs"})))[0] == "name,channels,macs\r");
 }

@@ -205,3 +205,33 @@ TEST_CASE("plot regions: 1-D strips, escaped names, 3-D refused", "[format]") {
         "--layer: cannot draw the regions of a 3-D net (input 8x16x16); 'netlens locate' "
         "prints them");
 }
+
+TEST_CASE("plot rf: a branching net is plotted against depth, one segment per edge", "[format]") {
+  const Report r = analyze_yaml(
+      "input: {size: [32, 32], channels: 3}\nlayers:\n"
+      "  - {name: a, type: conv, kernel_size: 3, padding: 1, out_channels: 4}\n"
+      "  - {name: b, type: conv, kernel_size: 3, padding: 1, out_channels: 4}\n"
+      "  - {name: c, type: conv, kernel_size: 1, out_channels: 4, inputs: [a]}\n"
+      "  - {name: s, type: add, inputs: [b, c]}\n");
+  const std::string svg = render_plot_rf(r);
+  // Depths 1, 2, 2, 3: three slots; b and c side by side in the second.
+  auto y = [](double v) { return 100 + (2 - std::log10(v)) / 2 * 364; };  // decades 1 to 100
+  const double slot = 860.0 / 3;
+  const auto dot = [&](double x, double v) {
+    return fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"2.60\" fill=\"#1f77b4\"/>", x,
+                       y(v));
+  };
+  CHECK(svg.find(dot(72 + 0.5 * slot, 3)) != std::string::npos);
+  CHECK(svg.find(dot(72 + 1.5 * slot, 5)) != std::string::npos);  // b
+  CHECK(svg.find(dot(72 + 1.5 * slot, 3)) != std::string::npos);  // c
+  CHECK(svg.find(dot(72 + 2.5 * slot, 5)) != std::string::npos);  // s
+  // rf and jump: a path each, of the edges a-b, a-c, b-s, c-s.
+  CHECK(count(svg, "<path d=\"M") == 2);
+  CHECK(count(svg, " L") == 2 * 4);
+  CHECK(svg.find(fmt::format("<path d=\"M{:.2f} {:.2f} L{:.2f} {:.2f} M", 72 + 0.5 * slot, y(3),
+                             72 + 1.5 * slot, y(5))) != std::string::npos);
+  CHECK(svg.find(">depth: the longest path from the input, in layers</text>") != std::string::npos);
+  CHECK(svg.find(">2</text>") != std::string::npos);
+  // No hover column per layer: b and c share one.
+  CHECK(count(svg, "fill-opacity=\"0\"") == 0);
+}

@@ -141,3 +141,16 @@ TEST_CASE("code point width: wide, zero-width and the rest", "[format]") {
   CHECK(code_point_width(U'\U0001F642') == 2);  // emoji
   CHECK(code_point_width(U'\U00020000') == 2);  // CJK extension B
 }
+
+TEST_CASE("the params line says params and buffers apart, each with its memory", "[format]") {
+  const Report r = analyze_yaml(
+      "input: {size: [8, 8], channels: 3}\nlayers:\n"
+      "  - {type: conv, kernel_size: 3, out_channels: 64}\n"
+      "  - {type: batchnorm}\n");
+  // 1,792 + 128 params; 2 x 64 + 1 = 129 buffers, 516 B at 4 bytes each.
+  CHECK(lines_of(render_table(r, {}))[7] ==
+        "params: 1,920 (7.68 kB at float32) + buffers: 129 (516 B)");
+  CHECK(lines_of(render_markdown(r, {}))[7] ==
+        "params: 1,920 (7.68 kB at float32) + buffers: 129 (516 B)  ");
+  CHECK(r.totals.param_memory == (1920 + 129) * 4);
+}

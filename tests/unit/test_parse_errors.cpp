@@ -215,6 +215,33 @@ TEST_CASE("text no spec may contain", "[parse]") {
         "t.yaml:3:1: invalid YAML: end of sequence flow not found");
 }
 
+TEST_CASE("a tab in the indentation is named, wherever it is", "[parse]") {
+  const std::string tab = "invalid YAML: a tab in the indentation (YAML indents with spaces only)";
+  // Before a list item (yaml-cpp: "illegal block entry").
+  CHECK(parse_error("input: {size: 8}\nlayers:\n\t- {type: relu}\n") == "t.yaml:3:1: " + tab);
+  // Before a key of a list item's map (yaml-cpp: "illegal tab when looking for indentation").
+  CHECK(parse_error("input: {size: 8}\nlayers:\n  - type: relu\n  \tname: r\n") ==
+        "t.yaml:4:3: " + tab);
+  // Before a nested key (yaml-cpp: "illegal map value").
+  CHECK(parse_error("input:\n\tsize: 8\nlayers:\n  - {type: relu}\n") == "t.yaml:2:1: " + tab);
+  // A tab after the indentation is YAML's own business: a separator here.
+  CHECK(parse_error("input: {size: 8}\nlayers:\n  - {type:\trelu}\n").empty());
+}
+
+TEST_CASE("text that starts like JSON and is neither JSON nor YAML gets the JSON error",
+          "[parse]") {
+  const auto auto_error = [](const std::string& text) {
+    return error_of([&] { parse_spec(text, "<stdin>", "stdin", SpecFormat::Auto); });
+  };
+  CHECK(auto_error("{\"input\": {\"size\": 8}, \"layers\": [{\"type\": \"relu\"}") ==
+        "<stdin>:1:50: invalid JSON: syntax error while parsing array - unexpected end of input; "
+        "expected ']'");
+  // Flow-style YAML that starts like JSON is still read as YAML, errors and all.
+  CHECK(auto_error("{input: {size: 8}, layers: [{type: relu, bogus: 1}]}") ==
+        "<stdin>:1:42: layers[0]: unknown key 'bogus' for relu; allowed: name, type, inputs, "
+        "inplace");
+}
+
 TEST_CASE("JSON syntax errors carry the position", "[parse]") {
   CHECK(json_error("{\"input\": {\"size\": 8},\n \"layers\": [{\"type\": \"relu\"},]}") ==
         "t.json:2:30: invalid JSON: syntax error while parsing value - unexpected ']'; expected "

@@ -1,0 +1,42 @@
+// Warnings that need the whole net, not one layer: whether a merge's inputs
+// line up (docs/semantics.md#misalignment) and whether any consumer reads the
+// positions a strided window leaves unread.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "model/report.h"
+
+namespace netlens {
+
+// Where one axis of a tensor's units sit in the input: unit k's region is
+// centred at `centre + k * jump` (on average over the units, for the units
+// an upsampler makes share a region), and for a path of windows only it is
+// exactly [start + k * jump, end + k * jump]. nullopt: not a single value.
+struct Anchor {
+  std::optional<Ratio> jump;
+  std::optional<Ratio> centre;
+  std::optional<Ratio> start;
+  std::optional<Ratio> end;
+};
+
+class Alignment {
+ public:
+  // The anchors of every node, from the report's windows and jumps.
+  explicit Alignment(const Report& report);
+  // The misalignment warning of merge `layer`, if its inputs do not line up.
+  std::optional<Warning> check(const LayerReport& layer) const;
+  const Anchor& anchor(std::size_t node, std::size_t axis) const { return anchors_[node][axis]; }
+
+ private:
+  const Report& report_;
+  std::vector<PerAxis<Anchor>> anchors_;  // [node id][axis], 0 = the input
+};
+
+// Drops the unread-input warnings of layers whose input's last positions
+// another consumer of the same tensor reads: only positions that no layer
+// reads are worth a warning.
+void drop_read_elsewhere(Report& report);
+
+}  // namespace netlens

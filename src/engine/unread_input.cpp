@@ -1,0 +1,82 @@
+// Unread input positions are about a tensor, not a layer: a ResNet's 1x1
+// stride-2 shortcut skips the last row that the 3x3 main path reads, and
+// that is no loss. A warning stays only where no consumer reads more.
+#include <algorithm>
+#include <limits>
+
+#include "engine/net_checks.h"
+#include "model/layer_types.h"
+
+namespace netlens {
+
+namespace {
+
+bool unread_on(const LayerReport& lr, std::size_t axis) {
+  return std::any_of(lr.warnings.begin(), lr.warnings.end(), [&](const Warning& w) {
+    return w.kind == WarningKind::UnreadInput &&
+           std::find(w.axes.begin(), w.axes.end(), axis) != w.axes.end();
+  });
+}
+
+// The last input positions `lr` leaves unread on `axis` (its shape rule
+// warned about them), else 0: a layer without that warning reads them all.
+std::int64_t unread(const Report& report, const LayerReport& lr, std::size_t axis) {
+  if (!lr.window || !unread_on(lr, axis)) {
+    return 0;
+  }
+  const AxisWindow& w = (*lr.window)[axis];
+  const std::int64_t n = report.node_shape(lr.inputs[0]).size[axis];
+  const std::int64_t ke = w.dilation * (w.kernel - 1) + 1;
+  return (n + w.pad_lo + w.pad_hi - ke) % w.stride - w.pad_hi;
+}
+
+}  // namespace
+
+void drop_read_elsewhere(Report& report) {
+  const std::size_t rank = report.input.size.size();
+  constexpr std::int64_t kAll = std::numeric_limits<std::int64_t>::max();
+  // Per tensor and axis, the fewest positions one of its consumers leaves unread.
+  std::vector<PerAxis<std::int64_t>> fewest(report.layers.size() + 1,
+                                            PerAxis<std::int64_t>(rank, kAll));
+  for (const LayerReport& lr : report.layers) {
+    const bool window = layer_type(report.layer(lr.index - 1).kind).reads == Reads::Window;
+    // A window (a crop too) reads its first input; a crop's reference only gives a size.
+    const std::size_t readers = window ? 1 : lr.inputs.size();
+    for (std::size_t k = 0; k < readers; ++k) {
+      for (std::size_t a = 0; a < rank; ++a) {
+        std::int64_t& f = fewest[lr.inputs[k]][a];
+        f = std::min(f, report.node_shape(lr.inputs[k]).flat ? 0 : unread(report, lr, a));
+      }
+    }
+  }
+  for (LayerReport& lr : report.layers) {
+    std::vector<bool> keep_axes(rank);
+    for (std::size_t a = 0; a < rank; ++a) {
+      keep_axes[a] = unread(report, lr, a) == fewest[lr.inputs[0]][a];
+    }
+    for (Warning& w : lr.warnings) {
+      if (w.kind != WarningKind::UnreadInput) {
+        continue;
+      }
+      std::vector<std::size_t> kept;
+      for (std::size_t a : w.axes) {
+        if (keep_axes[a]) {
+          kept.push_back(a);
+        }
+      }
+      if (!kept.empty() && kept != w.axes) {
+        // The text names its axes once: "... on every axis is never read ...".
+        const std::string old = "on " + axis_phrase(w.axes, rank) + " ";
+        if (const std::size_t at = w.text.find(old); at != std::string::npos) {
+          w.text.replace(at, old.size(), "on " + axis_phrase(kept, rank) + " ");
+        }
+      }
+      w.axes = kept;
+    }
+    std::erase_if(lr.warnings, [](const Warning& w) {
+      return w.kind == WarningKind::UnreadInput && w.axes.empty();
+    });
+  }
+}
+
+}  // namespace netlens
