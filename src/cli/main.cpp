@@ -68,12 +68,9 @@ int main(int argc, char** argv) {
         return run();
       }
     }
-  } catch (const netlens::UsageError& e) {
-    std::cerr << "netlens: error: " << netlens::one_line(e.what()) << "\n";
-    return 2;
   } catch (const netlens::Error& e) {
     std::cerr << "netlens: error: " << netlens::one_line(e.what()) << "\n";
-    return 1;
+    return dynamic_cast<const netlens::UsageError*>(&e) != nullptr ? 2 : 1;
   } catch (const std::bad_alloc&) {
     std::cerr << "netlens: error: out of memory\n";
     return 1;

@@ -1,6 +1,7 @@
 // CSV (RFC 4180): one header row, one row per layer, per-axis columns split
 // into one column per axis (out_h, out_w).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "format/columns.h"
 #include "format/format.h"
@@ -30,38 +31,30 @@ std::string render_csv(const Report& report, const FormatOptions& options) {
   const auto columns = select_columns(options.columns);
   const std::size_t rank = report.input.size.size();
   std::string out;
-  bool first = true;
+  std::vector<std::string> fields;
+  const auto end_row = [&] {
+    out += fmt::format("{}\r\n", fmt::join(fields, ","));
+    fields.clear();
+  };
   for (const Column* c : columns) {
-    if (c->per_axis) {
-      for (std::size_t a = 0; a < rank; ++a) {
-        out += fmt::format("{}{}_{}", first ? "" : ",", c->csv_name, axis_name(rank, a));
-        first = false;
-      }
-    } else {
-      out += fmt::format("{}{}", first ? "" : ",", c->csv_name);
-      first = false;
+    for (std::size_t a = 0; a < (c->per_axis ? rank : 1); ++a) {
+      fields.push_back(c->per_axis ? fmt::format("{}_{}", c->csv_name, axis_name(rank, a))
+                                   : c->csv_name);
     }
   }
-  out += "\r\n";
+  end_row();
   for (const LayerReport& lr : report.layers) {
-    first = true;
     for (const Column* c : columns) {
-      if (c->per_axis) {
-        for (std::size_t a = 0; a < rank; ++a) {
-          out += first ? "" : ",";
-          out += quote(axis_cell(*c, lr, a));
-          first = false;
-        }
-      } else {
+      for (std::size_t a = 0; a < rank && c->per_axis; ++a) {
+        fields.push_back(quote(axis_cell(*c, lr, a)));
+      }
+      if (!c->per_axis) {
         const auto count = count_value(*c, lr);
-        const std::string value =
-            count ? exact_count(*c, *count, report.totals.params) : cell(*c, report, lr);
-        out += first ? "" : ",";
-        out += quote(value);
-        first = false;
+        fields.push_back(
+            quote(count ? exact_count(*c, *count, report.totals.params) : cell(*c, report, lr)));
       }
     }
-    out += "\r\n";
+    end_row();
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
 
 namespace netlens {
@@ -38,17 +39,8 @@ std::optional<DType> dtype_from_name(std::string_view name) {
 }
 
 const char* axis_name(std::size_t rank, std::size_t axis) {
-  static const char* const kOne[] = {"l"};
-  static const char* const kTwo[] = {"h", "w"};
-  static const char* const kThree[] = {"d", "h", "w"};
-  switch (rank) {
-    case 1:
-      return kOne[axis];
-    case 2:
-      return kTwo[axis];
-    default:
-      return kThree[axis];
-  }
+  static const char* const kNames[3][3] = {{"l"}, {"h", "w"}, {"d", "h", "w"}};
+  return kNames[std::clamp<std::size_t>(rank, 1, 3) - 1][axis];
 }
 
 std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -21,23 +22,9 @@ const DocNode* DocNode::find(std::string_view key) const {
 }
 
 const char* kind_name(DocNode::Kind kind) {
-  switch (kind) {
-    case DocNode::Kind::Null:
-      return "null";
-    case DocNode::Kind::Bool:
-      return "a boolean";
-    case DocNode::Kind::Int:
-      return "an integer";
-    case DocNode::Kind::Float:
-      return "a number";
-    case DocNode::Kind::String:
-      return "a string";
-    case DocNode::Kind::Seq:
-      return "a list";
-    case DocNode::Kind::Map:
-      return "a mapping";
-  }
-  return "a value";
+  static constexpr std::array kNames{"null",     "a boolean", "an integer", "a number",
+                                     "a string", "a list",    "a mapping"};
+  return kNames[static_cast<std::size_t>(kind)];
 }
 
 DocBuilder::DocBuilder(std::string file, LayerSink sink)
