@@ -91,16 +91,17 @@ void Rule::reduce(LayerShape& r) {
   const LayerExtras& x = *layer_.extra;
   bool channels = false;
   PerAxis<std::int64_t> size = in().size;
-  std::size_t spatial = 0;
+  std::vector<bool> reduced(rank(), false);  // a dim named twice counts once
   for (std::int64_t d : x.dims) {
     const int role = role_of_dim(d, x.dims_pos, "dims");
     if (role == -2) {
       channels = true;
     } else {
+      reduced[static_cast<std::size_t>(role)] = true;
       size[static_cast<std::size_t>(role)] = 1;
-      ++spatial;
     }
   }
+  const auto spatial = static_cast<std::size_t>(std::count(reduced.begin(), reduced.end(), true));
   r.output = in();
   r.output.channels = channels ? 1 : in().channels;
   if (x.keepdim || in().flat) {

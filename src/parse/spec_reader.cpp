@@ -81,6 +81,10 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
   if (parts == 0) {
     r_.fail(node, path, "split needs 'chunks' (a count) or 'sizes' (a list)");
   }
+  if (parts > max_layers_ - std::min(max_layers_, net_.layers.size())) {
+    r_.fail(node, path,
+            fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers_));
+  }
   if (layer.inputs.empty()) {  // every part reads what the split reads
     layer.inputs.push_back(net_.layers.empty() ? "input" : net_.layers.back().name);
     layer.input_pos.push_back(node.pos);

@@ -185,6 +185,11 @@ TEST_CASE("reductions: mean/sum/amax over dims, with or without keepdim", "[engi
   CHECK(model_error(net2d(5, 8, "  - {name: m, type: mean, dims: [3]}\n")) ==
         "t.yaml:3:33: layer 'm': without keepdim, a reduction must take every spatial axis (the "
         "result is flat); add keepdim: true");
+  CHECK(model_error(net2d(5, 8, "  - {name: m, type: mean, dims: [3, -1]}\n")) ==
+        "t.yaml:3:33: layer 'm': without keepdim, a reduction must take every spatial axis (the "
+        "result is flat); add keepdim: true");
+  CHECK(model_error(net2d(4, 10, "  - {name: p, type: split, chunks: 2000000}\n")) ==
+        "t.yaml:3:5: layers[0]: more than 100000 layers (raise the limit with --max-layers)");
   CHECK(model_error(net2d(5, 8, "  - {name: m, type: mean, dims: [0]}\n")) ==
         "t.yaml:3:33: layer 'm': dims 0 is the batch axis");
   CHECK(model_error(net2d(5, 8, "  - {name: m, type: mean, dims: [4]}\n")) ==
