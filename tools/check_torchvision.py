@@ -5,7 +5,8 @@ buffers and FLOPs against PyTorch's own.
     /usr/bin/python3 tools/check_torchvision.py --netlens build/src/netlens [MODEL ...] [--keep DIR]
 
 The models: every builder of torchvision.models (classification), .segmentation and .video except the
-transformers (vit_*, swin_*, mvit_*, maxvit_*), built with weights=None (segmentation: also
+transformers (vit_*, swin_*, mvit_*, maxvit_*), and tools/every_kind.py's net (3x32x32: the
+exporter's rows torchvision does not use); built with weights=None (segmentation: also
 weights_backbone=None, aux_loss as the builder's default; googlenet and inception_v3: aux_logits=False) in eval
 mode. Inputs: 224x224 (inception_v3
 299x299), segmentation 520x520, video 16x112x112 (s3d 16x224x224: its last pool is 7x7).
@@ -42,7 +43,7 @@ def cnn_models():
     m = torchvision.models
     families = (("classification", m), ("segmentation", m.segmentation), ("video", m.video))
     return [(name, family) for family, module in families for name in m.list_models(module=module)
-            if not name.startswith(TRANSFORMERS)]
+            if not name.startswith(TRANSFORMERS)] + [("every_kind", "exporter")]
 
 
 def input_size(name, family):
@@ -51,7 +52,17 @@ def input_size(name, family):
         return [16, 224, 224] if name == "s3d" else [16, 112, 112]
     if family == "segmentation":
         return [520, 520]
+    if family == "exporter":
+        return [32, 32]
     return [299, 299] if name == "inception_v3" else [224, 224]
+
+
+def build(name, family):
+    """The model in eval mode: a torchvision builder's, or tools/every_kind.py's net."""
+    if family == "exporter":
+        from every_kind import EveryKind
+        return EveryKind().eval()
+    return build_torchvision(name, BUILD_KWARGS.get(name, {}))[0]
 
 
 def torch_numbers(model, size):
@@ -76,7 +87,7 @@ def check(name, family, netlens, keep):
     size = input_size(name, family)
     shown = f"{name:34} {'x'.join(map(str, size)):>10}"
     try:
-        model, _ = build_torchvision(name, BUILD_KWARGS.get(name, {}))
+        model = build(name, family)
         exporter = export(model, size, 3)
     except ExportError as e:
         return f"{shown}  EXPORT FAILED: {e}", False
@@ -117,7 +128,7 @@ def main():
             line, ok = check(name, family, args.netlens, keep)
             print(f"{line}  ({time.time() - start:.0f} s)", flush=True)
             results.append((family, ok))
-    for family in ("classification", "segmentation", "video"):
+    for family in ("classification", "segmentation", "video", "exporter"):
         oks = [ok for f, ok in results if f == family]
         print(f"{family}: {sum(oks)} of {len(oks)} models equal (params, buffers, FLOPs)")
     print(f"all: {sum(ok for _, ok in results)} of {len(results)} models equal")
