@@ -196,13 +196,14 @@ class Exporter:
     def elementwise(self, node, name, kind, inputs):
         """x + y, gate * x (broadcast), x * 0.5 (a copy: identity), layer_scale * x (a learned scale)."""
         shape = self.shape(node)
-        params = [self.attrs[a] for a in node.args if a in self.attrs]
+        operands = [a for a in node.args if isinstance(a, self.fx.Node)]
+        params = [self.attrs[a] for a in operands if a in self.attrs]
         if params:
             return self.scale(name, kind, params, inputs, shape)
         if len(inputs) == 1:  # x + 2, x * 0.5: shape-preserving
             return self.emit(name, "identity", {}, inputs, shape)
         # The input of the full shape first, then what broadcasts over it: mul [x, gate].
-        by_node = {self.alias[a]: self.shape(a) for a in node.args if isinstance(self.alias.get(a), str)}
+        by_node = {self.alias[a]: self.shape(a) for a in operands if isinstance(self.alias.get(a), str)}
         inputs = sorted(inputs, key=lambda i: tuple(by_node[i]) != tuple(shape))
         return self.emit(name, kind, {}, inputs, shape)
 
