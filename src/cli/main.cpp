@@ -137,6 +137,11 @@ int main(int argc, char** argv) {
         return run();
       }
     }
+  } catch (const netlens::ErrorList& e) {
+    for (const std::string& message : e.messages()) {
+      std::cerr << "netlens: error: " << netlens::one_line(message) << "\n";
+    }
+    return 1;
   } catch (const netlens::Error& e) {
     std::cerr << "netlens: error: " << netlens::one_line(e.what()) << "\n";
     return dynamic_cast<const netlens::UsageError*>(&e) != nullptr ? 2 : 1;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace netlens {
 
@@ -54,6 +55,18 @@ class ModelError : public Error {
  private:
   std::string layer_;
   std::string message_;
+};
+
+// Several independent errors of one spec, each printed on its own line;
+// what() is the first.
+class ErrorList : public Error {
+ public:
+  explicit ErrorList(std::vector<std::string> messages)
+      : Error(messages.front()), messages_(std::move(messages)) {}
+  const std::vector<std::string>& messages() const { return messages_; }
+
+ private:
+  std::vector<std::string> messages_;
 };
 
 // Bad command-line usage that CLI11 cannot see (exit status 2).

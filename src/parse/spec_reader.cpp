@@ -24,6 +24,10 @@ class SpecBuilder {
 
   void add_layer(const DocNode& node, std::size_t index);
   void read_root(const DocNode& root);
+  // Errors in layer entries are collected, up to kMaxErrors, so that one run
+  // shows them all: each entry is independent of the others' fields.
+  static constexpr std::size_t kMaxErrors = 20;
+  std::vector<std::string>& errors() { return errors_; }
 
  private:
   void read_input(const DocNode& node);
@@ -43,6 +47,7 @@ class SpecBuilder {
   // Entries from the first `use:` on wait for the whole spec (its `blocks`).
   std::vector<std::pair<DocNode, std::size_t>> deferred_;
   const DocNode* blocks_ = nullptr;
+  std::vector<std::string> errors_;
 };
 
 void SpecBuilder::check_layer_count(const DocNode& node, std::size_t index,
@@ -74,7 +79,15 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
     deferred_.emplace_back(node, index);
     return;
   }
-  add_entry(node, index, fmt::format("layers[{}]", index));
+  try {
+    add_entry(node, index, fmt::format("layers[{}]", index));
+  } catch (const ParseError& e) {
+    errors_.emplace_back(e.what());
+    if (errors_.size() == kMaxErrors) {
+      errors_.emplace_back(fmt::format("{}: stopped after {} errors", r_.file(), kMaxErrors));
+      throw ErrorList(errors_);
+    }
+  }
 }
 
 void SpecBuilder::add_entry(const DocNode& node, std::size_t index, const std::string& path) {
@@ -277,9 +290,19 @@ Net parse_as(std::string_view text, const std::string& file, const std::string& 
   const LayerSink sink = [&](const DocNode& item, std::size_t index) {
     builder.add_layer(item, index);
   };
-  const DocNode root =
-      format == SpecFormat::Json ? read_json(text, file, sink) : read_yaml(text, file, sink);
-  builder.read_root(root);
+  try {
+    const DocNode root =
+        format == SpecFormat::Json ? read_json(text, file, sink) : read_yaml(text, file, sink);
+    builder.read_root(root);
+  } catch (const ParseError& e) {
+    if (builder.errors().empty()) {
+      throw;  // as it is: parse_spec reads text that is not JSON again, as YAML
+    }
+    builder.errors().emplace_back(e.what());
+  }
+  if (!builder.errors().empty()) {
+    throw ErrorList(builder.errors());
+  }
   if (net.name.empty()) {
     net.name = default_name;
   }

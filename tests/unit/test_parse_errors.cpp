@@ -60,9 +60,10 @@ TEST_CASE("wrong types and ranges name the key path and position", "[parse]") {
         "spatial axis), got null");
   CHECK(parse_error(spec("  - {type: upsample, scale_factor: 0}\n")) ==
         "t.yaml:3:36: layers[0].scale_factor: must be > 0 (got 0)");
-  CHECK(parse_error(spec("  - {type: upsample, scale_factor: 2, mode: cubic}\n")) ==
-        "t.yaml:3:45: layers[0].mode: expected nearest, nearest-exact, bilinear (linear, trilinear) "
-        "or bicubic, got 'cubic'");
+  CHECK(
+      parse_error(spec("  - {type: upsample, scale_factor: 2, mode: cubic}\n")) ==
+      "t.yaml:3:45: layers[0].mode: expected nearest, nearest-exact, bilinear (linear, trilinear) "
+      "or bicubic, got 'cubic'");
 }
 
 TEST_CASE("padding forms that are not padding", "[parse]") {
@@ -311,4 +312,38 @@ TEST_CASE("inputs must be a non-empty list of names", "[parse]") {
   // "expected a list" with what was asked for and hide that no name is given.
   CHECK(parse_error(spec("  - {type: relu, inputs: []}\n")) ==
         "t.yaml:3:26: layers[0].inputs: expected a list of layer names, got an empty list");
+}
+
+TEST_CASE("independent errors in layer entries are all reported, up to 20", "[parse]") {
+  const std::string text =
+      "input: {size: 8}\nlayers:\n"
+      "  - {type: conv, out_channels: 4, kernel: 3}\n"
+      "  - {type: relu}\n"
+      "  - {type: maxpol, kernel_size: 2}\n";
+  try {
+    parse_spec(text, "t.yaml", "t", SpecFormat::Yaml);
+    FAIL("no error");
+  } catch (const ErrorList& e) {
+    CHECK(
+        e.messages() ==
+        std::vector<std::string>{
+            "t.yaml:3:35: layers[0]: unknown key 'kernel' for conv; allowed: name, type, "
+            "inputs, out_channels, kernel_size, stride, padding, dilation, groups, bias, "
+            "in_channels",
+            "t.yaml:5:12: layers[2].type: unknown layer type 'maxpol' (did you mean 'maxpool'?)"});
+  }
+  std::string many = "input: {size: 8}\nlayers:\n";
+  for (int i = 0; i < 25; ++i) {
+    many += "  - {type: relu, p: 1}\n";
+  }
+  try {
+    parse_spec(many, "t.yaml", "t", SpecFormat::Yaml);
+    FAIL("no error");
+  } catch (const ErrorList& e) {
+    REQUIRE(e.messages().size() == 21);
+    CHECK(e.messages()[19] ==
+          "t.yaml:22:18: layers[19]: unknown key 'p' for relu; allowed: name, type, inputs, "
+          "inplace");
+    CHECK(e.messages()[20] == "t.yaml: stopped after 20 errors");
+  }
 }
