@@ -8,6 +8,7 @@
 
 #include "engine/costs.h"
 #include "engine/net_checks.h"
+#include "engine/reads.h"
 #include "engine/receptive_field.h"
 #include "engine/regions.h"
 #include "engine/shape_rules.h"
@@ -17,16 +18,6 @@
 namespace netlens {
 
 namespace {
-
-// Scale factor as an exact ratio (1.5 -> 3/2): at most 9 decimals matter.
-Ratio ratio_of(double x) {
-  std::int64_t den = 1;
-  while (den < 1000000000 &&
-         std::floor(x * static_cast<double>(den)) != x * static_cast<double>(den)) {
-    den *= 10;
-  }
-  return *Ratio::make(static_cast<std::int64_t>(x * static_cast<double>(den)), den);
-}
 
 // The rank a net's layers imply: a rank-named type (Conv1d) or a per-axis
 // list; 2 (an image) when nothing says.
@@ -62,6 +53,7 @@ class Analyzer {
   std::vector<std::size_t> resolve_inputs(const Layer& layer, std::size_t id);
   void propagate_rf(const Layer& layer, LayerReport& lr);
   void compute_exact_regions();
+  void resolve_outputs();
   void check_dead_layers();
   void check_rf_size(LayerReport& lr);
 
@@ -113,12 +105,24 @@ const AxisRf& rf_of(const Report& r, std::size_t node, std::size_t axis) {
 }
 
 void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
-  const Shape& in = report_.node_shape(lr.inputs[0]);
   const std::size_t rank = report_.input.size.size();
+  for (std::size_t in : lr.inputs) {
+    lr.global_context = lr.global_context || (in != 0 && report_.layers[in - 1].global_context);
+  }
+  if (lr.output.flat) {
+    // No spatial axes left: the receptive-field fields are null, and global.
+    lr.rf = PerAxis<AxisRf>(rank, rf::global());
+    lr.global_rf = rank > 0;
+    return;
+  }
+  const std::vector<std::size_t> local = local_inputs(report_, layer, lr);
+  const Shape& in = report_.node_shape(local[0]);
+  const Reads reads = reads_of(layer, lr);
+  lr.global_context = lr.global_context || (reads == Reads::Union && local != lr.inputs);
   for (std::size_t a = 0; a < rank; ++a) {
-    const AxisRf& prev = rf_of(report_, lr.inputs[0], a);
+    const AxisRf& prev = rf_of(report_, local[0], a);
     std::optional<AxisRf> out;
-    switch (layer_type(layer.kind).reads) {
+    switch (reads) {
       case Reads::Window:
         out = rf::through_window(prev, (*lr.window)[a]);
         break;
@@ -133,11 +137,11 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
         out = rf::through_upsampling(prev, Ratio::of((*lr.window)[a].stride));
         break;
       case Reads::Resample:
-        out = rf::through_upsampling(prev, ratio_of(layer.extra->scale_factor.at(a)));
+        out = rf::through_upsampling(prev, resample_ratio(layer, lr, in, a));
         break;
       case Reads::Union: {
         std::vector<const AxisRf*> ins;
-        for (std::size_t id : lr.inputs) {
+        for (std::size_t id : local) {
           ins.push_back(&rf_of(report_, id, a));
         }
         out = rf::through_merge(ins);
@@ -151,10 +155,6 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
       fail(layer, layer.pos, "receptive-field arithmetic overflows 64 bits");
     }
     lr.rf.push_back(*out);
-  }
-  if (lr.output.flat) {
-    // No spatial axes left: the receptive-field fields are null, and global.
-    lr.rf = PerAxis<AxisRf>(rank, rf::global());
   }
   for (AxisRf& x : lr.rf) {
     if (x.rf && x.jump) {
@@ -246,7 +246,27 @@ void Analyzer::compute_exact_regions() {
   }
 }
 
-// A layer whose output nothing reads (but the last) is a dead branch.
+void Analyzer::resolve_outputs() {
+  const Net& n = net();
+  for (std::size_t k = 0; k < n.outputs.size(); ++k) {
+    const auto found = ids_.find(n.outputs[k]);
+    if (found == ids_.end()) {
+      std::vector<std::string> names;
+      for (const Layer& l : n.layers) {
+        names.push_back(l.name);
+      }
+      throw ParseError(
+          n.file, n.output_pos[k], "outputs",
+          fmt::format("no layer '{}'{}", n.outputs[k], did_you_mean(n.outputs[k], names)));
+    }
+    report_.outputs.push_back(found->second);
+  }
+  if (n.outputs.empty() && !n.layers.empty()) {
+    report_.outputs.push_back(n.layers.size());
+  }
+}
+
+// A layer whose output nothing reads and that is not an output is a dead branch.
 void Analyzer::check_dead_layers() {
   std::vector<bool> used(report_.layers.size() + 1, false);
   for (const LayerReport& lr : report_.layers) {
@@ -254,14 +274,19 @@ void Analyzer::check_dead_layers() {
       used[in] = true;
     }
   }
-  for (std::size_t k = 1; k < report_.layers.size(); ++k) {
+  for (std::size_t out : report_.outputs) {
+    used[out] = true;
+  }
+  for (std::size_t k = 1; k <= report_.layers.size(); ++k) {
     if (!used[k]) {
       report_.layers[k - 1].warnings.push_back(
           {WarningKind::DeadLayer,
            {},
            {},
            {},
-           "dead branch: no layer uses this output (and it is not the last layer)"});
+           net().outputs.empty()
+               ? "dead branch: no layer uses this output (and it is not the last layer)"
+               : "dead branch: no layer uses this output, and it is not one of the net's outputs"});
     }
   }
 }
@@ -274,6 +299,7 @@ Report Analyzer::run() {
     report_.layers.push_back(analyze_layer(n.layers[i], i + 1));
     ids_.emplace(n.layers[i].name, i + 1);
   }
+  resolve_outputs();
   compute_exact_regions();
   drop_read_elsewhere(report_);
   check_dead_layers();

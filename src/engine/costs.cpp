@@ -53,7 +53,7 @@ void Coster::cost_layer(LayerReport& lr) {
       macs = m.mul(m.mul(in_elems, lr.output.channels / layer.groups), kernel);
       ops = layer.bias ? out_elems : 0;
       break;
-    case LayerKind::Linear:
+    case LayerKind::Linear:  // also at each position of a channels-last tensor
       macs = m.mul(in_elems, lr.output.channels);
       ops = layer.bias ? out_elems : 0;
       break;
@@ -68,19 +68,34 @@ void Coster::cost_layer(LayerReport& lr) {
       ops = std::max(in_elems, out_elems);  // every input read at least once
       break;
     case LayerKind::BatchNorm:
-      ops = m.mul(2, out_elems);                           // scale and shift at inference
-      c.buffers = m.add(m.mul(2, lr.output.channels), 1);  // mean, var, count
+    case LayerKind::InstanceNorm:
+      // At inference batch norm is a scale and shift; instance norm first
+      // measures each channel's mean and variance (4 ops an element, as layer
+      // and group norm do).
+      ops = m.mul(layer.kind == LayerKind::BatchNorm ? 2 : 4 + (lr.params > 0 ? 2 : 0), out_elems);
+      if (layer.extra->track_running_stats.value_or(layer.kind == LayerKind::BatchNorm)) {
+        c.buffers = m.add(m.mul(2, lr.output.channels), 1);  // mean, var, count
+      }
+      break;
+    case LayerKind::LayerNorm:
+    case LayerKind::GroupNorm:
+      ops = m.mul(4 + (lr.params > 0 ? 2 : 0), out_elems);  // mean, variance, subtract, divide
       break;
     case LayerKind::Lrn:
     case LayerKind::Activation:
+    case LayerKind::PRelu:
+    case LayerKind::Scale:
     case LayerKind::Upsample:
       ops = out_elems;
       break;
-    case LayerKind::Add:
-    case LayerKind::Mul:
+    case LayerKind::Reduce:
+      ops = in_elems;
+      break;
+    case LayerKind::Elementwise:
       ops = m.mul(out_elems, static_cast<std::int64_t>(lr.inputs.size()) - 1);
       break;
-    default:  // flatten, dropout, identity, pad, crop, concat: data movement only
+    default:  // flatten, dropout, identity, pad, crop, concat, slices, shuffles, permute: data
+              // movement
       break;
   }
   c.macs = m.mul(macs, batch);
@@ -106,8 +121,8 @@ void Coster::peak_memory() {
       last_use[in] = std::max(last_use[in], lr.index);
     }
   }
-  if (count > 0) {
-    last_use[count] = count;
+  for (std::size_t out : r_.outputs) {
+    last_use[out] = count;  // outputs live to the end
   }
   auto bytes = [&](std::size_t node) {
     return node == 0 ? r_.totals.input_memory : r_.layers[node - 1].cost.memory;

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <span>
 
+#include "engine/reads.h"
 #include "model/checked.h"
-#include "model/layer_types.h"
 
 namespace netlens {
 
@@ -15,13 +15,25 @@ namespace {
 using checked::ceil_div;
 using checked::floor_div;
 
-enum class TapKind { Window, Transposed, Nearest, Bilinear, Adaptive, Identity };
+enum class TapKind {
+  Window,
+  Transposed,
+  Nearest,
+  NearestExact,
+  Bilinear,
+  Bicubic,
+  Adaptive,
+  Identity
+};
 
 // How the units of one output axis read the units of one input axis.
 struct AxisMap {
   TapKind kind = TapKind::Identity;
   AxisWindow w;
-  double scale_factor = 1;
+  double scale_factor = 1;  // output units per input unit
+  // Input units per output unit as PyTorch's kernels compute it (in float):
+  // 1 / scale_factor as given, or in / out when the size is given.
+  float src_scale = 1;
   bool align_corners = false;
   std::int64_t n_in = 0;
   std::int64_t n_out = 0;
@@ -49,8 +61,18 @@ struct AxisMap {
       case TapKind::Nearest:
         f(nearest(o));
         return;
+      case TapKind::NearestExact:
+        f(real_out(o) ? std::min(static_cast<std::int64_t>(
+                                     std::floor((static_cast<float>(o) + 0.5F) * src_scale)),
+                                 n_in - 1)
+                      : static_cast<std::int64_t>(
+                            std::floor((static_cast<double>(o) + 0.5) / scale_factor)));
+        return;
       case TapKind::Bilinear:
         bilinear(o, f);
+        return;
+      case TapKind::Bicubic:
+        bicubic(o, f);
         return;
       case TapKind::Adaptive: {
         const std::int64_t end = ceil_div((o + 1) * n_in, n_out);
@@ -77,8 +99,7 @@ struct AxisMap {
     if (n_out == 2 * n_in) {
       return o >> 1;
     }
-    const auto scale = static_cast<float>(1.0 / scale_factor);
-    const auto i = static_cast<std::int64_t>(std::floor(static_cast<float>(o) * scale));
+    const auto i = static_cast<std::int64_t>(std::floor(static_cast<float>(o) * src_scale));
     return std::min(i, n_in - 1);
   }
 
@@ -100,16 +121,43 @@ struct AxisMap {
       }
       return;
     }
-    const float src =
-        align_corners
-            ? static_cast<float>(corners) * static_cast<float>(o)
-            : std::max(
-                  static_cast<float>(1.0 / scale_factor) * (static_cast<float>(o) + 0.5F) - 0.5F,
-                  0.0F);
+    const float src = align_corners
+                          ? static_cast<float>(corners) * static_cast<float>(o)
+                          : std::max(src_scale * (static_cast<float>(o) + 0.5F) - 0.5F, 0.0F);
     const auto i0 = static_cast<std::int64_t>(src);
     f(i0);
     if (i0 < n_in - 1 && src - static_cast<float>(i0) > 0.0F) {
       f(i0 + 1);
+    }
+  }
+
+  // x = (o + 0.5) / s - 0.5, not clamped (or o (n_in - 1) / (n_out - 1));
+  // taps floor(x) - 1 .. floor(x) + 2, clamped into the input, of which only
+  // floor(x) has a non-zero weight when x is whole.
+  template <class F>
+  void bicubic(std::int64_t o, F&& f) const {
+    std::int64_t i0 = 0;
+    bool whole = false;
+    if (!real_out(o)) {
+      const double src = align_corners
+                             ? static_cast<double>(o) * static_cast<double>(n_in - 1) /
+                                   static_cast<double>(std::max<std::int64_t>(n_out - 1, 1))
+                             : (static_cast<double>(o) + 0.5) / scale_factor - 0.5;
+      i0 = static_cast<std::int64_t>(std::floor(src));
+      whole = src == static_cast<double>(i0);
+    } else {
+      const float corners =
+          n_out > 1 ? static_cast<float>(n_in - 1) / static_cast<float>(n_out - 1) : 0.0F;
+      const float src = align_corners ? corners * static_cast<float>(o)
+                                      : src_scale * (static_cast<float>(o) + 0.5F) - 0.5F;
+      i0 = static_cast<std::int64_t>(std::floor(src));
+      whole = src == static_cast<float>(i0);
+    }
+    const auto clamp = [&](std::int64_t i) {
+      return real_out(o) ? std::clamp<std::int64_t>(i, 0, n_in - 1) : i;
+    };
+    for (std::int64_t t = whole ? 0 : -1; t <= (whole ? 0 : 2); ++t) {
+      f(clamp(i0 + t));
     }
   }
 
@@ -135,7 +183,7 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
   AxisMap m;
   m.n_in = in.size[a];
   m.n_out = lr.output.size[a];
-  switch (layer_type(layer.kind).reads) {
+  switch (reads_of(layer, lr)) {
     case Reads::Window:
       m.kind = TapKind::Window;
       m.w = (*lr.window)[a];
@@ -144,11 +192,18 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
       m.kind = TapKind::Transposed;
       m.w = (*lr.window)[a];
       break;
-    case Reads::Resample:
-      m.kind = layer.mode == UpsampleMode::Nearest ? TapKind::Nearest : TapKind::Bilinear;
-      m.scale_factor = layer.extra->scale_factor.at(a);
+    case Reads::Resample: {
+      static constexpr TapKind kByMode[] = {TapKind::Nearest, TapKind::NearestExact,
+                                            TapKind::Bilinear, TapKind::Bicubic};
+      m.kind = kByMode[static_cast<std::size_t>(layer.mode)];
+      const bool by_size = !layer.extra->scale_factor.given || layer.extra->recompute_scale_factor;
+      m.scale_factor = by_size ? static_cast<double>(m.n_out) / static_cast<double>(m.n_in)
+                               : layer.extra->scale_factor.at(a);
+      m.src_scale = by_size ? static_cast<float>(m.n_in) / static_cast<float>(m.n_out)
+                            : static_cast<float>(1.0 / m.scale_factor);
       m.align_corners = layer.align_corners;
       break;
+    }
     case Reads::Adaptive:
       m.kind = TapKind::Adaptive;
       break;
@@ -161,13 +216,6 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
   return m;
 }
 
-// The inputs whose units a layer reads: all of a merge's; of any other layer
-// the first (a crop's second input only lends its size).
-std::span<const std::size_t> data_inputs(const Layer& layer, const LayerReport& lr) {
-  const std::size_t n = layer_type(layer.kind).reads == Reads::Union ? lr.inputs.size() : 1;
-  return {lr.inputs.data(), n};
-}
-
 // The three passes of compute_regions over one report.
 class RegionPass {
  public:
@@ -178,6 +226,10 @@ class RegionPass {
         rank_(report.input.size.size()) {}
 
   NetRegions run() {
+    inputs_.resize(count_ + 1);
+    for (std::size_t k = 1; k <= count_; ++k) {
+      inputs_[k] = local_inputs(r_, r_.layer(k - 1), r_.layers[k - 1]);
+    }
     find_needed_ranges();
     check_budget();
     out_.layers.resize(count_ + 1);
@@ -193,9 +245,7 @@ class RegionPass {
   bool tracked(std::size_t node) const {
     return node == 0 || !(r_.layers[node - 1].global_rf || r_.layers[node - 1].output.flat);
   }
-  std::span<const std::size_t> inputs_of(std::size_t k) const {
-    return data_inputs(r_.layer(k - 1), r_.layers[k - 1]);
-  }
+  const std::vector<std::size_t>& inputs_of(std::size_t k) const { return inputs_[k]; }
   AxisMap map_of(std::size_t k, std::size_t in, std::size_t a) const {
     return axis_map(r_.layer(k - 1), r_.layers[k - 1], r_.node_shape(in), a);
   }
@@ -217,8 +267,9 @@ class RegionPass {
   bool keep_all_;
   std::size_t count_;
   std::size_t rank_;
-  std::vector<PerAxis<Range>> needed_;  // per node: the units to cover, per axis
-  std::vector<std::size_t> last_use_;   // per node: its last consumer
+  std::vector<std::vector<std::size_t>> inputs_;  // per layer: local_inputs()
+  std::vector<PerAxis<Range>> needed_;            // per node: the units to cover, per axis
+  std::vector<std::size_t> last_use_;             // per node: its last consumer
   NetRegions out_;
 };
 

@@ -87,6 +87,19 @@ class Rule {
   void crop(LayerShape& r);
   void upsample(LayerShape& r);
   void merge(LayerShape& r);
+  void flatten(LayerShape& r);
+  // layout_rules.cpp: norms, reductions and the channel and layout operations.
+  void norm(LayerShape& r);
+  void reduce(LayerShape& r);
+  void channel_shuffle(LayerShape& r);
+  void slice(LayerShape& r);
+  void pixel_shuffle(LayerShape& r, bool shuffle);
+  void permute(LayerShape& r);
+  // The dims of the input tensor in PyTorch's order (batch first) and what
+  // each is: -1 batch, -2 channels, k >= 0 spatial axis k.
+  std::vector<int> dim_roles() const;
+  int role_of_dim(std::int64_t dim, SourcePos pos, const char* field) const;
+  PerAxis<AxisWindow> identity_windows() const { return PerAxis<AxisWindow>(rank(), AxisWindow{}); }
 
   const Layer& layer_;
   std::span<const ShapeInput> inputs_;

@@ -43,6 +43,14 @@ void Rule::adaptive(LayerShape& r) {
 }
 
 void Rule::linear(LayerShape& r) {
+  if (!in().flat && in().channels_last) {
+    // On the channel axis at every position (ConvNeXt's block): a 1x1 conv.
+    check_declared_channels(in().channels);
+    r.output = in();
+    r.output.channels = layer_.out_channels;
+    r.params = add(mul(in().channels, layer_.out_channels), layer_.bias ? layer_.out_channels : 0);
+    return;
+  }
   const std::int64_t features = in().flat ? in().channels : mul(in().channels, product(in().size));
   check_declared_channels(features);
   r.output.flat = true;
@@ -50,10 +58,34 @@ void Rule::linear(LayerShape& r) {
   r.params = add(mul(features, layer_.out_channels), layer_.bias ? layer_.out_channels : 0);
 }
 
+// The output size: a second input's, `size`, or floor(n x scale_factor).
 void Rule::upsample(LayerShape& r) {
   require_spatial();
-  const auto scales = expand(layer_.extra->scale_factor, "scale_factor", 1.0);
-  r.output.channels = in().channels;
+  const LayerExtras& x = *layer_.extra;
+  const bool by_reference = inputs_.size() == 2;
+  if ((x.scale_factor.given ? 1 : 0) + (x.output_size.given ? 1 : 0) + (by_reference ? 1 : 0) !=
+      1) {
+    fail(
+        fmt::format("{} needs exactly one of 'scale_factor', 'size' or a second input to take "
+                    "the size of",
+                    layer_.type));
+  }
+  r.output = in();
+  r.output.size = PerAxis<std::int64_t>();
+  if (by_reference) {
+    const Shape& ref = *inputs_[1].shape;
+    if (ref.flat || ref.size.size() != rank()) {
+      fail_at(layer_.inputs_pos, fmt::format("{}'s reference '{}' has no matching spatial size",
+                                             layer_.type, *inputs_[1].name));
+    }
+    r.output.size = ref.size;
+    return;
+  }
+  if (x.output_size.given) {
+    r.output.size = expand(x.output_size, "size", 1);
+    return;
+  }
+  const auto scales = expand(x.scale_factor, "scale_factor", 1.0);
   for (std::size_t i = 0; i < rank(); ++i) {
     const double scale = scales[i];
     // PyTorch: floor(double(n) * scale_factor).
@@ -69,34 +101,71 @@ void Rule::upsample(LayerShape& r) {
   }
 }
 
+// Element-wise layers broadcast as PyTorch does: on each axis the sizes agree
+// or one is 1 (an SE gate Cx1x1 times CxHxW). Concat joins the channels of
+// inputs whose other axes agree; with one input it is the identity.
 void Rule::merge(LayerShape& r) {
-  if (inputs_.size() < 2) {
+  const bool concat = layer_.kind == LayerKind::Concat;
+  if (inputs_.size() < (concat ? 1U : 2U)) {
     fail_at(layer_.inputs_pos, fmt::format("{} needs at least two inputs", layer_.type));
   }
-  const Shape& first = in();
-  r.output = first;
+  r.output = in();
   for (std::size_t k = 1; k < inputs_.size(); ++k) {
     const Shape& s = *inputs_[k].shape;
-    const bool spatial_ok = s.flat == first.flat && s.size == first.size;
-    const bool ok =
-        layer_.kind == LayerKind::Concat ? spatial_ok : spatial_ok && s.channels == first.channels;
-    if (!ok) {
-      fail_at(
-          layer_.inputs_pos,
-          fmt::format("{} needs inputs of {} shape: '{}' is {}, '{}' is {}", layer_.type,
-                      layer_.kind == LayerKind::Concat ? "the same spatial" : "the same",
-                      *inputs_[0].name, format_shape(first), *inputs_[k].name, format_shape(s)));
+    const Shape before = r.output;
+    bool ok = s.flat == before.flat && s.channels_last == before.channels_last &&
+              s.size.size() == before.size.size();
+    const auto fits = [&](std::int64_t a, std::int64_t b) {
+      return a == b || (!concat && (a == 1 || b == 1));
+    };
+    for (std::size_t a = 0; ok && a < s.size.size(); ++a) {
+      ok = fits(s.size[a], before.size[a]);
+      r.output.size[a] = std::max(s.size[a], before.size[a]);
     }
-    if (layer_.kind == LayerKind::Concat) {
+    if (concat) {
       r.output.channels = add(r.output.channels, s.channels);
+    } else {
+      ok = ok && fits(s.channels, before.channels);
+      r.output.channels = std::max(s.channels, before.channels);
+    }
+    if (!ok) {
+      fail_at(layer_.inputs_pos,
+              concat ? fmt::format("concat needs inputs of the same spatial shape: '{}' is {}, "
+                                   "'{}' is {}",
+                                   *inputs_[0].name, format_shape(in()), *inputs_[k].name,
+                                   format_shape(s))
+                     : fmt::format("{} cannot broadcast '{}' ({}) with '{}' ({}): each axis must "
+                                   "agree or be 1",
+                                   layer_.type, *inputs_[0].name, format_shape(in()),
+                                   *inputs_[k].name, format_shape(s)));
     }
   }
+}
+
+// flatten(x, 1): every axis but the batch, in order; start_dim = end_dim: nothing.
+void Rule::flatten(LayerShape& r) {
+  const std::int64_t n = in().flat ? 2 : static_cast<std::int64_t>(rank()) + 2;
+  const std::int64_t start = layer_.extra->dim < 0 ? layer_.extra->dim + n : layer_.extra->dim;
+  const std::int64_t end =
+      layer_.extra->end_dim < 0 ? layer_.extra->end_dim + n : layer_.extra->end_dim;
+  if (start == end && start >= 1 && start < n) {
+    r.output = in();
+    return;
+  }
+  if (start != 1 || end != n - 1) {
+    fail(
+        fmt::format("flatten supports start_dim 1 to the last dim (every axis but the batch), "
+                    "got start_dim {}, end_dim {} on a {}-D tensor",
+                    layer_.extra->dim, layer_.extra->end_dim, n));
+  }
+  r.output.flat = true;
+  r.output.channels = in().flat ? in().channels : mul(in().channels, product(in().size));
 }
 
 LayerShape Rule::run() {
   LayerShape r;
   const std::size_t max_inputs = layer_type(layer_.kind).max_inputs;
-  if (max_inputs != 0 && (inputs_.size() < 1 || inputs_.size() > max_inputs)) {
+  if (max_inputs != 0 && inputs_.size() > max_inputs) {
     fail_at(layer_.inputs_pos,
             fmt::format("{} takes {}, got {}", layer_.type,
                         max_inputs == 1 ? "one input" : "one or two inputs", inputs_.size()));
@@ -126,8 +195,7 @@ LayerShape Rule::run() {
       linear(r);
       break;
     case LayerKind::Flatten:
-      r.output.flat = true;
-      r.output.channels = in().flat ? in().channels : mul(in().channels, product(in().size));
+      flatten(r);
       break;
     case LayerKind::Pad:
       pad(r);
@@ -142,10 +210,44 @@ LayerShape Rule::run() {
       check_rank_if_spatial();
       check_declared_channels(in().channels);
       r.output = in();
-      r.params = layer_.affine ? mul(2, in().channels) : 0;
+      r.params = layer_.affine.value_or(true) ? mul(2, in().channels) : 0;
       break;
-    case LayerKind::Add:
-    case LayerKind::Mul:
+    case LayerKind::LayerNorm:
+    case LayerKind::GroupNorm:
+    case LayerKind::InstanceNorm:
+      norm(r);
+      break;
+    case LayerKind::PRelu: {
+      const std::int64_t n = layer_.extra->num_parameters;
+      if (n != 1 && n != in().channels) {
+        fail(fmt::format("prelu has {} parameters; it needs 1 or one per channel ({})", n,
+                         in().channels));
+      }
+      r.output = in();
+      r.params = n;
+      break;
+    }
+    case LayerKind::Scale:
+      r.output = in();
+      r.params = layer_.extra->value ? 0 : in().channels;
+      break;
+    case LayerKind::Reduce:
+      reduce(r);
+      break;
+    case LayerKind::ChannelShuffle:
+      channel_shuffle(r);
+      break;
+    case LayerKind::Slice:
+      slice(r);
+      break;
+    case LayerKind::PixelShuffle:
+    case LayerKind::PixelUnshuffle:
+      pixel_shuffle(r, layer_.kind == LayerKind::PixelShuffle);
+      break;
+    case LayerKind::Permute:
+      permute(r);
+      break;
+    case LayerKind::Elementwise:
     case LayerKind::Concat:
       merge(r);
       break;

@@ -313,6 +313,9 @@ void append_cell(std::string& out, const Column& c, const Report& report, const 
   if (same) {
     out.resize(first_end);
   }
+  if (lr.global_context && c.which == ColumnId::Rf) {
+    out += '*';  // explained under the table
+  }
 }
 
 }  // namespace netlens

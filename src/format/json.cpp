@@ -125,6 +125,9 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
   put(out, ",\"output\":{\"size\":");
   put_sizes(out, lr.output.size);
   fmt::format_to(std::back_inserter(out), ",\"channels\":{}}}", lr.output.channels);
+  field("shape");
+  put_list(out, tensor_shape(lr.output, report.cost_options.batch),
+           [&](std::int64_t n) { put(out, n); });
   field("kernel_size");
   put_window(out, lr, [&](const AxisWindow& w) { put(out, w.kernel); });
   field("stride");
@@ -146,10 +149,11 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
     put_rf_field(out, lr, member, [&](const Ratio& r) { put_ratio(out, r); });
   }
   fmt::format_to(std::back_inserter(out),
-                 ",\"global_rf\":{},\"params\":{},\"buffers\":{},\"macs\":{},\"flops\":{},"
+                 ",\"global_rf\":{},\"global_context\":{},\"params\":{},\"buffers\":{},\"macs\":{},"
+                 "\"flops\":{},"
                  "\"other_ops\":{},\"activations\":{},\"memory\":{}",
-                 lr.global_rf, lr.params, lr.cost.buffers, lr.cost.macs, 2 * lr.cost.macs,
-                 lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
+                 lr.global_rf, lr.global_context, lr.params, lr.cost.buffers, lr.cost.macs,
+                 2 * lr.cost.macs, lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
   field("warnings");
   put_list(out, lr.warnings, [&](const Warning& w) { put_string(out, w.text); });
   if (regions != nullptr) {

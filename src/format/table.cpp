@@ -37,6 +37,12 @@ std::string totals_text(const Report& report) {
   out += fmt::format("activations: {} in all, peak {} at once (input {}, batch {}, {})\n",
                      human(t.activation_memory, "B"), human(t.peak_memory, "B"),
                      human(t.input_memory, "B"), report.cost_options.batch, dtype);
+  if (std::any_of(report.layers.begin(), report.layers.end(),
+                  [](const LayerReport& lr) { return lr.global_context; })) {
+    out +=
+        "rf*: also modulated by a global operation (a squeeze-and-excitation gate); rf, jump and "
+        "padding_eff count the local paths\n";
+  }
   return out;
 }
 

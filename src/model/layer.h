@@ -33,13 +33,23 @@ enum class LayerKind : std::uint8_t {
   Crop,
   Upsample,
   BatchNorm,
+  LayerNorm,
+  GroupNorm,
+  InstanceNorm,
   Lrn,
   Dropout,
   Identity,
   Activation,
-  Add,
-  Mul,
-  Concat,
+  PRelu,
+  Scale,
+  Reduce,
+  ChannelShuffle,
+  Slice,
+  PixelShuffle,
+  PixelUnshuffle,
+  Permute,
+  Elementwise,  // add, sub, mul, div, max, min: broadcasting
+  Concat,       // the last kind (layer_types.cpp counts on it)
 };
 
 // A per-axis field: one value for every axis (`scalar`) or one per axis.
@@ -72,7 +82,7 @@ struct PaddingParam : AxisParam<std::array<std::int64_t, 2>> {
   PadMode mode = PadMode::Explicit;
 };
 
-enum class UpsampleMode : std::uint8_t { Nearest, Bilinear };
+enum class UpsampleMode : std::uint8_t { Nearest, NearestExact, Bilinear, Bicubic };
 
 // A T kept out of line, made when first written through a non-const `->`;
 // read through a const one, an empty one reads T's defaults. Most layers
@@ -116,14 +126,33 @@ struct WindowParams {
 };
 
 // Fields only a few layer kinds have (transposed convs, adaptive pools,
-// upsampling, crop).
+// upsampling, crop, reductions, slices, permutes).
 struct LayerExtras {
   AxisParam<std::int64_t> output_padding;
-  AxisParam<std::int64_t> output_size;  // adaptive pools
+  AxisParam<std::int64_t> output_size;  // adaptive pools; upsample's `size`
   AxisParam<double> scale_factor;       // upsample
+  bool recompute_scale_factor = false;  // upsample: taps from out / in, not the factor
   AxisParam<std::int64_t> crop_size;    // crop: the output size
   AxisParam<std::int64_t> crop_offset;  // crop: where it starts (default: centred)
   PaddingParam cropping;                // crop: amounts cut [before, after] (Keras)
+  std::vector<std::int64_t> dims;       // reduce: the dims reduced; permute: the order
+  SourcePos dims_pos;
+  bool keepdim = false;  // reduce
+  // slice: dim, start, stop (nullopt: the end), step; flatten: start_dim and end_dim
+  std::int64_t dim = 1;
+  std::int64_t start = 0;
+  std::optional<std::int64_t> stop;
+  std::int64_t step = 1;
+  std::int64_t end_dim = -1;
+  // split: `chunks` equal parts (torch.chunk) or parts of `sizes` (torch.split);
+  // each part is a layer of its own, NAME.0, NAME.1, ..., and `part` says which.
+  std::int64_t chunks = 0;
+  std::vector<std::int64_t> sizes;
+  std::size_t part = 0;
+  std::int64_t factor = 1;                  // pixel_shuffle / pixel_unshuffle
+  std::int64_t num_parameters = 1;          // prelu
+  std::optional<bool> track_running_stats;  // norms: running mean and var as buffers
+  std::optional<double> value;              // scale: a constant factor (no params)
 };
 
 struct Layer {
@@ -146,7 +175,7 @@ struct Layer {
   std::int64_t groups = 1;
   SourcePos groups_pos;
   bool bias = true;
-  bool affine = true;  // batchnorm
+  std::optional<bool> affine;  // norms: learned scale and shift (default: PyTorch's per kind)
 
   UpsampleMode mode = UpsampleMode::Nearest;
   bool align_corners = false;  // bilinear upsample

@@ -30,6 +30,9 @@ struct Net {
   // A deque: layers arrive one by one as the spec is read, and a vector
   // would copy every Layer each time it grows (twice the memory touched).
   std::deque<Layer> layers;
+  // `outputs:` (the names as written, and where): never dead layers.
+  std::vector<std::string> outputs;
+  std::vector<SourcePos> output_pos;
 };
 
 }  // namespace netlens

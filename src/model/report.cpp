@@ -87,4 +87,18 @@ std::string format_shape(const Shape& shape) {
   return fmt::format("{}x{}", shape.channels, format_size(shape.size));
 }
 
+std::vector<std::int64_t> tensor_shape(const Shape& shape, std::int64_t batch) {
+  std::vector<std::int64_t> dims{batch};
+  if (!shape.channels_last || shape.flat) {
+    dims.push_back(shape.channels);
+  }
+  if (!shape.flat) {
+    dims.insert(dims.end(), shape.size.begin(), shape.size.end());
+  }
+  if (shape.channels_last && !shape.flat) {
+    dims.push_back(shape.channels);
+  }
+  return dims;
+}
+
 }  // namespace netlens

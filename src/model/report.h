@@ -20,6 +20,7 @@ struct Shape {
   PerAxis<std::int64_t> size;
   std::int64_t channels = 0;
   bool flat = false;
+  bool channels_last = false;  // after a permute: (N, spatial..., C)
 };
 
 // Receptive-field numbers of one axis of a layer's output (spec §2).
@@ -102,6 +103,9 @@ struct LayerReport {
   std::optional<PerAxis<AxisWindow>> window;  // layers with kernel/stride/padding
   PerAxis<AxisRf> rf;
   bool global_rf = false;
+  // Units also modulated by a global operation (a squeeze-and-excitation
+  // gate): rf, jump and regions are those of the local paths (docs/semantics.md).
+  bool global_context = false;
   std::int64_t params = 0;
   LayerCost cost;
   std::vector<Warning> warnings;
@@ -111,6 +115,8 @@ struct Report {
   Net net;  // the analyzed net, with the command line's overrides applied
   Shape input;
   std::vector<LayerReport> layers;  // layers[i] describes net.layers[i]
+  // The net's outputs (node ids): the spec's `outputs:`, else the last layer.
+  std::vector<std::size_t> outputs;
   std::int64_t total_params = 0;
   CostOptions cost_options;
   CostTotals totals;
@@ -130,5 +136,8 @@ std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank);
 // "224" for one axis, "224x320" otherwise; with channels, "64x56x56".
 std::string format_size(const PerAxis<std::int64_t>& size);
 std::string format_shape(const Shape& shape);
+// The whole tensor, batch first, in its own axis order: [1, 64, 56, 56], or
+// [1, 56, 56, 64] channels last, [1, 1000] flat.
+std::vector<std::int64_t> tensor_shape(const Shape& shape, std::int64_t batch);
 
 }  // namespace netlens

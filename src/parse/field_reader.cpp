@@ -170,4 +170,19 @@ PaddingParam FieldReader::padding(const DocNode& node, const std::string& path) 
   return p;
 }
 
+std::vector<std::int64_t> FieldReader::int_list(const DocNode& node, const std::string& path,
+                                                std::int64_t min) const {
+  if (node.kind != DocNode::Kind::Seq) {
+    return {integer(node, path, min)};
+  }
+  std::vector<std::int64_t> out;
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    out.push_back(integer(node.items[i], fmt::format("{}[{}]", path, i), min));
+  }
+  if (out.empty()) {
+    fail(node, path, "expected an integer or a list of integers, got an empty list");
+  }
+  return out;
+}
+
 }  // namespace netlens

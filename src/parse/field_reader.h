@@ -31,6 +31,9 @@ class FieldReader {
   AxisParam<std::int64_t> axis_ints(const DocNode& node, const std::string& path,
                                     std::int64_t min) const;
   AxisParam<double> axis_numbers(const DocNode& node, const std::string& path) const;
+  // An int or a list of ints (dims of a reduction or permute), each >= min.
+  std::vector<std::int64_t> int_list(const DocNode& node, const std::string& path,
+                                     std::int64_t min) const;
   PaddingParam padding(const DocNode& node, const std::string& path) const;
 
   const std::string& file() const { return file_; }

@@ -71,8 +71,8 @@ Layer LayerReader::read(const DocNode& node, const std::string& path) {
     if (match.keras_upsampling && key == "size") {
       key = "scale_factor";
     }
-    const auto k = static_cast<std::size_t>(std::find(allowed.begin(), allowed.end(), key) -
-                                            allowed.begin());
+    const auto k =
+        static_cast<std::size_t>(std::find(allowed.begin(), allowed.end(), key) - allowed.begin());
     if (k == allowed.size()) {
       r_.fail_at(node.key_pos[i], path,
                  fmt::format("unknown key '{}' for {}{}; allowed: {}", written, layer.type,
@@ -145,6 +145,82 @@ void LayerReader::read_window_field(Layer& layer, std::string_view key, const Do
     if (x->cropping.mode != PadMode::Explicit) {
       r_.fail(value, path, "expected an integer, a list or [before, after] pairs");
     }
+  } else {
+    read_modern_field(layer, key, value, path);
+  }
+}
+
+// upsample's interpolation, stochastic depth's row / batch.
+void LayerReader::read_mode(Layer& layer, const DocNode& value, const std::string& path) {
+  const std::string mode = r_.string(value, path);
+  if (layer.kind == LayerKind::Dropout) {
+    if (mode != "row" && mode != "batch") {
+      r_.fail(value, path, fmt::format("expected row or batch, got '{}'", mode));
+    }
+    return;
+  }
+  static constexpr std::pair<std::string_view, UpsampleMode> kModes[] = {
+      {"nearest", UpsampleMode::Nearest},    {"nearest-exact", UpsampleMode::NearestExact},
+      {"bilinear", UpsampleMode::Bilinear},  {"linear", UpsampleMode::Bilinear},
+      {"trilinear", UpsampleMode::Bilinear}, {"bicubic", UpsampleMode::Bicubic}};
+  for (const auto& [name, m] : kModes) {
+    if (mode == name) {
+      layer.mode = m;
+      return;
+    }
+  }
+  r_.fail(value, path,
+          fmt::format("expected nearest, nearest-exact, bilinear (linear, trilinear) or bicubic, "
+                      "got '{}'",
+                      mode));
+}
+
+// The fields of the 0.4 kinds (reductions, slices, norms, shuffles): after
+// the common ones, so that a conv's keys are found in a few comparisons.
+void LayerReader::read_modern_field(Layer& layer, std::string_view key, const DocNode& value,
+                                    const std::string& path) {
+  if (key == "dim" || key == "start_dim") {
+    layer.extra->dim = r_.integer(value, path, INT64_MIN);
+  } else if (key == "start" || key == "end_dim" || key == "step") {
+    (key == "start"  ? layer.extra->start
+     : key == "step" ? layer.extra->step
+                     : layer.extra->end_dim) =
+        r_.integer(value, path, key == "step" ? 1 : INT64_MIN);
+  } else if (key == "stop") {
+    if (value.kind != DocNode::Kind::Null) {
+      layer.extra->stop = r_.integer(value, path, INT64_MIN);
+    }
+  } else if (key == "chunks") {
+    layer.extra->chunks = r_.integer(value, path, 1);
+  } else if (key == "sizes") {
+    layer.extra->sizes = r_.int_list(value, path, 0);
+    layer.extra->dims_pos = value.pos;
+  } else if (key == "dims" || key == "normalized_shape") {
+    layer.extra->dims = r_.int_list(value, path, key == "dims" ? INT64_MIN : 1);
+    layer.extra->dims_pos = value.pos;
+  } else if (key == "num_groups") {
+    layer.groups = r_.integer(value, path, 1);
+    layer.groups_pos = value.pos;
+  } else if (key == "num_channels") {
+    layer.in_channels = r_.integer(value, path, 1);
+    layer.in_channels_pos = value.pos;
+  } else if (key == "upscale_factor" || key == "downscale_factor" || key == "num_parameters") {
+    (key == "num_parameters" ? layer.extra->num_parameters : layer.extra->factor) =
+        r_.integer(value, path, 1);
+  } else if (key == "keepdim" || key == "elementwise_affine" || key == "recompute_scale_factor" ||
+             key == "track_running_stats") {
+    const bool on = r_.boolean(value, path);
+    if (key == "keepdim") {
+      layer.extra->keepdim = on;
+    } else if (key == "elementwise_affine") {
+      layer.affine = on;
+    } else if (key == "recompute_scale_factor") {
+      layer.extra->recompute_scale_factor = on;
+    } else {
+      layer.extra->track_running_stats = on;
+    }
+  } else if (key == "value") {
+    layer.extra->value = r_.number(value, path);
   }
 }
 
@@ -168,26 +244,28 @@ void LayerReader::read_key(Layer& layer, std::string_view key, const DocNode& va
   } else if (key == "groups") {
     layer.groups = r_.integer(value, path, 1);
     layer.groups_pos = value.pos;
-  } else if (key == "bias" || key == "affine" || key == "align_corners") {
-    (key == "bias"     ? layer.bias
-     : key == "affine" ? layer.affine
-                       : layer.align_corners) = r_.boolean(value, path);
+  } else if (key == "bias" || key == "align_corners") {
+    (key == "bias" ? layer.bias : layer.align_corners) = r_.boolean(value, path);
+  } else if (key == "affine") {
+    layer.affine = r_.boolean(value, path);
   } else if (key == "count_include_pad" || key == "inplace") {
     r_.boolean(value, path);  // accepted; no effect on shapes or receptive fields
   } else if (key == "mode") {
-    const std::string mode = r_.string(value, path);
-    if (mode != "nearest" && mode != "bilinear") {
-      r_.fail(value, path, fmt::format("expected nearest or bilinear, got '{}'", mode));
+    read_mode(layer, value, path);
+  } else if (key == "approximate") {
+    const std::string text = r_.string(value, path);
+    if (text != "none" && text != "tanh") {
+      r_.fail(value, path, fmt::format("expected none or tanh, got '{}'", text));
     }
-    layer.mode = mode == "nearest" ? UpsampleMode::Nearest : UpsampleMode::Bilinear;
+  } else if (key == "size" && layer.kind == LayerKind::Upsample) {
+    layer.extra->output_size = r_.axis_ints(value, path, 1);
   } else if (key == "size" && layer.kind == LayerKind::Crop) {
     layer.extra->crop_size = r_.axis_ints(value, path, 1);
   } else if (key == "size") {
     r_.integer(value, path, 1);  // lrn's window: no effect on shapes
-  } else if (key == "dim") {
-    r_.integer(value, path, INT64_MIN);
   } else if (key == "alpha" || key == "beta" || key == "k" || key == "eps" || key == "momentum" ||
-             key == "p" || key == "negative_slope") {
+             key == "p" || key == "negative_slope" || key == "min_val" || key == "max_val" ||
+             key == "min" || key == "max" || key == "threshold" || key == "init") {
     r_.number(value, path);  // numbers with no effect on shapes
   } else {
     read_window_field(layer, key, value, path);

@@ -27,8 +27,11 @@ class LayerReader {
     std::vector<std::string> allowed;  // allowed_keys(match)
   };
   const KnownType& read_type(const DocNode& node, const std::string& path);
+  void read_mode(Layer& layer, const DocNode& value, const std::string& path);
   void read_key(Layer& layer, std::string_view key, const DocNode& value, const std::string& path);
   void read_inputs(Layer& layer, const DocNode& value, const std::string& path);
+  void read_modern_field(Layer& layer, std::string_view key, const DocNode& value,
+                         const std::string& path);
   void read_window_field(Layer& layer, std::string_view key, const DocNode& value,
                          const std::string& path);
 

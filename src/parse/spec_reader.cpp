@@ -26,6 +26,7 @@ class SpecBuilder {
 
  private:
   void read_input(const DocNode& node);
+  void read_outputs(const DocNode& node);
   void read_seed_form(const DocNode& root);
   void check_layer_count(const DocNode& node, std::size_t index, const std::string& path) const;
   // Errors name `path`, plus ".name" when `named` (the layer entry has a name key).
@@ -70,7 +71,31 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
   if (layer.name.empty()) {
     layer.name = fmt::format("{}{}", layer.type, index + 1);
   }
-  add_named(std::move(layer), name_node ? name_node->pos : node.pos, path, name_node != nullptr);
+  const SourcePos name_pos = name_node ? name_node->pos : node.pos;
+  if (layer.type != "split") {
+    add_named(std::move(layer), name_pos, path, name_node != nullptr);
+    return;
+  }
+  // A split is one layer per part, NAME.0, NAME.1, ...: later layers read them by those names.
+  const std::size_t parts = layer.extra->chunks > 0 ? static_cast<std::size_t>(layer.extra->chunks)
+                                                    : layer.extra->sizes.size();
+  if (parts == 0) {
+    r_.fail(node, path, "split needs 'chunks' (a count) or 'sizes' (a list)");
+  }
+  if (parts > max_layers_ - std::min(max_layers_, net_.layers.size())) {
+    r_.fail(node, path,
+            fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers_));
+  }
+  if (layer.inputs.empty()) {  // every part reads what the split reads
+    layer.inputs.push_back(net_.layers.empty() ? "input" : net_.layers.back().name);
+    layer.input_pos.push_back(node.pos);
+  }
+  for (std::size_t part = 0; part < parts; ++part) {
+    Layer one = layer;
+    one.name = fmt::format("{}.{}", layer.name, part);
+    one.extra->part = part;
+    add_named(std::move(one), name_pos, path, name_node != nullptr);
+  }
 }
 
 void SpecBuilder::read_input(const DocNode& node) {
@@ -95,6 +120,23 @@ void SpecBuilder::read_input(const DocNode& node) {
                  fmt::format("unknown key '{}'{}; allowed: size, channels", key,
                              did_you_mean(key, allowed)));
     }
+  }
+}
+
+void SpecBuilder::read_outputs(const DocNode& node) {
+  if (node.kind == DocNode::Kind::String) {
+    net_.outputs.push_back(node.text);
+    net_.output_pos.push_back(node.pos);
+    return;
+  }
+  if (node.kind != DocNode::Kind::Seq || node.items.empty()) {
+    r_.fail(node, "outputs",
+            fmt::format("expected a list of layer names, got {}",
+                        node.kind == DocNode::Kind::Seq ? "an empty list" : describe(node)));
+  }
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    net_.outputs.push_back(r_.string(node.items[i], fmt::format("outputs[{}]", i)));
+    net_.output_pos.push_back(node.items[i].pos);
   }
 }
 
@@ -153,7 +195,7 @@ void SpecBuilder::read_root(const DocNode& root) {
   const bool seed_form = root.find("net") != nullptr;
   const std::vector<std::string> allowed =
       seed_form ? std::vector<std::string>{"net", "name", "input", "convention"}
-                : std::vector<std::string>{"name", "input", "convention", "layers"};
+                : std::vector<std::string>{"name", "input", "convention", "layers", "outputs"};
   for (std::size_t i = 0; i < root.keys.size(); ++i) {
     const std::string& key = root.keys[i];
     const DocNode& value = root.items[i];
@@ -174,6 +216,8 @@ void SpecBuilder::read_root(const DocNode& root) {
                 fmt::format("expected pytorch, keras or caffe, got '{}'", name));
       }
       net_.convention = *c;
+    } else if (key == "outputs") {
+      read_outputs(value);
     } else if (key == "layers") {
       if (value.kind != DocNode::Kind::Seq) {
         r_.fail(value, "layers", fmt::format("expected a list of layers, got {}", describe(value)));

@@ -260,7 +260,7 @@ TEST_CASE("linear, flatten, batchnorm: channels and parameters", "[engine]") {
         "features)");
 }
 
-TEST_CASE("merges: add needs equal shapes, concat adds channels", "[engine]") {
+TEST_CASE("merges: element-wise layers broadcast, concat adds channels", "[engine]") {
   const Report r = analyze_yaml(
       "input: {size: 16, channels: 3}\nlayers:\n"
       "  - {name: a, type: conv, kernel_size: 3, padding: 1, out_channels: 4}\n"
@@ -280,10 +280,11 @@ TEST_CASE("merges: add needs equal shapes, concat adds channels", "[engine]") {
       "  - {name: d, type: conv, kernel_size: 2, stride: 2, out_channels: 4, "
       "inputs: [input]}\n";
   CHECK(model_error(head + "  - {name: f, type: add, inputs: [d, a]}\n") ==
-        "t.yaml:5:34: layer 'f': add needs inputs of the same shape: 'd' is 4x8x8, 'a' is 4x16x16");
+        "t.yaml:5:34: layer 'f': add cannot broadcast 'd' (4x8x8) with 'a' (4x16x16): each axis "
+        "must agree or be 1");
   CHECK(model_error(head + "  - {name: f, type: add, inputs: [a, input]}\n") ==
-        "t.yaml:5:34: layer 'f': add needs inputs of the same shape: 'a' is 4x16x16, 'input' is "
-        "3x16x16");
+        "t.yaml:5:34: layer 'f': add cannot broadcast 'a' (4x16x16) with 'input' (3x16x16): each "
+        "axis must agree or be 1");
   CHECK(model_error(head + "  - {name: f, type: concat, inputs: [a, d]}\n") ==
         "t.yaml:5:37: layer 'f': concat needs inputs of the same spatial shape: 'a' is 4x16x16, "
         "'d' is 4x8x8");

@@ -1,0 +1,247 @@
+// The shape rules of the layers that normalize, reduce or move data without
+// a window of their own: norms, mean/sum/amax, channel_shuffle, slice and
+// split, pixel_shuffle/unshuffle, permute (docs/spec-format.md).
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "engine/shape_rule.h"
+
+namespace netlens::shape {
+
+std::vector<int> Rule::dim_roles() const {
+  std::vector<int> roles{-1};
+  if (in().flat) {
+    roles.push_back(-2);
+    return roles;
+  }
+  if (!in().channels_last) {
+    roles.push_back(-2);
+  }
+  for (std::size_t a = 0; a < rank(); ++a) {
+    roles.push_back(static_cast<int>(a));
+  }
+  if (in().channels_last) {
+    roles.push_back(-2);
+  }
+  return roles;
+}
+
+int Rule::role_of_dim(std::int64_t dim, SourcePos pos, const char* field) const {
+  const std::vector<int> roles = dim_roles();
+  const auto n = static_cast<std::int64_t>(roles.size());
+  const std::int64_t d = dim < 0 ? dim + n : dim;
+  if (d < 0 || d >= n) {
+    fail_at(pos,
+            fmt::format("{} {} is out of range for a {}-D tensor (batch first)", field, dim, n));
+  }
+  if (d == 0) {
+    fail_at(pos, fmt::format("{} {} is the batch axis", field, dim));
+  }
+  return roles[static_cast<std::size_t>(d)];
+}
+
+// layernorm normalizes the channel axis at each position (wherever it is);
+// groupnorm groups of channels; instancenorm each channel of each sample.
+void Rule::norm(LayerShape& r) {
+  const std::int64_t c = in().channels;
+  r.output = in();
+  const LayerExtras& x = *layer_.extra;
+  switch (layer_.kind) {
+    case LayerKind::LayerNorm: {
+      std::int64_t normalized = c;
+      if (!x.dims.empty()) {
+        normalized = 1;
+        for (std::int64_t d : x.dims) {
+          normalized = mul(normalized, d);
+        }
+        const bool whole = !in().flat && !in().channels_last &&
+                           normalized == mul(c, product(in().size)) && x.dims.front() == c;
+        if (!(x.dims.size() == 1 && x.dims[0] == c) && !whole) {
+          fail_at(x.dims_pos,
+                  fmt::format("normalized_shape must be the channel axis [{}] (or every axis, "
+                              "channels first), got {} for input '{}' ({})",
+                              c, fmt::join(x.dims, "x"), *inputs_[0].name, format_shape(in())));
+        }
+      }
+      r.params = layer_.affine.value_or(true) ? mul(normalized, layer_.bias ? 2 : 1) : 0;
+      return;
+    }
+    case LayerKind::GroupNorm:
+      check_declared_channels(c);
+      if (c % layer_.groups != 0) {
+        fail_at(layer_.groups_pos,
+                fmt::format("num_groups {} does not divide the {} channels of '{}'", layer_.groups,
+                            c, *inputs_[0].name));
+      }
+      r.params = layer_.affine.value_or(true) ? mul(2, c) : 0;
+      return;
+    default:  // instancenorm: PyTorch's default is affine=False
+      check_rank_if_spatial();
+      check_declared_channels(c);
+      r.params = layer_.affine.value_or(false) ? mul(2, c) : 0;
+      return;
+  }
+}
+
+// mean/sum/amax over `dims`. With keepdim the reduced axes stay, at size 1;
+// without, the spatial axes must all go (the result is flat).
+void Rule::reduce(LayerShape& r) {
+  const LayerExtras& x = *layer_.extra;
+  bool channels = false;
+  PerAxis<std::int64_t> size = in().size;
+  std::vector<bool> reduced(rank(), false);  // a dim named twice counts once
+  for (std::int64_t d : x.dims) {
+    const int role = role_of_dim(d, x.dims_pos, "dims");
+    if (role == -2) {
+      channels = true;
+    } else {
+      reduced[static_cast<std::size_t>(role)] = true;
+      size[static_cast<std::size_t>(role)] = 1;
+    }
+  }
+  const auto spatial = static_cast<std::size_t>(std::count(reduced.begin(), reduced.end(), true));
+  r.output = in();
+  r.output.channels = channels ? 1 : in().channels;
+  if (x.keepdim || in().flat) {
+    r.output.size = size;
+    if (in().flat && !x.keepdim && channels) {
+      r.output.channels = 1;  // a scalar per sample
+    }
+    return;
+  }
+  if (spatial != rank()) {
+    fail_at(x.dims_pos,
+            "without keepdim, a reduction must take every spatial axis (the result is flat); "
+            "add keepdim: true");
+  }
+  r.output.flat = true;
+  r.output.channels_last = false;
+  r.output.size = PerAxis<std::int64_t>();
+}
+
+void Rule::channel_shuffle(LayerShape& r) {
+  if (in().channels % layer_.groups != 0) {
+    fail_at(layer_.groups_pos, fmt::format("groups {} does not divide the {} channels of '{}'",
+                                           layer_.groups, in().channels, *inputs_[0].name));
+  }
+  r.output = in();
+}
+
+// PyTorch's slicing of one dim (negative start/stop from the end, clamped);
+// a split's part is a slice of the channels (or of `dim`).
+void Rule::slice(LayerShape& r) {
+  const LayerExtras& x = *layer_.extra;
+  const int role = role_of_dim(x.dim, layer_.pos, "dim");
+  const std::int64_t n = role == -2 ? in().channels : in().size[static_cast<std::size_t>(role)];
+  std::int64_t start = x.start;
+  std::int64_t stop = x.stop.value_or(n);
+  std::int64_t step = x.step;
+  if (x.chunks > 0 || !x.sizes.empty()) {
+    if (x.chunks > 0 && !x.sizes.empty()) {
+      fail("split takes 'chunks' or 'sizes', not both");
+    }
+    step = 1;
+    if (x.chunks > 0) {  // torch.chunk: parts of ceil(n / chunks), the last one shorter
+      const std::int64_t each = checked::ceil_div(n, x.chunks);
+      start = std::min(n, each * static_cast<std::int64_t>(x.part));
+      stop = std::min(n, start + each);
+    } else {
+      const auto total = std::accumulate(x.sizes.begin(), x.sizes.end(), std::int64_t{0});
+      if (total != n) {
+        fail_at(x.dims_pos, fmt::format("split sizes add up to {}, but '{}' has {} on that dim",
+                                        total, *inputs_[0].name, n));
+      }
+      start = std::accumulate(x.sizes.begin(), x.sizes.begin() + static_cast<long>(x.part),
+                              std::int64_t{0});
+      stop = start + x.sizes[x.part];
+    }
+  }
+  start = std::clamp<std::int64_t>(start < 0 ? start + n : start, 0, n);
+  stop = std::clamp<std::int64_t>(stop < 0 ? stop + n : stop, 0, n);
+  const std::int64_t count = stop > start ? (stop - start + step - 1) / step : 0;
+  if (count == 0) {
+    fail(fmt::format("the slice [{}:{}] of '{}' is empty", start, stop, *inputs_[0].name));
+  }
+  r.output = in();
+  if (!in().flat) {
+    r.window = identity_windows();
+  }
+  if (role == -2) {
+    r.output.channels = count;
+    return;
+  }
+  const auto a = static_cast<std::size_t>(role);
+  r.output.size[a] = count;
+  AxisWindow& w = (*r.window)[a];
+  w.stride = step;
+  w.pad_lo = -start;
+  w.pad_hi = -(n - (start + (count - 1) * step + 1));
+}
+
+// pixel_shuffle: C r^k x H x W -> C x rH x rW; pixel_unshuffle the inverse.
+// Each is a window of r with stride r (transposed for the shuffle).
+void Rule::pixel_shuffle(LayerShape& r, bool shuffle) {
+  require_spatial();
+  const std::int64_t f = layer_.extra->factor;
+  std::int64_t block = 1;
+  for (std::size_t a = 0; a < rank(); ++a) {
+    block = mul(block, f);
+  }
+  r.output = in();
+  r.window = PerAxis<AxisWindow>(rank(), AxisWindow{f, f, 1, 0, 0});
+  if (shuffle) {
+    if (in().channels % block != 0) {
+      fail(fmt::format("pixel_shuffle by {} needs channels divisible by {}, '{}' has {}", f, block,
+                       *inputs_[0].name, in().channels));
+    }
+    r.output.channels = in().channels / block;
+    for (std::int64_t& n : r.output.size) {
+      n = mul(n, f);
+    }
+    return;
+  }
+  for (std::size_t a = 0; a < rank(); ++a) {
+    if (in().size[a] % f != 0) {
+      fail(fmt::format("pixel_unshuffle by {} needs sizes divisible by {}, '{}' is {}", f, f,
+                       *inputs_[0].name, format_size(in().size)));
+    }
+    r.output.size[a] /= f;
+  }
+  r.output.channels = mul(in().channels, block);
+}
+
+// Only the channel axis moves: to the end (channels last) or back; the
+// spatial axes keep their order, so regions are untouched.
+void Rule::permute(LayerShape& r) {
+  require_spatial();
+  const std::vector<std::int64_t>& dims = layer_.extra->dims;
+  const std::vector<int> roles = dim_roles();
+  std::vector<bool> used(roles.size());
+  std::vector<int> moved;  // the roles in their new order
+  int last_spatial = -1;
+  bool ok = dims.size() == roles.size() && dims[0] == 0;
+  for (std::size_t k = 0; ok && k < dims.size(); ++k) {
+    const std::int64_t d =
+        dims[k] < 0 ? dims[k] + static_cast<std::int64_t>(roles.size()) : dims[k];
+    ok =
+        d >= 0 && d < static_cast<std::int64_t>(roles.size()) && !used[static_cast<std::size_t>(d)];
+    if (ok) {
+      used[static_cast<std::size_t>(d)] = true;
+      moved.push_back(roles[static_cast<std::size_t>(d)]);
+      ok = moved.back() < 0 || moved.back() > last_spatial;
+      last_spatial = std::max(last_spatial, moved.back());
+    }
+  }
+  if (!ok) {
+    fail_at(layer_.extra->dims_pos,
+            fmt::format("permute supports moving the channel axis last or first (dims [0, 2, 3, "
+                        "1] and [0, 3, 1, 2] in 2-D), got [{}]",
+                        fmt::join(dims, ", ")));
+  }
+  r.output = in();
+  r.output.channels_last = moved.back() == -2;
+}
+
+}  // namespace netlens::shape

@@ -1,0 +1,55 @@
+#include "engine/reads.h"
+
+#include <cmath>
+
+namespace netlens {
+
+Reads reads_of(const Layer& layer, const LayerReport& lr) {
+  if (layer.kind == LayerKind::Linear && !lr.output.flat) {
+    return Reads::Same;
+  }
+  return layer_type(layer.kind).reads;
+}
+
+std::vector<std::size_t> local_inputs(const Report& report, const Layer& layer,
+                                      const LayerReport& lr) {
+  if (reads_of(layer, lr) != Reads::Union) {
+    return {lr.inputs[0]};
+  }
+  std::vector<std::size_t> local;
+  for (std::size_t id : lr.inputs) {
+    const bool global = id != 0 && report.layers[id - 1].global_rf;
+    const Shape& s = report.node_shape(id);
+    bool broadcast = false;
+    for (std::size_t a = 0; a < s.size.size() && !s.flat; ++a) {
+      broadcast = broadcast || (s.size[a] == 1 && lr.output.size[a] > 1);
+    }
+    if (!global && !broadcast) {
+      local.push_back(id);
+    }
+  }
+  return local.empty() ? lr.inputs : local;
+}
+
+namespace {
+
+// A scale factor as an exact ratio (1.5 -> 3/2): at most 9 decimals matter.
+Ratio ratio_of(double x) {
+  std::int64_t den = 1;
+  while (den < 1000000000 &&
+         std::floor(x * static_cast<double>(den)) != x * static_cast<double>(den)) {
+    den *= 10;
+  }
+  return *Ratio::make(static_cast<std::int64_t>(x * static_cast<double>(den)), den);
+}
+
+}  // namespace
+
+Ratio resample_ratio(const Layer& layer, const LayerReport& lr, const Shape& in, std::size_t a) {
+  if (!layer.extra->scale_factor.given || layer.extra->recompute_scale_factor) {
+    return *Ratio::make(lr.output.size[a], in.size[a]);
+  }
+  return ratio_of(layer.extra->scale_factor.at(a));
+}
+
+}  // namespace netlens

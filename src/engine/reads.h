@@ -1,0 +1,27 @@
+// How a layer's units read its inputs, as the receptive-field passes (closed
+// forms in analyze.cpp, unit by unit in regions.cpp) both see it.
+#pragma once
+
+#include <vector>
+
+#include "model/layer_types.h"
+#include "model/report.h"
+
+namespace netlens {
+
+// The row's Reads, except a linear on a channels-last tensor, which acts at
+// each position (Same).
+Reads reads_of(const Layer& layer, const LayerReport& lr);
+
+// The inputs whose units a layer's units read: every input of a merge but
+// those that only lend global context (a global gate, or a tensor broadcast
+// over a spatial axis), unless all do; of any other layer the first (a crop's
+// or upsample's second input only lends its size).
+std::vector<std::size_t> local_inputs(const Report& report, const Layer& layer,
+                                      const LayerReport& lr);
+
+// The exact factor of a resampling layer on axis `a`: out / in when the size
+// is given or recomputed, else the scale factor (1.5 -> 3/2).
+Ratio resample_ratio(const Layer& layer, const LayerReport& lr, const Shape& in, std::size_t a);
+
+}  // namespace netlens
