@@ -173,7 +173,7 @@ std::optional<Warning> Alignment::check(const LayerReport& lr) const {
       hi = std::max(hi, x.centre->to_double());
       text +=
           fmt::format("{}'{}' jump {}, centre {}", k == 0 ? "" : "; ",
-                      report_.node_name(lr.inputs[k]), ratio_text(*x.jump), ratio_text(*x.centre));
+                      report_.node_name(local[k]), ratio_text(*x.jump), ratio_text(*x.centre));
     }
     text += fmt::format(" ({:g} pixel{} apart)", hi - lo, hi - lo == 1 ? "" : "s");
     findings.push_back({WarningKind::Misaligned, a, std::move(text)});

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "model/suggest.h"
+#include "parse/blocks.h"
 #include "parse/field_reader.h"
 #include "parse/layer_reader.h"
 #include "parse/readers.h"
@@ -28,6 +29,8 @@ class SpecBuilder {
   void read_input(const DocNode& node);
   void read_outputs(const DocNode& node);
   void read_seed_form(const DocNode& root);
+  void add_entry(const DocNode& node, std::size_t index, const std::string& path);
+  void expand_block(const DocNode& use, std::size_t index);
   void check_layer_count(const DocNode& node, std::size_t index, const std::string& path) const;
   // Errors name `path`, plus ".name" when `named` (the layer entry has a name key).
   void add_named(Layer&& layer, SourcePos pos, const std::string& path, bool named);
@@ -37,6 +40,9 @@ class SpecBuilder {
   Net& net_;
   std::unordered_map<std::string_view, SourcePos> names_;  // where each layer's name is written
   std::size_t max_layers_;
+  // Entries from the first `use:` on wait for the whole spec (its `blocks`).
+  std::vector<std::pair<DocNode, std::size_t>> deferred_;
+  const DocNode* blocks_ = nullptr;
 };
 
 void SpecBuilder::check_layer_count(const DocNode& node, std::size_t index,
@@ -64,8 +70,15 @@ void SpecBuilder::add_named(Layer&& layer, SourcePos pos, const std::string& pat
 }
 
 void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
-  const std::string path = fmt::format("layers[{}]", index);
-  check_layer_count(node, index, path);
+  if (!deferred_.empty() || (node.kind == DocNode::Kind::Map && node.find("use") != nullptr)) {
+    deferred_.emplace_back(node, index);
+    return;
+  }
+  add_entry(node, index, fmt::format("layers[{}]", index));
+}
+
+void SpecBuilder::add_entry(const DocNode& node, std::size_t index, const std::string& path) {
+  check_layer_count(node, net_.layers.size(), path);
   Layer layer = layers_.read(node, path);
   const DocNode* name_node = node.find("name");
   if (layer.name.empty()) {
@@ -120,6 +133,14 @@ void SpecBuilder::read_input(const DocNode& node) {
                  fmt::format("unknown key '{}'{}; allowed: size, channels", key,
                              did_you_mean(key, allowed)));
     }
+  }
+}
+
+void SpecBuilder::expand_block(const DocNode& use, std::size_t index) {
+  const std::string previous = net_.layers.empty() ? "input" : net_.layers.back().name;
+  for (const BlockLayer& layer :
+       expand_use(r_, use, blocks_, fmt::format("layers[{}]", index), previous, max_layers_)) {
+    add_entry(layer.node, index, layer.path);
   }
 }
 
@@ -194,8 +215,9 @@ void SpecBuilder::read_root(const DocNode& root) {
   }
   const bool seed_form = root.find("net") != nullptr;
   const std::vector<std::string> allowed =
-      seed_form ? std::vector<std::string>{"net", "name", "input", "convention"}
-                : std::vector<std::string>{"name", "input", "convention", "layers", "outputs"};
+      seed_form
+          ? std::vector<std::string>{"net", "name", "input", "convention"}
+          : std::vector<std::string>{"name", "input", "convention", "layers", "outputs", "blocks"};
   for (std::size_t i = 0; i < root.keys.size(); ++i) {
     const std::string& key = root.keys[i];
     const DocNode& value = root.items[i];
@@ -225,6 +247,19 @@ void SpecBuilder::read_root(const DocNode& root) {
       if (value.int_value == 0 && value.items.empty()) {
         r_.fail(value, "layers", "the net has no layers");
       }
+    }
+  }
+  blocks_ = root.find("blocks");
+  if (blocks_ != nullptr && blocks_->kind != DocNode::Kind::Map) {
+    r_.fail(*blocks_, "blocks",
+            fmt::format("expected a mapping of block names to {{params, layers}}, got {}",
+                        describe(*blocks_)));
+  }
+  for (const auto& [node, index] : deferred_) {
+    if (node.kind == DocNode::Kind::Map && node.find("use") != nullptr) {
+      expand_block(node, index);
+    } else {
+      add_entry(node, index, fmt::format("layers[{}]", index));
     }
   }
   if (seed_form) {

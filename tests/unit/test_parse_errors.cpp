@@ -119,7 +119,7 @@ TEST_CASE("unknown keys list the allowed ones", "[parse]") {
         "inputs, kernel_size, stride, padding, ceil_mode, count_include_pad");
   CHECK(parse_error("input: {size: 8}\nlayer:\n  - {type: relu}\n") ==
         "t.yaml:2:1: unknown key 'layer' (did you mean 'layers'?); allowed: name, input, "
-        "convention, layers, outputs");
+        "convention, layers, outputs, blocks");
   CHECK(parse_error("input: {size: 8, chanels: 3}\nlayers:\n  - {type: relu}\n") ==
         "t.yaml:1:18: input: unknown key 'chanels' (did you mean 'channels'?); allowed: size, "
         "channels");

@@ -1,0 +1,245 @@
+#include "parse/blocks.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <map>
+
+#include "model/suggest.h"
+
+namespace netlens {
+
+namespace {
+
+std::vector<std::string> keys_of(const DocNode& map) { return map.keys; }
+
+// The keys of `map` must be among `allowed`.
+void check_keys(const FieldReader& r, const DocNode& map, const std::string& path,
+                const std::vector<std::string>& allowed) {
+  for (std::size_t i = 0; i < map.keys.size(); ++i) {
+    if (std::find(allowed.begin(), allowed.end(), map.keys[i]) == allowed.end()) {
+      r.fail_at(map.key_pos[i], path,
+                fmt::format("unknown key '{}'{}; allowed: {}", map.keys[i],
+                            did_you_mean(map.keys[i], allowed), fmt::join(allowed, ", ")));
+    }
+  }
+}
+
+// One repetition: `$name` scalars replaced, layer names prefixed, inputs wired.
+class Instance {
+ public:
+  Instance(const FieldReader& r, std::string prefix, std::string input,
+           std::map<std::string, const DocNode*> values, std::vector<std::string> local)
+      : r_(r),
+        prefix_(std::move(prefix)),
+        input_(std::move(input)),
+        values_(std::move(values)),
+        local_(std::move(local)) {}
+
+  DocNode substitute(const DocNode& node, const std::string& path) const {
+    if (node.kind == DocNode::Kind::String && !node.quoted && node.text.size() > 1 &&
+        node.text[0] == '$') {
+      const std::string param = node.text.substr(1);
+      if (param == "input") {
+        return name_node(input_, node.pos);
+      }
+      const auto found = values_.find(param);
+      if (found == values_.end()) {
+        std::vector<std::string> names{"input"};
+        for (const auto& [name, value] : values_) {
+          names.push_back(name);
+        }
+        r_.fail(node, path,
+                fmt::format("unknown parameter '${}'{}; the block has: ${}", param,
+                            did_you_mean(param, names), fmt::join(names, ", $")));
+      }
+      DocNode value = *found->second;
+      value.pos = node.pos;  // errors in the value point at its use in the block
+      return value;
+    }
+    DocNode out = node;
+    for (std::size_t i = 0; i < out.items.size(); ++i) {
+      out.items[i] = substitute(node.items[i], path);
+    }
+    return out;
+  }
+
+  // A block layer's name, or one of its inputs: a name of the block gets the prefix.
+  std::string resolve(const std::string& name) const {
+    if (name == "$input") {
+      return input_;
+    }
+    return std::find(local_.begin(), local_.end(), name) != local_.end() ? prefix_ + "." + name
+                                                                         : name;
+  }
+  const std::string& prefix() const { return prefix_; }
+  const std::string& input() const { return input_; }
+
+ private:
+  static DocNode name_node(const std::string& name, SourcePos pos) {
+    DocNode n;
+    n.kind = DocNode::Kind::String;
+    n.quoted = true;
+    n.text = name;
+    n.pos = pos;
+    return n;
+  }
+
+  const FieldReader& r_;
+  std::string prefix_;
+  std::string input_;
+  std::map<std::string, const DocNode*> values_;
+  std::vector<std::string> local_;
+};
+
+// The names of a block's layers as written (unnamed ones: type + position).
+std::vector<std::string> local_names(const FieldReader& r, const DocNode& layers,
+                                     const std::string& path) {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < layers.items.size(); ++k) {
+    const DocNode& entry = layers.items[k];
+    const std::string entry_path = fmt::format("{}[{}]", path, k);
+    if (entry.kind != DocNode::Kind::Map) {
+      r.fail(entry, entry_path,
+             fmt::format("expected a mapping like {{type: conv, ...}}, got {}", describe(entry)));
+    }
+    if (entry.find("use") != nullptr) {
+      r.fail(entry, entry_path, "a block cannot use another block");
+    }
+    const DocNode* name = entry.find("name");
+    const DocNode* type = entry.find("type");
+    names.push_back(name != nullptr ? r.string(*name, entry_path + ".name")
+                    : type != nullptr && type->kind == DocNode::Kind::String
+                        ? fmt::format("{}{}", type->text, k + 1)
+                        : fmt::format("layer{}", k + 1));
+  }
+  return names;
+}
+
+}  // namespace
+
+std::vector<BlockLayer> expand_use(const FieldReader& r, const DocNode& use, const DocNode* blocks,
+                                   const std::string& path, const std::string& previous,
+                                   std::size_t max_layers) {
+  check_keys(r, use, path, {"name", "use", "repeat", "with", "inputs"});
+  const std::string block_name = r.string(*use.find("use"), path + ".use");
+  const DocNode* block = blocks != nullptr ? blocks->find(block_name) : nullptr;
+  if (block == nullptr) {
+    r.fail(*use.find("use"), path + ".use",
+           fmt::format("no block '{}'{}", block_name,
+                       blocks != nullptr ? did_you_mean(block_name, keys_of(*blocks))
+                                         : std::string("; define it under a top-level 'blocks:'")));
+  }
+  const std::string def_path = "blocks." + block_name;
+  if (block->kind != DocNode::Kind::Map) {
+    r.fail(
+        *block, def_path,
+        fmt::format("expected a mapping with 'layers' (and 'params'), got {}", describe(*block)));
+  }
+  check_keys(r, *block, def_path, {"params", "layers"});
+  const DocNode* layers = block->find("layers");
+  if (layers == nullptr || layers->kind != DocNode::Kind::Seq || layers->items.empty()) {
+    r.fail(layers != nullptr ? *layers : *block, def_path + ".layers",
+           "a block needs a non-empty list of layers");
+  }
+  const std::int64_t repeat =
+      use.find("repeat") != nullptr ? r.integer(*use.find("repeat"), path + ".repeat", 1) : 1;
+  if (static_cast<std::uint64_t>(repeat) * layers->items.size() > max_layers) {
+    r.fail(*use.find("repeat"), path + ".repeat",
+           fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers));
+  }
+  const DocNode* params = block->find("params");
+  if (params != nullptr && params->kind != DocNode::Kind::Map) {
+    r.fail(*params, def_path + ".params", "expected a mapping of parameter names to defaults");
+  }
+  const DocNode* with = use.find("with");
+  if (with != nullptr && with->kind != DocNode::Kind::Map) {
+    r.fail(*with, path + ".with", "expected a mapping of parameter names to values");
+  }
+  if (with != nullptr) {
+    std::vector<std::string> declared =
+        params != nullptr ? params->keys : std::vector<std::string>{};
+    check_keys(r, *with, path + ".with", declared);
+  }
+  const std::vector<std::string> local = local_names(r, *layers, def_path + ".layers");
+  const std::string name =
+      use.find("name") != nullptr ? r.string(*use.find("name"), path + ".name") : block_name;
+  std::string input = previous;
+  if (const DocNode* inputs = use.find("inputs")) {
+    input = inputs->kind == DocNode::Kind::Seq && !inputs->items.empty()
+                ? r.string(inputs->items[0], path + ".inputs[0]")
+                : r.string(*inputs, path + ".inputs");
+  }
+  std::vector<BlockLayer> out;
+  for (std::int64_t rep = 0; rep < repeat; ++rep) {
+    std::map<std::string, const DocNode*> values;
+    for (std::size_t i = 0; params != nullptr && i < params->keys.size(); ++i) {
+      values[params->keys[i]] = &params->items[i];
+    }
+    for (std::size_t i = 0; with != nullptr && i < with->keys.size(); ++i) {
+      const DocNode& v = with->items[i];
+      const DocNode* each = v.kind == DocNode::Kind::Map ? v.find("each") : nullptr;
+      if (each != nullptr && (each->kind != DocNode::Kind::Seq ||
+                              each->items.size() != static_cast<std::size_t>(repeat))) {
+        r.fail(*each, fmt::format("{}.with.{}.each", path, with->keys[i]),
+               fmt::format("expected a list of {} values, one per repetition", repeat));
+      }
+      values[with->keys[i]] = each != nullptr ? &each->items[static_cast<std::size_t>(rep)] : &v;
+    }
+    const Instance instance(r, repeat > 1 ? fmt::format("{}{}", name, rep + 1) : name, input,
+                            values, local);
+    for (std::size_t k = 0; k < layers->items.size(); ++k) {
+      const std::string at = fmt::format("{} ({} of '{}'): {}.layers[{}]", path, instance.prefix(),
+                                         block_name, def_path, k);
+      DocNode node = instance.substitute(layers->items[k], at);
+      std::vector<std::string> inputs;
+      if (const DocNode* in = node.find("inputs")) {
+        for (const DocNode& item :
+             in->kind == DocNode::Kind::Seq ? in->items : std::vector<DocNode>{*in}) {
+          inputs.push_back(instance.resolve(r.string(item, at + ".inputs")));
+        }
+      } else if (k == 0) {
+        inputs.push_back(instance.input());
+      }
+      // Rewrite name and inputs as plain entries of the net.
+      DocNode entry;
+      entry.kind = DocNode::Kind::Map;
+      entry.pos = node.pos;
+      for (std::size_t i = 0; i < node.keys.size(); ++i) {
+        if (node.keys[i] != "name" && node.keys[i] != "inputs") {
+          entry.keys.push_back(node.keys[i]);
+          entry.key_pos.push_back(node.key_pos[i]);
+          entry.items.push_back(node.items[i]);
+        }
+      }
+      DocNode name_value;
+      name_value.kind = DocNode::Kind::String;
+      name_value.quoted = true;
+      name_value.text = instance.prefix() + "." + local[k];
+      name_value.pos = node.find("name") != nullptr ? node.find("name")->pos : node.pos;
+      entry.keys.emplace_back("name");
+      entry.key_pos.push_back(name_value.pos);
+      entry.items.push_back(name_value);
+      if (!inputs.empty()) {
+        DocNode list;
+        list.kind = DocNode::Kind::Seq;
+        list.pos = node.find("inputs") != nullptr ? node.find("inputs")->pos : node.pos;
+        for (const std::string& in : inputs) {
+          DocNode item = name_value;
+          item.text = in;
+          item.pos = list.pos;
+          list.items.push_back(item);
+        }
+        entry.keys.emplace_back("inputs");
+        entry.key_pos.push_back(list.pos);
+        entry.items.push_back(list);
+      }
+      out.push_back({std::move(entry), at});
+    }
+    input = instance.prefix() + "." + local.back();
+  }
+  return out;
+}
+
+}  // namespace netlens
