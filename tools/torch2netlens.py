@@ -4,17 +4,27 @@
     python3 tools/torch2netlens.py resnet50 --input 224 -o nets/resnet50.yaml
     python3 tools/torch2netlens.py --module mypkg.nets:make_net --input 64x64 --channels 1 -o my.yaml
 
-The model (a torchvision.models name, built with weights=None, or `--module pkg.mod:factory`) is put in
-eval mode and traced the way torchvision.models.feature_extraction.get_graph_node_names traces it
-(NodePathTracer, torchvision.ops modules kept whole), so every layer is named after its fx node:
-`conv1`, `layer1.0.relu_1`, `layer1.0.add`, `inception3a.cat`. A leaf that is an nn.Sequential (e.g.
-torchvision's Conv2dNormActivation) is written as its children, `features.0.0`, `features.0.1`, ...
+The model (a torchvision model name: classification, segmentation or video, built with weights=None,
+segmentation also with weights_backbone=None; or `--module pkg.mod:factory`) is put in eval mode and traced
+with torchvision.models.feature_extraction's NodePathTracer, so every layer is named after its fx node as
+get_graph_node_names names it: `conv1`, `layer1.0.relu_1`, `layer1.0.add`, `inception3a.cat`. Modules netlens
+knows are kept whole; containers (nn.Sequential, Conv2dNormActivation, SqueezeExcitation, CNBlock) are traced
+through, so their layers are `features.0.0`, `features.1.0.block.1.fc1`, ...
 
-One netlens layer per node that computes something: modules (Conv*, ConvTranspose*, *Pool*, Linear,
-BatchNorm*, activations, Dropout*, Flatten, Upsample, padding, Identity, LocalResponseNorm) and calls
-(+, *, torch.cat, flatten/view/reshape to [N, -1], F.relu, F.max_pool2d, F.adaptive_avg_pool2d, ...).
-Nodes that compute nothing (x.size(), getattr, .contiguous()) are skipped: their users read their input.
-Anything else stops the export with a message naming the node (exit status 1).
+One netlens layer per node that computes something (the tables: tools/torch_tables.py): modules (Conv*,
+ConvTranspose*, *Pool*, Linear, BatchNorm*, LayerNorm (and ConvNeXt's LayerNorm2d), GroupNorm,
+InstanceNorm*, activations, Dropout*, StochasticDepth, Flatten, Permute, Upsample, padding, PixelShuffle,
+ChannelShuffle, Identity, LocalResponseNorm) and calls (+ - * / with broadcasting, torch.cat, flatten,
+view/reshape to [N, -1], permute, x.mean(dims), chunk/split, ShuffleNet's channel_shuffle, F.interpolate,
+F.relu, F.max_pool2d, ...). Special cases:
+- `gate * x` (a squeeze-and-excitation gate Cx1x1 over CxHxW): `mul` with inputs [x, gate];
+- a parameter times a tensor, one value per channel (ConvNeXt's layer_scale): `scale`;
+- `x * 0.5`, `x + 3` (a constant): `identity`;
+- `a, b = x.chunk(2, dim=1)`: one `split` layer NAME; later layers read NAME.0 and NAME.1;
+- `F.interpolate(x, size=y.shape[-2:])`: `upsample` with inputs [x, y] (y may be the net's `input`);
+- a model that returns a dict or tuple (segmentation's {"out": ...}): its tensors become `outputs:`.
+Nodes that compute no tensor (x.size(), getattr, x.shape[-2:]) or only copy one (.contiguous()) are skipped.
+Anything else stops the export with a message naming the node and its module type or call (exit status 1).
 
 Needs torch and torchvision (Debian: apt-get install python3-torch python3-torchvision; run them with
 /usr/bin/python3 if another python3 comes first in PATH). The model runs once on zeros to record every
@@ -25,165 +35,17 @@ import ast
 import contextlib
 import importlib
 import json
-import operator
+import math
 import os
 import re
 import shlex
 import sys
 
+from torch_tables import ExportError, function_table, module_table, pad_pairs, upsample_fields
+from torch_trace import make_tracer, record_shapes, unpackable_proxies
 
-class ExportError(Exception):
-    """A model or node netlens cannot describe: the message names it."""
-
-
-def per_axis(v):
-    """An int when every axis has the same value, else a list (netlens' per-axis form)."""
-    if isinstance(v, (tuple, list)):
-        return v[0] if len(set(v)) == 1 else list(v)
-    return v
-
-
-def pad_pairs(pad, rank):
-    """torch's F.pad order (last axis first: left, right, top, bottom, ...) -> [[lo, hi], ...] per axis."""
-    pad = list(pad)
-    if len(pad) != 2 * rank:
-        raise ExportError(f"padding {pad} does not give [before, after] for each of {rank} axes")
-    pairs = [[pad[2 * i], pad[2 * i + 1]] for i in range(rank)][::-1]
-    return pairs[0][0] if all(p == pairs[0] for p in pairs) and pairs[0][0] == pairs[0][1] else pairs
-
-
-# ---- per-type field builders: torch argument names in, netlens fields out ----------------------
-
-def conv_fields(a, transposed):
-    f = {"in_channels": a["in_channels"], "out_channels": a["out_channels"],
-         "kernel_size": per_axis(a["kernel_size"]), "stride": per_axis(a["stride"]),
-         "padding": a["padding"] if isinstance(a["padding"], str) else per_axis(a["padding"])}
-    if transposed:
-        f["output_padding"] = per_axis(a["output_padding"])
-    f.update(dilation=per_axis(a["dilation"]), groups=a["groups"], bias=a["bias"])
-    return f
-
-
-def pool_fields(kind, a):
-    if a.get("return_indices"):
-        raise ExportError("return_indices=True (a tuple output) is not supported")
-    k = a["kernel_size"]
-    s = a.get("stride")
-    f = {"kernel_size": per_axis(k), "stride": per_axis(s if s not in (None, [], ()) else k),
-         "padding": per_axis(a.get("padding", 0))}
-    if kind == "maxpool":
-        f["dilation"] = per_axis(a.get("dilation", 1))
-    f["ceil_mode"] = bool(a.get("ceil_mode", False))
-    if kind == "avgpool":
-        f["count_include_pad"] = bool(a.get("count_include_pad", True))
-    return f
-
-
-def adaptive_fields(a):
-    size = a["output_size"]
-    if size is None or (isinstance(size, (tuple, list)) and None in size):
-        raise ExportError(f"output_size {size} keeps an axis' input size; netlens needs a number")
-    return {"output_size": per_axis(size)}
-
-
-def upsample_fields(a):
-    mode = a.get("mode", "nearest")
-    if a.get("size") is not None or a.get("scale_factor") is None:
-        raise ExportError("upsampling to a fixed `size` is not supported (give scale_factor)")
-    if mode not in ("nearest", "linear", "bilinear", "trilinear"):
-        raise ExportError(f"upsampling mode '{mode}' is not supported (nearest or (bi/tri)linear)")
-    f = {"scale_factor": per_axis(a["scale_factor"]), "mode": "nearest" if mode == "nearest" else "bilinear"}
-    if a.get("align_corners") is not None:
-        f["align_corners"] = bool(a["align_corners"])
-    return f
-
-
-def activation_fields(kind, a):
-    extra = {"leaky_relu": ("negative_slope", 0.01), "elu": ("alpha", 1.0), "softmax": ("dim", None)}.get(kind)
-    if extra and a.get(extra[0], extra[1]) is None:
-        raise ExportError("softmax without dim")
-    return {extra[0]: a.get(extra[0], extra[1])} if extra else {}
-
-
-def flatten_fields(a):
-    if (a.get("start_dim", 1), a.get("end_dim", -1)) != (1, -1):
-        raise ExportError("only flatten(start_dim=1, end_dim=-1) is a netlens flatten")
-    return {}
-
-
-def module_table(nn):
-    """nn.Module class -> (netlens type, module -> fields)."""
-    t = {}
-    for c in (nn.Conv1d, nn.Conv2d, nn.Conv3d):
-        t[c] = ("conv", lambda m: conv_fields(dict(vars(m), bias=m.bias is not None), False))
-    for c in (nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d):
-        t[c] = ("conv_transpose", lambda m: conv_fields(dict(vars(m), bias=m.bias is not None), True))
-    for c in (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d):
-        t[c] = ("maxpool", lambda m: pool_fields("maxpool", vars(m)))
-    for c in (nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d):
-        t[c] = ("avgpool", lambda m: pool_fields("avgpool", vars(m)))
-    for c in (nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d):
-        t[c] = ("adaptive_avgpool", lambda m: adaptive_fields(vars(m)))
-    for c in (nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d):
-        t[c] = ("adaptive_maxpool", lambda m: adaptive_fields(vars(m)))
-    t[nn.Linear] = ("linear", lambda m: {"in_features": m.in_features, "out_features": m.out_features,
-                                         "bias": m.bias is not None})
-    for c in (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d):
-        t[c] = ("batchnorm", lambda m: {"num_features": m.num_features, "eps": m.eps, "affine": m.affine,
-                                        **({"momentum": m.momentum} if m.momentum is not None else {})})
-    for c, kind in ((nn.ReLU, "relu"), (nn.ReLU6, "relu6"), (nn.LeakyReLU, "leaky_relu"), (nn.ELU, "elu"),
-                    (nn.GELU, "gelu"), (nn.SiLU, "silu"), (nn.Sigmoid, "sigmoid"), (nn.Tanh, "tanh"),
-                    (nn.Hardswish, "hardswish"), (nn.Softmax, "softmax")):
-        t[c] = (kind, lambda m, kind=kind: activation_fields(kind, vars(m)))
-    for c in (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout):
-        t[c] = ("dropout", lambda m: {"p": m.p})
-    t[nn.Identity] = ("identity", lambda m: {})
-    t[nn.Flatten] = ("flatten", lambda m: flatten_fields(vars(m)))
-    t[nn.LocalResponseNorm] = ("lrn", lambda m: {"size": m.size, "alpha": m.alpha, "beta": m.beta, "k": m.k})
-    t[nn.Upsample] = ("upsample", lambda m: upsample_fields(vars(m)))
-    for c in (nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d, nn.ConstantPad3d, nn.ReflectionPad1d,
-              nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d, nn.ReplicationPad3d):
-        t[c] = ("pad", lambda m: {"padding": pad_pairs(m.padding, len(m.padding) // 2)})
-    return t
-
-
-def function_table(torch, F):
-    """call_function target / call_method name -> (netlens type, torch argument names after the input,
-    fields(args) or None). Type None: computes nothing, its users read its input."""
-    t = {}
-    for f in (F.max_pool1d, F.max_pool2d, F.max_pool3d):
-        t[f] = ("maxpool", ["kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"],
-                lambda a: pool_fields("maxpool", a))
-    for f in (F.avg_pool1d, F.avg_pool2d, F.avg_pool3d):
-        t[f] = ("avgpool", ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"],
-                lambda a: pool_fields("avgpool", a))
-    for f in (F.adaptive_avg_pool1d, F.adaptive_avg_pool2d, F.adaptive_avg_pool3d):
-        t[f] = ("adaptive_avgpool", ["output_size"], adaptive_fields)
-    for f in (F.adaptive_max_pool1d, F.adaptive_max_pool2d, F.adaptive_max_pool3d):
-        t[f] = ("adaptive_maxpool", ["output_size", "return_indices"], adaptive_fields)
-    for f in (F.dropout, F.dropout1d, F.dropout2d, F.dropout3d, F.alpha_dropout):
-        t[f] = ("dropout", ["p", "training", "inplace"], lambda a: {"p": a.get("p", 0.5)})
-    t[F.interpolate] = ("upsample", ["size", "scale_factor", "mode", "align_corners"], upsample_fields)
-    t[F.pad] = ("pad", ["pad", "mode", "value"], None)  # fields need the rank: see call_node
-    for keys, kind, extra in ((("relu", F.relu, torch.relu), "relu", []), (("relu6", F.relu6), "relu6", []),
-                              (("leaky_relu", F.leaky_relu), "leaky_relu", ["negative_slope"]),
-                              (("elu", F.elu), "elu", ["alpha"]), (("gelu", F.gelu), "gelu", []),
-                              (("silu", F.silu), "silu", []), (("hardswish", F.hardswish), "hardswish", []),
-                              (("sigmoid", torch.sigmoid, F.sigmoid), "sigmoid", []),
-                              (("tanh", torch.tanh, F.tanh), "tanh", []),
-                              (("softmax", F.softmax, torch.softmax), "softmax", ["dim"])):
-        for k in keys:
-            t[k] = (kind, extra, lambda a, kind=kind: activation_fields(kind, a))
-    for k in (operator.add, operator.iadd, torch.add, "add", "add_"):
-        t[k] = ("add", [], None)
-    for k in (operator.mul, operator.imul, torch.mul, "mul", "mul_"):
-        t[k] = ("mul", [], None)
-    t[torch.cat] = ("concat", ["dim"], None)
-    for k in (torch.flatten, "flatten", "view", "reshape", torch.reshape):
-        t[k] = ("flatten", [], None)  # when the result is [N, features]: see call_node
-    for k in ("size", "dim", getattr, "contiguous", "clone", "detach", torch.clone):
-        t[k] = (None, [], None)
-    return t
+ELEMENTWISE = ("add", "sub", "mul", "div", "max", "min")
+MODEL_PACKAGES = ("", ".segmentation", ".video")  # where torchvision.models' builders live
 
 
 def bind(node, names):
@@ -194,66 +56,67 @@ def bind(node, names):
 
 
 class Exporter:
+    """One traced model -> netlens layers: `run()` returns them; `outputs` names the net's outputs when
+    they are not just the last layer; `params_used` holds the parameters the layers account for."""
+
     def __init__(self, model, size, channels):
         import torch
         import torch.nn.functional as F
+        import torchvision
         from torch import fx, nn
-        from torchvision.models import feature_extraction as fe
 
         self.torch, self.nn, self.fx = torch, nn, fx
-        self.modules, self.functions = module_table(nn), function_table(torch, F)
+        self.modules = module_table(nn, torchvision)
+        self.functions = function_table(torch, F, torchvision)
         self.rank = len(size)
-        tracer = fe.NodePathTracer(**fe._set_default_tracer_kwargs(None))
+        tracer = make_tracer(self.modules)
         try:
-            graph = tracer.trace(model)
+            with unpackable_proxies():
+                graph = tracer.trace(model)
         except Exception as e:  # noqa: BLE001 - any tracing failure is the user's model's
             raise ExportError(f"torch.fx cannot trace the model: {type(e).__name__}: {e}") from e
         self.gm = fx.GraphModule(tracer.root, graph)
         self.names = tracer.node_to_qualname
-        self.shapes = {}  # fx node -> the shape of the tensor it computed (nothing for non-tensors)
-
-        class Recorder(fx.Interpreter):
-            def run_node(inner, n):
-                out = super().run_node(n)
-                if isinstance(out, torch.Tensor):
-                    self.shapes[n] = tuple(out.shape)
-                return out
-
-        try:
-            with torch.no_grad():
-                Recorder(self.gm).run(torch.zeros(1, channels, *size))
-        except Exception as e:  # noqa: BLE001
-            raise ExportError(f"the model fails on a {[1, channels, *size]} input: {type(e).__name__}: {e}") from e
-        self.layers, self.alias, self.used = [], {}, {}
+        self.shapes = record_shapes(self.gm, [1, channels, *size])
+        self.layers, self.alias, self.attrs, self.layout = [], {}, {}, {}
+        self.outputs, self.params_used = None, {}
 
     # -- helpers --
     def shape(self, node):
+        """The shape the node's tensor had (a list of shapes for a tuple of tensors; None: no tensor)."""
         return self.shapes.get(node)
 
     def tensor_inputs(self, node):
         """The layers whose outputs the node reads (its tensor arguments, also inside lists), in order."""
         found = []
         self.fx.node.map_arg((node.args, node.kwargs), found.append)
-        return [self.alias[n] for n in found if n in self.alias]
+        return [self.alias[n] for n in found if isinstance(self.alias.get(n), str)]
 
-    def emit(self, name, kind, fields, inputs, shape, module=None):
-        self.layers.append({"name": name, "type": kind, "fields": fields, "inputs": inputs, "shape": shape})
+    def emit(self, name, kind, fields, inputs, shape, module=None, layout=None):
+        """Append one layer; its layout (channels "first" or "last") is its first input's unless given."""
+        if layout is None:
+            layout = self.layout.get(inputs[0], "first") if inputs else "first"
+        self.layers.append({"name": name, "type": kind, "fields": fields, "inputs": inputs, "shape": shape,
+                            "layout": layout})
+        self.layout[name] = layout
         if module is not None:
-            self.used[id(module)] = module
+            for p in module.parameters():
+                self.params_used[id(p)] = p
         return name
 
     # -- the graph --
     def run(self):
+        """Every node in order -> layers (or aliases of layers); the output node -> `outputs`."""
         for node in self.gm.graph.nodes:
             name = self.names.get(node, node.name)
             if node.op == "placeholder":
                 if self.alias:
                     raise ExportError(f"node '{name}': the model takes more than one input")
                 self.alias[node] = "input"
-            elif node.op == "output":
-                continue
             elif node.op == "get_attr":
-                raise ExportError(f"node '{name}': reads the tensor '{node.target}' directly (no layer type)")
+                self.attrs[node] = self.fetch_attr(node.target)
+            elif node.op == "output":
+                self.set_outputs(node)
             else:
                 try:
                     out = (self.module_node if node.op == "call_module" else self.call_node)(node, name)
@@ -263,68 +126,173 @@ class Exporter:
                     self.alias[node] = out
         return self.layers
 
+    def fetch_attr(self, target):
+        obj = self.gm
+        for part in target.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    def set_outputs(self, node):
+        """The model's result: one tensor (the last layer: no `outputs` needed), or a dict or tuple of
+        them (segmentation's `out` and `aux`), whose tensors become `outputs`."""
+        found = []
+        self.fx.node.map_arg(node.args, found.append)
+        names = list(dict.fromkeys(self.alias[n] for n in found if isinstance(self.alias.get(n), str)))
+        if not names:
+            raise ExportError("the model returns no tensor")
+        single = isinstance(node.args[0], self.fx.Node)
+        self.outputs = None if single and names == [self.layers[-1]["name"]] else names
+
     def describe(self, node):
         t = type(self.gm.get_submodule(node.target)) if node.op == "call_module" else node.target
         return t if isinstance(t, str) else getattr(t, "__name__", str(t))
 
     def module_node(self, node, name):
         m = self.gm.get_submodule(node.target)
-        inputs = self.tensor_inputs(node)
-        if len(inputs) != 1:
-            raise ExportError(f"a module with {len(inputs)} tensor inputs")
-        if isinstance(m, self.nn.Sequential):  # a leaf Sequential (torchvision.ops): its children, in order
-            x = self.torch.zeros(self.shape(node.args[0]))
-            for child_name, child in m.named_children():
-                with self.torch.no_grad():
-                    x = child(x)
-                inputs = [self.module_layer(child, f"{name}.{child_name}", inputs, tuple(x.shape))]
-            return inputs[0]
-        return self.module_layer(m, name, inputs, self.shape(node))
-
-    def module_layer(self, m, name, inputs, shape):
         entry = next((self.modules[c] for c in type(m).__mro__ if c in self.modules), None)  # subclasses too
         if entry is None:
             raise ExportError(f"no netlens layer type for module {type(m).__name__} ('{name}')")
+        inputs = self.tensor_inputs(node)
+        if len(inputs) != 1:
+            raise ExportError(f"a module with {len(inputs)} tensor inputs")
         kind, fields = entry
-        return self.emit(name, kind, fields(m), inputs, shape, m)
+        layout = self.permuted_layout(fields(m)["dims"]) if kind == "permute" else None
+        return self.emit(name, kind, fields(m), inputs, self.shape(node), m, layout)
+
+    def permuted_layout(self, dims):
+        """permute moves the channel axis last ([0, 2, 3, 1]) or back first ([0, 3, 1, 2]); nothing else."""
+        n = self.rank + 2
+        dims = [d % n for d in dims]
+        if dims == [0, *range(2, n), 1]:
+            return "last"
+        if dims == [0, n - 1, *range(1, n - 1)]:
+            return "first"
+        raise ExportError(f"permute {dims}: netlens moves the channel axis last or first, nothing else")
 
     def call_node(self, node, name):
+        shape = self.shape(node)
+        if shape is None:  # sizes, shapes, asserts: nothing for netlens to draw
+            return None
         key = node.target
         entry = self.functions.get(key) if isinstance(key, str) or callable(key) else None
         if entry is None:
             raise ExportError("no netlens layer type for this call")
         kind, names, fields = entry
-        inputs, shape = self.tensor_inputs(node), self.shape(node)
+        inputs = self.tensor_inputs(node)
         if kind is None:  # computes nothing
-            return inputs[0] if shape is not None and inputs else None
-        if shape is None:
-            raise ExportError("the call does not return a tensor")
-        a = bind(node, names)
-        if kind in ("add", "mul"):
-            if len(inputs) == 1:  # x + 2, x * 0.5: shape-preserving
-                return self.emit(name, "identity", {}, inputs, shape)
-            shapes = {self.shape(n) for n in node.args if hasattr(n, "op")}
-            if len(shapes) != 1:
-                raise ExportError(f"element-wise {kind} of different shapes {sorted(shapes)} (broadcasting)")
-            return self.emit(name, kind, {}, inputs, shape)
-        if kind == "concat":
-            if a.get("dim", 0) not in (1, -1 - self.rank):
-                raise ExportError(f"concatenation along dim {a.get('dim', 0)}; netlens concatenates channels")
-            if len(inputs) == 1:  # torch.cat([x], 1) (DenseNet's first layer): a copy
-                return self.emit(name, "identity", {}, inputs, shape)
-            return self.emit(name, "concat", {}, inputs, shape)
-        if kind == "flatten":
-            in_shape = self.shape(node.args[0])
-            if len(shape) != 2 or shape[0] != in_shape[0] or len(in_shape) < 2:
-                raise ExportError(f"reshapes {list(in_shape)} to {list(shape)}; only [N, features] is a flatten")
-            return self.emit(name, "flatten", {}, inputs, shape)
-        if kind == "pad":
-            if a.get("value") not in (None, 0, 0.0):
-                raise ExportError(f"padding with value {a['value']}; netlens pads with zeros")
-            return self.emit(name, "pad", {"padding": pad_pairs(a["pad"], self.rank)}, inputs, shape)
+            return inputs[0]
+        special = {"concat": self.concat, "reshape": self.reshape, "flatten": self.flatten,
+                   "permute": self.permute, "split": self.split, "getitem": self.getitem,
+                   "upsample": self.resize, "pad": self.pad}.get(kind)
+        if kind in ELEMENTWISE:
+            return self.elementwise(node, name, kind, inputs)
+        if special is not None:
+            return special(node, name, bind(node, names), inputs)
         if len(inputs) != 1:
             raise ExportError(f"{len(inputs)} tensor inputs")
-        return self.emit(name, kind, fields(a), inputs, shape)
+        return self.emit(name, kind, fields(bind(node, names)), inputs, shape)
+
+    # -- calls that need the graph --
+    def elementwise(self, node, name, kind, inputs):
+        """x + y, gate * x (broadcast), x * 0.5 (a copy: identity), layer_scale * x (a learned scale)."""
+        shape = self.shape(node)
+        operands = [a for a in node.args if isinstance(a, self.fx.Node)]
+        params = [self.attrs[a] for a in operands if a in self.attrs]
+        if params:
+            return self.scale(name, kind, params, inputs, shape)
+        if len(inputs) == 1:  # x + 2, x * 0.5: shape-preserving
+            return self.emit(name, "identity", {}, inputs, shape)
+        # The input of the full shape first, then what broadcasts over it: mul [x, gate].
+        by_node = {self.alias[a]: self.shape(a) for a in operands if isinstance(self.alias.get(a), str)}
+        inputs = sorted(inputs, key=lambda i: tuple(by_node[i]) != tuple(shape))
+        return self.emit(name, kind, {}, inputs, shape)
+
+    def scale(self, name, kind, params, inputs, shape):
+        """A parameter times a tensor, one value per channel (ConvNeXt's layer_scale): a `scale` layer."""
+        p = params[0]
+        channels = shape[-1] if self.layout.get(inputs[0]) == "last" else shape[1]
+        per_channel = p.numel() == channels and max(p.shape, default=1) == channels
+        if kind != "mul" or len(params) != 1 or len(inputs) != 1 or not per_channel:
+            raise ExportError(f"{kind} with a parameter of shape {list(p.shape)} (netlens has a learned "
+                              f"per-channel scale only)")
+        self.params_used[id(p)] = p
+        return self.emit(name, "scale", {}, inputs, shape)
+
+    def concat(self, node, name, a, inputs):
+        dim = a.get("dim", 0)
+        if dim not in (1, -1 - self.rank):
+            raise ExportError(f"concatenation along dim {dim}; netlens concatenates channels")
+        if len(inputs) == 1:  # torch.cat([x], 1) (DenseNet's first layer): a copy
+            return self.emit(name, "identity", {}, inputs, self.shape(node))
+        return self.emit(name, "concat", {}, inputs, self.shape(node))
+
+    def reshape(self, node, name, a, inputs):
+        """view / reshape that merges a run of neighbouring axes (not the batch axis): a flatten."""
+        shape, in_shape = tuple(self.shape(node)), tuple(self.shape(node.args[0]))
+        for start in range(1, len(in_shape)):
+            end = start + len(in_shape) - len(shape)
+            merged = in_shape[:start] + (math.prod(in_shape[start:end + 1]),) + in_shape[end + 1:]
+            if end > start and merged == shape:
+                fields = {} if (start, end) == (1, len(in_shape) - 1) else {"start_dim": start, "end_dim": end}
+                return self.emit(name, "flatten", fields, inputs, shape)
+        raise ExportError(f"reshapes {list(in_shape)} to {list(shape)}; netlens reshapes by merging axes only")
+
+    def flatten(self, node, name, a, inputs):
+        start, end = a.get("start_dim", 0), a.get("end_dim", -1)
+        if start in (0, -2 - self.rank):  # torch.flatten(x): the batch axis too
+            raise ExportError("flattening the batch axis")
+        fields = {} if (start, end) == (1, -1) else {"start_dim": start, "end_dim": end}
+        return self.emit(name, "flatten", fields, inputs, self.shape(node))
+
+    def permute(self, node, name, a, inputs):
+        dims = node.args[1:] if len(node.args) > 2 else a["dims"]  # x.permute(0, 2, 3, 1) or (x, [0, 2, 3, 1])
+        dims = list(dims)
+        return self.emit(name, "permute", {"dims": dims}, inputs, self.shape(node),
+                         layout=self.permuted_layout(dims))
+
+    def split(self, node, name, a, inputs):
+        """x.chunk(2, dim=1), torch.split(x, sizes, 1): one `split` layer; its parts are NAME.0, NAME.1, ..."""
+        shapes, dim = self.shape(node), a.get("dim", 0)
+        sizes = [s[dim] for s in shapes]
+        chunks = a.get("chunks")
+        fields = {"dim": dim, **({"chunks": chunks} if chunks == len(shapes) and len(set(sizes)) == 1
+                                 else {"sizes": sizes})}
+        self.emit(name, "split", fields, inputs, shapes)
+        return [f"{name}.{i}" for i in range(len(shapes))]
+
+    def getitem(self, node, name, a, inputs):
+        parts = self.alias.get(node.args[0])
+        if not isinstance(parts, list) or not isinstance(node.args[1], int):
+            raise ExportError("indexing into a tensor (netlens has slice and split layers; map it by hand)")
+        return parts[node.args[1]]
+
+    def resize(self, node, name, a, inputs):
+        """F.interpolate / nn.Upsample: by a scale factor, to a fixed size, or to another tensor's size
+        (`size=y.shape[-2:]`: the upsample reads [x, y], y lends its spatial size)."""
+        shape = self.shape(node)
+        sources = []
+        self.fx.node.map_arg(a.get("size"), sources.append)
+        if not sources:
+            return self.emit(name, "upsample", upsample_fields(a), inputs[:1], shape)
+        refs = {self.size_source(s) for s in sources}
+        ref = refs.pop() if len(refs) == 1 else None
+        if ref is None or tuple(self.shape(ref)[2:]) != tuple(shape[2:]):
+            raise ExportError("the size comes from a computation, not from one tensor's spatial shape")
+        fields = {k: v for k, v in upsample_fields({**a, "size": 1}).items() if k != "size"}
+        return self.emit(name, "upsample", fields, [inputs[0], self.alias[ref]], shape)
+
+    def size_source(self, node):
+        """The tensor whose x.shape / x.size() a size node was taken from (through [-2:] and [i])."""
+        while node is not None and self.shape(node) is None:
+            if node.target in (getattr, "size"):
+                return node.args[0]
+            node = node.args[0] if node.args and isinstance(node.args[0], self.fx.Node) else None
+        return None
+
+    def pad(self, node, name, a, inputs):
+        if a.get("value") not in (None, 0, 0.0):
+            raise ExportError(f"padding with value {a['value']}; netlens pads with zeros")
+        return self.emit(name, "pad", {"padding": pad_pairs(a["pad"], self.rank)}, inputs, self.shape(node))
 
 
 # ---- YAML --------------------------------------------------------------------------------------
@@ -340,16 +308,27 @@ def scalar(v):
     return repr(v)
 
 
-def fmt_shape(shape):
-    return str(shape[1]) + ("" if len(shape) == 2 else " x " + "x".join(map(str, shape[2:])))
+def fmt_shape(shape, layout="first"):
+    """The end-of-line comment: `C x HxW` (channels first), `HxW x C` (channels last), `F` (flat)."""
+    if isinstance(shape, list):  # a split: its parts
+        return " + ".join(fmt_shape(s, layout) for s in shape)
+    if len(shape) == 2:
+        return str(shape[1])
+    if layout == "last":
+        return "x".join(map(str, shape[1:-1])) + f" x {shape[-1]} (channels last)"
+    return f"{shape[1]} x " + "x".join(map(str, shape[2:]))
 
 
-def write_yaml(out, layers, name, size, channels, header):
+def write_yaml(out, exporter, name, size, channels, header):
+    """The spec: header comments, the top-level keys, one flow mapping per layer with its shape."""
     lines = ["# " + h if h else "#" for h in header]
     lines += [f"name: {scalar(name)}", f"input: {{size: {scalar(list(size))}, channels: {channels}}}",
-              "convention: pytorch", "layers:"]
+              "convention: pytorch"]
+    if exporter.outputs:
+        lines.append(f"outputs: {scalar(exporter.outputs)}")
+    lines.append("layers:")
     prev, block = "input", None
-    for layer in layers:
+    for layer in exporter.layers:
         parts = layer["name"].split(".")
         if len(parts) >= 3 and parts[:2] != block:
             lines.append(f"  # {'.'.join(parts[:2])}")
@@ -359,40 +338,99 @@ def write_yaml(out, layers, name, size, channels, header):
             items.append(("inputs", layer["inputs"]))
         items += list(layer["fields"].items())
         body = ", ".join(f"{k}: {scalar(v)}" for k, v in items)
-        lines.append(f"  - {{{body}}}  # {fmt_shape(layer['shape'])}")
+        lines.append(f"  - {{{body}}}  # {fmt_shape(layer['shape'], layer['layout'])}")
         prev = layer["name"]
     out.write("\n".join(lines) + "\n")
 
 
 # ---- command line ------------------------------------------------------------------------------
 
-def build_model(args):
-    import torch
+def find_builder(name):
+    """A builder of torchvision.models, .segmentation or .video by name -> (function, its dotted path)."""
     import torchvision
+    for package in MODEL_PACKAGES:
+        module = importlib.import_module("torchvision.models" + package)
+        if callable(getattr(module, name, None)) and name in getattr(module, "__all__", [name]):
+            return getattr(module, name), f"torchvision.models{package}.{name}"
+    raise ExportError(f"torchvision.models (.segmentation, .video) has no model '{name}'"
+                      f" (torchvision {torchvision.__version__})")
+
+
+def parse_kwargs(pairs):
+    """KEY=VALUE strings -> a dict; values are Python literals, else strings."""
     kwargs = {}
-    for kv in args.kwarg:
+    for kv in pairs:
         key, _, value = kv.partition("=")
         try:
             kwargs[key] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
             kwargs[key] = value
+    return kwargs
+
+
+def build_torchvision(name, kwargs):
+    """A torchvision model with weights=None (and weights_backbone=None for segmentation), in eval mode."""
+    builder, path = find_builder(name)
+    kwargs = dict(kwargs)
+    if ".segmentation." in path:
+        kwargs.setdefault("weights_backbone", None)
+    shown = ", ".join(["weights=None"] + [f"{k}={v!r}" for k, v in kwargs.items()])
+    return builder(weights=None, **kwargs).eval(), f"{path}({shown})"
+
+
+def build_model(args):
+    import torch
+    kwargs = parse_kwargs(args.kwarg)
+    if not args.module:
+        return build_torchvision(args.model, kwargs)
+    mod_name, _, attr = args.module.partition(":")
+    sys.path.insert(0, os.getcwd())
+    obj = getattr(importlib.import_module(mod_name), attr or "model")
+    model = obj if isinstance(obj, torch.nn.Module) else obj(**kwargs)
     shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-    if args.module:
-        mod_name, _, attr = args.module.partition(":")
-        sys.path.insert(0, os.getcwd())
-        obj = getattr(importlib.import_module(mod_name), attr or "model")
-        model = obj if isinstance(obj, torch.nn.Module) else obj(**kwargs)
-        return model, f"{args.module}({shown})"
-    if not callable(getattr(torchvision.models, args.model, None)):
-        raise ExportError(f"torchvision.models has no model '{args.model}'")
-    model = getattr(torchvision.models, args.model)(weights=None, **kwargs)
-    return model, f"torchvision.models.{args.model}(weights=None{', ' + shown if shown else ''})"
+    return model.eval(), f"{args.module}({shown})"
 
 
-def main(argv=None):
+def export(model, size, channels):
+    """A model in eval mode at input [1, channels, *size] -> the Exporter that ran over it."""
+    exporter = Exporter(model, size, channels)
+    exporter.run()
+    return exporter
+
+
+def spec_text(exporter, name, size, channels, header):
+    """The YAML spec of an exporter's layers, as a string."""
+    import io
+    out = io.StringIO()
+    write_yaml(out, exporter, name, size, channels, header)
+    return out.getvalue()
+
+
+def header_lines(args, name, source, size, model, exporter):
+    """The spec's header comments: what it is, how it was made, what the comments mean."""
+    import torch
+    import torchvision
+    total = sum(p.numel() for p in model.parameters())
+    traced = sum(p.numel() for p in exporter.params_used.values())
+    unused = "" if traced == total else (
+        f" Only {traced:,} are in the traced (eval-mode) graph: modules it never calls hold the rest.")
+    command = shlex.join(["python3"] + [os.path.relpath(sys.argv[0])] + (args.argv or sys.argv[1:]))
+    return unused, [
+        args.description or f"{name}: {source}, traced by tools/torch2netlens.py",
+        f"Model: {source}, eval mode; torch {torch.__version__}, torchvision {torchvision.__version__}.",
+        f"Generated by: {command}",
+        f"Input: {'x'.join(map(str, size))}, {args.channels} channels. Total params: {total:,} "
+        f"(sum of model.parameters()).{unused}",
+        "Layer names are the torch.fx node names of torchvision.models.feature_extraction.get_graph_node_names;",
+        "containers (nn.Sequential, Conv2dNormActivation, SqueezeExcitation) are traced through: X.0, X.1, ...",
+        "End-of-line comments: the output (channels x spatial size) PyTorch computed at this input.",
+        "Generated file: do not edit by hand, regenerate with the command above."]
+
+
+def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 epilog=__doc__.split("\n\n", 2)[2], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("model", nargs="?", help="a torchvision.models name (resnet50, googlenet, ...)")
+    p.add_argument("model", nargs="?", help="a torchvision model name (resnet50, deeplabv3_resnet50, r3d_18, ...)")
     p.add_argument("--module", help="your own model: pkg.mod:factory (a class, a function or an instance)")
     p.add_argument("--kwarg", action="append", default=[], metavar="KEY=VALUE",
                    help="argument for the model's constructor (Python literal), e.g. aux_logits=False")
@@ -403,11 +441,17 @@ def main(argv=None):
     p.add_argument("--description", help="first comment line (what `netlens list` shows)")
     p.add_argument("-o", "--output", help="the YAML file to write (default: stdout)")
     args = p.parse_args(argv)
+    args.argv = argv
     if bool(args.model) == bool(args.module):
         p.error("give a torchvision model name or --module pkg.mod:factory (one of them)")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     try:
-        import torch
-        import torchvision
+        import torch  # noqa: F401
+        import torchvision  # noqa: F401
     except ImportError as e:
         sys.exit(f"torch2netlens: error: {e} ({sys.executable}); Debian's python3-torch is /usr/bin/python3's")
     try:
@@ -415,34 +459,19 @@ def main(argv=None):
         if len(size) == 1:
             size *= args.rank or 2
         model, source = build_model(args)
-        model.eval()
-        exporter = Exporter(model, size, args.channels)
-        layers = exporter.run()
+        exporter = export(model, size, args.channels)
     except ExportError as e:
         sys.exit(f"torch2netlens: error: {e}")
     except ValueError as e:
         sys.exit(f"torch2netlens: error: --input {args.input!r}: {e}")
     name = args.name or args.model or args.module.partition(":")[2] or "model"
-    total = sum(p.numel() for p in model.parameters())
-    traced = sum(p.numel() for m in exporter.used.values() for p in m.parameters())
-    unused = "" if traced == total else (
-        f" Only {traced:,} are in the traced (eval-mode) graph: modules it never calls hold the rest.")
+    unused, header = header_lines(args, name, source, size, model, exporter)
     if unused:
         print(f"torch2netlens: warning:{unused}", file=sys.stderr)
-    command = shlex.join(["python3"] + [os.path.relpath(sys.argv[0])] + (argv or sys.argv[1:]))
-    header = [args.description or f"{name}: {source}, traced by tools/torch2netlens.py",
-              f"Model: {source}, eval mode; torch {torch.__version__}, torchvision {torchvision.__version__}.",
-              f"Generated by: {command}",
-              f"Input: {'x'.join(map(str, size))}, {args.channels} channels. Total params: {total:,} "
-              f"(sum of model.parameters()).{unused}",
-              "Layer names are the torch.fx node names of torchvision.models.feature_extraction."
-              "get_graph_node_names;",
-              "a leaf nn.Sequential (torchvision.ops.Conv2dNormActivation) is written as its children (X.0, X.1, ...).",
-              "End-of-line comments: the output (channels x spatial size) PyTorch computed at this input.",
-              "Generated file: do not edit by hand, regenerate with the command above."]
     with open(args.output, "w") if args.output else contextlib.nullcontext(sys.stdout) as out:
-        write_yaml(out, layers, name, size, args.channels, header)
-    print(f"torch2netlens: {name}: {len(layers)} layers, {total:,} params", file=sys.stderr)
+        write_yaml(out, exporter, name, size, args.channels, header)
+    total = sum(p.numel() for p in model.parameters())
+    print(f"torch2netlens: {name}: {len(exporter.layers)} layers, {total:,} params", file=sys.stderr)
 
 
 if __name__ == "__main__":
