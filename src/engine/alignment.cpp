@@ -44,8 +44,10 @@ Anchor through_transposed(const Anchor& in, const AxisWindow& w, const Q& jump) 
 }
 
 // Upsampling by f = p/q: nearest copies input unit floor(o / f), whose
-// centre is on average (p - 1) / 2p input units behind o's; bilinear without
-// aligned corners samples at (o + 1/2) / f - 1/2, half a unit of each behind.
+// centre is on average (p - 1) / 2p input units behind o's; the centred
+// modes (nearest-exact, bilinear, bicubic without aligned corners) sample at
+// (o + 1/2) / f - 1/2, half a unit of each behind. Aligned corners stretch
+// the grid end to end: no line at the jump.
 Anchor through_resample(const Anchor& in, const Layer& layer, const Q& jump) {
   const Q factor = in.jump && jump ? *in.jump * Ratio{jump->den, jump->num} : std::nullopt;
   if (!factor || !in.centre) {
@@ -112,7 +114,7 @@ Alignment::Alignment(const Report& report) : report_(report) {
           break;
         case Reads::Adaptive: {
           // Evenly spaced windows (n = q * out + r, r <= 1) are a window.
-          const std::int64_t n = report.node_shape(lr.inputs[0]).size[a];
+          const std::int64_t n = report.node_shape(local[0]).size[a];
           const std::int64_t m = lr.output.size[a];
           if (m <= n && n % m <= 1) {
             out[a] = through_window(in, AxisWindow{n / m + n % m, n / m, 1, 0, 0}, rf.jump);
@@ -141,12 +143,12 @@ Alignment::Alignment(const Report& report) : report_(report) {
 // Inputs line up when they have one jump and either one centre, or every
 // one is causal: its units' regions end at their own position k * jump, so
 // all end at the same step (a WaveNet's residual adds).
+// Inputs that only lend global context (a gate) are not compared.
 std::optional<Warning> Alignment::check(const LayerReport& lr) const {
   const std::size_t rank = report_.input.size.size();
-  // A merge's inputs that only lend global context have no place to line up.
   const std::vector<std::size_t> local = local_inputs(report_, report_.layer(lr.index - 1), lr);
   std::vector<AxisFinding> findings;
-  for (std::size_t a = 0; a < rank; ++a) {
+  for (std::size_t a = 0; a < rank && !lr.output.flat; ++a) {
     const Anchor& first = anchors_[local[0]][a];
     bool differ = false;
     bool causal = true;

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "engine/net_checks.h"
-#include "model/layer_types.h"
+#include "engine/reads.h"
 
 namespace netlens {
 
@@ -39,13 +39,11 @@ void drop_read_elsewhere(Report& report) {
   std::vector<PerAxis<std::int64_t>> fewest(report.layers.size() + 1,
                                             PerAxis<std::int64_t>(rank, kAll));
   for (const LayerReport& lr : report.layers) {
-    const bool window = layer_type(report.layer(lr.index - 1).kind).reads == Reads::Window;
-    // A window (a crop too) reads its first input; a crop's reference only gives a size.
-    const std::size_t readers = window ? 1 : lr.inputs.size();
-    for (std::size_t k = 0; k < readers; ++k) {
+    // A crop's or a resize's reference only gives a size: it reads nothing.
+    for (std::size_t in : local_inputs(report, report.layer(lr.index - 1), lr)) {
       for (std::size_t a = 0; a < rank; ++a) {
-        std::int64_t& f = fewest[lr.inputs[k]][a];
-        f = std::min(f, report.node_shape(lr.inputs[k]).flat ? 0 : unread(report, lr, a));
+        std::int64_t& f = fewest[in][a];
+        f = std::min(f, report.node_shape(in).flat ? 0 : unread(report, lr, a));
       }
     }
   }
