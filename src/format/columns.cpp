@@ -49,14 +49,6 @@ const std::vector<std::string>& default_columns() {
 
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(' ');
   return first == std::string_view::npos

@@ -1,6 +1,7 @@
 #include "model/suggest.h"
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace netlens {
@@ -23,6 +24,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 }  // namespace
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
 
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;

@@ -7,6 +7,8 @@
 
 namespace netlens {
 
+// ASCII lower case, for names matched case-insensitively.
+std::string lower(std::string_view text);
 // The closest candidate within a third of the word's length, or "".
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 // " (did you mean 'x'?)" for the closest candidate, or "" when none is close.

@@ -10,16 +10,6 @@ namespace netlens {
 
 std::span<const BundledNet> bundled_nets() { return {kBundledNets}; }
 
-namespace {
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-}  // namespace
-
 // Case-insensitive: VGG16 is vgg16 (the bundled names are all lower case).
 const BundledNet* find_bundled(std::string_view name) {
   const std::string wanted = lower(name);
