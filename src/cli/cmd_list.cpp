@@ -1,8 +1,10 @@
 // `netlens list` and `netlens show`: the bundled nets.
 #include <fmt/format.h>
 
+#include <array>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "cli/commands.h"
 #include "model/report.h"
@@ -16,15 +18,21 @@ CLI::App* setup_list(CLI::App& app) {
 }
 
 int run_list() {
-  std::size_t width = 0;
-  for (const BundledNet& b : bundled_nets()) {
-    width = std::max(width, b.name.size());
-  }
+  // Columns as wide as their widest entry (a 3-D net's size is 16x112x112).
+  std::vector<std::array<std::string, 4>> rows;
+  std::array<std::size_t, 3> width{};
   for (const BundledNet& b : bundled_nets()) {
     const Net net =
         parse_spec(b.text, std::string(b.name) + ".yaml", std::string(b.name), SpecFormat::Yaml);
-    std::cout << fmt::format("{:<{}}  {:>7}  {:>3} layers  {}\n", b.name, width,
-                             format_size(net.input_size), net.layers.size(), b.description);
+    rows.push_back({std::string(b.name), format_size(net.input_size),
+                    std::to_string(net.layers.size()), std::string(b.description)});
+    for (std::size_t k = 0; k < width.size(); ++k) {
+      width[k] = std::max(width[k], rows.back()[k].size());
+    }
+  }
+  for (const auto& row : rows) {
+    std::cout << fmt::format("{:<{}}  {:>{}}  {:>{}} layers  {}\n", row[0], width[0], row[1],
+                             width[1], row[2], width[2], row[3]);
   }
   return 0;
 }

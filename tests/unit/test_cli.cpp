@@ -235,10 +235,15 @@ TEST_CASE("the -o option writes the output to a file", "[cli]") {
 TEST_CASE("list and show", "[cli]") {
   const RunResult list = run_netlens("list");
   CHECK(list.status == 0);
-  CHECK(list.out.find("\nvgg16                224x224   40 layers  VGG-16 (configuration D)\n") !=
+  CHECK(
+      list.out.find("\nvgg16                   224x224   40 layers  VGG-16 (configuration D)\n") !=
+      std::string::npos);
+  // The size column is as wide as the widest size, a 3-D net's.
+  CHECK(list.out.find("\nr2plus1d_18          16x112x112  119 layers  R(2+1)D-18\n") !=
         std::string::npos);
-  CHECK(list.out.find("\nzf-5                 224x224   14 layers  ZF-5 (the seed's 'zf-5')\n") !=
-        std::string::npos);
+  CHECK(
+      list.out.find("\nzf-5                    224x224   14 layers  ZF-5 (the seed's 'zf-5')\n") !=
+      std::string::npos);
   const RunResult show = run_netlens("show zf-5");
   CHECK(show.status == 0);
   CHECK(show.out == slurp(source_path("nets/zf-5.yaml")));
