@@ -42,6 +42,8 @@ class Analyzer {
  public:
   explicit Analyzer(Net net) { report_.net = std::move(net); }
   Report run();
+  // The layers' shapes and closed-form fields; no whole-net pass.
+  void run_layers();
 
  private:
   const Net& net() const { return report_.net; }
@@ -56,6 +58,7 @@ class Analyzer {
   void resolve_outputs();
   void check_dead_layers();
   void check_rf_size(LayerReport& lr);
+  [[noreturn]] void fail_with_smallest_input(const InputTooSmall& e) const;
 
   Report report_;
   std::unordered_map<std::string_view, std::size_t> ids_;  // name -> node id
@@ -205,7 +208,11 @@ LayerReport Analyzer::analyze_layer(const Layer& layer, std::size_t id) {
   lr.inputs = resolve_inputs(layer, id);
   shape_inputs_.clear();
   for (std::size_t in : lr.inputs) {
-    shape_inputs_.push_back({&report_.node_shape(in), &report_.node_name(in)});
+    const Shape* unflattened = nullptr;
+    if (in != 0 && report_.layer(in - 1).kind == LayerKind::Flatten) {
+      unflattened = &report_.node_shape(report_.layers[in - 1].inputs[0]);
+    }
+    shape_inputs_.push_back({&report_.node_shape(in), &report_.node_name(in), unflattened});
   }
   LayerShape shape = apply_shape_rule(layer, shape_inputs_, net().convention, net().file);
   lr.output = std::move(shape.output);
@@ -291,13 +298,69 @@ void Analyzer::check_dead_layers() {
   }
 }
 
-Report Analyzer::run() {
+void Analyzer::run_layers() {
   fix_input();
   const Net& n = net();
   report_.layers.reserve(n.layers.size());
   for (std::size_t i = 0; i < n.layers.size(); ++i) {
     report_.layers.push_back(analyze_layer(n.layers[i], i + 1));
     ids_.emplace(n.layers[i].name, i + 1);
+  }
+}
+
+// Whether every window of `net` fits its input on `axis` (every axis when
+// nullopt; other errors aside).
+bool windows_fit(Net net, std::optional<std::size_t> axis) {
+  try {
+    Analyzer(std::move(net)).run_layers();
+  } catch (const InputTooSmall& e) {
+    return axis && e.axis() != *axis;
+  } catch (const Error&) {
+  }
+  return true;
+}
+
+// Adds to `e` the smallest input size at which every window fits, on e's
+// axis (on every axis when the spec gives one size), found by bisection:
+// every shape rule's output grows with its input, so fitting is monotone.
+void Analyzer::fail_with_smallest_input(const InputTooSmall& e) const {
+  constexpr std::int64_t kLimit = std::int64_t{1} << 24;
+  const bool square = net().input_size_scalar;
+  Net resized = net();
+  resized.channels = report_.input.channels;
+  if (!square) {
+    resized.input_size = report_.input.size;
+  }
+  const auto fits = [&](std::int64_t size) {
+    resized.input_size[square ? 0 : e.axis()] = size;
+    return windows_fit(resized, square ? std::nullopt : std::optional(e.axis()));
+  };
+  std::int64_t lo = report_.input.size[e.axis()];  // too small
+  std::int64_t hi = std::max<std::int64_t>(lo, 1) * 2;
+  while (hi <= kLimit && !fits(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  const std::string where =
+      square ? "" : fmt::format(" on axis {}", axis_name(report_.input.size.size(), e.axis()));
+  if (hi > kLimit) {
+    throw ModelError(e.file(), e.pos(), e.layer(),
+                     fmt::format("{}; no input size up to {}{} makes it fit", e.message(), kLimit,
+                                 where));
+  }
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    (fits(mid) ? hi : lo) = mid;
+  }
+  throw ModelError(e.file(), e.pos(), e.layer(),
+                   fmt::format("{}; the net's input must be at least {}{}", e.message(), hi, where));
+}
+
+Report Analyzer::run() {
+  try {
+    run_layers();
+  } catch (const InputTooSmall& e) {
+    fail_with_smallest_input(e);
   }
   resolve_outputs();
   compute_exact_regions();

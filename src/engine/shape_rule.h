@@ -75,6 +75,8 @@ class Rule {
   void warn_dropped(std::size_t axis, const AxisWindow& w);
   bool warn_padding_windows(std::size_t axis, const AxisWindow& w, std::int64_t out);
   void check_declared_channels(std::int64_t actual) const;
+  void check_declared_features(std::int64_t actual) const;
+  void check_one_axis_pair(const PaddingParam& pad) const;
   // "has 3 entries but the input has 2 spatial axes"
   [[noreturn]] void fail_entries(SourcePos pos, const char* field, std::size_t entries) const;
 

@@ -36,6 +36,21 @@ void Rule::check_declared_channels(std::int64_t actual) const {
   }
 }
 
+// A linear's in_features against what it reads: a flattened tensor's shape
+// says where a wrong count comes from.
+void Rule::check_declared_features(std::int64_t actual) const {
+  if (!layer_.in_channels || *layer_.in_channels == actual) {
+    return;
+  }
+  const Shape* flattened = in().flat ? inputs_[0].unflattened : &in();
+  fail_at(layer_.in_channels_pos,
+          fmt::format("declares {} input features, but its input '{}' has {}{}",
+                      *layer_.in_channels, *inputs_[0].name, actual,
+                      flattened && !flattened->flat
+                          ? fmt::format(" ({} flattened)", format_shape(*flattened))
+                          : ""));
+}
+
 void Rule::adaptive(LayerShape& r) {
   require_spatial();
   r.output.channels = in().channels;
@@ -45,14 +60,14 @@ void Rule::adaptive(LayerShape& r) {
 void Rule::linear(LayerShape& r) {
   if (!in().flat && in().channels_last) {
     // On the channel axis at every position (ConvNeXt's block): a 1x1 conv.
-    check_declared_channels(in().channels);
+    check_declared_features(in().channels);
     r.output = in();
     r.output.channels = layer_.out_channels;
     r.params = add(mul(in().channels, layer_.out_channels), layer_.bias ? layer_.out_channels : 0);
     return;
   }
   const std::int64_t features = in().flat ? in().channels : mul(in().channels, product(in().size));
-  check_declared_channels(features);
+  check_declared_features(features);
   r.output.flat = true;
   r.output.channels = layer_.out_channels;
   r.params = add(mul(features, layer_.out_channels), layer_.bias ? layer_.out_channels : 0);

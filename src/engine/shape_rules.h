@@ -34,6 +34,8 @@ std::vector<Warning> merge_axis_findings(const std::vector<AxisFinding>& finding
 struct ShapeInput {
   const Shape* shape;
   const std::string* name;  // the producing layer ("input" for the net's input)
+  // When the producer is a flatten: what it flattened (for error texts).
+  const Shape* unflattened = nullptr;
 };
 
 // Throws ModelError naming the layer when the shapes do not work.

@@ -17,6 +17,7 @@ PerAxis<AxisWindow> Rule::windows(bool transposed) {
   const auto stride_or_kernel = pool && !layer_.window->stride.given ? kernel : stride;
   const auto dilation = expand(layer_.window->dilation, "dilation", 1);
   const PaddingParam& pad = layer_.window->padding;
+  check_one_axis_pair(pad);
   const auto pairs = expand(pad, "padding", {0, 0});
   PerAxis<AxisWindow> w;
   for (std::size_t i = 0; i < rank(); ++i) {
@@ -35,6 +36,18 @@ PerAxis<AxisWindow> Rule::windows(bool transposed) {
     w.push_back(a);
   }
   return w;
+}
+
+// PyTorch's F.pad(x, (4, 0)) is [before, after] on the last axis; in a spec
+// `padding: [4, 0]` on a 1-D input is two axes' amounts, so show the pair form.
+void Rule::check_one_axis_pair(const PaddingParam& pad) const {
+  if (rank() != 1 || pad.scalar || pad.values.size() != 2 || pad.values[0][0] != pad.values[0][1] ||
+      pad.values[1][0] != pad.values[1][1]) {
+    return;
+  }
+  fail_at(pad.pos, fmt::format("padding has 2 entries but the input has 1 spatial axis; for "
+                               "[before, after] on that axis write [[{}, {}]]",
+                               pad.values[0][0], pad.values[1][0]));
 }
 
 // floor((n + lo + hi - ke) / s) + 1, or the ceil-mode form with the rule that
@@ -62,10 +75,12 @@ std::int64_t Rule::window_output(std::size_t i, const AxisWindow& w, bool ceil) 
   }
   if (out < 1) {
     if (padded < ke) {
-      fail(
+      throw InputTooSmall(
+          file_, layer_.pos, layer_.name,
           fmt::format("kernel {} (dilated) is larger than the padded input {} ({} + {} + {}) "
                       "on axis {}",
-                      ke, padded, n, w.pad_lo, w.pad_hi, axis(i)));
+                      ke, padded, n, w.pad_lo, w.pad_hi, axis(i)),
+          i);
     }
     fail(fmt::format("output size would be {} on axis {}", out, axis(i)));
   }

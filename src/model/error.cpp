@@ -51,6 +51,8 @@ ParseError::ParseError(std::string file, SourcePos pos, std::string path, std::s
 
 ModelError::ModelError(std::string file, SourcePos pos, std::string layer, std::string message)
     : Error(format_location(file, pos) + fmt::format("layer '{}': {}", layer, message)),
+      file_(std::move(file)),
+      pos_(pos),
       layer_(std::move(layer)),
       message_(std::move(message)) {}
 

@@ -49,12 +49,29 @@ class ParseError : public Error {
 class ModelError : public Error {
  public:
   ModelError(std::string file, SourcePos pos, std::string layer, std::string message);
+  const std::string& file() const { return file_; }
+  SourcePos pos() const { return pos_; }
   const std::string& layer() const { return layer_; }
   const std::string& message() const { return message_; }
 
  private:
+  std::string file_;
+  SourcePos pos_;
   std::string layer_;
   std::string message_;
+};
+
+// A window larger than its (padded) input on `axis`: analyze() adds the
+// smallest input size on that axis at which every window fits.
+class InputTooSmall : public ModelError {
+ public:
+  InputTooSmall(std::string file, SourcePos pos, std::string layer, std::string message,
+                std::size_t axis)
+      : ModelError(std::move(file), pos, std::move(layer), std::move(message)), axis_(axis) {}
+  std::size_t axis() const { return axis_; }
+
+ private:
+  std::size_t axis_;
 };
 
 // Several independent errors of one spec, each printed on its own line;

@@ -1,5 +1,8 @@
 #include "model/layer_types.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -193,6 +196,15 @@ std::string suggest_layer_type(std::string_view name) {
     }
   }
   return best;
+}
+
+std::string layer_type_names() {
+  std::vector<std::string_view> names;
+  for (const LayerType& t : kTypes) {
+    names.push_back(t.name);
+  }
+  std::sort(names.begin(), names.end());
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 
 std::string_view canonical_field(LayerKind kind, std::string_view key) {

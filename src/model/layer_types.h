@@ -58,6 +58,8 @@ std::optional<TypeMatch> find_layer_type(std::string_view name);
 
 // The closest known type name, for "did you mean" (empty when none is close).
 std::string suggest_layer_type(std::string_view name);
+// Every type name (not the aliases), sorted: "adaptive_avgpool, add, ...".
+std::string layer_type_names();
 
 // Canonical field name for a key as written: strides -> stride, filters ->
 // out_channels (for the given kind). Unchanged when not an alias.

@@ -23,6 +23,15 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
+
+// `kernel` for kernel_size, `stride_size` for stride: one whole word of the
+// other, up to an underscore.
+bool whole_word_prefix(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) {
+    std::swap(a, b);
+  }
+  return a.size() >= 3 && b.size() > a.size() && b.substr(0, a.size()) == a && b[a.size()] == '_';
+}
 }  // namespace
 
 std::string lower(std::string_view text) {
@@ -34,6 +43,11 @@ std::string lower(std::string_view text) {
 }
 
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
+  for (const std::string& c : candidates) {
+    if (whole_word_prefix(word, c)) {
+      return c;
+    }
+  }
   std::string best;
   std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const std::string& c : candidates) {

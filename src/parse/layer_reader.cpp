@@ -40,7 +40,8 @@ const LayerReader::KnownType& LayerReader::read_type(const DocNode& node, const 
   const auto match = find_layer_type(name);
   if (!match) {
     r_.fail(*type_node, path + ".type",
-            fmt::format("unknown layer type '{}'{}", name, did_you_mean(suggest_layer_type(name))));
+            fmt::format("unknown layer type '{}'{}; types: {}", name,
+                        did_you_mean(suggest_layer_type(name)), layer_type_names()));
   }
   types_.push_back({name, *match, allowed_keys(*match)});
   return types_.back();

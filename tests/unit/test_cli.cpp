@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "helpers.h"
+#include "model/layer_types.h"
 
 using namespace netlens::test;
 
@@ -76,15 +77,17 @@ TEST_CASE("bad usage exits 2 with one error line and a hint", "[cli]") {
 }
 
 TEST_CASE("bad spec files exit 1 with FILE:LINE:COL on one line", "[cli]") {
-  const std::pair<const char*, const char*> cases[] = {
+  const std::pair<const char*, std::string> cases[] = {
       {"bad_stride.yaml", ":3:42: layers[0].stride: must be >= 1 (got 0)"},
-      {"bad_type.yaml", ":3:12: layers[0].type: unknown layer type 'convv' (did you mean 'conv'?)"},
+      {"bad_type.yaml",
+       ":3:12: layers[0].type: unknown layer type 'convv' (did you mean 'conv'?); types: " +
+           netlens::layer_type_names()},
       {"bad_key.yaml",
        ":3:18: layers[0]: unknown key 'foo' for relu; allowed: name, type, inputs, inplace"},
       {"bad_missing.yaml", ":3:5: layers[0]: conv needs 'out_channels'"},
       {"bad_kernel.yaml",
        ":3:5: layer 'big': kernel 5 (dilated) is larger than the padded input 4 (4 + 0 + 0) on "
-       "axis h"},
+       "axis h; the net's input must be at least 5"},
       {"bad_syntax.json",
        ":2:30: invalid JSON: syntax error while parsing value - unexpected ']'; expected '[', "
        "'{', or a literal"},

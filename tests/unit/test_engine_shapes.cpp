@@ -47,12 +47,12 @@ TEST_CASE("conv: floor((n + lo + hi - ke) / s) + 1", "[engine]") {
             10, "  - {type: conv, out_channels: 2, kernel_size: 3, padding: [[2, 0]]}\n")) == 10);
   CHECK(model_error(net1d(4, "  - {name: big, type: conv, kernel_size: 5, out_channels: 2}\n")) ==
         "t.yaml:4:5: layer 'big': kernel 5 (dilated) is larger than the padded input 4 (4 + 0 + 0) "
-        "on axis l");
+        "on axis l; the net's input must be at least 5 on axis l");
   CHECK(model_error(net1d(3,
                           "  - {type: conv, kernel_size: 3, dilation: 2, padding: [[0, 1]], "
                           "out_channels: 2}\n")) ==
         "t.yaml:4:5: layer 'conv1': kernel 5 (dilated) is larger than the padded input 4 (3 + 0 + "
-        "1) on axis l");
+        "1) on axis l; the net's input must be at least 4 on axis l");
 }
 
 TEST_CASE("same, same_lower and valid padding", "[engine]") {
@@ -142,7 +142,7 @@ TEST_CASE("a 13-wide window on 9 + 2 padding gives 1 in ceil mode", "[engine]") 
                       "ceil_mode: true}\n")) == 1);
   CHECK(model_error(net1d(9, "  - {type: maxpool, kernel_size: 13, padding: 1}\n")) ==
         "t.yaml:4:5: layer 'maxpool1': kernel 13 (dilated) is larger than the padded input 11 (9 + "
-        "1 + 1) on axis l");
+        "1 + 1) on axis l; the net's input must be at least 11 on axis l");
 }
 
 TEST_CASE("pytorch rejects pool padding above half the raw kernel", "[engine]") {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.h"
+#include "model/layer_types.h"
 
 using namespace netlens;
 using namespace netlens::test;
@@ -99,11 +100,21 @@ TEST_CASE("3.0, 1e3 and 010 are not integers", "[parse]") {
 
 TEST_CASE("unknown layer types, with a suggestion when one is close", "[parse]") {
   CHECK(parse_error(spec("  - {type: convv, kernel_size: 3, out_channels: 4}\n")) ==
-        "t.yaml:3:12: layers[0].type: unknown layer type 'convv' (did you mean 'conv'?)");
+        "t.yaml:3:12: layers[0].type: unknown layer type 'convv' (did you mean 'conv'?); types: "
+        "adaptive_avgpool, adaptive_maxpool, add, amax, avgpool, batchnorm, celu, channel_shuffle, "
+        "clamp, concat, conv, conv_transpose, crop, div, dropout, elu, flatten, gelu, "
+        "global_avgpool, global_maxpool, groupnorm, hardsigmoid, hardswish, hardtanh, identity, "
+        "instancenorm, layernorm, leaky_relu, linear, log_softmax, lrn, max, maxpool, mean, min, "
+        "mish, mul, pad, permute, pixel_shuffle, pixel_unshuffle, prelu, relu, relu6, scale, selu, "
+        "sigmoid, silu, slice, softmax, softplus, split, stochastic_depth, sub, sum, tanh, "
+        "upsample");
   CHECK(parse_error(spec("  - {type: maxpol, kernel_size: 3}\n")) ==
-        "t.yaml:3:12: layers[0].type: unknown layer type 'maxpol' (did you mean 'maxpool'?)");
+        "t.yaml:3:12: layers[0].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
+        "types: " +
+            layer_type_names());
   CHECK(parse_error(spec("  - {type: frobnicate}\n")) ==
-        "t.yaml:3:12: layers[0].type: unknown layer type 'frobnicate'");
+        "t.yaml:3:12: layers[0].type: unknown layer type 'frobnicate'; types: " +
+            layer_type_names());
   CHECK(parse_error(spec("  - {type: 3}\n")) ==
         "t.yaml:3:12: layers[0].type: expected a string, got 3");
 }
@@ -279,7 +290,8 @@ TEST_CASE("per-axis lists of the wrong length surface in the engine", "[parse][e
         "axes");
   CHECK(error_of([] {
           analyze_yaml("input: {size: [8]}\nlayers:\n  - {type: pad, padding: [1, 1]}\n");
-        }) == "t.yaml:3:26: layer 'pad1': padding has 2 entries but the input has 1 spatial axis");
+        }) == "t.yaml:3:26: layer 'pad1': padding has 2 entries but the input has 1 spatial axis; for "
+        "[before, after] on that axis write [[1, 1]]");
   CHECK(model_error("  - {type: Conv1d, kernel_size: 1, out_channels: 2}\n") ==
         "t.yaml:3:12: layer 'conv1': a 1-D layer type on an input with 2 spatial axes (8x8)");
 }
@@ -327,10 +339,13 @@ TEST_CASE("independent errors in layer entries are all reported, up to 20", "[pa
     CHECK(
         e.messages() ==
         std::vector<std::string>{
-            "t.yaml:3:35: layers[0]: unknown key 'kernel' for conv; allowed: name, type, "
+            "t.yaml:3:35: layers[0]: unknown key 'kernel' for conv (did you mean 'kernel_size'?); "
+          "allowed: name, type, "
             "inputs, out_channels, kernel_size, stride, padding, dilation, groups, bias, "
             "in_channels",
-            "t.yaml:5:12: layers[2].type: unknown layer type 'maxpol' (did you mean 'maxpool'?)"});
+            "t.yaml:5:12: layers[2].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
+          "types: " +
+              layer_type_names()});
   }
   std::string many = "input: {size: 8}\nlayers:\n";
   for (int i = 0; i < 25; ++i) {
@@ -346,4 +361,58 @@ TEST_CASE("independent errors in layer entries are all reported, up to 20", "[pa
           "inplace");
     CHECK(e.messages()[20] == "t.yaml: stopped after 20 errors");
   }
+}
+
+TEST_CASE("errors that show the fix: key names, one-axis padding pairs, flattened features",
+          "[parse]") {
+  CHECK(parse_error(spec("  - {type: conv, kernel: 3, out_channels: 4}\n")) ==
+        "t.yaml:3:18: layers[0]: unknown key 'kernel' for conv (did you mean 'kernel_size'?); "
+        "allowed: name, type, inputs, out_channels, kernel_size, stride, padding, dilation, "
+        "groups, bias, in_channels");
+  CHECK(parse_error(spec("  - {type: conv, kernel_size: 3, out: 4}\n")) ==
+        "t.yaml:3:34: layers[0]: unknown key 'out' for conv (did you mean "
+        "'out_channels'?); allowed: name, type, inputs, out_channels, kernel_size, stride, padding, "
+        "dilation, groups, bias, in_channels");
+  // PyTorch's causal padding F.pad(x, (4, 0)) written as a list on a 1-D conv.
+  CHECK(error_of([] {
+          analyze_yaml("input: {size: [100], channels: 1}\nlayers:\n"
+                       "  - {type: conv, out_channels: 8, kernel_size: 5, padding: [4, 0]}\n");
+        }) == "t.yaml:3:60: layer 'conv1': padding has 2 entries but the input has 1 spatial axis; "
+              "for [before, after] on that axis write [[4, 0]]");
+  const char* head =
+      "input: {size: 32, channels: 3}\nlayers:\n"
+      "  - {name: c1, type: conv, out_channels: 8, kernel_size: 3}\n";
+  CHECK(error_of([&] {
+          analyze_yaml(std::string(head) +
+                       "  - {name: f, type: flatten}\n"
+                       "  - {name: fc, type: linear, in_features: 8, out_features: 10}\n");
+        }) == "t.yaml:5:43: layer 'fc': declares 8 input features, but its input 'f' has 7200 "
+              "(8x30x30 flattened)");
+  CHECK(error_of([&] {
+          analyze_yaml(std::string(head) +
+                       "  - {name: fc, type: linear, in_features: 8, out_features: 10}\n");
+        }) == "t.yaml:4:43: layer 'fc': declares 8 input features, but its input 'c1' has 7200 "
+              "(8x30x30 flattened)");
+}
+
+TEST_CASE("a kernel larger than its input gives the smallest input that fits", "[engine]") {
+  const std::string layers =
+      "  - {name: c1, type: conv, out_channels: 8, kernel_size: 3}\n"
+      "  - {name: p, type: maxpool, kernel_size: 2}\n"
+      "  - {name: c2, type: conv, out_channels: 8, kernel_size: 5}\n";
+  // 12 -> conv 3 -> 10 -> pool 2 -> 5 -> conv 5 -> 1; 11 gives 4 at c2.
+  CHECK(error_of([&] { analyze_yaml("input: {size: 8}\nlayers:\n" + layers); }) ==
+        "t.yaml:5:5: layer 'c2': kernel 5 (dilated) is larger than the padded input 3 (3 + 0 + 0) "
+        "on axis h; the net's input must be at least 12");
+  CHECK(error_of([&] { analyze_yaml("input: {size: [30, 8]}\nlayers:\n" + layers); }) ==
+        "t.yaml:5:5: layer 'c2': kernel 5 (dilated) is larger than the padded input 3 (3 + 0 + 0) "
+        "on axis w; the net's input must be at least 12 on axis w");
+  CHECK(analyze_yaml("input: {size: [30, 12]}\nlayers:\n" + layers).layers[2].output.size ==
+        PerAxis<std::int64_t>{10, 1});
+  CHECK(error_of([] {
+          analyze_yaml("input: {size: 8}\nlayers:\n"
+                       "  - {type: adaptive_avgpool, output_size: 2}\n"
+                       "  - {name: c2, type: conv, out_channels: 8, kernel_size: 5}\n");
+        }) == "t.yaml:4:5: layer 'c2': kernel 5 (dilated) is larger than the padded input 2 (2 + 0 + "
+              "0) on axis h; no input size up to 16777216 makes it fit");
 }
