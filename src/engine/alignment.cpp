@@ -130,6 +130,7 @@ Alignment::Alignment(const Report& report) : report_(report) {
           break;
         }
         case Reads::Same:
+        case Reads::Windowed:  // unit i stays the token at position i
           out[a] = in;
           break;
         case Reads::Everything:
@@ -171,9 +172,8 @@ std::optional<Warning> Alignment::check(const LayerReport& lr) const {
       const Anchor& x = anchors_[local[k]][a];
       lo = std::min(lo, x.centre->to_double());
       hi = std::max(hi, x.centre->to_double());
-      text +=
-          fmt::format("{}'{}' jump {}, centre {}", k == 0 ? "" : "; ",
-                      report_.node_name(local[k]), ratio_text(*x.jump), ratio_text(*x.centre));
+      text += fmt::format("{}'{}' jump {}, centre {}", k == 0 ? "" : "; ",
+                          report_.node_name(local[k]), ratio_text(*x.jump), ratio_text(*x.centre));
     }
     text += fmt::format(" ({:g} pixel{} apart)", hi - lo, hi - lo == 1 ? "" : "s");
     findings.push_back({WarningKind::Misaligned, a, std::move(text)});

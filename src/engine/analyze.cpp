@@ -29,7 +29,8 @@ std::size_t infer_rank(const Net& net) {
          {static_cast<std::size_t>(l.alias_rank), w.kernel_size.listed_rank(),
           w.stride.listed_rank(), w.dilation.listed_rank(), x.output_padding.listed_rank(),
           x.output_size.listed_rank(), x.crop_size.listed_rank(), x.crop_offset.listed_rank(),
-          x.scale_factor.listed_rank(), w.padding.listed_rank(), x.cropping.listed_rank()}) {
+          x.scale_factor.listed_rank(), w.padding.listed_rank(), x.cropping.listed_rank(),
+          x.window_size.listed_rank(), x.shift_size.listed_rank()}) {
       if (rank != 0) {
         return rank;
       }
@@ -119,6 +120,10 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
     return;
   }
   const std::vector<std::size_t> local = local_inputs(report_, layer, lr);
+  lr.attended = layer.kind == LayerKind::Attention;
+  for (std::size_t id : local) {
+    lr.attended = lr.attended || (id != 0 && report_.layers[id - 1].attended);
+  }
   const Shape& in = report_.node_shape(local[0]);
   const Reads reads = reads_of(layer, lr);
   lr.global_context = lr.global_context || (reads == Reads::Union && local != lr.inputs);
@@ -152,6 +157,12 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
       }
       case Reads::Same:
         out = prev;
+        break;
+      case Reads::Windowed:
+        // Units see different windows: their regions come unit by unit.
+        out = prev;
+        out->rf = out->rf_min = std::nullopt;
+        out->padding_eff = out->center_offset = std::nullopt;
         break;
     }
     if (!out) {
@@ -344,16 +355,17 @@ void Analyzer::fail_with_smallest_input(const InputTooSmall& e) const {
   const std::string where =
       square ? "" : fmt::format(" on axis {}", axis_name(report_.input.size.size(), e.axis()));
   if (hi > kLimit) {
-    throw ModelError(e.file(), e.pos(), e.layer(),
-                     fmt::format("{}; no input size up to {}{} makes it fit", e.message(), kLimit,
-                                 where));
+    throw ModelError(
+        e.file(), e.pos(), e.layer(),
+        fmt::format("{}; no input size up to {}{} makes it fit", e.message(), kLimit, where));
   }
   while (hi - lo > 1) {
     const std::int64_t mid = lo + (hi - lo) / 2;
     (fits(mid) ? hi : lo) = mid;
   }
-  throw ModelError(e.file(), e.pos(), e.layer(),
-                   fmt::format("{}; the net's input must be at least {}{}", e.message(), hi, where));
+  throw ModelError(
+      e.file(), e.pos(), e.layer(),
+      fmt::format("{}; the net's input must be at least {}{}", e.message(), hi, where));
 }
 
 Report Analyzer::run() {

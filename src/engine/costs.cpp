@@ -8,6 +8,14 @@ namespace netlens {
 
 namespace {
 
+// One sample's attention costs (docs/costs.md).
+struct AttentionCost {
+  std::int64_t macs = 0;
+  std::int64_t ops = 0;
+  std::int64_t scores = 0;  // elements of the score matrices, heads x queries x keys
+  std::int64_t buffers = 0;
+};
+
 class Coster {
  public:
   Coster(Report& report, const CostOptions& options) : r_(report), o_(options) {}
@@ -18,9 +26,16 @@ class Coster {
     return LayerMath(r_.net.file, layer.pos, layer.name, "cost arithmetic");
   }
   static std::int64_t elements(const Shape& s, const LayerMath& m) {
-    return s.flat ? s.channels : m.mul(s.channels, m.product(s.size));
+    return s.flat ? s.channels : m.mul(s.channels, positions(s, m));
+  }
+  // Positions of a spatial tensor, or tokens (the grid's and the extra ones).
+  static std::int64_t positions(const Shape& s, const LayerMath& m) {
+    return m.add(m.product(s.size), s.extra_tokens);
   }
   void cost_layer(LayerReport& lr);
+  AttentionCost attention_cost(const Layer& layer, const LayerReport& lr, const LayerMath& m) const;
+  static AttentionCost window_attention_cost(const Layer& layer, const LayerReport& lr,
+                                             const Shape& in, const LayerMath& m);
   void peak_memory();
 
   Report& r_;
@@ -43,6 +58,7 @@ void Coster::cost_layer(LayerReport& lr) {
   }
   std::int64_t macs = 0;
   std::int64_t ops = 0;
+  std::int64_t scratch = 0;
   switch (layer.kind) {
     case LayerKind::Conv:
       macs = m.mul(m.mul(out_elems, in.channels / layer.groups), kernel);
@@ -91,6 +107,20 @@ void Coster::cost_layer(LayerReport& lr) {
     case LayerKind::Reduce:
       ops = in_elems;
       break;
+    case LayerKind::PosEmbedding:
+      ops = out_elems;
+      break;
+    case LayerKind::Attention:
+    case LayerKind::WindowAttention: {
+      const AttentionCost a = layer.kind == LayerKind::Attention
+                                  ? attention_cost(layer, lr, m)
+                                  : window_attention_cost(layer, lr, in, m);
+      macs = a.macs;
+      ops = a.ops;
+      scratch = a.scores;
+      c.buffers = a.buffers;
+      break;
+    }
     case LayerKind::Elementwise:
       ops = m.mul(out_elems, static_cast<std::int64_t>(lr.inputs.size()) - 1);
       break;
@@ -102,12 +132,62 @@ void Coster::cost_layer(LayerReport& lr) {
   c.other_ops = m.mul(ops, batch);
   c.activations = m.mul(out_elems, batch);
   c.memory = m.mul(c.activations, dtype_bytes(o_.dtype));
+  c.scratch_memory = m.mul(m.mul(scratch, batch), dtype_bytes(o_.dtype));
   CostTotals& t = r_.totals;
   t.params = m.add(t.params, lr.params);
   t.buffers = m.add(t.buffers, c.buffers);
   t.macs = m.add(t.macs, c.macs);
   t.other_ops = m.add(t.other_ops, c.other_ops);
   t.activation_memory = m.add(t.activation_memory, c.memory);
+}
+
+// nn.MultiheadAttention: the q, k, v projections, Q.K^T, the scores times V
+// and the output projection are MACs; the biases, q's scaling and the softmax
+// other ops.
+AttentionCost Coster::attention_cost(const Layer& layer, const LayerReport& lr,
+                                     const LayerMath& m) const {
+  const Shape& q = r_.node_shape(lr.inputs[0]);
+  const Shape& k = r_.node_shape(lr.inputs[lr.inputs.size() == 1 ? 0 : 1]);
+  const Shape& v = r_.node_shape(lr.inputs.back());
+  const std::int64_t e = lr.output.channels;
+  const std::int64_t lq = positions(q, m);
+  const std::int64_t lk = positions(k, m);
+  const std::int64_t heads = layer.extra->num_heads;
+  AttentionCost a;
+  const std::int64_t projections =
+      m.add(m.mul(m.mul(lq, e), m.mul(2, e)), m.mul(m.mul(lk, e), m.add(k.channels, v.channels)));
+  a.macs = m.add(projections, m.mul(m.mul(2, lq), m.mul(lk, e)));
+  a.scores = m.mul(heads, m.mul(lq, lk));
+  const std::int64_t biases =
+      layer.bias ? m.add(m.mul(2, m.mul(lq, e)), m.mul(2, m.mul(lk, e))) : 0;
+  a.ops = m.add(m.add(biases, m.mul(lq, e)), a.scores);
+  return a;
+}
+
+// torchvision's shifted_window_attention on the padded grid: per window of n
+// units, qkv (n C 3C), Q.K^T and scores.V (n n C each) and proj (n C C); the
+// relative position bias, the shift's mask and the softmax add other ops.
+AttentionCost Coster::window_attention_cost(const Layer& layer, const LayerReport& lr,
+                                            const Shape& in, const LayerMath& m) {
+  const LayerExtras& x = *layer.extra;
+  const std::int64_t c = lr.output.channels;
+  std::int64_t padded = 1;  // units of the padded grid
+  std::int64_t n = 1;       // units of one window
+  bool shifted = false;
+  for (std::size_t a = 0; a < in.size.size(); ++a) {
+    const std::int64_t w = x.window_size.at(a);
+    const std::int64_t p = m.mul(checked::ceil_div(in.size[a], w), w);
+    padded = m.mul(padded, p);
+    n = m.mul(n, w);
+    shifted = shifted || (x.shift_size.given && x.shift_size.at(a) > 0 && w < p);
+  }
+  AttentionCost a;
+  a.macs = m.add(m.mul(m.mul(padded, c), m.mul(4, c)), m.mul(m.mul(2, padded), m.mul(n, c)));
+  a.scores = m.mul(x.num_heads, m.mul(padded, n));
+  a.buffers = m.mul(n, n);  // relative_position_index
+  const std::int64_t biases = layer.bias ? m.mul(padded, m.mul(4, c)) : 0;
+  a.ops = m.add(m.add(biases, m.mul(padded, c)), m.mul(a.scores, shifted ? 3 : 2));
+  return a;
 }
 
 // Layers run in spec order; a tensor lives from the layer that makes it to
@@ -138,8 +218,9 @@ void Coster::peak_memory() {
   std::int64_t alive = bytes(0);
   std::int64_t peak = alive;
   for (std::size_t k = 1; k <= count; ++k) {
-    alive = math(r_.layer(k - 1)).add(alive, bytes(k));
-    peak = std::max(peak, alive);
+    const LayerMath m = math(r_.layer(k - 1));
+    alive = m.add(alive, bytes(k));
+    peak = std::max(peak, m.add(alive, r_.layers[k - 1].cost.scratch_memory));
     alive -= freed_after[k];
   }
   r_.totals.peak_memory = peak;

@@ -29,6 +29,10 @@ std::vector<int> Rule::dim_roles() const {
 }
 
 int Rule::role_of_dim(std::int64_t dim, SourcePos pos, const char* field) const {
+  if (in().tokens) {
+    fail_at(pos, fmt::format("{} over the dims of tokens is not supported ('{}' is {})",
+                             layer_.type, *inputs_[0].name, format_shape(in())));
+  }
   const std::vector<int> roles = dim_roles();
   const auto n = static_cast<std::int64_t>(roles.size());
   const std::int64_t d = dim < 0 ? dim + n : dim;
@@ -215,8 +219,22 @@ void Rule::pixel_shuffle(LayerShape& r, bool shuffle) {
 // Only the channel axis moves: to the end (channels last) or back; the
 // spatial axes keep their order, so regions are untouched.
 void Rule::permute(LayerShape& r) {
-  require_spatial();
   const std::vector<std::int64_t>& dims = layer_.extra->dims;
+  if (in().tokens) {
+    // (N, C, L) <-> (N, L, C): ViT's x.permute(0, 2, 1) / transpose(1, 2).
+    const bool swap = dims.size() == 3 && dims[0] == 0 && (dims[1] == 2 || dims[1] == -1) &&
+                      (dims[2] == 1 || dims[2] == -2);
+    if (!swap) {
+      fail_at(layer_.extra->dims_pos,
+              fmt::format("permute of tokens supports swapping channels and tokens (dims [0, 2, "
+                          "1]), got [{}]",
+                          fmt::join(dims, ", ")));
+    }
+    r.output = in();
+    r.output.channels_last = !in().channels_last;
+    return;
+  }
+  require_spatial();
   const std::vector<int> roles = dim_roles();
   std::vector<bool> used(roles.size());
   std::vector<int> moved;  // the roles in their new order

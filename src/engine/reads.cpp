@@ -5,8 +5,8 @@
 namespace netlens {
 
 Reads reads_of(const Layer& layer, const LayerReport& lr) {
-  if (layer.kind == LayerKind::Linear && !lr.output.flat) {
-    return Reads::Same;
+  if ((layer.kind == LayerKind::Linear || layer.kind == LayerKind::Flatten) && !lr.output.flat) {
+    return Reads::Same;  // per position, or flattening the grid into tokens
   }
   return layer_type(layer.kind).reads;
 }
@@ -18,7 +18,8 @@ std::vector<std::size_t> local_inputs(const Report& report, const Layer& layer,
   }
   std::vector<std::size_t> local;
   for (std::size_t id : lr.inputs) {
-    const bool global = id != 0 && report.layers[id - 1].global_rf;
+    const bool global =
+        id != 0 && report.layers[id - 1].global_rf && !report.layers[id - 1].attended;
     const Shape& s = report.node_shape(id);
     bool broadcast = false;
     for (std::size_t a = 0; a < s.size.size() && !s.flat; ++a) {

@@ -23,6 +23,7 @@ enum class TapKind {
   Bilinear,
   Bicubic,
   Adaptive,
+  Windowed,
   Identity
 };
 
@@ -35,6 +36,8 @@ struct AxisMap {
   // 1 / scale_factor as given, or in / out when the size is given.
   float src_scale = 1;
   bool align_corners = false;
+  std::int64_t shift = 0;   // windowed: the roll, 0 where the window covers the axis
+  std::int64_t padded = 0;  // windowed: the axis padded to whole windows
   std::int64_t n_in = 0;
   std::int64_t n_out = 0;
 
@@ -81,9 +84,36 @@ struct AxisMap {
         }
         return;
       }
+      case TapKind::Windowed:
+        windowed(o, f);
+        return;
       case TapKind::Identity:
         f(o);
         return;
+    }
+  }
+
+  // torchvision's shifted_window_attention on one axis: rolled by -shift,
+  // unit j of the rolled axis attends to the units of its window that the
+  // mask leaves it (same label: before the last window, or the last window's
+  // part before or after the roll's seam); read back at j + shift. Padding
+  // units (n_in and up) are virtual, as a conv's padding.
+  template <class F>
+  void windowed(std::int64_t o, F&& f) const {
+    if (!real_out(o)) {
+      f(o);
+      return;
+    }
+    const std::int64_t size = w.kernel;
+    const auto label = [&](std::int64_t j) {
+      return shift == 0 ? 0 : j < padded - size ? 0 : j < padded - shift ? 1 : 2;
+    };
+    const std::int64_t j = ((o - shift) % padded + padded) % padded;
+    const std::int64_t first = j / size * size;
+    for (std::int64_t t = first; t < first + size; ++t) {
+      if (label(t) == label(j)) {
+        f((t + shift) % padded);
+      }
     }
   }
 
@@ -207,6 +237,14 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
     case Reads::Adaptive:
       m.kind = TapKind::Adaptive;
       break;
+    case Reads::Windowed: {
+      m.kind = TapKind::Windowed;
+      const LayerExtras& x = *layer.extra;
+      m.w.kernel = x.window_size.at(a);
+      m.padded = checked::ceil_div(m.n_in, m.w.kernel) * m.w.kernel;
+      m.shift = x.shift_size.given && m.w.kernel < m.padded ? x.shift_size.at(a) : 0;
+      break;
+    }
     case Reads::Everything:
     case Reads::Same:
     case Reads::Union:

@@ -97,6 +97,16 @@ class Rule {
   void slice(LayerShape& r);
   void pixel_shuffle(LayerShape& r, bool shuffle);
   void permute(LayerShape& r);
+  // token_rules.cpp: tokens, attention, Swin's windows and patch merging.
+  void require_tokens(std::size_t input) const;
+  void require_channels_last() const;
+  std::int64_t token_count(const Shape& s) const;
+  void class_token(LayerShape& r);
+  void pos_embedding(LayerShape& r);
+  void select(LayerShape& r);
+  void attention(LayerShape& r);
+  void window_attention(LayerShape& r);
+  void patch_merge(LayerShape& r);
   // The dims of the input tensor in PyTorch's order (batch first) and what
   // each is: -1 batch, -2 channels, k >= 0 spatial axis k.
   std::vector<int> dim_roles() const;

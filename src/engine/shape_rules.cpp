@@ -16,6 +16,10 @@ void Rule::require_spatial() const {
     fail(fmt::format("{} needs a spatial input, but '{}' is flat ({} features)", layer_.type,
                      *inputs_[0].name, in().channels));
   }
+  if (in().tokens) {
+    fail(fmt::format("{} needs a spatial input, but '{}' is tokens ({})", layer_.type,
+                     *inputs_[0].name, format_shape(in())));
+  }
   if (layer_.alias_rank != 0 && static_cast<std::size_t>(layer_.alias_rank) != rank()) {
     fail_at(layer_.type_pos,
             fmt::format("a {}-D layer type on an input with {} spatial {} ({})", layer_.alias_rank,
@@ -58,6 +62,12 @@ void Rule::adaptive(LayerShape& r) {
 }
 
 void Rule::linear(LayerShape& r) {
+  if (in().tokens && !in().channels_last) {
+    fail(
+        fmt::format("linear on '{}' ({}, channels first) would mix tokens; permute [0, 2, 1] "
+                    "to (N, L, C) first",
+                    *inputs_[0].name, format_shape(in())));
+  }
   if (!in().flat && in().channels_last) {
     // On the channel axis at every position (ConvNeXt's block): a 1x1 conv.
     check_declared_features(in().channels);
@@ -129,6 +139,7 @@ void Rule::merge(LayerShape& r) {
     const Shape& s = *inputs_[k].shape;
     const Shape before = r.output;
     bool ok = s.flat == before.flat && s.channels_last == before.channels_last &&
+              s.tokens == before.tokens && s.extra_tokens == before.extra_tokens &&
               s.size.size() == before.size.size();
     const auto fits = [&](std::int64_t a, std::int64_t b) {
       return a == b || (!concat && (a == 1 || b == 1));
@@ -159,31 +170,43 @@ void Rule::merge(LayerShape& r) {
 
 // flatten(x, 1): every axis but the batch, in order; start_dim = end_dim: nothing.
 void Rule::flatten(LayerShape& r) {
-  const std::int64_t n = in().flat ? 2 : static_cast<std::int64_t>(rank()) + 2;
+  const std::int64_t n = in().flat ? 2 : in().tokens ? 3 : static_cast<std::int64_t>(rank()) + 2;
   const std::int64_t start = layer_.extra->dim < 0 ? layer_.extra->dim + n : layer_.extra->dim;
   const std::int64_t end =
       layer_.extra->end_dim < 0 ? layer_.extra->end_dim + n : layer_.extra->end_dim;
+  // Exactly the spatial dims (2.. of (N, C, H, W), 1..n-2 of (N, H, W, C)):
+  // tokens, the grid kept (ViT's x.flatten(2); on one axis a no-op that
+  // says the positions are tokens).
+  const std::int64_t first_spatial = in().channels_last ? 1 : 2;
+  if (!in().flat && !in().tokens && start == first_spatial &&
+      end == first_spatial + static_cast<std::int64_t>(rank()) - 1) {
+    r.output = in();
+    r.output.tokens = true;
+    return;
+  }
   if (start == end && start >= 1 && start < n) {
     r.output = in();
     return;
   }
   if (start != 1 || end != n - 1) {
     fail(
-        fmt::format("flatten supports start_dim 1 to the last dim (every axis but the batch), "
-                    "got start_dim {}, end_dim {} on a {}-D tensor",
+        fmt::format("flatten supports start_dim 1 to the last dim (every axis but the batch) or "
+                    "the spatial dims (to tokens), got start_dim {}, end_dim {} on a {}-D tensor",
                     layer_.extra->dim, layer_.extra->end_dim, n));
   }
   r.output.flat = true;
-  r.output.channels = in().flat ? in().channels : mul(in().channels, product(in().size));
+  r.output.channels = in().flat ? in().channels : mul(in().channels, token_count(in()));
 }
 
 LayerShape Rule::run() {
   LayerShape r;
   const std::size_t max_inputs = layer_type(layer_.kind).max_inputs;
   if (max_inputs != 0 && inputs_.size() > max_inputs) {
-    fail_at(layer_.inputs_pos,
-            fmt::format("{} takes {}, got {}", layer_.type,
-                        max_inputs == 1 ? "one input" : "one or two inputs", inputs_.size()));
+    fail_at(layer_.inputs_pos, fmt::format("{} takes {}, got {}", layer_.type,
+                                           max_inputs == 1   ? "one input"
+                                           : max_inputs == 2 ? "one or two inputs"
+                                                             : "one to three inputs",
+                                           inputs_.size()));
   }
   switch (layer_.kind) {
     case LayerKind::Conv:
@@ -261,6 +284,24 @@ LayerShape Rule::run() {
       break;
     case LayerKind::Permute:
       permute(r);
+      break;
+    case LayerKind::ClassToken:
+      class_token(r);
+      break;
+    case LayerKind::PosEmbedding:
+      pos_embedding(r);
+      break;
+    case LayerKind::Select:
+      select(r);
+      break;
+    case LayerKind::Attention:
+      attention(r);
+      break;
+    case LayerKind::WindowAttention:
+      window_attention(r);
+      break;
+    case LayerKind::PatchMerge:
+      patch_merge(r);
       break;
     case LayerKind::Elementwise:
     case LayerKind::Concat:

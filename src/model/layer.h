@@ -48,8 +48,14 @@ enum class LayerKind : std::uint8_t {
   PixelShuffle,
   PixelUnshuffle,
   Permute,
-  Elementwise,  // add, sub, mul, div, max, min: broadcasting
-  Concat,       // the last kind (layer_types.cpp counts on it)
+  ClassToken,       // learned tokens put in front of a token sequence
+  PosEmbedding,     // a learned table added to every token
+  Select,           // one token: x[:, 0]
+  Attention,        // multi-head attention over every token
+  WindowAttention,  // Swin's attention within (shifted) windows
+  PatchMerge,       // Swin's 2x2 neighbours concatenated on channels
+  Elementwise,      // add, sub, mul, div, max, min: broadcasting
+  Concat,           // the last kind (layer_types.cpp counts on it)
 };
 
 // A per-axis field: one value for every axis (`scalar`) or one per axis.
@@ -153,6 +159,17 @@ struct LayerExtras {
   std::int64_t num_parameters = 1;          // prelu
   std::optional<bool> track_running_stats;  // norms: running mean and var as buffers
   std::optional<double> value;              // scale: a constant factor (no params)
+  // attention and window_attention: heads and the key and value features
+  // (nn.MultiheadAttention's kdim / vdim; default embed_dim).
+  std::int64_t num_heads = 1;
+  std::optional<std::int64_t> embed_dim;
+  std::optional<std::int64_t> kdim;
+  std::optional<std::int64_t> vdim;
+  SourcePos embed_dim_pos;
+  AxisParam<std::int64_t> window_size;  // window_attention
+  AxisParam<std::int64_t> shift_size;
+  std::int64_t tokens = 1;  // class_token: how many
+  std::int64_t index = 0;   // select: which token
 };
 
 struct Layer {

@@ -24,6 +24,7 @@ enum class Reads : std::uint8_t {
   Everything,  // every unit sees the whole input (global pools, linear, flatten)
   Same,        // unit i reads unit i (activations, norms, dropout)
   Union,       // unit i reads unit i of every input (merges)
+  Windowed,    // unit i reads every unit of its (shifted) window: Swin attention
 };
 
 struct LayerType {

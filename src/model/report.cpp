@@ -84,11 +84,26 @@ std::string format_shape(const Shape& shape) {
   if (shape.flat) {
     return std::to_string(shape.channels);
   }
+  if (shape.tokens) {
+    const std::string extra =
+        shape.extra_tokens > 0 ? fmt::format("+{}", shape.extra_tokens) : std::string();
+    return fmt::format("{}x({}{} tokens)", shape.channels, format_size(shape.size), extra);
+  }
   return fmt::format("{}x{}", shape.channels, format_size(shape.size));
 }
 
 std::vector<std::int64_t> tensor_shape(const Shape& shape, std::int64_t batch) {
   std::vector<std::int64_t> dims{batch};
+  if (shape.tokens) {
+    std::int64_t cells = 1;
+    for (const std::int64_t n : shape.size) {
+      cells *= n;  // no overflow: the engine counted the elements
+    }
+    const std::int64_t length = shape.extra_tokens + cells;
+    dims.push_back(shape.channels_last ? length : shape.channels);
+    dims.push_back(shape.channels_last ? shape.channels : length);
+    return dims;
+  }
   if (!shape.channels_last || shape.flat) {
     dims.push_back(shape.channels);
   }

@@ -21,6 +21,12 @@ struct Shape {
   std::int64_t channels = 0;
   bool flat = false;
   bool channels_last = false;  // after a permute: (N, spatial..., C)
+  // Tokens: the spatial axes flattened into one axis of extra_tokens + the
+  // grid's cells, (N, C, L), or (N, L, C) when channels_last. `size` keeps
+  // the grid, so a token's region is its cell's; extra (class) tokens come
+  // first and have no cell.
+  bool tokens = false;
+  std::int64_t extra_tokens = 0;
 };
 
 // Receptive-field numbers of one axis of a layer's output (spec §2).
@@ -72,6 +78,8 @@ struct LayerCost {
   std::int64_t other_ops = 0;    // element-wise work: pooling, activations, bias, merges
   std::int64_t activations = 0;  // output elements (x batch)
   std::int64_t memory = 0;       // bytes of the output at the chosen dtype
+  // Bytes alive only while the layer runs: attention's score matrices.
+  std::int64_t scratch_memory = 0;
 };
 
 enum class DType : std::uint8_t { Float32, Float16, BFloat16, Int8 };
@@ -106,6 +114,9 @@ struct LayerReport {
   // Units also modulated by a global operation (a squeeze-and-excitation
   // gate): rf, jump and regions are those of the local paths (docs/semantics.md).
   bool global_context = false;
+  // Global because attention mixed every token into every unit, at full
+  // size: merged with local paths it makes them global, it is not context.
+  bool attended = false;
   std::int64_t params = 0;
   LayerCost cost;
   std::vector<Warning> warnings;

@@ -222,6 +222,31 @@ void LayerReader::read_modern_field(Layer& layer, std::string_view key, const Do
     }
   } else if (key == "value") {
     layer.extra->value = r_.number(value, path);
+  } else {
+    read_transformer_field(layer, key, value, path);
+  }
+}
+
+// The fields of the 0.5 kinds: attention, windows, tokens.
+void LayerReader::read_transformer_field(Layer& layer, std::string_view key, const DocNode& value,
+                                         const std::string& path) {
+  auto& x = layer.extra;  // written through ->: made only when a field is given
+  if (key == "num_heads" || key == "tokens") {
+    (key == "tokens" ? x->tokens : x->num_heads) = r_.integer(value, path, 1);
+  } else if (key == "embed_dim" || key == "kdim" || key == "vdim") {
+    (key == "embed_dim" ? x->embed_dim
+     : key == "kdim"    ? x->kdim
+                        : x->vdim) = r_.integer(value, path, 1);
+    if (key == "embed_dim") {
+      x->embed_dim_pos = value.pos;
+    }
+  } else if (key == "index") {
+    x->index = r_.integer(value, path, INT64_MIN);
+  } else if (key == "window_size" || key == "shift_size") {
+    (key == "window_size" ? x->window_size : x->shift_size) =
+        r_.axis_ints(value, path, key == "window_size" ? 1 : 0);
+  } else if (key == "dropout" || key == "attention_dropout") {
+    r_.number(value, path);  // no effect on shapes or costs at inference
   }
 }
 

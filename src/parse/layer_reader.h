@@ -32,6 +32,8 @@ class LayerReader {
   void read_inputs(Layer& layer, const DocNode& value, const std::string& path);
   void read_modern_field(Layer& layer, std::string_view key, const DocNode& value,
                          const std::string& path);
+  void read_transformer_field(Layer& layer, std::string_view key, const DocNode& value,
+                              const std::string& path);
   void read_window_field(Layer& layer, std::string_view key, const DocNode& value,
                          const std::string& path);
 

@@ -292,9 +292,9 @@ TEST_CASE("flatten with start_dim and end_dim", "[engine][modern]") {
   CHECK(analyze_yaml(net2d(4, 3, "  - {type: flatten, start_dim: 2, end_dim: 2}\n"))
             .layers[0]
             .output.size == PerAxis<std::int64_t>{4, 4});
-  CHECK(model_error(net2d(4, 3, "  - {name: f, type: flatten, start_dim: 2}\n")) ==
+  CHECK(model_error(net2d(4, 3, "  - {name: f, type: flatten, start_dim: 1, end_dim: 2}\n")) ==
         "t.yaml:3:5: layer 'f': flatten supports start_dim 1 to the last dim (every axis but the "
-        "batch), got start_dim 2, end_dim -1 on a 4-D tensor");
+        "batch) or the spatial dims (to tokens), got start_dim 1, end_dim 2 on a 4-D tensor");
 }
 
 TEST_CASE("upsample to a size, to another layer's size, by non-integer factors",

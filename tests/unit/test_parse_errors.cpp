@@ -101,13 +101,13 @@ TEST_CASE("3.0, 1e3 and 010 are not integers", "[parse]") {
 TEST_CASE("unknown layer types, with a suggestion when one is close", "[parse]") {
   CHECK(parse_error(spec("  - {type: convv, kernel_size: 3, out_channels: 4}\n")) ==
         "t.yaml:3:12: layers[0].type: unknown layer type 'convv' (did you mean 'conv'?); types: "
-        "adaptive_avgpool, adaptive_maxpool, add, amax, avgpool, batchnorm, celu, channel_shuffle, "
-        "clamp, concat, conv, conv_transpose, crop, div, dropout, elu, flatten, gelu, "
-        "global_avgpool, global_maxpool, groupnorm, hardsigmoid, hardswish, hardtanh, identity, "
-        "instancenorm, layernorm, leaky_relu, linear, log_softmax, lrn, max, maxpool, mean, min, "
-        "mish, mul, pad, permute, pixel_shuffle, pixel_unshuffle, prelu, relu, relu6, scale, selu, "
-        "sigmoid, silu, slice, softmax, softplus, split, stochastic_depth, sub, sum, tanh, "
-        "upsample");
+        "adaptive_avgpool, adaptive_maxpool, add, amax, attention, avgpool, batchnorm, celu, "
+        "channel_shuffle, clamp, class_token, concat, conv, conv_transpose, crop, div, dropout, "
+        "elu, flatten, gelu, global_avgpool, global_maxpool, groupnorm, hardsigmoid, hardswish, "
+        "hardtanh, identity, instancenorm, layernorm, leaky_relu, linear, log_softmax, lrn, max, "
+        "maxpool, mean, min, mish, mul, pad, patch_merge, permute, pixel_shuffle, pixel_unshuffle, "
+        "pos_embedding, prelu, relu, relu6, scale, select, selu, sigmoid, silu, slice, softmax, "
+        "softplus, split, stochastic_depth, sub, sum, tanh, upsample, window_attention");
   CHECK(parse_error(spec("  - {type: maxpol, kernel_size: 3}\n")) ==
         "t.yaml:3:12: layers[0].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
         "types: " +
@@ -290,7 +290,8 @@ TEST_CASE("per-axis lists of the wrong length surface in the engine", "[parse][e
         "axes");
   CHECK(error_of([] {
           analyze_yaml("input: {size: [8]}\nlayers:\n  - {type: pad, padding: [1, 1]}\n");
-        }) == "t.yaml:3:26: layer 'pad1': padding has 2 entries but the input has 1 spatial axis; for "
+        }) ==
+        "t.yaml:3:26: layer 'pad1': padding has 2 entries but the input has 1 spatial axis; for "
         "[before, after] on that axis write [[1, 1]]");
   CHECK(model_error("  - {type: Conv1d, kernel_size: 1, out_channels: 2}\n") ==
         "t.yaml:3:12: layer 'conv1': a 1-D layer type on an input with 2 spatial axes (8x8)");
@@ -340,12 +341,12 @@ TEST_CASE("independent errors in layer entries are all reported, up to 20", "[pa
         e.messages() ==
         std::vector<std::string>{
             "t.yaml:3:35: layers[0]: unknown key 'kernel' for conv (did you mean 'kernel_size'?); "
-          "allowed: name, type, "
+            "allowed: name, type, "
             "inputs, out_channels, kernel_size, stride, padding, dilation, groups, bias, "
             "in_channels",
             "t.yaml:5:12: layers[2].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
-          "types: " +
-              layer_type_names()});
+            "types: " +
+                layer_type_names()});
   }
   std::string many = "input: {size: 8}\nlayers:\n";
   for (int i = 0; i < 25; ++i) {
@@ -369,16 +370,19 @@ TEST_CASE("errors that show the fix: key names, one-axis padding pairs, flattene
         "t.yaml:3:18: layers[0]: unknown key 'kernel' for conv (did you mean 'kernel_size'?); "
         "allowed: name, type, inputs, out_channels, kernel_size, stride, padding, dilation, "
         "groups, bias, in_channels");
-  CHECK(parse_error(spec("  - {type: conv, kernel_size: 3, out: 4}\n")) ==
-        "t.yaml:3:34: layers[0]: unknown key 'out' for conv (did you mean "
-        "'out_channels'?); allowed: name, type, inputs, out_channels, kernel_size, stride, padding, "
-        "dilation, groups, bias, in_channels");
+  CHECK(
+      parse_error(spec("  - {type: conv, kernel_size: 3, out: 4}\n")) ==
+      "t.yaml:3:34: layers[0]: unknown key 'out' for conv (did you mean "
+      "'out_channels'?); allowed: name, type, inputs, out_channels, kernel_size, stride, padding, "
+      "dilation, groups, bias, in_channels");
   // PyTorch's causal padding F.pad(x, (4, 0)) written as a list on a 1-D conv.
   CHECK(error_of([] {
-          analyze_yaml("input: {size: [100], channels: 1}\nlayers:\n"
-                       "  - {type: conv, out_channels: 8, kernel_size: 5, padding: [4, 0]}\n");
-        }) == "t.yaml:3:60: layer 'conv1': padding has 2 entries but the input has 1 spatial axis; "
-              "for [before, after] on that axis write [[4, 0]]");
+          analyze_yaml(
+              "input: {size: [100], channels: 1}\nlayers:\n"
+              "  - {type: conv, out_channels: 8, kernel_size: 5, padding: [4, 0]}\n");
+        }) ==
+        "t.yaml:3:60: layer 'conv1': padding has 2 entries but the input has 1 spatial axis; "
+        "for [before, after] on that axis write [[4, 0]]");
   const char* head =
       "input: {size: 32, channels: 3}\nlayers:\n"
       "  - {name: c1, type: conv, out_channels: 8, kernel_size: 3}\n";
@@ -386,13 +390,15 @@ TEST_CASE("errors that show the fix: key names, one-axis padding pairs, flattene
           analyze_yaml(std::string(head) +
                        "  - {name: f, type: flatten}\n"
                        "  - {name: fc, type: linear, in_features: 8, out_features: 10}\n");
-        }) == "t.yaml:5:43: layer 'fc': declares 8 input features, but its input 'f' has 7200 "
-              "(8x30x30 flattened)");
+        }) ==
+        "t.yaml:5:43: layer 'fc': declares 8 input features, but its input 'f' has 7200 "
+        "(8x30x30 flattened)");
   CHECK(error_of([&] {
           analyze_yaml(std::string(head) +
                        "  - {name: fc, type: linear, in_features: 8, out_features: 10}\n");
-        }) == "t.yaml:4:43: layer 'fc': declares 8 input features, but its input 'c1' has 7200 "
-              "(8x30x30 flattened)");
+        }) ==
+        "t.yaml:4:43: layer 'fc': declares 8 input features, but its input 'c1' has 7200 "
+        "(8x30x30 flattened)");
 }
 
 TEST_CASE("a kernel larger than its input gives the smallest input that fits", "[engine]") {
@@ -410,9 +416,11 @@ TEST_CASE("a kernel larger than its input gives the smallest input that fits", "
   CHECK(analyze_yaml("input: {size: [30, 12]}\nlayers:\n" + layers).layers[2].output.size ==
         PerAxis<std::int64_t>{10, 1});
   CHECK(error_of([] {
-          analyze_yaml("input: {size: 8}\nlayers:\n"
-                       "  - {type: adaptive_avgpool, output_size: 2}\n"
-                       "  - {name: c2, type: conv, out_channels: 8, kernel_size: 5}\n");
-        }) == "t.yaml:4:5: layer 'c2': kernel 5 (dilated) is larger than the padded input 2 (2 + 0 + "
-              "0) on axis h; no input size up to 16777216 makes it fit");
+          analyze_yaml(
+              "input: {size: 8}\nlayers:\n"
+              "  - {type: adaptive_avgpool, output_size: 2}\n"
+              "  - {name: c2, type: conv, out_channels: 8, kernel_size: 5}\n");
+        }) ==
+        "t.yaml:4:5: layer 'c2': kernel 5 (dilated) is larger than the padded input 2 (2 + 0 + "
+        "0) on axis h; no input size up to 16777216 makes it fit");
 }

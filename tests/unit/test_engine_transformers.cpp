@@ -1,0 +1,175 @@
+// The layers of 0.5 (transformers): tokens, class tokens, positional
+// embeddings, attention, Swin's windows and patch merging. The expected
+// numbers were measured on Debian's torch 1.13 / torchvision 0.14 (params,
+// buffers; FLOPs with tools/torch_flops.py; regions by the gradient of one
+// output unit in float64, tools/swin_regions.py's method) for the small nets in
+// tests/data/transformers/, built from torchvision's own classes:
+//   VisionTransformer(image_size=32, patch_size=8, num_layers=1, num_heads=3,
+//                     hidden_dim=48, mlp_dim=96, num_classes=10)
+//   SwinTransformer(patch_size=[4, 4], embed_dim=24, depths=[2, 2],
+//                   num_heads=[3, 6], window_size=[4, 4], num_classes=10)
+#include <catch2/catch.hpp>
+
+#include "engine/regions.h"
+#include "helpers.h"
+
+using namespace netlens;
+using namespace netlens::test;
+
+namespace {
+
+Report analyze_file(const std::string& name) {
+  std::istringstream no_stdin;
+  return analyze(load_net(source_path("tests/data/transformers/" + name), no_stdin));
+}
+
+const LayerReport& layer_named(const Report& r, const std::string& name) {
+  for (const LayerReport& lr : r.layers) {
+    if (r.layer(lr.index - 1).name == name) {
+      return lr;
+    }
+  }
+  FAIL("no layer " << name);
+  return r.layers.front();
+}
+
+std::vector<std::int64_t> shape_of(const Report& r, const std::string& name) {
+  return tensor_shape(layer_named(r, name).output, 1);
+}
+
+std::string model_error(const std::string& text) {
+  return error_of([&] { analyze_yaml(text); });
+}
+
+using Dims = std::vector<std::int64_t>;
+
+}  // namespace
+
+TEST_CASE("a ViT: tokens keep their grid, attention makes every token global",
+          "[engine][transformers]") {
+  const Report r = analyze_file("vit_tiny.yaml");
+  CHECK(shape_of(r, "conv_proj") == Dims{1, 48, 4, 4});
+  CHECK(shape_of(r, "flat") == Dims{1, 48, 16});
+  CHECK(shape_of(r, "tokens") == Dims{1, 16, 48});
+  CHECK(shape_of(r, "cls") == Dims{1, 17, 48});
+  CHECK(shape_of(r, "fc1") == Dims{1, 17, 96});
+  CHECK(shape_of(r, "select") == Dims{1, 48});
+  CHECK(shape_of(r, "head") == Dims{1, 10});
+  CHECK(layer_named(r, "cls").params == 48);
+  CHECK(layer_named(r, "pos").params == 17 * 48);
+  CHECK(layer_named(r, "attn").params == 9408);  // in_proj 144x48 + 144, out_proj 48x48 + 48
+  CHECK(r.totals.params == 29674);               // torch
+  CHECK(r.totals.flops == 978048);               // torch_flops.py
+  // Before attention a token sees its 8x8 patch; after it, everything.
+  CHECK(layer_named(r, "ln_1").rf[0].rf == 8);
+  CHECK(layer_named(r, "ln_1").rf[0].jump == Ratio::of(8));
+  CHECK(layer_named(r, "attn").global_rf);
+  CHECK(layer_named(r, "add1").global_rf);  // the residual: not "global context"
+  CHECK_FALSE(layer_named(r, "add1").global_context);
+  CHECK(layer_named(r, "select").global_rf);
+  // The score matrices (3 heads x 17 x 17 floats) are alive while attention runs.
+  CHECK(layer_named(r, "attn").cost.scratch_memory == 3 * 17 * 17 * 4);
+}
+
+TEST_CASE("attention's params and FLOPs are PyTorch's, for cross-attention too",
+          "[engine][transformers]") {
+  // q: 10 tokens of 48; k: 5 of 20; v: 5 of 30.
+  const std::string net =
+      "input: {size: [2, 5], channels: 48}\nlayers:\n"
+      "  - {name: q, type: flatten, start_dim: 2}\n"
+      "  - {name: qt, type: permute, dims: [0, 2, 1]}\n"
+      "  - {name: k, type: conv, out_channels: 20, kernel_size: [2, 1], inputs: [input]}\n"
+      "  - {name: kf, type: flatten, start_dim: 2}\n"
+      "  - {name: kt, type: permute, dims: [0, 2, 1]}\n"
+      "  - {name: v, type: conv, out_channels: 30, kernel_size: [2, 1], inputs: [input]}\n"
+      "  - {name: vf, type: flatten, start_dim: 2}\n"
+      "  - {name: vt, type: permute, dims: [0, 2, 1]}\n"
+      "  - {name: mha, type: attention, num_heads: 3, kdim: 20, vdim: 30, inputs: [qt, kt, vt]}\n";
+  const Report r = analyze_yaml(net);
+  const LayerReport& mha = layer_named(r, "mha");
+  CHECK(mha.params == 7200);  // nn.MultiheadAttention(48, 3, kdim=20, vdim=30)
+  CHECK(2 * mha.cost.macs == 125760);
+  CHECK(tensor_shape(mha.output, 1) == Dims{1, 10, 48});
+  // nn.MultiheadAttention(48, 4, bias=False): 9216 params.
+  CHECK(analyze_yaml("input: {size: [2, 5], channels: 48}\nlayers:\n"
+                     "  - {type: flatten, start_dim: 2}\n"
+                     "  - {type: permute, dims: [0, 2, 1]}\n"
+                     "  - {name: a, type: attention, num_heads: 4, bias: false}\n")
+            .totals.params == 9216);
+}
+
+TEST_CASE("a Swin: windows, shifted windows and patch merging, exactly", "[engine][transformers]") {
+  Report r = analyze_file("swin_tiny.yaml");
+  CHECK(r.totals.params == 78484);  // torch
+  CHECK(r.totals.buffers == 1024);  // 4 relative_position_index buffers of 16x16
+  CHECK(r.totals.flops == 4129728);
+  CHECK(shape_of(r, "features.1.1.attn") == Dims{1, 8, 8, 24});
+  CHECK(shape_of(r, "features.2.merge") == Dims{1, 4, 4, 96});
+  CHECK(shape_of(r, "features.2.reduction") == Dims{1, 4, 4, 48});
+  // table (2*4-1)^2 x 3 heads + qkv 24x72 + 72 + proj 24x24 + 24
+  CHECK(layer_named(r, "features.1.0.attn").params == 147 + 1800 + 600);
+  CHECK(r.warnings.empty());
+  // The gradient of one unit of each attention output, per axis [first, last]
+  // input pixel (float64, random weights; the shift's mask adds -100 to the
+  // masked scores, so their e^-100 is left out: see docs/transformers.md).
+  const NetRegions regions = compute_regions(r, true);
+  struct Case {
+    const char* layer;
+    std::int64_t i, j;
+    Interval h, w;
+  };
+  const Case cases[] = {
+      {"features.1.0.attn", 0, 0, {0, 15}, {0, 15}},
+      {"features.1.0.attn", 5, 7, {16, 31}, {16, 31}},
+      {"features.1.0.attn", 2, 6, {0, 15}, {16, 31}},
+      {"features.1.1.attn", 0, 0, {0, 15}, {0, 15}},
+      {"features.1.1.attn", 5, 7, {0, 31}, {16, 31}},
+      {"features.1.1.attn", 3, 3, {0, 31}, {0, 31}},
+      {"features.1.1.attn", 7, 7, {16, 31}, {16, 31}},
+      {"features.1.1.attn", 2, 6, {0, 31}, {16, 31}},
+      {"features.3.1.attn", 0, 0, {0, 31}, {0, 31}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.layer << " unit " << c.i << "," << c.j);
+    const auto& axes = *regions.layers[layer_named(r, c.layer).index];
+    CHECK(axes[0].actual_at(c.i) == c.h);
+    CHECK(axes[1].actual_at(c.j) == c.w);
+  }
+  // Units differ: the shifted block's rf is the widest unit's, rf_min the narrowest.
+  CHECK(layer_named(r, "features.1.1.attn").rf[0].rf == 32);
+  CHECK(layer_named(r, "features.1.1.attn").rf[0].rf_min == 16);
+}
+
+TEST_CASE("transformer layers say what they need", "[engine][transformers]") {
+  const std::string grid = "input: {size: 4, channels: 6}\nlayers:\n";
+  CHECK(model_error(grid + "  - {name: a, type: attention, num_heads: 2}\n") ==
+        "t.yaml:3:5: layer 'a': attention needs tokens (N, L, C), but 'input' is 6x4x4");
+  CHECK(model_error(grid + "  - {type: flatten, start_dim: 2}\n"
+                           "  - {name: a, type: attention, num_heads: 2}\n") ==
+        "t.yaml:4:5: layer 'a': attention needs tokens (N, L, C), but 'flatten1' is 6x(4x4 "
+        "tokens)");
+  CHECK(model_error(grid + "  - {type: flatten, start_dim: 2}\n"
+                           "  - {type: permute, dims: [0, 2, 1]}\n"
+                           "  - {name: a, type: attention, num_heads: 4}\n") ==
+        "t.yaml:5:5: layer 'a': embed_dim 6 is not divisible by num_heads 4");
+  CHECK(model_error(grid + "  - {type: flatten, start_dim: 2}\n"
+                           "  - {name: p, type: permute, dims: [0, 1, 2]}\n") ==
+        "t.yaml:4:36: layer 'p': permute of tokens supports swapping channels and tokens (dims [0, "
+        "2, 1]), got [0, 1, 2]");
+  CHECK(model_error(grid + "  - {type: flatten, start_dim: 2}\n"
+                           "  - {name: c, type: conv, out_channels: 2, kernel_size: 1}\n") ==
+        "t.yaml:4:5: layer 'c': conv needs a spatial input, but 'flatten1' is tokens (6x(4x4 "
+        "tokens))");
+  CHECK(
+      model_error(grid + "  - {name: w, type: window_attention, num_heads: 2, window_size: 2}\n") ==
+      "t.yaml:3:5: layer 'w': window_attention needs a channels-last tensor (N, H, W, C) "
+      "(permute [0, 2, 3, 1]), but 'input' is 6x4x4");
+  CHECK(model_error(grid + "  - {type: flatten, start_dim: 2}\n"
+                           "  - {type: permute, dims: [0, 2, 1]}\n"
+                           "  - {name: s, type: select, dim: 2, index: 0}\n") ==
+        "t.yaml:5:5: layer 's': select takes a token (dim 1 of (N, L, C)), got dim 2");
+  CHECK(model_error(grid + "  - {type: flatten, start_dim: 2}\n"
+                           "  - {type: permute, dims: [0, 2, 1]}\n"
+                           "  - {name: s, type: select, index: 16}\n") ==
+        "t.yaml:5:5: layer 's': select index 16 is out of range for 16 tokens");
+}
