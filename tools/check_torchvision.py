@@ -143,7 +143,8 @@ def main():
     if unknown:
         p.error(f"not a torchvision {'transformer' if args.transformers else 'CNN'} this checks: "
                 f"{', '.join(sorted(unknown))}")
-    print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, netlens {args.netlens}")
+    shown = args.netlens or "(none: export only)"
+    print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, netlens {shown}")
     with tempfile.TemporaryDirectory() as tmp:
         keep = args.keep or tmp
         os.makedirs(keep, exist_ok=True)
