@@ -345,6 +345,8 @@ class Exporter:
     def getitem(self, node, name, a, inputs):
         parts, index = self.alias.get(node.args[0]), node.args[1]
         if isinstance(parts, list) and isinstance(index, int):
+            if parts[index] is None and node.users:  # MultiheadAttention's weights (need_weights=True)
+                raise ExportError("a layer reads attention weights; netlens' attention outputs the values only")
             return parts[index]
         if isinstance(parts, str) and self.layout.get(parts) == "tokens" and isinstance(index, tuple) \
                 and len(index) == 2 and index[0] == slice(None) and isinstance(index[1], int):
