@@ -40,3 +40,15 @@ mkdir -p tests/data/models
 for name in resnet34 resnext50_32x4d squeezenet1_1 vgg16_bn wide_resnet50_2; do
   "$py" tools/torch2netlens.py "$name" --input 224 -o "tests/data/models/$name.yaml"
 done
+
+# Transformers (netlens 0.5): the specs of tests/data/transformers.json (tools/transformer_truth.py) and
+# tests/data/swin_regions.json (tools/swin_regions.py); tiny_* are tools/tiny_transformers.py's.
+for name in vit_b_16 vit_b_32 swin_t; do
+  "$py" tools/torch2netlens.py "$name" --input 224 -o "tests/data/models/$name.yaml"
+done
+"$py" tools/torch2netlens.py --module tools.tiny_transformers:tiny_vit --input 32 --name tiny_vit \
+  -o tests/data/models/tiny_vit.yaml
+for size in 32 36; do
+  "$py" tools/torch2netlens.py --module tools.tiny_transformers:tiny_swin --input "$size" --name "tiny_swin_$size" \
+    -o "tests/data/models/tiny_swin_$size.yaml"
+done

@@ -23,6 +23,14 @@ F.relu, F.max_pool2d, ...). Special cases:
 - `a, b = x.chunk(2, dim=1)`: one `split` layer NAME; later layers read NAME.0 and NAME.1;
 - `F.interpolate(x, size=y.shape[-2:])`: `upsample` with inputs [x, y] (y may be the net's `input`);
 - a model that returns a dict or tuple (segmentation's {"out": ...}): its tensors become `outputs:`.
+Transformers (netlens 0.5's types, issue 15's design-05; vit_*, swin_t/s/b of torchvision 0.14):
+- nn.MultiheadAttention (batch first) is kept whole: `attention` (num_heads, embed_dim, bias, kdim, vdim);
+  torchvision's ShiftedWindowAttention too: `window_attention` (num_heads, window_size, shift_size, bias);
+  Swin's _patch_merging_pad (a wrapped function): `patch_merge`;
+- `x.flatten(2)` / `x.reshape(n, c, h * w)`: `flatten` with `start_dim: 2` (tokens, channels first);
+  `x.permute(0, 2, 1)` / `x.transpose(1, 2)`: `permute` with `dims: [0, 2, 1]` (tokens, channels last);
+- `torch.cat([token.expand(n, -1, -1), x], dim=1)` with a learned (1, k, C) token: `class_token`;
+  `x + pos_embedding` with a learned (1, L, C) table: `pos_embedding`; `x[:, 0]`: `select` (dim 1, index 0).
 Nodes that compute no tensor (x.size(), getattr, x.shape[-2:]) or only copy one (.contiguous()) are skipped.
 Anything else stops the export with a message naming the node and its module type or call (exit status 1).
 
@@ -41,7 +49,7 @@ import re
 import shlex
 import sys
 
-from torch_tables import ExportError, function_table, module_table, pad_pairs, upsample_fields
+from torch_tables import ExportError, flatten_fields, function_table, module_table, pad_pairs, upsample_fields
 from torch_trace import make_tracer, record_shapes, unpackable_proxies
 
 ELEMENTWISE = ("add", "sub", "mul", "div", "max", "min")
@@ -57,7 +65,11 @@ def bind(node, names):
 
 class Exporter:
     """One traced model -> netlens layers: `run()` returns them; `outputs` names the net's outputs when
-    they are not just the last layer; `params_used` holds the parameters the layers account for."""
+    they are not just the last layer; `params_used` and `buffers_used` hold the parameters and buffers the
+    layers account for.
+
+    Layouts: "first" (N, C, spatial...; also tokens channels first, (N, C, L)), "last" (N, spatial..., C)
+    and "tokens" (N, L, C: a token sequence, channels last)."""
 
     def __init__(self, model, size, channels):
         import torch
@@ -68,7 +80,7 @@ class Exporter:
         self.torch, self.nn, self.fx = torch, nn, fx
         self.modules = module_table(nn, torchvision)
         self.functions = function_table(torch, F, torchvision)
-        self.rank = len(size)
+        self.rank, self.size, self.channels = len(size), list(size), channels
         tracer = make_tracer(self.modules)
         try:
             with unpackable_proxies():
@@ -79,12 +91,18 @@ class Exporter:
         self.names = tracer.node_to_qualname
         self.shapes = record_shapes(self.gm, [1, channels, *size])
         self.layers, self.alias, self.attrs, self.layout = [], {}, {}, {}
-        self.outputs, self.params_used = None, {}
+        self.outputs, self.params_used, self.buffers_used = None, {}, {}
 
     # -- helpers --
     def shape(self, node):
         """The shape the node's tensor had (a list of shapes for a tuple of tensors; None: no tensor)."""
         return self.shapes.get(node)
+
+    def shape_of(self, layer):
+        """The output shape of an emitted layer (or of the input), by name."""
+        if layer == "input":
+            return (1, self.channels, *self.size)
+        return next(x["shape"] for x in reversed(self.layers) if x["name"] == layer)
 
     def tensor_inputs(self, node):
         """The layers whose outputs the node reads (its tensor arguments, also inside lists), in order."""
@@ -92,16 +110,20 @@ class Exporter:
         self.fx.node.map_arg((node.args, node.kwargs), found.append)
         return [self.alias[n] for n in found if isinstance(self.alias.get(n), str)]
 
-    def emit(self, name, kind, fields, inputs, shape, module=None, layout=None):
-        """Append one layer; its layout (channels "first" or "last") is its first input's unless given."""
+    def emit(self, name, kind, fields, inputs, shape, module=None, layout=None, params=()):
+        """Append one layer; its layout (channels "first" or "last", or "tokens") is its first input's unless
+        given. Its parameters (`param_ids`) are its module's, or `params` (a learned table or scale)."""
         if layout is None:
             layout = self.layout.get(inputs[0], "first") if inputs else "first"
+        params = list(module.parameters()) if module is not None else list(params)
         self.layers.append({"name": name, "type": kind, "fields": fields, "inputs": inputs, "shape": shape,
-                            "layout": layout})
+                            "layout": layout, "param_ids": [id(p) for p in params]})
         self.layout[name] = layout
+        for p in params:
+            self.params_used[id(p)] = p
         if module is not None:
-            for p in module.parameters():
-                self.params_used[id(p)] = p
+            for b in module.buffers():
+                self.buffers_used[id(b)] = b
         return name
 
     # -- the graph --
@@ -153,14 +175,39 @@ class Exporter:
         if entry is None:
             raise ExportError(f"no netlens layer type for module {type(m).__name__} ('{name}')")
         inputs = self.tensor_inputs(node)
+        kind, fields = entry
+        if kind == "attention":
+            return self.attention(node, name, m, fields(m), inputs)
         if len(inputs) != 1:
             raise ExportError(f"a module with {len(inputs)} tensor inputs")
-        kind, fields = entry
-        layout = self.permuted_layout(fields(m)["dims"]) if kind == "permute" else None
+        layout = self.permuted_layout(fields(m)["dims"], inputs[0]) if kind == "permute" else None
         return self.emit(name, kind, fields(m), inputs, self.shape(node), m, layout)
 
-    def permuted_layout(self, dims):
-        """permute moves the channel axis last ([0, 2, 3, 1]) or back first ([0, 3, 1, 2]); nothing else."""
+    def attention(self, node, name, m, fields, inputs):
+        """nn.MultiheadAttention(q, k, v): self-attention (one input) when q, k and v are one tensor, else
+        [q, kv] or [q, k, v]; no masks. It returns (output, weights or None): NAME is the output, and
+        weights (need_weights=True) are not a netlens tensor."""
+        operands = [node.args[i] if i < len(node.args) else node.kwargs.get(k)
+                    for i, k in enumerate(("query", "key", "value"))]
+        extra = [k for k in ("key_padding_mask", "attn_mask") if node.kwargs.get(k) is not None]
+        if len(node.args) > 3 or extra:
+            raise ExportError(f"attention with a mask ({', '.join(extra) or 'positional arguments'}); "
+                              f"netlens' attention has none")
+        if any(self.layout.get(self.alias.get(o)) != "tokens" for o in operands):
+            raise ExportError("attention on a tensor that is not a sequence of tokens (N, L, C)")
+        names = [self.alias[o] for o in operands]
+        inputs = names[:1] if len(set(names)) == 1 else names[:2] if names[1] == names[2] else names
+        shapes = self.shape(node)
+        self.emit(name, "attention", fields, inputs, shapes[0], m)
+        return [name, *(None for _ in shapes[1:])]
+
+    def permuted_layout(self, dims, source):
+        """permute moves the channel axis last ([0, 2, 3, 1]) or back first ([0, 3, 1, 2]), or swaps the
+        token and channel axes of a token sequence ([0, 2, 1]: (N, C, L) <-> (N, L, C)); nothing else."""
+        if [d % 3 for d in dims] == [0, 2, 1] and len(dims) == 3:
+            before = self.layout.get(source, "first")
+            if len(self.shape_of(source)) == 3 and before in ("first", "tokens"):
+                return "tokens" if before == "first" else "first"
         n = self.rank + 2
         dims = [d % n for d in dims]
         if dims == [0, *range(2, n), 1]:
@@ -183,7 +230,8 @@ class Exporter:
             return inputs[0]
         special = {"concat": self.concat, "reshape": self.reshape, "flatten": self.flatten,
                    "permute": self.permute, "split": self.split, "getitem": self.getitem,
-                   "upsample": self.resize, "pad": self.pad}.get(kind)
+                   "upsample": self.resize, "pad": self.pad, "transpose": self.transpose,
+                   "expand": self.expand}.get(kind)
         if kind in ELEMENTWISE:
             return self.elementwise(node, name, kind, inputs)
         if special is not None:
@@ -198,6 +246,10 @@ class Exporter:
         shape = self.shape(node)
         operands = [a for a in node.args if isinstance(a, self.fx.Node)]
         params = [self.attrs[a] for a in operands if a in self.attrs]
+        if params and kind == "add" and len(params) == 1 and len(inputs) == 1 \
+                and self.layout.get(inputs[0]) == "tokens" and tuple(params[0].shape) == (1, *shape[1:]):
+            # x + pos_embedding: a learned (1, L, C) table
+            return self.emit(name, "pos_embedding", {}, inputs, shape, params=params)
         if params:
             return self.scale(name, kind, params, inputs, shape)
         if len(inputs) == 1:  # x + 2, x * 0.5: shape-preserving
@@ -215,16 +267,45 @@ class Exporter:
         if kind != "mul" or len(params) != 1 or len(inputs) != 1 or not per_channel:
             raise ExportError(f"{kind} with a parameter of shape {list(p.shape)} (netlens has a learned "
                               f"per-channel scale only)")
-        self.params_used[id(p)] = p
-        return self.emit(name, "scale", {}, inputs, shape)
+        return self.emit(name, "scale", {}, inputs, shape, params=[p])
 
     def concat(self, node, name, a, inputs):
         dim = a.get("dim", 0)
+        operands = node.args[0] if node.args else a["tensors"]
+        if any(o in self.attrs for o in operands):
+            return self.class_token(node, name, dim, operands, inputs)
         if dim not in (1, -1 - self.rank):
             raise ExportError(f"concatenation along dim {dim}; netlens concatenates channels")
         if len(inputs) == 1:  # torch.cat([x], 1) (DenseNet's first layer): a copy
             return self.emit(name, "identity", {}, inputs, self.shape(node))
         return self.emit(name, "concat", {}, inputs, self.shape(node))
+
+    def class_token(self, node, name, dim, operands, inputs):
+        """torch.cat([token.expand(n, -1, -1), x], dim=1) with a learned (1, k, C) token: class_token."""
+        token = self.attrs.get(operands[0])
+        if len(operands) != 2 or token is None or operands[1] in self.attrs or len(inputs) != 1:
+            raise ExportError("concatenating a parameter: netlens has learned tokens in front of one sequence only")
+        if dim % 3 != 1 or self.layout.get(inputs[0]) != "tokens" or token.dim() != 3:
+            raise ExportError(f"learned tokens concatenated along dim {dim}; netlens' class_token goes in front of "
+                              f"the tokens of an (N, L, C) sequence")
+        fields = {} if token.shape[1] == 1 else {"tokens": token.shape[1]}
+        return self.emit(name, "class_token", fields, inputs, self.shape(node), params=[token])
+
+    def expand(self, node, name, a, inputs):
+        """token.expand(n, -1, -1) of a learned parameter (ViT's class token): the parameter, for the concat."""
+        source = node.args[0]
+        if source not in self.attrs:
+            raise ExportError("expanding a computed tensor (netlens expands learned tokens only)")
+        self.attrs[node] = self.attrs[source]
+
+    def transpose(self, node, name, a, inputs):
+        """x.transpose(1, 2) of a 3-D tensor: permute [0, 2, 1]."""
+        n = len(self.shape(node))
+        dims = list(range(n))
+        d0, d1 = a["dim0"] % n, a["dim1"] % n
+        dims[d0], dims[d1] = d1, d0
+        return self.emit(name, "permute", {"dims": dims}, inputs, self.shape(node),
+                         layout=self.permuted_layout(dims, inputs[0]))
 
     def reshape(self, node, name, a, inputs):
         """view / reshape that merges a run of neighbouring axes (not the batch axis): a flatten."""
@@ -233,22 +314,23 @@ class Exporter:
             end = start + len(in_shape) - len(shape)
             merged = in_shape[:start] + (math.prod(in_shape[start:end + 1]),) + in_shape[end + 1:]
             if end > start and merged == shape:
-                fields = {} if (start, end) == (1, len(in_shape) - 1) else {"start_dim": start, "end_dim": end}
+                fields = flatten_fields({"start_dim": start, "end_dim": -1 if end == len(in_shape) - 1 else end})
                 return self.emit(name, "flatten", fields, inputs, shape)
         raise ExportError(f"reshapes {list(in_shape)} to {list(shape)}; netlens reshapes by merging axes only")
 
     def flatten(self, node, name, a, inputs):
         start, end = a.get("start_dim", 0), a.get("end_dim", -1)
-        if start in (0, -2 - self.rank):  # torch.flatten(x): the batch axis too
+        n = len(self.shape(node.args[0]))
+        if start % n == 0:  # torch.flatten(x): the batch axis too
             raise ExportError("flattening the batch axis")
-        fields = {} if (start, end) == (1, -1) else {"start_dim": start, "end_dim": end}
+        fields = flatten_fields({"start_dim": start, "end_dim": -1 if end % n == n - 1 else end})
         return self.emit(name, "flatten", fields, inputs, self.shape(node))
 
     def permute(self, node, name, a, inputs):
         dims = node.args[1:] if len(node.args) > 2 else a["dims"]  # x.permute(0, 2, 3, 1) or (x, [0, 2, 3, 1])
         dims = list(dims)
         return self.emit(name, "permute", {"dims": dims}, inputs, self.shape(node),
-                         layout=self.permuted_layout(dims))
+                         layout=self.permuted_layout(dims, inputs[0]))
 
     def split(self, node, name, a, inputs):
         """x.chunk(2, dim=1), torch.split(x, sizes, 1): one `split` layer; its parts are NAME.0, NAME.1, ..."""
@@ -261,10 +343,16 @@ class Exporter:
         return [f"{name}.{i}" for i in range(len(shapes))]
 
     def getitem(self, node, name, a, inputs):
-        parts = self.alias.get(node.args[0])
-        if not isinstance(parts, list) or not isinstance(node.args[1], int):
-            raise ExportError("indexing into a tensor (netlens has slice and split layers; map it by hand)")
-        return parts[node.args[1]]
+        parts, index = self.alias.get(node.args[0]), node.args[1]
+        if isinstance(parts, list) and isinstance(index, int):
+            if parts[index] is None and node.users:  # MultiheadAttention's weights (need_weights=True)
+                raise ExportError("a layer reads attention weights; netlens' attention outputs the values only")
+            return parts[index]
+        if isinstance(parts, str) and self.layout.get(parts) == "tokens" and isinstance(index, tuple) \
+                and len(index) == 2 and index[0] == slice(None) and isinstance(index[1], int):
+            return self.emit(name, "select", {"dim": 1, "index": index[1]}, inputs, self.shape(node),
+                             layout="first")  # x[:, 0]: the class token
+        raise ExportError("indexing into a tensor (netlens has slice, split and select layers; map it by hand)")
 
     def resize(self, node, name, a, inputs):
         """F.interpolate / nn.Upsample: by a scale factor, to a fixed size, or to another tensor's size
@@ -314,6 +402,8 @@ def fmt_shape(shape, layout="first"):
         return " + ".join(fmt_shape(s, layout) for s in shape)
     if len(shape) == 2:
         return str(shape[1])
+    if layout == "tokens":
+        return f"{shape[1]} tokens x {shape[2]}"
     if layout == "last":
         return "x".join(map(str, shape[1:-1])) + f" x {shape[-1]} (channels last)"
     return f"{shape[1]} x " + "x".join(map(str, shape[2:]))
@@ -414,6 +504,11 @@ def header_lines(args, name, source, size, model, exporter):
     traced = sum(p.numel() for p in exporter.params_used.values())
     unused = "" if traced == total else (
         f" Only {traced:,} are in the traced (eval-mode) graph: modules it never calls hold the rest.")
+    buffers = sum(b.numel() for b in model.buffers())
+    traced_buffers = sum(b.numel() for b in exporter.buffers_used.values())
+    if traced_buffers != buffers:
+        unused += f" Buffers: {traced_buffers:,} of {buffers:,} are in modules the traced graph calls."
+    tokens = any(layer["layout"] == "tokens" for layer in exporter.layers)
     command = shlex.join(["python3"] + [os.path.relpath(sys.argv[0])] + (args.argv or sys.argv[1:]))
     return unused, [
         args.description or f"{name}: {source}, traced by tools/torch2netlens.py",
@@ -423,7 +518,8 @@ def header_lines(args, name, source, size, model, exporter):
         f"(sum of model.parameters()).{unused}",
         "Layer names are the torch.fx node names of torchvision.models.feature_extraction.get_graph_node_names;",
         "containers (nn.Sequential, Conv2dNormActivation, SqueezeExcitation) are traced through: X.0, X.1, ...",
-        "End-of-line comments: the output (channels x spatial size) PyTorch computed at this input.",
+        "End-of-line comments: the output (channels x spatial size" + (", or tokens x channels" if tokens else "")
+        + ") PyTorch computed at this input.",
         "Generated file: do not edit by hand, regenerate with the command above."]
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """torch_flops: FLOPs of a PyTorch model, counted the way torch.utils.flop_counter counts them (2 x the
 multiply-accumulates of convolution, mm, addmm, bmm and baddbmm; nothing else), on Debian's torch 1.13,
-which has no torch.utils.flop_counter yet.
+which has no torch.utils.flop_counter yet; plus torch 1.13's fused nn.MultiheadAttention
+(aten._native_multi_head_attention), counted as the addmm and bmm it stands for.
 
     /usr/bin/python3 tools/torch_flops.py            # prove it: the 24 models of shared/oracle/models
     /usr/bin/python3 tools/torch_flops.py --oracle DIR
@@ -41,12 +42,29 @@ def bmm_flops(a, b):
     return 2 * a.shape[0] * a.shape[1] * a.shape[2] * b.shape[2]
 
 
+def native_mha_flops(args, out):
+    """aten._native_multi_head_attention(query, key, value, embed_dim, num_head, qkv_weight, qkv_bias,
+    proj_weight, proj_bias, ...): nn.MultiheadAttention's fast path, which torch 1.13 takes in eval mode
+    without autograd (self-attention, batch first): one op to a dispatch mode, so without this row its
+    matmuls would count 0. Counted as the ops the same module runs with autograd on: the in-projection
+    addmm (B*L, E) @ (E, 3E), the bmm's Q @ K^T and attn @ V over B*heads, the out-projection addmm
+    (B*L, E) @ (E, E); tools/transformer_truth.py checks the two counts are equal."""
+    q, k, heads, w_in, w_out = args[0], args[1], args[4], args[5], args[7]
+    b, lq, lk, e = q.shape[0], q.shape[1], k.shape[1], q.shape[2]
+    in_proj = 2 * (b * lq) * w_in.shape[1] * w_in.shape[0]  # (B*L, E) @ (E, 3E)
+    scores = 2 * (b * heads) * lq * (e // heads) * lk  # (B*h, L, d) @ (B*h, d, L)
+    mixed = 2 * (b * heads) * lq * lk * (e // heads)  # (B*h, L, L) @ (B*h, L, d)
+    out_proj = 2 * (b * lq) * w_out.shape[1] * w_out.shape[0]  # (B*L, E) @ (E, E)
+    return in_proj + scores + mixed + out_proj
+
+
 FORMULAS = {
     aten.convolution: conv_flops,
     aten.mm: lambda args, out: mm_flops(args[0], args[1]),
     aten.addmm: lambda args, out: mm_flops(args[1], args[2]),
     aten.bmm: lambda args, out: bmm_flops(args[0], args[1]),
     aten.baddbmm: lambda args, out: bmm_flops(args[1], args[2]),
+    aten._native_multi_head_attention: native_mha_flops,
 }
 
 

@@ -1,5 +1,6 @@
 """torch_tables: what torch2netlens maps, as tables: torch module classes and called functions -> netlens
-layer types and fields (the types and field names of docs/spec-format.md and of netlens 0.4's design).
+layer types and fields (the types and field names of docs/spec-format.md, of netlens 0.4's design and of
+0.5's transformer types: attention, window_attention, patch_merge, class_token, pos_embedding, select).
 
 A module row is `class -> (type, module -> fields)`; a call row is `target -> (type, torch argument names
 after the input, arguments -> fields)`. Type None marks a call that computes nothing netlens draws (its
@@ -129,9 +130,12 @@ def instancenorm_fields(m):
 
 
 def flatten_fields(a):
-    """flatten(start_dim, end_dim): netlens' default is (1, -1), written only when it differs."""
+    """flatten(start_dim, end_dim): netlens' default is (1, -1), written only when it differs; end_dim -1
+    (the last axis) is left out (ViT's patch flatten: `start_dim: 2`)."""
     start, end = a.get("start_dim", 1), a.get("end_dim", -1)
-    return {} if (start, end) == (1, -1) else {"start_dim": start, "end_dim": end}
+    if (start, end) == (1, -1):
+        return {}
+    return {"start_dim": start, **({"end_dim": end} if end != -1 else {})}
 
 
 def reduce_fields(a):
@@ -148,6 +152,35 @@ def reduce_fields(a):
 def permute_fields(a):
     dims = a["dims"]
     return {"dims": list(dims)}
+
+
+def attention_fields(m):
+    """nn.MultiheadAttention -> attention: num_heads, embed_dim, bias, kdim / vdim when they differ. Only
+    what netlens' attention describes: batch first, no bias_k / bias_v, no zero attention."""
+    if not m.batch_first:
+        raise ExportError("MultiheadAttention with batch_first=False ((L, N, E) tensors); netlens' attention "
+                          "reads (N, L, E)")
+    if m.bias_k is not None or m.add_zero_attn:
+        raise ExportError("MultiheadAttention with add_bias_kv or add_zero_attn is not supported")
+    f = {"num_heads": m.num_heads, "embed_dim": m.embed_dim, "bias": m.in_proj_bias is not None}
+    if m.kdim != m.embed_dim:
+        f["kdim"] = m.kdim
+    if m.vdim != m.embed_dim:
+        f["vdim"] = m.vdim
+    return f
+
+
+def window_attention_fields(m, tv):
+    """torchvision's ShiftedWindowAttention (Swin v1) -> window_attention. Swin v2's subclass (cosine
+    attention, a continuous position bias MLP) is another computation: refused."""
+    swin = tv.models.swin_transformer
+    if type(m) is not swin.ShiftedWindowAttention:
+        raise ExportError(f"{type(m).__name__} (Swin v2's cosine attention with a position-bias MLP) is not "
+                          f"netlens' window_attention")
+    if (m.qkv.bias is None) != (m.proj.bias is None):
+        raise ExportError("qkv and proj differ in bias; netlens' window_attention has one bias field")
+    return {"num_heads": m.num_heads, "window_size": per_axis(m.window_size),
+            "shift_size": per_axis(m.shift_size), "bias": m.qkv.bias is not None}
 
 
 def module_table(nn, tv):
@@ -192,6 +225,9 @@ def module_table(nn, tv):
     t[nn.PixelUnshuffle] = ("pixel_unshuffle", lambda m: {"downscale_factor": m.downscale_factor})
     t[nn.LocalResponseNorm] = ("lrn", lambda m: {"size": m.size, "alpha": m.alpha, "beta": m.beta, "k": m.k})
     t[nn.Upsample] = ("upsample", lambda m: upsample_fields(vars(m)))
+    t[nn.MultiheadAttention] = ("attention", attention_fields)
+    t[tv.models.swin_transformer.ShiftedWindowAttention] = (
+        "window_attention", lambda m: window_attention_fields(m, tv))
     for c in (nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d, nn.ConstantPad3d, nn.ReflectionPad1d,
               nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d, nn.ReplicationPad3d):
         t[c] = ("pad", lambda m: {"padding": pad_pairs(m.padding, len(m.padding) // 2)})
@@ -256,6 +292,10 @@ def function_table(torch, F, tv):
         t[k] = ("reshape", [], None)  # a flatten when the result is [N, features]: see Exporter.reshape
     for k in (torch.permute, "permute"):
         t[k] = ("permute", ["dims"], None)
+    for k in (torch.transpose, "transpose"):
+        t[k] = ("transpose", ["dim0", "dim1"], None)  # a permute: see Exporter.transpose
+    t["expand"] = ("expand", [], None)  # a learned token expanded over the batch: see Exporter.expand
+    t[tv.models.swin_transformer._patch_merging_pad] = ("patch_merge", [], lambda a: {})
     for k in (torch.chunk, "chunk"):
         t[k] = ("split", ["chunks", "dim"], None)
     for k in (torch.split, "split"):

@@ -48,7 +48,8 @@ def unpackable_proxies():
 
 
 def record_shapes(gm, input_shape):
-    """Runs the traced model once on zeros: fx node -> its tensor's shape (a list for tuples of tensors)."""
+    """Runs the traced model once on zeros: fx node -> its tensor's shape (a list for tuples of tensors,
+    None for a None in the tuple)."""
     import torch
     from torch import fx
 
@@ -59,8 +60,9 @@ def record_shapes(gm, input_shape):
             out = super().run_node(n)
             if isinstance(out, torch.Tensor):
                 shapes[n] = tuple(out.shape)
-            elif isinstance(out, (tuple, list)) and out and all(isinstance(t, torch.Tensor) for t in out):
-                shapes[n] = [tuple(t.shape) for t in out]
+            elif isinstance(out, (tuple, list)) and any(isinstance(t, torch.Tensor) for t in out) and all(
+                    isinstance(t, torch.Tensor) or t is None for t in out):  # MultiheadAttention's (out, None)
+                shapes[n] = [tuple(t.shape) if t is not None else None for t in out]
             return out
 
     try:
