@@ -34,6 +34,9 @@ gen mnasnet1_0 224 'MnasNet 1.0: Tan et al., "MnasNet: Platform-Aware Neural Arc
 # Segmentation: weights_backbone=None, and aux_loss as the builder's default (None: no auxiliary head).
 gen deeplabv3_resnet50 520 'DeepLabv3 ResNet-50: Chen, Papandreou, Schroff & Adam, "Rethinking Atrous Convolution for Semantic Image Segmentation", 2017 (torchvision, 21 classes)'
 gen r2plus1d_18 16x112x112 'R(2+1)D-18: Tran et al., "A Closer Look at Spatiotemporal Convolutions for Action Recognition", CVPR 2018 (torchvision, 16 frames)'
+# Transformers (netlens 0.5); FLOPs as tools/torch_flops.py counts them (2 x MACs).
+gen vit_b_16 224 'ViT-B/16: Dosovitskiy et al., "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale", ICLR 2021 (torchvision). 86,567,656 params, 35.13 GFLOPs (17.56 GMACs)'
+gen swin_t 224 'Swin-T: Liu et al., "Swin Transformer: Hierarchical Vision Transformer using Shifted Windows", ICCV 2021 (torchvision). 28,288,354 params + 28,812 buffers, 8.98 GFLOPs (4.49 GMACs)'
 
 # Test inputs, not bundled: the oracle's other torchvision models (tests/unit/test_oracle_zoo.cpp reads them).
 mkdir -p tests/data/models
