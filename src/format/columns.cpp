@@ -302,11 +302,15 @@ void append_cell(std::string& out, const Column& c, const Report& report, const 
     same = same && std::string_view(out).substr(begin) ==
                        std::string_view(out).substr(start, first_end - start);
   }
-  if (same) {
-    out.resize(first_end);
+  if (same && !(c.which == ColumnId::Size && lr.output.tokens)) {
+    out.resize(first_end);  // 14 for 14x14; tokens keep their grid's shape
   }
   if (lr.global_context && c.which == ColumnId::Rf) {
     out += '*';  // explained under the table
+  }
+  if (c.which == ColumnId::Size && lr.output.tokens && lr.output.extra_tokens > 0) {
+    out += '+';  // the class tokens: a 14x14 grid and 1 more, 197 tokens
+    append_int(out, lr.output.extra_tokens);
   }
 }
 

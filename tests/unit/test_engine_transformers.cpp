@@ -173,3 +173,18 @@ TEST_CASE("transformer layers say what they need", "[engine][transformers]") {
                            "  - {name: s, type: select, index: 16}\n") ==
         "t.yaml:5:5: layer 's': select index 16 is out of range for 16 tokens");
 }
+
+TEST_CASE("the table's size column shows a token grid and its class tokens",
+          "[cli][transformers]") {
+  const RunResult r = run_netlens("analyze " + source_path("tests/data/transformers/vit_tiny.yaml") +
+                                  " --columns name,size,ch");
+  REQUIRE(r.status == 0);
+  const std::string expected =
+      "name        size  ch\n"
+      "--------------------\n"
+      "conv_proj      4  48\n"
+      "flat         4x4  48\n"
+      "tokens       4x4  48\n"
+      "cls        4x4+1  48\n";
+  CHECK(r.out.find(expected) != std::string::npos);
+}
