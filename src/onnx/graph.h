@@ -109,6 +109,9 @@ class NodeContext {
 // one the folder knows. convert_node: every other node, by its op type.
 bool fold_constant_node(NodeContext& c);
 void convert_node(NodeContext& c);
+// Fails naming the operator when netlens does not read it (or its domain):
+// run on every node before any is converted, so such a file always fails so.
+void check_operator(const NodeContext& c);
 
 // The per-family converters convert_node dispatches to (false: not theirs).
 bool convert_window_op(NodeContext& c);

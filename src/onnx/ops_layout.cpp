@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 #include "onnx/graph.h"
 
@@ -451,16 +452,40 @@ bool convert_layout_op(NodeContext& c) {
   return true;
 }
 
-void convert_node(NodeContext& c) {
+bool is_read_operator(std::string_view op) {
+  // Every op a converter or the folder (fold.cpp) takes; docs/onnx.md lists them.
+  static const std::unordered_set<std::string_view> kOps{
+      "Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool", "GlobalAveragePool",
+      "GlobalLpPool", "GlobalMaxPool", "Pad", "BatchNormalization", "InstanceNormalization",
+      "LayerNormalization", "GroupNormalization", "LRN", "PRelu", "Relu", "LeakyRelu", "Elu",
+      "Selu", "Celu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Softplus",
+      "Softsign", "Erf", "Gelu", "Mish", "Softmax", "LogSoftmax", "Dropout",
+      "Identity", "Cast", "Add", "Sum", "Mean", "Sub", "Mul", "Div", "Max", "Min", "Gemm",
+      "MatMul", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Slice",
+      "Split", "Resize", "Upsample", "ReduceMean", "ReduceMax", "ReduceSum", "DepthToSpace",
+      "SpaceToDepth", "Tile", "Expand", "Constant", "Shape", "Gather", "ConstantOfShape",
+      "Range"};
+  return kOps.contains(op);
+}
+
+void check_operator(const NodeContext& c) {
   const std::string& domain = c.node().domain();
   if (!domain.empty() && domain != "ai.onnx") {
     c.fail(fmt::format("operator {} of domain '{}' is not supported (docs/onnx.md lists the "
                        "operators netlens reads)",
                        c.op(), domain));
   }
-  if (!convert_window_op(c) && !convert_pointwise_op(c) && !convert_layout_op(c)) {
+  if (!is_read_operator(c.op())) {
     c.fail(fmt::format("operator {} is not supported (docs/onnx.md lists the operators netlens "
                        "reads)",
+                       c.op()));
+  }
+}
+
+void convert_node(NodeContext& c) {
+  check_operator(c);
+  if (!convert_window_op(c) && !convert_pointwise_op(c) && !convert_layout_op(c)) {
+    c.fail(fmt::format("operator {} is not read on tensors computed from the net's input",
                        c.op()));
   }
 }

@@ -22,7 +22,6 @@ const std::unordered_map<std::string_view, std::string_view>& unary_types() {
       {"Softmax", "softmax"},     {"LogSoftmax", "log_softmax"}, {"Dropout", "dropout"},
       {"Identity", "identity"},   {"Cast", "identity"},        {"LRN", "lrn"},
       {"BatchNormalization", "batchnorm"}, {"InstanceNormalization", "instancenorm"},
-      {"ThresholdedRelu", "relu"},
   };
   return k;
 }

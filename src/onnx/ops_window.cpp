@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 #include "onnx/graph.h"
 
 namespace netlens::onnx_reader {
@@ -130,16 +132,18 @@ void conv(NodeContext& c, bool transposed) {
       }
       l.window->padding = p;
     }
-    AxisParam<std::int64_t> op;
-    op.given = true;
-    op.scalar = false;
-    for (std::int64_t v : out_pad) {
-      op.values.push_back(v);
-    }
-    if (op.values.size() != rank) {
+    if (out_pad.size() != rank) {
       c.fail("output_padding has the wrong number of values");
     }
-    l.extra->output_padding = op;
+    if (std::any_of(out_pad.begin(), out_pad.end(), [](std::int64_t v) { return v != 0; })) {
+      AxisParam<std::int64_t> op;
+      op.given = true;
+      op.scalar = false;
+      for (std::int64_t v : out_pad) {
+        op.values.push_back(v);
+      }
+      l.extra->output_padding = op;
+    }
   }
   c.emit(std::move(l), {&x});
 }

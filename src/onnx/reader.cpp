@@ -222,6 +222,9 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
   g.net.convention = Convention::Keras;
   // The file's stem, as for a spec: exporters name graphs "torch_jit" or "main_graph".
   g.net.name = std::filesystem::path(file).stem().string();
+  for (const onnx::NodeProto& node : graph.node()) {
+    onnx_reader::check_operator(NodeContext(g, node));
+  }
   add_initializers(graph, g);
   add_graph_input(graph, o, g);
   for (int i : dependency_order(graph, g)) {
