@@ -137,6 +137,20 @@ def upsample_net():
          "upsample_net.onnx")
 
 
+def mlp():
+    """A [batch, features] input: Gemm, Relu, a per-feature Mul by a constant, MatMul, Softmax."""
+    n = helper.make_node
+    nodes = [
+        n("Gemm", ["x", "w1", "b1"], ["h"], name="fc1", transB=1),
+        n("Relu", ["h"], ["r"], name="relu"),
+        n("Mul", ["r", "gain"], ["g"], name="gain"),
+        n("MatMul", ["g", "w2"], ["z"], name="fc2"),
+        n("Softmax", ["z"], ["y"], name="softmax", axis=1),
+    ]
+    inits = [weight("w1", [32, 20]), weight("b1", [32]), weight("gain", [32]), weight("w2", [32, 10])]
+    save(model(nodes, [tensor("x", [4, 20])], [tensor("y", [4, 10])], inits), "mlp.onnx")
+
+
 def bad_files():
     n = helper.make_node
     inits = [weight("w", [4, 3, 3, 3])]
@@ -182,6 +196,7 @@ def main():
     small_cnn()
     view_flatten()
     upsample_net()
+    mlp()
     bad_files()
     if args.torch:
         torch_resnet18()

@@ -23,6 +23,11 @@ CLI::App* setup_convert(CLI::App& app, ConvertOptions& o) {
 int run_convert(const ConvertOptions& o) {
   Net net = load_net_with_overrides(o.net);
   analyze(net);  // a net that does not analyze is not written: its error is the answer
+  if (net.input_flat) {
+    throw Error(fmt::format("{}: the input of {} is [batch, features]: a spec has no form for an "
+                            "input without spatial axes yet",
+                            net.file, net.name));
+  }
   std::string text = write_spec(net);
   if (net.batch.value_or(1) != 1) {
     text.insert(text.find('\n') + 1,

@@ -190,6 +190,14 @@ Report load_and_analyze(const NetOptions& o) {
   return report;
 }
 
+void require_spatial_input(const Report& report, const char* what) {
+  if (report.input.size.empty()) {
+    throw Error(fmt::format("{}: the input of {} has no spatial axis ([batch, features]): "
+                            "{} needs one",
+                            report.net.file, report.net.name, what));
+  }
+}
+
 std::vector<bool> warning_kinds_on(const std::vector<std::string>& flags) {
   std::vector<bool> on(kWarningKinds, true);
   for (const std::string& flag : flags) {

@@ -36,6 +36,10 @@ void add_net_options(CLI::App& cmd, NetOptions& options);
 // bytes) read with the overrides, else a spec or bundled net with them applied.
 Net load_net_with_overrides(const NetOptions& options);
 
+// Fails when the net's input has no spatial axis (an ONNX [batch, features]):
+// `what` (locating, plotting) needs one.
+void require_spatial_input(const Report& report, const char* what);
+
 // Loads, applies the overrides and analyzes; the warnings -W turns off are
 // dropped from the report. Throws netlens::Error.
 Report load_and_analyze(const NetOptions& options);

@@ -65,15 +65,20 @@ Shape input_shape(const onnx::ValueInfoProto& input, const OnnxOptions& o, Graph
     fail(g.file, fmt::format("graph input '{}' has no tensor shape", name));
   }
   const auto& dims = input.type().tensor_type().shape().dim();
-  if (dims.size() < 3 || dims.size() > 5) {
-    fail(g.file, fmt::format("graph input '{}' has {} dims; netlens reads inputs of 3 to 5 dims "
-                             "(batch, channels, 1 to 3 spatial axes)",
+  if (dims.size() < 2 || dims.size() > 5) {
+    fail(g.file, fmt::format("graph input '{}' has {} dims; netlens reads inputs of 2 to 5 dims "
+                             "(batch, then features or channels and 1 to 3 spatial axes)",
                              name, dims.size()));
   }
   const std::size_t rank = static_cast<std::size_t>(dims.size()) - 2;
   if (!o.input_size.empty() && o.input_size.size() != rank && o.input_size.size() != 1) {
     throw UsageError(fmt::format("--input has {} axes but the graph input '{}' has {}",
                                  o.input_size.size(), name, rank));
+  }
+  if (rank == 0 && !o.input_size.empty()) {
+    throw UsageError(fmt::format("--input: the graph input '{}' is [batch, features], with no "
+                                 "spatial axis",
+                                 name));
   }
   std::vector<std::int64_t> v;
   for (int i = 0; i < dims.size(); ++i) {
@@ -105,6 +110,7 @@ Shape input_shape(const onnx::ValueInfoProto& input, const OnnxOptions& o, Graph
   g.batch = v[0];
   Shape s;
   s.channels = v[1];
+  s.flat = v.size() == 2;
   for (std::size_t k = 2; k < v.size(); ++k) {
     s.size.push_back(v[k]);
   }
@@ -147,6 +153,7 @@ void add_graph_input(const onnx::GraphProto& graph, const OnnxOptions& o, Graph&
   v.shape = input_shape(*inputs[0], o, g);
   g.net.input_size = v.shape.size;
   g.net.channels = v.shape.channels;
+  g.net.input_flat = v.shape.flat;
   g.net.batch = g.batch;
   g.values[inputs[0]->name()] = std::move(v);
 }

@@ -93,6 +93,28 @@ TEST_CASE("ConvTranspose, Resize, Concat, Pad from an input, SAME_UPPER pooling"
   CHECK((*pool.window)[1].pad_hi == 1);
 }
 
+TEST_CASE("an input of [batch, features]: Gemm, a per-feature constant, MatMul", "[onnx]") {
+  const Report r = analyze_onnx("mlp.onnx");
+  REQUIRE(r.layers.size() == 5);
+  CHECK(r.input.flat);
+  CHECK(shape_of(r, "fc1") == Dims{4, 32});
+  CHECK(layer_named(r, "fc1").params == 672);  // 20 * 32 + 32
+  CHECK(r.layer(2).type == "scale");
+  CHECK(layer_named(r, "gain").params == 32);  // one per feature
+  CHECK(shape_of(r, "fc2") == Dims{4, 10});
+  CHECK(layer_named(r, "fc2").params == 320);
+  CHECK(shape_of(r, "softmax") == Dims{4, 10});
+  const std::string file = onnx_file("mlp.onnx");
+  const RunResult table = run_netlens("analyze " + file);
+  CHECK(lines_of(table.out).at(0) ==
+        "mlp (file:" + file + "): input 20 features, keras convention, 5 layers");
+  const RunResult locate = run_netlens("locate " + file + " --layer fc1 --unit 0");
+  CHECK(locate.status == 1);
+  CHECK(locate.err == "netlens: error: " + file +
+                          ": the input of mlp has no spatial axis ([batch, features]): locate "
+                          "needs one\n");
+}
+
 TEST_CASE("the options --input, --channels and --batch override the graph input", "[onnx]") {
   OnnxOptions o;
   o.input_size = PerAxis<std::int64_t>(1, 64);
