@@ -151,6 +151,36 @@ def mlp():
     save(model(nodes, [tensor("x", [4, 20])], [tensor("y", [4, 10])], inits), "mlp.onnx")
 
 
+def shuffle_block():
+    """ShuffleNet's x.chunk(2, dim=1) and channel_shuffle as torch exports them: the chunk sizes
+    from Shape -> Gather -> Add -> Div -> Mul, then Reshape -> Transpose -> Reshape."""
+    n = helper.make_node
+
+    def const(name, values):
+        return n("Constant", [], [name], name=name,
+                 value=helper.make_tensor(name, TensorProto.INT64, [len(values)], values))
+    nodes = [
+        n("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[1, 1]),
+        n("Shape", ["c"], ["shape"], name="shape"),
+        const("one", [1]), const("zero", [0]), const("two", [2]),
+        n("Gather", ["shape", "one"], ["channels"], name="gather", axis=0),
+        n("Add", ["channels", "one"], ["plus1"], name="plus1"),
+        n("Div", ["plus1", "two"], ["half"], name="half"),
+        n("Mul", ["half", "two"], ["whole"], name="whole"),
+        n("Slice", ["c", "zero", "half", "one"], ["a"], name="chunk0"),
+        n("Slice", ["c", "half", "whole", "one"], ["b"], name="chunk1"),
+        n("Relu", ["b"], ["rb"], name="relu"),
+        n("Concat", ["a", "rb"], ["cat"], name="cat", axis=1),
+        const("groups", [1, 2, 4, 6, 6]),
+        n("Reshape", ["cat", "groups"], ["g"], name="split_groups"),
+        n("Transpose", ["g"], ["t"], name="swap", perm=[0, 2, 1, 3, 4]),
+        const("back", [1, -1, 6, 6]),
+        n("Reshape", ["t", "back"], ["y"], name="shuffle"),
+    ]
+    save(model(nodes, [tensor("x", [1, 3, 6, 6])], [tensor("y", [1, 8, 6, 6])], [weight("w", [8, 3, 1, 1])]),
+         "shuffle_block.onnx")
+
+
 def bad_files():
     n = helper.make_node
     inits = [weight("w", [4, 3, 3, 3])]
@@ -197,6 +227,7 @@ def main():
     view_flatten()
     upsample_net()
     mlp()
+    shuffle_block()
     bad_files()
     if args.torch:
         torch_resnet18()

@@ -15,11 +15,24 @@ namespace netlens::onnx_reader {
 
 namespace {
 
-std::int64_t checked(NodeContext& c, bool overflow, std::int64_t v) {
-  if (overflow) {
+// x op y, or an error on overflow.
+template <class Op>
+std::int64_t checked(NodeContext& c, std::int64_t x, std::int64_t y, Op op) {
+  std::int64_t v = 0;
+  if (op(x, y, &v)) {
     c.fail("integer overflow while folding a shape computation");
   }
   return v;
+}
+
+bool add_overflows(std::int64_t x, std::int64_t y, std::int64_t* v) {
+  return __builtin_add_overflow(x, y, v);
+}
+bool sub_overflows(std::int64_t x, std::int64_t y, std::int64_t* v) {
+  return __builtin_sub_overflow(x, y, v);
+}
+bool mul_overflows(std::int64_t x, std::int64_t y, std::int64_t* v) {
+  return __builtin_mul_overflow(x, y, v);
 }
 
 std::int64_t count(NodeContext& c, const std::vector<std::int64_t>& dims) {
@@ -97,10 +110,9 @@ void fold_binary(NodeContext& c) {
     if (a.ints && b.ints && !r.is_float) {
       r.ints = broadcast_apply<std::int64_t>(
           r.dims, a, *a.ints, b, *b.ints, [&](std::int64_t x, std::int64_t y) {
-            std::int64_t v = 0;
-            if (op == "Add") return checked(c, __builtin_add_overflow(x, y, &v), v);
-            if (op == "Sub") return checked(c, __builtin_sub_overflow(x, y, &v), v);
-            if (op == "Mul") return checked(c, __builtin_mul_overflow(x, y, &v), v);
+            if (op == "Add") return checked(c, x, y, add_overflows);
+            if (op == "Sub") return checked(c, x, y, sub_overflows);
+            if (op == "Mul") return checked(c, x, y, mul_overflows);
             if (op == "Equal") return x == y ? std::int64_t{1} : 0;
             if (op == "Less") return x < y ? std::int64_t{1} : 0;
             if (op == "Greater") return x > y ? std::int64_t{1} : 0;
@@ -391,7 +403,7 @@ void fold_reshape(NodeContext& c) {
   for (std::size_t k = 0; k < target.size(); ++k) {
     if (target[k] == 0 && k < r.dims.size()) target[k] = r.dims[k];
     if (target[k] == -1) infer = static_cast<int>(k);
-    else known = checked(c, __builtin_mul_overflow(known, target[k], &known), known);
+    else known = checked(c, known, target[k], mul_overflows);
   }
   const std::int64_t n = count(c, r.dims);
   if (infer >= 0) target[static_cast<std::size_t>(infer)] = known == 0 ? 0 : n / known;

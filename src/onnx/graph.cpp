@@ -139,6 +139,16 @@ const Value& NodeContext::input(int i) const {
 }
 
 const Value& NodeContext::activation(int i) const {
+  const Value& v = grouped_activation(i);
+  if (v.groups > 0) {
+    fail(fmt::format("input {} ('{}') is split into {} channel groups: only the Transpose and "
+                     "Reshape of a channel shuffle read it",
+                     i, node_.input(i), v.groups));
+  }
+  return v;
+}
+
+const Value& NodeContext::grouped_activation(int i) const {
   const Value& v = input(i);
   if (v.constant) {
     fail(fmt::format("input {} ('{}') is a constant; netlens reads layers over the net's input",

@@ -33,6 +33,11 @@ struct Value {
   std::optional<std::vector<std::int64_t>> ints;
   std::optional<std::vector<double>> reals;
   bool is_float = false;  // a float tensor: its elements are parameters
+  // A channel shuffle as exported (Reshape to [N, g, C/g, ...], Transpose of
+  // axes 1 and 2, Reshape back): the activation split into `groups`, not yet a
+  // layer; `swapped` after the Transpose. Only those two ops read it.
+  std::int64_t groups = 0;
+  bool swapped = false;
 };
 
 // The number of elements of `dims`; nullopt on overflow.
@@ -68,6 +73,7 @@ class NodeContext {
   bool has_input(int i) const { return i < node_.input_size() && !node_.input(i).empty(); }
   const Value& input(int i) const;
   const Value& activation(int i) const;  // fails when the input is a constant
+  const Value& grouped_activation(int i) const;  // may be split into channel groups
   const Value& constant(int i) const;    // fails when it is not
   std::vector<std::int64_t> ints(int i) const;  // a constant's integer values
   std::vector<double> reals(int i) const;       // a constant's values as reals

@@ -110,8 +110,33 @@ void reshape_to(NodeContext& c, const Value& x, const std::vector<std::int64_t>&
                      dims_text(d), dims_text(target)));
 }
 
+// The first Reshape of a channel shuffle, [N, C, ...] -> [N, g, C/g, ...],
+// or the last, back to [N, C, ...] after the Transpose: a channel_shuffle.
+bool channel_groups(NodeContext& c, const Value& x, const std::vector<std::int64_t>& target) {
+  const std::vector<std::int64_t> d = c.dims(x);
+  if (x.groups > 0) {
+    if (!x.swapped || target != d) {
+      c.fail(fmt::format("a reshape of {} split into {} channel groups is not a channel shuffle",
+                         dims_text(d), x.groups));
+    }
+    Layer l = c.make_layer("channel_shuffle");
+    l.groups = x.groups;
+    c.emit(std::move(l), {&x});
+    return true;
+  }
+  if (x.shape.flat || x.shape.channels_last || target.size() != d.size() + 1 ||
+      target[0] != d[0] || target[1] < 2 || target[1] * target[2] != d[1] ||
+      !std::equal(d.begin() + 2, d.end(), target.begin() + 3)) {
+    return false;
+  }
+  Value split = x;
+  split.groups = target[1];
+  c.forward(split);
+  return true;
+}
+
 void reshape(NodeContext& c) {
-  const Value& x = c.activation(0);
+  const Value& x = c.grouped_activation(0);
   std::vector<std::int64_t> target =
       c.opset() < 5 ? c.attr_ints("shape").value_or(std::vector<std::int64_t>{}) : c.ints(1);
   const std::vector<std::int64_t> d = c.dims(x);
@@ -146,7 +171,9 @@ void reshape(NodeContext& c) {
     c.fail(fmt::format("cannot reshape {} ({} elements) to {}", dims_text(d), total,
                        dims_text(target)));
   }
-  reshape_to(c, x, target);
+  if (!channel_groups(c, x, target)) {
+    reshape_to(c, x, target);
+  }
 }
 
 std::vector<std::int64_t> axes_input_or_attr(NodeContext& c, int input, int from_opset) {
@@ -189,9 +216,23 @@ void unsqueeze(NodeContext& c) {
 }
 
 void transpose(NodeContext& c) {
-  const Value& x = c.activation(0);
+  const Value& x = c.grouped_activation(0);
   const std::vector<std::int64_t> d = c.dims(x);
   std::vector<std::int64_t> perm = c.attr_ints("perm").value_or(std::vector<std::int64_t>{});
+  if (x.groups > 0) {  // a channel shuffle's: swaps the groups and the channels in a group
+    std::vector<std::int64_t> swap{0, 2, 1};
+    for (std::size_t k = 2; k < d.size(); ++k) {
+      swap.push_back(static_cast<std::int64_t>(k) + 1);
+    }
+    if (perm != swap) {
+      c.fail(fmt::format("a transpose {} of channel groups is not a channel shuffle's {}",
+                         dims_text(perm), dims_text(swap)));
+    }
+    Value shuffled = x;
+    shuffled.swapped = !x.swapped;
+    c.forward(shuffled);
+    return;
+  }
   if (perm.empty()) {
     for (std::size_t k = d.size(); k-- > 0;) {
       perm.push_back(static_cast<std::int64_t>(k));

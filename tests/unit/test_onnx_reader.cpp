@@ -93,6 +93,25 @@ TEST_CASE("ConvTranspose, Resize, Concat, Pad from an input, SAME_UPPER pooling"
   CHECK((*pool.window)[1].pad_hi == 1);
 }
 
+TEST_CASE("ShuffleNet's chunk sizes are folded, its channel shuffle is one layer", "[onnx]") {
+  const Report r = analyze_onnx("shuffle_block.onnx");
+  std::vector<std::string> types;
+  for (const Layer& l : r.net.layers) {
+    types.emplace_back(l.type);
+  }
+  // (8 + 1) / 2 * 1 = 4 and * 2 = 8: the chunks [0:4] and [4:8] of the channels.
+  CHECK(types == std::vector<std::string>{"conv", "slice", "slice", "relu", "concat",
+                                          "channel_shuffle"});
+  CHECK(r.layer(1).extra->start == 0);
+  CHECK(*r.layer(1).extra->stop == 4);
+  CHECK(r.layer(2).extra->start == 4);
+  CHECK(*r.layer(2).extra->stop == 8);
+  CHECK(shape_of(r, "chunk1") == Dims{1, 4, 6, 6});
+  CHECK(r.layer(5).name == "shuffle");
+  CHECK(r.layer(5).groups == 2);
+  CHECK(shape_of(r, "shuffle") == Dims{1, 8, 6, 6});
+}
+
 TEST_CASE("an input of [batch, features]: Gemm, a per-feature constant, MatMul", "[onnx]") {
   const Report r = analyze_onnx("mlp.onnx");
   REQUIRE(r.layers.size() == 5);
