@@ -5,8 +5,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include <filesystem>
 
 #include "onnx/graph.h"
+#include "onnx/wire.h"
 
 namespace netlens {
 
@@ -35,12 +35,9 @@ std::string too_large(std::size_t max_bytes) {
                      max_bytes);
 }
 
-void parse_model(google::protobuf::io::ZeroCopyInputStream& in, const std::string& file,
-                 std::size_t max_bytes, onnx::ModelProto& model) {
-  google::protobuf::io::CodedInputStream coded(&in);
-  // protobuf's own ceiling is 2 GiB; its default limit (64 MB) is too low for real models.
-  coded.SetTotalBytesLimit(static_cast<int>(std::min<std::size_t>(max_bytes, INT32_MAX)));
-  if (!model.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage()) {
+void parse_model(const void* data, std::size_t size, const std::string& file,
+                 onnx::ModelProto& model) {
+  if (!onnx_reader::parse_model_without_weights(data, size, model)) {
     fail(file, "not a valid ONNX file (the protobuf is truncated or corrupt)");
   }
   if (!model.has_graph() || model.graph().node_size() == 0) {
@@ -277,34 +274,12 @@ Net read_onnx_bytes(std::string_view bytes, const std::string& file, const OnnxO
   if (bytes.size() > o.max_bytes) {
     fail(file, too_large(o.max_bytes));
   }
-  google::protobuf::io::ArrayInputStream in(bytes.data(), static_cast<int>(bytes.size()));
   onnx::ModelProto model;
-  parse_model(in, file, o.max_bytes, model);
+  parse_model(bytes.data(), bytes.size(), file, model);
   Net net = build_net(model, file, o);
   net.file = file;
   return net;
 }
-
-namespace {
-
-// A file descriptor as protobuf-lite's stream (FileInputStream is in the full library).
-class FdStream : public google::protobuf::io::CopyingInputStream {
- public:
-  explicit FdStream(int fd) : fd_(fd) {}
-  int Read(void* buffer, int size) override {
-    while (true) {
-      const ssize_t n = ::read(fd_, buffer, static_cast<std::size_t>(size));
-      if (n >= 0 || errno != EINTR) {
-        return static_cast<int>(n);
-      }
-    }
-  }
-
- private:
-  int fd_;
-};
-
-}  // namespace
 
 Net read_onnx_file(const std::string& path, const OnnxOptions& o) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -320,16 +295,23 @@ Net read_onnx_file(const std::string& path, const OnnxOptions& o) {
     ::close(fd);
     fail(path, too_large(o.max_bytes));
   }
+  // Mapped, not read: the weights are skipped unread (wire.cpp), so their
+  // pages are never touched.
+  const auto size = static_cast<std::size_t>(st.st_size);
+  void* map = size == 0 ? MAP_FAILED : ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) {
+    fail(path, size == 0 ? "not a valid ONNX file (the protobuf is truncated or corrupt)"
+                         : fmt::format("cannot map: {}", std::strerror(errno)));
+  }
   onnx::ModelProto model;
   try {
-    FdStream fd_stream(fd);
-    google::protobuf::io::CopyingInputStreamAdaptor in(&fd_stream, 1 << 20);
-    parse_model(in, path, o.max_bytes, model);
+    parse_model(map, size, path, model);
   } catch (...) {
-    ::close(fd);
+    ::munmap(map, size);
     throw;
   }
-  ::close(fd);
+  ::munmap(map, size);
   Net net = build_net(model, path, o);
   net.file = path;
   net.source = fmt::format("file:{}", path);
