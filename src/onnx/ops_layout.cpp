@@ -500,7 +500,7 @@ bool is_read_operator(std::string_view op) {
       "GlobalLpPool", "GlobalMaxPool", "Pad", "BatchNormalization", "InstanceNormalization",
       "LayerNormalization", "GroupNormalization", "LRN", "PRelu", "Relu", "LeakyRelu", "Elu",
       "Selu", "Celu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Softplus",
-      "Softsign", "Erf", "Gelu", "Mish", "Softmax", "LogSoftmax", "Dropout",
+      "Softsign", "Erf", "Pow", "Sqrt", "Gelu", "Mish", "Softmax", "LogSoftmax", "Dropout",
       "Identity", "Cast", "Add", "Sum", "Mean", "Sub", "Mul", "Div", "Max", "Min", "Gemm",
       "MatMul", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Slice",
       "Split", "Resize", "Upsample", "ReduceMean", "ReduceMax", "ReduceSum", "DepthToSpace",

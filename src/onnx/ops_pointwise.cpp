@@ -18,7 +18,7 @@ const std::unordered_map<std::string_view, std::string_view>& unary_types() {
       {"Selu", "selu"},           {"Celu", "celu"},            {"Clip", "clamp"},
       {"Sigmoid", "sigmoid"},     {"HardSigmoid", "hardsigmoid"}, {"HardSwish", "hardswish"},
       {"Tanh", "tanh"},           {"Softplus", "softplus"},    {"Softsign", "softsign"},
-      {"Erf", "erf"},             {"Gelu", "gelu"},            {"Mish", "mish"},
+      {"Erf", "erf"},             {"Pow", "pow"},              {"Sqrt", "sqrt"},             {"Gelu", "gelu"},            {"Mish", "mish"},
       {"Softmax", "softmax"},     {"LogSoftmax", "log_softmax"}, {"Dropout", "dropout"},
       {"Identity", "identity"},   {"Cast", "identity"},        {"LRN", "lrn"},
       {"BatchNormalization", "batchnorm"}, {"InstanceNormalization", "instancenorm"},

@@ -22,14 +22,14 @@ namespace {
 const char* const kSuite = "/usr/share/libonnx-testdata/data";
 
 // The operators of issue 16 (item 3), the shape-subgraph ones (item 4), and
-// Celu (an activation netlens has).
+// Celu, Pow and Sqrt (element by element; Pow and Sqrt spell out layer norm).
 const std::set<std::string> kReadOps{
     "Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
     "LpPool", "Pad", "Slice", "Split", "Squeeze", "Unsqueeze", "Resize", "Upsample", "Concat",
     "Add", "Sub", "Mul", "Div", "Sum", "Max", "Min", "Mean", "Flatten", "Reshape", "Transpose",
     "Gemm", "MatMul", "BatchNormalization", "InstanceNormalization", "LayerNormalization",
     "GroupNormalization", "LRN", "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Clip", "Sigmoid",
-    "HardSigmoid", "HardSwish", "Celu", "Tanh", "Softplus", "Softsign", "Erf", "Gelu", "Mish", "Softmax",
+    "HardSigmoid", "HardSwish", "Celu", "Pow", "Sqrt", "Tanh", "Softplus", "Softsign", "Erf", "Gelu", "Mish", "Softmax",
     "LogSoftmax", "ReduceMean", "ReduceMax", "ReduceSum", "Dropout", "Identity", "SpaceToDepth",
     "DepthToSpace", "Tile", "Expand", "Constant", "Shape", "Gather", "Cast", "ConstantOfShape",
     "Range"};
@@ -169,5 +169,5 @@ TEST_CASE("ONNX's backend test suite: the last layer's dims are output_0's", "[o
   INFO(passed << " of " << in_set << " pass; failures:\n" << failures);
   // The issue's target is 95%; what passes today (docs/onnx.md explains each
   // failure) must keep passing.
-  CHECK(passed >= 307);
+  CHECK(passed >= 312);
 }
