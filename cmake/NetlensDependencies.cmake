@@ -13,6 +13,16 @@ netlens_require(fmt fmt::fmt libfmt-dev)
 netlens_require(yaml-cpp yaml-cpp libyaml-cpp-dev)
 netlens_require(nlohmann_json nlohmann_json::nlohmann_json nlohmann-json3-dev)
 netlens_require(CLI11 CLI11::CLI11 libcli11-dev)
+# The ONNX reader: libonnx-dev's schema (onnx/onnx.proto, a lite message)
+# compiled by protoc into netlens itself, over protobuf-lite (src/CMakeLists.txt).
+netlens_require(Protobuf protobuf::libprotobuf-lite "libprotobuf-dev protobuf-compiler")
+find_path(NETLENS_ONNX_PROTO_DIR onnx/onnx.proto)
+if(NOT NETLENS_ONNX_PROTO_DIR OR NOT Protobuf_PROTOC_EXECUTABLE)
+  message(FATAL_ERROR
+    "netlens needs ONNX's schema (onnx/onnx.proto) and protoc, which were not found.\n"
+    "Install them with:  apt-get install -y libonnx-dev protobuf-compiler")
+endif()
+set(NETLENS_PROTOBUF protobuf::libprotobuf-lite)
 if(NETLENS_BUILD_TESTS)
   netlens_require(Catch2 Catch2::Catch2 catch2 2)
 endif()
@@ -38,6 +48,18 @@ if(NETLENS_STATIC_DEPS AND NOT NETLENS_SANITIZE AND NOT NETLENS_FUZZ)
       IMPORTED_LOCATION ${NETLENS_YAML_CPP_ARCHIVE}
       INTERFACE_INCLUDE_DIRECTORIES "$<TARGET_PROPERTY:yaml-cpp,INTERFACE_INCLUDE_DIRECTORIES>")
     set(NETLENS_YAML_CPP netlens_yaml_cpp_static)
+    # protobuf-lite's archive too: with libstdc++ linked in, a shared C++
+    # library beside it would bring a second libstdc++.
+    find_library(NETLENS_PROTOBUF_LITE_ARCHIVE libprotobuf-lite.a)
+    if(NETLENS_PROTOBUF_LITE_ARCHIVE)
+      add_library(netlens_protobuf_static STATIC IMPORTED)
+      set_target_properties(netlens_protobuf_static PROPERTIES
+        IMPORTED_LOCATION ${NETLENS_PROTOBUF_LITE_ARCHIVE}
+        INTERFACE_INCLUDE_DIRECTORIES "${Protobuf_INCLUDE_DIRS}"
+        INTERFACE_LINK_LIBRARIES Threads::Threads)
+      find_package(Threads REQUIRED)
+      set(NETLENS_PROTOBUF netlens_protobuf_static)
+    endif()
     set(NETLENS_STATIC_LINK_OPTIONS -static-libstdc++ -static-libgcc)
   else()
     message(STATUS "netlens: no static yaml-cpp or header-only fmt; linking the shared libraries")

@@ -308,6 +308,19 @@ if [[ -n $python ]]; then
   done
 fi
 
+# ONNX (issue 16, item 11): torchvision's resnet50 exported with its weights
+# (98 MB), read by netlens and by onnx's own shape inference.
+onnx_file=$tmp/resnet50.onnx
+if [[ -n $torch_python ]] && "$torch_python" -c 'import onnx' 2>/dev/null &&
+  "$torch_python" "$root/bench/export_onnx.py" resnet50 "$onnx_file" 2>"$tmp/export.err"; then
+  measure onnx/netlens "$runs_fast" 60 "$netlens" analyze "$onnx_file"
+  measure onnx/python "$runs_py" 300 "$torch_python" -c \
+    "import onnx, sys; onnx.shape_inference.infer_shapes(onnx.load(sys.argv[1]))" "$onnx_file"
+else
+  log "ONNX: skipped (needs python3-torch, python3-torchvision, python3-onnx)"
+  onnx_file=
+fi
+
 if grep -qx inception_v3 <<<"$bundled"; then
   measure regions/inception_v3 "$runs_fast" 30 "$netlens" analyze inception_v3 --regions --format json
 fi
@@ -401,6 +414,25 @@ echo
 echo
 echo "The seed's script knows no branches: its resnet50 is the main path only (52 convs"
 echo "and pools); its chain is N layers of [3, 1, 1], and it is quadratic in N."
+echo
+
+echo "## ONNX: \`netlens analyze resnet50.onnx\` (torchvision's, with its weights)"
+echo
+{
+  echo "command|runs|median ms|peak MB|target"
+  if [[ -n $onnx_file ]]; then
+    size_kb=$(($(stat -c %s "$onnx_file") / 1024))
+    r=FAIL
+    isnum "${WALL[onnx/netlens]}" && isnum "${WALL[onnx/python]}" &&
+      le "$(awk -v n="${WALL[onnx/netlens]}" 'BEGIN { print 10 * n }')" "${WALL[onnx/python]}" && r=PASS
+    m=FAIL
+    isnum "${RSS[onnx/netlens]}" && le "${RSS[onnx/netlens]}" "$(awk -v s="$size_kb" 'BEGIN { print 1.5 * s }')" && m=PASS
+    echo "netlens analyze resnet50.onnx ($(fmt_mb "$size_kb") MB file)|${RUNS[onnx/netlens]}|$(fmt_ms "${WALL[onnx/netlens]}")|$(fmt_mb "${RSS[onnx/netlens]}")|10x faster: $r; peak <= 1.5x the file: $m"
+    echo "python3: onnx.shape_inference.infer_shapes(onnx.load(F))|${RUNS[onnx/python]}|$(fmt_ms "${WALL[onnx/python]}")|$(fmt_mb "${RSS[onnx/python]}")|$(ratio "${WALL[onnx/python]}" "${WALL[onnx/netlens]}") netlens' time"
+  else
+    echo "netlens analyze resnet50.onnx|-|skipped: apt-get install python3-torch python3-torchvision python3-onnx|-|-"
+  fi
+} | table
 echo
 
 echo "## Scaling: generated nets (bench/gen_net.sh), \`netlens analyze FILE\` (table)"

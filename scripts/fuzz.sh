@@ -7,12 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-targets=("${@:-fuzz_yaml fuzz_json fuzz_pipeline fuzz_yaml_simple}")
+targets=("${@:-fuzz_yaml fuzz_json fuzz_pipeline fuzz_yaml_simple fuzz_onnx}")
 shared=${NETLENS_SHARED_DIR:-../shared}
 
 CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETLENS_FUZZ=ON \
   -DNETLENS_BUILD_TESTS=OFF -DNETLENS_SANITIZE=address,undefined >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_yaml fuzz_json fuzz_pipeline fuzz_yaml_simple
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_yaml fuzz_json fuzz_pipeline fuzz_yaml_simple \
+  fuzz_onnx
 
 mkdir -p fuzz/regressions
 for target in ${targets[*]}; do
@@ -21,6 +22,11 @@ for target in ${targets[*]}; do
   seeds=(nets tests/data tests/data/oracle fuzz/regressions)
   case $target in
     fuzz_json) seeds+=("$shared/corpora/json-test-suite") ;;
+    # the test files and a sample of ONNX's backend suite (libonnx-testdata)
+    fuzz_onnx) seeds=(tests/data/onnx fuzz/regressions) &&
+      for m in /usr/share/libonnx-testdata/data/{simple,pytorch-converted}/*/model.onnx; do
+        [ -f "$m" ] && cp "$m" "$corpus/$(echo "$m" | tr / _)"
+      done ;;
     fuzz_yaml | fuzz_yaml_simple) seeds+=("$shared/corpora/yaml-test-suite") ;;
     *) seeds+=("$shared/corpora/json-test-suite" "$shared/corpora/yaml-test-suite") ;;
   esac

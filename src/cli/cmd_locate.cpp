@@ -23,6 +23,7 @@ CLI::App* setup_locate(CLI::App& app, LocateOptions& o) {
 int run_locate(const LocateOptions& o) {
   const PerAxis<std::int64_t> unit = parse_unit(o.unit);
   Report report = load_and_analyze(o.net);
+  require_spatial_input(report, "locate");
   const std::size_t index = find_layer(report, o.layer);
   fail_if_strict(report, o.net.strict);
   const NetRegions regions = compute_regions(report, true);

@@ -40,6 +40,7 @@ int run_plot(const PlotOptions& o) {
   const PerAxis<std::int64_t> unit =
       o.layers.empty() ? PerAxis<std::int64_t>() : parse_unit(o.unit);
   Report report = load_and_analyze(o.net);
+  require_spatial_input(report, "plot");
   std::vector<std::size_t> indices;
   for (const std::string& name : o.layers) {
     indices.push_back(find_layer(report, name));

@@ -46,6 +46,13 @@ struct PlotOptions {
 CLI::App* setup_plot(CLI::App& app, PlotOptions& options);
 int run_plot(const PlotOptions& options);
 
+struct ConvertOptions {
+  NetOptions net;
+  std::string output;
+};
+CLI::App* setup_convert(CLI::App& app, ConvertOptions& options);
+int run_convert(const ConvertOptions& options);
+
 struct ShowOptions {
   std::string net;
 };

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -14,7 +15,8 @@
 namespace netlens::cli {
 
 void add_net_options(CLI::App& cmd, NetOptions& o) {
-  cmd.add_option("net", o.net, "A bundled net's name, a spec file (YAML or JSON), or - for stdin")
+  cmd.add_option("net", o.net,
+                 "A bundled net's name, a spec file (YAML or JSON), an ONNX file, or - for stdin")
       ->required();
   cmd.add_option("--input", o.input,
                  "Input size, overriding the spec's: 224 (square or 1-D), 224x320, 16x112x112");
@@ -25,6 +27,9 @@ void add_net_options(CLI::App& cmd, NetOptions& o) {
       ->check(CLI::IsMember({"pytorch", "keras", "caffe"}));
   cmd.add_option("--max-bytes", o.max_bytes, "Refuse specs larger than this many bytes")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+  cmd.add_option("--onnx-max-bytes", o.onnx_max_bytes,
+                 "Refuse ONNX files larger than this many bytes (default 2 GiB, protobuf's limit)")
+      ->check(CLI::Range(std::size_t{1}, kDefaultOnnxMaxBytes));
   cmd.add_option("--max-layers", o.max_layers, "Refuse specs with more layers than this")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
   cmd.add_flag("--strict", o.strict, "Treat warnings as errors (exit status 1)");
@@ -126,8 +131,41 @@ std::size_t find_layer(const Report& report, const std::string& name) {
                                did_you_mean(name, names)));
 }
 
-Report load_and_analyze(const NetOptions& o) {
-  const std::vector<bool> on = warning_kinds_on(o.warnings);  // a bad -W fails before any work
+namespace {
+
+// The first bytes of an existing regular file ("" for anything else).
+std::string file_head(const std::string& path) {
+  std::error_code ec;
+  if (path == "-" || !std::filesystem::is_regular_file(path, ec)) {
+    return "";
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head;
+}
+
+}  // namespace
+
+Net load_net_with_overrides(const NetOptions& o) {
+  std::error_code ec;
+  if (o.net != "-" && std::filesystem::is_regular_file(o.net, ec) &&
+      is_onnx_source(o.net, file_head(o.net))) {
+    // The overrides go in while reading: they give the dims a shape subgraph folds.
+    OnnxOptions onnx;
+    onnx.max_bytes = o.onnx_max_bytes;
+    if (o.input) {
+      onnx.input_size = parse_input_size(*o.input);
+    }
+    onnx.channels = o.channels;
+    onnx.batch = o.batch;
+    Net net = read_onnx_file(o.net, onnx);
+    if (!o.convention.empty()) {
+      net.convention = *convention_from_name(o.convention);
+    }
+    return net;
+  }
   Net net = load_net(o.net, std::cin, o.max_bytes, o.max_layers);
   if (o.input) {
     override_input_size(net, *o.input);
@@ -138,12 +176,26 @@ Report load_and_analyze(const NetOptions& o) {
   if (!o.convention.empty()) {
     net.convention = *convention_from_name(o.convention);
   }
+  return net;
+}
+
+Report load_and_analyze(const NetOptions& o) {
+  const std::vector<bool> on = warning_kinds_on(o.warnings);  // a bad -W fails before any work
+  Net net = load_net_with_overrides(o);
   CostOptions costs;
-  costs.batch = o.batch;
+  costs.batch = o.batch.value_or(net.batch.value_or(1));
   costs.dtype = *dtype_from_name(o.dtype);
   Report report = analyze(std::move(net), costs);
   drop_warnings(report, on);
   return report;
+}
+
+void require_spatial_input(const Report& report, const char* what) {
+  if (report.input.size.empty()) {
+    throw Error(fmt::format("{}: the input of {} has no spatial axis ([batch, features]): "
+                            "{} needs one",
+                            report.net.file, report.net.name, what));
+  }
 }
 
 std::vector<bool> warning_kinds_on(const std::vector<std::string>& flags) {

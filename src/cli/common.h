@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/report.h"
+#include "onnx/reader.h"
 #include "parse/source.h"
 
 namespace netlens::cli {
@@ -20,15 +21,24 @@ struct NetOptions {
   std::optional<std::int64_t> channels;
   std::string convention;  // empty: the spec's
   std::size_t max_bytes = kDefaultMaxBytes;
+  std::size_t onnx_max_bytes = kDefaultOnnxMaxBytes;
   std::size_t max_layers = kDefaultMaxLayers;
   bool strict = false;
   bool quiet = false;                 // -q: no warning lines (unless --strict)
   std::vector<std::string> warnings;  // -W no-KIND / -W KIND, in order
-  std::int64_t batch = 1;
+  std::optional<std::int64_t> batch;  // unset: an ONNX input's batch, else 1
   std::string dtype = "float32";
 };
 
 void add_net_options(CLI::App& cmd, NetOptions& options);
+
+// The net of `options.net`: an ONNX file (by its extension or its first
+// bytes) read with the overrides, else a spec or bundled net with them applied.
+Net load_net_with_overrides(const NetOptions& options);
+
+// Fails when the net's input has no spatial axis (an ONNX [batch, features]):
+// `what` (locating, plotting) needs one.
+void require_spatial_input(const Report& report, const char* what);
 
 // Loads, applies the overrides and analyzes; the warnings -W turns off are
 // dropped from the report. Throws netlens::Error.

@@ -24,6 +24,8 @@ constexpr const char* kExamples =
     "  netlens analyze alexnet --input 224           at another input size\n"
     "  netlens analyze my_net.yaml --format json     JSON for scripts (also csv, md)\n"
     "  netlens show zf-5 > my_net.yaml               a spec to start from\n"
+    "  netlens analyze model.onnx                    an ONNX file, natively\n"
+    "  netlens convert model.onnx -o model.yaml      its netlens spec, to read and edit\n"
     "  netlens check my_net.yaml --strict            validate; warnings fail too\n"
     "  netlens locate vgg16 --layer conv5_3 --unit 7,7   the pixels one unit sees\n"
     "  netlens plot resnet50 -o rf.svg               rf and jump per layer, as a picture\n"
@@ -105,6 +107,7 @@ int main(int argc, char** argv) {
   ShowOptions show_options;
   LocateOptions locate_options;
   PlotOptions plot_options;
+  ConvertOptions convert_options;
   const std::pair<CLI::App*, std::function<int()>> commands[] = {
       {setup_analyze(app, analyze_options), [&] { return run_analyze(analyze_options); }},
       {setup_check(app, check_options), [&] { return run_check(check_options); }},
@@ -112,6 +115,7 @@ int main(int argc, char** argv) {
       {setup_show(app, show_options), [&] { return run_show(show_options); }},
       {setup_locate(app, locate_options), [&] { return run_locate(locate_options); }},
       {setup_plot(app, plot_options), [&] { return run_plot(plot_options); }},
+      {setup_convert(app, convert_options), [&] { return run_convert(convert_options); }},
   };
 
   try {

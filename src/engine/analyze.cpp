@@ -200,6 +200,11 @@ void Analyzer::check_rf_size(LayerReport& lr) {
 
 void Analyzer::fix_input() {
   const Net& n = net();
+  if (n.input_flat) {  // [batch, features]: no spatial axis, nothing has a receptive field
+    report_.input.flat = true;
+    report_.input.channels = n.channels.value_or(1);
+    return;
+  }
   if (n.input_size.empty()) {
     throw ParseError(n.file, {}, "input",
                      "no input size: add `input: {size: [224, 224], channels: 3}` to the spec "

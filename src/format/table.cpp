@@ -11,6 +11,13 @@
 namespace netlens {
 
 std::string title_line(const Report& report) {
+  if (report.input.flat) {  // an ONNX input of [batch, features]
+    return fmt::format("{} ({}): input {} feature{}, {} convention, {} layer{}", report.net.name,
+                       report.net.source.empty() ? "spec" : report.net.source,
+                       report.input.channels, report.input.channels == 1 ? "" : "s",
+                       convention_name(report.net.convention), report.layers.size(),
+                       report.layers.size() == 1 ? "" : "s");
+  }
   return fmt::format("{} ({}): input {}, {} channel{}, {} convention, {} layer{}", report.net.name,
                      report.net.source.empty() ? "spec" : report.net.source,
                      format_size(report.input.size), report.input.channels,

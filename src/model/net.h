@@ -26,6 +26,10 @@ struct Net {
   bool input_size_scalar = false;
   SourcePos input_pos;
   std::optional<std::int64_t> channels;
+  // The batch an ONNX file's input gives (a spec has none: --batch or 1).
+  std::optional<std::int64_t> batch;
+  // An ONNX input of [batch, features]: no spatial axes, `channels` features.
+  bool input_flat = false;
   Convention convention = Convention::PyTorch;
   // A deque: layers arrive one by one as the spec is read, and a vector
   // would copy every Layer each time it grows (twice the memory touched).

@@ -1,0 +1,41 @@
+// `netlens convert`: a net (an ONNX file, a spec, a bundled net) written as a
+// netlens spec, to read and edit; analyzing it gives the same report.
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "engine/analyze.h"
+#include "parse/spec_writer.h"
+
+namespace netlens::cli {
+
+CLI::App* setup_convert(CLI::App& app, ConvertOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "convert", "Write a net (an ONNX file, a spec, a bundled net) as a netlens spec");
+  add_net_options(*cmd, o.net);
+  cmd->add_option("-o,--output", o.output, "Write the spec to this file (default: stdout)");
+  cmd->footer(
+      "Examples:\n"
+      "  netlens convert model.onnx -o model.yaml\n"
+      "  netlens convert model.onnx --batch 1 --input 320 -o model.yaml");
+  return cmd;
+}
+
+int run_convert(const ConvertOptions& o) {
+  Net net = load_net_with_overrides(o.net);
+  analyze(net);  // a net that does not analyze is not written: its error is the answer
+  if (net.input_flat) {
+    throw Error(fmt::format("{}: the input of {} is [batch, features]: a spec has no form for an "
+                            "input without spatial axes yet",
+                            net.file, net.name));
+  }
+  std::string text = write_spec(net);
+  if (net.batch.value_or(1) != 1) {
+    text.insert(text.find('\n') + 1,
+                fmt::format("# the file's batch is {}: analyze with --batch {}\n", *net.batch,
+                            *net.batch));
+  }
+  write_output(text, o.output);
+  return 0;
+}
+
+}  // namespace netlens::cli

@@ -1,0 +1,300 @@
+#include "onnx/graph.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cstring>
+
+#include "engine/shape_rules.h"
+#include "model/layer_types.h"
+
+namespace netlens::onnx_reader {
+
+namespace {
+
+// Little-endian elements of raw_data as T, converted to U.
+template <class T, class U>
+std::vector<U> raw_values(const std::string& raw, std::int64_t count) {
+  std::vector<U> out;
+  if (raw.size() != static_cast<std::size_t>(count) * sizeof(T)) {
+    throw Error(fmt::format("raw_data holds {} bytes, not the {} its dims need", raw.size(),
+                            static_cast<std::size_t>(count) * sizeof(T)));
+  }
+  out.reserve(static_cast<std::size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i) {
+    T v;
+    std::memcpy(&v, raw.data() + static_cast<std::size_t>(i) * sizeof(T), sizeof(T));
+    out.push_back(static_cast<U>(v));
+  }
+  return out;
+}
+
+template <class U, class Field>
+std::vector<U> typed_values(const Field& field, std::int64_t count) {
+  if (field.size() != count) {
+    throw Error(fmt::format("holds {} values, not the {} its dims need", field.size(), count));
+  }
+  return std::vector<U>(field.begin(), field.end());
+}
+
+bool is_integer_type(int type) {
+  using T = onnx::TensorProto;
+  return type == T::INT64 || type == T::INT32 || type == T::INT16 || type == T::INT8 ||
+         type == T::UINT8 || type == T::UINT16 || type == T::UINT32 || type == T::BOOL;
+}
+
+void read_integer_values(const onnx::TensorProto& t, std::int64_t n, Value& v) {
+  using T = onnx::TensorProto;
+  if (!t.raw_data().empty() || n == 0) {
+    const std::string& raw = t.raw_data();
+    switch (t.data_type()) {
+      case T::INT64: v.ints = raw_values<std::int64_t, std::int64_t>(raw, n); break;
+      case T::INT32: v.ints = raw_values<std::int32_t, std::int64_t>(raw, n); break;
+      case T::INT16: v.ints = raw_values<std::int16_t, std::int64_t>(raw, n); break;
+      case T::INT8: v.ints = raw_values<std::int8_t, std::int64_t>(raw, n); break;
+      case T::UINT16: v.ints = raw_values<std::uint16_t, std::int64_t>(raw, n); break;
+      case T::UINT32: v.ints = raw_values<std::uint32_t, std::int64_t>(raw, n); break;
+      default: v.ints = raw_values<std::uint8_t, std::int64_t>(raw, n); break;  // uint8, bool
+    }
+  } else if (t.data_type() == T::INT64) {
+    v.ints = typed_values<std::int64_t>(t.int64_data(), n);
+  } else if (t.data_type() == T::UINT32) {
+    v.ints = typed_values<std::int64_t>(t.uint64_data(), n);
+  } else {
+    v.ints = typed_values<std::int64_t>(t.int32_data(), n);
+  }
+  v.reals = std::vector<double>(v.ints->begin(), v.ints->end());
+}
+
+void read_real_values(const onnx::TensorProto& t, std::int64_t n, Value& v) {
+  using T = onnx::TensorProto;
+  if (t.data_type() == T::FLOAT) {
+    v.reals = t.raw_data().empty() && n > 0 ? typed_values<double>(t.float_data(), n)
+                                            : raw_values<float, double>(t.raw_data(), n);
+  } else if (t.data_type() == T::DOUBLE) {
+    v.reals = t.raw_data().empty() && n > 0 ? typed_values<double>(t.double_data(), n)
+                                            : raw_values<double, double>(t.raw_data(), n);
+  }
+}
+
+}  // namespace
+
+std::optional<std::int64_t> element_count(const std::vector<std::int64_t>& dims) {
+  std::int64_t n = 1;
+  for (std::int64_t d : dims) {
+    if (d < 0 || __builtin_mul_overflow(n, d, &n)) {
+      return std::nullopt;
+    }
+  }
+  return n;
+}
+
+Value constant_from_tensor(const onnx::TensorProto& t) {
+  using T = onnx::TensorProto;
+  Value v;
+  v.constant = true;
+  v.dims.assign(t.dims().begin(), t.dims().end());
+  const std::optional<std::int64_t> n = element_count(v.dims);
+  if (!n) {
+    throw Error(fmt::format("dims [{}] are negative or too large", fmt::join(v.dims, ", ")));
+  }
+  const int type = t.data_type();
+  v.is_float = type == T::FLOAT || type == T::FLOAT16 || type == T::DOUBLE || type == T::BFLOAT16;
+  const bool external = t.data_location() == T::EXTERNAL;
+  if (external || *n > kMaxFoldedElements) {
+    return v;
+  }
+  if (is_integer_type(type)) {
+    read_integer_values(t, *n, v);
+  } else {
+    read_real_values(t, *n, v);
+  }
+  return v;
+}
+
+std::string NodeContext::display_name() const {
+  if (!node_.name().empty() || node_.output_size() == 0) {
+    return node_.name();
+  }
+  return node_.output(0);
+}
+
+void NodeContext::fail(const std::string& message) const {
+  const std::string domain =
+      node_.domain().empty() || node_.domain() == "ai.onnx" ? "" : node_.domain() + ".";
+  throw ParseError(g_.file, {}, "",
+                   fmt::format("node '{}' ({}{}, opset {}): {}", display_name(), domain,
+                               node_.op_type(), g_.opset, message));
+}
+
+const Value& NodeContext::input(int i) const {
+  if (!has_input(i)) {
+    fail(fmt::format("input {} is missing", i));
+  }
+  const auto it = g_.values.find(node_.input(i));
+  if (it == g_.values.end()) {  // an output its node left unmade (Dropout's mask)
+    fail(fmt::format("input {} ('{}') is an output netlens does not compute", i, node_.input(i)));
+  }
+  return it->second;
+}
+
+const Value& NodeContext::activation(int i) const {
+  const Value& v = grouped_activation(i);
+  if (v.groups > 0) {
+    fail(fmt::format("input {} ('{}') is split into {} channel groups: only the Transpose and "
+                     "Reshape of a channel shuffle read it",
+                     i, node_.input(i), v.groups));
+  }
+  return v;
+}
+
+const Value& NodeContext::grouped_activation(int i) const {
+  const Value& v = input(i);
+  if (v.constant) {
+    fail(fmt::format("input {} ('{}') is a constant; netlens reads layers over the net's input",
+                     i, node_.input(i)));
+  }
+  return v;
+}
+
+const Value& NodeContext::constant(int i) const {
+  const Value& v = input(i);
+  if (!v.constant) {
+    fail(fmt::format("input {} ('{}') must be a constant (an initializer or computed from "
+                     "shapes), not a tensor computed from the net's input",
+                     i, node_.input(i)));
+  }
+  return v;
+}
+
+std::vector<std::int64_t> NodeContext::ints(int i) const {
+  const Value& v = constant(i);
+  if (!v.ints) {
+    fail(fmt::format("the values of input {} ('{}') are needed and are not integers held in "
+                     "the file",
+                     i, node_.input(i)));
+  }
+  return *v.ints;
+}
+
+std::vector<double> NodeContext::reals(int i) const {
+  const Value& v = constant(i);
+  if (!v.reals) {
+    fail(fmt::format("the values of input {} ('{}') are needed and are not held in the file", i,
+                     node_.input(i)));
+  }
+  return *v.reals;
+}
+
+int NodeContext::activation_count() const {
+  int n = 0;
+  for (int i = 0; i < node_.input_size(); ++i) {
+    n += has_input(i) && !input(i).constant ? 1 : 0;
+  }
+  return n;
+}
+
+std::vector<std::int64_t> NodeContext::dims(const Value& v) const {
+  return v.constant ? v.dims : tensor_shape(v.shape, g_.batch);
+}
+
+const onnx::AttributeProto* NodeContext::attr(std::string_view name) const {
+  for (const onnx::AttributeProto& a : node_.attribute()) {
+    if (a.name() == name) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<std::int64_t> NodeContext::attr_int(std::string_view name) const {
+  const onnx::AttributeProto* a = attr(name);
+  if (a == nullptr) {
+    return std::nullopt;
+  }
+  return a->i();
+}
+
+std::optional<std::vector<std::int64_t>> NodeContext::attr_ints(std::string_view name) const {
+  const onnx::AttributeProto* a = attr(name);
+  if (a == nullptr) {
+    return std::nullopt;
+  }
+  return std::vector<std::int64_t>(a->ints().begin(), a->ints().end());
+}
+
+std::optional<float> NodeContext::attr_float(std::string_view name) const {
+  const onnx::AttributeProto* a = attr(name);
+  if (a == nullptr) {
+    return std::nullopt;
+  }
+  return a->f();
+}
+
+std::string NodeContext::attr_string(std::string_view name, std::string_view fallback) const {
+  const onnx::AttributeProto* a = attr(name);
+  return a == nullptr ? std::string(fallback) : a->s();
+}
+
+Layer NodeContext::make_layer(std::string_view type) const {
+  const std::optional<TypeMatch> match = find_layer_type(type);
+  Layer layer;
+  layer.kind = match->type->kind;  // `type` is always a row's name (the converters')
+  layer.type = match->type->name;
+  return layer;
+}
+
+std::string NodeContext::unique_layer_name(std::string_view suffix) const {
+  std::string base = display_name();
+  if (base.empty() || base == "input") {
+    base = node_.output_size() > 0 && !node_.output(0).empty() ? node_.output(0)
+                                                              : std::string(node_.op_type());
+  }
+  base += suffix;
+  std::string name = base;
+  for (int k = 2; g_.layer_names.contains(name) || name == "input"; ++k) {
+    name = fmt::format("{}#{}", base, k);
+  }
+  return name;
+}
+
+const Value& NodeContext::emit(Layer layer, const std::vector<const Value*>& inputs, int output,
+                       std::string_view name_suffix) {
+  layer.name = unique_layer_name(name_suffix);
+  std::vector<ShapeInput> shape_inputs;
+  for (const Value* v : inputs) {
+    layer.inputs.push_back(v->layer);
+    shape_inputs.push_back({&v->shape, &v->layer});
+  }
+  Value out;
+  try {
+    out.shape = apply_shape_rule(layer, shape_inputs, g_.net.convention, g_.file).output;
+  } catch (const ModelError& e) {
+    fail(e.message());
+  }
+  out.layer = layer.name;
+  g_.layer_names.insert(layer.name);
+  g_.net.layers.push_back(std::move(layer));
+  if (output >= 0 && output < node_.output_size() && !node_.output(output).empty()) {
+    Value& slot = g_.values[node_.output(output)];
+    slot = std::move(out);
+    return slot;
+  }
+  return steps_.emplace_back(std::move(out));
+}
+
+void NodeContext::set_constant(Value v, int output) {
+  v.constant = true;
+  if (output < node_.output_size() && !node_.output(output).empty()) {
+    g_.values[node_.output(output)] = std::move(v);
+  }
+}
+
+void NodeContext::forward(const Value& v, int output) {
+  if (output < node_.output_size() && !node_.output(output).empty()) {
+    Value copy = v;
+    g_.values[node_.output(output)] = std::move(copy);
+  }
+}
+
+}  // namespace netlens::onnx_reader

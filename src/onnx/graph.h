@@ -1,0 +1,127 @@
+// The reader's state while it walks an ONNX graph: what each tensor is (an
+// activation made by a layer, or a constant with its dims and, when small,
+// its values) and the context one node's converter works in.
+#pragma once
+
+#include <onnx/onnx.pb.h>  // generated from libonnx-dev's onnx/onnx.proto
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "model/net.h"
+#include "model/report.h"
+
+namespace netlens::onnx_reader {
+
+// Constants with more elements than this keep their dims only: shape
+// subgraphs are small, weights are never decoded.
+inline constexpr std::int64_t kMaxFoldedElements = 1 << 16;
+
+struct Value {
+  bool constant = false;
+  // An activation: the layer that makes it ("input" for the graph input).
+  std::string layer;
+  Shape shape;
+  // A constant: its dims, its values when known (integer or real types).
+  std::vector<std::int64_t> dims;
+  std::optional<std::vector<std::int64_t>> ints;
+  std::optional<std::vector<double>> reals;
+  bool is_float = false;  // a float tensor: its elements are parameters
+  // A channel shuffle as exported (Reshape to [N, g, C/g, ...], Transpose of
+  // axes 1 and 2, Reshape back): the activation split into `groups`, not yet a
+  // layer; `swapped` after the Transpose. Only those two ops read it.
+  std::int64_t groups = 0;
+  bool swapped = false;
+};
+
+// The number of elements of `dims`; nullopt on overflow.
+std::optional<std::int64_t> element_count(const std::vector<std::int64_t>& dims);
+
+// A TensorProto's dims and, when small and stored in the file, its values.
+// Never opens external data.
+Value constant_from_tensor(const onnx::TensorProto& t);
+
+struct Graph {
+  std::string file;
+  int opset = 0;
+  std::int64_t batch = 1;
+  Net net;
+  std::unordered_map<std::string, Value> values;
+  std::unordered_set<std::string> layer_names;
+};
+
+// One node being converted: its inputs, attributes, and how it adds layers
+// or constants. fail() throws "FILE: node 'NAME' (OpType, opset N): ...".
+class NodeContext {
+ public:
+  NodeContext(Graph& g, const onnx::NodeProto& node) : g_(g), node_(node) {}
+
+  const onnx::NodeProto& node() const { return node_; }
+  std::string_view op() const { return node_.op_type(); }
+  int opset() const { return g_.opset; }
+  std::int64_t batch() const { return g_.batch; }
+  std::string display_name() const;
+  [[noreturn]] void fail(const std::string& message) const;
+
+  // Inputs: ONNX leaves an optional input's name empty.
+  bool has_input(int i) const { return i < node_.input_size() && !node_.input(i).empty(); }
+  const Value& input(int i) const;
+  const Value& activation(int i) const;  // fails when the input is a constant
+  const Value& grouped_activation(int i) const;  // may be split into channel groups
+  const Value& constant(int i) const;    // fails when it is not
+  std::vector<std::int64_t> ints(int i) const;  // a constant's integer values
+  std::vector<double> reals(int i) const;       // a constant's values as reals
+  // The number of activation inputs.
+  int activation_count() const;
+  // An activation's dims, batch first (ONNX's order).
+  std::vector<std::int64_t> dims(const Value& v) const;
+
+  // Attributes.
+  const onnx::AttributeProto* attr(std::string_view name) const;
+  std::optional<std::int64_t> attr_int(std::string_view name) const;
+  std::int64_t attr_int(std::string_view name, std::int64_t fallback) const {
+    return attr_int(name).value_or(fallback);
+  }
+  std::optional<std::vector<std::int64_t>> attr_ints(std::string_view name) const;
+  std::optional<float> attr_float(std::string_view name) const;
+  std::string attr_string(std::string_view name, std::string_view fallback) const;
+
+  // A new layer of `type` (a row of model/layer_types.cpp) named after the node.
+  Layer make_layer(std::string_view type) const;
+  // Adds `layer` reading `inputs` (activations), runs its shape rule and
+  // makes it output number `output` of the node (-1: of none, a step
+  // between two layers of one node). Returns the layer's output.
+  const Value& emit(Layer layer, const std::vector<const Value*>& inputs, int output = 0,
+            std::string_view name_suffix = {});
+  // Output `output` is this constant / the same tensor as `v` (no layer).
+  void set_constant(Value v, int output = 0);
+  void forward(const Value& v, int output = 0);
+
+ private:
+  std::string unique_layer_name(std::string_view suffix) const;
+  Graph& g_;
+  const onnx::NodeProto& node_;
+  std::deque<Value> steps_;  // outputs of the layers before a node's last
+};
+
+// Converters. fold_constant_node: a node all of whose inputs are constants
+// (or a Shape of an activation) becomes a constant; false when the op is not
+// one the folder knows. convert_node: every other node, by its op type.
+bool fold_constant_node(NodeContext& c);
+void convert_node(NodeContext& c);
+// Fails naming the operator when netlens does not read it (or its domain):
+// run on every node before any is converted, so such a file always fails so.
+void check_operator(const NodeContext& c);
+
+// The per-family converters convert_node dispatches to (false: not theirs).
+bool convert_window_op(NodeContext& c);
+bool convert_layout_op(NodeContext& c);
+bool convert_pointwise_op(NodeContext& c);
+
+}  // namespace netlens::onnx_reader

@@ -1,0 +1,256 @@
+// Operators that slide a window: Conv, ConvTranspose, the pools, Pad.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "onnx/graph.h"
+
+namespace netlens::onnx_reader {
+
+namespace {
+
+std::size_t spatial_rank(NodeContext& c, const Value& x) {
+  if (x.shape.flat || x.shape.channels_last || x.shape.size.empty()) {
+    c.fail(fmt::format("needs a (batch, channels, spatial...) input, got [{}]",
+                       fmt::join(c.dims(x), ", ")));
+  }
+  return x.shape.size.size();
+}
+
+AxisParam<std::int64_t> per_axis(NodeContext& c, const std::vector<std::int64_t>& v,
+                                 std::size_t rank, const char* what) {
+  if (v.size() != rank) {
+    c.fail(fmt::format("{} has {} values for {} spatial axes", what, v.size(), rank));
+  }
+  AxisParam<std::int64_t> p;
+  p.scalar = false;
+  p.given = true;
+  for (std::int64_t x : v) {
+    if (x < 1) {
+      c.fail(fmt::format("{} must be >= 1 (got {})", what, x));
+    }
+    p.values.push_back(x);
+  }
+  return p;
+}
+
+std::vector<std::int64_t> ints_or(NodeContext& c, const char* name, std::size_t rank,
+                                  std::int64_t fallback) {
+  return c.attr_ints(name).value_or(std::vector<std::int64_t>(rank, fallback));
+}
+
+// pads [x1_begin, x2_begin, ..., x1_end, x2_end, ...] and auto_pad.
+PaddingParam padding(NodeContext& c, std::size_t rank) {
+  PaddingParam p;
+  p.given = true;
+  const std::string mode = c.attr_string("auto_pad", "NOTSET");
+  if (mode == "SAME_UPPER" || mode == "SAME_LOWER" || mode == "VALID") {
+    p.mode = mode == "VALID" ? PadMode::Valid
+             : mode == "SAME_UPPER" ? PadMode::Same
+                                    : PadMode::SameLower;
+    p.values.push_back({0, 0});
+    return p;
+  }
+  if (mode != "NOTSET" && !mode.empty()) {
+    c.fail(fmt::format("auto_pad '{}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID", mode));
+  }
+  const std::vector<std::int64_t> pads = ints_or(c, "pads", 2 * rank, 0);
+  if (pads.size() != 2 * rank) {
+    c.fail(fmt::format("pads has {} values; {} spatial axes need {}", pads.size(), rank,
+                       2 * rank));
+  }
+  p.scalar = false;
+  for (std::size_t k = 0; k < rank; ++k) {
+    if (pads[k] < 0 || pads[k + rank] < 0) {
+      c.fail(fmt::format("pads [{}] has a negative value", fmt::join(pads, ", ")));
+    }
+    p.values.push_back({pads[k], pads[k + rank]});
+  }
+  return p;
+}
+
+// The weight's dims: [M, C/g, k...] for Conv, [C, M/g, k...] for ConvTranspose.
+const std::vector<std::int64_t>& weight_dims(NodeContext& c, std::size_t rank) {
+  const Value& w = c.constant(1);
+  if (w.dims.size() != rank + 2) {
+    c.fail(fmt::format("weight '{}' has dims [{}]; a {}-D conv needs {}", c.node().input(1),
+                       fmt::join(w.dims, ", "), rank, rank + 2));
+  }
+  return w.dims;
+}
+
+void conv(NodeContext& c, bool transposed) {
+  const Value& x = c.activation(0);
+  const std::size_t rank = spatial_rank(c, x);
+  const std::vector<std::int64_t>& w = weight_dims(c, rank);
+  const std::int64_t group = c.attr_int("group", 1);
+  if (group < 1) {
+    c.fail(fmt::format("group must be >= 1 (got {})", group));
+  }
+  const std::int64_t in_per_group = transposed ? 0 : w[1];
+  if (!transposed && x.shape.channels != in_per_group * group) {
+    c.fail(fmt::format("weight '{}' is [{}]: {} input channels in {} group(s), but the input "
+                       "has {}",
+                       c.node().input(1), fmt::join(w, ", "), in_per_group * group, group,
+                       x.shape.channels));
+  }
+  if (transposed && x.shape.channels != w[0]) {
+    c.fail(fmt::format("weight '{}' is [{}]: {} input channels, but the input has {}",
+                       c.node().input(1), fmt::join(w, ", "), w[0], x.shape.channels));
+  }
+  Layer l = c.make_layer(transposed ? "conv_transpose" : "conv");
+  l.out_channels = transposed ? w[1] * group : w[0];
+  l.groups = group;
+  l.bias = c.has_input(2);
+  const std::vector<std::int64_t> kernel(w.begin() + 2, w.end());
+  l.window->kernel_size = per_axis(c, c.attr_ints("kernel_shape").value_or(kernel), rank,
+                                   "kernel_shape");
+  l.window->stride = per_axis(c, ints_or(c, "strides", rank, 1), rank, "strides");
+  l.window->dilation = per_axis(c, ints_or(c, "dilations", rank, 1), rank, "dilations");
+  l.window->padding = padding(c, rank);
+  if (transposed) {
+    std::vector<std::int64_t> out_pad = ints_or(c, "output_padding", rank, 0);
+    if (const auto shape = c.attr_ints("output_shape")) {
+      // output_shape fixes the total padding: out = s (n - 1) + op + ke - pads.
+      std::vector<std::int64_t> sizes(shape->end() - static_cast<long>(rank), shape->end());
+      PaddingParam p;
+      p.given = true;
+      p.scalar = false;
+      const bool upper = c.attr_string("auto_pad", "NOTSET") == "SAME_UPPER";
+      for (std::size_t k = 0; k < rank && shape->size() >= rank; ++k) {
+        const std::int64_t ke = l.window->dilation.values[k] * (l.window->kernel_size.values[k] - 1) + 1;
+        const std::int64_t total =
+            l.window->stride.values[k] * (x.shape.size[k] - 1) + out_pad[k] + ke - sizes[k];
+        if (total < 0) {
+          out_pad[k] -= total;
+          p.values.push_back({0, 0});
+        } else {
+          p.values.push_back(upper ? std::array<std::int64_t, 2>{total / 2, total - total / 2}
+                                   : std::array<std::int64_t, 2>{total - total / 2, total / 2});
+        }
+      }
+      l.window->padding = p;
+    }
+    if (out_pad.size() != rank) {
+      c.fail("output_padding has the wrong number of values");
+    }
+    if (std::any_of(out_pad.begin(), out_pad.end(), [](std::int64_t v) { return v != 0; })) {
+      AxisParam<std::int64_t> op;
+      op.given = true;
+      op.scalar = false;
+      for (std::int64_t v : out_pad) {
+        op.values.push_back(v);
+      }
+      l.extra->output_padding = op;
+    }
+  }
+  c.emit(std::move(l), {&x});
+}
+
+void pool(NodeContext& c, const char* type) {
+  const Value& x = c.activation(0);
+  const std::size_t rank = spatial_rank(c, x);
+  const auto kernel = c.attr_ints("kernel_shape");
+  if (!kernel) {
+    c.fail("kernel_shape is missing");
+  }
+  Layer l = c.make_layer(type);
+  l.window->kernel_size = per_axis(c, *kernel, rank, "kernel_shape");
+  l.window->stride = per_axis(c, ints_or(c, "strides", rank, 1), rank, "strides");
+  if (std::string_view(type) == "maxpool") {
+    l.window->dilation = per_axis(c, ints_or(c, "dilations", rank, 1), rank, "dilations");
+  } else if (c.attr("dilations") != nullptr &&
+             *c.attr_ints("dilations") != std::vector<std::int64_t>(rank, 1)) {
+    c.fail("an average pool with dilations is not supported");
+  }
+  l.window->padding = padding(c, rank);
+  l.window->ceil_mode = c.attr_int("ceil_mode", 0) != 0;
+  if (c.node().output_size() > 1 && !c.node().output(1).empty()) {
+    c.fail("the Indices output of MaxPool is not supported");
+  }
+  c.emit(std::move(l), {&x});
+}
+
+// Pad: pads on every axis (batch and channels must be 0), as an attribute
+// (opset < 11) or the second input.
+void pad(NodeContext& c) {
+  const Value& x = c.activation(0);
+  const std::size_t rank = spatial_rank(c, x);
+  std::vector<std::int64_t> pads =
+      c.opset() < 11 ? c.attr_ints(c.opset() < 2 ? "paddings" : "pads").value_or(std::vector<std::int64_t>{})
+                     : c.ints(1);
+  const std::size_t n = rank + 2;
+  if (c.opset() >= 18 && c.has_input(3)) {
+    // pads for the listed axes only
+    const std::vector<std::int64_t> axes = c.ints(3);
+    std::vector<std::int64_t> full(2 * n, 0);
+    if (pads.size() != 2 * axes.size()) {
+      c.fail("pads and axes disagree");
+    }
+    for (std::size_t k = 0; k < axes.size(); ++k) {
+      const std::int64_t a = axes[k] < 0 ? axes[k] + static_cast<std::int64_t>(n) : axes[k];
+      if (a < 0 || a >= static_cast<std::int64_t>(n)) {
+        c.fail(fmt::format("axis {} is out of range", axes[k]));
+      }
+      full[static_cast<std::size_t>(a)] = pads[k];
+      full[static_cast<std::size_t>(a) + n] = pads[k + axes.size()];
+    }
+    pads = full;
+  }
+  if (pads.size() != 2 * n) {
+    c.fail(fmt::format("pads has {} values; a {}-D tensor needs {}", pads.size(), n, 2 * n));
+  }
+  if (pads[0] != 0 || pads[1] != 0 || pads[n] != 0 || pads[n + 1] != 0) {
+    c.fail(fmt::format("pads [{}] pad the batch or channel axis; netlens pads spatial axes",
+                       fmt::join(pads, ", ")));
+  }
+  PaddingParam p;
+  p.given = true;
+  p.scalar = false;
+  bool any = false;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (pads[k] < 0 || pads[k + n] < 0) {
+      c.fail(fmt::format("pads [{}] has a negative value (a crop)", fmt::join(pads, ", ")));
+    }
+    any = any || pads[k] != 0 || pads[k + n] != 0;
+    p.values.push_back({pads[k], pads[k + n]});
+  }
+  if (!any) {
+    c.emit(c.make_layer("identity"), {&x});
+    return;
+  }
+  Layer l = c.make_layer("pad");
+  l.window->padding = p;
+  c.emit(std::move(l), {&x});
+}
+
+}  // namespace
+
+bool convert_window_op(NodeContext& c) {
+  const std::string_view op = c.op();
+  if (op == "Conv") {
+    conv(c, false);
+  } else if (op == "ConvTranspose") {
+    conv(c, true);
+  } else if (op == "MaxPool") {
+    pool(c, "maxpool");
+  } else if (op == "AveragePool" || op == "LpPool") {
+    pool(c, "avgpool");
+  } else if (op == "GlobalAveragePool" || op == "GlobalLpPool") {
+    const Value& x = c.activation(0);
+    spatial_rank(c, x);
+    c.emit(c.make_layer("global_avgpool"), {&x});
+  } else if (op == "GlobalMaxPool") {
+    const Value& x = c.activation(0);
+    spatial_rank(c, x);
+    c.emit(c.make_layer("global_maxpool"), {&x});
+  } else if (op == "Pad") {
+    pad(c);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace netlens::onnx_reader

@@ -1,0 +1,321 @@
+// Reading: the file -> ModelProto (with its own size limit), the graph's
+// input and initializers -> Values, then the nodes in dependency order.
+#include "onnx/reader.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <queue>
+#include <filesystem>
+
+#include "onnx/graph.h"
+#include "onnx/wire.h"
+
+namespace netlens {
+
+namespace {
+
+using onnx_reader::Graph;
+using onnx_reader::NodeContext;
+using onnx_reader::Value;
+
+[[noreturn]] void fail(const std::string& file, const std::string& message) {
+  throw ParseError(file, {}, "", message);
+}
+
+std::string too_large(std::size_t max_bytes) {
+  return fmt::format("ONNX file is larger than {} bytes (raise the limit with --onnx-max-bytes)",
+                     max_bytes);
+}
+
+void parse_model(const void* data, std::size_t size, const std::string& file,
+                 onnx::ModelProto& model) {
+  if (!onnx_reader::parse_model_without_weights(data, size, model)) {
+    fail(file, "not a valid ONNX file (the protobuf is truncated or corrupt)");
+  }
+  if (!model.has_graph() || model.graph().node_size() == 0) {
+    fail(file, "not an ONNX model: it has no graph nodes");
+  }
+}
+
+int default_opset(const onnx::ModelProto& model) {
+  for (const onnx::OperatorSetIdProto& o : model.opset_import()) {
+    if (o.domain().empty() || o.domain() == "ai.onnx") {
+      return static_cast<int>(o.version());
+    }
+  }
+  return 1;
+}
+
+// The graph input's dims, with the overrides applied; a symbolic dim left
+// unresolved is an error naming it.
+Shape input_shape(const onnx::ValueInfoProto& input, const OnnxOptions& o, Graph& g) {
+  const std::string& name = input.name();
+  if (!input.type().has_tensor_type() || !input.type().tensor_type().has_shape()) {
+    fail(g.file, fmt::format("graph input '{}' has no tensor shape", name));
+  }
+  const auto& dims = input.type().tensor_type().shape().dim();
+  if (dims.size() < 2 || dims.size() > 5) {
+    fail(g.file, fmt::format("graph input '{}' has {} dims; netlens reads inputs of 2 to 5 dims "
+                             "(batch, then features or channels and 1 to 3 spatial axes)",
+                             name, dims.size()));
+  }
+  const std::size_t rank = static_cast<std::size_t>(dims.size()) - 2;
+  if (!o.input_size.empty() && o.input_size.size() != rank && o.input_size.size() != 1) {
+    throw UsageError(fmt::format("--input has {} axes but the graph input '{}' has {}",
+                                 o.input_size.size(), name, rank));
+  }
+  if (rank == 0 && !o.input_size.empty()) {
+    throw UsageError(fmt::format("--input: the graph input '{}' is [batch, features], with no "
+                                 "spatial axis",
+                                 name));
+  }
+  std::vector<std::int64_t> v;
+  for (int i = 0; i < dims.size(); ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    std::optional<std::int64_t> given;
+    if (i == 0) {
+      given = o.batch;
+    } else if (i == 1) {
+      given = o.channels;
+    } else if (!o.input_size.empty()) {
+      given = o.input_size[o.input_size.size() == 1 ? 0 : k - 2];
+    }
+    const auto& d = dims[i];
+    if (given) {
+      v.push_back(*given);
+    } else if (d.has_dim_value() && d.dim_value() >= 1) {
+      v.push_back(d.dim_value());
+    } else {
+      const char* option = i == 0 ? "--batch" : i == 1 ? "--channels" : "--input";
+      fail(g.file, d.has_dim_param()
+                       ? fmt::format("graph input '{}' has the symbolic dim '{}' (axis {}): give "
+                                     "its size with {}",
+                                     name, d.dim_param(), i, option)
+                       : fmt::format("graph input '{}' has no size on axis {} (got {}): give it "
+                                     "with {}",
+                                     name, i, d.dim_value(), option));
+    }
+  }
+  g.batch = v[0];
+  Shape s;
+  s.channels = v[1];
+  s.flat = v.size() == 2;
+  for (std::size_t k = 2; k < v.size(); ++k) {
+    s.size.push_back(v[k]);
+  }
+  return s;
+}
+
+void add_initializers(const onnx::GraphProto& graph, Graph& g) {
+  for (const onnx::TensorProto& t : graph.initializer()) {
+    try {
+      g.values[t.name()] = onnx_reader::constant_from_tensor(t);
+    } catch (const ParseError&) {
+      throw;
+    } catch (const Error& e) {
+      fail(g.file, fmt::format("initializer '{}': {}", t.name(), e.what()));
+    }
+  }
+}
+
+// The one graph input that is not an initializer (old IR versions list the
+// weights as inputs too).
+void add_graph_input(const onnx::GraphProto& graph, const OnnxOptions& o, Graph& g) {
+  std::vector<const onnx::ValueInfoProto*> inputs;
+  for (const onnx::ValueInfoProto& in : graph.input()) {
+    if (!g.values.contains(in.name())) {
+      inputs.push_back(&in);
+    }
+  }
+  if (inputs.size() != 1) {
+    std::vector<std::string> names;
+    for (const auto* in : inputs) {
+      names.push_back("'" + in->name() + "'");
+    }
+    fail(g.file, inputs.empty() ? std::string("the graph has no input that is not an initializer")
+                                : fmt::format("the graph has {} inputs ({}); netlens reads nets "
+                                              "with one",
+                                              inputs.size(), fmt::join(names, ", ")));
+  }
+  Value v;
+  v.layer = "input";
+  v.shape = input_shape(*inputs[0], o, g);
+  g.net.input_size = v.shape.size;
+  g.net.channels = v.shape.channels;
+  g.net.input_flat = v.shape.flat;
+  g.net.batch = g.batch;
+  g.values[inputs[0]->name()] = std::move(v);
+}
+
+// The nodes in an order where each comes after the nodes it reads: Kahn's
+// algorithm, taking the lowest index ready (the file's order when it already
+// is one, as ONNX requires). A tensor nobody makes, or a cycle, is an error.
+std::vector<int> dependency_order(const onnx::GraphProto& graph, const Graph& g) {
+  const int n = graph.node_size();
+  std::unordered_map<std::string_view, int> maker;
+  for (int i = 0; i < n; ++i) {
+    for (const std::string& out : graph.node(i).output()) {
+      if (!out.empty() && !maker.emplace(out, i).second) {
+        fail(g.file, fmt::format("tensor '{}' is made by two nodes", out));
+      }
+    }
+  }
+  std::vector<int> waiting(static_cast<std::size_t>(n), 0);
+  std::vector<std::vector<int>> readers(static_cast<std::size_t>(n));
+  std::priority_queue<int, std::vector<int>, std::greater<>> ready;
+  for (int i = 0; i < n; ++i) {
+    const onnx::NodeProto& node = graph.node(i);
+    for (const std::string& in : node.input()) {
+      if (in.empty() || g.values.contains(in)) {
+        continue;
+      }
+      const auto it = maker.find(in);
+      if (it == maker.end()) {
+        fail(g.file, fmt::format("node '{}' ({}) reads tensor '{}', which no node, input or "
+                                 "initializer makes",
+                                 node.name().empty() ? node.output_size() > 0 ? node.output(0) : ""
+                                                     : node.name(),
+                                 node.op_type(), in));
+      }
+      ++waiting[static_cast<std::size_t>(i)];
+      readers[static_cast<std::size_t>(it->second)].push_back(i);
+    }
+    if (waiting[static_cast<std::size_t>(i)] == 0) {
+      ready.push(i);
+    }
+  }
+  std::vector<int> order;
+  while (!ready.empty()) {
+    const int i = ready.top();
+    ready.pop();
+    order.push_back(i);
+    for (int r : readers[static_cast<std::size_t>(i)]) {
+      if (--waiting[static_cast<std::size_t>(r)] == 0) {
+        ready.push(r);
+      }
+    }
+  }
+  if (order.size() != static_cast<std::size_t>(n)) {
+    for (int i = 0; i < n; ++i) {
+      if (waiting[static_cast<std::size_t>(i)] > 0) {
+        fail(g.file, fmt::format("the graph has a cycle through node '{}' ({})",
+                                 graph.node(i).name().empty() ? graph.node(i).output(0)
+                                                              : graph.node(i).name(),
+                                 graph.node(i).op_type()));
+      }
+    }
+  }
+  return order;
+}
+
+Net build_net(const onnx::ModelProto& model, const std::string& file, const OnnxOptions& o) {
+  Graph g;
+  g.file = file;
+  g.opset = default_opset(model);
+  const onnx::GraphProto& graph = model.graph();
+  // Every field is written out, so the keras convention lifts only PyTorch's own
+  // checks (a pool's padding at most half its kernel), which ONNX does not make.
+  g.net.convention = Convention::Keras;
+  // The file's stem, as for a spec: exporters name graphs "torch_jit" or "main_graph".
+  g.net.name = std::filesystem::path(file).stem().string();
+  for (const onnx::NodeProto& node : graph.node()) {
+    onnx_reader::check_operator(NodeContext(g, node));
+  }
+  add_initializers(graph, g);
+  add_graph_input(graph, o, g);
+  for (int i : dependency_order(graph, g)) {
+    NodeContext c(g, graph.node(i));
+    if (!onnx_reader::fold_constant_node(c)) {
+      onnx_reader::convert_node(c);
+    }
+  }
+  for (const onnx::ValueInfoProto& out : graph.output()) {
+    const auto it = g.values.find(out.name());
+    if (it != g.values.end() && !it->second.constant && it->second.layer != "input") {
+      g.net.outputs.push_back(it->second.layer);
+      g.net.output_pos.emplace_back();
+    }
+  }
+  if (g.net.layers.empty()) {
+    fail(file, "the graph has no layer over its input");
+  }
+  return std::move(g.net);
+}
+
+}  // namespace
+
+bool is_onnx_source(std::string_view path, std::string_view head) {
+  if (path.ends_with(".onnx") || path.ends_with(".ONNX")) {
+    return true;
+  }
+  if (path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".json")) {
+    return false;
+  }
+  // A ModelProto starts with field 1 (ir_version, a varint): byte 0x08. A
+  // spec starts with text; any byte below 0x09 or a 0x08 says binary.
+  for (char ch : head) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u < 0x09 || (u > 0x0d && u < 0x20)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Net read_onnx_bytes(std::string_view bytes, const std::string& file, const OnnxOptions& o) {
+  if (bytes.size() > o.max_bytes) {
+    fail(file, too_large(o.max_bytes));
+  }
+  onnx::ModelProto model;
+  parse_model(bytes.data(), bytes.size(), file, model);
+  Net net = build_net(model, file, o);
+  net.file = file;
+  return net;
+}
+
+Net read_onnx_file(const std::string& path, const OnnxOptions& o) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    fail(path, fmt::format("cannot open: {}", std::strerror(errno)));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    fail(path, "is not a regular file");
+  }
+  if (static_cast<std::size_t>(st.st_size) > o.max_bytes) {
+    ::close(fd);
+    fail(path, too_large(o.max_bytes));
+  }
+  // Mapped, not read: the weights are skipped unread (wire.cpp), so their
+  // pages are never touched.
+  const auto size = static_cast<std::size_t>(st.st_size);
+  void* map = size == 0 ? MAP_FAILED : ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) {
+    fail(path, size == 0 ? "not a valid ONNX file (the protobuf is truncated or corrupt)"
+                         : fmt::format("cannot map: {}", std::strerror(errno)));
+  }
+  onnx::ModelProto model;
+  try {
+    parse_model(map, size, path, model);
+  } catch (...) {
+    ::munmap(map, size);
+    throw;
+  }
+  ::munmap(map, size);
+  Net net = build_net(model, path, o);
+  net.file = path;
+  net.source = fmt::format("file:{}", path);
+  return net;
+}
+
+}  // namespace netlens

@@ -1,0 +1,173 @@
+// ONNX's own backend test suite (Debian's libonnx-testdata, read from
+// /usr/share at test time): every test whose operators netlens reads must
+// give its last layer the dims of output_0.pb; every other test must fail
+// naming an operator it does not read. The suite passes weights, shapes and
+// scales as graph inputs with data: as real models carry them as
+// initializers, inputs 1.. become initializers here (input 0 stays the input).
+#include <onnx/onnx.pb.h>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <set>
+
+#include "helpers.h"
+#include "onnx/reader.h"
+
+using namespace netlens;
+using namespace netlens::test;
+
+namespace {
+
+const char* const kSuite = "/usr/share/libonnx-testdata/data";
+
+// The operators of issue 16 (item 3), the shape-subgraph ones (item 4), and
+// Celu, Pow and Sqrt (element by element; Pow and Sqrt spell out layer norm).
+const std::set<std::string> kReadOps{
+    "Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+    "LpPool", "Pad", "Slice", "Split", "Squeeze", "Unsqueeze", "Resize", "Upsample", "Concat",
+    "Add", "Sub", "Mul", "Div", "Sum", "Max", "Min", "Mean", "Flatten", "Reshape", "Transpose",
+    "Gemm", "MatMul", "BatchNormalization", "InstanceNormalization", "LayerNormalization",
+    "GroupNormalization", "LRN", "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Clip", "Sigmoid",
+    "HardSigmoid", "HardSwish", "Celu", "Pow", "Sqrt", "Tanh", "Softplus", "Softsign", "Erf", "Gelu", "Mish", "Softmax",
+    "LogSoftmax", "ReduceMean", "ReduceMax", "ReduceSum", "Dropout", "Identity", "SpaceToDepth",
+    "DepthToSpace", "Tile", "Expand", "Constant", "Shape", "Gather", "Cast", "ConstantOfShape",
+    "Range"};
+
+onnx::TensorProto read_tensor(const std::string& path) {
+  onnx::TensorProto t;
+  const std::string bytes = slurp(path);
+  if (!t.ParseFromString(bytes)) {
+    throw std::runtime_error("test: cannot parse " + path);
+  }
+  return t;
+}
+
+struct Outcome {
+  std::string test;  // node/test_conv
+  bool read_ops = true;  // every operator is one netlens reads
+  std::string unread_op;
+  bool passed = false;
+  std::string reason;
+};
+
+Outcome run_one(const std::string& dir, const std::string& test) {
+  Outcome r;
+  r.test = test;
+  onnx::ModelProto model;
+  const std::string bytes = slurp(dir + "/model.onnx");
+  if (!model.ParseFromString(bytes)) {
+    r.reason = "the test's model.onnx does not parse";
+    return r;
+  }
+  for (const onnx::NodeProto& n : model.graph().node()) {
+    if (!n.domain().empty() && n.domain() != "ai.onnx") {
+      r.read_ops = false;
+      r.unread_op = n.op_type();
+    } else if (!kReadOps.contains(n.op_type()) && r.read_ops) {
+      r.read_ops = false;
+      r.unread_op = n.op_type();
+    }
+  }
+  std::set<std::string> initializers;
+  for (const onnx::TensorProto& t : model.graph().initializer()) {
+    initializers.insert(t.name());
+  }
+  onnx::GraphProto& g = *model.mutable_graph();
+  int k = 0;
+  for (int i = 0; i < g.input_size(); ++i) {
+    onnx::ValueInfoProto& in = *g.mutable_input(i);
+    if (initializers.contains(in.name())) {
+      continue;
+    }
+    const std::string data = fmt::format("{}/test_data_set_0/input_{}.pb", dir, k);
+    if (!std::filesystem::exists(data)) {
+      break;
+    }
+    onnx::TensorProto t = read_tensor(data);
+    if (k == 0) {  // the net's input: the dims of its data (the graph may leave them symbolic)
+      auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+      shape->clear_dim();
+      for (std::int64_t d : t.dims()) {
+        shape->add_dim()->set_dim_value(d);
+      }
+    } else {
+      t.set_name(in.name());
+      *g.add_initializer() = t;
+    }
+    ++k;
+  }
+  const std::vector<std::int64_t> expected = [&] {
+    const onnx::TensorProto out = read_tensor(dir + "/test_data_set_0/output_0.pb");
+    return std::vector<std::int64_t>(out.dims().begin(), out.dims().end());
+  }();
+  try {
+    Net net = read_onnx_bytes(model.SerializeAsString(), test, {});
+    CostOptions costs;
+    costs.batch = net.batch.value_or(1);
+    const std::string output = net.outputs.empty() ? "" : net.outputs.front();
+    const Report report = analyze(std::move(net), costs);
+    std::vector<std::int64_t> got;
+    for (std::size_t i = 0; i < report.layers.size(); ++i) {
+      if (report.layer(i).name == output || (output.empty() && i + 1 == report.layers.size())) {
+        got = tensor_shape(report.layers[i].output, costs.batch);
+      }
+    }
+    r.passed = got == expected;
+    if (!r.passed) {
+      r.reason = fmt::format("shape [{}], expected [{}]", fmt::join(got, ", "),
+                             fmt::join(expected, ", "));
+    }
+  } catch (const Error& e) {
+    r.reason = e.what();
+    if (r.reason.starts_with(test + ": ")) {
+      r.reason.erase(0, test.size() + 2);
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("ONNX's backend test suite: the last layer's dims are output_0's", "[onnx][backend]") {
+  REQUIRE(std::filesystem::is_directory(kSuite));  // apt-get install libonnx-testdata
+  std::vector<Outcome> outcomes;
+  for (const char* part : {"node", "pytorch-converted", "pytorch-operator", "simple"}) {
+    std::vector<std::string> tests;
+    for (const auto& e : std::filesystem::directory_iterator(std::string(kSuite) + "/" + part)) {
+      if (std::filesystem::exists(e.path() / "model.onnx")) {
+        tests.push_back(e.path().filename().string());
+      }
+    }
+    std::sort(tests.begin(), tests.end());
+    for (const std::string& t : tests) {
+      outcomes.push_back(run_one(fmt::format("{}/{}/{}", kSuite, part, t),
+                                 fmt::format("{}/{}", part, t)));
+    }
+  }
+  std::size_t in_set = 0;
+  std::size_t passed = 0;
+  std::string failures;
+  for (const Outcome& o : outcomes) {
+    if (o.read_ops) {
+      ++in_set;
+      passed += o.passed ? 1 : 0;
+      if (!o.passed) {
+        failures += fmt::format("- `{}`: {}\n", o.test, o.reason);
+      }
+    } else {
+      // Another operator: the run must fail, naming an operator it does not read.
+      INFO(o.test << ": " << o.reason);
+      CHECK_FALSE(o.passed);
+      CHECK(o.reason.find("operator ") != std::string::npos);
+    }
+  }
+  // The list docs/onnx.md quotes, rewritten on each run.
+  std::ofstream(std::string(NETLENS_BINARY) + "-onnx-backend.md")
+      << fmt::format("{} of {} tests whose operators netlens reads pass ({} tests in all).\n\n{}",
+                     passed, in_set, outcomes.size(), failures);
+  INFO(passed << " of " << in_set << " pass; failures:\n" << failures);
+  // The issue's target is 95%; what passes today (docs/onnx.md explains each
+  // failure) must keep passing.
+  CHECK(passed >= 312);
+}

@@ -1,0 +1,198 @@
+// The ONNX reader on the small weightless files of tests/data/onnx/ (made by
+// tools/make_onnx_tests.py): shapes, windows, receptive fields, parameters,
+// and the one-line errors of bad files.
+#include <catch2/catch.hpp>
+
+#include "helpers.h"
+#include "onnx/reader.h"
+
+using namespace netlens;
+using namespace netlens::test;
+
+namespace {
+
+std::string onnx_file(const std::string& name) {
+  return source_path("tests/data/onnx/" + name);
+}
+
+Report analyze_onnx(const std::string& name, const OnnxOptions& o = {}) {
+  Net net = read_onnx_file(onnx_file(name), o);
+  CostOptions costs;
+  costs.batch = net.batch.value_or(1);
+  return analyze(std::move(net), costs);
+}
+
+const LayerReport& layer_named(const Report& r, const std::string& name) {
+  for (std::size_t i = 0; i < r.layers.size(); ++i) {
+    if (r.layer(i).name == name) {
+      return r.layers[i];
+    }
+  }
+  FAIL("no layer " << name);
+  return r.layers.front();
+}
+
+std::vector<std::int64_t> shape_of(const Report& r, const std::string& name) {
+  return tensor_shape(layer_named(r, name).output, r.cost_options.batch);
+}
+
+using Dims = std::vector<std::int64_t>;
+
+}  // namespace
+
+TEST_CASE("a small CNN: conv, batch norm, ceil-mode pool, asymmetric pads, Gemm", "[onnx]") {
+  const Report r = analyze_onnx("small_cnn.onnx");
+  REQUIRE(r.layers.size() == 9);
+  CHECK(r.net.name == "small_cnn");
+  CHECK(r.layer(0).type == "conv");
+  CHECK(shape_of(r, "conv1") == Dims{1, 8, 16, 16});
+  CHECK(layer_named(r, "conv1").params == 224);  // 8 * 3 * 3 * 3 + 8
+  CHECK(shape_of(r, "pool1") == Dims{1, 8, 9, 9});
+  CHECK(*layer_named(r, "pool1").rf[0].rf == 7);
+  CHECK(layer_named(r, "pool1").rf[0].jump == Ratio(4));
+  const LayerReport& conv2 = layer_named(r, "conv2");
+  CHECK(shape_of(r, "conv2") == Dims{1, 8, 9, 9});
+  CHECK((*conv2.window)[0].pad_lo == 0);
+  CHECK((*conv2.window)[0].pad_hi == 1);
+  CHECK(*conv2.rf[1].rf == 11);
+  CHECK(conv2.params == 256);  // no bias input
+  CHECK(shape_of(r, "gap") == Dims{1, 8, 1, 1});
+  CHECK(shape_of(r, "fc") == Dims{1, 10});
+  CHECK(layer_named(r, "fc").params == 90);
+  CHECK(layer_named(r, "fc").global_rf);
+  CHECK(r.layer(7).type == "flatten");
+}
+
+TEST_CASE("x.view(x.size(0), -1): the shape subgraph is folded into a flatten", "[onnx]") {
+  OnnxOptions o;
+  o.batch = 3;
+  const Report r = analyze_onnx("view_flatten.onnx", o);
+  REQUIRE(r.layers.size() == 3);  // Shape, Gather, Unsqueeze, Concat are no layers
+  CHECK(r.layer(1).name == "view");
+  CHECK(r.layer(1).type == "flatten");
+  CHECK(shape_of(r, "view") == Dims{3, 144});
+  CHECK(r.layer(2).type == "linear");
+  CHECK(shape_of(r, "fc") == Dims{3, 5});
+  CHECK(layer_named(r, "fc").params == 720);  // MatMul: no bias
+}
+
+TEST_CASE("ConvTranspose, Resize, Concat, Pad from an input, SAME_UPPER pooling", "[onnx]") {
+  const Report r = analyze_onnx("upsample_net.onnx");
+  CHECK(shape_of(r, "deconv") == Dims{2, 6, 10, 10});
+  CHECK(layer_named(r, "deconv").rf[0].jump == Ratio(1, 2));
+  CHECK(shape_of(r, "resize") == Dims{2, 4, 10, 10});
+  CHECK(r.layer(1).mode == UpsampleMode::Nearest);
+  CHECK(shape_of(r, "cat") == Dims{2, 10, 10, 10});
+  CHECK(shape_of(r, "pad") == Dims{2, 10, 11, 12});
+  const LayerReport& pool = layer_named(r, "pool");
+  CHECK(shape_of(r, "pool") == Dims{2, 10, 6, 6});
+  // SAME_UPPER: 11 -> 6 pads 2 in all, 1 and 1; 12 -> 6 pads 1, after.
+  CHECK((*pool.window)[0].pad_lo == 1);
+  CHECK((*pool.window)[0].pad_hi == 1);
+  CHECK((*pool.window)[1].pad_lo == 0);
+  CHECK((*pool.window)[1].pad_hi == 1);
+}
+
+TEST_CASE("ShuffleNet's chunk sizes are folded, its channel shuffle is one layer", "[onnx]") {
+  const Report r = analyze_onnx("shuffle_block.onnx");
+  std::vector<std::string> types;
+  for (const Layer& l : r.net.layers) {
+    types.emplace_back(l.type);
+  }
+  // (8 + 1) / 2 * 1 = 4 and * 2 = 8: the chunks [0:4] and [4:8] of the channels.
+  CHECK(types == std::vector<std::string>{"conv", "slice", "slice", "relu", "concat",
+                                          "channel_shuffle"});
+  CHECK(r.layer(1).extra->start == 0);
+  CHECK(*r.layer(1).extra->stop == 4);
+  CHECK(r.layer(2).extra->start == 4);
+  CHECK(*r.layer(2).extra->stop == 8);
+  CHECK(shape_of(r, "chunk1") == Dims{1, 4, 6, 6});
+  CHECK(r.layer(5).name == "shuffle");
+  CHECK(r.layer(5).groups == 2);
+  CHECK(shape_of(r, "shuffle") == Dims{1, 8, 6, 6});
+}
+
+TEST_CASE("an input of [batch, features]: Gemm, a per-feature constant, MatMul", "[onnx]") {
+  const Report r = analyze_onnx("mlp.onnx");
+  REQUIRE(r.layers.size() == 5);
+  CHECK(r.input.flat);
+  CHECK(shape_of(r, "fc1") == Dims{4, 32});
+  CHECK(layer_named(r, "fc1").params == 672);  // 20 * 32 + 32
+  CHECK(r.layer(2).type == "scale");
+  CHECK(layer_named(r, "gain").params == 32);  // one per feature
+  CHECK(shape_of(r, "fc2") == Dims{4, 10});
+  CHECK(layer_named(r, "fc2").params == 320);
+  CHECK(shape_of(r, "softmax") == Dims{4, 10});
+  const std::string file = onnx_file("mlp.onnx");
+  const RunResult table = run_netlens("analyze " + file);
+  CHECK(lines_of(table.out).at(0) ==
+        "mlp (file:" + file + "): input 20 features, keras convention, 5 layers");
+  const RunResult locate = run_netlens("locate " + file + " --layer fc1 --unit 0");
+  CHECK(locate.status == 1);
+  CHECK(locate.err == "netlens: error: " + file +
+                          ": the input of mlp has no spatial axis ([batch, features]): locate "
+                          "needs one\n");
+}
+
+TEST_CASE("the options --input, --channels and --batch override the graph input", "[onnx]") {
+  OnnxOptions o;
+  o.input_size = PerAxis<std::int64_t>(1, 64);
+  o.batch = 4;
+  const Report r = analyze_onnx("small_cnn.onnx", o);
+  CHECK(shape_of(r, "pool1") == Dims{4, 8, 17, 17});
+  CHECK(shape_of(r, "fc") == Dims{4, 10});
+  OnnxOptions h;
+  h.input_size.push_back(12);
+  h.input_size.push_back(8);
+  CHECK(shape_of(analyze_onnx("symbolic_height.onnx", h), "conv") == Dims{1, 4, 10, 6});
+}
+
+TEST_CASE("bad ONNX files: one error line each, naming what is wrong", "[onnx][cli]") {
+  const std::string dir = source_path("tests/data/onnx/");
+  const std::pair<const char*, std::string> cases[] = {
+      {"bad_op.onnx", "node 'odd' (Celu2, opset 13): operator Celu2 is not supported "
+                      "(docs/onnx.md lists the operators netlens reads)"},
+      {"bad_domain.onnx", "node 'fused' (com.example.FusedThing, opset 13): operator FusedThing "
+                          "of domain 'com.example' is not supported (docs/onnx.md lists the "
+                          "operators netlens reads)"},
+      {"bad_cycle.onnx", "the graph has a cycle through node 'a' (Relu)"},
+      {"bad_dangling.onnx",
+       "node 'add' (Add) reads tensor 'nowhere', which no node, input or initializer makes"},
+      {"symbolic_height.onnx",
+       "graph input 'x' has the symbolic dim 'height' (axis 2): give its size with --input"},
+      {"view_flatten.onnx",
+       "graph input 'x' has the symbolic dim 'batch_size' (axis 0): give its size with --batch"},
+      {"bad_dims.onnx", "initializer 'huge': dims [1099511627776, 1099511627776, 3, 3] are "
+                        "negative or too large"},
+      {"bad_truncated.onnx", "not a valid ONNX file (the protobuf is truncated or corrupt)"},
+      {"bad_zeros.onnx", "not a valid ONNX file (the protobuf is truncated or corrupt)"},
+  };
+  for (const auto& [file, message] : cases) {
+    const RunResult run = run_netlens("analyze " + dir + file);
+    INFO(file);
+    CHECK(run.status == 1);
+    CHECK(run.out.empty());
+    CHECK(run.err == "netlens: error: " + dir + file + ": " + message + "\n");
+  }
+}
+
+TEST_CASE("an ONNX file is known by its content when its name says nothing", "[onnx][cli]") {
+  CHECK(is_onnx_source("model.onnx", "not even protobuf"));
+  CHECK(is_onnx_source("model.bin", std::string("\x08\x07\x12", 3)));
+  CHECK_FALSE(is_onnx_source("net.txt", "name: x\nlayers: []\n"));
+  CHECK_FALSE(is_onnx_source("net.yaml", std::string("\x08\x07", 2)));
+  const RunResult run = run_netlens("analyze " + source_path("tests/data/onnx/small_cnn.onnx") +
+                                    " --format csv --columns name,size,channels");
+  CHECK(run.status == 0);
+  CHECK(lines_of(run.out).at(9) == "fc,,,10\r");  // RFC 4180 line ends
+}
+
+TEST_CASE("the option --onnx-max-bytes limits ONNX files, not specs", "[onnx][cli]") {
+  const std::string file = source_path("tests/data/onnx/small_cnn.onnx");
+  const RunResult run = run_netlens("analyze " + file + " --onnx-max-bytes 100");
+  CHECK(run.status == 1);
+  CHECK(run.err == "netlens: error: " + file +
+                       ": ONNX file is larger than 100 bytes (raise the limit with "
+                       "--onnx-max-bytes)\n");
+  CHECK(run_netlens("analyze " + file + " --max-bytes 100").status == 0);
+}

@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""make_onnx_tests: the small weightless ONNX files of tests/data/onnx/, rebuilt from scratch.
+
+    /usr/bin/python3 tools/make_onnx_tests.py [--torch]
+
+Built with onnx.helper (python3-onnx): every float initializer keeps its dims and has its data
+moved to an absent external file (`data_location: EXTERNAL`), as large models ship; netlens
+never opens it. Small integer constants (a Reshape's target) keep their values. With --torch,
+also resnet18 exported by torch.onnx.export (python3-torch, python3-torchvision) at opset 13,
+weights stripped the same way. The unit tests (tests/unit/test_onnx_*.cpp) assert on these files.
+"""
+import argparse
+import os
+
+import onnx
+from onnx import TensorProto, helper
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "onnx")
+
+
+def weight(name, dims):
+    """A float initializer with dims and no data: its data 'lives' in a file nobody ships."""
+    t = TensorProto()
+    t.name = name
+    t.data_type = TensorProto.FLOAT
+    t.dims.extend(dims)
+    t.data_location = TensorProto.EXTERNAL
+    entry = t.external_data.add()
+    entry.key, entry.value = "location", "absent_weights.bin"
+    return t
+
+
+def strip_weights(model):
+    """Every float initializer of more than 16 elements loses its data, as weight() makes."""
+    for t in model.graph.initializer:
+        if t.data_type == TensorProto.FLOAT and len(t.raw_data) > 64:
+            t.ClearField("raw_data")
+            t.data_location = TensorProto.EXTERNAL
+            entry = t.external_data.add()
+            entry.key, entry.value = "location", "absent_weights.bin"
+
+
+def filled(model):
+    """A copy whose external initializers hold zeros, for onnx's checker and shape inference."""
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    for t in m.graph.initializer:
+        if t.data_location == TensorProto.EXTERNAL:
+            t.data_location = TensorProto.DEFAULT
+            del t.external_data[:]
+            count = 1
+            for d in t.dims:
+                count *= d
+            t.raw_data = bytes(4 * count)
+    return m
+
+
+def save(model, name, check=True):
+    if check:  # onnx's own checker and shape inference agree with the declared output dims
+        onnx.checker.check_model(filled(model), full_check=True)
+    path = os.path.join(OUT, name)
+    with open(path, "wb") as f:
+        f.write(model.SerializeToString())
+    print(f"{path}: {os.path.getsize(path)} bytes")
+
+
+def tensor(name, dims):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, dims)
+
+
+def model(nodes, inputs, outputs, inits, opset=13, name="g"):
+    graph = helper.make_graph(nodes, name, inputs, outputs, inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                             producer_name="make_onnx_tests")
+
+
+def small_cnn():
+    """conv-bn-relu, a ceil-mode pool, a conv with asymmetric pads, a residual add, a global pool, Gemm."""
+    n = helper.make_node
+    nodes = [
+        n("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", kernel_shape=[3, 3], strides=[2, 2],
+          pads=[1, 1, 1, 1]),
+        n("BatchNormalization", ["c1", "g1", "be1", "m1", "v1"], ["bn1"], name="bn1"),
+        n("Relu", ["bn1"], ["r1"], name="relu1"),
+        n("MaxPool", ["r1"], ["p1"], name="pool1", kernel_shape=[3, 3], strides=[2, 2],
+          pads=[1, 1, 1, 1], ceil_mode=1),
+        n("Conv", ["p1", "w2"], ["c2"], name="conv2", kernel_shape=[2, 2], pads=[0, 0, 1, 1]),
+        n("Add", ["c2", "p1"], ["s"], name="add"),
+        n("GlobalAveragePool", ["s"], ["gap"], name="gap"),
+        n("Flatten", ["gap"], ["flat"], name="flatten", axis=1),
+        n("Gemm", ["flat", "wf", "bf"], ["y"], name="fc", transB=1),
+    ]
+    inits = [weight("w1", [8, 3, 3, 3]), weight("b1", [8]), weight("g1", [8]), weight("be1", [8]),
+             weight("m1", [8]), weight("v1", [8]), weight("w2", [8, 8, 2, 2]),
+             weight("wf", [10, 8]), weight("bf", [10])]
+    save(model(nodes, [tensor("x", [1, 3, 32, 32])], [tensor("y", [1, 10])], inits), "small_cnn.onnx")
+
+
+def view_flatten():
+    """x.view(x.size(0), -1) as torch exports it: Shape -> Gather -> Unsqueeze -> Concat -> Reshape."""
+    n = helper.make_node
+    nodes = [
+        n("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[3, 3]),
+        n("Shape", ["c"], ["shape"], name="shape"),
+        n("Constant", [], ["zero"], name="zero", value=helper.make_tensor("z", TensorProto.INT64, [], [0])),
+        n("Gather", ["shape", "zero"], ["batch"], name="gather", axis=0),
+        n("Unsqueeze", ["batch", "axes"], ["batch1"], name="unsqueeze"),
+        n("Constant", [], ["minus1"], name="minus1",
+          value=helper.make_tensor("m", TensorProto.INT64, [1], [-1])),
+        n("Concat", ["batch1", "minus1"], ["target"], name="concat", axis=0),
+        n("Reshape", ["c", "target"], ["flat"], name="view"),
+        n("MatMul", ["flat", "wf"], ["y"], name="fc"),
+    ]
+    inits = [weight("w", [4, 2, 3, 3]), helper.make_tensor("axes", TensorProto.INT64, [1], [0]),
+             weight("wf", [4 * 6 * 6, 5])]
+    save(model(nodes, [tensor("x", ["batch_size", 2, 8, 8])], [tensor("y", ["batch_size", 5])], inits),
+         "view_flatten.onnx")
+
+
+def upsample_net():
+    """ConvTranspose with output_padding, Resize by scales, Concat of channels, Pad, AveragePool SAME_UPPER."""
+    n = helper.make_node
+    nodes = [
+        n("ConvTranspose", ["x", "wt"], ["up"], name="deconv", kernel_shape=[3, 3], strides=[2, 2],
+          pads=[1, 1, 1, 1], output_padding=[1, 1]),
+        n("Resize", ["x", "", "scales"], ["rs"], name="resize", mode="nearest",
+          coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+        n("Concat", ["up", "rs"], ["cat"], name="cat", axis=1),
+        n("Pad", ["cat", "pads"], ["padded"], name="pad", mode="constant"),
+        n("AveragePool", ["padded"], ["y"], name="pool", kernel_shape=[3, 3], strides=[2, 2],
+          auto_pad="SAME_UPPER"),
+    ]
+    inits = [weight("wt", [4, 6, 3, 3]),
+             helper.make_tensor("scales", TensorProto.FLOAT, [4], [1, 1, 2, 2]),
+             helper.make_tensor("pads", TensorProto.INT64, [8], [0, 0, 1, 0, 0, 0, 0, 2])]
+    save(model(nodes, [tensor("x", [2, 4, 5, 5])], [tensor("y", [2, 10, 6, 6])], inits),
+         "upsample_net.onnx")
+
+
+def mlp():
+    """A [batch, features] input: Gemm, Relu, a per-feature Mul by a constant, MatMul, Softmax."""
+    n = helper.make_node
+    nodes = [
+        n("Gemm", ["x", "w1", "b1"], ["h"], name="fc1", transB=1),
+        n("Relu", ["h"], ["r"], name="relu"),
+        n("Mul", ["r", "gain"], ["g"], name="gain"),
+        n("MatMul", ["g", "w2"], ["z"], name="fc2"),
+        n("Softmax", ["z"], ["y"], name="softmax", axis=1),
+    ]
+    inits = [weight("w1", [32, 20]), weight("b1", [32]), weight("gain", [32]), weight("w2", [32, 10])]
+    save(model(nodes, [tensor("x", [4, 20])], [tensor("y", [4, 10])], inits), "mlp.onnx")
+
+
+def shuffle_block():
+    """ShuffleNet's x.chunk(2, dim=1) and channel_shuffle as torch exports them: the chunk sizes
+    from Shape -> Gather -> Add -> Div -> Mul, then Reshape -> Transpose -> Reshape."""
+    n = helper.make_node
+
+    def const(name, values):
+        return n("Constant", [], [name], name=name,
+                 value=helper.make_tensor(name, TensorProto.INT64, [len(values)], values))
+    nodes = [
+        n("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[1, 1]),
+        n("Shape", ["c"], ["shape"], name="shape"),
+        const("one", [1]), const("zero", [0]), const("two", [2]),
+        n("Gather", ["shape", "one"], ["channels"], name="gather", axis=0),
+        n("Add", ["channels", "one"], ["plus1"], name="plus1"),
+        n("Div", ["plus1", "two"], ["half"], name="half"),
+        n("Mul", ["half", "two"], ["whole"], name="whole"),
+        n("Slice", ["c", "zero", "half", "one"], ["a"], name="chunk0"),
+        n("Slice", ["c", "half", "whole", "one"], ["b"], name="chunk1"),
+        n("Relu", ["b"], ["rb"], name="relu"),
+        n("Concat", ["a", "rb"], ["cat"], name="cat", axis=1),
+        const("groups", [1, 2, 4, 6, 6]),
+        n("Reshape", ["cat", "groups"], ["g"], name="split_groups"),
+        n("Transpose", ["g"], ["t"], name="swap", perm=[0, 2, 1, 3, 4]),
+        const("back", [1, -1, 6, 6]),
+        n("Reshape", ["t", "back"], ["y"], name="shuffle"),
+    ]
+    save(model(nodes, [tensor("x", [1, 3, 6, 6])], [tensor("y", [1, 8, 6, 6])], [weight("w", [8, 3, 1, 1])]),
+         "shuffle_block.onnx")
+
+
+def bad_files():
+    n = helper.make_node
+    inits = [weight("w", [4, 3, 3, 3])]
+    x = [tensor("x", [1, 3, 8, 8])]
+    y = [tensor("y", [1, 4, 6, 6])]
+    conv = n("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[3, 3])
+    save(model([conv, n("Celu2", ["c"], ["y"], name="odd")], x, y, inits), "bad_op.onnx", check=False)
+    save(model([conv, n("FusedThing", ["c"], ["y"], name="fused", domain="com.example")], x, y, inits),
+         "bad_domain.onnx", check=False)
+    save(model([n("Relu", ["y"], ["c"], name="a"), n("Relu", ["c"], ["y"], name="b")], x, y, []),
+         "bad_cycle.onnx", check=False)
+    save(model([conv, n("Add", ["c", "nowhere"], ["y"], name="add")], x, y, inits),
+         "bad_dangling.onnx", check=False)
+    save(model([conv], [tensor("x", [1, 3, "height", 8])], [tensor("c", [1, 4, 6, 6])], inits),
+         "symbolic_height.onnx", check=False)
+    save(model([n("Conv", ["x", "huge"], ["c"], name="conv", kernel_shape=[3, 3])], x, y,
+               [weight("huge", [1 << 40, 1 << 40, 3, 3])]), "bad_dims.onnx", check=False)
+    with open(os.path.join(OUT, "small_cnn.onnx"), "rb") as f:
+        data = f.read()
+    with open(os.path.join(OUT, "bad_truncated.onnx"), "wb") as f:
+        f.write(data[: len(data) // 2])
+    with open(os.path.join(OUT, "bad_zeros.onnx"), "wb") as f:
+        f.write(bytes(256))
+
+
+def torch_resnet18():
+    import torch
+    import torchvision
+    net = torchvision.models.resnet18(weights=None).eval()
+    path = os.path.join(OUT, "resnet18.onnx")
+    torch.onnx.export(net, torch.zeros(1, 3, 224, 224), path, opset_version=13,
+                      input_names=["input"], output_names=["logits"])
+    m = onnx.load(path)
+    strip_weights(m)
+    save(m, "resnet18.onnx", check=False)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--torch", action="store_true", help="also export resnet18 with torch")
+    args = parser.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    small_cnn()
+    view_flatten()
+    upsample_net()
+    mlp()
+    shuffle_block()
+    bad_files()
+    if args.torch:
+        torch_resnet18()
+
+
+if __name__ == "__main__":
+    main()
