@@ -103,11 +103,12 @@ TEST_CASE("unknown layer types, with a suggestion when one is close", "[parse]")
         "t.yaml:3:12: layers[0].type: unknown layer type 'convv' (did you mean 'conv'?); types: "
         "adaptive_avgpool, adaptive_maxpool, add, amax, attention, avgpool, batchnorm, celu, "
         "channel_shuffle, clamp, class_token, concat, conv, conv_transpose, crop, div, dropout, "
-        "elu, flatten, gelu, global_avgpool, global_maxpool, groupnorm, hardsigmoid, hardswish, "
-        "hardtanh, identity, instancenorm, layernorm, leaky_relu, linear, log_softmax, lrn, max, "
-        "maxpool, mean, min, mish, mul, pad, patch_merge, permute, pixel_shuffle, pixel_unshuffle, "
-        "pos_embedding, prelu, relu, relu6, scale, select, selu, sigmoid, silu, slice, softmax, "
-        "softplus, split, stochastic_depth, sub, sum, tanh, upsample, window_attention");
+        "elu, erf, flatten, gelu, global_avgpool, global_maxpool, groupnorm, hardsigmoid, "
+        "hardswish, hardtanh, identity, instancenorm, layernorm, leaky_relu, linear, "
+        "log_softmax, lrn, max, maxpool, mean, min, mish, mul, pad, patch_merge, permute, "
+        "pixel_shuffle, pixel_unshuffle, pos_embedding, pow, prelu, relu, relu6, scale, select, "
+        "selu, sigmoid, silu, slice, softmax, softplus, softsign, split, sqrt, stochastic_depth, "
+        "sub, sum, tanh, upsample, window_attention");
   CHECK(parse_error(spec("  - {type: maxpol, kernel_size: 3}\n")) ==
         "t.yaml:3:12: layers[0].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
         "types: " +
