@@ -23,7 +23,9 @@ import tempfile
 import onnx
 import torch
 import torchvision
-from onnx import TensorProto
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_onnx_tests import strip_weights  # noqa: E402
 
 NETS = ["alexnet", "convnext_tiny", "densenet121", "efficientnet_b0", "googlenet", "inception_v3",
         "mnasnet1_0", "mobilenet_v2", "mobilenet_v3_large", "regnet_y_400mf", "resnet18",
@@ -58,12 +60,7 @@ def export(name, size, opset, path):
     with torch.no_grad():
         torch.onnx.export(net, torch.zeros(1, 3, *size), path, opset_version=opset)
     model = onnx.load(path)
-    for t in model.graph.initializer:
-        if t.data_type == TensorProto.FLOAT and len(t.raw_data) > 64:
-            t.ClearField("raw_data")
-            t.data_location = TensorProto.EXTERNAL
-            entry = t.external_data.add()
-            entry.key, entry.value = "location", "absent_weights.bin"
+    strip_weights(model)
     onnx.save(model, path)
 
 

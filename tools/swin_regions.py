@@ -33,6 +33,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tiny_transformers import tiny_swin, tiny_vit  # noqa: E402
 from torch2netlens import export  # noqa: E402
+from transformer_truth import dump  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 
@@ -138,18 +139,6 @@ def vit_case(name, factory, size):
     return {"model": name, "spec": f"tests/data/models/{name}.yaml", "input": [1, 3, size, size],
             "unit": "t: token index (0 the class token, 1 + i*W + j the patch in row i, column j)",
             "regions": regions}
-
-
-def dump(obj, indent=0):
-    """JSON with one line per object or list that fits in 200 characters."""
-    flat = json.dumps(obj)
-    if len(flat) <= 200 or not isinstance(obj, (dict, list)):
-        return flat
-    pad = " " * (indent + 1)
-    if isinstance(obj, dict):
-        items = [f"{pad}{json.dumps(k)}: {dump(v, indent + 1)}" for k, v in obj.items()]
-        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
-    return "[\n" + ",\n".join(pad + dump(v, indent + 1) for v in obj) + "\n" + " " * indent + "]"
 
 
 def main():
