@@ -53,6 +53,18 @@ struct ConvertOptions {
 CLI::App* setup_convert(CLI::App& app, ConvertOptions& options);
 int run_convert(const ConvertOptions& options);
 
+struct SizesOptions {
+  NetOptions net;
+  std::optional<std::string> range;  // MIN..MAX
+  std::optional<std::string> axis;
+  std::optional<std::string> nearest;
+  std::optional<std::int64_t> output_size;
+  std::string format = "table";
+  std::string output;
+};
+CLI::App* setup_sizes(CLI::App& app, SizesOptions& options);
+int run_sizes(const SizesOptions& options);
+
 struct ShowOptions {
   std::string net;
 };

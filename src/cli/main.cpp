@@ -15,7 +15,8 @@ namespace {
 
 constexpr const char* kDescription =
     "netlens: layer by layer, the output size, jump (cumulative stride), receptive field\n"
-    "and parameters of a neural net described in YAML or JSON, or of a bundled one.";
+    "and parameters of a neural net described in YAML or JSON, read from an ONNX file,\n"
+    "or bundled; the input sizes it takes.";
 
 constexpr const char* kExamples =
     "Examples:\n"
@@ -27,6 +28,7 @@ constexpr const char* kExamples =
     "  netlens analyze model.onnx                    an ONNX file, natively\n"
     "  netlens convert model.onnx -o model.yaml      its netlens spec, to read and edit\n"
     "  netlens check my_net.yaml --strict            validate; warnings fail too\n"
+    "  netlens sizes unet                            the input sizes it takes (exactly)\n"
     "  netlens locate vgg16 --layer conv5_3 --unit 7,7   the pixels one unit sees\n"
     "  netlens plot resnet50 -o rf.svg               rf and jump per layer, as a picture\n"
     "  netlens plot unet --layer conv9_2 --unit 40,40 -o region.svg\n"
@@ -108,6 +110,7 @@ int main(int argc, char** argv) {
   LocateOptions locate_options;
   PlotOptions plot_options;
   ConvertOptions convert_options;
+  SizesOptions sizes_options;
   const std::pair<CLI::App*, std::function<int()>> commands[] = {
       {setup_analyze(app, analyze_options), [&] { return run_analyze(analyze_options); }},
       {setup_check(app, check_options), [&] { return run_check(check_options); }},
@@ -116,6 +119,7 @@ int main(int argc, char** argv) {
       {setup_locate(app, locate_options), [&] { return run_locate(locate_options); }},
       {setup_plot(app, plot_options), [&] { return run_plot(plot_options); }},
       {setup_convert(app, convert_options), [&] { return run_convert(convert_options); }},
+      {setup_sizes(app, sizes_options), [&] { return run_sizes(sizes_options); }},
   };
 
   try {

@@ -41,10 +41,18 @@ std::size_t infer_rank(const Net& net) {
 
 class Analyzer {
  public:
-  explicit Analyzer(Net net) { report_.net = std::move(net); }
+  // Without `receptive_fields`, run_layers computes shapes only (`sizes`).
+  explicit Analyzer(Net net, bool receptive_fields = true) : with_rf_(receptive_fields) {
+    report_.net = std::move(net);
+  }
   Report run();
-  // The layers' shapes and closed-form fields; no whole-net pass.
+  // The layers' shapes and closed-form fields; no whole-net pass. Again
+  // after a change of the input size: the inputs resolved before are kept.
   void run_layers();
+  // After run_layers: why the net is not exact on `axis` ("" when it is).
+  std::string inexact_on(std::size_t axis);
+  Net& net_to_change() { return report_.net; }
+  const Report& report() const { return report_; }
 
  private:
   const Net& net() const { return report_.net; }
@@ -63,8 +71,11 @@ class Analyzer {
 
   Report report_;
   std::unordered_map<std::string_view, std::size_t> ids_;  // name -> node id
+  std::vector<std::vector<std::size_t>> resolved_;         // per layer, once resolved
   std::vector<bool> rf_warned_;                            // per axis
   std::vector<ShapeInput> shape_inputs_;  // the layer's; one buffer for every layer
+  bool with_rf_ = true;
+  std::vector<std::size_t> local_;  // propagate_rf's local inputs; one buffer for every layer
 };
 
 std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_t id) {
@@ -119,7 +130,8 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
     lr.global_rf = rank > 0;
     return;
   }
-  const std::vector<std::size_t> local = local_inputs(report_, layer, lr);
+  local_inputs(report_, layer, lr, local_);
+  const std::vector<std::size_t>& local = local_;
   lr.attended = layer.kind == LayerKind::Attention;
   for (std::size_t id : local) {
     lr.attended = lr.attended || (id != 0 && report_.layers[id - 1].attended);
@@ -221,7 +233,10 @@ void Analyzer::fix_input() {
 LayerReport Analyzer::analyze_layer(const Layer& layer, std::size_t id) {
   LayerReport lr;
   lr.index = id;
-  lr.inputs = resolve_inputs(layer, id);
+  if (resolved_.size() < id) {
+    resolved_.push_back(resolve_inputs(layer, id));
+  }
+  lr.inputs = resolved_[id - 1];
   shape_inputs_.clear();
   for (std::size_t in : lr.inputs) {
     const Shape* unflattened = nullptr;
@@ -235,7 +250,9 @@ LayerReport Analyzer::analyze_layer(const Layer& layer, std::size_t id) {
   lr.window = std::move(shape.window);
   lr.params = shape.params;
   lr.warnings = std::move(shape.warnings);
-  propagate_rf(layer, lr);
+  if (with_rf_) {
+    propagate_rf(layer, lr);
+  }
   const auto total = checked::add(report_.total_params, lr.params);
   if (!total) {
     fail(layer, layer.pos, "the parameter total overflows 64 bits");
@@ -315,13 +332,59 @@ void Analyzer::check_dead_layers() {
 }
 
 void Analyzer::run_layers() {
+  report_.layers.clear();
+  report_.outputs.clear();
+  report_.total_params = 0;
   fix_input();
   const Net& n = net();
   report_.layers.reserve(n.layers.size());
   for (std::size_t i = 0; i < n.layers.size(); ++i) {
     report_.layers.push_back(analyze_layer(n.layers[i], i + 1));
-    ids_.emplace(n.layers[i].name, i + 1);
+    if (ids_.size() < i + 1) {
+      ids_.emplace(n.layers[i].name, i + 1);
+    }
   }
+}
+
+// A window that leaves real input positions unread (when no other reader of
+// that tensor reads them) or a centred crop that cuts more on one side.
+std::string Analyzer::inexact_on(std::size_t axis) {
+  resolve_outputs();
+  const auto on_axis = [&](const Warning& w) {
+    return w.kind == WarningKind::UnreadInput &&
+           std::find(w.axes.begin(), w.axes.end(), axis) != w.axes.end();
+  };
+  const bool unread = std::any_of(
+      report_.layers.begin(), report_.layers.end(),
+      [&](const auto& lr) { return std::any_of(lr.warnings.begin(), lr.warnings.end(), on_axis); });
+  if (unread && !with_rf_) {
+    // Which inputs of a merge are local needs the receptive fields.
+    for (LayerReport& lr : report_.layers) {
+      propagate_rf(report_.layer(lr.index - 1), lr);
+    }
+  }
+  if (unread) {
+    drop_read_elsewhere(report_);
+  }
+  for (const LayerReport& lr : report_.layers) {
+    const Layer& layer = report_.layer(lr.index - 1);
+    for (const Warning& w : lr.warnings) {
+      if (on_axis(w)) {
+        return fmt::format("layer '{}': {}", layer.name, w.text);
+      }
+    }
+    const bool centred = layer.kind == LayerKind::Crop && !layer.extra->cropping.given &&
+                         !layer.extra->crop_offset.given;
+    if (centred) {
+      const AxisWindow& w = (*lr.window)[axis];
+      if (w.pad_lo != w.pad_hi) {
+        return fmt::format("layer '{}': the centred crop cuts {} before and {} after on {}",
+                           layer.name, -w.pad_lo, -w.pad_hi,
+                           axis_phrase({axis}, report_.input.size.size()));
+      }
+    }
+  }
+  return "";
 }
 
 // Whether every window of `net` fits its input on `axis` (every axis when
@@ -402,6 +465,40 @@ Report Analyzer::run() {
 }
 
 }  // namespace
+
+PerAxis<std::int64_t> full_input_size(const Net& net) {
+  if (net.input_size.empty()) {
+    Analyzer(net).run_layers();  // throws fix_input's error
+  }
+  return net.input_size_scalar ? PerAxis<std::int64_t>(infer_rank(net), net.input_size[0])
+                               : net.input_size;
+}
+
+SizeProbe make_size_probe(Net net) {
+  auto analyzer = std::make_shared<Analyzer>(std::move(net), false);
+  return [analyzer](std::size_t axis, std::int64_t size) {
+    SizeOutcome outcome;
+    outcome.input = size;
+    analyzer->net_to_change().input_size[axis] = size;
+    try {
+      analyzer->run_layers();
+      outcome.failure = analyzer->inexact_on(axis);
+      outcome.runs = true;
+      outcome.exact = outcome.failure.empty();
+      const Report& r = analyzer->report();
+      for (const std::size_t id : r.outputs) {
+        const Shape& shape = r.node_shape(id);
+        outcome.outputs.push_back(shape.flat ? std::nullopt : std::optional(shape.size[axis]));
+      }
+    } catch (const ModelError& e) {
+      outcome.failure =
+          e.layer().empty() ? e.message() : fmt::format("layer '{}': {}", e.layer(), e.message());
+    } catch (const Error& e) {
+      outcome.failure = e.what();
+    }
+    return outcome;
+  };
+}
 
 Report analyze(Net net, const CostOptions& costs) {
   Report report = Analyzer(std::move(net)).run();

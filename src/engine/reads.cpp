@@ -11,12 +11,13 @@ Reads reads_of(const Layer& layer, const LayerReport& lr) {
   return layer_type(layer.kind).reads;
 }
 
-std::vector<std::size_t> local_inputs(const Report& report, const Layer& layer,
-                                      const LayerReport& lr) {
+void local_inputs(const Report& report, const Layer& layer, const LayerReport& lr,
+                  std::vector<std::size_t>& out) {
+  out.clear();
   if (reads_of(layer, lr) != Reads::Union) {
-    return {lr.inputs[0]};
+    out.push_back(lr.inputs[0]);
+    return;
   }
-  std::vector<std::size_t> local;
   for (std::size_t id : lr.inputs) {
     const bool global =
         id != 0 && report.layers[id - 1].global_rf && !report.layers[id - 1].attended;
@@ -26,10 +27,19 @@ std::vector<std::size_t> local_inputs(const Report& report, const Layer& layer,
       broadcast = broadcast || (s.size[a] == 1 && lr.output.size[a] > 1);
     }
     if (!global && !broadcast) {
-      local.push_back(id);
+      out.push_back(id);
     }
   }
-  return local.empty() ? lr.inputs : local;
+  if (out.empty()) {
+    out = lr.inputs;
+  }
+}
+
+std::vector<std::size_t> local_inputs(const Report& report, const Layer& layer,
+                                      const LayerReport& lr) {
+  std::vector<std::size_t> out;
+  local_inputs(report, layer, lr, out);
+  return out;
 }
 
 namespace {

@@ -19,6 +19,9 @@ Reads reads_of(const Layer& layer, const LayerReport& lr);
 // crop's or upsample's second input only lends its size).
 std::vector<std::size_t> local_inputs(const Report& report, const Layer& layer,
                                       const LayerReport& lr);
+// The same into `out` (cleared first): a pass over every layer reuses one buffer.
+void local_inputs(const Report& report, const Layer& layer, const LayerReport& lr,
+                  std::vector<std::size_t>& out);
 
 // The exact factor of a resampling layer on axis `a`: out / in when the size
 // is given or recomputed, else the scale factor (1.5 -> 3/2).

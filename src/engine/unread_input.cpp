@@ -38,9 +38,11 @@ void drop_read_elsewhere(Report& report) {
   // Per tensor and axis, the fewest positions one of its consumers leaves unread.
   std::vector<PerAxis<std::int64_t>> fewest(report.layers.size() + 1,
                                             PerAxis<std::int64_t>(rank, kAll));
+  std::vector<std::size_t> local;
   for (const LayerReport& lr : report.layers) {
     // A crop's or a resize's reference only gives a size: it reads nothing.
-    for (std::size_t in : local_inputs(report, report.layer(lr.index - 1), lr)) {
+    local_inputs(report, report.layer(lr.index - 1), lr, local);
+    for (std::size_t in : local) {
       for (std::size_t a = 0; a < rank; ++a) {
         std::int64_t& f = fewest[in][a];
         f = std::min(f, report.node_shape(in).flat ? 0 : unread(report, lr, a));
@@ -48,7 +50,10 @@ void drop_read_elsewhere(Report& report) {
     }
   }
   for (LayerReport& lr : report.layers) {
-    std::vector<bool> keep_axes(rank);
+    if (lr.warnings.empty()) {
+      continue;
+    }
+    PerAxis<bool> keep_axes(rank, false);
     for (std::size_t a = 0; a < rank; ++a) {
       keep_axes[a] = unread(report, lr, a) == fewest[lr.inputs[0]][a];
     }

@@ -9,6 +9,7 @@
 
 #include "model/regions.h"
 #include "model/report.h"
+#include "model/sizes.h"
 
 namespace netlens {
 
@@ -40,5 +41,9 @@ std::string render_plot_rf(const Report& report);
 // The input frame and, per location, the unit's theoretical and actual
 // regions (2-D and 1-D nets; throws UsageError for 3-D).
 std::string render_plot_regions(const Report& report, const std::vector<UnitLocation>& locations);
+
+// `netlens sizes`: per axis, the sizes at which the net runs and is exact.
+std::string render_sizes_text(const SizesReport& report);
+std::string render_sizes_json(const SizesReport& report);
 
 }  // namespace netlens
