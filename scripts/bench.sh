@@ -137,6 +137,7 @@ run_smoke() {
   smoke_case chain_1e5_json 3 "$netlens" analyze "$tmp/chain-1e5.json" "${big[@]}"
   smoke_case resnet_1e5_yaml 3 "$netlens" analyze "$tmp/resnet-1e5.yaml" "${big[@]}"
   smoke_case inception_v3_regions 5 "$netlens" analyze inception_v3 --regions --format json
+  smoke_case sizes_resnet152 3 "$netlens" sizes resnet152 --axis h --range 1..4096
   local total_ms=$(((${EPOCHREALTIME//[!0-9]/} - start) / 1000))
   if [[ $calibrate == 1 ]]; then
     cat <<EOF
@@ -320,6 +321,9 @@ else
   log "ONNX: skipped (needs python3-torch, python3-torchvision, python3-onnx)"
   onnx_file=
 fi
+
+# netlens sizes (issue 17): every size 1..4096 of one axis of resnet152.
+measure sizes/resnet152 "$runs_slow" 30 "$netlens" sizes resnet152 --axis h --range 1..4096
 
 if grep -qx inception_v3 <<<"$bundled"; then
   measure regions/inception_v3 "$runs_fast" 30 "$netlens" analyze inception_v3 --regions --format json
@@ -507,5 +511,11 @@ echo
     r=FAIL
     le "$engine" 50 && r=PASS
     echo "inception_v3 --regions engine time < 50 ms|$(fmt_ms "$engine") ms|$r"
+  fi
+  k=sizes/resnet152
+  if [[ -n ${WALL[$k]:-} ]]; then
+    r=FAIL
+    isnum "${WALL[$k]}" && le "${WALL[$k]}" 500 && r=PASS
+    echo "sizes resnet152 --axis h --range 1..4096 < 500 ms (whole process, median)|$(fmt_ms "${WALL[$k]}") ms|$r"
   fi
 } | table

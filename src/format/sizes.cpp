@@ -138,7 +138,14 @@ std::string render_sizes_text(const SizesReport& r) {
     out += fmt::format("  runs:    {}\n", describe_set(a.runs, a.runs_pattern));
     out += fmt::format("  exact:   {}\n", describe_set(a.exact, a.exact_pattern));
     const std::vector<std::int64_t>& shown = a.exact.empty() ? a.runs : a.exact;
-    if (!shown.empty()) {
+    const bool flat = std::all_of(shown.begin(), shown.end(), [&](std::int64_t size) {
+      const auto& outs = outcome_at(a, size).outputs;
+      return std::none_of(outs.begin(), outs.end(), [](const auto& o) { return o.has_value(); });
+    });
+    if (!shown.empty() && flat) {
+      out += fmt::format("  output{} ({}): no spatial axis (a classifier's logits)\n",
+                         r.outputs.size() == 1 ? "" : "s", fmt::join(r.outputs, ", "));
+    } else if (!shown.empty()) {
       out += fmt::format("  output{} ({}): {}\n", r.outputs.size() == 1 ? "" : "s",
                          fmt::join(r.outputs, ", "), output_examples(a, shown, spec_size));
     }
