@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -148,35 +149,67 @@ std::string file_head(const std::string& path) {
 
 }  // namespace
 
-Net load_net_with_overrides(const NetOptions& o) {
-  std::error_code ec;
-  if (o.net != "-" && std::filesystem::is_regular_file(o.net, ec) &&
-      is_onnx_source(o.net, file_head(o.net))) {
-    // The overrides go in while reading: they give the dims a shape subgraph folds.
-    OnnxOptions onnx;
-    onnx.max_bytes = o.onnx_max_bytes;
-    if (o.input) {
-      onnx.input_size = parse_input_size(*o.input);
-    }
-    onnx.channels = o.channels;
-    onnx.batch = o.batch;
-    Net net = read_onnx_file(o.net, onnx);
-    if (!o.convention.empty()) {
-      net.convention = *convention_from_name(o.convention);
-    }
-    return net;
-  }
-  Net net = load_net(o.net, std::cin, o.max_bytes, o.max_layers);
+namespace {
+
+OnnxOptions onnx_options(const NetOptions& o) {
+  // The overrides go in while reading: they give the dims a shape subgraph folds.
+  OnnxOptions onnx;
+  onnx.max_bytes = o.onnx_max_bytes;
   if (o.input) {
-    override_input_size(net, *o.input);
+    onnx.input_size = parse_input_size(*o.input);
   }
-  if (o.channels) {
-    net.channels = *o.channels;
+  onnx.channels = o.channels;
+  onnx.batch = o.batch;
+  return onnx;
+}
+
+struct ReadNet {
+  Net net;
+  bool onnx = false;  // the overrides went in while reading
+};
+
+// An ONNX file or a spec: from its path, or piped in (`-`: the bytes decide).
+ReadNet read_net(const NetOptions& o) {
+  std::error_code ec;
+  if (o.net != "-") {
+    if (std::filesystem::is_regular_file(o.net, ec) && is_onnx_source(o.net, file_head(o.net))) {
+      return {read_onnx_file(o.net, onnx_options(o)), true};
+    }
+    return {load_net(o.net, std::cin, o.max_bytes, o.max_layers), false};
+  }
+  const SpecSource piped = load_source("-", std::cin, std::max(o.max_bytes, o.onnx_max_bytes));
+  const std::string_view head = std::string_view(piped.text).substr(0, 64);
+  ReadNet read;
+  read.onnx = !piped.text.empty() && is_onnx_source(piped.file, head);
+  if (read.onnx) {
+    read.net = read_onnx_bytes(piped.text, piped.file, onnx_options(o));
+    read.net.name = piped.default_name;
+  } else if (piped.text.size() > o.max_bytes) {
+    throw ParseError(piped.file, {}, "", spec_too_large(o.max_bytes));
+  } else {
+    read.net = parse_spec(piped.text, piped.file, piped.default_name, piped.format, o.max_layers);
+  }
+  read.net.source = piped.source;
+  return read;
+}
+
+}  // namespace
+
+Net load_net_with_overrides(const NetOptions& o) {
+  ReadNet read = read_net(o);
+  Net& net = read.net;
+  if (!read.onnx) {
+    if (o.input) {
+      override_input_size(net, *o.input);
+    }
+    if (o.channels) {
+      net.channels = *o.channels;
+    }
   }
   if (!o.convention.empty()) {
     net.convention = *convention_from_name(o.convention);
   }
-  return net;
+  return std::move(net);
 }
 
 Report load_and_analyze(const NetOptions& o) {
@@ -192,9 +225,10 @@ Report load_and_analyze(const NetOptions& o) {
 
 void require_spatial_input(const Report& report, const char* what) {
   if (report.input.size.empty()) {
-    throw Error(fmt::format("{}: the input of {} has no spatial axis ([batch, features]): "
-                            "{} needs one",
-                            report.net.file, report.net.name, what));
+    throw Error(
+        fmt::format("{}: the input of {} has no spatial axis ([batch, features]): "
+                    "{} needs one",
+                    report.net.file, report.net.name, what));
   }
 }
 

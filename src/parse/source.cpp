@@ -16,9 +16,7 @@ namespace netlens {
 
 namespace {
 
-std::string too_large(std::size_t max_bytes) {
-  return fmt::format("spec is larger than {} bytes (raise the limit with --max-bytes)", max_bytes);
-}
+std::string too_large(std::size_t max_bytes) { return spec_too_large(max_bytes); }
 
 // Reads at most max_bytes + 1 bytes so an endless stream (/dev/zero) stops.
 // `expected`: the size when known (a regular file), reserved up front; growing
@@ -90,6 +88,10 @@ std::string unknown_net_message(const std::string& arg) {
 }
 
 }  // namespace
+
+std::string spec_too_large(std::size_t max_bytes) {
+  return fmt::format("spec is larger than {} bytes (raise the limit with --max-bytes)", max_bytes);
+}
 
 SpecSource load_source(const std::string& arg, std::istream& stdin_stream, std::size_t max_bytes) {
   SpecSource src;

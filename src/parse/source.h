@@ -26,6 +26,9 @@ struct SpecSource {
 SpecSource load_source(const std::string& arg, std::istream& stdin_stream,
                        std::size_t max_bytes = kDefaultMaxBytes);
 
+// "spec is larger than N bytes (raise the limit with --max-bytes)".
+std::string spec_too_large(std::size_t max_bytes);
+
 // load_source + parse_spec, with the source recorded in the Net.
 Net load_net(const std::string& arg, std::istream& stdin_stream,
              std::size_t max_bytes = kDefaultMaxBytes, std::size_t max_layers = kDefaultMaxLayers);

@@ -2,18 +2,18 @@
 // tools/make_onnx_tests.py): shapes, windows, receptive fields, parameters,
 // and the one-line errors of bad files.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "helpers.h"
 #include "onnx/reader.h"
 
 using namespace netlens;
 using namespace netlens::test;
+using nlohmann::json;
 
 namespace {
 
-std::string onnx_file(const std::string& name) {
-  return source_path("tests/data/onnx/" + name);
-}
+std::string onnx_file(const std::string& name) { return source_path("tests/data/onnx/" + name); }
 
 Report analyze_onnx(const std::string& name, const OnnxOptions& o = {}) {
   Net net = read_onnx_file(onnx_file(name), o);
@@ -100,8 +100,8 @@ TEST_CASE("ShuffleNet's chunk sizes are folded, its channel shuffle is one layer
     types.emplace_back(l.type);
   }
   // (8 + 1) / 2 * 1 = 4 and * 2 = 8: the chunks [0:4] and [4:8] of the channels.
-  CHECK(types == std::vector<std::string>{"conv", "slice", "slice", "relu", "concat",
-                                          "channel_shuffle"});
+  CHECK(types ==
+        std::vector<std::string>{"conv", "slice", "slice", "relu", "concat", "channel_shuffle"});
   CHECK(r.layer(1).extra->start == 0);
   CHECK(*r.layer(1).extra->stop == 4);
   CHECK(r.layer(2).extra->start == 4);
@@ -150,11 +150,13 @@ TEST_CASE("the options --input, --channels and --batch override the graph input"
 TEST_CASE("bad ONNX files: one error line each, naming what is wrong", "[onnx][cli]") {
   const std::string dir = source_path("tests/data/onnx/");
   const std::pair<const char*, std::string> cases[] = {
-      {"bad_op.onnx", "node 'odd' (Celu2, opset 13): operator Celu2 is not supported "
-                      "(docs/onnx.md lists the operators netlens reads)"},
-      {"bad_domain.onnx", "node 'fused' (com.example.FusedThing, opset 13): operator FusedThing "
-                          "of domain 'com.example' is not supported (docs/onnx.md lists the "
-                          "operators netlens reads)"},
+      {"bad_op.onnx",
+       "node 'odd' (Celu2, opset 13): operator Celu2 is not supported "
+       "(docs/onnx.md lists the operators netlens reads)"},
+      {"bad_domain.onnx",
+       "node 'fused' (com.example.FusedThing, opset 13): operator FusedThing "
+       "of domain 'com.example' is not supported (docs/onnx.md lists the "
+       "operators netlens reads)"},
       {"bad_cycle.onnx", "the graph has a cycle through node 'a' (Relu)"},
       {"bad_dangling.onnx",
        "node 'add' (Add) reads tensor 'nowhere', which no node, input or initializer makes"},
@@ -162,8 +164,9 @@ TEST_CASE("bad ONNX files: one error line each, naming what is wrong", "[onnx][c
        "graph input 'x' has the symbolic dim 'height' (axis 2): give its size with --input"},
       {"view_flatten.onnx",
        "graph input 'x' has the symbolic dim 'batch_size' (axis 0): give its size with --batch"},
-      {"bad_dims.onnx", "initializer 'huge': dims [1099511627776, 1099511627776, 3, 3] are "
-                        "negative or too large"},
+      {"bad_dims.onnx",
+       "initializer 'huge': dims [1099511627776, 1099511627776, 3, 3] are "
+       "negative or too large"},
       {"bad_truncated.onnx", "not a valid ONNX file (the protobuf is truncated or corrupt)"},
       {"bad_zeros.onnx", "not a valid ONNX file (the protobuf is truncated or corrupt)"},
   };
@@ -195,4 +198,31 @@ TEST_CASE("the option --onnx-max-bytes limits ONNX files, not specs", "[onnx][cl
                        ": ONNX file is larger than 100 bytes (raise the limit with "
                        "--onnx-max-bytes)\n");
   CHECK(run_netlens("analyze " + file + " --max-bytes 100").status == 0);
+}
+
+TEST_CASE("an ONNX model piped in: `-` reads the bytes, which decide ONNX or spec", "[onnx][cli]") {
+  const std::string file = onnx_file("small_cnn.onnx");
+  const RunResult from_file = run_netlens("analyze " + file + " --format json -q");
+  const RunResult piped = run_netlens("analyze - --format json -q", slurp(file));
+  REQUIRE(piped.status == 0);
+  CHECK(piped.err.empty());
+  json a = json::parse(from_file.out);
+  json b = json::parse(piped.out);
+  CHECK(b["net"] == json{{"name", "stdin"}, {"source", "stdin"}});
+  CHECK(a["layers"] == b["layers"]);
+  CHECK(a["totals"] == b["totals"]);
+  const RunResult truncated = run_netlens("analyze -", slurp(file).substr(0, 300));
+  CHECK(truncated.status == 1);
+  CHECK(truncated.err ==
+        "netlens: error: <stdin>: not a valid ONNX file (the protobuf is truncated or corrupt)\n");
+  const RunResult limit = run_netlens("analyze - --onnx-max-bytes 100", slurp(file));
+  CHECK(limit.status == 1);
+  CHECK(limit.err ==
+        "netlens: error: <stdin>: ONNX file is larger than 100 bytes (raise the limit with "
+        "--onnx-max-bytes)\n");
+  const RunResult spec = run_netlens("analyze - --max-bytes 10", "name: x\nlayers: []\n");
+  CHECK(spec.status == 1);
+  CHECK(spec.err ==
+        "netlens: error: <stdin>: spec is larger than 10 bytes (raise the limit with "
+        "--max-bytes)\n");
 }
