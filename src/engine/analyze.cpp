@@ -354,25 +354,36 @@ std::string Analyzer::inexact_on(std::size_t axis) {
     return w.kind == WarningKind::UnreadInput &&
            std::find(w.axes.begin(), w.axes.end(), axis) != w.axes.end();
   };
-  const bool unread = std::any_of(
-      report_.layers.begin(), report_.layers.end(),
-      [&](const auto& lr) { return std::any_of(lr.warnings.begin(), lr.warnings.end(), on_axis); });
-  if (unread && !with_rf_) {
-    // Which inputs of a merge are local needs the receptive fields.
-    for (LayerReport& lr : report_.layers) {
-      propagate_rf(report_.layer(lr.index - 1), lr);
+  std::optional<const LayerReport*> lost = unread_without_rf(report_, axis);
+  if (!lost) {
+    // A merge reads a tensor a window leaves unread: whether that tensor is
+    // one of the merge's local inputs needs the receptive fields.
+    if (!with_rf_) {
+      for (LayerReport& lr : report_.layers) {
+        propagate_rf(report_.layer(lr.index - 1), lr);
+      }
     }
-  }
-  if (unread) {
     drop_read_elsewhere(report_);
+    const auto kept =
+        std::find_if(report_.layers.begin(), report_.layers.end(), [&](const auto& lr) {
+          return std::any_of(lr.warnings.begin(), lr.warnings.end(), on_axis);
+        });
+    lost = kept == report_.layers.end() ? nullptr : &*kept;
+  }
+  if (*lost != nullptr) {
+    const LayerReport& lr = **lost;
+    const Warning& w = *std::find_if(lr.warnings.begin(), lr.warnings.end(), on_axis);
+    // The text names the scanned axis only: "on every axis" -> "on axis h".
+    const std::size_t rank = report_.input.size.size();
+    std::string text = w.text;
+    const std::string all = "on " + axis_phrase(w.axes, rank) + " ";
+    if (const std::size_t at = text.find(all); at != std::string::npos) {
+      text.replace(at, all.size(), "on " + axis_phrase({axis}, rank) + " ");
+    }
+    return fmt::format("layer '{}': {}", report_.layer(lr.index - 1).name, text);
   }
   for (const LayerReport& lr : report_.layers) {
     const Layer& layer = report_.layer(lr.index - 1);
-    for (const Warning& w : lr.warnings) {
-      if (on_axis(w)) {
-        return fmt::format("layer '{}': {}", layer.name, w.text);
-      }
-    }
     const bool centred = layer.kind == LayerKind::Crop && !layer.extra->cropping.given &&
                          !layer.extra->crop_offset.given;
     if (centred) {

@@ -39,4 +39,11 @@ class Alignment {
 // reads are worth a warning.
 void drop_read_elsewhere(Report& report);
 
+// The same question for one axis, without the receptive fields (which of a
+// merge's inputs are local needs them): the first layer that leaves real
+// positions on `axis` of its input unread while no other reader of that
+// tensor reads more (nullptr: none). nullopt when a merge also reads such a
+// tensor: then only drop_read_elsewhere can tell.
+std::optional<const LayerReport*> unread_without_rf(const Report& report, std::size_t axis);
+
 }  // namespace netlens

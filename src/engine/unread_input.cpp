@@ -82,4 +82,33 @@ void drop_read_elsewhere(Report& report) {
   }
 }
 
+std::optional<const LayerReport*> unread_without_rf(const Report& report, std::size_t axis) {
+  constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
+  // Per tensor: the fewest positions a reader other than a merge leaves
+  // unread (such a reader reads its first input only), and whether a merge reads it.
+  std::vector<std::int64_t> fewest(report.layers.size() + 1, kNone);
+  std::vector<bool> merged(report.layers.size() + 1, false);
+  for (const LayerReport& lr : report.layers) {
+    if (reads_of(report.layer(lr.index - 1), lr) == Reads::Union) {
+      for (const std::size_t in : lr.inputs) {
+        merged[in] = true;
+      }
+    } else {
+      std::int64_t& f = fewest[lr.inputs[0]];
+      f = std::min(f, unread(report, lr, axis));
+    }
+  }
+  for (const LayerReport& lr : report.layers) {
+    const std::size_t in = lr.inputs[0];
+    if (fewest[in] != kNone && fewest[in] > 0 && unread(report, lr, axis) == fewest[in] &&
+        reads_of(report.layer(lr.index - 1), lr) != Reads::Union) {
+      if (merged[in]) {
+        return std::nullopt;
+      }
+      return &lr;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace netlens

@@ -106,6 +106,32 @@ TEST_CASE("sizes: the sets as residue classes", "[engine][sizes]") {
           "layer 'pool1': the last 1 input position on axis h is never read: (33 + 0 + 0 - 2) is "
           "not a multiple of stride 2");
   }
+  SECTION("a tensor a strided window skips the end of is exact when another layer reads it") {
+    const std::string down =
+        "input: {size: [10, 10], channels: 1}\n"
+        "layers:\n"
+        "  - {name: down, type: conv, out_channels: 1, kernel_size: 1, stride: 2, inputs: "
+        "[input]}\n";
+    const SizesReport alone = scan_sizes(parse_yaml(down), 0, 1, 12);
+    CHECK(alone.axes[0].exact == std::vector<std::int64_t>{1, 3, 5, 7, 9, 11});
+    CHECK(alone.axes[0].sizes[10 - 1].failure ==
+          "layer 'down': the last 1 input position on axis h is never read: (10 + 0 + 0 - 1) is "
+          "not a multiple of stride 2");
+    // A merge reading the same tensor (found through the receptive fields).
+    const SizesReport merged =
+        scan_sizes(parse_yaml(down + "  - {name: twice, type: add, inputs: [input, input]}\n"
+                                     "outputs: [down, twice]\n"),
+                   0, 1, 12);
+    CHECK(merged.axes[0].exact == range(1, 12));
+    // A conv reading it whole.
+    const SizesReport read = scan_sizes(
+        parse_yaml(down +
+                   "  - {name: whole, type: conv, out_channels: 1, kernel_size: 3, padding: 1, "
+                   "inputs: [input]}\n"
+                   "outputs: [down, whole]\n"),
+        0, 1, 12);
+    CHECK(read.axes[0].exact == range(1, 12));
+  }
   SECTION("a finite set has no pattern") {
     CHECK_FALSE(find_pattern(range(224, 255), 1, 1024));
     CHECK_FALSE(find_pattern({}, 1, 1024));
