@@ -98,7 +98,9 @@ int run_sizes(const SizesOptions& o) {
       o.nearest ? std::optional(parse_input_size(*o.nearest)) : std::nullopt;
   Net net = load_net_with_overrides(o.net);
   if (net.input_flat) {
-    throw UsageError("sizes needs an input with spatial axes; this one is [batch, features]");
+    throw Error(fmt::format("{}: the input of {} has no spatial axis ([batch, features]): sizes "
+                            "needs one",
+                            net.file, net.name));
   }
   const PerAxis<std::int64_t> spec = full_input_size(net);
   const std::size_t rank = spec.size();

@@ -199,6 +199,12 @@ TEST_CASE("sizes: the command", "[cli][sizes]") {
         {"--nearest 1x2x3", "--nearest '1x2x3' gives 3 sizes; the input has 2 axes"},
         {"--range 1..640 --nearest 900", "--nearest 900 is outside --range 1..640"},
     };
+    const std::string mlp = source_path("tests/data/onnx/mlp.onnx");
+    const RunResult flat = run_netlens("sizes " + mlp);
+    CHECK(flat.status == 1);
+    CHECK(flat.err == "netlens: error: " + mlp +
+                          ": the input of mlp has no spatial axis ([batch, features]): sizes needs "
+                          "one\n");
     for (const auto& [args, message] : cases) {
       INFO(args);
       const RunResult r = run_netlens(std::string("sizes unet ") + args);
