@@ -181,6 +181,23 @@ def shuffle_block():
          "shuffle_block.onnx")
 
 
+def shared_weights():
+    """Two convs reading one weight initializer (issue 16, item 7: each counts it, the totals say
+    how much is shared), a per-channel Mul by an initializer, a batch norm's buffers."""
+    n = helper.make_node
+    nodes = [
+        n("Conv", ["x", "w"], ["a"], name="conv_a", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        n("Conv", ["x", "w", "b"], ["c"], name="conv_b", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        n("Add", ["a", "c"], ["s"], name="add"),
+        n("Mul", ["s", "gamma"], ["m"], name="layer_scale"),
+        n("BatchNormalization", ["m", "g", "be", "mean", "var"], ["y"], name="bn"),
+    ]
+    inits = [weight("w", [4, 3, 3, 3]), weight("b", [4]), weight("gamma", [1, 4, 1, 1]),
+             weight("g", [4]), weight("be", [4]), weight("mean", [4]), weight("var", [4])]
+    save(model(nodes, [tensor("x", [1, 3, 16, 16])], [tensor("y", [1, 4, 16, 16])], inits),
+         "shared_weights.onnx")
+
+
 def bad_files():
     n = helper.make_node
     inits = [weight("w", [4, 3, 3, 3])]
@@ -228,6 +245,7 @@ def main():
     upsample_net()
     mlp()
     shuffle_block()
+    shared_weights()
     bad_files()
     if args.torch:
         torch_resnet18()

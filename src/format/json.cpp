@@ -218,6 +218,9 @@ std::string render_json(const Report& report, const NetRegions* regions) {
                     {"activation_memory", t.activation_memory},
                     {"peak_memory", t.peak_memory},
                     {"input_memory", t.input_memory}};
+  if (report.net.shared_params != 0) {  // ONNX weights read by several layers
+    root["totals"]["shared_params"] = report.net.shared_params;
+  }
   Json warnings = Json::array();
   for (const Warning& w : report.warnings) {
     warnings.push_back({{"layer", w.layer}, {"message", w.text}});

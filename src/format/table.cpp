@@ -39,6 +39,10 @@ std::string totals_text(const Report& report) {
     out +=
         fmt::format(" + buffers: {} ({})", with_separators(t.buffers), human(buffer_memory, "B"));
   }
+  if (report.net.shared_params != 0) {
+    out += fmt::format("; {} of the params are weights several layers read (counted in each)",
+                       with_separators(report.net.shared_params));
+  }
   out += fmt::format("\ncompute: {} = {}, other ops: {}\n", human(t.macs, "MACs"),
                      human(t.flops, "FLOPs"), human(t.other_ops, ""));
   out += fmt::format("activations: {} in all, peak {} at once (input {}, batch {}, {})\n",

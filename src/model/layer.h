@@ -155,8 +155,11 @@ struct LayerExtras {
   std::int64_t chunks = 0;
   std::vector<std::int64_t> sizes;
   std::size_t part = 0;
-  std::int64_t factor = 1;                  // pixel_shuffle / pixel_unshuffle
-  std::int64_t num_parameters = 1;          // prelu
+  std::int64_t factor = 1;          // pixel_shuffle / pixel_unshuffle
+  std::int64_t num_parameters = 1;  // prelu
+  // ONNX: the elements of the float initializers the node reads as weights,
+  // which replace the kind's count (what the file holds is what counts).
+  std::optional<std::int64_t> file_params;
   std::optional<bool> track_running_stats;  // norms: running mean and var as buffers
   std::optional<double> value;              // scale: a constant factor (no params)
   // attention and window_attention: heads and the key and value features

@@ -37,6 +37,9 @@ struct Net {
   // `outputs:` (the names as written, and where): never dead layers.
   std::vector<std::string> outputs;
   std::vector<SourcePos> output_pos;
+  // ONNX: the elements of initializers that several layers read (each
+  // counts them: the totals say how many of the params are shared).
+  std::int64_t shared_params = 0;
 };
 
 }  // namespace netlens

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "engine/shape_rules.h"
+#include "model/checked.h"
 #include "model/layer_types.h"
 
 namespace netlens::onnx_reader {
@@ -48,13 +49,27 @@ void read_integer_values(const onnx::TensorProto& t, std::int64_t n, Value& v) {
   if (!t.raw_data().empty() || n == 0) {
     const std::string& raw = t.raw_data();
     switch (t.data_type()) {
-      case T::INT64: v.ints = raw_values<std::int64_t, std::int64_t>(raw, n); break;
-      case T::INT32: v.ints = raw_values<std::int32_t, std::int64_t>(raw, n); break;
-      case T::INT16: v.ints = raw_values<std::int16_t, std::int64_t>(raw, n); break;
-      case T::INT8: v.ints = raw_values<std::int8_t, std::int64_t>(raw, n); break;
-      case T::UINT16: v.ints = raw_values<std::uint16_t, std::int64_t>(raw, n); break;
-      case T::UINT32: v.ints = raw_values<std::uint32_t, std::int64_t>(raw, n); break;
-      default: v.ints = raw_values<std::uint8_t, std::int64_t>(raw, n); break;  // uint8, bool
+      case T::INT64:
+        v.ints = raw_values<std::int64_t, std::int64_t>(raw, n);
+        break;
+      case T::INT32:
+        v.ints = raw_values<std::int32_t, std::int64_t>(raw, n);
+        break;
+      case T::INT16:
+        v.ints = raw_values<std::int16_t, std::int64_t>(raw, n);
+        break;
+      case T::INT8:
+        v.ints = raw_values<std::int8_t, std::int64_t>(raw, n);
+        break;
+      case T::UINT16:
+        v.ints = raw_values<std::uint16_t, std::int64_t>(raw, n);
+        break;
+      case T::UINT32:
+        v.ints = raw_values<std::uint32_t, std::int64_t>(raw, n);
+        break;
+      default:
+        v.ints = raw_values<std::uint8_t, std::int64_t>(raw, n);
+        break;  // uint8, bool
     }
   } else if (t.data_type() == T::INT64) {
     v.ints = typed_values<std::int64_t>(t.int64_data(), n);
@@ -141,9 +156,10 @@ const Value& NodeContext::input(int i) const {
 const Value& NodeContext::activation(int i) const {
   const Value& v = grouped_activation(i);
   if (v.groups > 0) {
-    fail(fmt::format("input {} ('{}') is split into {} channel groups: only the Transpose and "
-                     "Reshape of a channel shuffle read it",
-                     i, node_.input(i), v.groups));
+    fail(
+        fmt::format("input {} ('{}') is split into {} channel groups: only the Transpose and "
+                    "Reshape of a channel shuffle read it",
+                    i, node_.input(i), v.groups));
   }
   return v;
 }
@@ -151,8 +167,8 @@ const Value& NodeContext::activation(int i) const {
 const Value& NodeContext::grouped_activation(int i) const {
   const Value& v = input(i);
   if (v.constant) {
-    fail(fmt::format("input {} ('{}') is a constant; netlens reads layers over the net's input",
-                     i, node_.input(i)));
+    fail(fmt::format("input {} ('{}') is a constant; netlens reads layers over the net's input", i,
+                     node_.input(i)));
   }
   return v;
 }
@@ -160,9 +176,10 @@ const Value& NodeContext::grouped_activation(int i) const {
 const Value& NodeContext::constant(int i) const {
   const Value& v = input(i);
   if (!v.constant) {
-    fail(fmt::format("input {} ('{}') must be a constant (an initializer or computed from "
-                     "shapes), not a tensor computed from the net's input",
-                     i, node_.input(i)));
+    fail(
+        fmt::format("input {} ('{}') must be a constant (an initializer or computed from "
+                    "shapes), not a tensor computed from the net's input",
+                    i, node_.input(i)));
   }
   return v;
 }
@@ -170,9 +187,10 @@ const Value& NodeContext::constant(int i) const {
 std::vector<std::int64_t> NodeContext::ints(int i) const {
   const Value& v = constant(i);
   if (!v.ints) {
-    fail(fmt::format("the values of input {} ('{}') are needed and are not integers held in "
-                     "the file",
-                     i, node_.input(i)));
+    fail(
+        fmt::format("the values of input {} ('{}') are needed and are not integers held in "
+                    "the file",
+                    i, node_.input(i)));
   }
   return *v.ints;
 }
@@ -248,7 +266,7 @@ std::string NodeContext::unique_layer_name(std::string_view suffix) const {
   std::string base = display_name();
   if (base.empty() || base == "input") {
     base = node_.output_size() > 0 && !node_.output(0).empty() ? node_.output(0)
-                                                              : std::string(node_.op_type());
+                                                               : std::string(node_.op_type());
   }
   base += suffix;
   std::string name = base;
@@ -258,9 +276,67 @@ std::string NodeContext::unique_layer_name(std::string_view suffix) const {
   return name;
 }
 
+namespace {
+
+// Whether input `i` of an `op` node is a weight (issue 16, item 7); nullopt:
+// the op has none. A batch norm's mean and variance are buffers.
+std::optional<bool> is_weight_input(std::string_view op, int i) {
+  if (op == "Conv" || op == "ConvTranspose" || op == "Gemm" || op == "MatMul") {
+    return i >= 1 || op == "MatMul";
+  }
+  if (op == "BatchNormalization" || op == "InstanceNormalization" || op == "LayerNormalization" ||
+      op == "GroupNormalization") {
+    return i == 1 || i == 2;
+  }
+  if (op == "PRelu") {
+    return i == 1;
+  }
+  for (const std::string_view merge : {"Add", "Sub", "Mul", "Div", "Max", "Min", "Sum", "Mean"}) {
+    if (op == merge) {
+      return true;  // a constant operand: a `scale` layer's weights
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> NodeContext::weight_elements() {
+  if (!is_weight_input(op(), 0)) {
+    return std::nullopt;
+  }
+  std::int64_t total = 0;
+  for (int i = 0; i < node_.input_size(); ++i) {
+    if (!has_input(i) || !*is_weight_input(op(), i)) {
+      continue;
+    }
+    const Value& v = input(i);
+    if (!v.constant || !v.is_float || !v.initializer) {
+      continue;
+    }
+    const std::int64_t n = element_count(v.dims).value_or(0);
+    auto& [readers, elements] = g_.weights_read[node_.input(i)];
+    ++readers;
+    elements = n;
+    const auto sum = checked::add(total, n);
+    if (!sum) {
+      fail("its weights' element count overflows 64 bits");
+    }
+    total = *sum;
+  }
+  return total;
+}
+
 const Value& NodeContext::emit(Layer layer, const std::vector<const Value*>& inputs, int output,
-                       std::string_view name_suffix) {
+                               std::string_view name_suffix) {
   layer.name = unique_layer_name(name_suffix);
+  // The node's weights count in the layer that makes its output 0, once.
+  if (output == 0 && !weights_counted_) {
+    weights_counted_ = true;
+    if (const std::optional<std::int64_t> weights = weight_elements()) {
+      layer.extra->file_params = *weights;
+    }
+  }
   std::vector<ShapeInput> shape_inputs;
   for (const Value* v : inputs) {
     layer.inputs.push_back(v->layer);

@@ -32,7 +32,8 @@ struct Value {
   std::vector<std::int64_t> dims;
   std::optional<std::vector<std::int64_t>> ints;
   std::optional<std::vector<double>> reals;
-  bool is_float = false;  // a float tensor: its elements are parameters
+  bool is_float = false;     // a float tensor: its elements are parameters
+  bool initializer = false;  // one of the graph's initializers (a weight)
   // A channel shuffle as exported (Reshape to [N, g, C/g, ...], Transpose of
   // axes 1 and 2, Reshape back): the activation split into `groups`, not yet a
   // layer; `swapped` after the Transpose. Only those two ops read it.
@@ -54,6 +55,8 @@ struct Graph {
   Net net;
   std::unordered_map<std::string, Value> values;
   std::unordered_set<std::string> layer_names;
+  // Per initializer read as a weight: how many layers read it, its elements.
+  std::unordered_map<std::string, std::pair<int, std::int64_t>> weights_read;
 };
 
 // One node being converted: its inputs, attributes, and how it adds layers
@@ -72,11 +75,11 @@ class NodeContext {
   // Inputs: ONNX leaves an optional input's name empty.
   bool has_input(int i) const { return i < node_.input_size() && !node_.input(i).empty(); }
   const Value& input(int i) const;
-  const Value& activation(int i) const;  // fails when the input is a constant
+  const Value& activation(int i) const;          // fails when the input is a constant
   const Value& grouped_activation(int i) const;  // may be split into channel groups
-  const Value& constant(int i) const;    // fails when it is not
-  std::vector<std::int64_t> ints(int i) const;  // a constant's integer values
-  std::vector<double> reals(int i) const;       // a constant's values as reals
+  const Value& constant(int i) const;            // fails when it is not
+  std::vector<std::int64_t> ints(int i) const;   // a constant's integer values
+  std::vector<double> reals(int i) const;        // a constant's values as reals
   // The number of activation inputs.
   int activation_count() const;
   // An activation's dims, batch first (ONNX's order).
@@ -98,16 +101,20 @@ class NodeContext {
   // makes it output number `output` of the node (-1: of none, a step
   // between two layers of one node). Returns the layer's output.
   const Value& emit(Layer layer, const std::vector<const Value*>& inputs, int output = 0,
-            std::string_view name_suffix = {});
+                    std::string_view name_suffix = {});
   // Output `output` is this constant / the same tensor as `v` (no layer).
   void set_constant(Value v, int output = 0);
   void forward(const Value& v, int output = 0);
 
  private:
   std::string unique_layer_name(std::string_view suffix) const;
+  // The elements of the float initializers the node reads as weights
+  // (nullopt: an op without weights), each reader counted in weights_read.
+  std::optional<std::int64_t> weight_elements();
   Graph& g_;
   const onnx::NodeProto& node_;
   std::deque<Value> steps_;  // outputs of the layers before a node's last
+  bool weights_counted_ = false;
 };
 
 // Converters. fold_constant_node: a node all of whose inputs are constants

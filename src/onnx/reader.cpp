@@ -11,9 +11,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <queue>
-#include <filesystem>
 
 #include "onnx/graph.h"
 #include "onnx/wire.h"
@@ -73,9 +73,10 @@ Shape input_shape(const onnx::ValueInfoProto& input, const OnnxOptions& o, Graph
                                  o.input_size.size(), name, rank));
   }
   if (rank == 0 && !o.input_size.empty()) {
-    throw UsageError(fmt::format("--input: the graph input '{}' is [batch, features], with no "
-                                 "spatial axis",
-                                 name));
+    throw UsageError(
+        fmt::format("--input: the graph input '{}' is [batch, features], with no "
+                    "spatial axis",
+                    name));
   }
   std::vector<std::int64_t> v;
   for (int i = 0; i < dims.size(); ++i) {
@@ -117,7 +118,9 @@ Shape input_shape(const onnx::ValueInfoProto& input, const OnnxOptions& o, Graph
 void add_initializers(const onnx::GraphProto& graph, Graph& g) {
   for (const onnx::TensorProto& t : graph.initializer()) {
     try {
-      g.values[t.name()] = onnx_reader::constant_from_tensor(t);
+      onnx_reader::Value v = onnx_reader::constant_from_tensor(t);
+      v.initializer = true;
+      g.values[t.name()] = std::move(v);
     } catch (const ParseError&) {
       throw;
     } catch (const Error& e) {
@@ -246,6 +249,11 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
   }
   if (g.net.layers.empty()) {
     fail(file, "the graph has no layer over its input");
+  }
+  for (const auto& [name, read] : g.weights_read) {
+    if (read.first > 1) {
+      g.net.shared_params += read.second;
+    }
   }
   return std::move(g.net);
 }

@@ -226,3 +226,27 @@ TEST_CASE("an ONNX model piped in: `-` reads the bytes, which decide ONNX or spe
         "netlens: error: <stdin>: spec is larger than 10 bytes (raise the limit with "
         "--max-bytes)\n");
 }
+
+TEST_CASE("params are the elements of the initializers a node reads; shared ones are said",
+          "[onnx]") {
+  const Report r = analyze_onnx("shared_weights.onnx");
+  REQUIRE(r.layers.size() == 5);
+  CHECK(layer_named(r, "conv_a").params == 108);  // w: 4 x 3 x 3 x 3
+  CHECK(layer_named(r, "conv_b").params == 112);  // the same w, and its bias
+  CHECK(layer_named(r, "add").params == 0);
+  CHECK(layer_named(r, "layer_scale").params == 4);  // gamma [1, 4, 1, 1]
+  CHECK(layer_named(r, "bn").params == 8);           // scale and shift; mean and var are buffers
+  CHECK(r.totals.params == 232);
+  CHECK(r.totals.buffers == 9);
+  CHECK(r.net.shared_params == 108);
+  const std::string file = onnx_file("shared_weights.onnx");
+  const RunResult table = run_netlens("analyze " + file);
+  CHECK(lines_of(table.out).at(10) ==
+        "params: 232 (928 B at float32) + buffers: 9 (36 B); 108 of the params are weights "
+        "several layers read (counted in each)");
+  const RunResult js = run_netlens("analyze " + file + " --format json");
+  CHECK(json::parse(js.out)["totals"]["shared_params"] == 108);
+  // A spec never shares: no key.
+  const RunResult spec = run_netlens("analyze vgg16 --format json");
+  CHECK_FALSE(json::parse(spec.out)["totals"].contains("shared_params"));
+}
