@@ -156,6 +156,17 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
                  2 * lr.cost.macs, lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
   field("warnings");
   put_list(out, lr.warnings, [&](const Warning& w) { put_string(out, w.text); });
+  if (report.erf) {  // `analyze --erf`; null: the layer has none
+    for (auto [key, member] :
+         {std::pair{"erf50", &LayerReport::erf50}, std::pair{"erf95", &LayerReport::erf95}}) {
+      field(key);
+      if (const auto& radii = lr.*member) {
+        put_list(out, *radii, [&](const Ratio& r) { put_ratio(out, r); });
+      } else {
+        put_null(out);
+      }
+    }
+  }
   if (regions != nullptr) {
     put_regions(out, lr, *regions);
   }
@@ -239,7 +250,38 @@ std::string render_json(const Report& report, const NetRegions* regions) {
   });
 }
 
-std::string render_location_json(const Report& report, const UnitLocation& location) {
+namespace {
+
+// A radius: whole or half (2.5).
+Json ratio_json(const Ratio& r) { return r.is_integer() ? Json(r.num) : Json(r.to_double()); }
+
+Json erf_json(const UnitErf& erf) {
+  Json e;
+  e["paths_log10"] = erf.map.paths_log10();
+  for (auto [key, radii] : {std::pair{"erf50", &erf.erf50}, std::pair{"erf95", &erf.erf95}}) {
+    Json list = Json::array();
+    for (const Ratio& r : *radii) {
+      list.push_back(ratio_json(r));
+    }
+    e[key] = std::move(list);
+  }
+  e["origin"] = std::vector<std::int64_t>(erf.map.origin.begin(), erf.map.origin.end());
+  e["size"] = std::vector<std::int64_t>(erf.map.size.begin(), erf.map.size.end());
+  // Fractions of the total to 12 significant digits: the counts themselves
+  // pass 2^64 (paths_log10 gives the scale).
+  const double total = erf.map.sum();
+  Json fractions = Json::array();
+  for (double v : erf.map.values) {
+    fractions.push_back(std::stod(fmt::format("{:.12g}", v / total)));
+  }
+  e["fractions"] = std::move(fractions);
+  return e;
+}
+
+}  // namespace
+
+std::string render_location_json(const Report& report, const UnitLocation& location,
+                                 const UnitErf* erf) {
   Json root = header(report);
   root["layer"] = report.layer(location.layer).name;
   Json unit = Json::array();
@@ -255,6 +297,9 @@ std::string render_location_json(const Report& report, const UnitLocation& locat
   root["unit"] = std::move(unit);
   root["theoretical"] = std::move(theoretical);
   root["actual"] = std::move(actual);
+  if (erf != nullptr) {
+    root["erf"] = erf_json(*erf);
+  }
   return layout(root, [](Out&) {});
 }
 
