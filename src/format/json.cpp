@@ -271,7 +271,7 @@ void put_erf(Out& out, const UnitErf& erf) {
   const double total = erf.map.sum();
   put(out, ",\"fractions\":");
   put_list(out, erf.map.values,
-           [&](double v) { fmt::format_to(std::back_inserter(out), "{:.12g}", v / total); });
+           [&](double v) { fmt::format_to(fmt::appender(out), "{:.12g}", v / total); });
   put(out, "}");
 }
 
