@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -246,7 +247,11 @@ ErfMap propagate(const Report& r, std::size_t layer, const PerAxis<std::int64_t>
     }
     const Layer& l = r.layer(k - 1);
     const LayerReport& lr = r.layers[k - 1];
-    const std::vector<std::size_t> inputs = local_inputs(r, l, lr);
+    std::vector<std::size_t> inputs = local_inputs(r, l, lr);
+    if (l.kind == LayerKind::Concat) {  // channels_in gives every place a tensor is concatenated
+      std::sort(inputs.begin(), inputs.end());
+      inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+    }
     for (const Piece& p : grad[k]) {
       for (std::size_t in : inputs) {
         const Shape& in_shape = r.node_shape(in);

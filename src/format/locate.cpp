@@ -44,10 +44,14 @@ std::string render_location_text(const Report& report, const UnitLocation& loc,
       "forever (padding counted as pixels); actual: the pixels that reach the unit.\n",
       fmt::join(report.input.size, "x"));
   if (erf != nullptr) {
-    out += fmt::format(
-        "\nEffective receptive field (every weight 1, docs/semantics.md): 10^{:.2f} paths, "
-        "from input pixels {}\n",
-        erf->map.paths_log10(), box(erf->map));
+    out += erf->map.values.empty()
+               ? std::string(
+                     "\nEffective receptive field (every weight 1, docs/semantics.md): "
+                     "no paths (only padding reaches the unit)\n")
+               : fmt::format(
+                     "\nEffective receptive field (every weight 1, docs/semantics.md): "
+                     "10^{:.2f} paths, from input pixels {}\n",
+                     erf->map.paths_log10(), box(erf->map));
     out += fmt::format("{:<5} {:>6}  {:>6}\n", "axis", "erf50", "erf95");
     for (std::size_t a = 0; a < loc.unit.size(); ++a) {
       out += fmt::format("{:<5} {:>6}  {:>6}\n", axis_name(loc.unit.size(), a),

@@ -96,3 +96,16 @@ TEST_CASE("plot --erf: a heat map over the input, the theoretical region outline
                    "data-role=\"theoretical\"") != std::string::npos);
   CHECK(r.out.find("erf50 4.5 x 4.5 px, erf95 12.5 x 12.5 px") != std::string::npos);
 }
+
+TEST_CASE("locate --erf: a unit only padding reaches has no paths", "[cli][erf]") {
+  const std::string spec =
+      "input: {size: [2], channels: 1}\nlayers:\n"
+      "  - {name: c, type: conv, out_channels: 1, kernel_size: 1, padding: 3}\n";
+  const RunResult text = run_netlens("locate - --layer c --unit 0 --erf -q", spec);
+  CHECK(text.status == 0);
+  CHECK(text.out.find("\nEffective receptive field (every weight 1, docs/semantics.md): no paths "
+                      "(only padding reaches the unit)\n") != std::string::npos);
+  const RunResult js = run_netlens("locate - --layer c --unit 0 --erf -q -f json", spec);
+  CHECK(js.out.find("\"erf\": {\"paths_log10\":null,\"erf50\":[0],\"erf95\":[0],\"origin\":[0],"
+                    "\"size\":[0],\"fractions\":[]}") != std::string::npos);
+}

@@ -167,3 +167,16 @@ TEST_CASE("erf: analyze --erf gives every layer's centre unit, null where none",
   CHECK((*r.layers[0].erf50)[0] == Ratio::of(1));  // 1 1 1 around unit 2: 2 of 3 within 1
   CHECK_FALSE(r.layers[2].erf50);
 }
+
+TEST_CASE("erf: a tensor concatenated twice, or added to itself, counts each time",
+          "[engine][erf]") {
+  const Report r = analyze_yaml(
+      "input: {size: [3], channels: 1}\nlayers:\n"
+      "  - {name: a, type: conv, out_channels: 2, kernel_size: 1}\n"
+      "  - {name: cat, type: concat, inputs: [a, a]}\n"
+      "  - {name: c, type: conv, out_channels: 1, kernel_size: 1}\n"
+      "  - {name: twice, type: add, inputs: [a, a]}\n");
+  CHECK(counts(r, "cat", 1) == std::vector<double>{0, 1, 0});
+  CHECK(counts(r, "c", 1) == std::vector<double>{0, 4, 0});  // 4 channels, 1 path each
+  CHECK(counts(r, "twice", 1) == std::vector<double>{0, 2, 0});
+}
