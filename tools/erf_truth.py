@@ -4,8 +4,9 @@ tests/unit/test_oracle_erf.cpp (tests/data/erf_truth.json).
 
     /usr/bin/python3 tools/erf_truth.py --netlens build/src/netlens > tests/data/erf_truth.json
 
-The nets are torchvision's vgg16 and resnet18 (64x64 input) and tools/zoo_extra.py's U-Net (188x188,
-its smallest valid input), made path counters (docs/semantics.md, "Effective receptive field"): every
+The nets are torchvision's vgg16 and resnet18 (64x64 input), tools/zoo_extra.py's U-Net (188x188,
+its smallest valid input) and a small net of bilinear and bicubic resizes (RESIZE_SPEC), made path
+counters (docs/semantics.md, "Effective receptive field"): every
 conv / conv-transpose / linear weight 1, biases 0; batch norms, ReLUs and dropouts nn.Identity; max
 pools sum pools (avg_pool with divisor_override=1: a window of ones); float64, CPU. The map of a unit
 (channel 0 of a layer's output at one position) is the gradient of that unit with respect to the
@@ -106,22 +107,52 @@ def erf_radius(marginal, centre, p):
         r += 1
 
 
-def theoretical(netlens, net, size, layer, unit):
-    out = subprocess.run([netlens, "locate", net, "--input", str(size), "--layer", layer,
-                          "--unit", f"{unit[0]},{unit[1]}", "-f", "json", "-q"],
-                         check=True, capture_output=True, text=True).stdout
+def theoretical(netlens, net, size, layer, unit, spec=None):
+    args = [netlens, "locate", "-" if spec else net, "--layer", layer, "--unit", f"{unit[0]},{unit[1]}",
+            "-f", "json", "-q"] + ([] if spec else ["--input", str(size)])
+    out = subprocess.run(args, check=True, capture_output=True, text=True, input=spec).stdout
     return json.loads(out)["theoretical"]
 
 
-def record(netlens, net, size, layer, unit, g):
+# Resampling, which the three nets lack: bilinear (scale factor, and align_corners with a
+# fractional factor) and bicubic (by size; weights below 0), as netlens reads them.
+RESIZE_SPEC = """name: resize
+input: {size: [12, 12], channels: 2}
+layers:
+  - {name: c1, type: conv, out_channels: 3, kernel_size: 3, padding: 1}
+  - {name: up1, type: upsample, scale_factor: 2, mode: bilinear}
+  - {name: c2, type: conv, out_channels: 2, kernel_size: 3}
+  - {name: bic, type: upsample, size: [31, 31], mode: bicubic}
+  - {name: c3, type: conv, out_channels: 2, kernel_size: 1}
+  - {name: ac, type: upsample, scale_factor: 1.5, mode: bilinear, align_corners: true, inputs: [c2]}
+"""
+
+
+class Resize(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1, self.c2, self.c3 = nn.Conv2d(2, 3, 3, padding=1), nn.Conv2d(3, 2, 3), nn.Conv2d(2, 2, 1)
+
+    def forward(self, x):
+        f = nn.functional.interpolate
+        up1 = f(self.c1(x), scale_factor=2, mode="bilinear", align_corners=False)
+        c2 = self.c2(up1)
+        bic = f(c2, size=(31, 31), mode="bicubic", align_corners=False)
+        return {"up1": up1, "c2": c2, "bic": bic, "c3": self.c3(bic),
+                "ac": f(c2, scale_factor=1.5, mode="bilinear", align_corners=True)}
+
+
+def record(netlens, net, size, layer, unit, g, spec=None):
     nz = torch.nonzero(g)
     lo, hi = nz.min(0).values.tolist(), nz.max(0).values.tolist()
     box = g[lo[0]:hi[0] + 1, lo[1]:hi[1] + 1]
     total = g.sum().item()
-    theo = theoretical(netlens, net, size, layer, unit)
+    theo = theoretical(netlens, net, size, layer, unit, spec)
     rec = {"net": net, "input": size, "layer": layer, "unit": unit, "origin": lo,
            "size": [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1], "paths_log10": float(f"{math.log10(total):.12g}"),
            "values": [float(f"{v / total:.12g}") for v in box.flatten().tolist()]}
+    if spec:
+        rec["spec"] = spec
     for p in (50, 95):
         rec[f"erf{p}"] = [erf_radius(g.sum(1 - a).tolist(), (theo[a][0] + theo[a][1]) / 2, p) for a in (0, 1)]
     return rec
@@ -151,6 +182,12 @@ def main():
         for unit in units:
             g = grad_map(lambda x: unet(x)[layer], 1, 188, unit)
             maps.append(record(args.netlens, "unet", 188, layer, unit, g))
+    resize = make_counter(Resize())
+    for layer, units in (("up1", [[11, 5]]), ("bic", [[15, 15], [0, 30]]), ("c3", [[15, 15]]),
+                         ("ac", [[16, 16], [1, 32]])):
+        for unit in units:
+            g = grad_map(lambda x: resize(x)[layer], 2, 12, unit)
+            maps.append(record(args.netlens, "resize", 12, layer, unit, g, RESIZE_SPEC))
     json.dump({"generator": "tools/erf_truth.py", "torch": torch.__version__, "maps": maps}, sys.stdout,
               separators=(",", ":"))
     sys.stdout.write("\n")
