@@ -291,15 +291,26 @@ ErfMap propagate(const Report& r, std::size_t layer, const PerAxis<std::int64_t>
 }  // namespace
 
 std::vector<std::string> erf_unavailable(const Report& report) {
-  std::vector<std::string> why(report.layers.size());
-  for (std::size_t i = 0; i < why.size(); ++i) {
+  const std::size_t n = report.layers.size();
+  std::vector<std::string> why(n);
+  std::vector<std::size_t> root(n);  // the layer whose own reason it is
+  for (std::size_t i = 0; i < n; ++i) {
     why[i] = own_reason(report, i);
+    root[i] = i;
     for (std::size_t in : local_inputs(report, report.layer(i), report.layers[i])) {
       if (!why[i].empty()) {
         break;
       }
       if (in != 0 && !why[in - 1].empty()) {
-        why[i] = fmt::format("it reads layer '{}', which has none", report.node_name(in));
+        const std::size_t r = root[in - 1];
+        const std::string& own = why[r];
+        root[i] = r;
+        why[i] = r == in - 1 ? fmt::format("it reads layer '{}', which has none: {}",
+                                           report.node_name(in), own)
+                             : fmt::format(
+                                   "it reads layer '{}', which depends on layer '{}', "
+                                   "which has none: {}",
+                                   report.node_name(in), report.layer(r).name, own);
       }
     }
   }

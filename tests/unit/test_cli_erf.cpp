@@ -80,7 +80,8 @@ TEST_CASE("erf options: errors name the layer or the option", "[cli][erf]") {
   CHECK(none.status == 2);
   CHECK(none.err ==
         "netlens: error: layer 'c' has no effective receptive field: it reads layer 'ps', which "
-        "has none\n");
+        "has none: pixel_shuffle moves positions between channels, so a unit's paths depend on "
+        "its channel\n");
   CHECK(none.out.empty());
 }
 

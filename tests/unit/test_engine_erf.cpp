@@ -138,7 +138,8 @@ TEST_CASE("erf: layers without a map say why", "[engine][erf]") {
       "input: {size: [8, 8], channels: 4}\nlayers:\n"
       "  - {name: ps, type: pixel_shuffle, upscale_factor: 2}\n"
       "  - {name: c, type: conv, out_channels: 2, kernel_size: 3}\n"
-      "  - {name: gap, type: global_avgpool, inputs: [input]}\n");
+      "  - {name: gap, type: global_avgpool, inputs: [input]}\n"
+      "  - {name: d, type: relu, inputs: [c]}\n");
   CHECK(error_of([&] {
           compute_erf(r, 0, {1, 1});
         }) ==
@@ -146,7 +147,16 @@ TEST_CASE("erf: layers without a map say why", "[engine][erf]") {
         "channels, so a unit's paths depend on its channel");
   CHECK(error_of([&] {
           compute_erf(r, 1, {1, 1});
-        }) == "layer 'c' has no effective receptive field: it reads layer 'ps', which has none");
+        }) ==
+        "layer 'c' has no effective receptive field: it reads layer 'ps', which has none: "
+        "pixel_shuffle moves positions between channels, so a unit's paths depend on its "
+        "channel");
+  CHECK(error_of([&] {
+          compute_erf(r, 3, {1, 1});
+        }) ==
+        "layer 'd' has no effective receptive field: it reads layer 'c', which depends on layer "
+        "'ps', which has none: pixel_shuffle moves positions between channels, so a unit's "
+        "paths depend on its channel");
   CHECK(error_of([&] {
           compute_erf(r, 2, {0, 0});
         }) == "layer 'gap' has no effective receptive field: it sees the whole input (global)");
