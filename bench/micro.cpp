@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/analyze.h"
+#include "engine/erf.h"
 #include "engine/regions.h"
 #include "format/format.h"
 #include "parse/bundled.h"
@@ -87,6 +88,18 @@ void regions_bundled(benchmark::State& state, const char* name) {
   }
 }
 
+// One unit's effective receptive field: the map of `layer`'s unit (i, i).
+void erf_bundled(benchmark::State& state, const char* name, const char* layer, std::int64_t i) {
+  const netlens::Report report = netlens::analyze(parse(bundled_text(name), SpecFormat::Yaml));
+  std::size_t index = 0;
+  while (report.layer(index).name != layer) {
+    ++index;
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(netlens::compute_erf(report, index, {i, i}));
+  }
+}
+
 void parse_chain(benchmark::State& state, SpecFormat format) {
   const std::string text = chain_text(state.range(0), format);
   for (auto _ : state) {
@@ -138,6 +151,8 @@ BENCHMARK_CAPTURE(render_bundled, resnet50_json, "resnet50", OutputFormat::Json)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(regions_bundled, inception_v3, "inception_v3")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(regions_bundled, unet, "unet")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(erf_bundled, resnet50_last, "resnet50", "layer4.2.conv3", 3)
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_CAPTURE(parse_chain, yaml, SpecFormat::Yaml)
     ->RangeMultiplier(10)

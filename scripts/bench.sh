@@ -328,6 +328,9 @@ measure sizes/resnet152 "$runs_slow" 30 "$netlens" sizes resnet152 --axis h --ra
 if grep -qx inception_v3 <<<"$bundled"; then
   measure regions/inception_v3 "$runs_fast" 30 "$netlens" analyze inception_v3 --regions --format json
 fi
+if grep -qx resnet50 <<<"$bundled"; then
+  measure erf/resnet50 "$runs_fast" 30 "$netlens" locate resnet50 --layer layer4.2.conv3 --unit 3,3 --erf -f json
+fi
 
 log "netlens_bench ${micro_args[*]}"
 "$micro" --benchmark_format=json "${micro_args[@]}" >"$tmp/micro.json" 2>"$tmp/micro.err" ||
@@ -483,6 +486,23 @@ engine_unit=$(micro_get regions_bundled/inception_v3 4)
 } | table
 echo
 
+echo "## Effective receptive field: \`netlens locate resnet50 --layer layer4.2.conv3 --unit 3,3 --erf -f json\`"
+echo
+erf_engine=$(micro_get erf_bundled/resnet50_last 2)
+erf_engine_unit=$(micro_get erf_bundled/resnet50_last 4)
+{
+  echo "measure|time|target"
+  if [[ -n ${WALL[erf/resnet50]:-} ]]; then
+    r="< 100 ms: FAIL"
+    le "${WALL[erf/resnet50]}" 100 && r="< 100 ms: PASS"
+    echo "whole process (median of ${RUNS[erf/resnet50]}), peak $(fmt_mb "${RSS[erf/resnet50]}") MB|$(fmt_ms "${WALL[erf/resnet50]}") ms|$r"
+  fi
+  if [[ -n $erf_engine && $erf_engine_unit == ms ]]; then
+    echo "engine only (netlens_bench erf_bundled/resnet50_last: compute_erf)|$(fmt_ms "$erf_engine") ms|"
+  fi
+} | table
+echo
+
 echo "## In-process costs (Google Benchmark: build-bench/bench/netlens_bench)"
 echo
 {
@@ -517,5 +537,10 @@ echo
     r=FAIL
     isnum "${WALL[$k]}" && le "${WALL[$k]}" 500 && r=PASS
     echo "sizes resnet152 --axis h --range 1..4096 < 500 ms (whole process, median)|$(fmt_ms "${WALL[$k]}") ms|$r"
+  fi
+  if [[ -n ${WALL[erf/resnet50]:-} ]]; then
+    r=FAIL
+    le "${WALL[erf/resnet50]}" 100 && r=PASS
+    echo "locate --erf, resnet50's last unit, whole process < 100 ms|$(fmt_ms "${WALL[erf/resnet50]}") ms|$r"
   fi
 } | table

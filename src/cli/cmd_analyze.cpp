@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "engine/erf.h"
 #include "engine/regions.h"
 #include "format/columns.h"
 #include "format/format.h"
@@ -27,9 +28,14 @@ CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
   cmd->add_flag(
       "--regions", o.regions,
       "JSON only: add each layer's actual and theoretical [lo, hi] of every unit per axis");
+  cmd->add_flag("--erf", o.erf,
+                "Add erf50 and erf95 per axis: the radius around each layer's centre unit "
+                "holding 50% / 95% of its paths when every weight is 1 (one backward pass "
+                "per layer: slower on deep nets)");
   cmd->footer(
       "Examples:\n"
       "  netlens analyze vgg16\n"
+      "  netlens analyze resnet18 --erf --columns name,size,rf,erf50,erf95\n"
       "  netlens analyze alexnet --input 224 --format csv\n"
       "  netlens analyze my_net.yaml --format json | jq '.layers[-1].rf'\n"
       "  netlens analyze vgg16 --columns name,size,rf,jump");
@@ -48,12 +54,27 @@ int run_analyze(const AnalyzeOptions& o) {
   if (o.columns && (format == OutputFormat::Json || format == OutputFormat::Dot)) {
     throw UsageError("--columns applies to table, csv and md");
   }
-  select_columns(format_options.columns);  // an unknown column fails before any work
+  if (o.erf && format == OutputFormat::Dot) {
+    throw UsageError("--erf applies to table, json, csv and md");
+  }
+  for (const Column* c : select_columns(format_options.columns)) {  // fails before any work
+    if (!o.erf && (c->which == ColumnId::Erf50 || c->which == ColumnId::Erf95)) {
+      throw UsageError(fmt::format("column '{}' needs --erf", c->id));
+    }
+  }
+  if (o.erf && !o.columns) {
+    format_options.columns = default_columns();
+    format_options.columns.insert(format_options.columns.end(), {"erf50", "erf95"});
+  }
   Report report = load_and_analyze(o.net);
   fail_if_strict(report, o.net.strict);
-  if (o.regions) {
+  if (o.regions || o.erf) {
     const NetRegions regions = compute_regions(report, true);
-    write_output(render_json(report, &regions), o.output);
+    if (o.erf) {
+      compute_layer_erfs(report, regions);
+    }
+    write_output(o.regions ? render_json(report, &regions) : render(report, format, format_options),
+                 o.output);
   } else {
     write_output(render(report, format, format_options), o.output);
   }

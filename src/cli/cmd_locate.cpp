@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "engine/erf.h"
 #include "engine/regions.h"
 #include "format/format.h"
 
@@ -13,10 +14,14 @@ CLI::App* setup_locate(CLI::App& app, LocateOptions& o) {
   cmd->add_option("-f,--format", o.format, "Output format: table or json")
       ->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", o.output, "Write the output to FILE instead of stdout");
+  cmd->add_flag("--erf", o.erf,
+                "Add the unit's effective receptive field: its paths from each input pixel when "
+                "every weight is 1 (JSON: the whole map; table: a summary)");
   cmd->footer(
       "Examples:\n"
       "  netlens locate vgg16 --layer conv5_3 --unit 7,7\n"
-      "  netlens locate unet --layer conv9_2 --unit 40,40 --format json");
+      "  netlens locate unet --layer conv9_2 --unit 40,40 --format json\n"
+      "  netlens locate resnet50 --layer layer4.2.conv3 --unit 3,3 --erf --format json");
   return cmd;
 }
 
@@ -28,8 +33,13 @@ int run_locate(const LocateOptions& o) {
   fail_if_strict(report, o.net.strict);
   const NetRegions regions = compute_regions(report, true);
   const UnitLocation location = locate_unit(report, regions, index, unit);
-  write_output(o.format == "json" ? render_location_json(report, location)
-                                  : render_location_text(report, location),
+  std::optional<UnitErf> erf;
+  if (o.erf) {
+    erf = unit_erf(report, location);
+  }
+  const UnitErf* e = erf ? &*erf : nullptr;
+  write_output(o.format == "json" ? render_location_json(report, location, e)
+                                  : render_location_text(report, location, e),
                o.output);
   print_warnings(report, o.net.quiet);
   return 0;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "engine/erf.h"
 #include "engine/regions.h"
 #include "format/format.h"
 
@@ -21,6 +22,11 @@ CLI::App* setup_plot(CLI::App& app, PlotOptions& o) {
   layer->needs(unit);
   unit->needs(layer);
   cmd->add_option("-o,--output", o.output, "Write the SVG to FILE instead of stdout");
+  cmd->add_flag("--erf", o.erf,
+                "With one --layer and --unit: the unit's effective receptive field (paths from "
+                "each pixel when every weight is 1) as a heat map over the input, its "
+                "theoretical region outlined")
+      ->needs(layer);
   cmd->footer(
       "Without --layer: the receptive field and the jump of every layer against depth, on a\n"
       "log scale, with the input size as a dashed line. With --layer and --unit: the input as\n"
@@ -32,7 +38,8 @@ CLI::App* setup_plot(CLI::App& app, PlotOptions& o) {
       "  netlens plot resnet50 -o rf.svg\n"
       "  netlens plot unet --layer conv9_2 --unit 40,40 -o region.svg\n"
       "  netlens plot unet --layer conv6_2 --layer conv7_2 --layer conv8_2 --layer conv9_2 \\\n"
-      "      --unit 40,40 -o regions.svg");
+      "      --unit 40,40 -o regions.svg\n"
+      "  netlens plot vgg16 --erf --layer conv4_3 --unit 14,14 -o erf.svg");
   return cmd;
 }
 
@@ -46,8 +53,15 @@ int run_plot(const PlotOptions& o) {
     indices.push_back(find_layer(report, name));
   }
   fail_if_strict(report, o.net.strict);
+  if (o.erf && indices.size() != 1) {
+    throw UsageError("--erf draws one --layer");
+  }
   if (o.layers.empty()) {
     write_output(render_plot_rf(report), o.output);
+  } else if (o.erf) {
+    const NetRegions regions = compute_regions(report, true);
+    const UnitLocation location = locate_unit(report, regions, indices[0], unit);
+    write_output(render_plot_erf(report, location, unit_erf(report, location)), o.output);
   } else {
     const NetRegions regions = compute_regions(report, true);
     std::vector<UnitLocation> locations;

@@ -17,6 +17,7 @@ struct AnalyzeOptions {
   std::string output;
   std::optional<std::string> columns;
   bool regions = false;
+  bool erf = false;
 };
 CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& options);
 int run_analyze(const AnalyzeOptions& options);
@@ -33,6 +34,7 @@ struct LocateOptions {
   std::string unit;
   std::string format = "table";
   std::string output;
+  bool erf = false;
 };
 CLI::App* setup_locate(CLI::App& app, LocateOptions& options);
 int run_locate(const LocateOptions& options);
@@ -42,6 +44,7 @@ struct PlotOptions {
   std::vector<std::string> layers;
   std::string unit;
   std::string output;
+  bool erf = false;
 };
 CLI::App* setup_plot(CLI::App& app, PlotOptions& options);
 int run_plot(const PlotOptions& options);

@@ -37,6 +37,8 @@ const std::vector<Column>& all_columns() {
       {ColumnId::OtherOps, "other_ops", "other ops", "other_ops", false, true},
       {ColumnId::Activations, "activations", "activations", "activations", false, true},
       {ColumnId::Memory, "memory", "memory", "memory", false, true},
+      {ColumnId::Erf50, "erf50", "erf50", "erf50", true, true},
+      {ColumnId::Erf95, "erf95", "erf95", "erf95", true, true},
   };
   return kColumns;
 }
@@ -160,6 +162,14 @@ bool append_axis_value(std::string& out, const Column& c, const LayerReport& lr,
         out += ratio_text(*v);
       }
       return v.has_value();
+    }
+    case ColumnId::Erf50:
+    case ColumnId::Erf95: {
+      const auto& radii = c.which == ColumnId::Erf50 ? lr.erf50 : lr.erf95;
+      if (radii) {
+        out += ratio_text((*radii)[a]);
+      }
+      return radii.has_value();
     }
     default:
       return false;

@@ -33,7 +33,9 @@ enum class ColumnId : std::uint8_t {
   Flops,
   OtherOps,
   Activations,
-  Memory
+  Memory,
+  Erf50,  // `analyze --erf` only
+  Erf95
 };
 
 struct Column {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/erf_map.h"
 #include "model/regions.h"
 #include "model/report.h"
 #include "model/sizes.h"
@@ -28,9 +29,13 @@ std::string render_table(const Report& report, const FormatOptions& options);
 // every unit along each axis.
 std::string render_json(const Report& report, const NetRegions* regions = nullptr);
 
-// `netlens locate`: one unit's theoretical and actual regions.
-std::string render_location_text(const Report& report, const UnitLocation& location);
-std::string render_location_json(const Report& report, const UnitLocation& location);
+// `netlens locate`: one unit's theoretical and actual regions; with `erf`
+// (`--erf`) its effective receptive field too: the whole map in JSON, a
+// summary in the text.
+std::string render_location_text(const Report& report, const UnitLocation& location,
+                                 const UnitErf* erf = nullptr);
+std::string render_location_json(const Report& report, const UnitLocation& location,
+                                 const UnitErf* erf = nullptr);
 std::string render_csv(const Report& report, const FormatOptions& options);
 std::string render_markdown(const Report& report, const FormatOptions& options);
 std::string render_dot(const Report& report);
@@ -41,6 +46,9 @@ std::string render_plot_rf(const Report& report);
 // The input frame and, per location, the unit's theoretical and actual
 // regions (2-D and 1-D nets; throws UsageError for 3-D).
 std::string render_plot_regions(const Report& report, const std::vector<UnitLocation>& locations);
+// The effective receptive field of one unit as a heat map over the input
+// frame, its theoretical region outlined (2-D nets).
+std::string render_plot_erf(const Report& report, const UnitLocation& location, const UnitErf& erf);
 
 // `netlens sizes`: per axis, the sizes at which the net runs and is exact.
 std::string render_sizes_text(const SizesReport& report);

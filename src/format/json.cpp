@@ -156,6 +156,17 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
                  2 * lr.cost.macs, lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
   field("warnings");
   put_list(out, lr.warnings, [&](const Warning& w) { put_string(out, w.text); });
+  if (report.erf) {  // `analyze --erf`; null: the layer has none
+    for (auto [key, member] :
+         {std::pair{"erf50", &LayerReport::erf50}, std::pair{"erf95", &LayerReport::erf95}}) {
+      field(key);
+      if (const auto& radii = lr.*member) {
+        put_list(out, *radii, [&](const Ratio& r) { put_ratio(out, r); });
+      } else {
+        put_null(out);
+      }
+    }
+  }
   if (regions != nullptr) {
     put_regions(out, lr, *regions);
   }
@@ -163,16 +174,17 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
 }
 
 // Readable and diff-friendly: one top-level key per line, one object of a
-// list per line. `put_layers` writes the value of the null `layers` member.
+// list per line. `put_layers` writes the value of the null member named
+// `written` (`layers`; locate's `erf`).
 template <class Layers>
-std::string layout(const Json& members, Layers put_layers) {
+std::string layout(const Json& members, Layers put_layers, std::string_view written = "layers") {
   Out out;
   put(out, "{\n");
   std::size_t i = 0;
   for (auto it = members.begin(); it != members.end(); ++it, ++i) {
     fmt::format_to(std::back_inserter(out), "  {}: ", Json(it.key()).dump());
     const Json& v = it.value();
-    if (v.is_null() && it.key() == "layers") {
+    if (v.is_null() && it.key() == written) {
       put_layers(out);
     } else if (v.is_array() && !v.empty() && v[0].is_object()) {
       put(out, "[\n");
@@ -242,7 +254,34 @@ std::string render_json(const Report& report, const NetRegions* regions) {
   });
 }
 
-std::string render_location_json(const Report& report, const UnitLocation& location) {
+namespace {
+
+// The `erf` member, written with fmt: its map has a value per input pixel
+// (50,176 for resnet50's last unit), which a JSON tree made 3x slower.
+void put_erf(Out& out, const UnitErf& erf) {
+  put(out, "{\"paths_log10\":");
+  put(out, Json(erf.map.paths_log10()).dump());
+  for (auto [key, radii] : {std::pair{"erf50", &erf.erf50}, std::pair{"erf95", &erf.erf95}}) {
+    fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
+    put_list(out, *radii, [&](const Ratio& r) { put_ratio(out, r); });
+  }
+  put(out, ",\"origin\":");
+  put_sizes(out, erf.map.origin);
+  put(out, ",\"size\":");
+  put_sizes(out, erf.map.size);
+  // Fractions of the total to 12 significant digits: the counts themselves
+  // pass 2^64 (paths_log10 gives the scale).
+  const double total = erf.map.sum();
+  put(out, ",\"fractions\":");
+  put_list(out, erf.map.values,
+           [&](double v) { fmt::format_to(fmt::appender(out), "{:.12g}", v / total); });
+  put(out, "}");
+}
+
+}  // namespace
+
+std::string render_location_json(const Report& report, const UnitLocation& location,
+                                 const UnitErf* erf) {
   Json root = header(report);
   root["layer"] = report.layer(location.layer).name;
   Json unit = Json::array();
@@ -258,7 +297,11 @@ std::string render_location_json(const Report& report, const UnitLocation& locat
   root["unit"] = std::move(unit);
   root["theoretical"] = std::move(theoretical);
   root["actual"] = std::move(actual);
-  return layout(root, [](Out&) {});
+  if (erf != nullptr) {
+    root["erf"] = nullptr;  // a placeholder: layout writes it with put_erf
+  }
+  return layout(
+      root, [&](Out& out) { put_erf(out, *erf); }, "erf");
 }
 
 }  // namespace netlens

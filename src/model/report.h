@@ -120,6 +120,11 @@ struct LayerReport {
   std::int64_t params = 0;
   LayerCost cost;
   std::vector<Warning> warnings;
+  // Effective receptive field (`analyze --erf`, docs/semantics.md): per axis
+  // the radius around the centre unit's centre that holds 50% / 95% of its
+  // paths; nullopt when not computed or the layer has none (global).
+  std::optional<PerAxis<Ratio>> erf50;
+  std::optional<PerAxis<Ratio>> erf95;
 };
 
 struct Report {
@@ -132,6 +137,7 @@ struct Report {
   CostOptions cost_options;
   CostTotals totals;
   std::vector<Warning> warnings;  // every warning, in layer order
+  bool erf = false;               // erf50 / erf95 computed (`analyze --erf`)
 
   const Layer& layer(std::size_t i) const { return net.layers[i]; }
   // The name of node `id` (0 = "input") and its output shape.

@@ -77,9 +77,10 @@ check unet-conv9_2 unet --layer conv9_2 --unit 40,40
 check unet-decoder unet --layer conv6_2 --layer conv7_2 --layer conv8_2 --layer conv9_2 --unit 40,40
 check vgg16-corner vgg16 --layer conv3_3 --layer conv5_3 --layer pool5 --unit 0,0
 check fcn32s fcn32s
+check vgg16-erf vgg16 --erf --layer conv4_3 --unit 14,14
 
 # The README's pictures.
-for pair in resnet50-rf.svg:resnet50.svg unet-region.svg:unet-decoder.svg; do
+for pair in resnet50-rf.svg:resnet50.svg unet-region.svg:unet-decoder.svg vgg16-erf.svg:vgg16-erf.svg; do
   doc=$root/docs/img/${pair%%:*}
   if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
     cp "$golden/${pair#*:}" "$doc"

@@ -181,7 +181,8 @@ TEST_CASE("the --columns option: selection, order, unknown ids", "[format]") {
   CHECK(lines_of(render_table(r, columns({"name"})))[2] == "name");
   const std::string all =
       "index,name,type,inputs,size,channels,kernel,stride,padding,dilation,jump,rf,padding_eff,"
-      "center_offset,rf_min,params,params_percent,buffers,macs,flops,other_ops,activations,memory";
+      "center_offset,rf_min,params,params_percent,buffers,macs,flops,other_ops,activations,memory,"
+      "erf50,erf95";
   CHECK(error_of([&] {
           render_table(r, columns({"name", "sise"}));
         }) == "unknown column 'sise' (did you mean 'size'?); columns: " + all);
@@ -192,8 +193,9 @@ TEST_CASE("the --columns option: selection, order, unknown ids", "[format]") {
         "unknown column 'pad_ef' (did you mean 'padding_eff'?); columns: " + all);
   CHECK(error_of([&] { render_markdown(r, columns({""})); }) ==
         "--columns: an empty column name; give names like name,size,rf");
-  CHECK(error_of([&] { render_markdown(r, columns({"name", "  "})); }) ==
-        "--columns: an empty column name; give names like name,size,rf");
+  CHECK(error_of([&] {
+          render_markdown(r, columns({"name", "  "}));
+        }) == "--columns: an empty column name; give names like name,size,rf");
   // An unknown column is a usage error (exit status 2), not bad input.
   CHECK_THROWS_AS(select_columns({"nope"}), UsageError);
 }

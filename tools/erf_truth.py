@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""erf_truth: PyTorch's effective receptive field under uniform weights, the truth for
+tests/unit/test_oracle_erf.cpp (tests/data/erf_truth.json).
+
+    /usr/bin/python3 tools/erf_truth.py --netlens build/src/netlens > tests/data/erf_truth.json
+
+The nets are torchvision's vgg16 and resnet18 (64x64 input), tools/zoo_extra.py's U-Net (188x188,
+its smallest valid input) and a small net of bilinear and bicubic resizes (RESIZE_SPEC), made path
+counters (docs/semantics.md, "Effective receptive field"): every
+conv / conv-transpose / linear weight 1, biases 0; batch norms, ReLUs and dropouts nn.Identity; max
+pools sum pools (avg_pool with divisor_override=1: a window of ones); float64, CPU. The map of a unit
+(channel 0 of a layer's output at one position) is the gradient of that unit with respect to the
+input, summed over the input's channels (every input channel gets the same gradient, so the sum is
+C x channel 0's map): the number of paths from each input position to the unit.
+
+Stored per map: the nonzero bounding box (`origin`, `size`, row-major `values`) normalized to the
+total, 12 significant digits; `paths_log10`; and per axis erf50 / erf95 computed here from the torch
+map with the definition of docs/semantics.md: the marginal on the axis, the centre of the unit's
+theoretical region (asked of `netlens locate`, whose regions are checked against PyTorch elsewhere),
+the smallest radius r (c + r a whole number) with at least P% of the paths in [c - r, c + r].
+"""
+import argparse
+import json
+import math
+import subprocess
+import sys
+
+import torch
+import torchvision
+from torch import nn
+
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+import zoo_extra  # noqa: E402
+
+
+class SumPool(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.k, self.s, self.p, self.c = m.kernel_size, m.stride, m.padding, m.ceil_mode
+
+    def forward(self, x):
+        return nn.functional.avg_pool2d(x, self.k, self.s, self.p, self.c, True, divisor_override=1)
+
+
+def make_counter(module):
+    """In place: weights 1, biases 0, norms / activations / dropout identity, max pool sum pool."""
+    for name, m in list(module.named_modules()):
+        for cname, c in list(m.named_children()):
+            if isinstance(c, (nn.BatchNorm2d, nn.ReLU, nn.Dropout)):
+                setattr(m, cname, nn.Identity())
+            elif isinstance(c, nn.MaxPool2d):
+                setattr(m, cname, SumPool(c))
+            elif isinstance(c, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+                nn.init.ones_(c.weight)
+                if c.bias is not None:
+                    nn.init.zeros_(c.bias)
+    return module.double().eval()
+
+
+def unet_counter():
+    net, _, _ = zoo_extra.unet()
+    for i, (n, m, inp) in enumerate(net.steps):
+        if isinstance(m, (nn.ReLU, nn.Dropout)):
+            m = nn.Identity()
+        elif isinstance(m, nn.MaxPool2d):
+            m = SumPool(m)
+        elif isinstance(m, nn.Module):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+        net.steps[i] = (n, m, inp)
+    net.mods = nn.ModuleDict({n: m for n, m, _ in net.steps if isinstance(m, nn.Module)})
+    return net.double().eval()
+
+
+def hooked_output(model, module_name, call, x):
+    """The output of the `call`-th call (0-based) of a named submodule."""
+    mod = dict(model.named_modules())[module_name]
+    got, count = {}, [0]
+
+    def hook(_m, _i, out):
+        if count[0] == call:
+            # A copy: resnet's `out += identity` later adds into conv2's output in place (its
+            # batch norm is an identity now), which would make the hooked tensor the add's.
+            got["y"] = out.clone()
+        count[0] += 1
+
+    h = mod.register_forward_hook(hook)
+    model(x)
+    h.remove()
+    return got["y"]
+
+
+def grad_map(forward, channels, size, unit):
+    x = torch.ones(1, channels, size, size, dtype=torch.float64, requires_grad=True)
+    y = forward(x)
+    y[0, 0, unit[0], unit[1]].backward()
+    return x.grad[0].sum(0)
+
+
+def erf_radius(marginal, centre, p):
+    total = sum(marginal)
+    r = 0.0 if centre == int(centre) else 0.5
+    while True:
+        within = sum(v for i, v in enumerate(marginal) if centre - r <= i <= centre + r)
+        if within * 100 >= p * total:
+            return r
+        r += 1
+
+
+def theoretical(netlens, net, size, layer, unit, spec=None):
+    args = [netlens, "locate", "-" if spec else net, "--layer", layer, "--unit", f"{unit[0]},{unit[1]}",
+            "-f", "json", "-q"] + ([] if spec else ["--input", str(size)])
+    out = subprocess.run(args, check=True, capture_output=True, text=True, input=spec).stdout
+    return json.loads(out)["theoretical"]
+
+
+# Resampling, which the three nets lack: bilinear (scale factor, and align_corners with a
+# fractional factor) and bicubic (by size; weights below 0), as netlens reads them.
+RESIZE_SPEC = """name: resize
+input: {size: [12, 12], channels: 2}
+layers:
+  - {name: c1, type: conv, out_channels: 3, kernel_size: 3, padding: 1}
+  - {name: up1, type: upsample, scale_factor: 2, mode: bilinear}
+  - {name: c2, type: conv, out_channels: 2, kernel_size: 3}
+  - {name: bic, type: upsample, size: [31, 31], mode: bicubic}
+  - {name: c3, type: conv, out_channels: 2, kernel_size: 1}
+  - {name: ac, type: upsample, scale_factor: 1.5, mode: bilinear, align_corners: true, inputs: [c2]}
+"""
+
+
+class Resize(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1, self.c2, self.c3 = nn.Conv2d(2, 3, 3, padding=1), nn.Conv2d(3, 2, 3), nn.Conv2d(2, 2, 1)
+
+    def forward(self, x):
+        f = nn.functional.interpolate
+        up1 = f(self.c1(x), scale_factor=2, mode="bilinear", align_corners=False)
+        c2 = self.c2(up1)
+        bic = f(c2, size=(31, 31), mode="bicubic", align_corners=False)
+        return {"up1": up1, "c2": c2, "bic": bic, "c3": self.c3(bic),
+                "ac": f(c2, scale_factor=1.5, mode="bilinear", align_corners=True)}
+
+
+def record(netlens, net, size, layer, unit, g, spec=None):
+    nz = torch.nonzero(g)
+    lo, hi = nz.min(0).values.tolist(), nz.max(0).values.tolist()
+    box = g[lo[0]:hi[0] + 1, lo[1]:hi[1] + 1]
+    total = g.sum().item()
+    theo = theoretical(netlens, net, size, layer, unit, spec)
+    rec = {"net": net, "input": size, "layer": layer, "unit": unit, "origin": lo,
+           "size": [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1], "paths_log10": float(f"{math.log10(total):.12g}"),
+           "values": [float(f"{v / total:.12g}") for v in box.flatten().tolist()]}
+    if spec:
+        rec["spec"] = spec
+    for p in (50, 95):
+        rec[f"erf{p}"] = [erf_radius(g.sum(1 - a).tolist(), (theo[a][0] + theo[a][1]) / 2, p) for a in (0, 1)]
+    return rec
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--netlens", default="build/src/netlens")
+    args = ap.parse_args()
+    torch.set_grad_enabled(True)
+    maps = []
+    vgg = make_counter(torchvision.models.vgg16())
+    for layer, module, units in (("conv3_3", "features.14", [[7, 7], [0, 1]]),
+                                 ("conv5_3", "features.28", [[1, 1], [0, 3]])):
+        for unit in units:
+            g = grad_map(lambda x: hooked_output(vgg, module, 0, x), 3, 64, unit)
+            maps.append(record(args.netlens, "vgg16", 64, layer, unit, g))
+    res = make_counter(torchvision.models.resnet18())
+    for layer, module, call, units in (("layer2.1.conv2", "layer2.1.conv2", 0, [[3, 3], [0, 1]]),
+                                       ("layer3.0.relu_1", "layer3.0.relu", 1, [[1, 1], [3, 0]]),
+                                       ("layer4.1.conv2", "layer4.1.conv2", 0, [[0, 0], [1, 0]])):
+        for unit in units:
+            g = grad_map(lambda x: hooked_output(res, module, call, x), 3, 64, unit)
+            maps.append(record(args.netlens, "resnet18", 64, layer, unit, g))
+    unet = unet_counter()
+    for layer, units in (("conv5_2", [[1, 1]]), ("concat9", [[3, 3]]), ("conv10", [[1, 1]])):
+        for unit in units:
+            g = grad_map(lambda x: unet(x)[layer], 1, 188, unit)
+            maps.append(record(args.netlens, "unet", 188, layer, unit, g))
+    resize = make_counter(Resize())
+    for layer, units in (("up1", [[11, 5]]), ("bic", [[15, 15], [0, 30]]), ("c3", [[15, 15]]),
+                         ("ac", [[16, 16], [1, 32]])):
+        for unit in units:
+            g = grad_map(lambda x: resize(x)[layer], 2, 12, unit)
+            maps.append(record(args.netlens, "resize", 12, layer, unit, g, RESIZE_SPEC))
+    json.dump({"generator": "tools/erf_truth.py", "torch": torch.__version__, "maps": maps}, sys.stdout,
+              separators=(",", ":"))
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
