@@ -42,7 +42,9 @@ std::size_t infer_rank(const Net& net) {
 class Analyzer {
  public:
   // Without `receptive_fields`, run_layers computes shapes only (`sizes`).
-  explicit Analyzer(Net net, bool receptive_fields = true) : with_rf_(receptive_fields) {
+  // `batch`: the first dim of the tensors that lose their roles (costs' batch).
+  explicit Analyzer(Net net, bool receptive_fields = true, std::optional<std::int64_t> batch = {})
+      : with_rf_(receptive_fields), batch_(batch.value_or(net.batch.value_or(1))) {
     report_.net = std::move(net);
   }
   Report run();
@@ -75,6 +77,7 @@ class Analyzer {
   std::vector<bool> rf_warned_;                            // per axis
   std::vector<ShapeInput> shape_inputs_;  // the layer's; one buffer for every layer
   bool with_rf_ = true;
+  std::int64_t batch_ = 1;
   std::vector<std::size_t> local_;  // propagate_rf's local inputs; one buffer for every layer
 };
 
@@ -212,6 +215,11 @@ void Analyzer::check_rf_size(LayerReport& lr) {
 
 void Analyzer::fix_input() {
   const Net& n = net();
+  if (n.input_dims) {  // no roles: nothing has a receptive field
+    report_.input.flat = report_.input.other = true;
+    report_.input.dims = *n.input_dims;
+    return;
+  }
   if (n.input_flat) {  // [batch, features]: no spatial axis, nothing has a receptive field
     report_.input.flat = true;
     report_.input.channels = n.channels.value_or(1);
@@ -245,7 +253,8 @@ LayerReport Analyzer::analyze_layer(const Layer& layer, std::size_t id) {
     }
     shape_inputs_.push_back({&report_.node_shape(in), &report_.node_name(in), unflattened});
   }
-  LayerShape shape = apply_shape_rule(layer, shape_inputs_, net().convention, net().file);
+  LayerShape shape =
+      apply_shape_rule(layer, shape_inputs_, net().convention, net().file, batch_);
   lr.output = std::move(shape.output);
   lr.window = std::move(shape.window);
   lr.params = layer.extra->file_params.value_or(shape.params);
@@ -512,7 +521,7 @@ SizeProbe make_size_probe(Net net) {
 }
 
 Report analyze(Net net, const CostOptions& costs) {
-  Report report = Analyzer(std::move(net)).run();
+  Report report = Analyzer(std::move(net), true, costs.batch).run();
   compute_costs(report, costs);
   return report;
 }

@@ -25,7 +25,15 @@ class Coster {
   LayerMath math(const Layer& layer) const {
     return LayerMath(r_.net.file, layer.pos, layer.name, "cost arithmetic");
   }
+  // One sample's elements; the whole tensor's for a tensor without roles.
   static std::int64_t elements(const Shape& s, const LayerMath& m) {
+    if (s.other) {
+      std::int64_t n = 1;
+      for (const std::int64_t d : s.dims) {
+        n = m.mul(n, d);
+      }
+      return n;
+    }
     return s.flat ? s.channels : m.mul(s.channels, positions(s, m));
   }
   // Positions of a spatial tensor, or tokens (the grid's and the extra ones).
@@ -46,9 +54,13 @@ void Coster::cost_layer(LayerReport& lr) {
   const Layer& layer = r_.layer(lr.index - 1);
   const LayerMath m = math(layer);
   const Shape& in = r_.node_shape(lr.inputs[0]);
-  const std::int64_t batch = o_.batch;
+  // A tensor without roles counts its batch in its dims: such a layer's
+  // costs are those of the whole tensors.
+  const bool whole = lr.output.other;
+  const std::int64_t batch = whole ? 1 : o_.batch;
   const std::int64_t out_elems = elements(lr.output, m);
-  const std::int64_t in_elems = elements(in, m);
+  const std::int64_t in_elems =
+      whole && !in.other ? m.mul(elements(in, m), o_.batch) : elements(in, m);
   LayerCost& c = lr.cost;
   std::int64_t kernel = 1;
   if (lr.window) {
@@ -70,7 +82,7 @@ void Coster::cost_layer(LayerReport& lr) {
       ops = layer.bias ? out_elems : 0;
       break;
     case LayerKind::Linear:  // also at each position of a channels-last tensor
-      macs = m.mul(in_elems, lr.output.channels);
+      macs = m.mul(in_elems, layer.out_channels);
       ops = layer.bias ? out_elems : 0;
       break;
     case LayerKind::MaxPool:
@@ -123,6 +135,9 @@ void Coster::cost_layer(LayerReport& lr) {
     }
     case LayerKind::Elementwise:
       ops = m.mul(out_elems, static_cast<std::int64_t>(lr.inputs.size()) - 1);
+      break;
+    case LayerKind::MatMul:  // every output element sums the shared dim's products
+      macs = m.mul(out_elems, tensor_shape(in, o_.batch).back());
       break;
     default:  // flatten, dropout, identity, pad, crop, concat, slices, shuffles, permute: data
               // movement
@@ -233,7 +248,9 @@ void Coster::run() {
   const std::string input = "input";
   const LayerMath m(r_.net.file, r_.net.input_pos, input, "cost arithmetic");
   r_.totals.input_memory =
-      m.mul(m.mul(m.mul(r_.input.channels, m.product(r_.input.size)), o_.batch), bytes);
+      r_.input.other
+          ? m.mul(elements(r_.input, m), bytes)
+          : m.mul(m.mul(m.mul(r_.input.channels, m.product(r_.input.size)), o_.batch), bytes);
   for (LayerReport& lr : r_.layers) {
     cost_layer(lr);
   }

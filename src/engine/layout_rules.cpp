@@ -28,6 +28,11 @@ std::vector<int> Rule::dim_roles() const {
   return roles;
 }
 
+bool Rule::names_batch(std::int64_t dim) const {
+  const auto n = static_cast<std::int64_t>(in().tokens ? 3 : dim_roles().size());
+  return dim == 0 || dim == -n;
+}
+
 int Rule::role_of_dim(std::int64_t dim, SourcePos pos, const char* field) const {
   if (in().tokens) {
     fail_at(pos, fmt::format("{} over the dims of tokens is not supported ('{}' is {})",
@@ -63,10 +68,8 @@ void Rule::norm(LayerShape& r) {
         const bool whole = !in().flat && !in().channels_last &&
                            normalized == mul(c, product(in().size)) && x.dims.front() == c;
         if (!(x.dims.size() == 1 && x.dims[0] == c) && !whole) {
-          fail_at(x.dims_pos,
-                  fmt::format("normalized_shape must be the channel axis [{}] (or every axis, "
-                              "channels first), got {} for input '{}' ({})",
-                              c, fmt::join(x.dims, "x"), *inputs_[0].name, format_shape(in())));
+          this->whole(r);  // other trailing dims: the tensor loses its roles
+          return;
         }
       }
       r.params = layer_.affine.value_or(true) ? mul(normalized, layer_.bias ? 2 : 1) : 0;
@@ -93,6 +96,12 @@ void Rule::norm(LayerShape& r) {
 // without, the spatial axes must all go (the result is flat).
 void Rule::reduce(LayerShape& r) {
   const LayerExtras& x = *layer_.extra;
+  const bool batch = std::any_of(x.dims.begin(), x.dims.end(),
+                                 [&](std::int64_t d) { return names_batch(d); });
+  if (batch || x.dims.empty()) {
+    whole(r);
+    return;
+  }
   bool channels = false;
   PerAxis<std::int64_t> size = in().size;
   std::vector<bool> reduced(rank(), false);  // a dim named twice counts once
@@ -116,9 +125,8 @@ void Rule::reduce(LayerShape& r) {
     return;
   }
   if (spatial != rank()) {
-    fail_at(x.dims_pos,
-            "without keepdim, a reduction must take every spatial axis (the result is flat); "
-            "add keepdim: true");
+    whole(r);  // some spatial axes go: no role model keeps the others
+    return;
   }
   r.output.flat = true;
   r.output.channels_last = false;
@@ -137,6 +145,10 @@ void Rule::channel_shuffle(LayerShape& r) {
 // a split's part is a slice of the channels (or of `dim`).
 void Rule::slice(LayerShape& r) {
   const LayerExtras& x = *layer_.extra;
+  if (names_batch(x.dim)) {
+    whole(r);
+    return;
+  }
   const int role = role_of_dim(x.dim, layer_.pos, "dim");
   const std::int64_t n = role == -2 ? in().channels : in().size[static_cast<std::size_t>(role)];
   std::int64_t start = x.start;
@@ -225,21 +237,18 @@ void Rule::permute(LayerShape& r) {
     const bool swap = dims.size() == 3 && dims[0] == 0 && (dims[1] == 2 || dims[1] == -1) &&
                       (dims[2] == 1 || dims[2] == -2);
     if (!swap) {
-      fail_at(layer_.extra->dims_pos,
-              fmt::format("permute of tokens supports swapping channels and tokens (dims [0, 2, "
-                          "1]), got [{}]",
-                          fmt::join(dims, ", ")));
+      whole(r);
+      return;
     }
     r.output = in();
     r.output.channels_last = !in().channels_last;
     return;
   }
-  require_spatial();
   const std::vector<int> roles = dim_roles();
   std::vector<bool> used(roles.size());
   std::vector<int> moved;  // the roles in their new order
   int last_spatial = -1;
-  bool ok = dims.size() == roles.size() && dims[0] == 0;
+  bool ok = !in().flat && dims.size() == roles.size() && dims[0] == 0;
   for (std::size_t k = 0; ok && k < dims.size(); ++k) {
     const std::int64_t d =
         dims[k] < 0 ? dims[k] + static_cast<std::int64_t>(roles.size()) : dims[k];
@@ -253,10 +262,8 @@ void Rule::permute(LayerShape& r) {
     }
   }
   if (!ok) {
-    fail_at(layer_.extra->dims_pos,
-            fmt::format("permute supports moving the channel axis last or first (dims [0, 2, 3, "
-                        "1] and [0, 3, 1, 2] in 2-D), got [{}]",
-                        fmt::join(dims, ", ")));
+    whole(r);  // the spatial axes change order, or the batch moves
+    return;
   }
   r.output = in();
   r.output.channels_last = moved.back() == -2;

@@ -18,11 +18,12 @@ namespace netlens::shape {
 class Rule {
  public:
   Rule(const Layer& layer, std::span<const ShapeInput> inputs, Convention convention,
-       const std::string& file)
+       const std::string& file, std::int64_t batch)
       : layer_(layer),
         inputs_(inputs),
         convention_(convention),
         file_(file),
+        batch_(batch),
         math_(file, layer.pos, layer.name) {}
 
   LayerShape run();
@@ -111,12 +112,30 @@ class Rule {
   // each is: -1 batch, -2 channels, k >= 0 spatial axis k.
   std::vector<int> dim_roles() const;
   int role_of_dim(std::int64_t dim, SourcePos pos, const char* field) const;
+  bool names_batch(std::int64_t dim) const;  // dim 0 (or -n) of the tensor
   PerAxis<AxisWindow> identity_windows() const { return PerAxis<AxisWindow>(rank(), AxisWindow{}); }
+  // whole_rules.cpp: tensors without roles, their dims batch first.
+  bool any_input_other() const;
+  std::vector<std::int64_t> whole_dims(std::size_t input) const;
+  std::size_t whole_axis(std::int64_t dim, std::size_t rank, SourcePos pos,
+                         const char* field) const;
+  std::vector<std::int64_t> broadcast(std::vector<std::int64_t> a,
+                                      const std::vector<std::int64_t>& b,
+                                      const std::string& what) const;
+  std::int64_t whole_elements(const std::vector<std::int64_t>& dims) const;
+  void whole(LayerShape& r);
+  void whole_concat(std::vector<std::int64_t>& d) const;
+  void whole_reduce(std::vector<std::int64_t>& d) const;
+  void whole_slice(std::vector<std::int64_t>& d) const;
+  void whole_permute(std::vector<std::int64_t>& d) const;
+  void whole_reshape(std::vector<std::int64_t>& d) const;
+  void whole_matmul(std::vector<std::int64_t>& d) const;
 
   const Layer& layer_;
   std::span<const ShapeInput> inputs_;
   Convention convention_;
   const std::string& file_;
+  std::int64_t batch_;  // the batch a tensor without roles counts in its dims
   LayerMath math_;
   std::vector<AxisFinding> findings_;
 };

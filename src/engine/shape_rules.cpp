@@ -134,6 +134,11 @@ void Rule::merge(LayerShape& r) {
   if (inputs_.size() < (concat ? 1U : 2U)) {
     fail_at(layer_.inputs_pos, fmt::format("{} needs at least two inputs", layer_.type));
   }
+  if (concat && layer_.extra->dim_given && !in().tokens &&
+      (names_batch(layer_.extra->dim) || role_of_dim(layer_.extra->dim, layer_.pos, "dim") != -2)) {
+    whole(r);  // joined on another dim than the channels
+    return;
+  }
   r.output = in();
   for (std::size_t k = 1; k < inputs_.size(); ++k) {
     const Shape& s = *inputs_[k].shape;
@@ -189,10 +194,8 @@ void Rule::flatten(LayerShape& r) {
     return;
   }
   if (start != 1 || end != n - 1) {
-    fail(
-        fmt::format("flatten supports start_dim 1 to the last dim (every axis but the batch) or "
-                    "the spatial dims (to tokens), got start_dim {}, end_dim {} on a {}-D tensor",
-                    layer_.extra->dim, layer_.extra->end_dim, n));
+    whole(r);  // other dims merged: the tensor loses its roles
+    return;
   }
   r.output.flat = true;
   r.output.channels = in().flat ? in().channels : mul(in().channels, token_count(in()));
@@ -207,6 +210,21 @@ LayerShape Rule::run() {
                                            : max_inputs == 2 ? "one or two inputs"
                                                              : "one to three inputs",
                                            inputs_.size()));
+  }
+  switch (layer_.kind) {
+    case LayerKind::Reshape:
+    case LayerKind::MatMul:
+    case LayerKind::Expand:
+    case LayerKind::Tile:
+    case LayerKind::Gather:
+    case LayerKind::Constant:
+      whole(r);
+      return r;
+    default:
+      if (any_input_other()) {
+        whole(r);
+        return r;
+      }
   }
   switch (layer_.kind) {
     case LayerKind::Conv:
@@ -312,7 +330,9 @@ LayerShape Rule::run() {
       r.output = in();
       break;
   }
-  r.warnings = merge_axis_findings(findings_, findings_.empty() ? 0 : rank());
+  for (Warning& w : merge_axis_findings(findings_, findings_.empty() ? 0 : rank())) {
+    r.warnings.push_back(std::move(w));  // after whole()'s roles-lost, if any
+  }
   return r;
 }
 
@@ -345,8 +365,8 @@ std::vector<Warning> merge_axis_findings(const std::vector<AxisFinding>& finding
 }
 
 LayerShape apply_shape_rule(const Layer& layer, std::span<const ShapeInput> inputs,
-                            Convention convention, const std::string& file) {
-  return shape::Rule(layer, inputs, convention, file).run();
+                            Convention convention, const std::string& file, std::int64_t batch) {
+  return shape::Rule(layer, inputs, convention, file, batch).run();
 }
 
 }  // namespace netlens

@@ -38,8 +38,9 @@ struct ShapeInput {
   const Shape* unflattened = nullptr;
 };
 
-// Throws ModelError naming the layer when the shapes do not work.
+// Throws ModelError naming the layer when the shapes do not work. `batch`
+// is the first dim of a tensor that loses its roles (whole_rules.cpp).
 LayerShape apply_shape_rule(const Layer& layer, std::span<const ShapeInput> inputs,
-                            Convention convention, const std::string& file);
+                            Convention convention, const std::string& file, std::int64_t batch);
 
 }  // namespace netlens

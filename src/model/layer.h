@@ -54,6 +54,14 @@ enum class LayerKind : std::uint8_t {
   Attention,        // multi-head attention over every token
   WindowAttention,  // Swin's attention within (shifted) windows
   PatchMerge,       // Swin's 2x2 neighbours concatenated on channels
+  // Kinds outside the role model: their outputs are whole tensors without
+  // roles (docs/semantics.md, "Tensors without roles").
+  Reshape,          // to `shape` (batch included; -1 once)
+  MatMul,           // numpy's matmul of two tensors
+  Expand,           // broadcast to `shape`
+  Tile,             // `repeats` copies along each axis
+  Gather,           // torch.index_select-like: `index_shape` indices on `dim`
+  Constant,         // a tensor of `shape` computed from no input (an ONNX constant output)
   Elementwise,      // add, sub, mul, div, max, min: broadcasting
   Concat,           // the last kind (layer_types.cpp counts on it)
 };
@@ -146,6 +154,7 @@ struct LayerExtras {
   bool keepdim = false;  // reduce
   // slice: dim, start, stop (nullopt: the end), step; flatten: start_dim and end_dim
   std::int64_t dim = 1;
+  bool dim_given = false;  // concat: on `dim`, else on the channels
   std::int64_t start = 0;
   std::optional<std::int64_t> stop;
   std::int64_t step = 1;
@@ -173,6 +182,11 @@ struct LayerExtras {
   AxisParam<std::int64_t> shift_size;
   std::int64_t tokens = 1;  // class_token: how many
   std::int64_t index = 0;   // select: which token
+  // reshape, expand, constant: the whole target shape; tile: the repeats;
+  // gather: the shape of the indices.
+  std::vector<std::int64_t> shape;
+  bool shape_given = false;  // gather: [] is a scalar index
+  SourcePos shape_pos;
 };
 
 struct Layer {

@@ -80,6 +80,13 @@ constexpr std::array kTypes{
   LayerType{"attention",        K::Attention,        R::Everything, false, "multiheadattention selfattention",              "num_heads embed_dim bias kdim vdim dropout",                                     "num_heads",             3, false},
   LayerType{"window_attention", K::WindowAttention,  R::Windowed,   false, "shiftedwindowattention",                        "num_heads window_size shift_size bias dropout attention_dropout",                "num_heads window_size", 1, false},
   LayerType{"patch_merge",      K::PatchMerge,       R::Window,     false, "patchmerging",                                  "",                                                                               "",                      1, false},
+  LayerType{"reshape",          K::Reshape,          R::Everything, false, "view",                                          "shape",                                                                          "shape",                 1, false},
+  LayerType{"matmul",           K::MatMul,           R::Everything, false, "bmm",                                           "",                                                                               "inputs",                2, false},
+  LayerType{"expand",           K::Expand,           R::Everything, false, "broadcastto",                                   "shape",                                                                          "shape",                 1, false},
+  LayerType{"tile",             K::Tile,             R::Everything, false, "repeat",                                        "repeats",                                                                        "repeats",               1, false},
+  LayerType{"gather",           K::Gather,           R::Everything, false, "indexselect embedding",                         "dim index_shape",                                                                "",                      2, false},
+  LayerType{"constant",         K::Constant,         R::Everything, false, "",                                              "shape",                                                                          "shape",                 1, false},
+  LayerType{"extra_input",      K::Constant,         R::Everything, false, "",                                              "shape",                                                                          "shape",                 1, false},
   LayerType{"add",              K::Elementwise,      R::Union,      false, "",                                              "",                                                                               "inputs",                0, false},
   LayerType{"sub",              K::Elementwise,      R::Union,      false, "subtract",                                      "",                                                                               "inputs",                0, false},
   LayerType{"mul",              K::Elementwise,      R::Union,      false, "multiply",                                      "",                                                                               "inputs",                0, false},
@@ -87,7 +94,7 @@ constexpr std::array kTypes{
   LayerType{"max",              K::Elementwise,      R::Union,      false, "maximum",                                       "",                                                                               "inputs",                0, false},
   LayerType{"min",              K::Elementwise,      R::Union,      false, "minimum",                                       "",                                                                               "inputs",                0, false},
   LayerType{"crop",             K::Crop,             R::Window,     true,  "cropping",                                      "size offset cropping",                                                           "",                      2, false},
-  LayerType{"concat",           K::Concat,           R::Union,      false, "concatenate cat",                               "",                                                                               "inputs",                0, false},
+  LayerType{"concat",           K::Concat,           R::Union,      false, "concatenate cat",                               "dim",                                                                            "inputs",                0, false},
 };
 // clang-format on
 

@@ -60,7 +60,8 @@ std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank) 
 namespace {
 constexpr std::array<const char*, kWarningKinds> kKindNames{"misaligned",       "unread-input",
                                                             "padding-only",     "dead-layer",
-                                                            "rf-exceeds-input", "regions-skipped"};
+                                                            "rf-exceeds-input", "regions-skipped",
+                                                            "roles-lost"};
 }  // namespace
 
 const char* warning_kind_name(WarningKind kind) {
@@ -81,6 +82,9 @@ std::string format_size(const PerAxis<std::int64_t>& size) {
 }
 
 std::string format_shape(const Shape& shape) {
+  if (shape.other) {
+    return fmt::format("[{}]", fmt::join(shape.dims, ", "));
+  }
   if (shape.flat) {
     return std::to_string(shape.channels);
   }
@@ -93,6 +97,9 @@ std::string format_shape(const Shape& shape) {
 }
 
 std::vector<std::int64_t> tensor_shape(const Shape& shape, std::int64_t batch) {
+  if (shape.other) {
+    return shape.dims;
+  }
   std::vector<std::int64_t> dims{batch};
   if (shape.tokens) {
     std::int64_t cells = 1;

@@ -27,6 +27,12 @@ struct Shape {
   // first and have no cell.
   bool tokens = false;
   std::int64_t extra_tokens = 0;
+  // Outside the role model (docs/semantics.md, "Tensors without roles"): a
+  // layout no role names, such as a general reshape or an ONNX input of one
+  // dim. `dims` is the whole tensor, batch included when it has one; `flat`
+  // is set too, so nothing downstream has a receptive field.
+  bool other = false;
+  std::vector<std::int64_t> dims;
 };
 
 // Receptive-field numbers of one axis of a layer's output (spec §2).
@@ -57,8 +63,9 @@ enum class WarningKind : std::uint8_t {
   DeadLayer,       // nothing reads a layer's output
   RfExceedsInput,  // units see more than the input
   RegionsSkipped,  // the unit-by-unit regions were too big to compute
+  RolesLost,       // a layer's output has no axes with roles: no receptive field after it
 };
-inline constexpr std::size_t kWarningKinds = 6;
+inline constexpr std::size_t kWarningKinds = 7;
 const char* warning_kind_name(WarningKind kind);  // misaligned, unread-input, ...
 std::optional<WarningKind> warning_kind_from_name(std::string_view name);
 

@@ -184,6 +184,55 @@ const Value& NodeContext::constant(int i) const {
   return v;
 }
 
+const Value& NodeContext::operand(int i) {
+  const Value& v = input(i);
+  if (!v.constant) {
+    return grouped_activation(i);
+  }
+  const std::string& name = node_.input(i);
+  if (const auto it = g_.constant_layers.find(name); it != g_.constant_layers.end()) {
+    return it->second;
+  }
+  return g_.constant_layers[name] = add_source_layer(g_, "constant", name, v.dims);
+}
+
+Layer new_layer(std::string_view type) {
+  const std::optional<TypeMatch> match = find_layer_type(type);
+  Layer layer;
+  layer.kind = match->type->kind;  // `type` is always a row's name (the converters')
+  layer.type = match->type->name;
+  return layer;
+}
+
+Value add_layer(Graph& g, Layer layer, const std::vector<const Value*>& inputs) {
+  const std::string base = layer.name;
+  for (int k = 2; g.layer_names.contains(layer.name) || layer.name == "input"; ++k) {
+    layer.name = fmt::format("{}#{}", base, k);
+  }
+  std::vector<ShapeInput> shape_inputs;
+  for (const Value* v : inputs) {
+    layer.inputs.push_back(v->layer);
+    shape_inputs.push_back({&v->shape, &v->layer});
+  }
+  Value out;
+  out.shape = apply_shape_rule(layer, shape_inputs, g.net.convention, g.file, g.batch).output;
+  out.layer = layer.name;
+  g.layer_names.insert(layer.name);
+  g.net.layers.push_back(std::move(layer));
+  return out;
+}
+
+Value add_source_layer(Graph& g, std::string_view type, const std::string& name,
+                       const std::vector<std::int64_t>& dims) {
+  Layer layer = new_layer(type);
+  layer.name = name;
+  layer.extra->shape = dims;
+  layer.extra->shape_given = true;
+  Value input;  // read by no rule: a source makes its tensor from nothing
+  input.layer = "input";
+  return add_layer(g, std::move(layer), {&input});
+}
+
 std::vector<std::int64_t> NodeContext::ints(int i) const {
   const Value& v = constant(i);
   if (!v.ints) {
@@ -254,13 +303,7 @@ std::string NodeContext::attr_string(std::string_view name, std::string_view fal
   return a == nullptr ? std::string(fallback) : a->s();
 }
 
-Layer NodeContext::make_layer(std::string_view type) const {
-  const std::optional<TypeMatch> match = find_layer_type(type);
-  Layer layer;
-  layer.kind = match->type->kind;  // `type` is always a row's name (the converters')
-  layer.type = match->type->name;
-  return layer;
-}
+Layer NodeContext::make_layer(std::string_view type) const { return new_layer(type); }
 
 std::string NodeContext::unique_layer_name(std::string_view suffix) const {
   std::string base = display_name();
@@ -290,6 +333,9 @@ std::optional<bool> is_weight_input(std::string_view op, int i) {
   }
   if (op == "PRelu") {
     return i == 1;
+  }
+  if (op == "Gather") {
+    return i == 0;  // an embedding's table
   }
   for (const std::string_view merge : {"Add", "Sub", "Mul", "Div", "Max", "Min", "Sum", "Mean"}) {
     if (op == merge) {
@@ -337,20 +383,12 @@ const Value& NodeContext::emit(Layer layer, const std::vector<const Value*>& inp
       layer.extra->file_params = *weights;
     }
   }
-  std::vector<ShapeInput> shape_inputs;
-  for (const Value* v : inputs) {
-    layer.inputs.push_back(v->layer);
-    shape_inputs.push_back({&v->shape, &v->layer});
-  }
   Value out;
   try {
-    out.shape = apply_shape_rule(layer, shape_inputs, g_.net.convention, g_.file).output;
+    out = add_layer(g_, std::move(layer), inputs);
   } catch (const ModelError& e) {
     fail(e.message());
   }
-  out.layer = layer.name;
-  g_.layer_names.insert(layer.name);
-  g_.net.layers.push_back(std::move(layer));
   if (output >= 0 && output < node_.output_size() && !node_.output(output).empty()) {
     Value& slot = g_.values[node_.output(output)];
     slot = std::move(out);

@@ -57,7 +57,20 @@ struct Graph {
   std::unordered_set<std::string> layer_names;
   // Per initializer read as a weight: how many layers read it, its elements.
   std::unordered_map<std::string, std::pair<int, std::int64_t>> weights_read;
+  // Constants read as tensors (a concat's operand, a graph output): the
+  // `constant` layer made for each, once.
+  std::unordered_map<std::string, Value> constant_layers;
 };
+
+// A layer of `type` (a row of model/layer_types.cpp), unnamed.
+Layer new_layer(std::string_view type);
+// Adds `layer` reading `inputs` (named as it is, or NAME#2, ... when that
+// is taken) and runs its shape rule.
+Value add_layer(Graph& g, Layer layer, const std::vector<const Value*>& inputs);
+// A layer of `type` (constant or extra_input) named `name` that makes a
+// tensor of `dims` from no input of the net's (docs/onnx.md).
+Value add_source_layer(Graph& g, std::string_view type, const std::string& name,
+                       const std::vector<std::int64_t>& dims);
 
 // One node being converted: its inputs, attributes, and how it adds layers
 // or constants. fail() throws "FILE: node 'NAME' (OpType, opset N): ...".
@@ -78,6 +91,8 @@ class NodeContext {
   const Value& activation(int i) const;          // fails when the input is a constant
   const Value& grouped_activation(int i) const;  // may be split into channel groups
   const Value& constant(int i) const;            // fails when it is not
+  // An activation, or a constant read as a tensor: its `constant` layer.
+  const Value& operand(int i);
   std::vector<std::int64_t> ints(int i) const;   // a constant's integer values
   std::vector<double> reals(int i) const;        // a constant's values as reals
   // The number of activation inputs.

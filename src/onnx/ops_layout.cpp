@@ -1,7 +1,8 @@
 // Operators that move, cut, resize or contract data: Gemm, MatMul, Flatten,
 // Reshape, Squeeze, Transpose, Concat, Slice, Split, Resize, the reductions,
-// DepthToSpace / SpaceToDepth, Tile, Expand. A form that needs a tensor model
-// netlens lacks (docs/onnx.md) is refused with one error line.
+// DepthToSpace / SpaceToDepth, Tile, Expand, Gather. A form no role names
+// (docs/semantics.md, "Tensors without roles") becomes a layer on the whole
+// tensor: reshape, permute, matmul, expand, tile, gather.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -32,9 +33,11 @@ std::int64_t channel_axis(NodeContext& c, const Value& x) {
 }
 
 void linear(NodeContext& c, const Value& x, std::int64_t in, std::int64_t out, bool bias) {
-  if (x.shape.channels != in) {
+  const std::vector<std::int64_t> d = c.dims(x);
+  const std::int64_t features = x.shape.other ? (d.empty() ? 0 : d.back()) : x.shape.channels;
+  if (features != in) {
     c.fail(fmt::format("the weight '{}' takes {} features, but the input {} has {}",
-                       c.node().input(1), in, dims_text(c.dims(x)), x.shape.channels));
+                       c.node().input(1), in, dims_text(d), features));
   }
   Layer l = c.make_layer("linear");
   l.out_channels = out;
@@ -43,31 +46,33 @@ void linear(NodeContext& c, const Value& x, std::int64_t in, std::int64_t out, b
 }
 
 void gemm(NodeContext& c) {
-  const Value& x = c.activation(0);
+  const Value* x = &c.activation(0);
   const Value& w = c.constant(1);
-  if (c.attr_int("transA", 0) != 0) {
-    c.fail("transA = 1 (the input transposed) needs a tensor model netlens lacks");
+  if (c.attr_int("transA", 0) != 0) {  // A transposed first: a tensor without roles
+    Layer t = c.make_layer("permute");
+    t.extra->dims = {1, 0};
+    x = &c.emit(std::move(t), {x}, -1, ".transpose");
   }
-  if (!x.shape.flat || w.dims.size() != 2) {
-    c.fail(fmt::format("needs a 2-D input and weight, got {} and {}", dims_text(c.dims(x)),
+  if (!x->shape.flat || w.dims.size() != 2) {
+    c.fail(fmt::format("needs a 2-D input and weight, got {} and {}", dims_text(c.dims(*x)),
                        dims_text(w.dims)));
   }
   const bool trans = c.attr_int("transB", 0) != 0;
-  linear(c, x, trans ? w.dims[1] : w.dims[0], trans ? w.dims[0] : w.dims[1], c.has_input(2));
+  linear(c, *x, trans ? w.dims[1] : w.dims[0], trans ? w.dims[0] : w.dims[1], c.has_input(2));
 }
 
+// By a 2-D constant on the features: a linear layer; any other: a matmul
+// of the whole tensors (a constant operand read through its layer).
 void matmul(NodeContext& c) {
-  const Value& x = c.activation(0);
-  if (!c.input(1).constant) {
-    c.fail("a MatMul of two computed tensors (attention) needs a tensor model netlens lacks");
+  const Value& x = c.operand(0);
+  const Value& w = c.input(1);
+  const bool on_features = x.shape.other || x.shape.flat || x.shape.channels_last;
+  if (!c.input(0).constant && w.constant && w.dims.size() == 2 && on_features) {
+    linear(c, x, w.dims[0], w.dims[1], false);
+    return;
   }
-  const Value& w = c.constant(1);
-  if (w.dims.size() != 2 || !(x.shape.flat || x.shape.channels_last)) {
-    c.fail(fmt::format("a MatMul of {} by {} is not on the channel axis: it needs a tensor "
-                       "model netlens lacks",
-                       dims_text(c.dims(x)), dims_text(w.dims)));
-  }
-  linear(c, x, w.dims[0], w.dims[1], false);
+  const Value& y = c.operand(1);
+  c.emit(c.make_layer("matmul"), {&x, &y});
 }
 
 void flatten_layer(NodeContext& c, const Value& x) {
@@ -77,20 +82,27 @@ void flatten_layer(NodeContext& c, const Value& x) {
   c.emit(std::move(l), {&x});
 }
 
+void reshape_to(NodeContext& c, const Value& x, const std::vector<std::int64_t>& target);
+
+// ONNX's Flatten: always 2-D, [dims before axis, dims from axis on].
 void flatten(NodeContext& c) {
   const Value& x = c.activation(0);
-  const auto n = static_cast<std::int64_t>(c.dims(x).size());
-  const std::int64_t axis = c.attr_int("axis", 1);
-  if ((axis < 0 ? axis + n : axis) != 1) {
-    c.fail(fmt::format("axis {} flattens other axes than all but the batch: it needs a tensor "
-                       "model netlens lacks",
-                       axis));
+  const std::vector<std::int64_t> d = c.dims(x);
+  const auto n = static_cast<std::int64_t>(d.size());
+  std::int64_t axis = c.attr_int("axis", 1);
+  if (axis < -n || axis > n) {
+    c.fail(fmt::format("axis {} is out of range for {} dims", axis, n));
   }
-  flatten_layer(c, x);
+  axis = axis < 0 ? axis + n : axis;
+  std::vector<std::int64_t> target{1, 1};
+  for (std::int64_t k = 0; k < n; ++k) {
+    target[k < axis ? 0 : 1] *= d[static_cast<std::size_t>(k)];  // counted by the shape rules
+  }
+  reshape_to(c, x, target);
 }
 
-// A reshape netlens has a form for: the same dims (identity), or
-// [batch, everything else] (flatten).
+// The same dims: identity; [batch, everything else]: flatten (both keep the
+// roles); any other: a reshape of the whole tensor.
 void reshape_to(NodeContext& c, const Value& x, const std::vector<std::int64_t>& target) {
   const std::vector<std::int64_t> d = c.dims(x);
   if (target == d) {
@@ -101,13 +113,13 @@ void reshape_to(NodeContext& c, const Value& x, const std::vector<std::int64_t>&
   for (std::size_t k = 1; k < d.size(); ++k) {
     rest *= d[k];
   }
-  if (target.size() == 2 && target[0] == d[0] && target[1] == rest) {
+  if (!x.shape.other && target.size() == 2 && target[0] == d[0] && target[1] == rest) {
     flatten_layer(c, x);
     return;
   }
-  c.fail(fmt::format("a reshape of {} to {} needs a tensor model netlens lacks (it reads "
-                     "identity and flatten to [batch, features])",
-                     dims_text(d), dims_text(target)));
+  Layer l = c.make_layer("reshape");
+  l.extra->shape = target;
+  c.emit(std::move(l), {&x});
 }
 
 // The first Reshape of a channel shuffle, [N, C, ...] -> [N, g, C/g, ...],
@@ -124,7 +136,7 @@ bool channel_groups(NodeContext& c, const Value& x, const std::vector<std::int64
     c.emit(std::move(l), {&x});
     return true;
   }
-  if (x.shape.flat || x.shape.channels_last || target.size() != d.size() + 1 ||
+  if (x.shape.flat || x.shape.channels_last || target.size() != d.size() + 1 || d.size() < 2 ||
       target[0] != d[0] || target[1] < 2 || target[1] * target[2] != d[1] ||
       !std::equal(d.begin() + 2, d.end(), target.begin() + 3)) {
     return false;
@@ -207,12 +219,20 @@ void unsqueeze(NodeContext& c) {
   const Value& x = c.activation(0);
   const std::vector<std::int64_t> d = c.dims(x);
   const std::vector<std::int64_t> axes = axes_input_or_attr(c, 1, 13);
-  if (axes.empty()) {
-    reshape_to(c, x, d);
-    return;
+  const std::size_t n = d.size() + axes.size();
+  std::vector<bool> inserted(n, false);
+  for (const std::int64_t a : axes) {
+    const auto k = static_cast<std::size_t>(axis_in(c, a, n));
+    if (inserted[k]) {
+      c.fail(fmt::format("axes {} name axis {} twice", dims_text(axes), k));
+    }
+    inserted[k] = true;
   }
-  c.fail(fmt::format("unsqueezing {} at axes {} needs a tensor model netlens lacks", dims_text(d),
-                     dims_text(axes)));
+  std::vector<std::int64_t> target;
+  for (std::size_t k = 0, from = 0; k < n; ++k) {
+    target.push_back(inserted[k] ? 1 : d[from++]);
+  }
+  reshape_to(c, x, target);
 }
 
 void transpose(NodeContext& c) {
@@ -251,21 +271,24 @@ void transpose(NodeContext& c) {
   c.emit(std::move(l), {&x});
 }
 
+// On the channels: a concat; on another axis, or with a constant operand
+// (read through its layer): a concat of the whole tensors on that dim.
 void concat(NodeContext& c) {
   std::vector<const Value*> acts;
   for (int i = 0; i < c.node().input_size(); ++i) {
-    acts.push_back(&c.activation(i));
+    acts.push_back(&c.operand(i));
   }
   const std::int64_t axis = axis_in(c, c.attr_int("axis", 1), c.dims(*acts[0]).size());
-  if (axis != channel_axis(c, *acts[0])) {
-    c.fail(fmt::format("a concat on axis {} (not the channels) needs a tensor model netlens lacks",
-                       axis));
-  }
   if (acts.size() == 1) {
     c.emit(c.make_layer("identity"), acts);
     return;
   }
-  c.emit(c.make_layer("concat"), acts);
+  Layer l = c.make_layer("concat");
+  if (acts[0]->shape.other || axis != channel_axis(c, *acts[0])) {
+    l.extra->dim = axis;
+    l.extra->dim_given = true;
+  }
+  c.emit(std::move(l), acts);
 }
 
 // ONNX Slice: for each sliced axis a slice layer (dim, start, stop, step),
@@ -303,7 +326,6 @@ void slice(NodeContext& c) {
     const std::int64_t s = from_end(starts[k]);
     const std::int64_t e = from_end(ends[k]);
     if (s == 0 && e == n && steps[k] == 1) continue;
-    if (a == 0) c.fail("a slice of the batch axis is not supported");
     cuts.push_back({a, s, e, steps[k]});
   }
   if (cuts.empty()) {
@@ -326,9 +348,6 @@ void split(NodeContext& c) {
   const Value& x = c.activation(0);
   const std::vector<std::int64_t> d = c.dims(x);
   const std::int64_t axis = axis_in(c, c.attr_int("axis", 0), d.size());
-  if (axis == 0) {
-    c.fail("a split of the batch axis is not supported");
-  }
   std::vector<std::int64_t> sizes =
       c.opset() >= 13 ? (c.has_input(1) ? c.ints(1) : std::vector<std::int64_t>{})
                       : c.attr_ints("split").value_or(std::vector<std::int64_t>{});
@@ -429,7 +448,6 @@ void reduce(NodeContext& c, std::string_view type) {
       c.emit(c.make_layer("identity"), {&x});
       return;
     }
-    c.fail("a reduction over every axis (the batch too) is not supported");
   }
   Layer l = c.make_layer(type);
   l.extra->dims = axes;
@@ -446,7 +464,8 @@ void depth_space(NodeContext& c, bool to_space) {
   c.emit(std::move(l), {&x});
 }
 
-// Tile and Expand that leave the shape as it is are identities.
+// Tile and Expand that leave the shape as it is are identities; others
+// enlarge the whole tensor.
 void repeat(NodeContext& c) {
   const Value& x = c.activation(0);
   const std::vector<std::int64_t> d = c.dims(x);
@@ -461,11 +480,28 @@ void repeat(NodeContext& c) {
       same = t == 1 || t == d[d.size() - 1 - k];
     }
   }
-  if (!same) {
-    c.fail(fmt::format("{} by {} enlarges {}: it needs a tensor model netlens lacks", c.op(),
-                       dims_text(v), dims_text(d)));
+  if (same) {
+    c.emit(c.make_layer("identity"), {&x});
+    return;
   }
-  c.emit(c.make_layer("identity"), {&x});
+  Layer l = c.make_layer(c.op() == "Tile" ? "tile" : "expand");
+  l.extra->shape = v;
+  c.emit(std::move(l), {&x});
+}
+
+// Gather of a computed tensor by constant indices, or of a constant (an
+// embedding's table) by computed ones.
+void gather(NodeContext& c) {
+  const Value& data = c.operand(0);
+  Layer l = c.make_layer("gather");
+  l.extra->dim = c.attr_int("axis", 0);
+  if (c.input(1).constant) {
+    l.extra->shape = c.input(1).dims;
+    l.extra->shape_given = true;
+    c.emit(std::move(l), {&data});
+    return;
+  }
+  c.emit(std::move(l), {&data, &c.activation(1)});
 }
 
 }  // namespace
@@ -489,6 +525,7 @@ bool convert_layout_op(NodeContext& c) {
   else if (op == "DepthToSpace") depth_space(c, true);
   else if (op == "SpaceToDepth") depth_space(c, false);
   else if (op == "Tile" || op == "Expand") repeat(c);
+  else if (op == "Gather") gather(c);
   else return false;
   return true;
 }

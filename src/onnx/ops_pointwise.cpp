@@ -26,26 +26,29 @@ const std::unordered_map<std::string_view, std::string_view>& unary_types() {
   return k;
 }
 
-// How a constant operand broadcasts against an activation: it must not
-// enlarge the tensor. Per channel (C values on the channel axis): a scale
-// with C parameters; anything else: a constant factor (no parameters).
+// Whether constant input `k` broadcasts against `x` without enlarging it.
+bool fits_within(NodeContext& c, const Value& x, int k) {
+  const Value& v = c.constant(k);
+  const std::vector<std::int64_t> xd = c.dims(x);
+  bool fits = v.dims.size() <= xd.size();
+  for (std::size_t i = 0; fits && i < v.dims.size(); ++i) {
+    const std::int64_t n = v.dims[i];
+    fits = n == 1 || n == xd[xd.size() - v.dims.size() + i];
+  }
+  return fits;
+}
+
+// A constant operand that keeps the shape of a tensor with roles: per
+// channel (C values on the channel axis), a scale with C parameters;
+// anything else, a constant factor (no parameters).
 void constant_operand(NodeContext& c, const Value& x, int k) {
   const Value& v = c.constant(k);
   const std::vector<std::int64_t> xd = c.dims(x);
-  if (v.dims.size() > xd.size()) {
-    c.fail(fmt::format("the constant '{}' ([{}]) has more dims than the tensor ([{}])",
-                       c.node().input(k), fmt::join(v.dims, ", "), fmt::join(xd, ", ")));
-  }
   std::int64_t count = 1;
   std::size_t channel_axis = x.shape.flat || !x.shape.channels_last ? 1 : xd.size() - 1;
   bool per_channel = false;
   for (std::size_t i = 0; i < v.dims.size(); ++i) {
     const std::size_t a = xd.size() - v.dims.size() + i;
-    if (v.dims[i] != 1 && v.dims[i] != xd[a]) {
-      c.fail(fmt::format("the constant '{}' ([{}]) would broadcast the tensor [{}] to a larger "
-                         "shape",
-                         c.node().input(k), fmt::join(v.dims, ", "), fmt::join(xd, ", ")));
-    }
     count *= v.dims[i];
     per_channel = per_channel || (a == channel_axis && v.dims[i] > 1);
   }
@@ -69,16 +72,22 @@ void merge(NodeContext& c, std::string_view type) {
       acts.push_back(&c.input(i));
     }
   }
-  if (acts.size() == 1) {
-    if (constant_at < 0) {  // Sum / Max / Min / Mean of one tensor
-      c.emit(c.make_layer("identity"), {acts[0]});
-    } else {
-      constant_operand(c, *acts[0], constant_at);
-    }
+  if (acts.size() == 1 && constant_at < 0) {  // Sum / Max / Min / Mean of one tensor
+    c.emit(c.make_layer("identity"), {acts[0]});
     return;
   }
-  if (constant_at >= 0) {
-    c.fail("a merge of several tensors and a constant is not supported");
+  if (acts.size() == 1 && !acts[0]->shape.other && fits_within(c, *acts[0], constant_at)) {
+    constant_operand(c, *acts[0], constant_at);
+    return;
+  }
+  // Several operands with a constant, or a constant that enlarges the
+  // tensor or meets one without roles: a merge, the constants read through
+  // their layers (whole tensors, numpy's broadcasting).
+  acts.clear();
+  for (int i = 0; i < c.node().input_size(); ++i) {
+    if (c.has_input(i)) {
+      acts.push_back(&c.operand(i));
+    }
   }
   c.emit(c.make_layer(type), acts);
 }
@@ -97,8 +106,8 @@ void norm(NodeContext& c, std::string_view type) {
     const auto n = static_cast<std::int64_t>(d.size());
     std::int64_t axis = c.attr_int("axis", -1);
     axis = axis < 0 ? axis + n : axis;
-    if (axis < 1 || axis >= n) {
-      c.fail(fmt::format("axis {} normalizes the batch or is out of range", c.attr_int("axis", -1)));
+    if (axis < 0 || axis >= n) {
+      c.fail(fmt::format("axis {} is out of range for {} dims", c.attr_int("axis", -1), n));
     }
     l.extra->dims.assign(d.begin() + axis, d.end());
     l.bias = c.has_input(2);
@@ -110,7 +119,10 @@ void prelu(NodeContext& c) {
   const Value& x = c.activation(0);
   const Value& slope = c.constant(1);
   Layer l = c.make_layer("prelu");
-  l.extra->num_parameters = element_count(slope.dims).value_or(1);
+  // A slope that is neither one value nor one per channel keeps the shape
+  // too: its elements count as the file's parameters (item 7).
+  const std::int64_t n = element_count(slope.dims).value_or(1);
+  l.extra->num_parameters = n == x.shape.channels || x.shape.other ? n : 1;
   c.emit(std::move(l), {&x});
 }
 

@@ -166,10 +166,8 @@ void pool(NodeContext& c, const char* type) {
   }
   l.window->padding = padding(c, rank);
   l.window->ceil_mode = c.attr_int("ceil_mode", 0) != 0;
-  if (c.node().output_size() > 1 && !c.node().output(1).empty()) {
-    c.fail("the Indices output of MaxPool is not supported");
-  }
-  c.emit(std::move(l), {&x});
+  // The Indices output has Y's shape: the same layer makes it.
+  c.forward(c.emit(std::move(l), {&x}), 1);
 }
 
 // Pad: pads on every axis (batch and channels must be 0), as an attribute

@@ -54,18 +54,56 @@ int default_opset(const onnx::ModelProto& model) {
   return 1;
 }
 
+const auto& input_dims(const onnx::ValueInfoProto& input, const Graph& g) {
+  if (!input.type().has_tensor_type()) {
+    fail(g.file, fmt::format("graph input '{}' is not a tensor (an optional, a sequence or a map); "
+                             "netlens reads tensors",
+                             input.name()));
+  }
+  if (!input.type().tensor_type().has_shape()) {
+    fail(g.file, fmt::format("graph input '{}' has no tensor shape", input.name()));
+  }
+  return input.type().tensor_type().shape().dim();
+}
+
+// The dims of an input without roles (0, 1 or 6 and more dims, or a second
+// input): axis 0 takes `batch` when given, `symbolic_batch` when symbolic;
+// any other symbolic dim is an error.
+std::vector<std::int64_t> whole_input_dims(const onnx::ValueInfoProto& input,
+                                           std::optional<std::int64_t> batch,
+                                           std::optional<std::int64_t> symbolic_batch,
+                                           const Graph& g) {
+  std::vector<std::int64_t> v;
+  for (const auto& d : input_dims(input, g)) {
+    const bool symbolic = !d.has_dim_value() || d.dim_value() < 0;
+    if (v.empty() && (batch || (symbolic && symbolic_batch))) {
+      v.push_back(batch ? *batch : *symbolic_batch);
+    } else if (!symbolic) {
+      v.push_back(d.dim_value());
+    } else {
+      fail(g.file, fmt::format("graph input '{}' has the symbolic dim '{}' (axis {}), which "
+                               "netlens can only take from --batch on axis 0 of the first input",
+                               input.name(), d.dim_param(), v.size()));
+    }
+  }
+  return v;
+}
+
 // The graph input's dims, with the overrides applied; a symbolic dim left
-// unresolved is an error naming it.
+// unresolved is an error naming it. Outside 2 to 5 dims, a tensor without roles.
 Shape input_shape(const onnx::ValueInfoProto& input, const OnnxOptions& o, Graph& g) {
   const std::string& name = input.name();
-  if (!input.type().has_tensor_type() || !input.type().tensor_type().has_shape()) {
-    fail(g.file, fmt::format("graph input '{}' has no tensor shape", name));
-  }
-  const auto& dims = input.type().tensor_type().shape().dim();
+  const auto& dims = input_dims(input, g);
   if (dims.size() < 2 || dims.size() > 5) {
-    fail(g.file, fmt::format("graph input '{}' has {} dims; netlens reads inputs of 2 to 5 dims "
-                             "(batch, then features or channels and 1 to 3 spatial axes)",
-                             name, dims.size()));
+    if (o.channels || !o.input_size.empty()) {
+      throw UsageError(fmt::format("--channels and --input: the graph input '{}' has {} dims, "
+                                   "not (batch, channels, spatial...)",
+                                   name, dims.size()));
+    }
+    Shape s;
+    s.flat = s.other = true;
+    s.dims = whole_input_dims(input, o.batch, std::nullopt, g);
+    return s;
   }
   const std::size_t rank = static_cast<std::size_t>(dims.size()) - 2;
   if (!o.input_size.empty() && o.input_size.size() != rank && o.input_size.size() != 1) {
@@ -129,33 +167,37 @@ void add_initializers(const onnx::GraphProto& graph, Graph& g) {
   }
 }
 
-// The one graph input that is not an initializer (old IR versions list the
-// weights as inputs too).
-void add_graph_input(const onnx::GraphProto& graph, const OnnxOptions& o, Graph& g) {
+// The graph inputs that are not initializers (old IR versions list the
+// weights as inputs too). The first is the net's input, which receptive
+// fields are measured in; each other one is an `extra_input` layer.
+void add_graph_inputs(const onnx::GraphProto& graph, const OnnxOptions& o, Graph& g) {
   std::vector<const onnx::ValueInfoProto*> inputs;
   for (const onnx::ValueInfoProto& in : graph.input()) {
     if (!g.values.contains(in.name())) {
       inputs.push_back(&in);
     }
   }
-  if (inputs.size() != 1) {
-    std::vector<std::string> names;
-    for (const auto* in : inputs) {
-      names.push_back("'" + in->name() + "'");
-    }
-    fail(g.file, inputs.empty() ? std::string("the graph has no input that is not an initializer")
-                                : fmt::format("the graph has {} inputs ({}); netlens reads nets "
-                                              "with one",
-                                              inputs.size(), fmt::join(names, ", ")));
+  if (inputs.empty()) {
+    fail(g.file, "the graph has no input that is not an initializer");
   }
   Value v;
   v.layer = "input";
   v.shape = input_shape(*inputs[0], o, g);
+  if (v.shape.other) {
+    g.batch = v.shape.dims.empty() ? 1 : v.shape.dims[0];
+    g.net.input_dims = v.shape.dims;
+  }
   g.net.input_size = v.shape.size;
   g.net.channels = v.shape.channels;
-  g.net.input_flat = v.shape.flat;
+  g.net.input_flat = v.shape.flat && !v.shape.other;
   g.net.batch = g.batch;
   g.values[inputs[0]->name()] = std::move(v);
+  for (std::size_t k = 1; k < inputs.size(); ++k) {
+    const std::string& name = inputs[k]->name();
+    g.values[name] =
+        onnx_reader::add_source_layer(g, "extra_input", name,
+                                      whole_input_dims(*inputs[k], std::nullopt, g.batch, g));
+  }
 }
 
 // The nodes in an order where each comes after the nodes it reads: Kahn's
@@ -219,6 +261,28 @@ std::vector<int> dependency_order(const onnx::GraphProto& graph, const Graph& g)
   return order;
 }
 
+// A graph output split into channel groups by the first Reshape of what
+// looked like a channel shuffle: that reshape (and the transpose, when
+// made) as layers on the whole tensor.
+Value ungroup(Graph& g, const std::string& name, const Value& v) {
+  std::vector<std::int64_t> dims = tensor_shape(v.shape, g.batch);
+  dims[1] /= v.groups;
+  dims.insert(dims.begin() + 1, v.groups);
+  Layer reshape = onnx_reader::new_layer("reshape");
+  reshape.name = name;
+  reshape.extra->shape = dims;
+  Value out = onnx_reader::add_layer(g, std::move(reshape), {&v});
+  if (v.swapped) {
+    Layer permute = onnx_reader::new_layer("permute");
+    permute.name = name + ".transpose";
+    for (std::int64_t k = 0; k < static_cast<std::int64_t>(dims.size()); ++k) {
+      permute.extra->dims.push_back(k == 1 ? 2 : k == 2 ? 1 : k);
+    }
+    out = onnx_reader::add_layer(g, std::move(permute), {&out});
+  }
+  return out;
+}
+
 Net build_net(const onnx::ModelProto& model, const std::string& file, const OnnxOptions& o) {
   Graph g;
   g.file = file;
@@ -233,7 +297,7 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
     onnx_reader::check_operator(NodeContext(g, node));
   }
   add_initializers(graph, g);
-  add_graph_input(graph, o, g);
+  add_graph_inputs(graph, o, g);
   for (int i : dependency_order(graph, g)) {
     NodeContext c(g, graph.node(i));
     if (!onnx_reader::fold_constant_node(c)) {
@@ -241,8 +305,17 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
     }
   }
   for (const onnx::ValueInfoProto& out : graph.output()) {
-    const auto it = g.values.find(out.name());
-    if (it != g.values.end() && !it->second.constant && it->second.layer != "input") {
+    auto it = g.values.find(out.name());
+    if (it != g.values.end() && it->second.groups > 0) {
+      it->second = ungroup(g, out.name(), it->second);
+    }
+    if (it != g.values.end() && it->second.constant) {  // computed from shapes alone
+      it = g.constant_layers
+               .emplace(out.name(), onnx_reader::add_source_layer(g, "constant", out.name(),
+                                                                  it->second.dims))
+               .first;
+    }
+    if (it != g.values.end() && it->second.layer != "input") {
       g.net.outputs.push_back(it->second.layer);
       g.net.output_pos.emplace_back();
     }

@@ -182,6 +182,11 @@ void LayerReader::read_modern_field(Layer& layer, std::string_view key, const Do
                                     const std::string& path) {
   if (key == "dim" || key == "start_dim") {
     layer.extra->dim = r_.integer(value, path, INT64_MIN);
+    layer.extra->dim_given = true;
+  } else if (key == "shape" || key == "repeats" || key == "index_shape") {
+    layer.extra->shape = r_.int_list(value, path, key == "shape" ? -1 : 0);
+    layer.extra->shape_pos = value.pos;
+    layer.extra->shape_given = true;
   } else if (key == "start" || key == "end_dim" || key == "step") {
     (key == "start"  ? layer.extra->start
      : key == "step" ? layer.extra->step

@@ -75,6 +75,17 @@ inline Report analyze_yaml(const std::string& text, const std::string& file = "t
   return analyze(parse_yaml(text, file));
 }
 
+// The last layer's whole shape, then the kinds of its warnings: a layer that
+// leaves the role model reads "[1, 16, 8, 8] roles-lost".
+inline std::string last_layer_whole(const std::string& yaml) {
+  const Report r = analyze_yaml(yaml);
+  std::string out = format_shape(r.layers.back().output);
+  for (const Warning& w : r.layers.back().warnings) {
+    out += std::string(" ") + warning_kind_name(w.kind);
+  }
+  return out;
+}
+
 // A bundled net, optionally at another (square) input size.
 inline Report analyze_bundled(const std::string& name, std::int64_t size = 0) {
   std::istringstream no_stdin;

@@ -137,9 +137,14 @@ TEST_CASE("norms count params and buffers as PyTorch does", "[engine][modern]") 
         std::pair<std::int64_t, std::int64_t>{32, 0});
   CHECK(model_error(net2d(8, 16, "  - {name: g, type: groupnorm, num_groups: 5}\n")) ==
         "t.yaml:3:44: layer 'g': num_groups 5 does not divide the 16 channels of 'input'");
-  CHECK(model_error(net2d(8, 16, "  - {name: n, type: layernorm, normalized_shape: [8]}\n")) ==
-        "t.yaml:3:50: layer 'n': normalized_shape must be the channel axis [16] (or every axis, "
-        "channels first), got 8 for input 'input' (16x8x8)");
+  // Over the last axis (w) of (N, C, H, W): the whole tensor, without roles.
+  CHECK(last_layer_whole(net2d(8, 16, "  - {name: n, type: layernorm, normalized_shape: [8]}\n")) ==
+        "[1, 16, 8, 8] roles-lost");
+  CHECK(params_buffers("{type: layernorm, normalized_shape: [8, 8]}") ==
+        std::pair<std::int64_t, std::int64_t>{128, 0});
+  CHECK(model_error(net2d(8, 16, "  - {name: n, type: layernorm, normalized_shape: [9]}\n")) ==
+        "t.yaml:3:50: layer 'n': normalized_shape [9] is not the last dims of 'input' ([1, 16, 8, "
+        "8])");
   CHECK(params_buffers("{type: layernorm, normalized_shape: [16, 8, 8]}") ==
         std::pair<std::int64_t, std::int64_t>{2048, 0});
 }
@@ -182,16 +187,18 @@ TEST_CASE("reductions: mean/sum/amax over dims, with or without keepdim", "[engi
   CHECK(one_axis.layers[0].output.size == PerAxis<std::int64_t>{5, 1});
   CHECK(*one_axis.layers[0].rf[0].rf == 1);
   CHECK(one_axis.layers[0].rf[1].global);
-  CHECK(model_error(net2d(5, 8, "  - {name: m, type: mean, dims: [3]}\n")) ==
-        "t.yaml:3:33: layer 'm': without keepdim, a reduction must take every spatial axis (the "
-        "result is flat); add keepdim: true");
-  CHECK(model_error(net2d(5, 8, "  - {name: m, type: mean, dims: [3, -1]}\n")) ==
-        "t.yaml:3:33: layer 'm': without keepdim, a reduction must take every spatial axis (the "
-        "result is flat); add keepdim: true");
+  // Without keepdim over some spatial axes, or over the batch: the whole
+  // tensor, as torch.mean gives it.
+  CHECK(last_layer_whole(net2d(5, 8, "  - {name: m, type: mean, dims: [3]}\n")) ==
+        "[1, 8, 5] roles-lost");
+  CHECK(last_layer_whole(net2d(5, 8, "  - {name: m, type: mean, dims: [3, -1]}\n")) ==
+        "[1, 8, 5] roles-lost");
+  CHECK(last_layer_whole(net2d(5, 8, "  - {name: m, type: mean, dims: [0]}\n")) ==
+        "[8, 5, 5] roles-lost");
+  CHECK(last_layer_whole(net2d(5, 8, "  - {name: m, type: sum, dims: [0, 2], keepdim: true}\n")) ==
+        "[1, 8, 1, 5] roles-lost");
   CHECK(model_error(net2d(4, 10, "  - {name: p, type: split, chunks: 2000000}\n")) ==
         "t.yaml:3:5: layers[0]: more than 100000 layers (raise the limit with --max-layers)");
-  CHECK(model_error(net2d(5, 8, "  - {name: m, type: mean, dims: [0]}\n")) ==
-        "t.yaml:3:33: layer 'm': dims 0 is the batch axis");
   CHECK(model_error(net2d(5, 8, "  - {name: m, type: mean, dims: [4]}\n")) ==
         "t.yaml:3:33: layer 'm': dims 4 is out of range for a 4-D tensor (batch first)");
 }
@@ -280,9 +287,12 @@ TEST_CASE("ConvNeXt's block: permute, layernorm and linear act per position", "[
   CHECK_FALSE(layer_named(r, "nchw").output.channels_last);
   CHECK(*layer_named(r, "out").rf[0].rf == 7);
   CHECK(r.warnings.empty());
-  CHECK(model_error(net2d(8, 4, "  - {name: p, type: permute, dims: [0, 1, 3, 2]}\n")) ==
-        "t.yaml:3:36: layer 'p': permute supports moving the channel axis last or first (dims "
-        "[0, 2, 3, 1] and [0, 3, 1, 2] in 2-D), got [0, 1, 3, 2]");
+  // Spatial axes swapped: torch.permute's shape, without roles.
+  CHECK(last_layer_whole("input: {size: [8, 6], channels: 4}\nlayers:\n"
+                         "  - {name: p, type: permute, dims: [0, 1, 3, 2]}\n") ==
+        "[1, 4, 6, 8] roles-lost");
+  CHECK(model_error(net2d(8, 4, "  - {name: p, type: permute, dims: [0, 1, 3, 3]}\n")) ==
+        "t.yaml:3:36: layer 'p': dims [0, 1, 3, 3] name dim 3 twice");
 }
 
 TEST_CASE("flatten with start_dim and end_dim", "[engine][modern]") {
@@ -292,9 +302,10 @@ TEST_CASE("flatten with start_dim and end_dim", "[engine][modern]") {
   CHECK(analyze_yaml(net2d(4, 3, "  - {type: flatten, start_dim: 2, end_dim: 2}\n"))
             .layers[0]
             .output.size == PerAxis<std::int64_t>{4, 4});
-  CHECK(model_error(net2d(4, 3, "  - {name: f, type: flatten, start_dim: 1, end_dim: 2}\n")) ==
-        "t.yaml:3:5: layer 'f': flatten supports start_dim 1 to the last dim (every axis but the "
-        "batch) or the spatial dims (to tokens), got start_dim 1, end_dim 2 on a 4-D tensor");
+  CHECK(last_layer_whole(net2d(4, 3, "  - {name: f, type: flatten, start_dim: 1, end_dim: 2}\n")) ==
+        "[1, 12, 4] roles-lost");
+  CHECK(last_layer_whole(net2d(4, 3, "  - {name: f, type: flatten, start_dim: 0}\n")) ==
+        "[48] roles-lost");
 }
 
 TEST_CASE("upsample to a size, to another layer's size, by non-integer factors",

@@ -85,6 +85,9 @@ Outcome run_one(const std::string& dir, const std::string& test) {
       break;
     }
     onnx::TensorProto t = read_tensor(data);
+    if (k == 0 && !in.type().has_tensor_type()) {
+      break;  // an optional or a sequence: netlens says it is no tensor
+    }
     if (k == 0) {  // the net's input: the dims of its data (the graph may leave them symbolic)
       auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
       shape->clear_dim();
@@ -167,7 +170,8 @@ TEST_CASE("ONNX's backend test suite: the last layer's dims are output_0's", "[o
       << fmt::format("{} of {} tests whose operators netlens reads pass ({} tests in all).\n\n{}",
                      passed, in_set, outcomes.size(), failures);
   INFO(passed << " of " << in_set << " pass; failures:\n" << failures);
-  // The issue's target is 95%; what passes today (docs/onnx.md explains each
-  // failure) must keep passing.
-  CHECK(passed >= 312);
+  // The issue's target, 95%; and what passes today (docs/onnx.md explains
+  // each failure) must keep passing.
+  CHECK(passed * 100 >= in_set * 95);
+  CHECK(passed >= 491);
 }

@@ -102,13 +102,14 @@ TEST_CASE("unknown layer types, with a suggestion when one is close", "[parse]")
   CHECK(parse_error(spec("  - {type: convv, kernel_size: 3, out_channels: 4}\n")) ==
         "t.yaml:3:12: layers[0].type: unknown layer type 'convv' (did you mean 'conv'?); types: "
         "adaptive_avgpool, adaptive_maxpool, add, amax, attention, avgpool, batchnorm, celu, "
-        "channel_shuffle, clamp, class_token, concat, conv, conv_transpose, crop, div, dropout, "
-        "elu, erf, flatten, gelu, global_avgpool, global_maxpool, groupnorm, hardsigmoid, "
-        "hardswish, hardtanh, identity, instancenorm, layernorm, leaky_relu, linear, "
-        "log_softmax, lrn, max, maxpool, mean, min, mish, mul, pad, patch_merge, permute, "
-        "pixel_shuffle, pixel_unshuffle, pos_embedding, pow, prelu, relu, relu6, scale, select, "
-        "selu, sigmoid, silu, slice, softmax, softplus, softsign, split, sqrt, stochastic_depth, "
-        "sub, sum, tanh, upsample, window_attention");
+        "channel_shuffle, clamp, class_token, concat, constant, conv, conv_transpose, crop, div, "
+        "dropout, elu, erf, expand, extra_input, flatten, gather, gelu, global_avgpool, "
+        "global_maxpool, groupnorm, hardsigmoid, hardswish, hardtanh, identity, instancenorm, "
+        "layernorm, leaky_relu, linear, log_softmax, lrn, matmul, max, maxpool, mean, min, mish, "
+        "mul, pad, patch_merge, permute, pixel_shuffle, pixel_unshuffle, pos_embedding, pow, "
+        "prelu, relu, relu6, reshape, scale, select, selu, sigmoid, silu, slice, softmax, "
+        "softplus, softsign, split, sqrt, stochastic_depth, sub, sum, tanh, tile, upsample, "
+        "window_attention");
   CHECK(parse_error(spec("  - {type: maxpol, kernel_size: 3}\n")) ==
         "t.yaml:3:12: layers[0].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
         "types: " +
