@@ -198,6 +198,52 @@ def shared_weights():
          "shared_weights.onnx")
 
 
+def ints(name, values, dims=None):
+    """An int64 initializer that keeps its values (a Reshape's target, a Gather's indices)."""
+    return helper.make_tensor(name, TensorProto.INT64, [len(values)] if dims is None else dims,
+                              values)
+
+
+def token_attention():
+    """A ViT-like block as exporters spell it: patches by a conv, Reshape and Transpose to
+    tokens, a class token concatenated (an initializer), q = x Wq, softmax(q k^T) v by MatMuls of
+    computed tensors, a second graph input added, the class token gathered: every tensor after
+    the Reshape is one without roles (docs/semantics.md)."""
+    n = helper.make_node
+    nodes = [
+        n("Conv", ["x", "w", "b"], ["p"], name="patch", kernel_shape=[4, 4], strides=[4, 4]),
+        n("Reshape", ["p", "to_tokens"], ["t"], name="tokens"),
+        n("Transpose", ["t"], ["tt"], name="nlc", perm=[0, 2, 1]),
+        n("Concat", ["cls", "tt"], ["c"], name="with_cls", axis=1),
+        n("MatMul", ["c", "wq"], ["q"], name="q"),
+        n("Transpose", ["c"], ["kt"], name="k_t", perm=[0, 2, 1]),
+        n("MatMul", ["q", "kt"], ["s"], name="scores"),
+        n("Softmax", ["s"], ["a"], name="softmax", axis=-1),
+        n("MatMul", ["a", "c"], ["o"], name="attend"),
+        n("Add", ["o", "extra"], ["r"], name="add_extra"),
+        n("Gather", ["r", "first"], ["y"], name="cls_out", axis=1),
+    ]
+    inits = [weight("w", [6, 3, 4, 4]), weight("b", [6]), ints("to_tokens", [2, 6, 4]),
+             weight("cls", [2, 1, 6]), weight("wq", [6, 6]), ints("first", [0], dims=[])]
+    save(model(nodes, [tensor("x", [2, 3, 8, 8]), tensor("extra", [2, 5, 6])],
+               [tensor("y", [2, 6])], inits), "token_attention.onnx")
+
+
+def vector():
+    """A 1-D input (no batch, no roles): Relu, a Concat with a constant, a ReduceSum to a scalar,
+    and a second output computed from shapes alone (a Shape: a constant layer)."""
+    n = helper.make_node
+    nodes = [
+        n("Relu", ["x"], ["r"], name="relu"),
+        n("Concat", ["r", "tail"], ["c"], name="cat", axis=0),
+        n("ReduceSum", ["c"], ["y"], name="total", keepdims=0),
+        n("Shape", ["c"], ["n"], name="length"),
+    ]
+    inits = [helper.make_tensor("tail", TensorProto.FLOAT, [3], [1.0, 2.0, 3.0])]
+    outputs = [tensor("y", []), helper.make_tensor_value_info("n", TensorProto.INT64, [1])]
+    save(model(nodes, [tensor("x", [5])], outputs, inits), "vector.onnx")
+
+
 def bad_files():
     n = helper.make_node
     inits = [weight("w", [4, 3, 3, 3])]
@@ -246,6 +292,8 @@ def main():
     mlp()
     shuffle_block()
     shared_weights()
+    token_attention()
+    vector()
     bad_files()
     if args.torch:
         torch_resnet18()

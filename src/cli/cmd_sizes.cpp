@@ -97,10 +97,10 @@ int run_sizes(const SizesOptions& o) {
   const std::optional<PerAxis<std::int64_t>> nearest =
       o.nearest ? std::optional(parse_input_size(*o.nearest)) : std::nullopt;
   Net net = load_net_with_overrides(o.net);
-  if (net.input_flat) {
-    throw Error(fmt::format("{}: the input of {} has no spatial axis ([batch, features]): sizes "
-                            "needs one",
-                            net.file, net.name));
+  if (net.input_flat || net.input_dims) {
+    throw Error(fmt::format("{}: the input of {} has no spatial axis ({}): sizes needs one",
+                            net.file, net.name,
+                            net.input_dims ? "a tensor without roles" : "[batch, features]"));
   }
   const PerAxis<std::int64_t> spec = full_input_size(net);
   const std::size_t rank = spec.size();

@@ -42,9 +42,10 @@ std::size_t infer_rank(const Net& net) {
 class Analyzer {
  public:
   // Without `receptive_fields`, run_layers computes shapes only (`sizes`).
-  // `batch`: the first dim of the tensors that lose their roles (costs' batch).
+  // `batch`: the first dim of the tensors that lose their roles: an ONNX
+  // file's (its reshape targets count it), else costs' batch.
   explicit Analyzer(Net net, bool receptive_fields = true, std::optional<std::int64_t> batch = {})
-      : with_rf_(receptive_fields), batch_(batch.value_or(net.batch.value_or(1))) {
+      : with_rf_(receptive_fields), batch_(net.batch.value_or(batch.value_or(1))) {
     report_.net = std::move(net);
   }
   Report run();

@@ -74,7 +74,9 @@ void Rule::whole(LayerShape& r) {
     case LayerKind::Identity:
     case LayerKind::Dropout:
     case LayerKind::Activation:
+      break;
     case LayerKind::Constant:
+      params = x.learned ? whole_elements(d) : 0;
       break;
     case LayerKind::Scale:
       if (!x.value) {

@@ -283,6 +283,10 @@ void append_cell(std::string& out, const Column& c, const Report& report, const 
     default:
       break;
   }
+  if (lr.output.other && (c.which == ColumnId::Size || c.which == ColumnId::Channels)) {
+    out += c.which == ColumnId::Size ? format_shape(lr.output) : "-";  // the whole tensor
+    return;
+  }
   if (const auto exact = count_value(c, lr)) {
     out += human_count(c, *exact, report.totals.params);
     return;

@@ -186,6 +186,7 @@ struct LayerExtras {
   // gather: the shape of the indices.
   std::vector<std::int64_t> shape;
   bool shape_given = false;  // gather: [] is a scalar index
+  bool learned = false;      // constant: its elements are parameters (a class token)
   SourcePos shape_pos;
 };
 

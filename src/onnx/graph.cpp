@@ -193,7 +193,15 @@ const Value& NodeContext::operand(int i) {
   if (const auto it = g_.constant_layers.find(name); it != g_.constant_layers.end()) {
     return it->second;
   }
-  return g_.constant_layers[name] = add_source_layer(g_, "constant", name, v.dims);
+  // A float initializer read as a tensor (a class token, an embedding's
+  // table) is learned: its layer counts its elements (item 7).
+  const bool learned = v.is_float && v.initializer;
+  if (learned) {
+    auto& [readers, elements] = g_.weights_read[name];
+    ++readers;
+    elements = element_count(v.dims).value_or(0);
+  }
+  return g_.constant_layers[name] = add_source_layer(g_, "constant", name, v.dims, learned);
 }
 
 Layer new_layer(std::string_view type) {
@@ -223,10 +231,11 @@ Value add_layer(Graph& g, Layer layer, const std::vector<const Value*>& inputs) 
 }
 
 Value add_source_layer(Graph& g, std::string_view type, const std::string& name,
-                       const std::vector<std::int64_t>& dims) {
+                       const std::vector<std::int64_t>& dims, bool learned) {
   Layer layer = new_layer(type);
   layer.name = name;
   layer.extra->shape = dims;
+  layer.extra->learned = learned;
   layer.extra->shape_given = true;
   Value input;  // read by no rule: a source makes its tensor from nothing
   input.layer = "input";
@@ -357,8 +366,9 @@ std::optional<std::int64_t> NodeContext::weight_elements() {
       continue;
     }
     const Value& v = input(i);
-    if (!v.constant || !v.is_float || !v.initializer) {
-      continue;
+    if (!v.constant || !v.is_float || !v.initializer ||
+        g_.constant_layers.contains(node_.input(i))) {
+      continue;  // not a weight, or counted by the constant layer it is read through
     }
     const std::int64_t n = element_count(v.dims).value_or(0);
     auto& [readers, elements] = g_.weights_read[node_.input(i)];

@@ -68,9 +68,10 @@ Layer new_layer(std::string_view type);
 // is taken) and runs its shape rule.
 Value add_layer(Graph& g, Layer layer, const std::vector<const Value*>& inputs);
 // A layer of `type` (constant or extra_input) named `name` that makes a
-// tensor of `dims` from no input of the net's (docs/onnx.md).
+// tensor of `dims` from no input of the net's (docs/onnx.md); `learned`:
+// its elements are parameters.
 Value add_source_layer(Graph& g, std::string_view type, const std::string& name,
-                       const std::vector<std::int64_t>& dims);
+                       const std::vector<std::int64_t>& dims, bool learned = false);
 
 // One node being converted: its inputs, attributes, and how it adds layers
 // or constants. fail() throws "FILE: node 'NAME' (OpType, opset N): ...".

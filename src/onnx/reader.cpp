@@ -183,8 +183,8 @@ void add_graph_inputs(const onnx::GraphProto& graph, const OnnxOptions& o, Graph
   Value v;
   v.layer = "input";
   v.shape = input_shape(*inputs[0], o, g);
-  if (v.shape.other) {
-    g.batch = v.shape.dims.empty() ? 1 : v.shape.dims[0];
+  if (v.shape.other) {  // no axis is the batch
+    g.batch = o.batch.value_or(1);
     g.net.input_dims = v.shape.dims;
   }
   g.net.input_size = v.shape.size;

@@ -184,7 +184,10 @@ void LayerReader::read_modern_field(Layer& layer, std::string_view key, const Do
     layer.extra->dim = r_.integer(value, path, INT64_MIN);
     layer.extra->dim_given = true;
   } else if (key == "shape" || key == "repeats" || key == "index_shape") {
-    layer.extra->shape = r_.int_list(value, path, key == "shape" ? -1 : 0);
+    // [] is a scalar's shape (a constant; a gather by one index)
+    const bool scalar = value.kind == DocNode::Kind::Seq && value.items.empty();
+    layer.extra->shape =
+        scalar ? std::vector<std::int64_t>{} : r_.int_list(value, path, key == "shape" ? -1 : 0);
     layer.extra->shape_pos = value.pos;
     layer.extra->shape_given = true;
   } else if (key == "start" || key == "end_dim" || key == "step") {
@@ -214,9 +217,11 @@ void LayerReader::read_modern_field(Layer& layer, std::string_view key, const Do
     (key == "num_parameters" ? layer.extra->num_parameters : layer.extra->factor) =
         r_.integer(value, path, 1);
   } else if (key == "keepdim" || key == "elementwise_affine" || key == "recompute_scale_factor" ||
-             key == "track_running_stats") {
+             key == "track_running_stats" || key == "learned") {
     const bool on = r_.boolean(value, path);
-    if (key == "keepdim") {
+    if (key == "learned") {
+      layer.extra->learned = on;
+    } else if (key == "keepdim") {
       layer.extra->keepdim = on;
     } else if (key == "elementwise_affine") {
       layer.affine = on;

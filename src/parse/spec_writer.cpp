@@ -143,6 +143,22 @@ std::vector<std::string> fields(const Layer& l) {
     case LayerKind::PixelUnshuffle:
       f.push_back(fmt::format("downscale_factor: {}", x.factor));
       break;
+    case LayerKind::Concat:
+      if (x.dim_given) f.push_back(fmt::format("dim: {}", x.dim));
+      break;
+    case LayerKind::Reshape:
+    case LayerKind::Expand:
+    case LayerKind::Constant:
+      f.push_back(fmt::format("shape: [{}]", fmt::join(x.shape, ", ")));
+      if (x.learned) f.push_back("learned: true");
+      break;
+    case LayerKind::Tile:
+      f.push_back(fmt::format("repeats: [{}]", fmt::join(x.shape, ", ")));
+      break;
+    case LayerKind::Gather:
+      f.push_back(fmt::format("dim: {}", x.dim));
+      if (x.shape_given) f.push_back(fmt::format("index_shape: [{}]", fmt::join(x.shape, ", ")));
+      break;
     default:
       break;
   }

@@ -250,3 +250,82 @@ TEST_CASE("params are the elements of the initializers a node reads; shared ones
   const RunResult spec = run_netlens("analyze vgg16 --format json");
   CHECK_FALSE(json::parse(spec.out)["totals"].contains("shared_params"));
 }
+
+// Every tensor after the Reshape is one without roles: its dims are ONNX's
+// (onnx.checker's shape inference agrees with the declared output, [2, 6]);
+// MACs are those of numpy's matmul: q 2x5x6 by 6x6, scores 2x5x5 by 6, the
+// scores by the tokens 2x5x6 by 5.
+TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second input",
+          "[onnx]") {
+  const Report r = analyze_onnx("token_attention.onnx");
+  CHECK(shape_of(r, "patch") == Dims{2, 6, 2, 2});
+  CHECK(shape_of(r, "tokens") == Dims{2, 6, 4});
+  CHECK(shape_of(r, "nlc") == Dims{2, 4, 6});
+  CHECK(shape_of(r, "cls") == Dims{2, 1, 6});
+  CHECK(shape_of(r, "with_cls") == Dims{2, 5, 6});
+  CHECK(shape_of(r, "q") == Dims{2, 5, 6});
+  CHECK(shape_of(r, "k_t") == Dims{2, 6, 5});
+  CHECK(shape_of(r, "scores") == Dims{2, 5, 5});
+  CHECK(shape_of(r, "attend") == Dims{2, 5, 6});
+  CHECK(shape_of(r, "extra") == Dims{2, 5, 6});
+  CHECK(shape_of(r, "cls_out") == Dims{2, 6});
+  CHECK(r.layer(0).type == "extra_input");
+  CHECK(layer_named(r, "cls").params == 12);  // the class token, a learned constant
+  CHECK(layer_named(r, "q").params == 36);
+  CHECK(layer_named(r, "q").cost.macs == 360);
+  CHECK(layer_named(r, "scores").cost.macs == 300);
+  CHECK(layer_named(r, "attend").cost.macs == 300);
+  CHECK(layer_named(r, "softmax").cost.other_ops == 50);
+  CHECK(layer_named(r, "add_extra").cost.other_ops == 60);
+  CHECK(layer_named(r, "patch").cost.macs == 2304);  // 2 x 24 outputs x 48: still with roles
+  CHECK(r.total_params == 342);
+  CHECK(layer_named(r, "attend").global_rf);
+  CHECK(layer_named(r, "attend").output.other);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].layer == "tokens");
+  CHECK(r.warnings[0].text ==
+        "the output [2, 6, 4] has no axes netlens can follow (batch, channels, spatial): the "
+        "layers from here have no receptive field");
+  const RunResult run = run_netlens("analyze " + onnx_file("token_attention.onnx") +
+                                    " -q --columns name,size,ch,rf,params,macs");
+  CHECK(run.status == 0);
+  CHECK(lines_of(run.out).at(4) == "extra      [2, 5, 6]   -  global       0       0");
+  CHECK(lines_of(run.out).at(5) == "patch              2   6       4     294  2.30 k");
+  CHECK(lines_of(run.out).at(6) == "tokens     [2, 6, 4]   -  global       0       0");
+}
+
+TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes alone",
+          "[onnx]") {
+  const Report r = analyze_onnx("vector.onnx");
+  CHECK(r.input.other);
+  CHECK(r.input.dims == Dims{5});
+  CHECK(r.cost_options.batch == 1);
+  CHECK(shape_of(r, "relu") == Dims{5});
+  CHECK(shape_of(r, "tail") == Dims{3});
+  CHECK(shape_of(r, "cat") == Dims{8});
+  CHECK(shape_of(r, "total") == Dims{});
+  CHECK(shape_of(r, "n") == Dims{1});  // Shape's output: a constant layer
+  CHECK(r.layer(4).type == "constant");
+  CHECK(r.outputs == std::vector<std::size_t>{4, 5});
+  CHECK(layer_named(r, "total").cost.other_ops == 8);
+  CHECK(r.totals.input_memory == 20);
+  CHECK(r.warnings.empty());  // the input had no roles to lose
+  const std::string file = onnx_file("vector.onnx");
+  const json j = json::parse(run_netlens("analyze " + file + " -f json").out);
+  CHECK(j["input"].dump() == R"({"channels":null,"shape":[5],"size":[]})");
+  CHECK(j["layers"][3]["output"].dump() == R"({"channels":null,"size":[]})");
+  CHECK(j["layers"][3]["shape"].dump() == "[]");
+  for (const auto& [command, message] :
+       {std::pair<std::string, std::string>{
+            "plot", "the input of vector is [5], a tensor without roles (no spatial axis): plot "
+                    "needs one"},
+        {"convert", "the input of vector is [5], a tensor without roles: a spec has no form for "
+                    "an input without spatial axes yet"},
+        {"sizes",
+         "the input of vector has no spatial axis (a tensor without roles): sizes needs one"}}) {
+    const RunResult run = run_netlens(command + " " + file);
+    INFO(command);
+    CHECK(run.status == 1);
+    CHECK(run.err == "netlens: error: " + file + ": " + message + "\n");
+  }
+}

@@ -1,0 +1,101 @@
+// Tensors without roles (docs/semantics.md): reshape, matmul, expand, tile,
+// gather, constant, and the role layers that fall back to the whole tensor.
+// Shapes were checked against Debian's torch 1.13 on the meta device
+// (x = torch.empty(1, 3, 4, 5): x.reshape(-1, 2, 30), torch.matmul(x,
+// x.permute(0, 1, 3, 2)), x.repeat(1, 2, 1, 3), x[:, :, :, idx] with a 2x2
+// idx, nn.Linear(20, 7) on x.reshape(1, 3, 20): 147 parameters).
+#include <catch2/catch.hpp>
+
+#include "helpers.h"
+
+using namespace netlens;
+using namespace netlens::test;
+
+namespace {
+
+// An input of 3 channels, 4x5, then `layers` (from line 3).
+std::string net(const std::string& layers) {
+  return "input: {size: [4, 5], channels: 3}\nlayers:\n" + layers;
+}
+
+std::string model_error(const std::string& text) {
+  return error_of([&] { analyze_yaml(text); });
+}
+
+}  // namespace
+
+TEST_CASE("the layers of whole tensors give PyTorch's shapes", "[engine][whole]") {
+  CHECK(last_layer_whole(net("  - {type: reshape, shape: [1, 3, 20]}\n")) ==
+        "[1, 3, 20] roles-lost");
+  CHECK(last_layer_whole(net("  - {type: reshape, shape: [-1, 2, 30]}\n")) ==
+        "[1, 2, 30] roles-lost");
+  CHECK(last_layer_whole(net("  - {name: t, type: permute, dims: [0, 1, 3, 2]}\n"
+                             "  - {type: matmul, inputs: [input, t]}\n")) == "[1, 3, 4, 4]");
+  CHECK(last_layer_whole(net("  - {type: amax, dims: [2], keepdim: true}\n"
+                             "  - {type: expand, shape: [2, -1, 4, -1]}\n")) ==
+        "[2, 3, 4, 5] roles-lost");
+  CHECK(last_layer_whole(net("  - {type: tile, repeats: [1, 2, 1, 3]}\n")) ==
+        "[1, 6, 4, 15] roles-lost");
+  CHECK(last_layer_whole(net("  - {type: gather, dim: 3, index_shape: [2, 2]}\n")) ==
+        "[1, 3, 4, 2, 2] roles-lost");
+  CHECK(last_layer_whole(net("  - {type: gather, dim: -1, index_shape: []}\n")) ==
+        "[1, 3, 4] roles-lost");
+  CHECK(last_layer_whole(net("  - {type: concat, inputs: [input, input], dim: 2}\n")) ==
+        "[1, 3, 8, 5] roles-lost");
+  CHECK(last_layer_whole(net("  - {type: concat, inputs: [input, input], dim: 1}\n")) == "6x4x5");
+  CHECK(last_layer_whole(net("  - {type: constant, shape: [3, 1, 5]}\n")) == "[3, 1, 5]");
+  CHECK(last_layer_whole(net("  - {type: flatten, start_dim: 1, end_dim: 2}\n")) ==
+        "[1, 12, 5] roles-lost");
+}
+
+TEST_CASE("whole tensors count their batch once in costs", "[engine][whole]") {
+  const std::string yaml = net(
+      "  - {name: r, type: reshape, shape: [-1, 3, 20]}\n"
+      "  - {name: fc, type: linear, out_features: 7}\n"
+      "  - {name: c, type: constant, shape: [1, 3, 7], learned: true}\n"
+      "  - {name: sum, type: add, inputs: [fc, c]}\n"
+      "  - {name: t, type: permute, dims: [0, 2, 1]}\n"
+      "  - {name: mm, type: matmul, inputs: [sum, t]}\n");
+  for (const std::int64_t batch : {1, 2}) {
+    INFO(batch);
+    CostOptions costs;
+    costs.batch = batch;
+    const Report r = analyze(parse_yaml(yaml), costs);
+    CHECK(tensor_shape(r.layers[0].output, batch) == std::vector<std::int64_t>{batch, 3, 20});
+    CHECK(r.layers[1].params == 147);
+    CHECK(r.layers[1].cost.macs == batch * 420);
+    CHECK(r.layers[2].params == 21);
+    CHECK(r.layers[3].cost.other_ops == batch * 21);
+    CHECK(tensor_shape(r.layers[5].output, batch) == std::vector<std::int64_t>{batch, 3, 3});
+    CHECK(r.layers[5].cost.macs == batch * 9 * 7);
+    CHECK(r.layers[5].cost.activations == batch * 9);
+    CHECK(r.total_params == 168);
+    CHECK(r.layers[5].global_rf);  // no roles: every unit may read every input position
+    CHECK(r.layers[5].rf[0].rf == std::nullopt);
+  }
+}
+
+TEST_CASE("whole-tensor layers say what does not fit", "[engine][whole]") {
+  CHECK(model_error(net("  - {name: r, type: reshape, shape: [7, -1]}\n")) ==
+        "t.yaml:3:37: layer 'r': cannot reshape 'input' ([1, 3, 4, 5], 60 elements) to [7, -1]");
+  CHECK(model_error(net("  - {name: r, type: reshape, shape: [-1, -1]}\n")) ==
+        "t.yaml:3:37: layer 'r': shape [-1, -1] has more than one -1");
+  CHECK(model_error(net("  - {name: m, type: matmul, inputs: [input, input]}\n")) ==
+        "t.yaml:3:37: layer 'm': matmul of 'input' ([1, 3, 4, 5]) by 'input' ([1, 3, 4, 5]): 5 "
+        "columns against 4 rows");
+  CHECK(model_error(net("  - {name: e, type: expand, shape: [2, 3]}\n")) ==
+        "t.yaml:3:5: layer 'e': expand cannot broadcast 'input' ([1, 3, 4, 5]) to [2, 3]: each "
+        "axis must agree or be 1");
+  CHECK(model_error(net("  - {name: t, type: tile, repeats: [2, 2]}\n")) ==
+        "t.yaml:3:36: layer 't': tile has 2 repeats for the 4 dims of 'input' ([1, 3, 4, 5])");
+  CHECK(model_error(net("  - {name: g, type: gather, dim: 4, index_shape: [1]}\n")) ==
+        "t.yaml:3:5: layer 'g': dim 4 is out of range for a 4-D tensor");
+  CHECK(model_error(net("  - {name: g, type: gather, dim: 1}\n")) ==
+        "t.yaml:3:5: layer 'g': gather takes its indices' shape as index_shape or as a second "
+        "input, one of them");
+  CHECK(model_error(net("  - {type: reshape, shape: [1, 3, 20]}\n"
+                        "  - {name: c, type: conv, out_channels: 4, kernel_size: 1}\n")) ==
+        "t.yaml:4:5: layer 'c': conv reads tensors with roles (batch, channels, spatial axes); "
+        "'reshape1' is [1, 3, 20], a tensor without them (docs/semantics.md, \"Tensors without "
+        "roles\")");
+}
