@@ -22,9 +22,9 @@ for target in ${targets[*]}; do
   seeds=(nets tests/data tests/data/oracle fuzz/regressions)
   case $target in
     fuzz_json) seeds+=("$shared/corpora/json-test-suite") ;;
-    # the test files and a sample of ONNX's backend suite (libonnx-testdata)
+    # the test files and ONNX's backend suite (libonnx-testdata)
     fuzz_onnx) seeds=(tests/data/onnx fuzz/regressions) &&
-      for m in /usr/share/libonnx-testdata/data/{simple,pytorch-converted}/*/model.onnx; do
+      for m in /usr/share/libonnx-testdata/data/{simple,pytorch-converted,node}/*/model.onnx; do
         [ -f "$m" ] && cp "$m" "$corpus/$(echo "$m" | tr / _)"
       done ;;
     fuzz_yaml | fuzz_yaml_simple) seeds+=("$shared/corpora/yaml-test-suite") ;;
