@@ -244,6 +244,47 @@ def vector():
     save(model(nodes, [tensor("x", [5])], outputs, inits), "vector.onnx")
 
 
+def folded_shapes():
+    """Shape arithmetic the folder evaluates, each checked through a Reshape of x (1x4x6x6, 144
+    elements) whose target it computes: a Transpose of a 2-D constant (values permuted), Where
+    and Equal, Expand, ScatterND with Pow-made updates, a Slice of a 2-D constant; and a Pad of a
+    channels-last tensor, a GlobalAveragePool of a tensor without roles."""
+    n = helper.make_node
+    c = helper.make_tensor
+    nodes = [
+        n("Shape", ["x"], ["s"], name="shape"),
+        n("Reshape", ["s", "two_by_two"], ["s22"], name="s22"),
+        n("Transpose", ["s22"], ["t22"], name="t22", perm=[1, 0]),
+        n("Reshape", ["t22", "four"], ["target"], name="target"),           # [1, 6, 4, 6]
+        n("Reshape", ["x", "target"], ["by_transpose"], name="by_transpose"),
+        n("Equal", ["target", "six"], ["is6"], name="is6"),
+        n("Expand", ["three", "four"], ["threes"], name="threes"),
+        n("Where", ["is6", "threes", "target"], ["w"], name="where"),       # [1, 3, 4, 3]
+        n("Concat", ["four", "w"], ["wt"], name="wt", axis=0),               # [4, 1, 3, 4, 3]
+        n("Reshape", ["x", "wt"], ["by_where"], name="by_where"),
+        n("Pow", ["twos", "ones"], ["upd"], name="pow"),
+        n("ScatterND", ["target", "at", "upd"], ["sc"], name="scatter"),     # [2, 6, 2, 6]
+        n("Reshape", ["x", "sc"], ["by_scatter"], name="by_scatter"),
+        n("Slice", ["t22", "st", "en", "ax"], ["sl"], name="slice2d"),       # [[6], [6]]
+        n("Reshape", ["sl", "two"], ["sl2"], name="sl2"),
+        n("Concat", ["minus_one", "sl2"], ["st3"], name="st3", axis=0),      # [-1, 6, 6]
+        n("Reshape", ["x", "st3"], ["by_slice"], name="by_slice"),
+        n("Transpose", ["x"], ["nhwc"], name="nhwc", perm=[0, 2, 3, 1]),
+        n("Pad", ["nhwc", "pads"], ["padded"], name="pad_nhwc"),
+        n("GlobalAveragePool", ["by_scatter"], ["pooled"], name="pool_whole"),
+    ]
+    i64 = TensorProto.INT64
+    inits = [c("two_by_two", i64, [2], [2, 2]), c("four", i64, [1], [4]), c("six", i64, [], [6]),
+             c("three", i64, [1], [3]), c("twos", i64, [2], [2, 2]), c("ones", i64, [2], [1, 1]),
+             c("at", i64, [2, 1], [0, 2]), c("st", i64, [2], [0, 1]), c("en", i64, [2], [2, 2]),
+             c("ax", i64, [2], [0, 1]), c("two", i64, [1], [2]), c("minus_one", i64, [1], [-1]),
+             c("pads", i64, [8], [0, 1, 1, 0, 0, 1, 1, 0])]
+    outputs = [tensor("by_transpose", [1, 6, 4, 6]), tensor("by_where", [4, 1, 3, 4, 3]),
+               tensor("by_slice", [4, 6, 6]), tensor("padded", [1, 8, 8, 4]),
+               tensor("pooled", [2, 6, 1, 1])]
+    save(model(nodes, [tensor("x", [1, 4, 6, 6])], outputs, inits), "folded_shapes.onnx")
+
+
 def bad_files():
     n = helper.make_node
     inits = [weight("w", [4, 3, 3, 3])]
@@ -294,6 +335,7 @@ def main():
     shared_weights()
     token_attention()
     vector()
+    folded_shapes()
     bad_files()
     if args.torch:
         torch_resnet18()

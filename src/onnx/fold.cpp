@@ -118,6 +118,11 @@ void fold_binary(NodeContext& c) {
             if (op == "Greater") return x > y ? std::int64_t{1} : 0;
             if (op == "Max") return std::max(x, y);
             if (op == "Min") return std::min(x, y);
+            if (op == "Pow") {
+              std::int64_t p = 1;
+              for (std::int64_t k = 0; k < y; ++k) p = checked(c, p, x, mul_overflows);
+              return y < 0 ? std::int64_t{0} : p;
+            }
             if (y == 0 || (x == INT64_MIN && y == -1)) {
               c.fail("integer division by zero while folding a shape computation");
             }
@@ -135,8 +140,76 @@ void fold_binary(NodeContext& c) {
         if (op == "Greater") return x > y ? 1.0 : 0.0;
         if (op == "Max") return std::max(x, y);
         if (op == "Min") return std::min(x, y);
+        if (op == "Pow") return std::pow(x, y);
         return std::fmod(x, y);
       });
+    }
+  }
+  c.set_constant(std::move(r));
+}
+
+// Where(cond, x, y): x where cond holds, else y, the three broadcast
+// (an exported expand(-1, ...) picks its target's dims so).
+void fold_where(NodeContext& c) {
+  const Value& cond = c.input(0);
+  const Value& x = c.input(1);
+  const Value& y = c.input(2);
+  Value r;
+  r.dims = broadcast_dims(c, broadcast_dims(c, cond.dims, x.dims), y.dims);
+  r.is_float = x.is_float || y.is_float;
+  if (count(c, r.dims) <= kMaxFoldedElements && cond.reals && x.reals && y.reals) {
+    const std::int64_t n = *element_count(r.dims);
+    r.reals.emplace();
+    for (std::int64_t i = 0; i < n; ++i) {
+      const bool take_x = (*cond.reals)[source_index(r.dims, cond.dims, i)] != 0;
+      const Value& from = take_x ? x : y;
+      r.reals->push_back((*from.reals)[source_index(r.dims, from.dims, i)]);
+    }
+    if (x.ints && y.ints && !r.is_float) {
+      r.ints = std::vector<std::int64_t>(r.reals->begin(), r.reals->end());
+    }
+  }
+  c.set_constant(std::move(r));
+}
+
+// ScatterND over constants (Swin's attention mask is built by slice
+// assignments on zeros): data's dims; its values with the updates written.
+void fold_scatter_nd(NodeContext& c) {
+  const Value& data = c.input(0);
+  const Value& indices = c.input(1);
+  const Value& updates = c.input(2);
+  Value r;
+  r.dims = data.dims;
+  r.is_float = data.is_float;
+  const std::size_t q = indices.dims.empty() ? 0 : static_cast<std::size_t>(indices.dims.back());
+  if (q > data.dims.size()) {
+    c.fail(fmt::format("indices of {} dims address a tensor of {}", q, data.dims.size()));
+  }
+  if (data.reals && indices.ints && updates.reals) {
+    r.reals = data.reals;
+    const std::vector<std::int64_t> block_dims(data.dims.begin() + static_cast<long>(q),
+                                               data.dims.end());
+    const std::int64_t block = count(c, block_dims);
+    const std::size_t tuples = q == 0 ? 0 : indices.ints->size() / q;
+    if (static_cast<std::int64_t>(updates.reals->size()) != block * static_cast<std::int64_t>(tuples)) {
+      c.fail("updates do not match the indices");
+    }
+    for (std::size_t t = 0; t < tuples; ++t) {
+      std::int64_t offset = 0;
+      for (std::size_t j = 0; j < q; ++j) {
+        const std::int64_t n = data.dims[j];
+        std::int64_t i = (*indices.ints)[t * q + j];
+        i = i < 0 ? i + n : i;
+        if (i < 0 || i >= n) {
+          c.fail(fmt::format("index {} is out of range for a dim of {}", i, n));
+        }
+        offset = offset * n + i;
+      }
+      std::copy_n(updates.reals->begin() + static_cast<long>(t) * block, block,
+                  r.reals->begin() + offset * block);
+    }
+    if (data.ints) {
+      r.ints = std::vector<std::int64_t>(r.reals->begin(), r.reals->end());
     }
   }
   c.set_constant(std::move(r));
@@ -180,6 +253,26 @@ Value pick(const Value& in, std::vector<std::int64_t> dims, const std::vector<st
 }
 
 bool has_values(const Value& v) { return v.ints.has_value() || v.reals.has_value(); }
+
+// Expand of a computed constant (index arithmetic): numpy broadcasting.
+void fold_expand(NodeContext& c) {
+  const Value& x = c.input(0);
+  const Value ones = [&] {
+    Value v;
+    v.dims = c.ints(1);
+    return v;
+  }();
+  Value r;
+  r.dims = broadcast_dims(c, x.dims, ones.dims);
+  r.is_float = x.is_float;
+  if (has_values(x) && count(c, r.dims) <= kMaxFoldedElements) {
+    const std::int64_t n = *element_count(r.dims);
+    std::vector<std::size_t> at;
+    for (std::int64_t i = 0; i < n; ++i) at.push_back(source_index(r.dims, x.dims, i));
+    r = pick(x, r.dims, at);
+  }
+  c.set_constant(std::move(r));
+}
 
 void fold_gather(NodeContext& c) {
   const Value& data = c.input(0);
@@ -365,34 +458,72 @@ void fold_range(NodeContext& c) {
 }
 
 // Slice of a 1-D constant (shape vectors).
+// Slice of a constant, on any of its axes (Swin's relative position
+// index is sliced from a 2-D table).
 void fold_slice(NodeContext& c) {
   const Value& data = c.input(0);
-  if (data.dims.size() != 1) {
-    c.fail("slicing a constant of more than one dim is not folded");
-  }
-  std::vector<std::int64_t> starts, ends, steps{1};
+  std::vector<std::int64_t> starts, ends, axes, steps;
   if (c.opset() < 10) {
     starts = c.attr_ints("starts").value_or(std::vector<std::int64_t>{});
     ends = c.attr_ints("ends").value_or(std::vector<std::int64_t>{});
+    axes = c.attr_ints("axes").value_or(std::vector<std::int64_t>{});
   } else {
     starts = c.ints(1);
     ends = c.ints(2);
+    if (c.has_input(3)) axes = c.ints(3);
     if (c.has_input(4)) steps = c.ints(4);
   }
-  if (starts.size() != 1 || ends.size() != 1 || steps.size() != 1 || steps[0] == 0) {
-    c.fail("Slice of a 1-D constant needs one start, end and a step other than 0");
+  if (axes.empty()) {
+    for (std::size_t k = 0; k < starts.size(); ++k) axes.push_back(static_cast<std::int64_t>(k));
   }
-  const std::int64_t n = data.dims[0];
-  const std::int64_t step = steps[0];
-  const auto from_end = [&](std::int64_t v) { return v < 0 ? v + n : v; };
-  const std::int64_t s = std::clamp(from_end(starts[0]), std::int64_t{0}, step > 0 ? n : n - 1);
-  const std::int64_t e = std::clamp(from_end(ends[0]), step > 0 ? 0 : std::int64_t{-1},
-                                    step > 0 ? n : n - 1);
+  if (steps.empty()) steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size()) {
+    c.fail("starts, ends, axes and steps differ in length");
+  }
+  const auto rank = static_cast<std::int64_t>(data.dims.size());
+  // Per axis, the first source position kept, the step and the count (the
+  // dims may be huge when no values are held: nothing is enumerated then).
+  struct Kept {
+    std::int64_t first = 0, step = 1, count = 0;
+  };
+  std::vector<Kept> kept;
+  for (const std::int64_t n : data.dims) kept.push_back({0, 1, n});
+  for (std::size_t k = 0; k < starts.size(); ++k) {
+    const std::int64_t axis = axes[k] < 0 ? axes[k] + rank : axes[k];
+    if (axis < 0 || axis >= rank || steps[k] == 0) {
+      c.fail(fmt::format("axis {} or step {} does not slice a constant of {} dims", axes[k],
+                         steps[k], rank));
+    }
+    const std::int64_t n = data.dims[static_cast<std::size_t>(axis)];
+    const std::int64_t step = steps[k];
+    const auto from_end = [&](std::int64_t v) { return v < 0 ? v + n : v; };
+    const std::int64_t s = std::clamp(from_end(starts[k]), std::int64_t{0}, step > 0 ? n : n - 1);
+    const std::int64_t e = std::clamp(from_end(ends[k]), step > 0 ? 0 : std::int64_t{-1},
+                                      step > 0 ? n : n - 1);
+    const std::int64_t span = step > 0 ? e - s : s - e;
+    const std::int64_t stride = step > 0 ? step : -step;
+    kept[static_cast<std::size_t>(axis)] = {s, step, span > 0 ? (span - 1) / stride + 1 : 0};
+  }
+  std::vector<std::int64_t> dims;
+  for (const Kept& k : kept) dims.push_back(k.count);
   std::vector<std::size_t> at;
-  for (std::int64_t i = s; step > 0 ? i < e : i > e; i += step) {
-    at.push_back(static_cast<std::size_t>(i));
+  if (has_values(data)) {
+    const std::int64_t n = count(c, dims);
+    for (std::int64_t i = 0; i < n; ++i) {  // the output's index, last axis fastest
+      std::int64_t rest = i;
+      std::int64_t source = 0;
+      std::int64_t stride = 1;
+      for (std::size_t a = kept.size(); a-- > 0;) {
+        const std::int64_t size = dims[a];
+        source += (kept[a].first + rest % size * kept[a].step) * stride;
+        rest /= size;
+        stride *= data.dims[a];
+      }
+      at.push_back(static_cast<std::size_t>(source));
+    }
   }
-  c.set_constant(pick(data, {static_cast<std::int64_t>(at.size())}, at));
+  c.set_constant(pick(data, dims, at));
 }
 
 void fold_reshape(NodeContext& c) {
@@ -424,11 +555,28 @@ void fold_transpose(NodeContext& c) {
     c.fail("perm has the wrong length");
   }
   std::vector<std::int64_t> dims;
-  for (std::int64_t p : perm) dims.push_back(r.dims[axis_in(c, p, r.dims.size())]);
-  r.dims = dims;
-  r.ints.reset();  // the order of the values changed: only the dims are kept
-  r.reals.reset();
-  c.set_constant(std::move(r));
+  std::vector<std::int64_t> strides(r.dims.size(), 1);  // of the input, per input axis
+  for (std::size_t a = r.dims.size(); a-- > 1;) strides[a - 1] = strides[a] * r.dims[a];
+  std::vector<std::int64_t> moved;  // the input stride of each output axis
+  for (std::int64_t p : perm) {
+    const std::size_t a = axis_in(c, p, r.dims.size());
+    dims.push_back(r.dims[a]);
+    moved.push_back(strides[a]);
+  }
+  std::vector<std::size_t> at;  // output element i comes from input element at[i]
+  if (has_values(r)) {
+    const std::int64_t n = count(c, dims);
+    for (std::int64_t i = 0; i < n; ++i) {
+      std::int64_t rest = i;
+      std::int64_t source = 0;
+      for (std::size_t a = dims.size(); a-- > 0;) {
+        source += rest % dims[a] * moved[a];
+        rest /= dims[a];
+      }
+      at.push_back(static_cast<std::size_t>(source));
+    }
+  }
+  c.set_constant(pick(r, dims, at));
 }
 
 void fold_unary(NodeContext& c) {
@@ -470,11 +618,14 @@ const std::unordered_map<std::string_view, void (*)(NodeContext&)>& folders() {
       {"Sigmoid", fold_unary},     {"Tanh", fold_unary},
       {"Exp", fold_unary},         {"Log", fold_unary},
       {"Reciprocal", fold_unary},  {"Not", fold_unary},
+      {"Where", fold_where},       {"Expand", fold_expand},       {"Pow", fold_binary},       {"ScatterND", fold_scatter_nd},
   };
   return k;
 }
 
 }  // namespace
+
+bool is_folded_operator(std::string_view op) { return op == "Constant" || folders().contains(op); }
 
 bool fold_constant_node(NodeContext& c) {
   const onnx::NodeProto& node = c.node();
@@ -517,6 +668,9 @@ bool fold_constant_node(NodeContext& c) {
       if (c.has_input(i) && !c.input(i).constant) {
         return false;
       }
+    }
+    if (c.op() == "Expand" && c.input(0).initializer && c.input(0).is_float) {
+      return false;  // a weight broadcast to the batch (a class token): a layer
     }
   }
   try {

@@ -137,6 +137,8 @@ class NodeContext {
 // (or a Shape of an activation) becomes a constant; false when the op is not
 // one the folder knows. convert_node: every other node, by its op type.
 bool fold_constant_node(NodeContext& c);
+// An op the folder evaluates over constants (Shape, Gather, Equal, Mod, ...).
+bool is_folded_operator(std::string_view op);
 void convert_node(NodeContext& c);
 // Fails naming the operator when netlens does not read it (or its domain):
 // run on every node before any is converted, so such a file always fails so.

@@ -353,6 +353,9 @@ void split(NodeContext& c) {
                       : c.attr_ints("split").value_or(std::vector<std::int64_t>{});
   const std::int64_t n = d[static_cast<std::size_t>(axis)];
   const auto parts = static_cast<std::int64_t>(c.node().output_size());
+  if (parts == 0) {
+    c.fail("a Split without outputs");
+  }
   if (sizes.empty()) {
     const std::int64_t each = (n + parts - 1) / parts;
     for (std::int64_t k = 0; k < parts; ++k) {
@@ -467,7 +470,7 @@ void depth_space(NodeContext& c, bool to_space) {
 // Tile and Expand that leave the shape as it is are identities; others
 // enlarge the whole tensor.
 void repeat(NodeContext& c) {
-  const Value& x = c.activation(0);
+  const Value& x = c.operand(0);  // a class token expanded to the batch: a constant
   const std::vector<std::int64_t> d = c.dims(x);
   const std::vector<std::int64_t> v = c.ints(1);
   bool same = true;
@@ -543,7 +546,7 @@ bool is_read_operator(std::string_view op) {
       "Split", "Resize", "Upsample", "ReduceMean", "ReduceMax", "ReduceSum", "DepthToSpace",
       "SpaceToDepth", "Tile", "Expand", "Constant", "Shape", "Gather", "ConstantOfShape",
       "Range"};
-  return kOps.contains(op);
+  return kOps.contains(op) || is_folded_operator(op);
 }
 
 void check_operator(const NodeContext& c) {

@@ -170,15 +170,31 @@ void pool(NodeContext& c, const char* type) {
   c.forward(c.emit(std::move(l), {&x}), 1);
 }
 
+// A global pool; on a tensor without roles (Swin's NCHW after its permutes)
+// the same reduction over dims 2.., keeping them.
+void global_pool(NodeContext& c, bool max) {
+  const Value& x = c.activation(0);
+  if (x.shape.other && c.dims(x).size() >= 3) {
+    Layer l = c.make_layer(max ? "amax" : "mean");
+    for (std::size_t k = 2; k < c.dims(x).size(); ++k) {
+      l.extra->dims.push_back(static_cast<std::int64_t>(k));
+    }
+    l.extra->keepdim = true;
+    c.emit(std::move(l), {&x});
+    return;
+  }
+  spatial_rank(c, x);
+  c.emit(c.make_layer(max ? "global_maxpool" : "global_avgpool"), {&x});
+}
+
 // Pad: pads on every axis (batch and channels must be 0), as an attribute
 // (opset < 11) or the second input.
 void pad(NodeContext& c) {
   const Value& x = c.activation(0);
-  const std::size_t rank = spatial_rank(c, x);
   std::vector<std::int64_t> pads =
       c.opset() < 11 ? c.attr_ints(c.opset() < 2 ? "paddings" : "pads").value_or(std::vector<std::int64_t>{})
                      : c.ints(1);
-  const std::size_t n = rank + 2;
+  const std::size_t n = c.dims(x).size();
   if (c.opset() >= 18 && c.has_input(3)) {
     // pads for the listed axes only
     const std::vector<std::int64_t> axes = c.ints(3);
@@ -199,24 +215,29 @@ void pad(NodeContext& c) {
   if (pads.size() != 2 * n) {
     c.fail(fmt::format("pads has {} values; a {}-D tensor needs {}", pads.size(), n, 2 * n));
   }
-  if (pads[0] != 0 || pads[1] != 0 || pads[n] != 0 || pads[n + 1] != 0) {
+  if (std::all_of(pads.begin(), pads.end(), [](std::int64_t v) { return v == 0; })) {
+    c.emit(c.make_layer("identity"), {&x});  // whatever the layout (Swin's pad to whole windows)
+    return;
+  }
+  // The spatial axes: 2.. channels first, 1..n-2 channels last.
+  const bool last = x.shape.channels_last && !x.shape.flat;
+  const std::size_t first = last ? 1 : 2;
+  if (!last) {
+    spatial_rank(c, x);
+  }
+  const std::size_t channel = last ? n - 1 : 1;
+  if (pads[0] != 0 || pads[channel] != 0 || pads[n] != 0 || pads[n + channel] != 0) {
     c.fail(fmt::format("pads [{}] pad the batch or channel axis; netlens pads spatial axes",
                        fmt::join(pads, ", ")));
   }
   PaddingParam p;
   p.given = true;
   p.scalar = false;
-  bool any = false;
-  for (std::size_t k = 2; k < n; ++k) {
+  for (std::size_t k = first; k < first + n - 2; ++k) {
     if (pads[k] < 0 || pads[k + n] < 0) {
       c.fail(fmt::format("pads [{}] has a negative value (a crop)", fmt::join(pads, ", ")));
     }
-    any = any || pads[k] != 0 || pads[k + n] != 0;
     p.values.push_back({pads[k], pads[k + n]});
-  }
-  if (!any) {
-    c.emit(c.make_layer("identity"), {&x});
-    return;
   }
   Layer l = c.make_layer("pad");
   l.window->padding = p;
@@ -235,14 +256,8 @@ bool convert_window_op(NodeContext& c) {
     pool(c, "maxpool");
   } else if (op == "AveragePool" || op == "LpPool") {
     pool(c, "avgpool");
-  } else if (op == "GlobalAveragePool" || op == "GlobalLpPool") {
-    const Value& x = c.activation(0);
-    spatial_rank(c, x);
-    c.emit(c.make_layer("global_avgpool"), {&x});
-  } else if (op == "GlobalMaxPool") {
-    const Value& x = c.activation(0);
-    spatial_rank(c, x);
-    c.emit(c.make_layer("global_maxpool"), {&x});
+  } else if (op == "GlobalAveragePool" || op == "GlobalLpPool" || op == "GlobalMaxPool") {
+    global_pool(c, op == "GlobalMaxPool");
   } else if (op == "Pad") {
     pad(c);
   } else {

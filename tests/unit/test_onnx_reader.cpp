@@ -329,3 +329,23 @@ TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes 
     CHECK(run.err == "netlens: error: " + file + ": " + message + "\n");
   }
 }
+
+// Each target is computed from x's shape by folding; the dims are the ones
+// onnx.checker's shape inference gives (tools/make_onnx_tests.py).
+TEST_CASE("shape arithmetic folds: Transpose, Where, Expand, ScatterND, Pow, 2-D Slice",
+          "[onnx]") {
+  const Report r = analyze_onnx("folded_shapes.onnx");
+  CHECK(shape_of(r, "by_transpose") == Dims{1, 6, 4, 6});
+  CHECK(shape_of(r, "by_where") == Dims{4, 1, 3, 4, 3});
+  CHECK(shape_of(r, "by_scatter") == Dims{2, 6, 2, 6});
+  CHECK(shape_of(r, "by_slice") == Dims{4, 6, 6});
+  // A Pad of a channels-last tensor pads its spatial axes, roles kept.
+  CHECK(shape_of(r, "pad_nhwc") == Dims{1, 8, 8, 4});
+  CHECK(layer_named(r, "pad_nhwc").output.channels_last);
+  CHECK((*layer_named(r, "pad_nhwc").window)[0].pad_lo == 1);
+  CHECK(*layer_named(r, "pad_nhwc").rf[0].rf == 1);
+  // A global pool of a tensor without roles: the mean over dims 2.., kept.
+  CHECK(r.layer(6).type == "mean");
+  CHECK(shape_of(r, "pool_whole") == Dims{2, 6, 1, 1});
+  CHECK(r.layers.size() == 7);
+}
