@@ -233,9 +233,9 @@ void Rule::pad(LayerShape& r) {
             "pairs), not 'same' or 'valid'");
   }
   const auto w = windows(false);
-  r.output.channels = in().channels;
+  r.output = in();  // the layout too: a channels-last tensor is padded on its spatial axes
   for (std::size_t i = 0; i < rank(); ++i) {
-    r.output.size.push_back(add(add(in().size[i], w[i].pad_lo), w[i].pad_hi));
+    r.output.size[i] = add(add(in().size[i], w[i].pad_lo), w[i].pad_hi);
   }
   r.window = w;
 }
