@@ -12,7 +12,7 @@ namespace netlens::cli {
 CLI::App* setup_convert(CLI::App& app, ConvertOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "convert", "Write a net (an ONNX file, a spec, a bundled net) as a netlens spec");
-  add_net_options(*cmd, o.net);
+  add_net_options(*cmd, o.net, false);
   cmd->add_option("-o,--output", o.output, "Write the spec to this file (default: stdout)");
   cmd->footer(
       "Examples:\n"

@@ -65,7 +65,7 @@ std::size_t parse_axis(const std::string& name, std::size_t rank) {
 CLI::App* setup_sizes(CLI::App& app, SizesOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "sizes", "List the input sizes at which the net runs, and those it tiles exactly");
-  add_net_options(*cmd, o.net);
+  add_net_options(*cmd, o.net, false);
   cmd->add_option("--range", o.range,
                   "Sizes to try, MIN..MAX (default 1..1024, or up to twice the spec's or "
                   "--nearest's size)");

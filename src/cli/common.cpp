@@ -15,7 +15,7 @@
 
 namespace netlens::cli {
 
-void add_net_options(CLI::App& cmd, NetOptions& o) {
+void add_net_options(CLI::App& cmd, NetOptions& o, bool reports) {
   cmd.add_option("net", o.net,
                  "A bundled net's name, a spec file (YAML or JSON), an ONNX file, or - for stdin")
       ->required();
@@ -33,6 +33,11 @@ void add_net_options(CLI::App& cmd, NetOptions& o) {
       ->check(CLI::Range(std::size_t{1}, kDefaultOnnxMaxBytes));
   cmd.add_option("--max-layers", o.max_layers, "Refuse specs with more layers than this")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
+  cmd.add_option("--batch", o.batch, "Batch size: scales MACs, activations and memory")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  if (!reports) {
+    return;
+  }
   cmd.add_flag("--strict", o.strict, "Treat warnings as errors (exit status 1)");
   cmd.add_flag("-q,--quiet", o.quiet,
                "Print no warnings (errors still print; --strict still fails)");
@@ -45,8 +50,6 @@ void add_net_options(CLI::App& cmd, NetOptions& o) {
          "-W no-KIND turns a kind of warning off (repeatable), -W KIND on again; kinds: " + kinds)
       ->type_name("[no-]KIND")
       ->allow_extra_args(false);
-  cmd.add_option("--batch", o.batch, "Batch size: scales MACs, activations and memory")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
   cmd.add_option("--dtype", o.dtype,
                  "Bytes per element for memory: float32, float16, bfloat16, int8")
       ->check(CLI::IsMember({"float32", "float16", "bfloat16", "int8"}));

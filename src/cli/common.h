@@ -30,7 +30,9 @@ struct NetOptions {
   std::string dtype = "float32";
 };
 
-void add_net_options(CLI::App& cmd, NetOptions& options);
+// `reports`: also the options of commands that report warnings and costs
+// (--strict, -q, -W, --dtype); sizes and convert do neither.
+void add_net_options(CLI::App& cmd, NetOptions& options, bool reports = true);
 
 // The net of `options.net`: an ONNX file (by its extension or its first
 // bytes) read with the overrides, else a spec or bundled net with them applied.

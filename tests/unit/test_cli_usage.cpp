@@ -41,6 +41,11 @@ TEST_CASE("a misspelt option gets a suggestion on one line", "[cli]") {
   CHECK(with_value.err ==
         "netlens: error: unknown option '--stirct' for 'check' (did you mean '--strict'?)\n" +
             kHint);
+  // sizes and convert report no warnings and no costs: no --strict, -q, -W or --dtype.
+  const RunResult strict = run_netlens("sizes vgg16 --strict");
+  CHECK(strict.status == 2);
+  CHECK(strict.err == "netlens: error: unknown option '--strict' for 'sizes'\n" + kHint);
+  CHECK(run_netlens("convert --help").out.find("--dtype") == std::string::npos);
   const RunResult extra = run_netlens("check vgg16 vgg19");
   CHECK(extra.status == 2);
   CHECK(extra.err == "netlens: error: unexpected argument 'vgg19' for 'check'\n" + kHint);
