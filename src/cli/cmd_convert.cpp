@@ -24,14 +24,6 @@ CLI::App* setup_convert(CLI::App& app, ConvertOptions& o) {
 int run_convert(const ConvertOptions& o) {
   Net net = load_net_with_overrides(o.net);
   analyze(net);  // a net that does not analyze is not written: its error is the answer
-  if (net.input_flat || net.input_dims) {
-    throw Error(fmt::format("{}: the input of {} is {}: a spec has no form for an input without "
-                            "spatial axes yet",
-                            net.file, net.name,
-                            net.input_dims ? fmt::format("[{}], a tensor without roles",
-                                                         fmt::join(*net.input_dims, ", "))
-                                           : std::string("[batch, features]")));
-  }
   std::string text = write_spec(net);
   if (net.batch.value_or(1) != 1) {
     text.insert(text.find('\n') + 1,

@@ -202,6 +202,12 @@ Net load_net_with_overrides(const NetOptions& o) {
   ReadNet read = read_net(o);
   Net& net = read.net;
   if (!read.onnx) {
+    if ((o.input || o.channels) && (net.input_flat || net.input_dims)) {
+      throw UsageError(fmt::format("{}: the input of {} is {}, without spatial axes or channels",
+                                   o.input ? "--input" : "--channels", net.name,
+                                   net.input_dims ? "a tensor without roles (input.shape)"
+                                                  : "[batch, features] (input.features)"));
+    }
     if (o.input) {
       override_input_size(net, *o.input);
     }

@@ -205,7 +205,10 @@ void LayerReader::read_modern_field(Layer& layer, std::string_view key, const Do
     layer.extra->sizes = r_.int_list(value, path, 0);
     layer.extra->dims_pos = value.pos;
   } else if (key == "dims" || key == "normalized_shape") {
-    layer.extra->dims = r_.int_list(value, path, key == "dims" ? INT64_MIN : 1);
+    // dims: [] reduces every dim (torch.sum(x)), the batch too
+    const bool none = key == "dims" && value.kind == DocNode::Kind::Seq && value.items.empty();
+    layer.extra->dims = none ? std::vector<std::int64_t>{}
+                             : r_.int_list(value, path, key == "dims" ? INT64_MIN : 1);
     layer.extra->dims_pos = value.pos;
   } else if (key == "num_groups") {
     layer.groups = r_.integer(value, path, 1);

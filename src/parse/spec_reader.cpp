@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 
@@ -130,11 +131,29 @@ void SpecBuilder::read_input(const DocNode& node) {
             fmt::format("expected a mapping like {{size: [224, 224], channels: 3}}, got {}",
                         describe(node)));
   }
-  const std::vector<std::string> allowed{"size", "channels"};
+  const std::vector<std::string> allowed{"size", "channels", "features", "shape"};
+  std::vector<std::string> forms;  // size/channels, features, shape: one of them
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
     const std::string& key = node.keys[i];
     const DocNode& value = node.items[i];
-    if (key == "size") {
+    const std::string form = key == "channels" ? "size" : key;
+    if (std::find(forms.begin(), forms.end(), form) == forms.end()) {
+      forms.push_back(form);
+    }
+    if (forms.size() > 1 && std::find(allowed.begin(), allowed.end(), key) != allowed.end()) {
+      r_.fail_at(node.key_pos[i], "input",
+                 "give size (with channels), features or shape, one of them");
+    }
+    if (key == "features") {  // [batch, features]: an MLP's input, no spatial axis
+      net_.channels = r_.integer(value, "input.features", 1);
+      net_.input_flat = true;
+      net_.input_pos = value.pos;
+    } else if (key == "shape") {  // a tensor without roles, batch included
+      const bool scalar = value.kind == DocNode::Kind::Seq && value.items.empty();
+      net_.input_dims =
+          scalar ? std::vector<std::int64_t>{} : r_.int_list(value, "input.shape", 0);
+      net_.input_pos = value.pos;
+    } else if (key == "size") {
       const auto sizes = r_.axis_ints(value, "input.size", 1);
       net_.input_size = sizes.values;
       net_.input_size_scalar = sizes.scalar;
@@ -143,7 +162,7 @@ void SpecBuilder::read_input(const DocNode& node) {
       net_.channels = r_.integer(value, "input.channels", 1);
     } else {
       r_.fail_at(node.key_pos[i], "input",
-                 fmt::format("unknown key '{}'{}; allowed: size, channels", key,
+                 fmt::format("unknown key '{}'{}; allowed: size, channels, features, shape", key,
                              did_you_mean(key, allowed)));
     }
   }

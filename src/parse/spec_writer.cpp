@@ -170,8 +170,14 @@ std::vector<std::string> fields(const Layer& l) {
 std::string write_spec(const Net& net) {
   std::string out = fmt::format("# {} as a netlens spec (netlens convert)\nname: {}\n",
                                 net.source.empty() ? net.name : net.source, scalar(net.name));
-  out += fmt::format("input: {{size: [{}], channels: {}}}\n", fmt::join(net.input_size, ", "),
-                     net.channels.value_or(3));
+  if (net.input_dims) {
+    out += fmt::format("input: {{shape: [{}]}}\n", fmt::join(*net.input_dims, ", "));
+  } else if (net.input_flat) {
+    out += fmt::format("input: {{features: {}}}\n", net.channels.value_or(1));
+  } else {
+    out += fmt::format("input: {{size: [{}], channels: {}}}\n", fmt::join(net.input_size, ", "),
+                       net.channels.value_or(3));
+  }
   out += fmt::format("convention: {}\n", convention_name(net.convention));
   if (!net.outputs.empty()) {
     std::vector<std::string> names;

@@ -75,6 +75,27 @@ TEST_CASE("whole tensors count their batch once in costs", "[engine][whole]") {
   }
 }
 
+TEST_CASE("a spec's input of features or without roles", "[engine][whole]") {
+  const Report flat = analyze_yaml("input: {features: 20}\nlayers:\n"
+                                   "  - {type: linear, out_features: 10}\n");
+  CHECK(format_shape(flat.layers[0].output) == "10");
+  CHECK(flat.layers[0].params == 210);
+  const Report whole = analyze_yaml("input: {shape: [5, 4]}\nlayers:\n"
+                                    "  - {type: sum, dims: []}\n");
+  CHECK(format_shape(whole.input) == "[5, 4]");
+  CHECK(format_shape(whole.layers[0].output) == "[]");
+  CHECK(whole.layers[0].cost.other_ops == 20);
+  CHECK(whole.warnings.empty());
+  CHECK(error_of([] { parse_yaml("input: {size: 4, shape: [4]}\nlayers:\n  - {type: relu}\n"); }) ==
+        "t.yaml:1:18: input: give size (with channels), features or shape, one of them");
+  const RunResult run = run_netlens("analyze - --input 8", "input: {features: 20}\nlayers:\n"
+                                                           "  - {type: relu}\n");
+  CHECK(run.status == 2);
+  CHECK(run.err ==
+        "netlens: error: --input: the input of stdin is [batch, features] (input.features), "
+        "without spatial axes or channels\n");
+}
+
 TEST_CASE("whole-tensor layers say what does not fit", "[engine][whole]") {
   CHECK(model_error(net("  - {name: r, type: reshape, shape: [7, -1]}\n")) ==
         "t.yaml:3:37: layer 'r': cannot reshape 'input' ([1, 3, 4, 5], 60 elements) to [7, -1]");

@@ -33,7 +33,8 @@ TEST_CASE("convert writes a spec that analyzes as the ONNX file does", "[onnx][c
   const std::string dir = ::mkdtemp(tmpl);
   const std::pair<const char*, const char*> cases[] = {
       {"small_cnn", ""}, {"upsample_net", " --batch 2"}, {"view_flatten", " --batch 3"},
-      {"resnet18", ""}, {"token_attention", " --batch 2"}};
+      {"resnet18", ""}, {"token_attention", " --batch 2"}, {"mlp", " --batch 4"},
+      {"vector", ""}, {"folded_shapes", ""}};
   for (const auto& [name, options] : cases) {
     INFO(name);
     const std::string spec = dir + "/" + name + ".yaml";

@@ -319,8 +319,6 @@ TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes 
        {std::pair<std::string, std::string>{
             "plot", "the input of vector is [5], a tensor without roles (no spatial axis): plot "
                     "needs one"},
-        {"convert", "the input of vector is [5], a tensor without roles: a spec has no form for "
-                    "an input without spatial axes yet"},
         {"sizes",
          "the input of vector has no spatial axis (a tensor without roles): sizes needs one"}}) {
     const RunResult run = run_netlens(command + " " + file);
