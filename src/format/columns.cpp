@@ -183,8 +183,8 @@ std::optional<std::int64_t> count_value(const Column& c, const LayerReport& lr) 
     case ColumnId::Params:
     case ColumnId::ParamsPercent:
       return lr.params;
-    case ColumnId::Channels:
-      return lr.output.channels;
+    case ColumnId::Channels:  // none for a tensor without roles
+      return lr.output.other ? std::nullopt : std::optional(lr.output.channels);
     case ColumnId::Buffers:
       return lr.cost.buffers;
     case ColumnId::Macs:

@@ -50,8 +50,10 @@ std::string render_csv(const Report& report, const FormatOptions& options) {
       }
       if (!c->per_axis) {
         const auto count = count_value(*c, lr);
-        fields.push_back(
-            quote(count ? exact_count(*c, *count, report.totals.params) : cell(*c, report, lr)));
+        const bool none = !count && c->which == ColumnId::Channels;  // a tensor without roles
+        fields.push_back(quote(count  ? exact_count(*c, *count, report.totals.params)
+                               : none ? std::string()
+                                      : cell(*c, report, lr)));
       }
     }
     end_row();

@@ -292,6 +292,9 @@ TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second
   CHECK(lines_of(run.out).at(4) == "extra      [2, 5, 6]   -  global       0       0");
   CHECK(lines_of(run.out).at(5) == "patch              2   6       4     294  2.30 k");
   CHECK(lines_of(run.out).at(6) == "tokens     [2, 6, 4]   -  global       0       0");
+  // CSV: a tensor without roles has no per-axis size and no channels.
+  const RunResult csv = run_netlens("analyze " + onnx_file("token_attention.onnx") + " -q -f csv");
+  CHECK(lines_of(csv.out).at(3) == "3,tokens,reshape,,,,,,,,,,0,0");
 }
 
 TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes alone",
