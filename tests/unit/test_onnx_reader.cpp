@@ -294,7 +294,7 @@ TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second
   CHECK(lines_of(run.out).at(6) == "tokens     [2, 6, 4]   -  global       0       0");
   // CSV: a tensor without roles has no per-axis size and no channels.
   const RunResult csv = run_netlens("analyze " + onnx_file("token_attention.onnx") + " -q -f csv");
-  CHECK(lines_of(csv.out).at(3) == "3,tokens,reshape,,,,,,,,,,0,0");
+  CHECK(lines_of(csv.out).at(3) == "3,tokens,reshape,,,,,,,,,,0,0\r");  // CRLF
 }
 
 TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes alone",
