@@ -51,7 +51,7 @@ def filled(model):
             count = 1
             for d in t.dims:
                 count *= d
-            t.raw_data = bytes(4 * count)
+            t.raw_data = bytes((2 if t.data_type == TensorProto.FLOAT16 else 4) * count)
     return m
 
 
@@ -285,6 +285,25 @@ def folded_shapes():
     save(model(nodes, [tensor("x", [1, 4, 6, 6])], outputs, inits), "folded_shapes.onnx")
 
 
+def cast_weights():
+    """Weights that reach their node through folded ops, as converters write them: an fp16 conv
+    weight Cast to float, a MatMul weight Transposed. Their elements are the file's params
+    (108 + 24), counted once each."""
+    n = helper.make_node
+    w16 = weight("w16", [4, 3, 3, 3])
+    w16.data_type = TensorProto.FLOAT16
+    nodes = [
+        n("Cast", ["w16"], ["w"], name="to_float", to=TensorProto.FLOAT),
+        n("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[3, 3]),
+        n("GlobalAveragePool", ["c"], ["g"], name="gap"),
+        n("Flatten", ["g"], ["f"], name="flatten"),
+        n("Transpose", ["wt"], ["wt_t"], name="wt_t", perm=[1, 0]),
+        n("MatMul", ["f", "wt_t"], ["y"], name="fc"),
+    ]
+    save(model(nodes, [tensor("x", [1, 3, 8, 8])], [tensor("y", [1, 6])],
+               [w16, weight("wt", [6, 4])]), "cast_weights.onnx")
+
+
 def bad_files():
     n = helper.make_node
     inits = [weight("w", [4, 3, 3, 3])]
@@ -336,6 +355,7 @@ def main():
     token_attention()
     vector()
     folded_shapes()
+    cast_weights()
     bad_files()
     if args.torch:
         torch_resnet18()

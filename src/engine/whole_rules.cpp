@@ -80,9 +80,10 @@ void Rule::whole(LayerShape& r) {
       break;
     case LayerKind::Scale:
       if (!x.value) {
-        fail(fmt::format("scale with a parameter per channel needs channels; '{}' is {}, a tensor "
-                         "without roles",
-                         *inputs_[0].name, dims_text(d)));
+        fail(
+            fmt::format("scale with a parameter per channel needs channels; '{}' is {}, a tensor "
+                        "without roles",
+                        *inputs_[0].name, dims_text(d)));
       }
       break;
     case LayerKind::PRelu:
@@ -141,8 +142,8 @@ void Rule::whole(LayerShape& r) {
         fail(fmt::format("flatten's start_dim {} comes after its end_dim {}", x.dim, x.end_dim));
       }
       std::vector<std::int64_t> out(d.begin(), d.begin() + static_cast<long>(start));
-      out.push_back(whole_elements({d.begin() + static_cast<long>(start),
-                                    d.begin() + static_cast<long>(end) + 1}));
+      out.push_back(whole_elements(
+          {d.begin() + static_cast<long>(start), d.begin() + static_cast<long>(end) + 1}));
       out.insert(out.end(), d.begin() + static_cast<long>(end) + 1, d.end());
       d = out;
       break;
@@ -159,8 +160,9 @@ void Rule::whole(LayerShape& r) {
         const std::size_t from_end = target.size() - k;
         if (target[k] == -1) {
           if (from_end > d.size()) {
-            fail_at(x.shape_pos, fmt::format("expand's -1 at dim {} has no dim of '{}' ({}) to keep",
-                                             k, *inputs_[0].name, dims_text(d)));
+            fail_at(x.shape_pos,
+                    fmt::format("expand's -1 at dim {} has no dim of '{}' ({}) to keep", k,
+                                *inputs_[0].name, dims_text(d)));
           }
           target[k] = d[d.size() - from_end];
         }
@@ -173,8 +175,7 @@ void Rule::whole(LayerShape& r) {
     case LayerKind::Tile:
       if (x.shape.size() != d.size()) {
         fail_at(x.shape_pos, fmt::format("tile has {} repeats for the {} dims of '{}' ({})",
-                                         x.shape.size(), d.size(), *inputs_[0].name,
-                                         dims_text(d)));
+                                         x.shape.size(), d.size(), *inputs_[0].name, dims_text(d)));
       }
       for (std::size_t k = 0; k < d.size(); ++k) {
         d[k] = mul(d[k], x.shape[k]);
@@ -191,9 +192,10 @@ void Rule::whole(LayerShape& r) {
       break;
     }
     default:
-      fail(fmt::format("{} reads tensors with roles (batch, channels, spatial axes); '{}' is {}, "
-                       "a tensor without them (docs/semantics.md, \"Tensors without roles\")",
-                       layer_.type, *inputs_[0].name, dims_text(d)));
+      fail(
+          fmt::format("{} reads tensors with roles (batch, channels, spatial axes); '{}' is {}, "
+                      "a tensor without them (docs/semantics.md, \"Tensors without roles\")",
+                      layer_.type, *inputs_[0].name, dims_text(d)));
   }
   whole_elements(d);  // fails when the count overflows
   r.output = Shape{};
@@ -223,10 +225,10 @@ void Rule::whole_concat(std::vector<std::int64_t>& d) const {
       ok = j == a || o[j] == d[j];
     }
     if (!ok) {
-      fail_at(layer_.inputs_pos,
-              fmt::format("concat on dim {} needs the other dims to agree: '{}' is {}, '{}' is {}",
-                          a, *inputs_[0].name, dims_text(whole_dims(0)), *inputs_[k].name,
-                          dims_text(o)));
+      fail_at(
+          layer_.inputs_pos,
+          fmt::format("concat on dim {} needs the other dims to agree: '{}' is {}, '{}' is {}", a,
+                      *inputs_[0].name, dims_text(whole_dims(0)), *inputs_[k].name, dims_text(o)));
     }
     d[a] = add(d[a], o[a]);
   }
@@ -289,9 +291,9 @@ void Rule::whole_permute(std::vector<std::int64_t>& d) const {
     out.push_back(d[a]);
   }
   if (out.size() != d.size()) {
-    fail_at(layer_.extra->dims_pos, fmt::format("dims {} must order all {} dims of '{}' ({})",
-                                                dims_text(dims), d.size(), *inputs_[0].name,
-                                                dims_text(d)));
+    fail_at(layer_.extra->dims_pos,
+            fmt::format("dims {} must order all {} dims of '{}' ({})", dims_text(dims), d.size(),
+                        *inputs_[0].name, dims_text(d)));
   }
   d = out;
 }
@@ -345,11 +347,10 @@ void Rule::whole_matmul(std::vector<std::int64_t>& d) const {
                         *inputs_[0].name, dims_text(d), *inputs_[1].name, dims_text(whole_dims(1)),
                         a.back(), b[b.size() - 2]));
   }
-  std::vector<std::int64_t> out =
-      broadcast({a.begin(), a.end() - 2}, {b.begin(), b.end() - 2},
-                fmt::format("matmul cannot broadcast the leading dims of '{}' ({}) and '{}' ({})",
-                            *inputs_[0].name, dims_text(d), *inputs_[1].name,
-                            dims_text(whole_dims(1))));
+  std::vector<std::int64_t> out = broadcast(
+      {a.begin(), a.end() - 2}, {b.begin(), b.end() - 2},
+      fmt::format("matmul cannot broadcast the leading dims of '{}' ({}) and '{}' ({})",
+                  *inputs_[0].name, dims_text(d), *inputs_[1].name, dims_text(whole_dims(1))));
   if (!row) out.push_back(a[a.size() - 2]);
   if (!column) out.push_back(b.back());
   d = out;

@@ -576,7 +576,9 @@ void fold_transpose(NodeContext& c) {
       at.push_back(static_cast<std::size_t>(source));
     }
   }
-  c.set_constant(pick(r, dims, at));
+  Value t = pick(r, dims, at);
+  t.weight = r.weight;  // the same elements, reordered
+  c.set_constant(std::move(t));
 }
 
 void fold_unary(NodeContext& c) {
@@ -669,7 +671,7 @@ bool fold_constant_node(NodeContext& c) {
         return false;
       }
     }
-    if (c.op() == "Expand" && c.input(0).initializer && c.input(0).is_float) {
+    if (c.op() == "Expand" && !c.input(0).weight.empty() && c.input(0).is_float) {
       return false;  // a weight broadcast to the batch (a class token): a layer
     }
   }

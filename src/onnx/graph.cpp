@@ -195,9 +195,9 @@ const Value& NodeContext::operand(int i) {
   }
   // A float initializer read as a tensor (a class token, an embedding's
   // table) is learned: its layer counts its elements (item 7).
-  const bool learned = v.is_float && v.initializer;
+  const bool learned = v.is_float && !v.weight.empty();
   if (learned) {
-    auto& [readers, elements] = g_.weights_read[name];
+    auto& [readers, elements] = g_.weights_read[v.weight];
     ++readers;
     elements = element_count(v.dims).value_or(0);
   }
@@ -366,12 +366,12 @@ std::optional<std::int64_t> NodeContext::weight_elements() {
       continue;
     }
     const Value& v = input(i);
-    if (!v.constant || !v.is_float || !v.initializer ||
+    if (!v.constant || !v.is_float || v.weight.empty() ||
         g_.constant_layers.contains(node_.input(i))) {
       continue;  // not a weight, or counted by the constant layer it is read through
     }
     const std::int64_t n = element_count(v.dims).value_or(0);
-    auto& [readers, elements] = g_.weights_read[node_.input(i)];
+    auto& [readers, elements] = g_.weights_read[v.weight];
     ++readers;
     elements = n;
     const auto sum = checked::add(total, n);

@@ -33,7 +33,11 @@ struct Value {
   std::optional<std::vector<std::int64_t>> ints;
   std::optional<std::vector<double>> reals;
   bool is_float = false;     // a float tensor: its elements are parameters
-  bool initializer = false;  // one of the graph's initializers (a weight)
+  // The initializer whose elements this constant holds: itself, or one
+  // rearranged by a folded Cast, Reshape, Transpose, Squeeze, Unsqueeze or
+  // element-wise op (an fp16 weight cast to float): its elements are
+  // weights (item 7). Empty: none.
+  std::string weight;
   // A channel shuffle as exported (Reshape to [N, g, C/g, ...], Transpose of
   // axes 1 and 2, Reshape back): the activation split into `groups`, not yet a
   // layer; `swapped` after the Transpose. Only those two ops read it.

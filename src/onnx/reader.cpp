@@ -157,7 +157,7 @@ void add_initializers(const onnx::GraphProto& graph, Graph& g) {
   for (const onnx::TensorProto& t : graph.initializer()) {
     try {
       onnx_reader::Value v = onnx_reader::constant_from_tensor(t);
-      v.initializer = true;
+      v.weight = t.name();
       g.values[t.name()] = std::move(v);
     } catch (const ParseError&) {
       throw;

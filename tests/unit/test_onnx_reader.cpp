@@ -350,3 +350,13 @@ TEST_CASE("shape arithmetic folds: Transpose, Where, Expand, ScatterND, Pow, 2-D
   CHECK(shape_of(r, "pool_whole") == Dims{2, 6, 1, 1});
   CHECK(r.layers.size() == 7);
 }
+
+// A weight read through a folded Cast (fp16 to float) or Transpose is still
+// the file's weight: its elements count (item 7), once.
+TEST_CASE("weights through folded Cast and Transpose count as params", "[onnx]") {
+  const Report r = analyze_onnx("cast_weights.onnx");
+  CHECK(layer_named(r, "conv").params == 108);
+  CHECK(layer_named(r, "fc").params == 24);
+  CHECK(r.total_params == 132);
+  CHECK(r.net.shared_params == 0);
+}
