@@ -141,6 +141,35 @@ void Rule::channel_shuffle(LayerShape& r) {
   r.output = in();
 }
 
+Rule::SliceRange Rule::slice_range(std::int64_t n) const {
+  const LayerExtras& x = *layer_.extra;
+  SliceRange s{x.start, x.stop.value_or(n), x.step, 0};
+  if (x.chunks > 0 || !x.sizes.empty()) {
+    if (x.chunks > 0 && !x.sizes.empty()) {
+      fail("split takes 'chunks' or 'sizes', not both");
+    }
+    s.step = 1;
+    if (x.chunks > 0) {  // torch.chunk: parts of ceil(n / chunks), the last one shorter
+      const std::int64_t each = checked::ceil_div(n, x.chunks);
+      s.start = std::min(n, each * static_cast<std::int64_t>(x.part));
+      s.stop = std::min(n, s.start + each);
+    } else {
+      const auto total = std::accumulate(x.sizes.begin(), x.sizes.end(), std::int64_t{0});
+      if (total != n) {
+        fail_at(x.dims_pos, fmt::format("split sizes add up to {}, but '{}' has {} on that dim",
+                                        total, *inputs_[0].name, n));
+      }
+      s.start = std::accumulate(x.sizes.begin(), x.sizes.begin() + static_cast<long>(x.part),
+                                std::int64_t{0});
+      s.stop = s.start + x.sizes[x.part];
+    }
+  }
+  s.start = std::clamp<std::int64_t>(s.start < 0 ? s.start + n : s.start, 0, n);
+  s.stop = std::clamp<std::int64_t>(s.stop < 0 ? s.stop + n : s.stop, 0, n);
+  s.count = s.stop > s.start ? (s.stop - s.start + s.step - 1) / s.step : 0;
+  return s;
+}
+
 // PyTorch's slicing of one dim (negative start/stop from the end, clamped);
 // a split's part is a slice of the channels (or of `dim`).
 void Rule::slice(LayerShape& r) {
@@ -151,32 +180,7 @@ void Rule::slice(LayerShape& r) {
   }
   const int role = role_of_dim(x.dim, layer_.pos, "dim");
   const std::int64_t n = role == -2 ? in().channels : in().size[static_cast<std::size_t>(role)];
-  std::int64_t start = x.start;
-  std::int64_t stop = x.stop.value_or(n);
-  std::int64_t step = x.step;
-  if (x.chunks > 0 || !x.sizes.empty()) {
-    if (x.chunks > 0 && !x.sizes.empty()) {
-      fail("split takes 'chunks' or 'sizes', not both");
-    }
-    step = 1;
-    if (x.chunks > 0) {  // torch.chunk: parts of ceil(n / chunks), the last one shorter
-      const std::int64_t each = checked::ceil_div(n, x.chunks);
-      start = std::min(n, each * static_cast<std::int64_t>(x.part));
-      stop = std::min(n, start + each);
-    } else {
-      const auto total = std::accumulate(x.sizes.begin(), x.sizes.end(), std::int64_t{0});
-      if (total != n) {
-        fail_at(x.dims_pos, fmt::format("split sizes add up to {}, but '{}' has {} on that dim",
-                                        total, *inputs_[0].name, n));
-      }
-      start = std::accumulate(x.sizes.begin(), x.sizes.begin() + static_cast<long>(x.part),
-                              std::int64_t{0});
-      stop = start + x.sizes[x.part];
-    }
-  }
-  start = std::clamp<std::int64_t>(start < 0 ? start + n : start, 0, n);
-  stop = std::clamp<std::int64_t>(stop < 0 ? stop + n : stop, 0, n);
-  const std::int64_t count = stop > start ? (stop - start + step - 1) / step : 0;
+  const auto [start, stop, step, count] = slice_range(n);
   if (count == 0) {
     fail(fmt::format("the slice [{}:{}] of '{}' is empty", start, stop, *inputs_[0].name));
   }

@@ -113,6 +113,11 @@ class Rule {
   std::vector<int> dim_roles() const;
   int role_of_dim(std::int64_t dim, SourcePos pos, const char* field) const;
   bool names_batch(std::int64_t dim) const;  // dim 0 (or -n) of the tensor
+  // A slice's (or a split part's) start, stop and step on a dim of n, clamped.
+  struct SliceRange {
+    std::int64_t start, stop, step, count;
+  };
+  SliceRange slice_range(std::int64_t n) const;
   PerAxis<AxisWindow> identity_windows() const { return PerAxis<AxisWindow>(rank(), AxisWindow{}); }
   // whole_rules.cpp: tensors without roles, their dims batch first.
   bool any_input_other() const;

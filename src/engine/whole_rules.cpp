@@ -6,7 +6,6 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <numeric>
 
 #include "engine/shape_rule.h"
 
@@ -255,27 +254,7 @@ void Rule::whole_reduce(std::vector<std::int64_t>& d) const {
 void Rule::whole_slice(std::vector<std::int64_t>& d) const {
   const LayerExtras& x = *layer_.extra;
   const std::size_t a = whole_axis(x.dim, d.size(), layer_.pos, "dim");
-  const std::int64_t n = d[a];
-  std::int64_t start = x.start;
-  std::int64_t stop = x.stop.value_or(n);
-  if (x.chunks > 0) {
-    const std::int64_t each = checked::ceil_div(n, x.chunks);
-    start = std::min(n, each * static_cast<std::int64_t>(x.part));
-    stop = std::min(n, start + each);
-  } else if (!x.sizes.empty()) {
-    const auto total = std::accumulate(x.sizes.begin(), x.sizes.end(), std::int64_t{0});
-    if (total != n) {
-      fail_at(x.dims_pos, fmt::format("split sizes add up to {}, but '{}' has {} on that dim",
-                                      total, *inputs_[0].name, n));
-    }
-    start = std::accumulate(x.sizes.begin(), x.sizes.begin() + static_cast<long>(x.part),
-                            std::int64_t{0});
-    stop = start + x.sizes[x.part];
-  }
-  start = std::clamp<std::int64_t>(start < 0 ? start + n : start, 0, n);
-  stop = std::clamp<std::int64_t>(stop < 0 ? stop + n : stop, 0, n);
-  const std::int64_t step = x.chunks > 0 || !x.sizes.empty() ? 1 : x.step;
-  d[a] = stop > start ? (stop - start + step - 1) / step : 0;
+  d[a] = slice_range(d[a]).count;  // may be 0: a whole tensor can be empty
 }
 
 void Rule::whole_permute(std::vector<std::int64_t>& d) const {
