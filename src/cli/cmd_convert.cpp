@@ -26,9 +26,9 @@ int run_convert(const ConvertOptions& o) {
   analyze(net);  // a net that does not analyze is not written: its error is the answer
   std::string text = write_spec(net);
   if (net.batch.value_or(1) != 1) {
-    text.insert(text.find('\n') + 1,
-                fmt::format("# the file's batch is {}: analyze with --batch {}\n", *net.batch,
-                            *net.batch));
+    text.insert(
+        text.find('\n') + 1,
+        fmt::format("# the file's batch is {}: analyze with --batch {}\n", *net.batch, *net.batch));
   }
   write_output(text, o.output);
   return 0;

@@ -234,9 +234,10 @@ Report load_and_analyze(const NetOptions& o) {
 
 void require_spatial_input(const Report& report, const char* what) {
   if (report.input.other) {
-    throw Error(fmt::format("{}: the input of {} is {}, a tensor without roles (no spatial "
-                            "axis): {} needs one",
-                            report.net.file, report.net.name, format_shape(report.input), what));
+    throw Error(
+        fmt::format("{}: the input of {} is {}, a tensor without roles (no spatial "
+                    "axis): {} needs one",
+                    report.net.file, report.net.name, format_shape(report.input), what));
   }
   if (report.input.size.empty()) {
     throw Error(

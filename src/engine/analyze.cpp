@@ -254,8 +254,7 @@ LayerReport Analyzer::analyze_layer(const Layer& layer, std::size_t id) {
     }
     shape_inputs_.push_back({&report_.node_shape(in), &report_.node_name(in), unflattened});
   }
-  LayerShape shape =
-      apply_shape_rule(layer, shape_inputs_, net().convention, net().file, batch_);
+  LayerShape shape = apply_shape_rule(layer, shape_inputs_, net().convention, net().file, batch_);
   lr.output = std::move(shape.output);
   lr.window = std::move(shape.window);
   lr.params = layer.extra->file_params.value_or(shape.params);

@@ -96,8 +96,8 @@ void Rule::norm(LayerShape& r) {
 // without, the spatial axes must all go (the result is flat).
 void Rule::reduce(LayerShape& r) {
   const LayerExtras& x = *layer_.extra;
-  const bool batch = std::any_of(x.dims.begin(), x.dims.end(),
-                                 [&](std::int64_t d) { return names_batch(d); });
+  const bool batch =
+      std::any_of(x.dims.begin(), x.dims.end(), [&](std::int64_t d) { return names_batch(d); });
   if (batch || x.dims.empty()) {
     whole(r);
     return;

@@ -56,14 +56,14 @@ enum class LayerKind : std::uint8_t {
   PatchMerge,       // Swin's 2x2 neighbours concatenated on channels
   // Kinds outside the role model: their outputs are whole tensors without
   // roles (docs/semantics.md, "Tensors without roles").
-  Reshape,          // to `shape` (batch included; -1 once)
-  MatMul,           // numpy's matmul of two tensors
-  Expand,           // broadcast to `shape`
-  Tile,             // `repeats` copies along each axis
-  Gather,           // torch.index_select-like: `index_shape` indices on `dim`
-  Constant,         // a tensor of `shape` computed from no input (an ONNX constant output)
-  Elementwise,      // add, sub, mul, div, max, min: broadcasting
-  Concat,           // the last kind (layer_types.cpp counts on it)
+  Reshape,      // to `shape` (batch included; -1 once)
+  MatMul,       // numpy's matmul of two tensors
+  Expand,       // broadcast to `shape`
+  Tile,         // `repeats` copies along each axis
+  Gather,       // torch.index_select-like: `index_shape` indices on `dim`
+  Constant,     // a tensor of `shape` computed from no input (an ONNX constant output)
+  Elementwise,  // add, sub, mul, div, max, min: broadcasting
+  Concat,       // the last kind (layer_types.cpp counts on it)
 };
 
 // A per-axis field: one value for every axis (`scalar`) or one per axis.

@@ -59,8 +59,8 @@ std::vector<std::int64_t> broadcast_dims(NodeContext& c, const std::vector<std::
     const std::int64_t x = k < a.size() ? a[a.size() - 1 - k] : 1;
     const std::int64_t y = k < b.size() ? b[b.size() - 1 - k] : 1;
     if (x != y && x != 1 && y != 1) {
-      c.fail(fmt::format("cannot broadcast [{}] with [{}]", fmt::join(a, ", "),
-                         fmt::join(b, ", ")));
+      c.fail(
+          fmt::format("cannot broadcast [{}] with [{}]", fmt::join(a, ", "), fmt::join(b, ", ")));
     }
     out[out.size() - 1 - k] = x == 1 ? y : x;
   }
@@ -69,8 +69,8 @@ std::vector<std::int64_t> broadcast_dims(NodeContext& c, const std::vector<std::
 
 // The flat index in a tensor of `dims` (right-aligned, broadcast) of the
 // element at flat index `i` of the output `out`.
-std::size_t source_index(const std::vector<std::int64_t>& out, const std::vector<std::int64_t>& dims,
-                         std::int64_t i) {
+std::size_t source_index(const std::vector<std::int64_t>& out,
+                         const std::vector<std::int64_t>& dims, std::int64_t i) {
   std::int64_t index = 0;
   std::int64_t stride = 1;
   for (std::size_t k = 0; k < out.size(); ++k) {
@@ -191,7 +191,8 @@ void fold_scatter_nd(NodeContext& c) {
                                                data.dims.end());
     const std::int64_t block = count(c, block_dims);
     const std::size_t tuples = q == 0 ? 0 : indices.ints->size() / q;
-    if (static_cast<std::int64_t>(updates.reals->size()) != block * static_cast<std::int64_t>(tuples)) {
+    if (static_cast<std::int64_t>(updates.reals->size()) !=
+        block * static_cast<std::int64_t>(tuples)) {
       c.fail("updates do not match the indices");
     }
     for (std::size_t t = 0; t < tuples; ++t) {
@@ -429,8 +430,10 @@ void fold_constant_of_shape(NodeContext& c) {
   r.is_float = fill.is_float;
   const std::int64_t n = count(c, r.dims);
   if (n <= kMaxFoldedElements) {
-    if (fill.ints && !fill.ints->empty()) r.ints = std::vector<std::int64_t>(static_cast<std::size_t>(n), fill.ints->front());
-    if (fill.reals && !fill.reals->empty()) r.reals = std::vector<double>(static_cast<std::size_t>(n), fill.reals->front());
+    if (fill.ints && !fill.ints->empty())
+      r.ints = std::vector<std::int64_t>(static_cast<std::size_t>(n), fill.ints->front());
+    if (fill.reals && !fill.reals->empty())
+      r.reals = std::vector<double>(static_cast<std::size_t>(n), fill.reals->front());
   }
   c.set_constant(std::move(r));
 }
@@ -442,8 +445,8 @@ void fold_range(NodeContext& c) {
   if (start.size() != 1 || limit.size() != 1 || delta.size() != 1 || delta[0] == 0) {
     c.fail("Range needs scalar start, limit and a delta other than 0");
   }
-  const std::int64_t n =
-      std::max<std::int64_t>(0, (limit[0] - start[0] + delta[0] - (delta[0] > 0 ? 1 : -1)) / delta[0]);
+  const std::int64_t n = std::max<std::int64_t>(
+      0, (limit[0] - start[0] + delta[0] - (delta[0] > 0 ? 1 : -1)) / delta[0]);
   if (n > kMaxFoldedElements) {
     c.fail(fmt::format("Range of {} elements", n));
   }
@@ -499,8 +502,8 @@ void fold_slice(NodeContext& c) {
     const std::int64_t step = steps[k];
     const auto from_end = [&](std::int64_t v) { return v < 0 ? v + n : v; };
     const std::int64_t s = std::clamp(from_end(starts[k]), std::int64_t{0}, step > 0 ? n : n - 1);
-    const std::int64_t e = std::clamp(from_end(ends[k]), step > 0 ? 0 : std::int64_t{-1},
-                                      step > 0 ? n : n - 1);
+    const std::int64_t e =
+        std::clamp(from_end(ends[k]), step > 0 ? 0 : std::int64_t{-1}, step > 0 ? n : n - 1);
     const std::int64_t span = step > 0 ? e - s : s - e;
     const std::int64_t stride = step > 0 ? step : -step;
     kept[static_cast<std::size_t>(axis)] = {s, step, span > 0 ? (span - 1) / stride + 1 : 0};
@@ -528,18 +531,22 @@ void fold_slice(NodeContext& c) {
 
 void fold_reshape(NodeContext& c) {
   Value r = c.input(0);
-  std::vector<std::int64_t> target = c.opset() < 5 ? c.attr_ints("shape").value_or(std::vector<std::int64_t>{}) : c.ints(1);
+  std::vector<std::int64_t> target =
+      c.opset() < 5 ? c.attr_ints("shape").value_or(std::vector<std::int64_t>{}) : c.ints(1);
   std::int64_t known = 1;
   int infer = -1;
   for (std::size_t k = 0; k < target.size(); ++k) {
     if (target[k] == 0 && k < r.dims.size()) target[k] = r.dims[k];
-    if (target[k] == -1) infer = static_cast<int>(k);
-    else known = checked(c, known, target[k], mul_overflows);
+    if (target[k] == -1)
+      infer = static_cast<int>(k);
+    else
+      known = checked(c, known, target[k], mul_overflows);
   }
   const std::int64_t n = count(c, r.dims);
   if (infer >= 0) target[static_cast<std::size_t>(infer)] = known == 0 ? 0 : n / known;
   if (count(c, target) != n) {
-    c.fail(fmt::format("cannot reshape [{}] to [{}]", fmt::join(r.dims, ", "), fmt::join(target, ", ")));
+    c.fail(fmt::format("cannot reshape [{}] to [{}]", fmt::join(r.dims, ", "),
+                       fmt::join(target, ", ")));
   }
   r.dims = target;
   c.set_constant(std::move(r));
@@ -590,8 +597,11 @@ void fold_unary(NodeContext& c) {
     }
     if (r.reals) {
       for (double& x : *r.reals) {
-        x = op == "Neg" ? -x : op == "Floor" ? std::floor(x) : op == "Ceil" ? std::ceil(x)
-            : op == "Sqrt" ? std::sqrt(x) : std::abs(x);
+        x = op == "Neg"     ? -x
+            : op == "Floor" ? std::floor(x)
+            : op == "Ceil"  ? std::ceil(x)
+            : op == "Sqrt"  ? std::sqrt(x)
+                            : std::abs(x);
       }
     }
   } else if (op != "Identity") {
@@ -603,24 +613,44 @@ void fold_unary(NodeContext& c) {
 
 const std::unordered_map<std::string_view, void (*)(NodeContext&)>& folders() {
   static const std::unordered_map<std::string_view, void (*)(NodeContext&)> k{
-      {"Shape", fold_shape},       {"Gather", fold_gather},
-      {"Unsqueeze", fold_unsqueeze}, {"Squeeze", fold_squeeze},
-      {"Concat", fold_concat},     {"Cast", fold_cast},
-      {"ConstantOfShape", fold_constant_of_shape}, {"Range", fold_range},
-      {"Slice", fold_slice},       {"Reshape", fold_reshape},
-      {"Transpose", fold_transpose}, {"Add", fold_binary},
-      {"Sub", fold_binary},        {"Mul", fold_binary},
-      {"Div", fold_binary},        {"Mod", fold_binary},
-      {"Equal", fold_binary},      {"Less", fold_binary},
-      {"Greater", fold_binary},    {"Max", fold_binary},
-      {"Min", fold_binary},        {"Identity", fold_unary},
-      {"Neg", fold_unary},         {"Floor", fold_unary},
-      {"Ceil", fold_unary},        {"Sqrt", fold_unary},
-      {"Abs", fold_unary},         {"Relu", fold_unary},
-      {"Sigmoid", fold_unary},     {"Tanh", fold_unary},
-      {"Exp", fold_unary},         {"Log", fold_unary},
-      {"Reciprocal", fold_unary},  {"Not", fold_unary},
-      {"Where", fold_where},       {"Expand", fold_expand},       {"Pow", fold_binary},       {"ScatterND", fold_scatter_nd},
+      {"Shape", fold_shape},
+      {"Gather", fold_gather},
+      {"Unsqueeze", fold_unsqueeze},
+      {"Squeeze", fold_squeeze},
+      {"Concat", fold_concat},
+      {"Cast", fold_cast},
+      {"ConstantOfShape", fold_constant_of_shape},
+      {"Range", fold_range},
+      {"Slice", fold_slice},
+      {"Reshape", fold_reshape},
+      {"Transpose", fold_transpose},
+      {"Add", fold_binary},
+      {"Sub", fold_binary},
+      {"Mul", fold_binary},
+      {"Div", fold_binary},
+      {"Mod", fold_binary},
+      {"Equal", fold_binary},
+      {"Less", fold_binary},
+      {"Greater", fold_binary},
+      {"Max", fold_binary},
+      {"Min", fold_binary},
+      {"Identity", fold_unary},
+      {"Neg", fold_unary},
+      {"Floor", fold_unary},
+      {"Ceil", fold_unary},
+      {"Sqrt", fold_unary},
+      {"Abs", fold_unary},
+      {"Relu", fold_unary},
+      {"Sigmoid", fold_unary},
+      {"Tanh", fold_unary},
+      {"Exp", fold_unary},
+      {"Log", fold_unary},
+      {"Reciprocal", fold_unary},
+      {"Not", fold_unary},
+      {"Where", fold_where},
+      {"Expand", fold_expand},
+      {"Pow", fold_binary},
+      {"ScatterND", fold_scatter_nd},
   };
   return k;
 }

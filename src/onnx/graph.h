@@ -32,7 +32,7 @@ struct Value {
   std::vector<std::int64_t> dims;
   std::optional<std::vector<std::int64_t>> ints;
   std::optional<std::vector<double>> reals;
-  bool is_float = false;     // a float tensor: its elements are parameters
+  bool is_float = false;  // a float tensor: its elements are parameters
   // The initializer whose elements this constant holds: itself, or one
   // rearranged by a folded Cast, Reshape, Transpose, Squeeze, Unsqueeze or
   // element-wise op (an fp16 weight cast to float): its elements are
@@ -98,8 +98,8 @@ class NodeContext {
   const Value& constant(int i) const;            // fails when it is not
   // An activation, or a constant read as a tensor: its `constant` layer.
   const Value& operand(int i);
-  std::vector<std::int64_t> ints(int i) const;   // a constant's integer values
-  std::vector<double> reals(int i) const;        // a constant's values as reals
+  std::vector<std::int64_t> ints(int i) const;  // a constant's integer values
+  std::vector<double> reals(int i) const;       // a constant's values as reals
   // The number of activation inputs.
   int activation_count() const;
   // An activation's dims, batch first (ONNX's order).

@@ -16,7 +16,9 @@ namespace netlens::onnx_reader {
 
 namespace {
 
-std::string dims_text(const std::vector<std::int64_t>& d) { return fmt::format("[{}]", fmt::join(d, ", ")); }
+std::string dims_text(const std::vector<std::int64_t>& d) {
+  return fmt::format("[{}]", fmt::join(d, ", "));
+}
 
 std::int64_t axis_in(NodeContext& c, std::int64_t axis, std::size_t rank) {
   const auto r = static_cast<std::int64_t>(rank);
@@ -162,7 +164,8 @@ void reshape(NodeContext& c) {
   for (std::size_t k = 0; k < target.size(); ++k) {
     if (target[k] == 0 && !allowzero) {
       if (k >= d.size()) {
-        c.fail(fmt::format("shape {} copies dim {} of a {}-D tensor", dims_text(target), k, d.size()));
+        c.fail(
+            fmt::format("shape {} copies dim {} of a {}-D tensor", dims_text(target), k, d.size()));
       }
       target[k] = d[k];
     }
@@ -311,10 +314,13 @@ void slice(NodeContext& c) {
     for (std::size_t k = 0; k < starts.size(); ++k) axes.push_back(static_cast<std::int64_t>(k));
   }
   if (steps.empty()) steps.assign(starts.size(), 1);
-  if (starts.size() != ends.size() || axes.size() != starts.size() || steps.size() != starts.size()) {
+  if (starts.size() != ends.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size()) {
     c.fail("starts, ends, axes and steps differ in length");
   }
-  struct Cut { std::int64_t axis, start, stop, step; };
+  struct Cut {
+    std::int64_t axis, start, stop, step;
+  };
   std::vector<Cut> cuts;
   for (std::size_t k = 0; k < starts.size(); ++k) {
     const std::int64_t a = axis_in(c, axes[k], d.size());
@@ -322,7 +328,9 @@ void slice(NodeContext& c) {
     if (steps[k] < 1) {
       c.fail(fmt::format("step {} (a reversing or empty slice) is not supported", steps[k]));
     }
-    const auto from_end = [&](std::int64_t v) { return std::clamp(v < 0 ? v + n : v, std::int64_t{0}, n); };
+    const auto from_end = [&](std::int64_t v) {
+      return std::clamp(v < 0 ? v + n : v, std::int64_t{0}, n);
+    };
     const std::int64_t s = from_end(starts[k]);
     const std::int64_t e = from_end(ends[k]);
     if (s == 0 && e == n && steps[k] == 1) continue;
@@ -400,7 +408,8 @@ void resize(NodeContext& c) {
   const std::size_t rank = d.size() - 2;
   if (!scales.empty()) {
     if (scales.size() != d.size() || scales[0] != 1.0 || scales[1] != 1.0) {
-      c.fail(fmt::format("scales [{}] must be 1 on the batch and channels", fmt::join(scales, ", ")));
+      c.fail(
+          fmt::format("scales [{}] must be 1 on the batch and channels", fmt::join(scales, ", ")));
     }
     AxisParam<double> p;
     p.given = true;
@@ -412,7 +421,8 @@ void resize(NodeContext& c) {
     l.extra->scale_factor = p;
   } else if (!sizes.empty()) {
     if (sizes.size() != d.size() || sizes[0] != d[0] || sizes[1] != d[1]) {
-      c.fail(fmt::format("sizes {} must keep the batch and channels of {}", dims_text(sizes), dims_text(d)));
+      c.fail(fmt::format("sizes {} must keep the batch and channels of {}", dims_text(sizes),
+                         dims_text(d)));
     }
     AxisParam<std::int64_t> p;
     p.given = true;
@@ -433,7 +443,8 @@ void resize(NodeContext& c) {
     l.mode = UpsampleMode::Bicubic;
   } else {
     const std::string nearest = c.attr_string("nearest_mode", "round_prefer_floor");
-    const bool floor = c.op() == "Upsample" || c.opset() < 11 || (coords == "asymmetric" && nearest == "floor");
+    const bool floor =
+        c.op() == "Upsample" || c.opset() < 11 || (coords == "asymmetric" && nearest == "floor");
     l.mode = floor ? UpsampleMode::Nearest : UpsampleMode::NearestExact;
   }
   l.align_corners = coords == "align_corners" && l.mode != UpsampleMode::Nearest &&
@@ -475,7 +486,8 @@ void repeat(NodeContext& c) {
   const std::vector<std::int64_t> v = c.ints(1);
   bool same = true;
   if (c.op() == "Tile") {
-    same = v.size() == d.size() && std::all_of(v.begin(), v.end(), [](std::int64_t r) { return r == 1; });
+    same = v.size() == d.size() &&
+           std::all_of(v.begin(), v.end(), [](std::int64_t r) { return r == 1; });
   } else {
     same = v.size() <= d.size();
     for (std::size_t k = 0; same && k < v.size(); ++k) {
@@ -511,63 +523,141 @@ void gather(NodeContext& c) {
 
 bool convert_layout_op(NodeContext& c) {
   const std::string_view op = c.op();
-  if (op == "Gemm") gemm(c);
-  else if (op == "MatMul") matmul(c);
-  else if (op == "Flatten") flatten(c);
-  else if (op == "Reshape") reshape(c);
-  else if (op == "Squeeze") squeeze(c);
-  else if (op == "Unsqueeze") unsqueeze(c);
-  else if (op == "Transpose") transpose(c);
-  else if (op == "Concat") concat(c);
-  else if (op == "Slice") slice(c);
-  else if (op == "Split") split(c);
-  else if (op == "Resize" || op == "Upsample") resize(c);
-  else if (op == "ReduceMean") reduce(c, "mean");
-  else if (op == "ReduceMax") reduce(c, "amax");
-  else if (op == "ReduceSum") reduce(c, "sum");
-  else if (op == "DepthToSpace") depth_space(c, true);
-  else if (op == "SpaceToDepth") depth_space(c, false);
-  else if (op == "Tile" || op == "Expand") repeat(c);
-  else if (op == "Gather") gather(c);
-  else return false;
+  if (op == "Gemm")
+    gemm(c);
+  else if (op == "MatMul")
+    matmul(c);
+  else if (op == "Flatten")
+    flatten(c);
+  else if (op == "Reshape")
+    reshape(c);
+  else if (op == "Squeeze")
+    squeeze(c);
+  else if (op == "Unsqueeze")
+    unsqueeze(c);
+  else if (op == "Transpose")
+    transpose(c);
+  else if (op == "Concat")
+    concat(c);
+  else if (op == "Slice")
+    slice(c);
+  else if (op == "Split")
+    split(c);
+  else if (op == "Resize" || op == "Upsample")
+    resize(c);
+  else if (op == "ReduceMean")
+    reduce(c, "mean");
+  else if (op == "ReduceMax")
+    reduce(c, "amax");
+  else if (op == "ReduceSum")
+    reduce(c, "sum");
+  else if (op == "DepthToSpace")
+    depth_space(c, true);
+  else if (op == "SpaceToDepth")
+    depth_space(c, false);
+  else if (op == "Tile" || op == "Expand")
+    repeat(c);
+  else if (op == "Gather")
+    gather(c);
+  else
+    return false;
   return true;
 }
 
 bool is_read_operator(std::string_view op) {
   // Every op a converter or the folder (fold.cpp) takes; docs/onnx.md lists them.
-  static const std::unordered_set<std::string_view> kOps{
-      "Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool", "GlobalAveragePool",
-      "GlobalLpPool", "GlobalMaxPool", "Pad", "BatchNormalization", "InstanceNormalization",
-      "LayerNormalization", "GroupNormalization", "LRN", "PRelu", "Relu", "LeakyRelu", "Elu",
-      "Selu", "Celu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Softplus",
-      "Softsign", "Erf", "Pow", "Sqrt", "Gelu", "Mish", "Softmax", "LogSoftmax", "Dropout",
-      "Identity", "Cast", "Add", "Sum", "Mean", "Sub", "Mul", "Div", "Max", "Min", "Gemm",
-      "MatMul", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Slice",
-      "Split", "Resize", "Upsample", "ReduceMean", "ReduceMax", "ReduceSum", "DepthToSpace",
-      "SpaceToDepth", "Tile", "Expand", "Constant", "Shape", "Gather", "ConstantOfShape",
-      "Range"};
+  static const std::unordered_set<std::string_view> kOps{"Conv",
+                                                         "ConvTranspose",
+                                                         "MaxPool",
+                                                         "AveragePool",
+                                                         "LpPool",
+                                                         "GlobalAveragePool",
+                                                         "GlobalLpPool",
+                                                         "GlobalMaxPool",
+                                                         "Pad",
+                                                         "BatchNormalization",
+                                                         "InstanceNormalization",
+                                                         "LayerNormalization",
+                                                         "GroupNormalization",
+                                                         "LRN",
+                                                         "PRelu",
+                                                         "Relu",
+                                                         "LeakyRelu",
+                                                         "Elu",
+                                                         "Selu",
+                                                         "Celu",
+                                                         "Clip",
+                                                         "Sigmoid",
+                                                         "HardSigmoid",
+                                                         "HardSwish",
+                                                         "Tanh",
+                                                         "Softplus",
+                                                         "Softsign",
+                                                         "Erf",
+                                                         "Pow",
+                                                         "Sqrt",
+                                                         "Gelu",
+                                                         "Mish",
+                                                         "Softmax",
+                                                         "LogSoftmax",
+                                                         "Dropout",
+                                                         "Identity",
+                                                         "Cast",
+                                                         "Add",
+                                                         "Sum",
+                                                         "Mean",
+                                                         "Sub",
+                                                         "Mul",
+                                                         "Div",
+                                                         "Max",
+                                                         "Min",
+                                                         "Gemm",
+                                                         "MatMul",
+                                                         "Flatten",
+                                                         "Reshape",
+                                                         "Squeeze",
+                                                         "Unsqueeze",
+                                                         "Transpose",
+                                                         "Concat",
+                                                         "Slice",
+                                                         "Split",
+                                                         "Resize",
+                                                         "Upsample",
+                                                         "ReduceMean",
+                                                         "ReduceMax",
+                                                         "ReduceSum",
+                                                         "DepthToSpace",
+                                                         "SpaceToDepth",
+                                                         "Tile",
+                                                         "Expand",
+                                                         "Constant",
+                                                         "Shape",
+                                                         "Gather",
+                                                         "ConstantOfShape",
+                                                         "Range"};
   return kOps.contains(op) || is_folded_operator(op);
 }
 
 void check_operator(const NodeContext& c) {
   const std::string& domain = c.node().domain();
   if (!domain.empty() && domain != "ai.onnx") {
-    c.fail(fmt::format("operator {} of domain '{}' is not supported (docs/onnx.md lists the "
-                       "operators netlens reads)",
-                       c.op(), domain));
+    c.fail(
+        fmt::format("operator {} of domain '{}' is not supported (docs/onnx.md lists the "
+                    "operators netlens reads)",
+                    c.op(), domain));
   }
   if (!is_read_operator(c.op())) {
-    c.fail(fmt::format("operator {} is not supported (docs/onnx.md lists the operators netlens "
-                       "reads)",
-                       c.op()));
+    c.fail(
+        fmt::format("operator {} is not supported (docs/onnx.md lists the operators netlens "
+                    "reads)",
+                    c.op()));
   }
 }
 
 void convert_node(NodeContext& c) {
   check_operator(c);
   if (!convert_window_op(c) && !convert_pointwise_op(c) && !convert_layout_op(c)) {
-    c.fail(fmt::format("operator {} is not read on tensors computed from the net's input",
-                       c.op()));
+    c.fail(fmt::format("operator {} is not read on tensors computed from the net's input", c.op()));
   }
 }
 

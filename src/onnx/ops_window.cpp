@@ -46,7 +46,7 @@ PaddingParam padding(NodeContext& c, std::size_t rank) {
   p.given = true;
   const std::string mode = c.attr_string("auto_pad", "NOTSET");
   if (mode == "SAME_UPPER" || mode == "SAME_LOWER" || mode == "VALID") {
-    p.mode = mode == "VALID" ? PadMode::Valid
+    p.mode = mode == "VALID"        ? PadMode::Valid
              : mode == "SAME_UPPER" ? PadMode::Same
                                     : PadMode::SameLower;
     p.values.push_back({0, 0});
@@ -57,8 +57,7 @@ PaddingParam padding(NodeContext& c, std::size_t rank) {
   }
   const std::vector<std::int64_t> pads = ints_or(c, "pads", 2 * rank, 0);
   if (pads.size() != 2 * rank) {
-    c.fail(fmt::format("pads has {} values; {} spatial axes need {}", pads.size(), rank,
-                       2 * rank));
+    c.fail(fmt::format("pads has {} values; {} spatial axes need {}", pads.size(), rank, 2 * rank));
   }
   p.scalar = false;
   for (std::size_t k = 0; k < rank; ++k) {
@@ -90,10 +89,10 @@ void conv(NodeContext& c, bool transposed) {
   }
   const std::int64_t in_per_group = transposed ? 0 : w[1];
   if (!transposed && x.shape.channels != in_per_group * group) {
-    c.fail(fmt::format("weight '{}' is [{}]: {} input channels in {} group(s), but the input "
-                       "has {}",
-                       c.node().input(1), fmt::join(w, ", "), in_per_group * group, group,
-                       x.shape.channels));
+    c.fail(fmt::format(
+        "weight '{}' is [{}]: {} input channels in {} group(s), but the input "
+        "has {}",
+        c.node().input(1), fmt::join(w, ", "), in_per_group * group, group, x.shape.channels));
   }
   if (transposed && x.shape.channels != w[0]) {
     c.fail(fmt::format("weight '{}' is [{}]: {} input channels, but the input has {}",
@@ -104,8 +103,8 @@ void conv(NodeContext& c, bool transposed) {
   l.groups = group;
   l.bias = c.has_input(2);
   const std::vector<std::int64_t> kernel(w.begin() + 2, w.end());
-  l.window->kernel_size = per_axis(c, c.attr_ints("kernel_shape").value_or(kernel), rank,
-                                   "kernel_shape");
+  l.window->kernel_size =
+      per_axis(c, c.attr_ints("kernel_shape").value_or(kernel), rank, "kernel_shape");
   l.window->stride = per_axis(c, ints_or(c, "strides", rank, 1), rank, "strides");
   l.window->dilation = per_axis(c, ints_or(c, "dilations", rank, 1), rank, "dilations");
   l.window->padding = padding(c, rank);
@@ -119,7 +118,8 @@ void conv(NodeContext& c, bool transposed) {
       p.scalar = false;
       const bool upper = c.attr_string("auto_pad", "NOTSET") == "SAME_UPPER";
       for (std::size_t k = 0; k < rank && shape->size() >= rank; ++k) {
-        const std::int64_t ke = l.window->dilation.values[k] * (l.window->kernel_size.values[k] - 1) + 1;
+        const std::int64_t ke =
+            l.window->dilation.values[k] * (l.window->kernel_size.values[k] - 1) + 1;
         const std::int64_t total =
             l.window->stride.values[k] * (x.shape.size[k] - 1) + out_pad[k] + ke - sizes[k];
         if (total < 0) {
@@ -192,8 +192,9 @@ void global_pool(NodeContext& c, bool max) {
 void pad(NodeContext& c) {
   const Value& x = c.activation(0);
   std::vector<std::int64_t> pads =
-      c.opset() < 11 ? c.attr_ints(c.opset() < 2 ? "paddings" : "pads").value_or(std::vector<std::int64_t>{})
-                     : c.ints(1);
+      c.opset() < 11
+          ? c.attr_ints(c.opset() < 2 ? "paddings" : "pads").value_or(std::vector<std::int64_t>{})
+          : c.ints(1);
   const std::size_t n = c.dims(x).size();
   if (c.opset() >= 18 && c.has_input(3)) {
     // pads for the listed axes only

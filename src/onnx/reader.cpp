@@ -96,9 +96,10 @@ Shape input_shape(const onnx::ValueInfoProto& input, const OnnxOptions& o, Graph
   const auto& dims = input_dims(input, g);
   if (dims.size() < 2 || dims.size() > 5) {
     if (o.channels || !o.input_size.empty()) {
-      throw UsageError(fmt::format("--channels and --input: the graph input '{}' has {} dims, "
-                                   "not (batch, channels, spatial...)",
-                                   name, dims.size()));
+      throw UsageError(
+          fmt::format("--channels and --input: the graph input '{}' has {} dims, "
+                      "not (batch, channels, spatial...)",
+                      name, dims.size()));
     }
     Shape s;
     s.flat = s.other = true;
@@ -194,9 +195,8 @@ void add_graph_inputs(const onnx::GraphProto& graph, const OnnxOptions& o, Graph
   g.values[inputs[0]->name()] = std::move(v);
   for (std::size_t k = 1; k < inputs.size(); ++k) {
     const std::string& name = inputs[k]->name();
-    g.values[name] =
-        onnx_reader::add_source_layer(g, "extra_input", name,
-                                      whole_input_dims(*inputs[k], std::nullopt, g.batch, g));
+    g.values[name] = onnx_reader::add_source_layer(
+        g, "extra_input", name, whole_input_dims(*inputs[k], std::nullopt, g.batch, g));
   }
 }
 
@@ -311,8 +311,8 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
     }
     if (it != g.values.end() && it->second.constant) {  // computed from shapes alone
       it = g.constant_layers
-               .emplace(out.name(), onnx_reader::add_source_layer(g, "constant", out.name(),
-                                                                  it->second.dims))
+               .emplace(out.name(),
+                        onnx_reader::add_source_layer(g, "constant", out.name(), it->second.dims))
                .first;
     }
     if (it != g.values.end() && it->second.layer != "input") {

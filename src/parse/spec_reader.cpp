@@ -150,8 +150,7 @@ void SpecBuilder::read_input(const DocNode& node) {
       net_.input_pos = value.pos;
     } else if (key == "shape") {  // a tensor without roles, batch included
       const bool scalar = value.kind == DocNode::Kind::Seq && value.items.empty();
-      net_.input_dims =
-          scalar ? std::vector<std::int64_t>{} : r_.int_list(value, "input.shape", 0);
+      net_.input_dims = scalar ? std::vector<std::int64_t>{} : r_.int_list(value, "input.shape", 0);
       net_.input_pos = value.pos;
     } else if (key == "size") {
       const auto sizes = r_.axis_ints(value, "input.size", 1);

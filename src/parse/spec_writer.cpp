@@ -11,11 +11,10 @@ namespace {
 
 // A name as a YAML flow scalar: quoted (JSON-style escapes) unless plainly safe.
 std::string scalar(const std::string& s) {
-  const bool plain =
-      !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' ||
-               c == '-' || c == '/';
-      }) && std::isalpha(static_cast<unsigned char>(s[0])) != 0;
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '-' ||
+           c == '/';
+  }) && std::isalpha(static_cast<unsigned char>(s[0])) != 0;
   if (plain && s != "true" && s != "false" && s != "null" && s != "yes" && s != "no") {
     return s;
   }
@@ -40,10 +39,14 @@ std::string axis_list(const AxisParam<T>& p) {
 
 std::string padding(const PaddingParam& p) {
   switch (p.mode) {
-    case PadMode::Same: return "same";
-    case PadMode::SameLower: return "same_lower";
-    case PadMode::Valid: return "valid";
-    case PadMode::Explicit: break;
+    case PadMode::Same:
+      return "same";
+    case PadMode::SameLower:
+      return "same_lower";
+    case PadMode::Valid:
+      return "valid";
+    case PadMode::Explicit:
+      break;
   }
   std::vector<std::string> pairs;
   for (const auto& v : p.values) {
@@ -54,10 +57,14 @@ std::string padding(const PaddingParam& p) {
 
 const char* mode_name(UpsampleMode m) {
   switch (m) {
-    case UpsampleMode::Nearest: return "nearest";
-    case UpsampleMode::NearestExact: return "nearest-exact";
-    case UpsampleMode::Bilinear: return "bilinear";
-    case UpsampleMode::Bicubic: return "bicubic";
+    case UpsampleMode::Nearest:
+      return "nearest";
+    case UpsampleMode::NearestExact:
+      return "nearest-exact";
+    case UpsampleMode::Bilinear:
+      return "bilinear";
+    case UpsampleMode::Bicubic:
+      return "bicubic";
   }
   return "nearest";
 }
@@ -108,7 +115,8 @@ std::vector<std::string> fields(const Layer& l) {
       if (l.affine) f.push_back(fmt::format("affine: {}", *l.affine));
       break;
     case LayerKind::LayerNorm:
-      if (!x.dims.empty()) f.push_back(fmt::format("normalized_shape: [{}]", fmt::join(x.dims, ", ")));
+      if (!x.dims.empty())
+        f.push_back(fmt::format("normalized_shape: [{}]", fmt::join(x.dims, ", ")));
       f.push_back(fmt::format("bias: {}", l.bias));
       break;
     case LayerKind::GroupNorm:

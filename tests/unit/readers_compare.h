@@ -45,7 +45,6 @@ inline std::string dump_doc(const DocNode& n) {
   return out;
 }
 
-
 // The tree and the layers sent to the sink, or the error, as one text.
 template <class Read>
 std::string run_reader(Read read) {

@@ -175,8 +175,9 @@ TEST_CASE("transformer layers say what they need", "[engine][transformers]") {
 
 TEST_CASE("the table's size column shows a token grid and its class tokens",
           "[cli][transformers]") {
-  const RunResult r = run_netlens("analyze " + source_path("tests/data/transformers/vit_tiny.yaml") +
-                                  " --columns name,size,ch");
+  const RunResult r =
+      run_netlens("analyze " + source_path("tests/data/transformers/vit_tiny.yaml") +
+                  " --columns name,size,ch");
   REQUIRE(r.status == 0);
   const std::string expected =
       "name        size  ch\n"

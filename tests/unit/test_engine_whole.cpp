@@ -49,13 +49,13 @@ TEST_CASE("the layers of whole tensors give PyTorch's shapes", "[engine][whole]"
 }
 
 TEST_CASE("whole tensors count their batch once in costs", "[engine][whole]") {
-  const std::string yaml = net(
-      "  - {name: r, type: reshape, shape: [-1, 3, 20]}\n"
-      "  - {name: fc, type: linear, out_features: 7}\n"
-      "  - {name: c, type: constant, shape: [1, 3, 7], learned: true}\n"
-      "  - {name: sum, type: add, inputs: [fc, c]}\n"
-      "  - {name: t, type: permute, dims: [0, 2, 1]}\n"
-      "  - {name: mm, type: matmul, inputs: [sum, t]}\n");
+  const std::string yaml =
+      net("  - {name: r, type: reshape, shape: [-1, 3, 20]}\n"
+          "  - {name: fc, type: linear, out_features: 7}\n"
+          "  - {name: c, type: constant, shape: [1, 3, 7], learned: true}\n"
+          "  - {name: sum, type: add, inputs: [fc, c]}\n"
+          "  - {name: t, type: permute, dims: [0, 2, 1]}\n"
+          "  - {name: mm, type: matmul, inputs: [sum, t]}\n");
   for (const std::int64_t batch : {1, 2}) {
     INFO(batch);
     CostOptions costs;
@@ -76,20 +76,23 @@ TEST_CASE("whole tensors count their batch once in costs", "[engine][whole]") {
 }
 
 TEST_CASE("a spec's input of features or without roles", "[engine][whole]") {
-  const Report flat = analyze_yaml("input: {features: 20}\nlayers:\n"
-                                   "  - {type: linear, out_features: 10}\n");
+  const Report flat = analyze_yaml(
+      "input: {features: 20}\nlayers:\n"
+      "  - {type: linear, out_features: 10}\n");
   CHECK(format_shape(flat.layers[0].output) == "10");
   CHECK(flat.layers[0].params == 210);
-  const Report whole = analyze_yaml("input: {shape: [5, 4]}\nlayers:\n"
-                                    "  - {type: sum, dims: []}\n");
+  const Report whole = analyze_yaml(
+      "input: {shape: [5, 4]}\nlayers:\n"
+      "  - {type: sum, dims: []}\n");
   CHECK(format_shape(whole.input) == "[5, 4]");
   CHECK(format_shape(whole.layers[0].output) == "[]");
   CHECK(whole.layers[0].cost.other_ops == 20);
   CHECK(whole.warnings.empty());
   CHECK(error_of([] { parse_yaml("input: {size: 4, shape: [4]}\nlayers:\n  - {type: relu}\n"); }) ==
         "t.yaml:1:18: input: give size (with channels), features or shape, one of them");
-  const RunResult run = run_netlens("analyze - --input 8", "input: {features: 20}\nlayers:\n"
-                                                           "  - {type: relu}\n");
+  const RunResult run = run_netlens("analyze - --input 8",
+                                    "input: {features: 20}\nlayers:\n"
+                                    "  - {type: relu}\n");
   CHECK(run.status == 2);
   CHECK(run.err ==
         "netlens: error: --input: the input of stdin is [batch, features] (input.features), "

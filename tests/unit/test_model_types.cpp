@@ -34,8 +34,9 @@ TEST_CASE("every kind has a row; names and aliases are unique; required keys are
     for (const std::string& key : words(t.required)) {
       CHECK(std::find(keys.begin(), keys.end(), key) != keys.end());
     }
-    CHECK(&layer_type(t.kind) == &*std::find_if(layer_types().begin(), layer_types().end(),
-                                                 [&](const LayerType& u) { return u.kind == t.kind; }));
+    CHECK(&layer_type(t.kind) ==
+          &*std::find_if(layer_types().begin(), layer_types().end(),
+                         [&](const LayerType& u) { return u.kind == t.kind; }));
   }
   CHECK(kinds.size() == static_cast<std::size_t>(LayerKind::Concat) + 1);
 }
@@ -71,12 +72,11 @@ TEST_CASE("axis phrases name one axis, two of three, or every axis", "[model]") 
 }
 
 TEST_CASE("per-axis findings of one kind and text become one warning", "[model]") {
-  const std::vector<Warning> w = merge_axis_findings(
-      {{WarningKind::UnreadInput, 0, "a on {axes}"},
-       {WarningKind::PaddingOnly, 1, "b on {axes}"},
-       {WarningKind::UnreadInput, 2, "a on {axes}"},
-       {WarningKind::UnreadInput, 1, "c on {axes}"}},
-      3);
+  const std::vector<Warning> w = merge_axis_findings({{WarningKind::UnreadInput, 0, "a on {axes}"},
+                                                      {WarningKind::PaddingOnly, 1, "b on {axes}"},
+                                                      {WarningKind::UnreadInput, 2, "a on {axes}"},
+                                                      {WarningKind::UnreadInput, 1, "c on {axes}"}},
+                                                     3);
   REQUIRE(w.size() == 3);
   CHECK(w[0].kind == WarningKind::UnreadInput);
   CHECK(w[0].axes == std::vector<std::size_t>{0, 2});

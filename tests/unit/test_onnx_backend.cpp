@@ -4,11 +4,11 @@
 // naming an operator it does not read. The suite passes weights, shapes and
 // scales as graph inputs with data: as real models carry them as
 // initializers, inputs 1.. become initializers here (input 0 stays the input).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <onnx/onnx.pb.h>
 
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <set>
 
 #include "helpers.h"
@@ -23,16 +23,74 @@ const char* const kSuite = "/usr/share/libonnx-testdata/data";
 
 // The operators of issue 16 (item 3), the shape-subgraph ones (item 4), and
 // Celu, Pow and Sqrt (element by element; Pow and Sqrt spell out layer norm).
-const std::set<std::string> kReadOps{
-    "Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
-    "LpPool", "Pad", "Slice", "Split", "Squeeze", "Unsqueeze", "Resize", "Upsample", "Concat",
-    "Add", "Sub", "Mul", "Div", "Sum", "Max", "Min", "Mean", "Flatten", "Reshape", "Transpose",
-    "Gemm", "MatMul", "BatchNormalization", "InstanceNormalization", "LayerNormalization",
-    "GroupNormalization", "LRN", "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Clip", "Sigmoid",
-    "HardSigmoid", "HardSwish", "Celu", "Pow", "Sqrt", "Tanh", "Softplus", "Softsign", "Erf", "Gelu", "Mish", "Softmax",
-    "LogSoftmax", "ReduceMean", "ReduceMax", "ReduceSum", "Dropout", "Identity", "SpaceToDepth",
-    "DepthToSpace", "Tile", "Expand", "Constant", "Shape", "Gather", "Cast", "ConstantOfShape",
-    "Range"};
+const std::set<std::string> kReadOps{"Conv",
+                                     "ConvTranspose",
+                                     "MaxPool",
+                                     "AveragePool",
+                                     "GlobalAveragePool",
+                                     "GlobalMaxPool",
+                                     "LpPool",
+                                     "Pad",
+                                     "Slice",
+                                     "Split",
+                                     "Squeeze",
+                                     "Unsqueeze",
+                                     "Resize",
+                                     "Upsample",
+                                     "Concat",
+                                     "Add",
+                                     "Sub",
+                                     "Mul",
+                                     "Div",
+                                     "Sum",
+                                     "Max",
+                                     "Min",
+                                     "Mean",
+                                     "Flatten",
+                                     "Reshape",
+                                     "Transpose",
+                                     "Gemm",
+                                     "MatMul",
+                                     "BatchNormalization",
+                                     "InstanceNormalization",
+                                     "LayerNormalization",
+                                     "GroupNormalization",
+                                     "LRN",
+                                     "Relu",
+                                     "LeakyRelu",
+                                     "PRelu",
+                                     "Elu",
+                                     "Selu",
+                                     "Clip",
+                                     "Sigmoid",
+                                     "HardSigmoid",
+                                     "HardSwish",
+                                     "Celu",
+                                     "Pow",
+                                     "Sqrt",
+                                     "Tanh",
+                                     "Softplus",
+                                     "Softsign",
+                                     "Erf",
+                                     "Gelu",
+                                     "Mish",
+                                     "Softmax",
+                                     "LogSoftmax",
+                                     "ReduceMean",
+                                     "ReduceMax",
+                                     "ReduceSum",
+                                     "Dropout",
+                                     "Identity",
+                                     "SpaceToDepth",
+                                     "DepthToSpace",
+                                     "Tile",
+                                     "Expand",
+                                     "Constant",
+                                     "Shape",
+                                     "Gather",
+                                     "Cast",
+                                     "ConstantOfShape",
+                                     "Range"};
 
 onnx::TensorProto read_tensor(const std::string& path) {
   onnx::TensorProto t;
@@ -44,7 +102,7 @@ onnx::TensorProto read_tensor(const std::string& path) {
 }
 
 struct Outcome {
-  std::string test;  // node/test_conv
+  std::string test;      // node/test_conv
   bool read_ops = true;  // every operator is one netlens reads
   std::string unread_op;
   bool passed = false;
@@ -118,8 +176,8 @@ Outcome run_one(const std::string& dir, const std::string& test) {
     }
     r.passed = got == expected;
     if (!r.passed) {
-      r.reason = fmt::format("shape [{}], expected [{}]", fmt::join(got, ", "),
-                             fmt::join(expected, ", "));
+      r.reason =
+          fmt::format("shape [{}], expected [{}]", fmt::join(got, ", "), fmt::join(expected, ", "));
     }
   } catch (const Error& e) {
     r.reason = e.what();
@@ -144,8 +202,8 @@ TEST_CASE("ONNX's backend test suite: the last layer's dims are output_0's", "[o
     }
     std::sort(tests.begin(), tests.end());
     for (const std::string& t : tests) {
-      outcomes.push_back(run_one(fmt::format("{}/{}/{}", kSuite, part, t),
-                                 fmt::format("{}/{}", part, t)));
+      outcomes.push_back(
+          run_one(fmt::format("{}/{}/{}", kSuite, part, t), fmt::format("{}/{}", part, t)));
     }
   }
   std::size_t in_set = 0;

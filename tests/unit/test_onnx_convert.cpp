@@ -14,9 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string onnx_file(const std::string& name) {
-  return source_path("tests/data/onnx/" + name);
-}
+std::string onnx_file(const std::string& name) { return source_path("tests/data/onnx/" + name); }
 
 json analyze_json(const std::string& args) {
   const RunResult run = run_netlens("analyze " + args + " --format json -q");
@@ -31,10 +29,14 @@ json analyze_json(const std::string& args) {
 TEST_CASE("convert writes a spec that analyzes as the ONNX file does", "[onnx][cli]") {
   char tmpl[] = "/tmp/netlens-convert-XXXXXX";
   const std::string dir = ::mkdtemp(tmpl);
-  const std::pair<const char*, const char*> cases[] = {
-      {"small_cnn", ""}, {"upsample_net", " --batch 2"}, {"view_flatten", " --batch 3"},
-      {"resnet18", ""}, {"token_attention", " --batch 2"}, {"mlp", " --batch 4"},
-      {"vector", ""}, {"folded_shapes", ""}};
+  const std::pair<const char*, const char*> cases[] = {{"small_cnn", ""},
+                                                       {"upsample_net", " --batch 2"},
+                                                       {"view_flatten", " --batch 3"},
+                                                       {"resnet18", ""},
+                                                       {"token_attention", " --batch 2"},
+                                                       {"mlp", " --batch 4"},
+                                                       {"vector", ""},
+                                                       {"folded_shapes", ""}};
   for (const auto& [name, options] : cases) {
     INFO(name);
     const std::string spec = dir + "/" + name + ".yaml";

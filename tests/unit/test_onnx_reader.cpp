@@ -255,8 +255,7 @@ TEST_CASE("params are the elements of the initializers a node reads; shared ones
 // (onnx.checker's shape inference agrees with the declared output, [2, 6]);
 // MACs are those of numpy's matmul: q 2x5x6 by 6x6, scores 2x5x5 by 6, the
 // scores by the tokens 2x5x6 by 5.
-TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second input",
-          "[onnx]") {
+TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second input", "[onnx]") {
   const Report r = analyze_onnx("token_attention.onnx");
   CHECK(shape_of(r, "patch") == Dims{2, 6, 2, 2});
   CHECK(shape_of(r, "tokens") == Dims{2, 6, 4});
@@ -297,8 +296,7 @@ TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second
   CHECK(lines_of(csv.out).at(3) == "3,tokens,reshape,,,,,,,,,,0,0\r");  // CRLF
 }
 
-TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes alone",
-          "[onnx]") {
+TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes alone", "[onnx]") {
   const Report r = analyze_onnx("vector.onnx");
   CHECK(r.input.other);
   CHECK(r.input.dims == Dims{5});
@@ -320,8 +318,9 @@ TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes 
   CHECK(j["layers"][3]["shape"].dump() == "[]");
   for (const auto& [command, message] :
        {std::pair<std::string, std::string>{
-            "plot", "the input of vector is [5], a tensor without roles (no spatial axis): plot "
-                    "needs one"},
+            "plot",
+            "the input of vector is [5], a tensor without roles (no spatial axis): plot "
+            "needs one"},
         {"sizes",
          "the input of vector has no spatial axis (a tensor without roles): sizes needs one"}}) {
     const RunResult run = run_netlens(command + " " + file);
@@ -333,8 +332,7 @@ TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes 
 
 // Each target is computed from x's shape by folding; the dims are the ones
 // onnx.checker's shape inference gives (tools/make_onnx_tests.py).
-TEST_CASE("shape arithmetic folds: Transpose, Where, Expand, ScatterND, Pow, 2-D Slice",
-          "[onnx]") {
+TEST_CASE("shape arithmetic folds: Transpose, Where, Expand, ScatterND, Pow, 2-D Slice", "[onnx]") {
   const Report r = analyze_onnx("folded_shapes.onnx");
   CHECK(shape_of(r, "by_transpose") == Dims{1, 6, 4, 6});
   CHECK(shape_of(r, "by_where") == Dims{4, 1, 3, 4, 3});
