@@ -233,7 +233,7 @@ Report load_and_analyze(const NetOptions& o) {
 }
 
 void require_spatial_input(const Report& report, const char* what) {
-  if (report.input.other) {
+  if (report.input.is_whole()) {
     throw Error(
         fmt::format("{}: the input of {} is {}, a tensor without roles (no spatial "
                     "axis): {} needs one",

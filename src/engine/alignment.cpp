@@ -96,7 +96,7 @@ Alignment::Alignment(const Report& report) : report_(report) {
     const Layer& layer = report.layer(lr.index - 1);
     PerAxis<Anchor> out(rank, Anchor{});
     const std::vector<std::size_t> local = local_inputs(report, layer, lr);
-    for (std::size_t a = 0; a < rank && !lr.output.flat; ++a) {
+    for (std::size_t a = 0; a < rank && lr.output.has_positions(); ++a) {
       const AxisRf& rf = lr.rf[a];
       const Anchor& in = anchors_[local[0]][a];
       if (rf.global) {
@@ -149,7 +149,7 @@ std::optional<Warning> Alignment::check(const LayerReport& lr) const {
   const std::size_t rank = report_.input.size.size();
   const std::vector<std::size_t> local = local_inputs(report_, report_.layer(lr.index - 1), lr);
   std::vector<AxisFinding> findings;
-  for (std::size_t a = 0; a < rank && !lr.output.flat; ++a) {
+  for (std::size_t a = 0; a < rank && lr.output.has_positions(); ++a) {
     const Anchor& first = anchors_[local[0]][a];
     bool differ = false;
     bool causal = true;

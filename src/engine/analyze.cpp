@@ -128,7 +128,7 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
   for (std::size_t in : lr.inputs) {
     lr.global_context = lr.global_context || (in != 0 && report_.layers[in - 1].global_context);
   }
-  if (lr.output.flat) {
+  if (!lr.output.has_positions()) {
     // No spatial axes left: the receptive-field fields are null, and global.
     lr.rf = PerAxis<AxisRf>(rank, rf::global());
     lr.global_rf = rank > 0;
@@ -217,12 +217,12 @@ void Analyzer::check_rf_size(LayerReport& lr) {
 void Analyzer::fix_input() {
   const Net& n = net();
   if (n.input_dims) {  // no roles: nothing has a receptive field
-    report_.input.flat = report_.input.other = true;
+    report_.input.layout = Layout::Whole;
     report_.input.dims = *n.input_dims;
     return;
   }
   if (n.input_flat) {  // [batch, features]: no spatial axis, nothing has a receptive field
-    report_.input.flat = true;
+    report_.input.layout = Layout::Flat;
     report_.input.channels = n.channels.value_or(1);
     return;
   }
@@ -508,7 +508,8 @@ SizeProbe make_size_probe(Net net) {
       const Report& r = analyzer->report();
       for (const std::size_t id : r.outputs) {
         const Shape& shape = r.node_shape(id);
-        outcome.outputs.push_back(shape.flat ? std::nullopt : std::optional(shape.size[axis]));
+        outcome.outputs.push_back(shape.has_positions() ? std::optional(shape.size[axis])
+                                                        : std::nullopt);
       }
     } catch (const ModelError& e) {
       outcome.failure =

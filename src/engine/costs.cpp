@@ -27,14 +27,14 @@ class Coster {
   }
   // One sample's elements; the whole tensor's for a tensor without roles.
   static std::int64_t elements(const Shape& s, const LayerMath& m) {
-    if (s.other) {
+    if (s.is_whole()) {
       std::int64_t n = 1;
       for (const std::int64_t d : s.dims) {
         n = m.mul(n, d);
       }
       return n;
     }
-    return s.flat ? s.channels : m.mul(s.channels, positions(s, m));
+    return s.has_positions() ? m.mul(s.channels, positions(s, m)) : s.channels;
   }
   // Positions of a spatial tensor, or tokens (the grid's and the extra ones).
   static std::int64_t positions(const Shape& s, const LayerMath& m) {
@@ -56,11 +56,11 @@ void Coster::cost_layer(LayerReport& lr) {
   const Shape& in = r_.node_shape(lr.inputs[0]);
   // A tensor without roles counts its batch in its dims: such a layer's
   // costs are those of the whole tensors.
-  const bool whole = lr.output.other;
+  const bool whole = lr.output.is_whole();
   const std::int64_t batch = whole ? 1 : o_.batch;
   const std::int64_t out_elems = elements(lr.output, m);
   const std::int64_t in_elems =
-      whole && !in.other ? m.mul(elements(in, m), o_.batch) : elements(in, m);
+      whole && !in.is_whole() ? m.mul(elements(in, m), o_.batch) : elements(in, m);
   LayerCost& c = lr.cost;
   std::int64_t kernel = 1;
   if (lr.window) {
@@ -248,7 +248,7 @@ void Coster::run() {
   const std::string input = "input";
   const LayerMath m(r_.net.file, r_.net.input_pos, input, "cost arithmetic");
   r_.totals.input_memory =
-      r_.input.other
+      r_.input.is_whole()
           ? m.mul(elements(r_.input, m), bytes)
           : m.mul(m.mul(m.mul(r_.input.channels, m.product(r_.input.size)), o_.batch), bytes);
   for (LayerReport& lr : r_.layers) {

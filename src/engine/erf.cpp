@@ -216,7 +216,7 @@ std::vector<Channels> channels_in(const Report& r, std::size_t k, std::size_t in
 std::string own_reason(const Report& r, std::size_t i) {
   const Layer& layer = r.layer(i);
   const LayerReport& lr = r.layers[i];
-  if (lr.global_rf || lr.output.flat) {
+  if (lr.global_rf || !lr.output.has_positions()) {
     return "it sees the whole input (global)";
   }
   switch (layer.kind) {

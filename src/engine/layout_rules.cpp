@@ -12,29 +12,29 @@ namespace netlens::shape {
 
 std::vector<int> Rule::dim_roles() const {
   std::vector<int> roles{-1};
-  if (in().flat) {
+  if (!in().has_positions()) {
     roles.push_back(-2);
     return roles;
   }
-  if (!in().channels_last) {
+  if (!in().channels_last()) {
     roles.push_back(-2);
   }
   for (std::size_t a = 0; a < rank(); ++a) {
     roles.push_back(static_cast<int>(a));
   }
-  if (in().channels_last) {
+  if (in().channels_last()) {
     roles.push_back(-2);
   }
   return roles;
 }
 
 bool Rule::names_batch(std::int64_t dim) const {
-  const auto n = static_cast<std::int64_t>(in().tokens ? 3 : dim_roles().size());
+  const auto n = static_cast<std::int64_t>(in().is_tokens() ? 3 : dim_roles().size());
   return dim == 0 || dim == -n;
 }
 
 int Rule::role_of_dim(std::int64_t dim, SourcePos pos, const char* field) const {
-  if (in().tokens) {
+  if (in().is_tokens()) {
     fail_at(pos, fmt::format("{} over the dims of tokens is not supported ('{}' is {})",
                              layer_.type, *inputs_[0].name, format_shape(in())));
   }
@@ -65,7 +65,7 @@ void Rule::norm(LayerShape& r) {
         for (std::int64_t d : x.dims) {
           normalized = mul(normalized, d);
         }
-        const bool whole = !in().flat && !in().channels_last &&
+        const bool whole = in().has_positions() && !in().channels_last() &&
                            normalized == mul(c, product(in().size)) && x.dims.front() == c;
         if (!(x.dims.size() == 1 && x.dims[0] == c) && !whole) {
           this->whole(r);  // other trailing dims: the tensor loses its roles
@@ -117,9 +117,9 @@ void Rule::reduce(LayerShape& r) {
   const auto spatial = static_cast<std::size_t>(std::count(reduced.begin(), reduced.end(), true));
   r.output = in();
   r.output.channels = channels ? 1 : in().channels;
-  if (x.keepdim || in().flat) {
+  if (x.keepdim || !in().has_positions()) {
     r.output.size = size;
-    if (in().flat && !x.keepdim && channels) {
+    if (!in().has_positions() && !x.keepdim && channels) {
       r.output.channels = 1;  // a scalar per sample
     }
     return;
@@ -128,8 +128,7 @@ void Rule::reduce(LayerShape& r) {
     whole(r);  // some spatial axes go: no role model keeps the others
     return;
   }
-  r.output.flat = true;
-  r.output.channels_last = false;
+  r.output.layout = Layout::Flat;
   r.output.size = PerAxis<std::int64_t>();
 }
 
@@ -185,7 +184,7 @@ void Rule::slice(LayerShape& r) {
     fail(fmt::format("the slice [{}:{}] of '{}' is empty", start, stop, *inputs_[0].name));
   }
   r.output = in();
-  if (!in().flat) {
+  if (in().has_positions()) {
     r.window = identity_windows();
   }
   if (role == -2) {
@@ -236,7 +235,7 @@ void Rule::pixel_shuffle(LayerShape& r, bool shuffle) {
 // spatial axes keep their order, so regions are untouched.
 void Rule::permute(LayerShape& r) {
   const std::vector<std::int64_t>& dims = layer_.extra->dims;
-  if (in().tokens) {
+  if (in().is_tokens()) {
     // (N, C, L) <-> (N, L, C): ViT's x.permute(0, 2, 1) / transpose(1, 2).
     const bool swap = dims.size() == 3 && dims[0] == 0 && (dims[1] == 2 || dims[1] == -1) &&
                       (dims[2] == 1 || dims[2] == -2);
@@ -245,14 +244,14 @@ void Rule::permute(LayerShape& r) {
       return;
     }
     r.output = in();
-    r.output.channels_last = !in().channels_last;
+    r.output.put_channels_last(!in().channels_last());
     return;
   }
   const std::vector<int> roles = dim_roles();
   std::vector<bool> used(roles.size());
   std::vector<int> moved;  // the roles in their new order
   int last_spatial = -1;
-  bool ok = !in().flat && dims.size() == roles.size() && dims[0] == 0;
+  bool ok = in().has_positions() && dims.size() == roles.size() && dims[0] == 0;
   for (std::size_t k = 0; ok && k < dims.size(); ++k) {
     const std::int64_t d =
         dims[k] < 0 ? dims[k] + static_cast<std::int64_t>(roles.size()) : dims[k];
@@ -270,7 +269,7 @@ void Rule::permute(LayerShape& r) {
     return;
   }
   r.output = in();
-  r.output.channels_last = moved.back() == -2;
+  r.output.put_channels_last(moved.back() == -2);
 }
 
 }  // namespace netlens::shape

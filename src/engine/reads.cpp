@@ -5,7 +5,8 @@
 namespace netlens {
 
 Reads reads_of(const Layer& layer, const LayerReport& lr) {
-  if ((layer.kind == LayerKind::Linear || layer.kind == LayerKind::Flatten) && !lr.output.flat) {
+  if ((layer.kind == LayerKind::Linear || layer.kind == LayerKind::Flatten) &&
+      lr.output.has_positions()) {
     return Reads::Same;  // per position, or flattening the grid into tokens
   }
   return layer_type(layer.kind).reads;
@@ -23,7 +24,7 @@ void local_inputs(const Report& report, const Layer& layer, const LayerReport& l
         id != 0 && report.layers[id - 1].global_rf && !report.layers[id - 1].attended;
     const Shape& s = report.node_shape(id);
     bool broadcast = false;
-    for (std::size_t a = 0; a < s.size.size() && !s.flat; ++a) {
+    for (std::size_t a = 0; a < s.size.size() && s.has_positions(); ++a) {
       broadcast = broadcast || (s.size[a] == 1 && lr.output.size[a] > 1);
     }
     if (!global && !broadcast) {

@@ -37,7 +37,8 @@ class RegionPass {
   using Range = std::pair<std::int64_t, std::int64_t>;
 
   bool tracked(std::size_t node) const {
-    return node == 0 || !(r_.layers[node - 1].global_rf || r_.layers[node - 1].output.flat);
+    return node == 0 ||
+           (!r_.layers[node - 1].global_rf && r_.layers[node - 1].output.has_positions());
   }
   const std::vector<std::size_t>& inputs_of(std::size_t k) const { return inputs_[k]; }
   AxisMap map_of(std::size_t k, std::size_t in, std::size_t a) const {
@@ -75,7 +76,7 @@ void RegionPass::find_needed_ranges() {
   for (std::size_t node = 0; node <= count_; ++node) {
     const Shape& s = r_.node_shape(node);
     for (std::size_t a = 0; a < rank_; ++a) {
-      needed_[node].push_back({0, s.flat ? 0 : s.size[a] - 1});
+      needed_[node].push_back({0, s.has_positions() ? s.size[a] - 1 : 0});
     }
   }
   for (std::size_t k = count_; k >= 1; --k) {

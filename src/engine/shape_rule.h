@@ -50,7 +50,7 @@ class Rule {
   void require_spatial() const;
   // BatchNorm2d / Dropout2d also take flat inputs; on a spatial one the rank must match.
   void check_rank_if_spatial() const {
-    if (layer_.alias_rank != 0 && !in().flat) {
+    if (layer_.alias_rank != 0 && in().has_positions()) {
       require_spatial();
     }
   }

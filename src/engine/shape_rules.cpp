@@ -12,11 +12,11 @@ namespace netlens {
 namespace shape {
 
 void Rule::require_spatial() const {
-  if (in().flat) {
+  if (!in().has_positions()) {
     fail(fmt::format("{} needs a spatial input, but '{}' is flat ({} features)", layer_.type,
                      *inputs_[0].name, in().channels));
   }
-  if (in().tokens) {
+  if (in().is_tokens()) {
     fail(fmt::format("{} needs a spatial input, but '{}' is tokens ({})", layer_.type,
                      *inputs_[0].name, format_shape(in())));
   }
@@ -46,11 +46,11 @@ void Rule::check_declared_features(std::int64_t actual) const {
   if (!layer_.in_channels || *layer_.in_channels == actual) {
     return;
   }
-  const Shape* flattened = in().flat ? inputs_[0].unflattened : &in();
+  const Shape* flattened = in().has_positions() ? &in() : inputs_[0].unflattened;
   fail_at(layer_.in_channels_pos,
           fmt::format("declares {} input features, but its input '{}' has {}{}",
                       *layer_.in_channels, *inputs_[0].name, actual,
-                      flattened && !flattened->flat
+                      flattened && flattened->has_positions()
                           ? fmt::format(" ({} flattened)", format_shape(*flattened))
                           : ""));
 }
@@ -62,13 +62,13 @@ void Rule::adaptive(LayerShape& r) {
 }
 
 void Rule::linear(LayerShape& r) {
-  if (in().tokens && !in().channels_last) {
+  if (in().is_tokens() && !in().channels_last()) {
     fail(
         fmt::format("linear on '{}' ({}, channels first) would mix tokens; permute [0, 2, 1] "
                     "to (N, L, C) first",
                     *inputs_[0].name, format_shape(in())));
   }
-  if (!in().flat && in().channels_last) {
+  if (in().channels_last()) {
     // On the channel axis at every position (ConvNeXt's block): a 1x1 conv.
     check_declared_features(in().channels);
     r.output = in();
@@ -76,9 +76,10 @@ void Rule::linear(LayerShape& r) {
     r.params = add(mul(in().channels, layer_.out_channels), layer_.bias ? layer_.out_channels : 0);
     return;
   }
-  const std::int64_t features = in().flat ? in().channels : mul(in().channels, product(in().size));
+  const std::int64_t features =
+      in().has_positions() ? mul(in().channels, product(in().size)) : in().channels;
   check_declared_features(features);
-  r.output.flat = true;
+  r.output.layout = Layout::Flat;
   r.output.channels = layer_.out_channels;
   r.params = add(mul(features, layer_.out_channels), layer_.bias ? layer_.out_channels : 0);
 }
@@ -99,7 +100,7 @@ void Rule::upsample(LayerShape& r) {
   r.output.size = PerAxis<std::int64_t>();
   if (by_reference) {
     const Shape& ref = *inputs_[1].shape;
-    if (ref.flat || ref.size.size() != rank()) {
+    if (!ref.has_positions() || ref.size.size() != rank()) {
       fail_at(layer_.inputs_pos, fmt::format("{}'s reference '{}' has no matching spatial size",
                                              layer_.type, *inputs_[1].name));
     }
@@ -134,7 +135,7 @@ void Rule::merge(LayerShape& r) {
   if (inputs_.size() < (concat ? 1U : 2U)) {
     fail_at(layer_.inputs_pos, fmt::format("{} needs at least two inputs", layer_.type));
   }
-  if (concat && layer_.extra->dim_given && !in().tokens &&
+  if (concat && layer_.extra->dim_given && !in().is_tokens() &&
       (names_batch(layer_.extra->dim) || role_of_dim(layer_.extra->dim, layer_.pos, "dim") != -2)) {
     whole(r);  // joined on another dim than the channels
     return;
@@ -143,8 +144,7 @@ void Rule::merge(LayerShape& r) {
   for (std::size_t k = 1; k < inputs_.size(); ++k) {
     const Shape& s = *inputs_[k].shape;
     const Shape before = r.output;
-    bool ok = s.flat == before.flat && s.channels_last == before.channels_last &&
-              s.tokens == before.tokens && s.extra_tokens == before.extra_tokens &&
+    bool ok = s.layout == before.layout && s.extra_tokens == before.extra_tokens &&
               s.size.size() == before.size.size();
     const auto fits = [&](std::int64_t a, std::int64_t b) {
       return a == b || (!concat && (a == 1 || b == 1));
@@ -175,18 +175,20 @@ void Rule::merge(LayerShape& r) {
 
 // flatten(x, 1): every axis but the batch, in order; start_dim = end_dim: nothing.
 void Rule::flatten(LayerShape& r) {
-  const std::int64_t n = in().flat ? 2 : in().tokens ? 3 : static_cast<std::int64_t>(rank()) + 2;
+  const std::int64_t n = !in().has_positions() ? 2
+                         : in().is_tokens()    ? 3
+                                               : static_cast<std::int64_t>(rank()) + 2;
   const std::int64_t start = layer_.extra->dim < 0 ? layer_.extra->dim + n : layer_.extra->dim;
   const std::int64_t end =
       layer_.extra->end_dim < 0 ? layer_.extra->end_dim + n : layer_.extra->end_dim;
   // Exactly the spatial dims (2.. of (N, C, H, W), 1..n-2 of (N, H, W, C)):
   // tokens, the grid kept (ViT's x.flatten(2); on one axis a no-op that
   // says the positions are tokens).
-  const std::int64_t first_spatial = in().channels_last ? 1 : 2;
-  if (!in().flat && !in().tokens && start == first_spatial &&
+  const std::int64_t first_spatial = in().channels_last() ? 1 : 2;
+  if (in().is_spatial() && start == first_spatial &&
       end == first_spatial + static_cast<std::int64_t>(rank()) - 1) {
     r.output = in();
-    r.output.tokens = true;
+    r.output.layout = in().channels_last() ? Layout::TokensLast : Layout::Tokens;
     return;
   }
   if (start == end && start >= 1 && start < n) {
@@ -197,8 +199,8 @@ void Rule::flatten(LayerShape& r) {
     whole(r);  // other dims merged: the tensor loses its roles
     return;
   }
-  r.output.flat = true;
-  r.output.channels = in().flat ? in().channels : mul(in().channels, token_count(in()));
+  r.output.layout = Layout::Flat;
+  r.output.channels = in().has_positions() ? mul(in().channels, token_count(in())) : in().channels;
 }
 
 LayerShape Rule::run() {

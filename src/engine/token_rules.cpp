@@ -10,19 +10,19 @@ namespace netlens::shape {
 // and attention read (nn.MultiheadAttention with batch_first=True).
 void Rule::require_tokens(std::size_t k) const {
   const Shape& s = *inputs_[k].shape;
-  if (!s.tokens || !s.channels_last) {
+  if (s.layout != Layout::TokensLast) {
     fail(fmt::format("{} needs tokens (N, L, C), but '{}' is {}{}", layer_.type, *inputs_[k].name,
-                     s.flat ? "flat, " : "", format_shape(s)));
+                     !s.has_positions() ? "flat, " : "", format_shape(s)));
   }
 }
 
 // (N, spatial..., C): what Swin's window attention and patch merging read.
 void Rule::require_channels_last() const {
-  if (in().flat || in().tokens || !in().channels_last) {
-    fail(
-        fmt::format("{} needs a channels-last tensor (N, H, W, C) (permute [0, 2, 3, 1]), but "
-                    "'{}' is {}{}",
-                    layer_.type, *inputs_[0].name, in().flat ? "flat, " : "", format_shape(in())));
+  if (in().layout != Layout::ChannelsLast) {
+    fail(fmt::format(
+        "{} needs a channels-last tensor (N, H, W, C) (permute [0, 2, 3, 1]), but "
+        "'{}' is {}{}",
+        layer_.type, *inputs_[0].name, !in().has_positions() ? "flat, " : "", format_shape(in())));
   }
 }
 
@@ -54,7 +54,7 @@ void Rule::select(LayerShape& r) {
   if (x.index < -n || x.index >= n) {
     fail(fmt::format("select index {} is out of range for {} tokens", x.index, n));
   }
-  r.output.flat = true;
+  r.output.layout = Layout::Flat;
   r.output.channels = in().channels;
 }
 

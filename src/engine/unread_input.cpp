@@ -45,7 +45,7 @@ void drop_read_elsewhere(Report& report) {
     for (std::size_t in : local) {
       for (std::size_t a = 0; a < rank; ++a) {
         std::int64_t& f = fewest[in][a];
-        f = std::min(f, report.node_shape(in).flat ? 0 : unread(report, lr, a));
+        f = std::min(f, report.node_shape(in).has_positions() ? unread(report, lr, a) : 0);
       }
     }
   }

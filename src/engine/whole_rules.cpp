@@ -21,12 +21,12 @@ std::string dims_text(const std::vector<std::int64_t>& d) {
 
 bool Rule::any_input_other() const {
   return std::any_of(inputs_.begin(), inputs_.end(),
-                     [](const ShapeInput& s) { return s.shape->other; });
+                     [](const ShapeInput& s) { return s.shape->is_whole(); });
 }
 
 std::vector<std::int64_t> Rule::whole_dims(std::size_t input) const {
   const Shape& s = *inputs_[input].shape;
-  return s.other ? s.dims : tensor_shape(s, batch_);
+  return s.is_whole() ? s.dims : tensor_shape(s, batch_);
 }
 
 // A dim of a `rank`-D tensor, negative from the end.
@@ -198,8 +198,7 @@ void Rule::whole(LayerShape& r) {
   }
   whole_elements(d);  // fails when the count overflows
   r.output = Shape{};
-  r.output.flat = true;
-  r.output.other = true;
+  r.output.layout = Layout::Whole;
   r.output.dims = std::move(d);
   r.params = params;
   if (!any_input_other() && layer_.kind != LayerKind::Constant) {

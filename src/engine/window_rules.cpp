@@ -251,7 +251,8 @@ void Rule::crop(LayerShape& r) {
   if (ways != 1) {
     fail("crop needs exactly one of 'cropping', 'size' or a second input to take the size of");
   }
-  if (by_reference && (inputs_[1].shape->flat || inputs_[1].shape->size.size() != rank())) {
+  if (by_reference &&
+      (!inputs_[1].shape->has_positions() || inputs_[1].shape->size.size() != rank())) {
     fail_at(layer_.inputs_pos,
             fmt::format("crop's reference '{}' has no matching spatial size", *inputs_[1].name));
   }

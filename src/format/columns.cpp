@@ -115,7 +115,7 @@ void append_int(std::string& out, std::int64_t value) {
 bool append_axis_value(std::string& out, const Column& c, const LayerReport& lr, std::size_t a) {
   switch (c.which) {
     case ColumnId::Size:
-      if (lr.output.flat) {
+      if (!lr.output.has_positions()) {
         return false;
       }
       append_int(out, lr.output.size[a]);
@@ -184,7 +184,7 @@ std::optional<std::int64_t> count_value(const Column& c, const LayerReport& lr) 
     case ColumnId::ParamsPercent:
       return lr.params;
     case ColumnId::Channels:  // none for a tensor without roles
-      return lr.output.other ? std::nullopt : std::optional(lr.output.channels);
+      return lr.output.is_whole() ? std::nullopt : std::optional(lr.output.channels);
     case ColumnId::Buffers:
       return lr.cost.buffers;
     case ColumnId::Macs:
@@ -283,7 +283,7 @@ void append_cell(std::string& out, const Column& c, const Report& report, const 
     default:
       break;
   }
-  if (lr.output.other && (c.which == ColumnId::Size || c.which == ColumnId::Channels)) {
+  if (lr.output.is_whole() && (c.which == ColumnId::Size || c.which == ColumnId::Channels)) {
     out += c.which == ColumnId::Size ? format_shape(lr.output) : "-";  // the whole tensor
     return;
   }
@@ -316,13 +316,13 @@ void append_cell(std::string& out, const Column& c, const Report& report, const 
     same = same && std::string_view(out).substr(begin) ==
                        std::string_view(out).substr(start, first_end - start);
   }
-  if (same && !(c.which == ColumnId::Size && lr.output.tokens)) {
+  if (same && !(c.which == ColumnId::Size && lr.output.is_tokens())) {
     out.resize(first_end);  // 14 for 14x14; tokens keep their grid's shape
   }
   if (lr.global_context && c.which == ColumnId::Rf) {
     out += '*';  // explained under the table
   }
-  if (c.which == ColumnId::Size && lr.output.tokens && lr.output.extra_tokens > 0) {
+  if (c.which == ColumnId::Size && lr.output.is_tokens() && lr.output.extra_tokens > 0) {
     out += '+';  // the class tokens: a 14x14 grid and 1 more, 197 tokens
     append_int(out, lr.output.extra_tokens);
   }

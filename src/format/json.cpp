@@ -124,7 +124,7 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
   put_list(out, lr.inputs, [&](std::size_t in) { put_string(out, report.node_name(in)); });
   put(out, ",\"output\":{\"size\":");
   put_sizes(out, lr.output.size);
-  if (lr.output.other) {  // no channel axis
+  if (lr.output.is_whole()) {  // no channel axis
     put(out, ",\"channels\":null}");
   } else {
     fmt::format_to(std::back_inserter(out), ",\"channels\":{}}}", lr.output.channels);
@@ -213,7 +213,7 @@ Json header(const Report& report) {
   root["net"] = {{"name", report.net.name}, {"source", report.net.source}};
   const std::vector<std::int64_t> size(report.input.size.begin(), report.input.size.end());
   root["input"] = {{"size", size}, {"channels", report.input.channels}};
-  if (report.input.other) {  // an ONNX input without roles: its whole shape
+  if (report.input.is_whole()) {  // an ONNX input without roles: its whole shape
     root["input"] = {{"size", size}, {"channels", nullptr}, {"shape", report.input.dims}};
   }
   return root;

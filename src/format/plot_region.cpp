@@ -34,7 +34,7 @@ struct Rect {
 
 // Rows are axis h (down), columns axis w (right). A 1-D net is a strip: each
 // location gets its own lane of the strip, `lane` input pixels high.
-struct Layout {
+struct PlotLayout {
   std::size_t rank;
   double lane;
   Rect frame;
@@ -100,7 +100,7 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
                     rank, size));
   }
   const auto width_px = static_cast<double>(r.input.size[rank - 1]);
-  Layout layout{rank, std::max(width_px / 12, 1.0), {}};
+  PlotLayout layout{rank, std::max(width_px / 12, 1.0), {}};
   layout.frame = {0, 0, width_px,
                   rank == 1 ? layout.lane * static_cast<double>(locations.size())
                             : static_cast<double>(r.input.size[0])};

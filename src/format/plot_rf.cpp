@@ -223,7 +223,7 @@ struct Chart {
 // Flat layers (after flatten or linear) have no spatial axes: a grey band.
 void draw_flat_band(svg::Doc& doc, const Chart& c) {
   const auto flat = std::find_if(c.r.layers.begin(), c.r.layers.end(),
-                                 [](const LayerReport& lr) { return lr.output.flat; });
+                                 [](const LayerReport& lr) { return !lr.output.has_positions(); });
   if (flat == c.r.layers.end()) {
     return;
   }

@@ -11,13 +11,13 @@
 namespace netlens {
 
 std::string title_line(const Report& report) {
-  if (report.input.other) {  // an ONNX input without roles
+  if (report.input.is_whole()) {  // an ONNX input without roles
     return fmt::format("{} ({}): input {}, {} convention, {} layer{}", report.net.name,
                        report.net.source.empty() ? "spec" : report.net.source,
                        format_shape(report.input), convention_name(report.net.convention),
                        report.layers.size(), report.layers.size() == 1 ? "" : "s");
   }
-  if (report.input.flat) {  // an ONNX input of [batch, features]
+  if (report.input.layout == Layout::Flat) {  // an ONNX input of [batch, features]
     return fmt::format("{} ({}): input {} feature{}, {} convention, {} layer{}", report.net.name,
                        report.net.source.empty() ? "spec" : report.net.source,
                        report.input.channels, report.input.channels == 1 ? "" : "s",

@@ -81,13 +81,13 @@ std::string format_size(const PerAxis<std::int64_t>& size) {
 }
 
 std::string format_shape(const Shape& shape) {
-  if (shape.other) {
+  if (shape.is_whole()) {
     return fmt::format("[{}]", fmt::join(shape.dims, ", "));
   }
-  if (shape.flat) {
+  if (!shape.has_positions()) {
     return std::to_string(shape.channels);
   }
-  if (shape.tokens) {
+  if (shape.is_tokens()) {
     const std::string extra =
         shape.extra_tokens > 0 ? fmt::format("+{}", shape.extra_tokens) : std::string();
     return fmt::format("{}x({}{} tokens)", shape.channels, format_size(shape.size), extra);
@@ -96,27 +96,25 @@ std::string format_shape(const Shape& shape) {
 }
 
 std::vector<std::int64_t> tensor_shape(const Shape& shape, std::int64_t batch) {
-  if (shape.other) {
+  if (shape.is_whole()) {
     return shape.dims;
   }
   std::vector<std::int64_t> dims{batch};
-  if (shape.tokens) {
+  if (shape.is_tokens()) {
     std::int64_t cells = 1;
     for (const std::int64_t n : shape.size) {
       cells *= n;  // no overflow: the engine counted the elements
     }
     const std::int64_t length = shape.extra_tokens + cells;
-    dims.push_back(shape.channels_last ? length : shape.channels);
-    dims.push_back(shape.channels_last ? shape.channels : length);
+    dims.push_back(shape.channels_last() ? length : shape.channels);
+    dims.push_back(shape.channels_last() ? shape.channels : length);
     return dims;
   }
-  if (!shape.channels_last || shape.flat) {
+  if (!shape.channels_last()) {
     dims.push_back(shape.channels);
   }
-  if (!shape.flat) {
-    dims.insert(dims.end(), shape.size.begin(), shape.size.end());
-  }
-  if (shape.channels_last && !shape.flat) {
+  dims.insert(dims.end(), shape.size.begin(), shape.size.end());
+  if (shape.channels_last()) {
     dims.push_back(shape.channels);
   }
   return dims;

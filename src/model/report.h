@@ -14,25 +14,43 @@
 
 namespace netlens {
 
-// A tensor's shape without the batch axis. `flat` after flatten/linear: no
-// spatial axes, `channels` is the feature count.
+// How a tensor's axes are laid out, batch first (docs/semantics.md, "Roles").
+enum class Layout : std::uint8_t {
+  Spatial,       // (N, C, spatial...)
+  ChannelsLast,  // (N, spatial..., C): after a permute
+  Tokens,        // (N, C, L): the spatial axes flattened into one axis of tokens
+  TokensLast,    // (N, L, C)
+  Flat,          // (N, C): features, no spatial axes (after flatten or linear)
+  Whole,         // a whole tensor: `dims`, batch included, no axis has a role
+};
+
+// A tensor's shape. Spatial and token layouts keep the grid in `size` (a
+// token's region is its cell's); extra (class) tokens come first and have no
+// cell. A whole tensor (docs/semantics.md, "Whole tensors") is its `dims`
+// alone; neither it nor a flat one has a receptive field.
 struct Shape {
+  Layout layout = Layout::Spatial;
   PerAxis<std::int64_t> size;
   std::int64_t channels = 0;
-  bool flat = false;
-  bool channels_last = false;  // after a permute: (N, spatial..., C)
-  // Tokens: the spatial axes flattened into one axis of extra_tokens + the
-  // grid's cells, (N, C, L), or (N, L, C) when channels_last. `size` keeps
-  // the grid, so a token's region is its cell's; extra (class) tokens come
-  // first and have no cell.
-  bool tokens = false;
   std::int64_t extra_tokens = 0;
-  // Outside the role model (docs/semantics.md, "Tensors without roles"): a
-  // layout no role names, such as a general reshape or an ONNX input of one
-  // dim. `dims` is the whole tensor, batch included when it has one; `flat`
-  // is set too, so nothing downstream has a receptive field.
-  bool other = false;
-  std::vector<std::int64_t> dims;
+  std::vector<std::int64_t> dims;  // a whole tensor's, batch included
+
+  // Positions with a receptive field: spatial axes or tokens.
+  bool has_positions() const { return layout != Layout::Flat && layout != Layout::Whole; }
+  bool is_whole() const { return layout == Layout::Whole; }
+  bool is_tokens() const { return layout == Layout::Tokens || layout == Layout::TokensLast; }
+  bool is_spatial() const { return layout == Layout::Spatial || layout == Layout::ChannelsLast; }
+  bool channels_last() const {
+    return layout == Layout::ChannelsLast || layout == Layout::TokensLast;
+  }
+  // The same positions with the channel axis first (`last` false) or last.
+  void put_channels_last(bool last) {
+    if (is_tokens()) {
+      layout = last ? Layout::TokensLast : Layout::Tokens;
+    } else if (is_spatial()) {
+      layout = last ? Layout::ChannelsLast : Layout::Spatial;
+    }
+  }
 };
 
 // Receptive-field numbers of one axis of a layer's output (spec §2).

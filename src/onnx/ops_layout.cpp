@@ -30,13 +30,12 @@ std::int64_t axis_in(NodeContext& c, std::int64_t axis, std::size_t rank) {
 
 // The ONNX axis of the channels of `x`.
 std::int64_t channel_axis(NodeContext& c, const Value& x) {
-  return x.shape.channels_last && !x.shape.flat ? static_cast<std::int64_t>(c.dims(x).size()) - 1
-                                                : 1;
+  return x.shape.channels_last() ? static_cast<std::int64_t>(c.dims(x).size()) - 1 : 1;
 }
 
 void linear(NodeContext& c, const Value& x, std::int64_t in, std::int64_t out, bool bias) {
   const std::vector<std::int64_t> d = c.dims(x);
-  const std::int64_t features = x.shape.other ? (d.empty() ? 0 : d.back()) : x.shape.channels;
+  const std::int64_t features = x.shape.is_whole() ? (d.empty() ? 0 : d.back()) : x.shape.channels;
   if (features != in) {
     c.fail(fmt::format("the weight '{}' takes {} features, but the input {} has {}",
                        c.node().input(1), in, dims_text(d), features));
@@ -55,7 +54,7 @@ void gemm(NodeContext& c) {
     t.extra->dims = {1, 0};
     x = &c.emit(std::move(t), {x}, -1, ".transpose");
   }
-  if (!x->shape.flat || w.dims.size() != 2) {
+  if (x->shape.has_positions() || w.dims.size() != 2) {
     c.fail(fmt::format("needs a 2-D input and weight, got {} and {}", dims_text(c.dims(*x)),
                        dims_text(w.dims)));
   }
@@ -68,7 +67,7 @@ void gemm(NodeContext& c) {
 void matmul(NodeContext& c) {
   const Value& x = c.operand(0);
   const Value& w = c.input(1);
-  const bool on_features = x.shape.other || x.shape.flat || x.shape.channels_last;
+  const bool on_features = !x.shape.has_positions() || x.shape.channels_last();
   if (!c.input(0).constant && w.constant && w.dims.size() == 2 && on_features) {
     linear(c, x, w.dims[0], w.dims[1], false);
     return;
@@ -115,7 +114,7 @@ void reshape_to(NodeContext& c, const Value& x, const std::vector<std::int64_t>&
   for (std::size_t k = 1; k < d.size(); ++k) {
     rest *= d[k];
   }
-  if (!x.shape.other && target.size() == 2 && target[0] == d[0] && target[1] == rest) {
+  if (!x.shape.is_whole() && target.size() == 2 && target[0] == d[0] && target[1] == rest) {
     flatten_layer(c, x);
     return;
   }
@@ -138,8 +137,8 @@ bool channel_groups(NodeContext& c, const Value& x, const std::vector<std::int64
     c.emit(std::move(l), {&x});
     return true;
   }
-  if (x.shape.flat || x.shape.channels_last || target.size() != d.size() + 1 || d.size() < 2 ||
-      target[0] != d[0] || target[1] < 2 || target[1] * target[2] != d[1] ||
+  if (!x.shape.has_positions() || x.shape.channels_last() || target.size() != d.size() + 1 ||
+      d.size() < 2 || target[0] != d[0] || target[1] < 2 || target[1] * target[2] != d[1] ||
       !std::equal(d.begin() + 2, d.end(), target.begin() + 3)) {
     return false;
   }
@@ -287,7 +286,7 @@ void concat(NodeContext& c) {
     return;
   }
   Layer l = c.make_layer("concat");
-  if (acts[0]->shape.other || axis != channel_axis(c, *acts[0])) {
+  if (acts[0]->shape.is_whole() || axis != channel_axis(c, *acts[0])) {
     l.extra->dim = axis;
     l.extra->dim_given = true;
   }
@@ -386,7 +385,7 @@ void split(NodeContext& c) {
 // an attribute before opset 9, then an input).
 void resize(NodeContext& c) {
   const Value& x = c.activation(0);
-  if (x.shape.flat || x.shape.channels_last) {
+  if (!x.shape.has_positions() || x.shape.channels_last()) {
     c.fail("needs a (batch, channels, spatial...) input");
   }
   const std::vector<std::int64_t> d = c.dims(x);

@@ -62,7 +62,7 @@ void constant_operand(NodeContext& c, const Value& x, int k) {
   const Value& v = c.constant(k);
   const std::vector<std::int64_t> xd = c.dims(x);
   std::int64_t count = 1;
-  std::size_t channel_axis = x.shape.flat || !x.shape.channels_last ? 1 : xd.size() - 1;
+  std::size_t channel_axis = x.shape.channels_last() ? xd.size() - 1 : 1;
   bool per_channel = false;
   for (std::size_t i = 0; i < v.dims.size(); ++i) {
     const std::size_t a = xd.size() - v.dims.size() + i;
@@ -93,7 +93,7 @@ void merge(NodeContext& c, std::string_view type) {
     c.emit(c.make_layer("identity"), {acts[0]});
     return;
   }
-  if (acts.size() == 1 && !acts[0]->shape.other && fits_within(c, *acts[0], constant_at)) {
+  if (acts.size() == 1 && !acts[0]->shape.is_whole() && fits_within(c, *acts[0], constant_at)) {
     constant_operand(c, *acts[0], constant_at);
     return;
   }
@@ -139,7 +139,7 @@ void prelu(NodeContext& c) {
   // A slope that is neither one value nor one per channel keeps the shape
   // too: its elements count as the file's parameters (item 7).
   const std::int64_t n = element_count(slope.dims).value_or(1);
-  l.extra->num_parameters = n == x.shape.channels || x.shape.other ? n : 1;
+  l.extra->num_parameters = n == x.shape.channels || x.shape.is_whole() ? n : 1;
   c.emit(std::move(l), {&x});
 }
 

@@ -11,7 +11,7 @@ namespace netlens::onnx_reader {
 namespace {
 
 std::size_t spatial_rank(NodeContext& c, const Value& x) {
-  if (x.shape.flat || x.shape.channels_last || x.shape.size.empty()) {
+  if (!x.shape.has_positions() || x.shape.channels_last() || x.shape.size.empty()) {
     c.fail(fmt::format("needs a (batch, channels, spatial...) input, got [{}]",
                        fmt::join(c.dims(x), ", ")));
   }
@@ -174,7 +174,7 @@ void pool(NodeContext& c, const char* type) {
 // the same reduction over dims 2.., keeping them.
 void global_pool(NodeContext& c, bool max) {
   const Value& x = c.activation(0);
-  if (x.shape.other && c.dims(x).size() >= 3) {
+  if (x.shape.is_whole() && c.dims(x).size() >= 3) {
     Layer l = c.make_layer(max ? "amax" : "mean");
     for (std::size_t k = 2; k < c.dims(x).size(); ++k) {
       l.extra->dims.push_back(static_cast<std::int64_t>(k));
@@ -221,7 +221,7 @@ void pad(NodeContext& c) {
     return;
   }
   // The spatial axes: 2.. channels first, 1..n-2 channels last.
-  const bool last = x.shape.channels_last && !x.shape.flat;
+  const bool last = x.shape.channels_last();
   const std::size_t first = last ? 1 : 2;
   if (!last) {
     spatial_rank(c, x);

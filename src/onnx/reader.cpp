@@ -102,7 +102,7 @@ Shape input_shape(const onnx::ValueInfoProto& input, const OnnxOptions& o, Graph
                       name, dims.size()));
     }
     Shape s;
-    s.flat = s.other = true;
+    s.layout = Layout::Whole;
     s.dims = whole_input_dims(input, o.batch, std::nullopt, g);
     return s;
   }
@@ -147,7 +147,7 @@ Shape input_shape(const onnx::ValueInfoProto& input, const OnnxOptions& o, Graph
   g.batch = v[0];
   Shape s;
   s.channels = v[1];
-  s.flat = v.size() == 2;
+  s.layout = v.size() == 2 ? Layout::Flat : Layout::Spatial;
   for (std::size_t k = 2; k < v.size(); ++k) {
     s.size.push_back(v[k]);
   }
@@ -184,13 +184,13 @@ void add_graph_inputs(const onnx::GraphProto& graph, const OnnxOptions& o, Graph
   Value v;
   v.layer = "input";
   v.shape = input_shape(*inputs[0], o, g);
-  if (v.shape.other) {  // no axis is the batch
+  if (v.shape.is_whole()) {  // no axis is the batch
     g.batch = o.batch.value_or(1);
     g.net.input_dims = v.shape.dims;
   }
   g.net.input_size = v.shape.size;
   g.net.channels = v.shape.channels;
-  g.net.input_flat = v.shape.flat && !v.shape.other;
+  g.net.input_flat = v.shape.layout == Layout::Flat;
   g.net.batch = g.batch;
   g.values[inputs[0]->name()] = std::move(v);
   for (std::size_t k = 1; k < inputs.size(); ++k) {

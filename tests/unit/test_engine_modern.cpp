@@ -173,7 +173,7 @@ TEST_CASE("activations and identities keep the shape; prelu has its params", "[e
 
 TEST_CASE("reductions: mean/sum/amax over dims, with or without keepdim", "[engine][modern]") {
   const Report flat = analyze_yaml(net2d(5, 8, "  - {type: mean, dims: [2, 3]}\n"));
-  CHECK(flat.layers[0].output.flat);  // torch: [1, 8]
+  CHECK(flat.layers[0].output.layout == Layout::Flat);  // torch: [1, 8]
   CHECK(flat.layers[0].output.channels == 8);
   CHECK(flat.layers[0].global_rf);
   const Report kept = analyze_yaml(net2d(5, 8, "  - {type: sum, dim: [-2, -1], keepdim: true}\n"));
@@ -277,14 +277,14 @@ TEST_CASE("ConvNeXt's block: permute, layernorm and linear act per position", "[
   const LayerReport& pw1 = layer_named(r, "pw1");
   CHECK(pw1.output.size == PerAxis<std::int64_t>{56, 56});
   CHECK(pw1.output.channels == 384);
-  CHECK(pw1.output.channels_last);
+  CHECK(pw1.output.channels_last());
   CHECK(tensor_shape(pw1.output, 1) == std::vector<std::int64_t>{1, 56, 56, 384});
   // torch: Linear(96, 384) + Linear(384, 96) = 74,208 params, 56 * 56 * 2 * 96 * 384 MACs
   CHECK(pw1.params + layer_named(r, "pw2").params == 74208);
   CHECK(pw1.cost.macs + layer_named(r, "pw2").cost.macs == 231211008);
   CHECK(layer_named(r, "ls").params == 96);
   CHECK(layer_named(r, "norm").params == 192);
-  CHECK_FALSE(layer_named(r, "nchw").output.channels_last);
+  CHECK_FALSE(layer_named(r, "nchw").output.channels_last());
   CHECK(*layer_named(r, "out").rf[0].rf == 7);
   CHECK(r.warnings.empty());
   // Spatial axes swapped: torch.permute's shape, without roles.

@@ -245,7 +245,7 @@ TEST_CASE("linear, flatten, batchnorm: channels and parameters", "[engine]") {
       "  - {type: linear, out_features: 7, inputs: [input]}\n");
   CHECK(r.layers[0].params == 6);
   CHECK(r.layers[1].params == 0);
-  CHECK(r.layers[2].output.flat);
+  CHECK(r.layers[2].output.layout == Layout::Flat);
   CHECK(r.layers[2].output.channels == 48);
   CHECK(r.layers[3].output.channels == 10);
   CHECK(r.layers[3].params == 48 * 10 + 10);

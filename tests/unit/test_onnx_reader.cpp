@@ -115,7 +115,7 @@ TEST_CASE("ShuffleNet's chunk sizes are folded, its channel shuffle is one layer
 TEST_CASE("an input of [batch, features]: Gemm, a per-feature constant, MatMul", "[onnx]") {
   const Report r = analyze_onnx("mlp.onnx");
   REQUIRE(r.layers.size() == 5);
-  CHECK(r.input.flat);
+  CHECK(r.input.layout == Layout::Flat);
   CHECK(shape_of(r, "fc1") == Dims{4, 32});
   CHECK(layer_named(r, "fc1").params == 672);  // 20 * 32 + 32
   CHECK(r.layer(2).type == "scale");
@@ -279,7 +279,7 @@ TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second
   CHECK(layer_named(r, "patch").cost.macs == 2304);  // 2 x 24 outputs x 48: still with roles
   CHECK(r.total_params == 342);
   CHECK(layer_named(r, "attend").global_rf);
-  CHECK(layer_named(r, "attend").output.other);
+  CHECK(layer_named(r, "attend").output.is_whole());
   REQUIRE(r.warnings.size() == 1);
   CHECK(r.warnings[0].layer == "tokens");
   CHECK(r.warnings[0].text ==
@@ -298,7 +298,7 @@ TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second
 
 TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes alone", "[onnx]") {
   const Report r = analyze_onnx("vector.onnx");
-  CHECK(r.input.other);
+  CHECK(r.input.is_whole());
   CHECK(r.input.dims == Dims{5});
   CHECK(r.cost_options.batch == 1);
   CHECK(shape_of(r, "relu") == Dims{5});
@@ -340,7 +340,7 @@ TEST_CASE("shape arithmetic folds: Transpose, Where, Expand, ScatterND, Pow, 2-D
   CHECK(shape_of(r, "by_slice") == Dims{4, 6, 6});
   // A Pad of a channels-last tensor pads its spatial axes, roles kept.
   CHECK(shape_of(r, "pad_nhwc") == Dims{1, 8, 8, 4});
-  CHECK(layer_named(r, "pad_nhwc").output.channels_last);
+  CHECK(layer_named(r, "pad_nhwc").output.channels_last());
   CHECK((*layer_named(r, "pad_nhwc").window)[0].pad_lo == 1);
   CHECK(*layer_named(r, "pad_nhwc").rf[0].rf == 1);
   // A global pool of a tensor without roles: the mean over dims 2.., kept.

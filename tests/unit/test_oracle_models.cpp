@@ -49,8 +49,8 @@ void check_model(const std::string& bundled, const std::string& oracle) {
     INFO(bundled << ": " << m["name"] << " vs " << report.layer(lr.index - 1).name);
     const json& out = m["output"];
     CHECK(lr.output.channels == out[1].get<std::int64_t>());
-    CHECK(lr.output.flat == (out.size() == 2));
-    if (!lr.output.flat) {
+    CHECK((lr.output.layout == Layout::Flat) == (out.size() == 2));
+    if (lr.output.has_positions()) {
       REQUIRE(lr.output.size.size() + 2 == out.size());
       for (std::size_t a = 0; a < lr.output.size.size(); ++a) {
         CHECK(lr.output.size[a] == out[a + 2].get<std::int64_t>());
