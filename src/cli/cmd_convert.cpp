@@ -24,13 +24,7 @@ CLI::App* setup_convert(CLI::App& app, ConvertOptions& o) {
 int run_convert(const ConvertOptions& o) {
   Net net = load_net_with_overrides(o.net);
   analyze(net);  // a net that does not analyze is not written: its error is the answer
-  std::string text = write_spec(net);
-  if (net.batch.value_or(1) != 1) {
-    text.insert(
-        text.find('\n') + 1,
-        fmt::format("# the file's batch is {}: analyze with --batch {}\n", *net.batch, *net.batch));
-  }
-  write_output(text, o.output);
+  write_output(write_spec(net), o.output);
   return 0;
 }
 

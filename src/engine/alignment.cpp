@@ -54,9 +54,9 @@ Anchor through_resample(const Anchor& in, const Layer& layer, const Q& jump) {
     return {jump, {}, {}, {}};
   }
   Q behind;
-  if (layer.mode == UpsampleMode::Nearest) {
+  if (layer.extra->mode == UpsampleMode::Nearest) {
     behind = times(in.jump, Ratio::make(factor->num - 1, 2 * factor->num));
-  } else if (!layer.align_corners) {
+  } else if (!layer.extra->align_corners) {
     behind = times(halves(1), minus(in.jump, jump));
   }
   return {jump, minus(in.centre, behind), {}, {}};

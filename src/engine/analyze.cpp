@@ -257,7 +257,7 @@ LayerReport Analyzer::analyze_layer(const Layer& layer, std::size_t id) {
   LayerShape shape = apply_shape_rule(layer, shape_inputs_, net().convention, net().file, batch_);
   lr.output = std::move(shape.output);
   lr.window = std::move(shape.window);
-  lr.params = layer.extra->file_params.value_or(shape.params);
+  lr.params = layer.extra->params.value_or(shape.params);
   lr.warnings = std::move(shape.warnings);
   if (with_rf_) {
     propagate_rf(layer, lr);

@@ -20,13 +20,13 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
     case Reads::Resample: {
       static constexpr TapKind kByMode[] = {TapKind::Nearest, TapKind::NearestExact,
                                             TapKind::Bilinear, TapKind::Bicubic};
-      m.kind = kByMode[static_cast<std::size_t>(layer.mode)];
+      m.kind = kByMode[static_cast<std::size_t>(layer.extra->mode)];
       const bool by_size = !layer.extra->scale_factor.given || layer.extra->recompute_scale_factor;
       m.scale_factor = by_size ? static_cast<double>(m.n_out) / static_cast<double>(m.n_in)
                                : layer.extra->scale_factor.at(a);
       m.src_scale = by_size ? static_cast<float>(m.n_in) / static_cast<float>(m.n_out)
                             : static_cast<float>(1.0 / m.scale_factor);
-      m.align_corners = layer.align_corners;
+      m.align_corners = layer.extra->align_corners;
       m.scale_given = !by_size;
       break;
     }

@@ -1,6 +1,7 @@
 #include "engine/costs.h"
 
 #include <algorithm>
+#include <array>
 
 #include "model/checked.h"
 
@@ -8,12 +9,25 @@ namespace netlens {
 
 namespace {
 
-// One sample's attention costs (docs/costs.md).
-struct AttentionCost {
+// One sample's work in a layer (docs/costs.md): multiply-accumulates, other
+// element-wise ops, the elements alive only while it runs (attention's
+// scores), and buffers.
+struct Work {
   std::int64_t macs = 0;
   std::int64_t ops = 0;
-  std::int64_t scores = 0;  // elements of the score matrices, heads x queries x keys
+  std::int64_t scratch = 0;
   std::int64_t buffers = 0;
+};
+
+// What a layer's work is computed from.
+struct CostInput {
+  const Layer& layer;
+  const LayerReport& lr;
+  const Shape& in;
+  std::int64_t in_elems;
+  std::int64_t out_elems;
+  std::int64_t kernel;  // the window's volume (1 without one)
+  const LayerMath& m;
 };
 
 class Coster {
@@ -25,7 +39,7 @@ class Coster {
   LayerMath math(const Layer& layer) const {
     return LayerMath(r_.net.file, layer.pos, layer.name, "cost arithmetic");
   }
-  // One sample's elements; the whole tensor's for a tensor without roles.
+  // One sample's elements; the whole tensor's for a whole tensor.
   static std::int64_t elements(const Shape& s, const LayerMath& m) {
     if (s.is_whole()) {
       std::int64_t n = 1;
@@ -41,113 +55,124 @@ class Coster {
     return m.add(m.product(s.size), s.extra_tokens);
   }
   void cost_layer(LayerReport& lr);
-  AttentionCost attention_cost(const Layer& layer, const LayerReport& lr, const LayerMath& m) const;
-  static AttentionCost window_attention_cost(const Layer& layer, const LayerReport& lr,
-                                             const Shape& in, const LayerMath& m);
   void peak_memory();
+
+  // The kinds' costs (layer_kinds.def's cost column).
+  Work conv(const CostInput& c) const;
+  Work conv_transpose(const CostInput& c) const;
+  Work linear(const CostInput& c) const;
+  Work pool(const CostInput& c) const;
+  Work reads_all(const CostInput& c) const;
+  Work batch_norm(const CostInput& c) const;
+  Work instance_norm(const CostInput& c) const;
+  Work norm(const CostInput& c) const;
+  Work per_output(const CostInput& c) const;
+  Work reduce(const CostInput& c) const;
+  Work attention(const CostInput& c) const;
+  Work window_attention(const CostInput& c) const;
+  Work elementwise(const CostInput& c) const;
+  Work matmul(const CostInput& c) const;
+  Work movement(const CostInput& c) const;
 
   Report& r_;
   const CostOptions& o_;
 };
 
+Work Coster::conv(const CostInput& c) const {
+  return {c.m.mul(c.m.mul(c.out_elems, c.in.channels / c.layer.groups), c.kernel),
+          c.layer.bias ? c.out_elems : 0};
+}
+
+// Counted on the input: every input unit meets every weight once.
+Work Coster::conv_transpose(const CostInput& c) const {
+  return {c.m.mul(c.m.mul(c.in_elems, c.lr.output.channels / c.layer.groups), c.kernel),
+          c.layer.bias ? c.out_elems : 0};
+}
+
+// Also at each position of a channels-last tensor.
+Work Coster::linear(const CostInput& c) const {
+  return {c.m.mul(c.in_elems, c.layer.out_channels), c.layer.bias ? c.out_elems : 0};
+}
+
+Work Coster::pool(const CostInput& c) const { return {0, c.m.mul(c.out_elems, c.kernel)}; }
+
+// Adaptive and global pools: every input read at least once.
+Work Coster::reads_all(const CostInput& c) const { return {0, std::max(c.in_elems, c.out_elems)}; }
+
+// At inference batch norm is a scale and shift; its running mean and
+// variance (and count) are buffers.
+Work Coster::batch_norm(const CostInput& c) const {
+  Work w{0, c.m.mul(2, c.out_elems)};
+  if (c.layer.extra->track_running_stats.value_or(true)) {
+    w.buffers = c.m.add(c.m.mul(2, c.lr.output.channels), 1);
+  }
+  return w;
+}
+
+// Instance norm first measures each channel's mean and variance, as layer
+// and group norm do; it keeps running statistics only when asked.
+Work Coster::instance_norm(const CostInput& c) const {
+  Work w = norm(c);
+  if (c.layer.extra->track_running_stats.value_or(false)) {
+    w.buffers = c.m.add(c.m.mul(2, c.lr.output.channels), 1);
+  }
+  return w;
+}
+
+// Mean, variance, subtract, divide; scale and shift when learned.
+Work Coster::norm(const CostInput& c) const {
+  return {0, c.m.mul(4 + (c.lr.params > 0 ? 2 : 0), c.out_elems)};
+}
+
+// Activations, lrn, prelu, scale, upsampling, position embeddings.
+Work Coster::per_output(const CostInput& c) const { return {0, c.out_elems}; }
+
+Work Coster::reduce(const CostInput& c) const { return {0, c.in_elems}; }
+
+Work Coster::elementwise(const CostInput& c) const {
+  return {0, c.m.mul(c.out_elems, static_cast<std::int64_t>(c.lr.inputs.size()) - 1)};
+}
+
+// Every output element sums the shared dim's products.
+Work Coster::matmul(const CostInput& c) const {
+  return {c.m.mul(c.out_elems, tensor_shape(c.in, o_.batch).back())};
+}
+
+// Flatten, dropout, identity, pad, crop, concat, slices, shuffles, permute,
+// reshapes: data movement.
+Work Coster::movement(const CostInput& /*c*/) const { return {}; }
+
 void Coster::cost_layer(LayerReport& lr) {
+  static constexpr std::array<Work (Coster::*)(const CostInput&) const, kLayerKinds> kCost{
+#define NETLENS_KIND(kind, shape, whole, cost, erf) &Coster::cost,
+#include "model/layer_kinds.def"
+#undef NETLENS_KIND
+  };
   const Layer& layer = r_.layer(lr.index - 1);
   const LayerMath m = math(layer);
   const Shape& in = r_.node_shape(lr.inputs[0]);
-  // A tensor without roles counts its batch in its dims: such a layer's
-  // costs are those of the whole tensors.
+  // A whole tensor counts its batch in its dims: such a layer's costs are
+  // those of the whole tensors.
   const bool whole = lr.output.is_whole();
   const std::int64_t batch = whole ? 1 : o_.batch;
   const std::int64_t out_elems = elements(lr.output, m);
   const std::int64_t in_elems =
       whole && !in.is_whole() ? m.mul(elements(in, m), o_.batch) : elements(in, m);
-  LayerCost& c = lr.cost;
   std::int64_t kernel = 1;
   if (lr.window) {
     for (const AxisWindow& w : *lr.window) {
       kernel = m.mul(kernel, w.kernel);
     }
   }
-  std::int64_t macs = 0;
-  std::int64_t ops = 0;
-  std::int64_t scratch = 0;
-  switch (layer.kind) {
-    case LayerKind::Conv:
-      macs = m.mul(m.mul(out_elems, in.channels / layer.groups), kernel);
-      ops = layer.bias ? out_elems : 0;
-      break;
-    case LayerKind::ConvTranspose:
-      // Counted on the input: every input unit meets every weight once.
-      macs = m.mul(m.mul(in_elems, lr.output.channels / layer.groups), kernel);
-      ops = layer.bias ? out_elems : 0;
-      break;
-    case LayerKind::Linear:  // also at each position of a channels-last tensor
-      macs = m.mul(in_elems, layer.out_channels);
-      ops = layer.bias ? out_elems : 0;
-      break;
-    case LayerKind::MaxPool:
-    case LayerKind::AvgPool:
-      ops = m.mul(out_elems, kernel);
-      break;
-    case LayerKind::AdaptiveAvgPool:
-    case LayerKind::AdaptiveMaxPool:
-    case LayerKind::GlobalAvgPool:
-    case LayerKind::GlobalMaxPool:
-      ops = std::max(in_elems, out_elems);  // every input read at least once
-      break;
-    case LayerKind::BatchNorm:
-    case LayerKind::InstanceNorm:
-      // At inference batch norm is a scale and shift; instance norm first
-      // measures each channel's mean and variance (4 ops an element, as layer
-      // and group norm do).
-      ops = m.mul(layer.kind == LayerKind::BatchNorm ? 2 : 4 + (lr.params > 0 ? 2 : 0), out_elems);
-      if (layer.extra->track_running_stats.value_or(layer.kind == LayerKind::BatchNorm)) {
-        c.buffers = m.add(m.mul(2, lr.output.channels), 1);  // mean, var, count
-      }
-      break;
-    case LayerKind::LayerNorm:
-    case LayerKind::GroupNorm:
-      ops = m.mul(4 + (lr.params > 0 ? 2 : 0), out_elems);  // mean, variance, subtract, divide
-      break;
-    case LayerKind::Lrn:
-    case LayerKind::Activation:
-    case LayerKind::PRelu:
-    case LayerKind::Scale:
-    case LayerKind::Upsample:
-      ops = out_elems;
-      break;
-    case LayerKind::Reduce:
-      ops = in_elems;
-      break;
-    case LayerKind::PosEmbedding:
-      ops = out_elems;
-      break;
-    case LayerKind::Attention:
-    case LayerKind::WindowAttention: {
-      const AttentionCost a = layer.kind == LayerKind::Attention
-                                  ? attention_cost(layer, lr, m)
-                                  : window_attention_cost(layer, lr, in, m);
-      macs = a.macs;
-      ops = a.ops;
-      scratch = a.scores;
-      c.buffers = a.buffers;
-      break;
-    }
-    case LayerKind::Elementwise:
-      ops = m.mul(out_elems, static_cast<std::int64_t>(lr.inputs.size()) - 1);
-      break;
-    case LayerKind::MatMul:  // every output element sums the shared dim's products
-      macs = m.mul(out_elems, tensor_shape(in, o_.batch).back());
-      break;
-    default:  // flatten, dropout, identity, pad, crop, concat, slices, shuffles, permute: data
-              // movement
-      break;
-  }
-  c.macs = m.mul(macs, batch);
-  c.other_ops = m.mul(ops, batch);
+  const Work w = (this->*kCost[static_cast<std::size_t>(layer.kind)])(
+      CostInput{layer, lr, in, in_elems, out_elems, kernel, m});
+  LayerCost& c = lr.cost;
+  c.buffers = w.buffers;
+  c.macs = m.mul(w.macs, batch);
+  c.other_ops = m.mul(w.ops, batch);
   c.activations = m.mul(out_elems, batch);
   c.memory = m.mul(c.activations, dtype_bytes(o_.dtype));
-  c.scratch_memory = m.mul(m.mul(scratch, batch), dtype_bytes(o_.dtype));
+  c.scratch_memory = m.mul(m.mul(w.scratch, batch), dtype_bytes(o_.dtype));
   CostTotals& t = r_.totals;
   t.params = m.add(t.params, lr.params);
   t.buffers = m.add(t.buffers, c.buffers);
@@ -159,49 +184,50 @@ void Coster::cost_layer(LayerReport& lr) {
 // nn.MultiheadAttention: the q, k, v projections, Q.K^T, the scores times V
 // and the output projection are MACs; the biases, q's scaling and the softmax
 // other ops.
-AttentionCost Coster::attention_cost(const Layer& layer, const LayerReport& lr,
-                                     const LayerMath& m) const {
+Work Coster::attention(const CostInput& c) const {
+  const LayerMath& m = c.m;
+  const LayerReport& lr = c.lr;
   const Shape& q = r_.node_shape(lr.inputs[0]);
   const Shape& k = r_.node_shape(lr.inputs[lr.inputs.size() == 1 ? 0 : 1]);
   const Shape& v = r_.node_shape(lr.inputs.back());
   const std::int64_t e = lr.output.channels;
   const std::int64_t lq = positions(q, m);
   const std::int64_t lk = positions(k, m);
-  const std::int64_t heads = layer.extra->num_heads;
-  AttentionCost a;
+  const std::int64_t heads = c.layer.extra->num_heads;
+  Work a;
   const std::int64_t projections =
       m.add(m.mul(m.mul(lq, e), m.mul(2, e)), m.mul(m.mul(lk, e), m.add(k.channels, v.channels)));
   a.macs = m.add(projections, m.mul(m.mul(2, lq), m.mul(lk, e)));
-  a.scores = m.mul(heads, m.mul(lq, lk));
+  a.scratch = m.mul(heads, m.mul(lq, lk));
   const std::int64_t biases =
-      layer.bias ? m.add(m.mul(2, m.mul(lq, e)), m.mul(2, m.mul(lk, e))) : 0;
-  a.ops = m.add(m.add(biases, m.mul(lq, e)), a.scores);
+      c.layer.bias ? m.add(m.mul(2, m.mul(lq, e)), m.mul(2, m.mul(lk, e))) : 0;
+  a.ops = m.add(m.add(biases, m.mul(lq, e)), a.scratch);
   return a;
 }
 
 // torchvision's shifted_window_attention on the padded grid: per window of n
 // units, qkv (n C 3C), Q.K^T and scores.V (n n C each) and proj (n C C); the
 // relative position bias, the shift's mask and the softmax add other ops.
-AttentionCost Coster::window_attention_cost(const Layer& layer, const LayerReport& lr,
-                                            const Shape& in, const LayerMath& m) {
-  const LayerExtras& x = *layer.extra;
-  const std::int64_t c = lr.output.channels;
+Work Coster::window_attention(const CostInput& c) const {
+  const LayerMath& m = c.m;
+  const LayerExtras& x = *c.layer.extra;
+  const std::int64_t ch = c.lr.output.channels;
   std::int64_t padded = 1;  // units of the padded grid
   std::int64_t n = 1;       // units of one window
   bool shifted = false;
-  for (std::size_t a = 0; a < in.size.size(); ++a) {
+  for (std::size_t a = 0; a < c.in.size.size(); ++a) {
     const std::int64_t w = x.window_size.at(a);
-    const std::int64_t p = m.mul(checked::ceil_div(in.size[a], w), w);
+    const std::int64_t p = m.mul(checked::ceil_div(c.in.size[a], w), w);
     padded = m.mul(padded, p);
     n = m.mul(n, w);
     shifted = shifted || (x.shift_size.given && x.shift_size.at(a) > 0 && w < p);
   }
-  AttentionCost a;
-  a.macs = m.add(m.mul(m.mul(padded, c), m.mul(4, c)), m.mul(m.mul(2, padded), m.mul(n, c)));
-  a.scores = m.mul(x.num_heads, m.mul(padded, n));
+  Work a;
+  a.macs = m.add(m.mul(m.mul(padded, ch), m.mul(4, ch)), m.mul(m.mul(2, padded), m.mul(n, ch)));
+  a.scratch = m.mul(x.num_heads, m.mul(padded, n));
   a.buffers = m.mul(n, n);  // relative_position_index
-  const std::int64_t biases = layer.bias ? m.mul(padded, m.mul(4, c)) : 0;
-  a.ops = m.add(m.add(biases, m.mul(padded, c)), m.mul(a.scores, shifted ? 3 : 2));
+  const std::int64_t biases = c.layer.bias ? m.mul(padded, m.mul(4, ch)) : 0;
+  a.ops = m.add(m.add(biases, m.mul(padded, ch)), m.mul(a.scratch, shifted ? 3 : 2));
   return a;
 }
 

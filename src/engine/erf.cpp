@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 
@@ -158,6 +159,20 @@ void add_piece(std::vector<Piece>& pieces, Piece p) {
       r.layer(k - 1).name, lo, hi - 1, why));
 }
 
+// How a kind's output channels carry paths from its input's (layer_kinds.def's
+// erf column).
+enum class ErfChannels : std::uint8_t { Same, Grouped, Dense, Concat, Reduce, Moves, Attends };
+
+ErfChannels erf_channels(LayerKind kind) {
+  using enum ErfChannels;
+  static constexpr std::array<ErfChannels, kLayerKinds> kChannels{
+#define NETLENS_KIND(kind, shape, whole, cost, erf) erf,
+#include "model/layer_kinds.def"
+#undef NETLENS_KIND
+  };
+  return kChannels[static_cast<std::size_t>(kind)];
+}
+
 // Which channels of input `in` of layer k carry the paths of its channels
 // [lo, hi), and how many paths each of their taps adds.
 std::vector<Channels> channels_in(const Report& r, std::size_t k, std::size_t in, std::int64_t lo,
@@ -166,9 +181,9 @@ std::vector<Channels> channels_in(const Report& r, std::size_t k, std::size_t in
   const LayerReport& lr = r.layers[k - 1];
   const std::int64_t c_out = lr.output.channels;
   const std::int64_t c_in = r.node_shape(in).channels;
-  switch (layer.kind) {
-    case LayerKind::Conv:
-    case LayerKind::ConvTranspose: {
+  const ErfChannels how = erf_channels(layer.kind);
+  switch (how) {
+    case ErfChannels::Grouped: {
       const std::int64_t go = c_out / layer.groups;
       const std::int64_t gi = c_in / layer.groups;
       const std::int64_t first = lo / go;
@@ -181,9 +196,9 @@ std::vector<Channels> channels_in(const Report& r, std::size_t k, std::size_t in
       }
       return {{first * gi, (last + 1) * gi, static_cast<double>(go)}};
     }
-    case LayerKind::Linear:  // on a channels-last tensor, at each position
+    case ErfChannels::Dense:  // a linear on a channels-last tensor, at each position
       return {{0, c_in, static_cast<double>(hi - lo)}};
-    case LayerKind::Concat: {
+    case ErfChannels::Concat: {
       std::vector<Channels> out;
       std::int64_t offset = 0;
       for (std::size_t node : lr.inputs) {
@@ -197,7 +212,10 @@ std::vector<Channels> channels_in(const Report& r, std::size_t k, std::size_t in
       }
       return out;
     }
-    default:
+    case ErfChannels::Same:
+    case ErfChannels::Reduce:
+    case ErfChannels::Moves:
+    case ErfChannels::Attends:
       break;
   }
   if (c_in == c_out) {
@@ -206,7 +224,7 @@ std::vector<Channels> channels_in(const Report& r, std::size_t k, std::size_t in
   if (c_in == 1) {  // broadcast over the channels
     return {{0, 1, static_cast<double>(hi - lo)}};
   }
-  if (layer.kind == LayerKind::Reduce && c_out == 1) {
+  if (how == ErfChannels::Reduce && c_out == 1) {
     return {{0, c_in, 1}};
   }
   unequal_channels(r, k, lo, hi,
@@ -219,19 +237,22 @@ std::string own_reason(const Report& r, std::size_t i) {
   if (lr.global_rf || !lr.output.has_positions()) {
     return "it sees the whole input (global)";
   }
-  switch (layer.kind) {
-    case LayerKind::PixelShuffle:
-    case LayerKind::PixelUnshuffle:
-    case LayerKind::PatchMerge:
+  switch (erf_channels(layer.kind)) {
+    case ErfChannels::Moves:
       return fmt::format(
           "{} moves positions between channels, so a unit's paths depend on its "
           "channel",
           layer.type);
-    case LayerKind::WindowAttention:
+    case ErfChannels::Attends:
       return "attention's weights depend on the input, not on a kernel of ones";
-    default:
+    case ErfChannels::Same:
+    case ErfChannels::Grouped:
+    case ErfChannels::Dense:
+    case ErfChannels::Concat:
+    case ErfChannels::Reduce:
       return {};
   }
+  return {};
 }
 
 ErfMap propagate(const Report& r, std::size_t layer, const PerAxis<std::int64_t>& unit) {
@@ -248,7 +269,7 @@ ErfMap propagate(const Report& r, std::size_t layer, const PerAxis<std::int64_t>
     const Layer& l = r.layer(k - 1);
     const LayerReport& lr = r.layers[k - 1];
     std::vector<std::size_t> inputs = local_inputs(r, l, lr);
-    if (l.kind == LayerKind::Concat) {  // channels_in gives every place a tensor is concatenated
+    if (erf_channels(l.kind) == ErfChannels::Concat) {  // channels_in gives every place it is
       std::sort(inputs.begin(), inputs.end());
       inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
     }

@@ -33,7 +33,9 @@ bool Rule::names_batch(std::int64_t dim) const {
   return dim == 0 || dim == -n;
 }
 
-int Rule::role_of_dim(std::int64_t dim, SourcePos pos, const char* field) const {
+int Rule::role_of_dim(std::int64_t dim, Field f) const {
+  const SourcePos pos = pos_of(f);
+  const std::string_view field = field_def(f).key;
   if (in().is_tokens()) {
     fail_at(pos, fmt::format("{} over the dims of tokens is not supported ('{}' is {})",
                              layer_.type, *inputs_[0].name, format_shape(in())));
@@ -51,45 +53,47 @@ int Rule::role_of_dim(std::int64_t dim, SourcePos pos, const char* field) const 
   return roles[static_cast<std::size_t>(d)];
 }
 
-// layernorm normalizes the channel axis at each position (wherever it is);
-// groupnorm groups of channels; instancenorm each channel of each sample.
-void Rule::norm(LayerShape& r) {
+// layernorm normalizes the channel axis at each position (wherever it is),
+// or the channels and every position of a (N, C, spatial...) tensor.
+void Rule::layer_norm(LayerShape& r) {
   const std::int64_t c = in().channels;
-  r.output = in();
-  const LayerExtras& x = *layer_.extra;
-  switch (layer_.kind) {
-    case LayerKind::LayerNorm: {
-      std::int64_t normalized = c;
-      if (!x.dims.empty()) {
-        normalized = 1;
-        for (std::int64_t d : x.dims) {
-          normalized = mul(normalized, d);
-        }
-        const bool whole = in().has_positions() && !in().channels_last() &&
-                           normalized == mul(c, product(in().size)) && x.dims.front() == c;
-        if (!(x.dims.size() == 1 && x.dims[0] == c) && !whole) {
-          this->whole(r);  // other trailing dims: the tensor loses its roles
-          return;
-        }
-      }
-      r.params = layer_.affine.value_or(true) ? mul(normalized, layer_.bias ? 2 : 1) : 0;
+  const std::vector<std::int64_t>& shape = layer_.extra->normalized_shape;
+  std::int64_t normalized = c;
+  if (!shape.empty()) {
+    normalized = 1;
+    for (const std::int64_t d : shape) {
+      normalized = mul(normalized, d);
+    }
+    const bool all = in().layout == Layout::Spatial && normalized == mul(c, product(in().size)) &&
+                     shape.front() == c;
+    if (!(shape.size() == 1 && shape[0] == c) && !all) {
+      whole(r);  // other trailing dims: the tensor becomes whole
       return;
     }
-    case LayerKind::GroupNorm:
-      check_declared_channels(c);
-      if (c % layer_.groups != 0) {
-        fail_at(layer_.groups_pos,
-                fmt::format("num_groups {} does not divide the {} channels of '{}'", layer_.groups,
-                            c, *inputs_[0].name));
-      }
-      r.params = layer_.affine.value_or(true) ? mul(2, c) : 0;
-      return;
-    default:  // instancenorm: PyTorch's default is affine=False
-      check_rank_if_spatial();
-      check_declared_channels(c);
-      r.params = layer_.affine.value_or(false) ? mul(2, c) : 0;
-      return;
   }
+  r.output = in();
+  r.params = layer_.affine.value_or(true) ? mul(normalized, layer_.bias ? 2 : 1) : 0;
+}
+
+void Rule::group_norm(LayerShape& r) {
+  const std::int64_t c = in().channels;
+  const std::int64_t groups = layer_.extra->num_groups;
+  check_declared_channels(c);
+  if (c % groups != 0) {
+    fail_at(pos_of(Field::num_groups),
+            fmt::format("num_groups {} does not divide the {} channels of '{}'", groups, c,
+                        *inputs_[0].name));
+  }
+  r.output = in();
+  r.params = layer_.affine.value_or(true) ? mul(2, c) : 0;
+}
+
+// PyTorch's default is affine=False.
+void Rule::instance_norm(LayerShape& r) {
+  check_rank_if_spatial();
+  check_declared_channels(in().channels);
+  r.output = in();
+  r.params = layer_.affine.value_or(false) ? mul(2, in().channels) : 0;
 }
 
 // mean/sum/amax over `dims`. With keepdim the reduced axes stay, at size 1;
@@ -106,7 +110,7 @@ void Rule::reduce(LayerShape& r) {
   PerAxis<std::int64_t> size = in().size;
   std::vector<bool> reduced(rank(), false);  // a dim named twice counts once
   for (std::int64_t d : x.dims) {
-    const int role = role_of_dim(d, x.dims_pos, "dims");
+    const int role = role_of_dim(d, Field::dims);
     if (role == -2) {
       channels = true;
     } else {
@@ -134,8 +138,8 @@ void Rule::reduce(LayerShape& r) {
 
 void Rule::channel_shuffle(LayerShape& r) {
   if (in().channels % layer_.groups != 0) {
-    fail_at(layer_.groups_pos, fmt::format("groups {} does not divide the {} channels of '{}'",
-                                           layer_.groups, in().channels, *inputs_[0].name));
+    fail_at(pos_of(Field::groups), fmt::format("groups {} does not divide the {} channels of '{}'",
+                                               layer_.groups, in().channels, *inputs_[0].name));
   }
   r.output = in();
 }
@@ -155,8 +159,9 @@ Rule::SliceRange Rule::slice_range(std::int64_t n) const {
     } else {
       const auto total = std::accumulate(x.sizes.begin(), x.sizes.end(), std::int64_t{0});
       if (total != n) {
-        fail_at(x.dims_pos, fmt::format("split sizes add up to {}, but '{}' has {} on that dim",
-                                        total, *inputs_[0].name, n));
+        fail_at(pos_of(Field::sizes),
+                fmt::format("split sizes add up to {}, but '{}' has {} on that dim", total,
+                            *inputs_[0].name, n));
       }
       s.start = std::accumulate(x.sizes.begin(), x.sizes.begin() + static_cast<long>(x.part),
                                 std::int64_t{0});
@@ -172,12 +177,12 @@ Rule::SliceRange Rule::slice_range(std::int64_t n) const {
 // PyTorch's slicing of one dim (negative start/stop from the end, clamped);
 // a split's part is a slice of the channels (or of `dim`).
 void Rule::slice(LayerShape& r) {
-  const LayerExtras& x = *layer_.extra;
-  if (names_batch(x.dim)) {
+  const std::int64_t dim = layer_.extra->dim.value_or(1);
+  if (names_batch(dim)) {
     whole(r);
     return;
   }
-  const int role = role_of_dim(x.dim, layer_.pos, "dim");
+  const int role = role_of_dim(dim, Field::dim);
   const std::int64_t n = role == -2 ? in().channels : in().size[static_cast<std::size_t>(role)];
   const auto [start, stop, step, count] = slice_range(n);
   if (count == 0) {
@@ -201,26 +206,27 @@ void Rule::slice(LayerShape& r) {
 
 // pixel_shuffle: C r^k x H x W -> C x rH x rW; pixel_unshuffle the inverse.
 // Each is a window of r with stride r (transposed for the shuffle).
-void Rule::pixel_shuffle(LayerShape& r, bool shuffle) {
+void Rule::pixel_shuffle(LayerShape& r) {
   require_spatial();
   const std::int64_t f = layer_.extra->factor;
-  std::int64_t block = 1;
-  for (std::size_t a = 0; a < rank(); ++a) {
-    block = mul(block, f);
+  const std::int64_t block = product(PerAxis<std::int64_t>(rank(), f));
+  if (in().channels % block != 0) {
+    fail(fmt::format("pixel_shuffle by {} needs channels divisible by {}, '{}' has {}", f, block,
+                     *inputs_[0].name, in().channels));
   }
   r.output = in();
   r.window = PerAxis<AxisWindow>(rank(), AxisWindow{f, f, 1, 0, 0});
-  if (shuffle) {
-    if (in().channels % block != 0) {
-      fail(fmt::format("pixel_shuffle by {} needs channels divisible by {}, '{}' has {}", f, block,
-                       *inputs_[0].name, in().channels));
-    }
-    r.output.channels = in().channels / block;
-    for (std::int64_t& n : r.output.size) {
-      n = mul(n, f);
-    }
-    return;
+  r.output.channels = in().channels / block;
+  for (std::int64_t& n : r.output.size) {
+    n = mul(n, f);
   }
+}
+
+void Rule::pixel_unshuffle(LayerShape& r) {
+  require_spatial();
+  const std::int64_t f = layer_.extra->factor;
+  r.output = in();
+  r.window = PerAxis<AxisWindow>(rank(), AxisWindow{f, f, 1, 0, 0});
   for (std::size_t a = 0; a < rank(); ++a) {
     if (in().size[a] % f != 0) {
       fail(fmt::format("pixel_unshuffle by {} needs sizes divisible by {}, '{}' is {}", f, f,
@@ -228,7 +234,7 @@ void Rule::pixel_shuffle(LayerShape& r, bool shuffle) {
     }
     r.output.size[a] /= f;
   }
-  r.output.channels = mul(in().channels, block);
+  r.output.channels = mul(in().channels, product(PerAxis<std::int64_t>(rank(), f)));
 }
 
 // Only the channel axis moves: to the end (channels last) or back; the

@@ -1,6 +1,8 @@
-// The shape rule of one layer: a Rule is made per layer and run once. Its
-// window rules (convs, pools, pad, crop) are in window_rules.cpp, the others in
-// shape_rules.cpp; apply_shape_rule (shape_rules.h) is the entry point.
+// The shape rule of one layer: a Rule is made per layer and run once. Each
+// kind's method is named in model/layer_kinds.def: window rules (convs, pools,
+// pad, crop) in window_rules.cpp, layout_rules.cpp, token_rules.cpp, the rules
+// on whole tensors in whole_rules.cpp, the rest in shape_rules.cpp;
+// apply_shape_rule (shape_rules.h) is the entry point.
 #pragma once
 
 #include <fmt/format.h>
@@ -57,8 +59,7 @@ class Rule {
   // One value per axis: `fallback` when not given, the one value when scalar,
   // else the list (which must have one entry per axis).
   template <class T>
-  PerAxis<T> expand(const AxisParam<T>& p, const char* field,
-                    std::type_identity_t<T> fallback) const {
+  PerAxis<T> expand(const AxisParam<T>& p, Field field, std::type_identity_t<T> fallback) const {
     if (!p.given) {
       return PerAxis<T>(rank(), fallback);
     }
@@ -66,7 +67,7 @@ class Rule {
       return PerAxis<T>(rank(), p.values[0]);
     }
     if (p.values.size() != rank()) {
-      fail_entries(p.pos, field, p.values.size());
+      fail_entries(field, p.values.size());
     }
     return p.values;
   }
@@ -79,26 +80,38 @@ class Rule {
   void check_declared_features(std::int64_t actual) const;
   void check_one_axis_pair(const PaddingParam& pad) const;
   // "has 3 entries but the input has 2 spatial axes"
-  [[noreturn]] void fail_entries(SourcePos pos, const char* field, std::size_t entries) const;
+  [[noreturn]] void fail_entries(Field field, std::size_t entries) const;
+  SourcePos pos_of(Field field) const { return layer_.pos_of(field); }
 
+  // The shape rules (layer_kinds.def's shape column): window_rules.cpp,
   void conv(LayerShape& r);
   void conv_transpose(LayerShape& r);
   void pool(LayerShape& r);
-  void adaptive(LayerShape& r);
-  void linear(LayerShape& r);
   void pad(LayerShape& r);
   void crop(LayerShape& r);
+  // shape_rules.cpp,
+  void adaptive(LayerShape& r);
+  void global_pool(LayerShape& r);
+  void linear(LayerShape& r);
   void upsample(LayerShape& r);
   void merge(LayerShape& r);
   void flatten(LayerShape& r);
-  // layout_rules.cpp: norms, reductions and the channel and layout operations.
-  void norm(LayerShape& r);
+  void keep_shape(LayerShape& r);
+  void batch_norm(LayerShape& r);
+  void prelu(LayerShape& r);
+  void scale(LayerShape& r);
+  // layout_rules.cpp: norms, reductions and the channel and layout operations,
+  void layer_norm(LayerShape& r);
+  void group_norm(LayerShape& r);
+  void instance_norm(LayerShape& r);
   void reduce(LayerShape& r);
   void channel_shuffle(LayerShape& r);
   void slice(LayerShape& r);
-  void pixel_shuffle(LayerShape& r, bool shuffle);
+  void pixel_shuffle(LayerShape& r);
+  void pixel_unshuffle(LayerShape& r);
   void permute(LayerShape& r);
   // token_rules.cpp: tokens, attention, Swin's windows and patch merging.
+  // (The checks they share come first.)
   void require_tokens(std::size_t input) const;
   void require_channels_last() const;
   std::int64_t token_count(const Shape& s) const;
@@ -111,7 +124,7 @@ class Rule {
   // The dims of the input tensor in PyTorch's order (batch first) and what
   // each is: -1 batch, -2 channels, k >= 0 spatial axis k.
   std::vector<int> dim_roles() const;
-  int role_of_dim(std::int64_t dim, SourcePos pos, const char* field) const;
+  int role_of_dim(std::int64_t dim, Field field) const;
   bool names_batch(std::int64_t dim) const;  // dim 0 (or -n) of the tensor
   // A slice's (or a split part's) start, stop and step on a dim of n, clamped.
   struct SliceRange {
@@ -119,28 +132,42 @@ class Rule {
   };
   SliceRange slice_range(std::int64_t n) const;
   PerAxis<AxisWindow> identity_windows() const { return PerAxis<AxisWindow>(rank(), AxisWindow{}); }
-  // whole_rules.cpp: tensors without roles, their dims batch first.
-  bool any_input_other() const;
-  std::vector<std::int64_t> whole_dims(std::size_t input) const;
-  std::size_t whole_axis(std::int64_t dim, std::size_t rank, SourcePos pos,
-                         const char* field) const;
-  std::vector<std::int64_t> broadcast(std::vector<std::int64_t> a,
-                                      const std::vector<std::int64_t>& b,
-                                      const std::string& what) const;
-  std::int64_t whole_elements(const std::vector<std::int64_t>& dims) const;
+
+  // whole_rules.cpp: whole tensors, their dims batch first. whole() runs the
+  // kind's rule of layer_kinds.def's whole column, which changes the dims
+  // and returns the layer's params.
+  using Dims = std::vector<std::int64_t>;
   void whole(LayerShape& r);
-  void whole_concat(std::vector<std::int64_t>& d) const;
-  void whole_reduce(std::vector<std::int64_t>& d) const;
-  void whole_slice(std::vector<std::int64_t>& d) const;
-  void whole_permute(std::vector<std::int64_t>& d) const;
-  void whole_reshape(std::vector<std::int64_t>& d) const;
-  void whole_matmul(std::vector<std::int64_t>& d) const;
+  void as_whole(LayerShape& r) { whole(r); }  // the shape rule of kinds that make whole tensors
+  bool any_input_whole() const;
+  Dims whole_dims(std::size_t input) const;
+  std::size_t whole_axis(std::int64_t dim, std::size_t rank, Field field) const;
+  Dims broadcast(Dims a, const Dims& b, const std::string& what) const;
+  std::int64_t whole_elements(const Dims& dims) const;
+  std::int64_t needs_roles(Dims& d) const;
+  std::int64_t keep_dims(Dims& d) const;
+  std::int64_t whole_constant(Dims& d) const;
+  std::int64_t whole_scale(Dims& d) const;
+  std::int64_t whole_prelu(Dims& d) const;
+  std::int64_t whole_layer_norm(Dims& d) const;
+  std::int64_t whole_linear(Dims& d) const;
+  std::int64_t whole_broadcast(Dims& d) const;
+  std::int64_t whole_concat(Dims& d) const;
+  std::int64_t whole_reduce(Dims& d) const;
+  std::int64_t whole_slice(Dims& d) const;
+  std::int64_t whole_permute(Dims& d) const;
+  std::int64_t whole_flatten(Dims& d) const;
+  std::int64_t whole_reshape(Dims& d) const;
+  std::int64_t whole_matmul(Dims& d) const;
+  std::int64_t whole_expand(Dims& d) const;
+  std::int64_t whole_tile(Dims& d) const;
+  std::int64_t whole_gather(Dims& d) const;
 
   const Layer& layer_;
   std::span<const ShapeInput> inputs_;
   Convention convention_;
   const std::string& file_;
-  std::int64_t batch_;  // the batch a tensor without roles counts in its dims
+  std::int64_t batch_;  // the batch a whole tensor counts in its dims
   LayerMath math_;
   std::vector<AxisFinding> findings_;
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 
 #include "engine/shape_rule.h"
@@ -27,14 +28,15 @@ void Rule::require_spatial() const {
   }
 }
 
-void Rule::fail_entries(SourcePos pos, const char* field, std::size_t entries) const {
-  fail_at(pos, fmt::format("{} has {} entries but the input has {} spatial {}", field, entries,
-                           rank(), rank() == 1 ? "axis" : "axes"));
+void Rule::fail_entries(Field field, std::size_t entries) const {
+  fail_at(pos_of(field),
+          fmt::format("{} has {} entries but the input has {} spatial {}", field_def(field).key,
+                      entries, rank(), rank() == 1 ? "axis" : "axes"));
 }
 
 void Rule::check_declared_channels(std::int64_t actual) const {
   if (layer_.in_channels && *layer_.in_channels != actual) {
-    fail_at(layer_.in_channels_pos,
+    fail_at(pos_of(Field::in_channels),
             fmt::format("declares {} input channels, but its input '{}' has {}",
                         *layer_.in_channels, *inputs_[0].name, actual));
   }
@@ -47,7 +49,7 @@ void Rule::check_declared_features(std::int64_t actual) const {
     return;
   }
   const Shape* flattened = in().has_positions() ? &in() : inputs_[0].unflattened;
-  fail_at(layer_.in_channels_pos,
+  fail_at(pos_of(Field::in_channels),
           fmt::format("declares {} input features, but its input '{}' has {}{}",
                       *layer_.in_channels, *inputs_[0].name, actual,
                       flattened && flattened->has_positions()
@@ -58,7 +60,41 @@ void Rule::check_declared_features(std::int64_t actual) const {
 void Rule::adaptive(LayerShape& r) {
   require_spatial();
   r.output.channels = in().channels;
-  r.output.size = expand(layer_.extra->output_size, "output_size", 1);
+  r.output.size = expand(layer_.extra->output_size, Field::output_size, 1);
+}
+
+void Rule::global_pool(LayerShape& r) {
+  require_spatial();
+  r.output.channels = in().channels;
+  r.output.size = PerAxis<std::int64_t>(rank(), 1);
+}
+
+// lrn, dropout, identity, activations.
+void Rule::keep_shape(LayerShape& r) {
+  check_rank_if_spatial();
+  r.output = in();
+}
+
+void Rule::batch_norm(LayerShape& r) {
+  check_rank_if_spatial();
+  check_declared_channels(in().channels);
+  r.output = in();
+  r.params = layer_.affine.value_or(true) ? mul(2, in().channels) : 0;
+}
+
+void Rule::prelu(LayerShape& r) {
+  const std::int64_t n = layer_.extra->num_parameters;
+  if (n != 1 && n != in().channels) {
+    fail(fmt::format("prelu has {} parameters; it needs 1 or one per channel ({})", n,
+                     in().channels));
+  }
+  r.output = in();
+  r.params = n;
+}
+
+void Rule::scale(LayerShape& r) {
+  r.output = in();
+  r.params = layer_.extra->value ? 0 : in().channels;
 }
 
 void Rule::linear(LayerShape& r) {
@@ -108,10 +144,10 @@ void Rule::upsample(LayerShape& r) {
     return;
   }
   if (x.output_size.given) {
-    r.output.size = expand(x.output_size, "size", 1);
+    r.output.size = expand(x.output_size, Field::size, 1);
     return;
   }
-  const auto scales = expand(x.scale_factor, "scale_factor", 1.0);
+  const auto scales = expand(x.scale_factor, Field::scale_factor, 1.0);
   for (std::size_t i = 0; i < rank(); ++i) {
     const double scale = scales[i];
     // PyTorch: floor(double(n) * scale_factor).
@@ -135,8 +171,9 @@ void Rule::merge(LayerShape& r) {
   if (inputs_.size() < (concat ? 1U : 2U)) {
     fail_at(layer_.inputs_pos, fmt::format("{} needs at least two inputs", layer_.type));
   }
-  if (concat && layer_.extra->dim_given && !in().is_tokens() &&
-      (names_batch(layer_.extra->dim) || role_of_dim(layer_.extra->dim, layer_.pos, "dim") != -2)) {
+  const std::optional<std::int64_t> dim = layer_.extra->dim;
+  if (concat && dim && !in().is_tokens() &&
+      (names_batch(*dim) || role_of_dim(*dim, Field::dim) != -2)) {
     whole(r);  // joined on another dim than the channels
     return;
   }
@@ -178,7 +215,8 @@ void Rule::flatten(LayerShape& r) {
   const std::int64_t n = !in().has_positions() ? 2
                          : in().is_tokens()    ? 3
                                                : static_cast<std::int64_t>(rank()) + 2;
-  const std::int64_t start = layer_.extra->dim < 0 ? layer_.extra->dim + n : layer_.extra->dim;
+  const std::int64_t start =
+      layer_.extra->start_dim < 0 ? layer_.extra->start_dim + n : layer_.extra->start_dim;
   const std::int64_t end =
       layer_.extra->end_dim < 0 ? layer_.extra->end_dim + n : layer_.extra->end_dim;
   // Exactly the spatial dims (2.. of (N, C, H, W), 1..n-2 of (N, H, W, C)):
@@ -204,6 +242,11 @@ void Rule::flatten(LayerShape& r) {
 }
 
 LayerShape Rule::run() {
+  static constexpr std::array<void (Rule::*)(LayerShape&), kLayerKinds> kShape{
+#define NETLENS_KIND(kind, shape, whole, cost, erf) &Rule::shape,
+#include "model/layer_kinds.def"
+#undef NETLENS_KIND
+  };
   LayerShape r;
   const std::size_t max_inputs = layer_type(layer_.kind).max_inputs;
   if (max_inputs != 0 && inputs_.size() > max_inputs) {
@@ -213,124 +256,10 @@ LayerShape Rule::run() {
                                                              : "one to three inputs",
                                            inputs_.size()));
   }
-  switch (layer_.kind) {
-    case LayerKind::Reshape:
-    case LayerKind::MatMul:
-    case LayerKind::Expand:
-    case LayerKind::Tile:
-    case LayerKind::Gather:
-    case LayerKind::Constant:
-      whole(r);
-      return r;
-    default:
-      if (any_input_other()) {
-        whole(r);
-        return r;
-      }
-  }
-  switch (layer_.kind) {
-    case LayerKind::Conv:
-      conv(r);
-      break;
-    case LayerKind::ConvTranspose:
-      conv_transpose(r);
-      break;
-    case LayerKind::MaxPool:
-    case LayerKind::AvgPool:
-      pool(r);
-      break;
-    case LayerKind::AdaptiveAvgPool:
-    case LayerKind::AdaptiveMaxPool:
-      adaptive(r);
-      break;
-    case LayerKind::GlobalAvgPool:
-    case LayerKind::GlobalMaxPool:
-      require_spatial();
-      r.output.channels = in().channels;
-      r.output.size = PerAxis<std::int64_t>(rank(), 1);
-      break;
-    case LayerKind::Linear:
-      linear(r);
-      break;
-    case LayerKind::Flatten:
-      flatten(r);
-      break;
-    case LayerKind::Pad:
-      pad(r);
-      break;
-    case LayerKind::Crop:
-      crop(r);
-      break;
-    case LayerKind::Upsample:
-      upsample(r);
-      break;
-    case LayerKind::BatchNorm:
-      check_rank_if_spatial();
-      check_declared_channels(in().channels);
-      r.output = in();
-      r.params = layer_.affine.value_or(true) ? mul(2, in().channels) : 0;
-      break;
-    case LayerKind::LayerNorm:
-    case LayerKind::GroupNorm:
-    case LayerKind::InstanceNorm:
-      norm(r);
-      break;
-    case LayerKind::PRelu: {
-      const std::int64_t n = layer_.extra->num_parameters;
-      if (n != 1 && n != in().channels) {
-        fail(fmt::format("prelu has {} parameters; it needs 1 or one per channel ({})", n,
-                         in().channels));
-      }
-      r.output = in();
-      r.params = n;
-      break;
-    }
-    case LayerKind::Scale:
-      r.output = in();
-      r.params = layer_.extra->value ? 0 : in().channels;
-      break;
-    case LayerKind::Reduce:
-      reduce(r);
-      break;
-    case LayerKind::ChannelShuffle:
-      channel_shuffle(r);
-      break;
-    case LayerKind::Slice:
-      slice(r);
-      break;
-    case LayerKind::PixelShuffle:
-    case LayerKind::PixelUnshuffle:
-      pixel_shuffle(r, layer_.kind == LayerKind::PixelShuffle);
-      break;
-    case LayerKind::Permute:
-      permute(r);
-      break;
-    case LayerKind::ClassToken:
-      class_token(r);
-      break;
-    case LayerKind::PosEmbedding:
-      pos_embedding(r);
-      break;
-    case LayerKind::Select:
-      select(r);
-      break;
-    case LayerKind::Attention:
-      attention(r);
-      break;
-    case LayerKind::WindowAttention:
-      window_attention(r);
-      break;
-    case LayerKind::PatchMerge:
-      patch_merge(r);
-      break;
-    case LayerKind::Elementwise:
-    case LayerKind::Concat:
-      merge(r);
-      break;
-    default:  // lrn, dropout, identity, activations
-      check_rank_if_spatial();
-      r.output = in();
-      break;
+  if (any_input_whole()) {
+    whole(r);
+  } else {
+    (this->*kShape[static_cast<std::size_t>(layer_.kind)])(r);
   }
   for (Warning& w : merge_axis_findings(findings_, findings_.empty() ? 0 : rank())) {
     r.warnings.push_back(std::move(w));  // after whole()'s roles-lost, if any

@@ -47,8 +47,9 @@ void Rule::pos_embedding(LayerShape& r) {
 void Rule::select(LayerShape& r) {
   require_tokens(0);
   const LayerExtras& x = *layer_.extra;
-  if (x.dim != 1 && x.dim != -2) {
-    fail(fmt::format("select takes a token (dim 1 of (N, L, C)), got dim {}", x.dim));
+  const std::int64_t dim = x.dim.value_or(1);
+  if (dim != 1 && dim != -2) {
+    fail(fmt::format("select takes a token (dim 1 of (N, L, C)), got dim {}", dim));
   }
   const std::int64_t n = token_count(in());
   if (x.index < -n || x.index >= n) {
@@ -100,8 +101,8 @@ void Rule::attention(LayerShape& r) {
 void Rule::window_attention(LayerShape& r) {
   require_channels_last();
   const LayerExtras& x = *layer_.extra;
-  const auto window = expand(x.window_size, "window_size", 1);
-  expand(x.shift_size, "shift_size", 0);
+  const auto window = expand(x.window_size, Field::window_size, 1);
+  expand(x.shift_size, Field::shift_size, 0);
   const std::int64_t c = in().channels;
   if (c % x.num_heads != 0) {
     fail(fmt::format("{} channels are not divisible by num_heads {}", c, x.num_heads));

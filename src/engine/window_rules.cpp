@@ -11,14 +11,14 @@ namespace netlens::shape {
 // are resolved here (TF's rule: the extra pixel goes after, or before for
 // same_lower).
 PerAxis<AxisWindow> Rule::windows(bool transposed) {
-  const auto kernel = expand(layer_.window->kernel_size, "kernel_size", 1);
+  const auto kernel = expand(layer_.window->kernel_size, Field::kernel_size, 1);
   const bool pool = layer_type(layer_.kind).stride_is_kernel;
-  const auto stride = expand(layer_.window->stride, "stride", 1);
+  const auto stride = expand(layer_.window->stride, Field::stride, 1);
   const auto stride_or_kernel = pool && !layer_.window->stride.given ? kernel : stride;
-  const auto dilation = expand(layer_.window->dilation, "dilation", 1);
+  const auto dilation = expand(layer_.window->dilation, Field::dilation, 1);
   const PaddingParam& pad = layer_.window->padding;
   check_one_axis_pair(pad);
-  const auto pairs = expand(pad, "padding", {0, 0});
+  const auto pairs = expand(pad, Field::padding, {0, 0});
   PerAxis<AxisWindow> w;
   for (std::size_t i = 0; i < rank(); ++i) {
     AxisWindow a{kernel[i], stride_or_kernel[i], dilation[i], 0, 0};
@@ -45,9 +45,10 @@ void Rule::check_one_axis_pair(const PaddingParam& pad) const {
       pad.values[1][0] != pad.values[1][1]) {
     return;
   }
-  fail_at(pad.pos, fmt::format("padding has 2 entries but the input has 1 spatial axis; for "
-                               "[before, after] on that axis write [[{}, {}]]",
-                               pad.values[0][0], pad.values[1][0]));
+  fail_at(pos_of(Field::padding),
+          fmt::format("padding has 2 entries but the input has 1 spatial axis; for "
+                      "[before, after] on that axis write [[{}, {}]]",
+                      pad.values[0][0], pad.values[1][0]));
 }
 
 // floor((n + lo + hi - ke) / s) + 1, or the ceil-mode form with the rule that
@@ -106,11 +107,11 @@ void Rule::warn_dropped(std::size_t i, const AxisWindow& a) {
 void Rule::check_groups(std::int64_t out_channels) const {
   const std::int64_t c = in().channels;
   if (c % layer_.groups != 0) {
-    fail_at(layer_.groups_pos,
+    fail_at(pos_of(Field::groups),
             fmt::format("groups {} does not divide the input channels {}", layer_.groups, c));
   }
   if (out_channels % layer_.groups != 0) {
-    fail_at(layer_.groups_pos,
+    fail_at(pos_of(Field::groups),
             fmt::format("groups {} does not divide out_channels {}", layer_.groups, out_channels));
   }
 }
@@ -139,13 +140,13 @@ void Rule::conv_transpose(LayerShape& r) {
   check_declared_channels(in().channels);
   check_groups(layer_.out_channels);
   auto w = windows(true);
-  const auto output_padding = expand(layer_.extra->output_padding, "output_padding", 0);
+  const auto output_padding = expand(layer_.extra->output_padding, Field::output_padding, 0);
   // Keras' default padding is 'valid', which for a transposed conv is not 0.
   const PadMode mode = !layer_.window->padding.given && convention_ == Convention::Keras
                            ? PadMode::Valid
                            : layer_.window->padding.mode;
   if (mode != PadMode::Explicit && layer_.extra->output_padding.given) {
-    fail_at(layer_.extra->output_padding.pos,
+    fail_at(pos_of(Field::output_padding),
             "output_padding needs explicit padding, not 'same' or 'valid'");
   }
   r.output.channels = layer_.out_channels;
@@ -166,7 +167,7 @@ void Rule::conv_transpose(LayerShape& r) {
     } else {
       if (convention_ == Convention::PyTorch &&
           output_padding[i] >= std::max(a.stride, a.dilation)) {
-        fail_at(layer_.extra->output_padding.pos,
+        fail_at(pos_of(Field::output_padding),
                 fmt::format("output_padding {} must be smaller than either stride {} or "
                             "dilation {} on axis {}",
                             output_padding[i], a.stride, a.dilation, axis(i)));
@@ -192,7 +193,7 @@ void Rule::pool(LayerShape& r) {
     const AxisWindow& a = w[i];
     if (convention_ == Convention::PyTorch && layer_.window->padding.mode == PadMode::Explicit &&
         (a.pad_lo > a.kernel / 2 || a.pad_hi > a.kernel / 2)) {
-      fail_at(layer_.window->padding.pos,
+      fail_at(pos_of(Field::padding),
               fmt::format("padding {} is more than half the kernel size {} on axis {} "
                           "(PyTorch rejects this)",
                           std::max(a.pad_lo, a.pad_hi), a.kernel, axis(i)));
@@ -228,7 +229,7 @@ bool Rule::warn_padding_windows(std::size_t i, const AxisWindow& a, std::int64_t
 void Rule::pad(LayerShape& r) {
   require_spatial();
   if (layer_.window->padding.mode != PadMode::Explicit) {
-    fail_at(layer_.window->padding.pos,
+    fail_at(pos_of(Field::padding),
             "pad needs explicit padding (an int, a list or [before, after] "
             "pairs), not 'same' or 'valid'");
   }
@@ -258,13 +259,13 @@ void Rule::crop(LayerShape& r) {
   }
   const PaddingParam& cut = layer_.extra->cropping;
   if (cut.given && layer_.extra->crop_offset.given) {
-    fail_at(layer_.extra->crop_offset.pos,
+    fail_at(pos_of(Field::offset),
             "'offset' goes with 'size' or a reference input, not 'cropping'");
   }
-  const auto cuts = expand(cut, "cropping", {0, 0});
+  const auto cuts = expand(cut, Field::cropping, {0, 0});
   const auto size =
-      by_reference ? inputs_[1].shape->size : expand(layer_.extra->crop_size, "size", 1);
-  const auto offset = expand(layer_.extra->crop_offset, "offset", -1);
+      by_reference ? inputs_[1].shape->size : expand(layer_.extra->crop_size, Field::crop_size, 1);
+  const auto offset = expand(layer_.extra->crop_offset, Field::offset, -1);
   r.output.channels = in().channels;
   PerAxis<AxisWindow> w;
   for (std::size_t i = 0; i < rank(); ++i) {

@@ -12,59 +12,23 @@
 #include <vector>
 
 #include "model/error.h"
+#include "model/fields.h"
 #include "model/per_axis.h"
 
 namespace netlens {
 
-// The shape rule and cost of a layer (engine/shape_rules.cpp, costs.cpp). Its
+// The shape rule and cost of a layer: one line each in layer_kinds.def. Its
 // names, fields and how it reads its input are the rows of model/layer_types.h.
 enum class LayerKind : std::uint8_t {
-  Conv,
-  ConvTranspose,
-  MaxPool,
-  AvgPool,
-  AdaptiveAvgPool,
-  AdaptiveMaxPool,
-  GlobalAvgPool,
-  GlobalMaxPool,
-  Linear,
-  Flatten,
-  Pad,
-  Crop,
-  Upsample,
-  BatchNorm,
-  LayerNorm,
-  GroupNorm,
-  InstanceNorm,
-  Lrn,
-  Dropout,
-  Identity,
-  Activation,
-  PRelu,
-  Scale,
-  Reduce,
-  ChannelShuffle,
-  Slice,
-  PixelShuffle,
-  PixelUnshuffle,
-  Permute,
-  ClassToken,       // learned tokens put in front of a token sequence
-  PosEmbedding,     // a learned table added to every token
-  Select,           // one token: x[:, 0]
-  Attention,        // multi-head attention over every token
-  WindowAttention,  // Swin's attention within (shifted) windows
-  PatchMerge,       // Swin's 2x2 neighbours concatenated on channels
-  // Kinds outside the role model: their outputs are whole tensors without
-  // roles (docs/semantics.md, "Tensors without roles").
-  Reshape,      // to `shape` (batch included; -1 once)
-  MatMul,       // numpy's matmul of two tensors
-  Expand,       // broadcast to `shape`
-  Tile,         // `repeats` copies along each axis
-  Gather,       // torch.index_select-like: `index_shape` indices on `dim`
-  Constant,     // a tensor of `shape` computed from no input (an ONNX constant output)
-  Elementwise,  // add, sub, mul, div, max, min: broadcasting
-  Concat,       // the last kind (layer_types.cpp counts on it)
+#define NETLENS_KIND(kind, shape, whole, cost, erf) kind,
+#include "model/layer_kinds.def"
+#undef NETLENS_KIND
 };
+inline constexpr std::size_t kLayerKinds = 0
+#define NETLENS_KIND(kind, shape, whole, cost, erf) +1
+#include "model/layer_kinds.def"
+#undef NETLENS_KIND
+    ;
 
 // A per-axis field: one value for every axis (`scalar`) or one per axis.
 template <class T>
@@ -72,7 +36,7 @@ struct AxisParam {
   PerAxis<T> values;
   bool scalar = true;
   bool given = false;
-  SourcePos pos;
+  friend bool operator==(const AxisParam&, const AxisParam&) = default;
 
   // The number of axes the written list implies; 0 when it does not say.
   std::size_t listed_rank() const { return given && !scalar ? values.size() : 0; }
@@ -94,6 +58,7 @@ enum class PadMode : std::uint8_t { Explicit, Same, SameLower, Valid };
 // pairs are the values when the mode is Explicit.
 struct PaddingParam : AxisParam<std::array<std::int64_t, 2>> {
   PadMode mode = PadMode::Explicit;
+  friend bool operator==(const PaddingParam&, const PaddingParam&) = default;
 };
 
 enum class UpsampleMode : std::uint8_t { Nearest, NearestExact, Bilinear, Bicubic };
@@ -130,6 +95,19 @@ class OutOfLine {
   std::unique_ptr<T> p_;
 };
 
+// Where a field was written.
+struct FieldPos {
+  Field field;
+  SourcePos pos;
+};
+
+// An inert field's value, as a spec writes it back: `1e-05`, `true`, `tanh`.
+struct InertValue {
+  Field field;
+  std::string text;
+  friend bool operator==(const InertValue&, const InertValue&) = default;
+};
+
 // The sliding window of convs and pools (and a pad layer's padding).
 struct WindowParams {
   AxisParam<std::int64_t> kernel_size;
@@ -139,55 +117,58 @@ struct WindowParams {
   std::optional<bool> ceil_mode;
 };
 
-// Fields only a few layer kinds have (transposed convs, adaptive pools,
-// upsampling, crop, reductions, slices, permutes).
+// Fields only a few layer kinds have; model/fields.def says which field of a
+// spec each member holds.
 struct LayerExtras {
-  AxisParam<std::int64_t> output_padding;
-  AxisParam<std::int64_t> output_size;  // adaptive pools; upsample's `size`
-  AxisParam<double> scale_factor;       // upsample
-  bool recompute_scale_factor = false;  // upsample: taps from out / in, not the factor
-  AxisParam<std::int64_t> crop_size;    // crop: the output size
-  AxisParam<std::int64_t> crop_offset;  // crop: where it starts (default: centred)
-  PaddingParam cropping;                // crop: amounts cut [before, after] (Keras)
-  std::vector<std::int64_t> dims;       // reduce: the dims reduced; permute: the order
-  SourcePos dims_pos;
-  bool keepdim = false;  // reduce
-  // slice: dim, start, stop (nullopt: the end), step; flatten: start_dim and end_dim
-  std::int64_t dim = 1;
-  bool dim_given = false;  // concat: on `dim`, else on the channels
-  std::int64_t start = 0;
+  AxisParam<std::int64_t> output_padding;  // conv_transpose
+  AxisParam<std::int64_t> output_size;     // adaptive pools; upsample's `size`
+  AxisParam<double> scale_factor;          // upsample
+  UpsampleMode mode = UpsampleMode::Nearest;
+  bool align_corners = false;
+  bool recompute_scale_factor = false;         // taps from out / in, not the factor
+  AxisParam<std::int64_t> crop_size;           // crop: the output size
+  AxisParam<std::int64_t> crop_offset;         // crop: where it starts (unset: centred)
+  PaddingParam cropping;                       // crop: amounts cut [before, after] (Keras)
+  std::int64_t factor = 1;                     // pixel_shuffle / pixel_unshuffle
+  std::optional<bool> track_running_stats;     // norms: running mean and var as buffers
+  std::vector<std::int64_t> normalized_shape;  // layernorm (empty: the channels)
+  std::int64_t num_groups = 1;                 // groupnorm
+  std::int64_t num_parameters = 1;             // prelu
+  std::optional<double> value;                 // scale: a constant factor (no params)
+  std::vector<std::int64_t> dims;              // reduce: the dims reduced; permute: the order
+  bool keepdim = false;                        // reduce
+  // slice, split, select, gather: the dim (default 1); concat: the dim when
+  // given, else the channels.
+  std::optional<std::int64_t> dim;
+  std::int64_t start_dim = 1;  // flatten
+  std::int64_t end_dim = -1;
+  std::int64_t start = 0;  // slice; stop nullopt: to the end
   std::optional<std::int64_t> stop;
   std::int64_t step = 1;
-  std::int64_t end_dim = -1;
   // split: `chunks` equal parts (torch.chunk) or parts of `sizes` (torch.split);
   // each part is a layer of its own, NAME.0, NAME.1, ..., and `part` says which.
   std::int64_t chunks = 0;
   std::vector<std::int64_t> sizes;
   std::size_t part = 0;
-  std::int64_t factor = 1;          // pixel_shuffle / pixel_unshuffle
-  std::int64_t num_parameters = 1;  // prelu
-  // ONNX: the elements of the float initializers the node reads as weights,
-  // which replace the kind's count (what the file holds is what counts).
-  std::optional<std::int64_t> file_params;
-  std::optional<bool> track_running_stats;  // norms: running mean and var as buffers
-  std::optional<double> value;              // scale: a constant factor (no params)
   // attention and window_attention: heads and the key and value features
   // (nn.MultiheadAttention's kdim / vdim; default embed_dim).
   std::int64_t num_heads = 1;
   std::optional<std::int64_t> embed_dim;
   std::optional<std::int64_t> kdim;
   std::optional<std::int64_t> vdim;
-  SourcePos embed_dim_pos;
   AxisParam<std::int64_t> window_size;  // window_attention
   AxisParam<std::int64_t> shift_size;
-  std::int64_t tokens = 1;  // class_token: how many
-  std::int64_t index = 0;   // select: which token
-  // reshape, expand, constant: the whole target shape; tile: the repeats;
-  // gather: the shape of the indices.
-  std::vector<std::int64_t> shape;
-  bool shape_given = false;  // gather: [] is a scalar index
-  bool learned = false;      // constant: its elements are parameters (a class token)
-  SourcePos shape_pos;
+  std::int64_t tokens = 1;            // class_token: how many
+  std::int64_t index = 0;             // select: which token
+  std::vector<std::int64_t> shape;    // reshape, expand, constant: the whole target, batch first
+  std::vector<std::int64_t> repeats;  // tile
+  std::optional<std::vector<std::int64_t>> index_shape;  // gather (else its second input's)
+  bool learned = false;  // constant: its elements are parameters (a class token)
+  // The parameters the layer holds, replacing its kind's count: an ONNX
+  // file's weights (what the file holds is what counts).
+  std::optional<std::int64_t> params;
+  // Inert fields as written (eps: 1e-05, inplace: true), written back.
+  std::vector<InertValue> inert;
 };
 
 struct Layer {
@@ -201,21 +182,28 @@ struct Layer {
   std::vector<std::string> inputs;  // empty: the previous layer (or the input)
   std::vector<SourcePos> input_pos;
   SourcePos inputs_pos;
+  std::vector<FieldPos> field_pos;  // where each field was written, for messages
 
-  // conv / conv_transpose / linear: out_channels or out_features
+  // conv / conv_transpose: out_channels; linear: out_features
   std::int64_t out_channels = 0;
-  SourcePos out_channels_pos;
-  std::optional<std::int64_t> in_channels;  // optional declared value, checked
-  SourcePos in_channels_pos;
-  std::int64_t groups = 1;
-  SourcePos groups_pos;
+  // A declared input count, checked: in_channels, in_features, num_features, num_channels
+  std::optional<std::int64_t> in_channels;
+  std::int64_t groups = 1;  // conv, channel_shuffle
   bool bias = true;
-  std::optional<bool> affine;  // norms: learned scale and shift (default: PyTorch's per kind)
-
-  UpsampleMode mode = UpsampleMode::Nearest;
-  bool align_corners = false;  // bilinear upsample
+  std::optional<bool> affine;  // norms: learned scale and shift (unset: PyTorch's per kind)
   OutOfLine<WindowParams> window;
   OutOfLine<LayerExtras> extra;
+
+  // Where `field` (or a field of the same member: in_features for
+  // in_channels) was written; unknown when it was not.
+  SourcePos pos_of(Field field) const {
+    for (const FieldPos& f : field_pos) {
+      if (f.field == field || field_def(f.field).member == field_def(field).member) {
+        return f.pos;
+      }
+    }
+    return {};
+  }
 };
 
 }  // namespace netlens

@@ -39,9 +39,9 @@ constexpr std::array kTypes{
   LayerType{"layernorm",        K::LayerNorm,        R::Same,       false, "layernormalization layernorm2d",                "eps elementwise_affine bias normalized_shape",                                   "",                      1, false},
   LayerType{"groupnorm",        K::GroupNorm,        R::Same,       false, "groupnormalization",                            "num_groups num_channels eps affine",                                             "num_groups",            1, false},
   LayerType{"instancenorm",     K::InstanceNorm,     R::Same,       true,  "instancenormalization",                         "affine track_running_stats eps momentum num_features",                           "",                      1, false},
-  LayerType{"lrn",              K::Lrn,              R::Same,       false, "localresponsenorm localresponsenormalization",  "size alpha beta k",                                                              "",                      1, false},
+  LayerType{"lrn",              K::Lrn,              R::Same,       false, "localresponsenorm localresponsenormalization",  "lrn_size alpha beta k",                                                              "",                      1, false},
   LayerType{"dropout",          K::Dropout,          R::Same,       true,  "spatialdropout alphadropout featurealphadropout", "p inplace",                                                                      "",                      1, false},
-  LayerType{"stochastic_depth", K::Dropout,          R::Same,       false, "droppath",                                      "p mode",                                                                         "",                      1, false},
+  LayerType{"stochastic_depth", K::Dropout,          R::Same,       false, "droppath",                                      "p drop_mode",                                                                         "",                      1, false},
   LayerType{"identity",         K::Identity,         R::Same,       false, "",                                              "",                                                                               "",                      1, false},
   LayerType{"relu",             K::Activation,       R::Same,       false, "",                                              "inplace",                                                                        "",                      1, false},
   LayerType{"relu6",            K::Activation,       R::Same,       false, "",                                              "inplace",                                                                        "",                      1, false},
@@ -63,8 +63,8 @@ constexpr std::array kTypes{
   LayerType{"erf",              K::Activation,       R::Same,       false, "",                                              "",                                                                               "",                      1, false},
   LayerType{"pow",               K::Activation,       R::Same,       false, "",                                              "",                                                                               "",                      1, false},
   LayerType{"sqrt",              K::Activation,       R::Same,       false, "",                                              "",                                                                               "",                      1, false},
-  LayerType{"softmax",          K::Activation,       R::Same,       false, "",                                              "dim",                                                                            "",                      1, false},
-  LayerType{"log_softmax",      K::Activation,       R::Same,       false, "logsoftmax",                                    "dim",                                                                            "",                      1, false},
+  LayerType{"softmax",          K::Activation,       R::Same,       false, "",                                              "softmax_dim",                                                                            "",                      1, false},
+  LayerType{"log_softmax",      K::Activation,       R::Same,       false, "logsoftmax",                                    "softmax_dim",                                                                            "",                      1, false},
   LayerType{"prelu",            K::PRelu,            R::Same,       false, "",                                              "num_parameters init",                                                            "",                      1, false},
   LayerType{"scale",            K::Scale,            R::Same,       false, "layerscale",                                    "value",                                                                          "",                      1, false},
   LayerType{"mean",             K::Reduce,           R::Adaptive,   false, "reducemean",                                    "dims keepdim",                                                                   "dims",                  1, false},
@@ -93,10 +93,17 @@ constexpr std::array kTypes{
   LayerType{"div",              K::Elementwise,      R::Union,      false, "divide",                                        "",                                                                               "inputs",                0, false},
   LayerType{"max",              K::Elementwise,      R::Union,      false, "maximum",                                       "",                                                                               "inputs",                0, false},
   LayerType{"min",              K::Elementwise,      R::Union,      false, "minimum",                                       "",                                                                               "inputs",                0, false},
-  LayerType{"crop",             K::Crop,             R::Window,     true,  "cropping",                                      "size offset cropping",                                                           "",                      2, false},
+  LayerType{"crop",             K::Crop,             R::Window,     true,  "cropping",                                      "crop_size offset cropping",                                                           "",                      2, false},
   LayerType{"concat",           K::Concat,           R::Union,      false, "concatenate cat",                               "dim",                                                                            "inputs",                0, false},
 };
 // clang-format on
+
+constexpr std::array kFields{
+#define NETLENS_FIELD(id, key, format, member, choices) \
+  FieldDef{Field::id, #id, key, FieldFormat::format, choices, #member},
+#include "model/fields.def"
+#undef NETLENS_FIELD
+};
 
 // Keras' and Caffe's names for fields; `only_for` empty: for every kind.
 struct FieldAlias {
@@ -152,7 +159,7 @@ std::span<const LayerType> layer_types() { return kTypes; }
 const LayerType& layer_type(LayerKind kind) {
   // Asked for every layer, several times: the first row of each kind, found once.
   static const auto kFirst = [] {
-    std::array<const LayerType*, static_cast<std::size_t>(LayerKind::Concat) + 1> first{};
+    std::array<const LayerType*, kLayerKinds> first{};
     for (auto t = kTypes.rbegin(); t != kTypes.rend(); ++t) {
       first[static_cast<std::size_t>(t->kind)] = &*t;
     }
@@ -222,6 +229,17 @@ std::string layer_type_names() {
   }
   std::sort(names.begin(), names.end());
   return fmt::format("{}", fmt::join(names, ", "));
+}
+
+const FieldDef& field_def(Field field) { return kFields[static_cast<std::size_t>(field)]; }
+
+std::optional<Field> field_named(std::string_view name) {
+  for (const FieldDef& f : kFields) {
+    if (f.name == name) {
+      return f.id;
+    }
+  }
+  return std::nullopt;
 }
 
 std::string_view canonical_field(LayerKind kind, std::string_view key) {

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <cstring>
+#include <utility>
 
 #include "engine/shape_rules.h"
 #include "model/checked.h"
@@ -223,8 +224,12 @@ Value add_layer(Graph& g, Layer layer, const std::vector<const Value*>& inputs) 
     shape_inputs.push_back({&v->shape, &v->layer});
   }
   Value out;
-  out.shape = apply_shape_rule(layer, shape_inputs, g.net.convention, g.file, g.batch).output;
+  LayerShape shape = apply_shape_rule(layer, shape_inputs, g.net.convention, g.file, g.batch);
+  out.shape = std::move(shape.output);
   out.layer = layer.name;
+  if (std::as_const(layer).extra->params == shape.params) {
+    layer.extra->params.reset();  // the file holds what the kind counts: nothing to replace
+  }
   g.layer_names.insert(layer.name);
   g.net.layers.push_back(std::move(layer));
   return out;
@@ -236,7 +241,6 @@ Value add_source_layer(Graph& g, std::string_view type, const std::string& name,
   layer.name = name;
   layer.extra->shape = dims;
   layer.extra->learned = learned;
-  layer.extra->shape_given = true;
   Value input;  // read by no rule: a source makes its tensor from nothing
   input.layer = "input";
   return add_layer(g, std::move(layer), {&input});
@@ -390,7 +394,7 @@ const Value& NodeContext::emit(Layer layer, const std::vector<const Value*>& inp
   if (output == 0 && !weights_counted_) {
     weights_counted_ = true;
     if (const std::optional<std::int64_t> weights = weight_elements()) {
-      layer.extra->file_params = *weights;
+      layer.extra->params = *weights;
     }
   }
   Value out;

@@ -78,8 +78,6 @@ void matmul(NodeContext& c) {
 
 void flatten_layer(NodeContext& c, const Value& x) {
   Layer l = c.make_layer("flatten");
-  l.extra->dim = 1;
-  l.extra->end_dim = -1;
   c.emit(std::move(l), {&x});
 }
 
@@ -288,7 +286,6 @@ void concat(NodeContext& c) {
   Layer l = c.make_layer("concat");
   if (acts[0]->shape.is_whole() || axis != channel_axis(c, *acts[0])) {
     l.extra->dim = axis;
-    l.extra->dim_given = true;
   }
   c.emit(std::move(l), acts);
 }
@@ -437,17 +434,17 @@ void resize(NodeContext& c) {
   const std::string mode = c.attr_string("mode", "nearest");
   const std::string coords = c.attr_string("coordinate_transformation_mode", "half_pixel");
   if (mode == "linear" || mode == "bilinear" || mode == "trilinear") {
-    l.mode = UpsampleMode::Bilinear;
+    l.extra->mode = UpsampleMode::Bilinear;
   } else if (mode == "cubic") {
-    l.mode = UpsampleMode::Bicubic;
+    l.extra->mode = UpsampleMode::Bicubic;
   } else {
     const std::string nearest = c.attr_string("nearest_mode", "round_prefer_floor");
     const bool floor =
         c.op() == "Upsample" || c.opset() < 11 || (coords == "asymmetric" && nearest == "floor");
-    l.mode = floor ? UpsampleMode::Nearest : UpsampleMode::NearestExact;
+    l.extra->mode = floor ? UpsampleMode::Nearest : UpsampleMode::NearestExact;
   }
-  l.align_corners = coords == "align_corners" && l.mode != UpsampleMode::Nearest &&
-                    l.mode != UpsampleMode::NearestExact;
+  l.extra->align_corners = coords == "align_corners" && l.extra->mode != UpsampleMode::Nearest &&
+                           l.extra->mode != UpsampleMode::NearestExact;
   c.emit(std::move(l), {&x});
 }
 
@@ -499,7 +496,7 @@ void repeat(NodeContext& c) {
     return;
   }
   Layer l = c.make_layer(c.op() == "Tile" ? "tile" : "expand");
-  l.extra->shape = v;
+  (c.op() == "Tile" ? l.extra->repeats : l.extra->shape) = v;
   c.emit(std::move(l), {&x});
 }
 
@@ -510,8 +507,7 @@ void gather(NodeContext& c) {
   Layer l = c.make_layer("gather");
   l.extra->dim = c.attr_int("axis", 0);
   if (c.input(1).constant) {
-    l.extra->shape = c.input(1).dims;
-    l.extra->shape_given = true;
+    l.extra->index_shape = c.input(1).dims;
     c.emit(std::move(l), {&data});
     return;
   }

@@ -116,7 +116,7 @@ void norm(NodeContext& c, std::string_view type) {
     l.affine = true;
   }
   if (type == "groupnorm") {
-    l.groups = c.attr_int("num_groups", 1);
+    l.extra->num_groups = c.attr_int("num_groups", 1);
   }
   if (type == "layernorm") {
     const std::vector<std::int64_t> d = c.dims(x);
@@ -126,7 +126,7 @@ void norm(NodeContext& c, std::string_view type) {
     if (axis < 0 || axis >= n) {
       c.fail(fmt::format("axis {} is out of range for {} dims", c.attr_int("axis", -1), n));
     }
-    l.extra->dims.assign(d.begin() + axis, d.end());
+    l.extra->normalized_shape.assign(d.begin() + axis, d.end());
     l.bias = c.has_input(2);
   }
   c.emit(std::move(l), {&x});

@@ -91,7 +91,6 @@ AxisParam<T> axis_list(const FieldReader& r, const DocNode& node, const std::str
                        Read read) {
   AxisParam<T> p;
   p.given = true;
-  p.pos = node.pos;
   if (node.kind != DocNode::Kind::Seq) {
     p.values.push_back(read(node, path));
     return p;
@@ -138,7 +137,6 @@ PaddingParam FieldReader::padding(const DocNode& node, const std::string& path) 
   PaddingParam p;
   if (node.kind == DocNode::Kind::String) {
     p.given = true;
-    p.pos = node.pos;
     if (node.text == "valid" || node.text == "VALID") {
       p.mode = PadMode::Valid;
     } else if (node.text == "same" || node.text == "SAME") {

@@ -11,6 +11,12 @@
 
 namespace netlens {
 
+// A key a type takes and the field it fills (none: name, type, inputs).
+struct AllowedKey {
+  std::string_view key;
+  std::optional<Field> field;
+};
+
 class LayerReader {
  public:
   explicit LayerReader(const FieldReader& reader) : r_(reader) {}
@@ -24,27 +30,19 @@ class LayerReader {
   struct KnownType {
     std::string written;
     TypeMatch match;
-    std::vector<std::string> allowed;  // allowed_keys(match)
+    std::vector<AllowedKey> allowed;  // allowed_keys(match)
   };
   const KnownType& read_type(const DocNode& node, const std::string& path);
-  void read_mode(Layer& layer, const DocNode& value, const std::string& path);
-  void read_key(Layer& layer, std::string_view key, const DocNode& value, const std::string& path);
   void read_inputs(Layer& layer, const DocNode& value, const std::string& path);
-  void read_modern_field(Layer& layer, std::string_view key, const DocNode& value,
-                         const std::string& path);
-  void read_transformer_field(Layer& layer, std::string_view key, const DocNode& value,
-                              const std::string& path);
-  void read_window_field(Layer& layer, std::string_view key, const DocNode& value,
-                         const std::string& path);
 
   const FieldReader& r_;
   std::vector<KnownType> types_;
   std::string key_path_;  // layers[3].stride, rebuilt per key in one buffer
 };
 
-// The keys a type takes: name, type, inputs and its row's fields, with the
-// changes of the spellings that alter them (UpSampling2D's size, the
-// fixed-mode upsamplers without mode).
-std::vector<std::string> allowed_keys(const TypeMatch& match);
+// The keys a type takes: name, type, inputs, its row's fields and params,
+// with the changes of the spellings that alter them (UpSampling2D's size is
+// the scale factor; the fixed-mode upsamplers take no mode).
+std::vector<AllowedKey> allowed_keys(const TypeMatch& match);
 
 }  // namespace netlens

@@ -131,12 +131,16 @@ void SpecBuilder::read_input(const DocNode& node) {
             fmt::format("expected a mapping like {{size: [224, 224], channels: 3}}, got {}",
                         describe(node)));
   }
-  const std::vector<std::string> allowed{"size", "channels", "features", "shape"};
+  const std::vector<std::string> allowed{"size", "channels", "features", "shape", "batch"};
   std::vector<std::string> forms;  // size/channels, features, shape: one of them
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
     const std::string& key = node.keys[i];
     const DocNode& value = node.items[i];
     const std::string form = key == "channels" ? "size" : key;
+    if (key == "batch") {  // goes with any form
+      net_.batch = r_.integer(value, "input.batch", 1);
+      continue;
+    }
     if (std::find(forms.begin(), forms.end(), form) == forms.end()) {
       forms.push_back(form);
     }
@@ -161,8 +165,8 @@ void SpecBuilder::read_input(const DocNode& node) {
       net_.channels = r_.integer(value, "input.channels", 1);
     } else {
       r_.fail_at(node.key_pos[i], "input",
-                 fmt::format("unknown key '{}'{}; allowed: size, channels, features, shape", key,
-                             did_you_mean(key, allowed)));
+                 fmt::format("unknown key '{}'{}; allowed: size, channels, features, shape, batch",
+                             key, did_you_mean(key, allowed)));
     }
   }
 }
@@ -230,9 +234,9 @@ void SpecBuilder::read_seed_form(const DocNode& root) {
     const std::int64_t pad = r_.integer(entry.items[2], path + "[2]", 0);
     layer.window->padding.given = true;
     layer.window->padding.values.push_back({pad, pad});
-    layer.window->kernel_size.pos = entry.items[0].pos;
-    layer.window->stride.pos = entry.items[1].pos;
-    layer.window->padding.pos = entry.items[2].pos;
+    layer.field_pos = {{Field::kernel_size, entry.items[0].pos},
+                       {Field::stride, entry.items[1].pos},
+                       {Field::padding, entry.items[2].pos}};
     layer.out_channels = 0;  // 0: keep the input's channel count (the seed has none)
     add_named(std::move(layer), names != nullptr ? names->items[i].pos : entry.pos,
               fmt::format("name[{}]", i), false);
@@ -246,9 +250,9 @@ void SpecBuilder::read_root(const DocNode& root) {
   }
   const bool seed_form = root.find("net") != nullptr;
   const std::vector<std::string> allowed =
-      seed_form
-          ? std::vector<std::string>{"net", "name", "input", "convention"}
-          : std::vector<std::string>{"name", "input", "convention", "layers", "outputs", "blocks"};
+      seed_form ? std::vector<std::string>{"net", "name", "input", "convention"}
+                : std::vector<std::string>{"name",    "input",  "convention",   "layers",
+                                           "outputs", "blocks", "shared_params"};
   for (std::size_t i = 0; i < root.keys.size(); ++i) {
     const std::string& key = root.keys[i];
     const DocNode& value = root.items[i];
@@ -271,6 +275,8 @@ void SpecBuilder::read_root(const DocNode& root) {
       net_.convention = *c;
     } else if (key == "outputs") {
       read_outputs(value);
+    } else if (key == "shared_params") {  // netlens convert's: an ONNX file's shared weights
+      net_.shared_params = r_.integer(value, "shared_params", 0);
     } else if (key == "layers") {
       if (value.kind != DocNode::Kind::Seq) {
         r_.fail(value, "layers", fmt::format("expected a list of layers, got {}", describe(value)));

@@ -113,13 +113,12 @@ TEST_CASE("whole-tensor layers say what does not fit", "[engine][whole]") {
   CHECK(model_error(net("  - {name: t, type: tile, repeats: [2, 2]}\n")) ==
         "t.yaml:3:36: layer 't': tile has 2 repeats for the 4 dims of 'input' ([1, 3, 4, 5])");
   CHECK(model_error(net("  - {name: g, type: gather, dim: 4, index_shape: [1]}\n")) ==
-        "t.yaml:3:5: layer 'g': dim 4 is out of range for a 4-D tensor");
+        "t.yaml:3:34: layer 'g': dim 4 is out of range for a 4-D tensor");
   CHECK(model_error(net("  - {name: g, type: gather, dim: 1}\n")) ==
         "t.yaml:3:5: layer 'g': gather takes its indices' shape as index_shape or as a second "
         "input, one of them");
   CHECK(model_error(net("  - {type: reshape, shape: [1, 3, 20]}\n"
                         "  - {name: c, type: conv, out_channels: 4, kernel_size: 1}\n")) ==
         "t.yaml:4:5: layer 'c': conv reads tensors with roles (batch, channels, spatial axes); "
-        "'reshape1' is [1, 3, 20], a tensor without them (docs/semantics.md, \"Tensors without "
-        "roles\")");
+        "'reshape1' is [1, 3, 20], a whole tensor (docs/semantics.md, \"Whole tensors\")");
 }

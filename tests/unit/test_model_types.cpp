@@ -29,16 +29,34 @@ TEST_CASE("every kind has a row; names and aliases are unique; required keys are
     for (const std::string& alias : words(t.aliases)) {
       CHECK(names.insert(alias).second);
     }
-    std::vector<std::string> keys = words(t.fields);
-    keys.emplace_back("inputs");
-    for (const std::string& key : words(t.required)) {
-      CHECK(std::find(keys.begin(), keys.end(), key) != keys.end());
+    std::vector<std::string> fields = words(t.fields);
+    fields.emplace_back("inputs");
+    for (const std::string& field : words(t.required)) {
+      CHECK(std::find(fields.begin(), fields.end(), field) != fields.end());
     }
     CHECK(&layer_type(t.kind) ==
           &*std::find_if(layer_types().begin(), layer_types().end(),
                          [&](const LayerType& u) { return u.kind == t.kind; }));
   }
-  CHECK(kinds.size() == static_cast<std::size_t>(LayerKind::Concat) + 1);
+  CHECK(kinds.size() == kLayerKinds);
+}
+
+TEST_CASE("every field a row names is in the schema, once, with a key of its own in the row",
+          "[model]") {
+  for (const LayerType& t : layer_types()) {
+    INFO(t.name);
+    std::set<std::string_view> keys{"name", "type", "inputs", "params"};
+    for (const std::string& name : words(t.fields)) {
+      INFO(name);
+      const std::optional<Field> field = field_named(name);
+      REQUIRE(field);
+      CHECK(field_def(*field).name == name);
+      CHECK(keys.insert(field_def(*field).key).second);
+    }
+  }
+  CHECK(field_def(Field::crop_size).key == "size");
+  CHECK(field_def(Field::in_features).member == field_def(Field::in_channels).member);
+  CHECK_FALSE(field_named("size_of"));
 }
 
 TEST_CASE("type names resolve with case, separators and rank suffixes", "[model]") {

@@ -81,7 +81,7 @@ TEST_CASE("ConvTranspose, Resize, Concat, Pad from an input, SAME_UPPER pooling"
   CHECK(shape_of(r, "deconv") == Dims{2, 6, 10, 10});
   CHECK(layer_named(r, "deconv").rf[0].jump == Ratio(1, 2));
   CHECK(shape_of(r, "resize") == Dims{2, 4, 10, 10});
-  CHECK(r.layer(1).mode == UpsampleMode::Nearest);
+  CHECK(r.layer(1).extra->mode == UpsampleMode::Nearest);
   CHECK(shape_of(r, "cat") == Dims{2, 10, 10, 10});
   CHECK(shape_of(r, "pad") == Dims{2, 10, 11, 12});
   const LayerReport& pool = layer_named(r, "pool");
