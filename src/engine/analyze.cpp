@@ -23,17 +23,9 @@ namespace {
 // list; 2 (an image) when nothing says.
 std::size_t infer_rank(const Net& net) {
   for (const Layer& l : net.layers) {
-    const WindowParams& w = *l.window;
-    const LayerExtras& x = *l.extra;
-    for (const std::size_t rank :
-         {static_cast<std::size_t>(l.alias_rank), w.kernel_size.listed_rank(),
-          w.stride.listed_rank(), w.dilation.listed_rank(), x.output_padding.listed_rank(),
-          x.output_size.listed_rank(), x.crop_size.listed_rank(), x.crop_offset.listed_rank(),
-          x.scale_factor.listed_rank(), w.padding.listed_rank(), x.cropping.listed_rank(),
-          x.window_size.listed_rank(), x.shift_size.listed_rank()}) {
-      if (rank != 0) {
-        return rank;
-      }
+    if (const std::size_t rank =
+            l.alias_rank != 0 ? static_cast<std::size_t>(l.alias_rank) : listed_rank(l)) {
+      return rank;
     }
   }
   return 2;

@@ -324,8 +324,12 @@ std::int64_t Rule::whole_matmul(Dims& d) const {
   }
   const bool row = a.size() == 1;
   const bool column = b.size() == 1;
-  if (row) a.insert(a.begin(), 1);
-  if (column) b.push_back(1);
+  if (row) {
+    a.insert(a.begin(), 1);
+  }
+  if (column) {
+    b.push_back(1);
+  }
   if (a.back() != b[b.size() - 2]) {
     fail_at(layer_.inputs_pos,
             fmt::format("matmul of '{}' ({}) by '{}' ({}): {} columns against {} rows",
@@ -336,8 +340,12 @@ std::int64_t Rule::whole_matmul(Dims& d) const {
       {a.begin(), a.end() - 2}, {b.begin(), b.end() - 2},
       fmt::format("matmul cannot broadcast the leading dims of '{}' ({}) and '{}' ({})",
                   *inputs_[0].name, dims_text(d), *inputs_[1].name, dims_text(whole_dims(1))));
-  if (!row) out.push_back(a[a.size() - 2]);
-  if (!column) out.push_back(b.back());
+  if (!row) {
+    out.push_back(a[a.size() - 2]);
+  }
+  if (!column) {
+    out.push_back(b.back());
+  }
   d = out;
   return 0;
 }

@@ -33,6 +33,64 @@ std::string radius_text(const PerAxis<Ratio>& r) {
   return fmt::format("{}", fmt::join(parts, " x "));
 }
 
+// The map as cells of `bin` x `bin` pixels, aligned to its box's origin,
+// shaded by their share of the fullest cell.
+void draw_heat_map(svg::Doc& doc, const ErfMap& map) {
+  if (map.values.empty()) {
+    return;
+  }
+  const std::int64_t bin =
+      std::max<std::int64_t>(1, (std::max(map.size[0], map.size[1]) + kCells - 1) / kCells);
+  const std::int64_t rows = (map.size[0] + bin - 1) / bin;
+  const std::int64_t cols = (map.size[1] + bin - 1) / bin;
+  std::vector<double> cell(static_cast<std::size_t>(rows * cols), 0.0);
+  for (std::int64_t i = 0; i < map.size[0]; ++i) {
+    for (std::int64_t j = 0; j < map.size[1]; ++j) {
+      cell[static_cast<std::size_t>(i / bin * cols + j / bin)] +=
+          map.values[static_cast<std::size_t>(i * map.size[1] + j)];
+    }
+  }
+  const double top = *std::max_element(cell.begin(), cell.end());
+  doc.add(fmt::format("<g data-role=\"erf\" data-bin=\"{}\" fill=\"{}\">", bin, kColour));
+  for (std::int64_t i = 0; i < rows; ++i) {
+    for (std::int64_t j = 0; j < cols; ++j) {
+      const double share = top > 0 ? cell[static_cast<std::size_t>(i * cols + j)] / top : 0;
+      if (share < 0.005) {
+        continue;  // invisible: leave it out
+      }
+      const auto y = static_cast<double>(map.origin[0] + i * bin);
+      const auto x = static_cast<double>(map.origin[1] + j * bin);
+      const double h = static_cast<double>(std::min(bin, map.size[0] - i * bin));
+      const double w = static_cast<double>(std::min(bin, map.size[1] - j * bin));
+      doc.add(
+          fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
+                      "fill-opacity=\"{:.2f}\"/>",
+                      x, y, w, h, share));
+    }
+  }
+  doc.add("</g>");
+}
+
+// The theoretical region (dashed) and erf95 (dotted): pixels c - r .. c + r
+// on each axis, c the theoretical centre; `px` is one screen pixel.
+void draw_outlines(svg::Doc& doc, const UnitLocation& loc, const UnitErf& erf, double px) {
+  const Interval& th = loc.theoretical[0];
+  const Interval& tw = loc.theoretical[1];
+  doc.rect(static_cast<double>(tw.lo), static_cast<double>(th.lo), static_cast<double>(tw.size()),
+           static_cast<double>(th.size()),
+           fmt::format("data-role=\"theoretical\" fill=\"none\" stroke=\"#101828\" "
+                       "stroke-width=\"{}\" stroke-dasharray=\"{} {}\"",
+                       svg::num(2 * px), svg::num(7 * px), svg::num(4 * px)));
+  const double ch = static_cast<double>(th.lo + th.hi) / 2;
+  const double cw = static_cast<double>(tw.lo + tw.hi) / 2;
+  const double rh = erf.erf95[0].to_double();
+  const double rw = erf.erf95[1].to_double();
+  doc.rect(cw - rw, ch - rh, 2 * rw + 1, 2 * rh + 1,
+           fmt::format("data-role=\"erf95\" fill=\"none\" stroke=\"#101828\" stroke-width=\"{}\" "
+                       "stroke-dasharray=\"{} {}\"",
+                       svg::num(1.5 * px), svg::num(2 * px), svg::num(3 * px)));
+}
+
 }  // namespace
 
 std::string render_plot_erf(const Report& r, const UnitLocation& loc, const UnitErf& erf) {
@@ -82,53 +140,8 @@ std::string render_plot_erf(const Report& r, const UnitLocation& loc, const Unit
            fmt::format("data-role=\"input\" fill=\"#eef1f6\" stroke=\"#344054\" "
                        "stroke-width=\"{}\"",
                        svg::num(1.5 * px)));
-  if (!map.values.empty()) {
-    // Cells of `bin` x `bin` pixels, aligned to the box's origin.
-    const std::int64_t bin =
-        std::max<std::int64_t>(1, (std::max(map.size[0], map.size[1]) + kCells - 1) / kCells);
-    const std::int64_t rows = (map.size[0] + bin - 1) / bin;
-    const std::int64_t cols = (map.size[1] + bin - 1) / bin;
-    std::vector<double> cell(static_cast<std::size_t>(rows * cols), 0.0);
-    for (std::int64_t i = 0; i < map.size[0]; ++i) {
-      for (std::int64_t j = 0; j < map.size[1]; ++j) {
-        cell[static_cast<std::size_t>(i / bin * cols + j / bin)] +=
-            map.values[static_cast<std::size_t>(i * map.size[1] + j)];
-      }
-    }
-    const double top = *std::max_element(cell.begin(), cell.end());
-    doc.add(fmt::format("<g data-role=\"erf\" data-bin=\"{}\" fill=\"{}\">", bin, kColour));
-    for (std::int64_t i = 0; i < rows; ++i) {
-      for (std::int64_t j = 0; j < cols; ++j) {
-        const double share = top > 0 ? cell[static_cast<std::size_t>(i * cols + j)] / top : 0;
-        if (share < 0.005) {
-          continue;  // invisible: leave it out
-        }
-        const auto y = static_cast<double>(map.origin[0] + i * bin);
-        const auto x = static_cast<double>(map.origin[1] + j * bin);
-        const double h = static_cast<double>(std::min(bin, map.size[0] - i * bin));
-        const double w = static_cast<double>(std::min(bin, map.size[1] - j * bin));
-        doc.add(
-            fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
-                        "fill-opacity=\"{:.2f}\"/>",
-                        x, y, w, h, share));
-      }
-    }
-    doc.add("</g>");
-  }
-  doc.rect(static_cast<double>(tw.lo), static_cast<double>(th.lo), static_cast<double>(tw.size()),
-           static_cast<double>(th.size()),
-           fmt::format("data-role=\"theoretical\" fill=\"none\" stroke=\"#101828\" "
-                       "stroke-width=\"{}\" stroke-dasharray=\"{} {}\"",
-                       svg::num(2 * px), svg::num(7 * px), svg::num(4 * px)));
-  // erf95: pixels c - r .. c + r on each axis, c the theoretical centre.
-  const double ch = static_cast<double>(th.lo + th.hi) / 2;
-  const double cw = static_cast<double>(tw.lo + tw.hi) / 2;
-  const double rh = erf.erf95[0].to_double();
-  const double rw = erf.erf95[1].to_double();
-  doc.rect(cw - rw, ch - rh, 2 * rw + 1, 2 * rh + 1,
-           fmt::format("data-role=\"erf95\" fill=\"none\" stroke=\"#101828\" stroke-width=\"{}\" "
-                       "stroke-dasharray=\"{} {}\"",
-                       svg::num(1.5 * px), svg::num(2 * px), svg::num(3 * px)));
+  draw_heat_map(doc, map);
+  draw_outlines(doc, loc, erf, px);
   doc.add("</g>");
   doc.text(kLeft, bottom + 16, fmt::format("input {}", size), "font-size=\"11\" fill=\"#344054\"");
   doc.text(kLeft, bottom + 38, line1, "font-size=\"11\" fill=\"#344054\"");

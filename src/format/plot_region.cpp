@@ -88,6 +88,73 @@ void ticks(svg::Doc& doc, double lo, double hi, double origin, double scale, boo
   }
 }
 
+// The drawing's extent in input pixels, every region included: x, y the
+// low corner, w, h the high one.
+Rect extent(const PlotLayout& layout, const std::vector<UnitLocation>& locations) {
+  Rect ext = layout.frame;
+  ext.w += ext.x;
+  ext.h += ext.y;
+  for (std::size_t k = 0; k < locations.size(); ++k) {
+    const Rect t = layout.rect_of(k, locations[k].theoretical);
+    ext = {std::min(ext.x, t.x), std::min(ext.y, t.y), std::max(ext.w, t.x + t.w),
+           std::max(ext.h, t.y + t.h)};
+  }
+  return ext;
+}
+
+// The input frame and each unit's regions, in input pixels: strokes are
+// divided by the scale (`px` is one screen pixel) to stay thin.
+void draw_regions(svg::Doc& doc, const Report& r, const std::vector<UnitLocation>& locations,
+                  const PlotLayout& layout, const std::vector<std::string>& lines, double px) {
+  const Rect& f = layout.frame;
+  doc.rect(f.x, f.y, f.w, f.h,
+           fmt::format("data-role=\"input\" fill=\"#eef1f6\" stroke=\"#344054\" "
+                       "stroke-width=\"{}\"",
+                       svg::num(1.5 * px)));
+  for (std::size_t k = 0; k < locations.size(); ++k) {
+    const UnitLocation& loc = locations[k];
+    const std::string& name = r.layer(loc.layer).name;
+    const std::string unit = fmt::format("{}", fmt::join(loc.unit, ","));
+    doc.add(
+        fmt::format("<g data-layer=\"{}\" data-unit=\"{}\" data-theoretical=\"{}\" "
+                    "data-actual=\"{}\"><title>{} unit ({}): {}</title>",
+                    svg::escape(name), unit, intervals(loc.theoretical), intervals(loc.actual),
+                    svg::escape(name), unit, svg::escape(lines[k])));
+    const char* colour = svg::palette(k);
+    if (!loc.actual[0].empty() && (layout.rank == 1 || !loc.actual[1].empty())) {
+      const Rect a = layout.rect_of(k, loc.actual);
+      doc.rect(a.x, a.y, a.w, a.h,
+               fmt::format("data-role=\"actual\" fill=\"{}\" fill-opacity=\"0.28\"", colour));
+    }
+    const Rect t = layout.rect_of(k, loc.theoretical);
+    doc.rect(t.x, t.y, t.w, t.h,
+             fmt::format("data-role=\"theoretical\" fill=\"none\" stroke=\"{}\" "
+                         "stroke-width=\"{}\" stroke-dasharray=\"{} {}\"",
+                         colour, svg::num(2 * px), svg::num(7 * px), svg::num(4 * px)));
+    doc.add("</g>");
+  }
+}
+
+// One entry per unit below the drawing, from `top`: its colour, layer and
+// unit, and its regions in words.
+void draw_legend(svg::Doc& doc, const Report& r, const std::vector<UnitLocation>& locations,
+                 const std::vector<std::string>& lines, double top) {
+  for (std::size_t k = 0; k < locations.size(); ++k) {
+    const UnitLocation& loc = locations[k];
+    const double y = top + 38 * static_cast<double>(k);
+    const char* colour = svg::palette(k);
+    doc.rect(kLeft, y - 11, 14, 14,
+             fmt::format("fill=\"{0}\" fill-opacity=\"0.28\" stroke=\"{0}\" stroke-width=\"1.5\" "
+                         "stroke-dasharray=\"3 2\"",
+                         colour));
+    doc.text(kLeft + 22, y,
+             fmt::format("{} ({}), unit ({})", r.layer(loc.layer).name, r.layer(loc.layer).type,
+                         fmt::join(loc.unit, ", ")),
+             fmt::format("font-size=\"{}\" font-weight=\"bold\" fill=\"#101828\"", kLegendFont));
+    doc.text(kLeft + 22, y + 16, lines[k], "font-size=\"11\" fill=\"#344054\"");
+  }
+}
+
 }  // namespace
 
 std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>& locations) {
@@ -104,14 +171,7 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
   layout.frame = {0, 0, width_px,
                   rank == 1 ? layout.lane * static_cast<double>(locations.size())
                             : static_cast<double>(r.input.size[0])};
-  Rect ext = layout.frame;  // x, y: low corner; w, h: high corner
-  ext.w += ext.x;
-  ext.h += ext.y;
-  for (std::size_t k = 0; k < locations.size(); ++k) {
-    const Rect t = layout.rect_of(k, locations[k].theoretical);
-    ext = {std::min(ext.x, t.x), std::min(ext.y, t.y), std::max(ext.w, t.x + t.w),
-           std::max(ext.h, t.y + t.h)};
-  }
+  const Rect ext = extent(layout, locations);
   const double scale = kDrawSize / std::max(ext.w - ext.x, ext.h - ext.y);
   const double ox = kLeft - ext.x * scale;
   const double oy = kTop - ext.y * scale;
@@ -146,55 +206,12 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
     const double mid = kTop + (ext.h - ext.y) * scale / 2;
     doc.text(18, mid, "rows (h)", "font-size=\"12\" text-anchor=\"middle\" fill=\"#344054\"", -90);
   }
-
-  // Input pixels from here on; strokes are divided by the scale to stay thin.
-  const double px = 1 / scale;
   doc.add(fmt::format("<g transform=\"translate({} {}) scale({})\">", svg::num(ox), svg::num(oy),
                       fmt::format("{:.6f}", scale)));
-  const Rect& f = layout.frame;
-  doc.rect(f.x, f.y, f.w, f.h,
-           fmt::format("data-role=\"input\" fill=\"#eef1f6\" stroke=\"#344054\" "
-                       "stroke-width=\"{}\"",
-                       svg::num(1.5 * px)));
-  for (std::size_t k = 0; k < locations.size(); ++k) {
-    const UnitLocation& loc = locations[k];
-    const std::string& name = r.layer(loc.layer).name;
-    const std::string unit = fmt::format("{}", fmt::join(loc.unit, ","));
-    doc.add(
-        fmt::format("<g data-layer=\"{}\" data-unit=\"{}\" data-theoretical=\"{}\" "
-                    "data-actual=\"{}\"><title>{} unit ({}): {}</title>",
-                    svg::escape(name), unit, intervals(loc.theoretical), intervals(loc.actual),
-                    svg::escape(name), unit, svg::escape(lines[k])));
-    const char* colour = svg::palette(k);
-    if (!loc.actual[0].empty() && (rank == 1 || !loc.actual[1].empty())) {
-      const Rect a = layout.rect_of(k, loc.actual);
-      doc.rect(a.x, a.y, a.w, a.h,
-               fmt::format("data-role=\"actual\" fill=\"{}\" fill-opacity=\"0.28\"", colour));
-    }
-    const Rect t = layout.rect_of(k, loc.theoretical);
-    doc.rect(t.x, t.y, t.w, t.h,
-             fmt::format("data-role=\"theoretical\" fill=\"none\" stroke=\"{}\" "
-                         "stroke-width=\"{}\" stroke-dasharray=\"{} {}\"",
-                         colour, svg::num(2 * px), svg::num(7 * px), svg::num(4 * px)));
-    doc.add("</g>");
-  }
+  draw_regions(doc, r, locations, layout, lines, 1 / scale);
   doc.add("</g>");
   doc.text(kLeft, bottom + 16, fmt::format("input {}", size), "font-size=\"11\" fill=\"#344054\"");
-
-  for (std::size_t k = 0; k < locations.size(); ++k) {
-    const UnitLocation& loc = locations[k];
-    const double y = legend_top + 38 * static_cast<double>(k);
-    const char* colour = svg::palette(k);
-    doc.rect(kLeft, y - 11, 14, 14,
-             fmt::format("fill=\"{0}\" fill-opacity=\"0.28\" stroke=\"{0}\" stroke-width=\"1.5\" "
-                         "stroke-dasharray=\"3 2\"",
-                         colour));
-    doc.text(kLeft + 22, y,
-             fmt::format("{} ({}), unit ({})", r.layer(loc.layer).name, r.layer(loc.layer).type,
-                         fmt::join(loc.unit, ", ")),
-             fmt::format("font-size=\"{}\" font-weight=\"bold\" fill=\"#101828\"", kLegendFont));
-    doc.text(kLeft + 22, y + 16, lines[k], "font-size=\"11\" fill=\"#344054\"");
-  }
+  draw_legend(doc, r, locations, lines, legend_top);
   doc.text(kLeft, height - 30, kKey[0], "font-size=\"11\" fill=\"#667085\"");
   doc.text(kLeft, height - 14, kKey[1], "font-size=\"11\" fill=\"#667085\"");
   return doc.finish();

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,11 +25,13 @@ enum class LayerKind : std::uint8_t {
 #include "model/layer_kinds.def"
 #undef NETLENS_KIND
 };
-inline constexpr std::size_t kLayerKinds = 0
-#define NETLENS_KIND(kind, shape, whole, cost, erf) +1
+inline constexpr std::size_t kLayerKinds =
+    std::initializer_list<LayerKind>{
+#define NETLENS_KIND(kind, shape, whole, cost, erf) LayerKind::kind,
 #include "model/layer_kinds.def"
 #undef NETLENS_KIND
-    ;
+    }
+        .size();
 
 // A per-axis field: one value for every axis (`scalar`) or one per axis.
 template <class T>
@@ -205,5 +208,9 @@ struct Layer {
     return {};
   }
 };
+
+// The number of spatial axes the first per-axis field written as a list
+// gives (kernel_size: [3, 3] -> 2); 0 when none does.
+std::size_t listed_rank(const Layer& layer);
 
 }  // namespace netlens

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <ranges>
 #include <vector>
 
 #include "model/suggest.h"
@@ -160,8 +161,8 @@ const LayerType& layer_type(LayerKind kind) {
   // Asked for every layer, several times: the first row of each kind, found once.
   static const auto kFirst = [] {
     std::array<const LayerType*, kLayerKinds> first{};
-    for (auto t = kTypes.rbegin(); t != kTypes.rend(); ++t) {
-      first[static_cast<std::size_t>(t->kind)] = &*t;
+    for (const LayerType& t : kTypes | std::views::reverse) {
+      first[static_cast<std::size_t>(t.kind)] = &t;
     }
     return first;
   }();
@@ -232,6 +233,27 @@ std::string layer_type_names() {
 }
 
 const FieldDef& field_def(Field field) { return kFields[static_cast<std::size_t>(field)]; }
+
+namespace {
+template <class T>
+std::size_t rank_of(const T& /*member*/) {
+  return 0;
+}
+template <class T>
+std::size_t rank_of(const AxisParam<T>& p) {
+  return p.listed_rank();
+}
+std::size_t rank_of(const PaddingParam& p) { return p.listed_rank(); }
+}  // namespace
+
+std::size_t listed_rank(const Layer& layer) {
+  std::size_t rank = 0;
+#define NETLENS_FIELD(id, key, format, member, choices) \
+  rank = rank != 0 ? rank : rank_of(layer.member);
+#include "model/fields.def"
+#undef NETLENS_FIELD
+  return rank;
+}
 
 std::optional<Field> field_named(std::string_view name) {
   for (const FieldDef& f : kFields) {

@@ -117,12 +117,16 @@ std::vector<std::string> local_names(const FieldReader& r, const DocNode& layers
   return names;
 }
 
-}  // namespace
+// A block's definition, checked: its layers and the defaults of its params.
+struct BlockDef {
+  std::string name;
+  std::string path;  // blocks.NAME
+  const DocNode* layers;
+  const DocNode* params;  // may be null
+};
 
-std::vector<BlockLayer> expand_use(const FieldReader& r, const DocNode& use, const DocNode* blocks,
-                                   const std::string& path, const std::string& previous,
-                                   std::size_t max_layers) {
-  check_keys(r, use, path, {"name", "use", "repeat", "with", "inputs"});
+BlockDef find_block(const FieldReader& r, const DocNode& use, const DocNode* blocks,
+                    const std::string& path) {
   const std::string block_name = r.string(*use.find("use"), path + ".use");
   const DocNode* block = blocks != nullptr ? blocks->find(block_name) : nullptr;
   if (block == nullptr) {
@@ -143,28 +147,109 @@ std::vector<BlockLayer> expand_use(const FieldReader& r, const DocNode& use, con
     r.fail(layers != nullptr ? *layers : *block, def_path + ".layers",
            "a block needs a non-empty list of layers");
   }
-  const std::int64_t repeat =
-      use.find("repeat") != nullptr ? r.integer(*use.find("repeat"), path + ".repeat", 1) : 1;
-  if (static_cast<std::uint64_t>(repeat) * layers->items.size() > max_layers) {
-    r.fail(*use.find("repeat"), path + ".repeat",
-           fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers));
-  }
   const DocNode* params = block->find("params");
   if (params != nullptr && params->kind != DocNode::Kind::Map) {
     r.fail(*params, def_path + ".params", "expected a mapping of parameter names to defaults");
+  }
+  return {block_name, def_path, layers, params};
+}
+
+// The values of the block's params in repetition `rep`: the defaults, then
+// `with` (a value, or `each:` a list of one per repetition).
+std::map<std::string, const DocNode*> values_of(const FieldReader& r, const BlockDef& block,
+                                                const DocNode* with, const std::string& path,
+                                                std::int64_t repeat, std::int64_t rep) {
+  std::map<std::string, const DocNode*> values;
+  const DocNode* params = block.params;
+  for (std::size_t i = 0; params != nullptr && i < params->keys.size(); ++i) {
+    values[params->keys[i]] = &params->items[i];
+  }
+  for (std::size_t i = 0; with != nullptr && i < with->keys.size(); ++i) {
+    const DocNode& v = with->items[i];
+    const DocNode* each = v.kind == DocNode::Kind::Map ? v.find("each") : nullptr;
+    if (each != nullptr && (each->kind != DocNode::Kind::Seq ||
+                            each->items.size() != static_cast<std::size_t>(repeat))) {
+      r.fail(*each, fmt::format("{}.with.{}.each", path, with->keys[i]),
+             fmt::format("expected a list of {} values, one per repetition", repeat));
+    }
+    values[with->keys[i]] = each != nullptr ? &each->items[static_cast<std::size_t>(rep)] : &v;
+  }
+  return values;
+}
+
+// A block layer rewritten as a plain entry of the net: its name prefixed,
+// its inputs resolved (the first layer reads the block's input).
+DocNode net_entry(const FieldReader& r, const Instance& instance, const DocNode& node,
+                  const std::string& local_name, bool first, const std::string& at) {
+  std::vector<std::string> inputs;
+  if (const DocNode* in = node.find("inputs")) {
+    for (const DocNode& item :
+         in->kind == DocNode::Kind::Seq ? in->items : std::vector<DocNode>{*in}) {
+      inputs.push_back(instance.resolve(r.string(item, at + ".inputs")));
+    }
+  } else if (first) {
+    inputs.push_back(instance.input());
+  }
+  DocNode entry;
+  entry.kind = DocNode::Kind::Map;
+  entry.pos = node.pos;
+  for (std::size_t i = 0; i < node.keys.size(); ++i) {
+    if (node.keys[i] != "name" && node.keys[i] != "inputs") {
+      entry.keys.push_back(node.keys[i]);
+      entry.key_pos.push_back(node.key_pos[i]);
+      entry.items.push_back(node.items[i]);
+    }
+  }
+  DocNode name_value;
+  name_value.kind = DocNode::Kind::String;
+  name_value.quoted = true;
+  name_value.text = instance.prefix() + "." + local_name;
+  name_value.pos = node.find("name") != nullptr ? node.find("name")->pos : node.pos;
+  entry.keys.emplace_back("name");
+  entry.key_pos.push_back(name_value.pos);
+  entry.items.push_back(name_value);
+  if (!inputs.empty()) {
+    DocNode list;
+    list.kind = DocNode::Kind::Seq;
+    list.pos = node.find("inputs") != nullptr ? node.find("inputs")->pos : node.pos;
+    for (const std::string& in : inputs) {
+      DocNode item = name_value;
+      item.text = in;
+      item.pos = list.pos;
+      list.items.push_back(item);
+    }
+    entry.keys.emplace_back("inputs");
+    entry.key_pos.push_back(list.pos);
+    entry.items.push_back(list);
+  }
+  return entry;
+}
+
+}  // namespace
+
+std::vector<BlockLayer> expand_use(const FieldReader& r, const DocNode& use, const DocNode* blocks,
+                                   const std::string& path, const std::string& previous,
+                                   std::size_t max_layers) {
+  check_keys(r, use, path, {"name", "use", "repeat", "with", "inputs"});
+  const BlockDef block = find_block(r, use, blocks, path);
+  const std::vector<DocNode>& layers = block.layers->items;
+  const std::int64_t repeat =
+      use.find("repeat") != nullptr ? r.integer(*use.find("repeat"), path + ".repeat", 1) : 1;
+  if (static_cast<std::uint64_t>(repeat) * layers.size() > max_layers) {
+    r.fail(*use.find("repeat"), path + ".repeat",
+           fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers));
   }
   const DocNode* with = use.find("with");
   if (with != nullptr && with->kind != DocNode::Kind::Map) {
     r.fail(*with, path + ".with", "expected a mapping of parameter names to values");
   }
   if (with != nullptr) {
-    std::vector<std::string> declared =
-        params != nullptr ? params->keys : std::vector<std::string>{};
-    check_keys(r, *with, path + ".with", declared);
+    check_keys(r, *with, path + ".with",
+               block.params != nullptr ? block.params->keys : std::vector<std::string>{});
   }
-  const std::vector<std::string> local = local_names(r, *layers, def_path + ".layers");
+  const std::vector<std::string> local = local_names(r, *block.layers, block.path + ".layers");
   const std::string name =
-      use.find("name") != nullptr ? r.string(*use.find("name"), path + ".name") : block_name;
+      use.find("name") != nullptr ? r.string(*use.find("name"), path + ".name") : block.name;
   std::string input = previous;
   if (const DocNode* inputs = use.find("inputs")) {
     input = inputs->kind == DocNode::Kind::Seq && !inputs->items.empty()
@@ -173,69 +258,13 @@ std::vector<BlockLayer> expand_use(const FieldReader& r, const DocNode& use, con
   }
   std::vector<BlockLayer> out;
   for (std::int64_t rep = 0; rep < repeat; ++rep) {
-    std::map<std::string, const DocNode*> values;
-    for (std::size_t i = 0; params != nullptr && i < params->keys.size(); ++i) {
-      values[params->keys[i]] = &params->items[i];
-    }
-    for (std::size_t i = 0; with != nullptr && i < with->keys.size(); ++i) {
-      const DocNode& v = with->items[i];
-      const DocNode* each = v.kind == DocNode::Kind::Map ? v.find("each") : nullptr;
-      if (each != nullptr && (each->kind != DocNode::Kind::Seq ||
-                              each->items.size() != static_cast<std::size_t>(repeat))) {
-        r.fail(*each, fmt::format("{}.with.{}.each", path, with->keys[i]),
-               fmt::format("expected a list of {} values, one per repetition", repeat));
-      }
-      values[with->keys[i]] = each != nullptr ? &each->items[static_cast<std::size_t>(rep)] : &v;
-    }
     const Instance instance(r, repeat > 1 ? fmt::format("{}{}", name, rep + 1) : name, input,
-                            values, local);
-    for (std::size_t k = 0; k < layers->items.size(); ++k) {
+                            values_of(r, block, with, path, repeat, rep), local);
+    for (std::size_t k = 0; k < layers.size(); ++k) {
       const std::string at = fmt::format("{} ({} of '{}'): {}.layers[{}]", path, instance.prefix(),
-                                         block_name, def_path, k);
-      DocNode node = instance.substitute(layers->items[k], at);
-      std::vector<std::string> inputs;
-      if (const DocNode* in = node.find("inputs")) {
-        for (const DocNode& item :
-             in->kind == DocNode::Kind::Seq ? in->items : std::vector<DocNode>{*in}) {
-          inputs.push_back(instance.resolve(r.string(item, at + ".inputs")));
-        }
-      } else if (k == 0) {
-        inputs.push_back(instance.input());
-      }
-      // Rewrite name and inputs as plain entries of the net.
-      DocNode entry;
-      entry.kind = DocNode::Kind::Map;
-      entry.pos = node.pos;
-      for (std::size_t i = 0; i < node.keys.size(); ++i) {
-        if (node.keys[i] != "name" && node.keys[i] != "inputs") {
-          entry.keys.push_back(node.keys[i]);
-          entry.key_pos.push_back(node.key_pos[i]);
-          entry.items.push_back(node.items[i]);
-        }
-      }
-      DocNode name_value;
-      name_value.kind = DocNode::Kind::String;
-      name_value.quoted = true;
-      name_value.text = instance.prefix() + "." + local[k];
-      name_value.pos = node.find("name") != nullptr ? node.find("name")->pos : node.pos;
-      entry.keys.emplace_back("name");
-      entry.key_pos.push_back(name_value.pos);
-      entry.items.push_back(name_value);
-      if (!inputs.empty()) {
-        DocNode list;
-        list.kind = DocNode::Kind::Seq;
-        list.pos = node.find("inputs") != nullptr ? node.find("inputs")->pos : node.pos;
-        for (const std::string& in : inputs) {
-          DocNode item = name_value;
-          item.text = in;
-          item.pos = list.pos;
-          list.items.push_back(item);
-        }
-        entry.keys.emplace_back("inputs");
-        entry.key_pos.push_back(list.pos);
-        entry.items.push_back(list);
-      }
-      out.push_back({std::move(entry), at});
+                                         block.name, block.path, k);
+      const DocNode node = instance.substitute(layers[k], at);
+      out.push_back({net_entry(r, instance, node, local[k], k == 0, at), at});
     }
     input = instance.prefix() + "." + local.back();
   }

@@ -15,7 +15,7 @@ using F = FieldFormat;
 using Ints = std::vector<std::int64_t>;
 
 template <class>
-inline constexpr bool kUnsupported = false;
+[[maybe_unused]] inline constexpr bool kUnsupported = false;
 
 // What one field read needs to know besides the member it fills.
 struct Read {
@@ -69,7 +69,7 @@ std::string choice_list(std::string_view choices) {
 }
 
 std::string choice(const Read& c) {
-  const std::string word = c.r.string(c.node, c.path);
+  std::string word = c.r.string(c.node, c.path);
   bool known = false;
   for_each_word(c.def.choices, [&](std::string_view w) { known = known || w == word; });
   if (!known) {

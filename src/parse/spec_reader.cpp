@@ -360,7 +360,7 @@ Net parse_spec(std::string_view text, const std::string& file, const std::string
     return parse_as(text, file, default_name, SpecFormat::Yaml, max_layers);
   } catch (const ParseError& e) {
     if (e.path().empty()) {
-      throw *json_error;
+      throw ParseError(*json_error);
     }
     throw;
   }

@@ -35,6 +35,15 @@ std::string scalar(const std::string& s) {
   return out + "\"";
 }
 
+// [a, "b c"]: names as flow scalars.
+std::string names_list(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const std::string& name : names) {
+    out.push_back(scalar(name));
+  }
+  return fmt::format("[{}]", fmt::join(out, ", "));
+}
+
 // `type: conv2d` when the spec named the rank (it fixes the input's rank).
 std::string type_name(const Layer& l) {
   return l.alias_rank != 0 && layer_type(l.kind).rank_suffix
@@ -72,9 +81,9 @@ std::string write_seed_form(const Net& net) {
   for (const Layer& l : net.layers) {
     entries.push_back(fmt::format("[{}, {}, {}]", l.window->kernel_size.at(0),
                                   l.window->stride.at(0), l.window->padding.at(0)[0]));
-    names.push_back(scalar(l.name));
+    names.push_back(l.name);
   }
-  return fmt::format("net: [{}]\nname: [{}]\n", fmt::join(entries, ", "), fmt::join(names, ", "));
+  return fmt::format("net: [{}]\nname: {}\n", fmt::join(entries, ", "), names_list(names));
 }
 
 // The input as the spec gave it: one size for every axis stays one.
@@ -116,23 +125,21 @@ std::string write_spec(const Net& net) {
     out += fmt::format("shared_params: {}\n", net.shared_params);
   }
   if (!net.outputs.empty()) {
-    std::vector<std::string> names;
-    for (const std::string& o : net.outputs) names.push_back(scalar(o));
-    out += fmt::format("outputs: [{}]\n", fmt::join(names, ", "));
+    out += fmt::format("outputs: {}\n", names_list(net.outputs));
   }
   out += "layers:\n";
   for (const Layer& l : net.layers) {
     std::string name = l.name;
     if (l.kind == LayerKind::Slice && (!l.extra->sizes.empty() || l.extra->chunks > 0)) {
       // One split entry makes every part, NAME.0, NAME.1, ...: written at part 0.
-      if (l.extra->part != 0) continue;
+      if (l.extra->part != 0) {
+        continue;
+      }
       name = name.substr(0, name.rfind('.'));
     }
     std::vector<std::string> f{"name: " + scalar(name), "type: " + type_name(l)};
     if (!l.inputs.empty()) {
-      std::vector<std::string> ins;
-      for (const std::string& i : l.inputs) ins.push_back(scalar(i));
-      f.push_back(fmt::format("inputs: [{}]", fmt::join(ins, ", ")));
+      f.push_back("inputs: " + names_list(l.inputs));
     }
     add_fields(l, f);
     out += fmt::format("  - {{{}}}\n", fmt::join(f, ", "));
