@@ -149,7 +149,8 @@ TEST_CASE("norms count params and buffers as PyTorch does", "[engine][modern]") 
         std::pair<std::int64_t, std::int64_t>{2048, 0});
 }
 
-TEST_CASE("activations and identities keep the shape; prelu has its params", "[engine][modern]") {
+TEST_CASE("activations and identities keep the shape, and prelu has its params",
+          "[engine][modern]") {
   for (const char* type : {"gelu",        "silu",          "hardswish",
                            "hardsigmoid", "sigmoid",       "tanh",
                            "softmax",     "log_softmax",   "leaky_relu",

@@ -227,7 +227,7 @@ TEST_CASE("an ONNX model piped in: `-` reads the bytes, which decide ONNX or spe
         "--max-bytes)\n");
 }
 
-TEST_CASE("params are the elements of the initializers a node reads; shared ones are said",
+TEST_CASE("params are the elements of the initializers a node reads, and shared ones are said",
           "[onnx]") {
   const Report r = analyze_onnx("shared_weights.onnx");
   REQUIRE(r.layers.size() == 5);
@@ -296,7 +296,8 @@ TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second
   CHECK(lines_of(csv.out).at(3) == "3,tokens,reshape,,,,,,,,,,0,0\r");  // CRLF
 }
 
-TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes alone", "[onnx]") {
+TEST_CASE("a 1-D input (no batch, no roles) and a graph output computed from shapes alone",
+          "[onnx]") {
   const Report r = analyze_onnx("vector.onnx");
   CHECK(r.input.other);
   CHECK(r.input.dims == Dims{5});
