@@ -17,13 +17,13 @@ TEST_CASE("a misspelt command gets a suggestion, and commands ignore case", "[cl
   CHECK(analyse.out.empty());
   CHECK(analyse.err ==
         "netlens: error: unknown command 'analyse' (did you mean 'analyze'?); commands: "
-        "analyze, check, list, show, locate, plot\n" +
+        "analyze, check, list, show, locate, plot, convert, sizes\n" +
             kHint);
   const RunResult net = run_netlens("vgg16");
   CHECK(net.status == 2);
   CHECK(net.err ==
         "netlens: error: unknown command 'vgg16'; commands: analyze, check, list, show, "
-        "locate, plot\n" +
+        "locate, plot, convert, sizes\n" +
             kHint);
   const RunResult upper = run_netlens("CHECK zf-5");
   CHECK(upper.status == 0);
