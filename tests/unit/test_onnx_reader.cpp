@@ -49,7 +49,7 @@ TEST_CASE("a small CNN: conv, batch norm, ceil-mode pool, asymmetric pads, Gemm"
   CHECK(layer_named(r, "conv1").params == 224);  // 8 * 3 * 3 * 3 + 8
   CHECK(shape_of(r, "pool1") == Dims{1, 8, 9, 9});
   CHECK(*layer_named(r, "pool1").rf[0].rf == 7);
-  CHECK(layer_named(r, "pool1").rf[0].jump == Ratio(4));
+  CHECK(layer_named(r, "pool1").rf[0].jump == Ratio::of(4));
   const LayerReport& conv2 = layer_named(r, "conv2");
   CHECK(shape_of(r, "conv2") == Dims{1, 8, 9, 9});
   CHECK((*conv2.window)[0].pad_lo == 0);
@@ -79,7 +79,7 @@ TEST_CASE("x.view(x.size(0), -1): the shape subgraph is folded into a flatten", 
 TEST_CASE("ConvTranspose, Resize, Concat, Pad from an input, SAME_UPPER pooling", "[onnx]") {
   const Report r = analyze_onnx("upsample_net.onnx");
   CHECK(shape_of(r, "deconv") == Dims{2, 6, 10, 10});
-  CHECK(layer_named(r, "deconv").rf[0].jump == Ratio(1, 2));
+  CHECK(layer_named(r, "deconv").rf[0].jump == *Ratio::make(1, 2));
   CHECK(shape_of(r, "resize") == Dims{2, 4, 10, 10});
   CHECK(r.layer(1).mode == UpsampleMode::Nearest);
   CHECK(shape_of(r, "cat") == Dims{2, 10, 10, 10});
