@@ -8,7 +8,7 @@ buffers and FLOPs against PyTorch's own.
 The models: every builder of torchvision.models (classification), .segmentation and .video except the
 transformers (vit_*, swin_*, mvit_*, maxvit_*), and tools/every_kind.py's net (3x32x32: the
 exporter's rows torchvision does not use). With --transformers: the transformers the exporter carries
-(vit_b_16, vit_b_32, vit_l_16, swin_t, swin_s, swin_b at 224x224; netlens 0.5's types); without --netlens,
+(vit_b_16, vit_b_32, vit_l_16, swin_t, swin_s, swin_b at 224x224; netlens' transformer types); without --netlens,
 only the export is checked: the params and buffers of the layers it wrote against the model's, and
 torch's FLOPs are printed. Built with weights=None (segmentation: also
 weights_backbone=None, aux_loss as the builder's default; googlenet and inception_v3: aux_logits=False) in eval

@@ -182,7 +182,7 @@ def shuffle_block():
 
 
 def shared_weights():
-    """Two convs reading one weight initializer (issue 16, item 7: each counts it, the totals say
+    """Two convs reading one weight initializer (each counts it, the totals say
     how much is shared), a per-channel Mul by an initializer, a batch norm's buffers."""
     n = helper.make_node
     nodes = [

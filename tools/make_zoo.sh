@@ -34,7 +34,7 @@ gen mnasnet1_0 224 'MnasNet 1.0: Tan et al., "MnasNet: Platform-Aware Neural Arc
 # Segmentation: weights_backbone=None, and aux_loss as the builder's default (None: no auxiliary head).
 gen deeplabv3_resnet50 520 'DeepLabv3 ResNet-50: Chen, Papandreou, Schroff & Adam, "Rethinking Atrous Convolution for Semantic Image Segmentation", 2017 (torchvision, 21 classes)'
 gen r2plus1d_18 16x112x112 'R(2+1)D-18: Tran et al., "A Closer Look at Spatiotemporal Convolutions for Action Recognition", CVPR 2018 (torchvision, 16 frames)'
-# Transformers (netlens 0.5); FLOPs as tools/torch_flops.py counts them (2 x MACs).
+# Transformers; FLOPs as tools/torch_flops.py counts them (2 x MACs).
 gen vit_b_16 224 'ViT-B/16: Dosovitskiy et al., "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale", ICLR 2021 (torchvision). 86,567,656 params, 35.13 GFLOPs (17.56 GMACs)'
 gen swin_t 224 'Swin-T: Liu et al., "Swin Transformer: Hierarchical Vision Transformer using Shifted Windows", ICCV 2021 (torchvision). 28,288,354 params + 28,812 buffers, 8.98 GFLOPs (4.49 GMACs)'
 
@@ -44,7 +44,7 @@ for name in resnet34 resnext50_32x4d squeezenet1_1 vgg16_bn wide_resnet50_2; do
   "$py" tools/torch2netlens.py "$name" --input 224 -o "tests/data/models/$name.yaml"
 done
 
-# Transformers (netlens 0.5): the specs of tests/data/transformers.json (tools/transformer_truth.py) and
+# Transformers: the specs of tests/data/transformers.json (tools/transformer_truth.py) and
 # tests/data/swin_regions.json (tools/swin_regions.py); tiny_* are tools/tiny_transformers.py's.
 for name in vit_b_16 vit_b_32 swin_t; do
   "$py" tools/torch2netlens.py "$name" --input 224 -o "tests/data/models/$name.yaml"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """swin_regions: measure, with PyTorch's autograd, the input region of tokens after Swin's windowed attention
-(and after a ViT's global attention), for the engine's receptive-field tests (netlens 0.5, design-05).
+(and after a ViT's global attention), for the engine's receptive-field tests (docs/semantics.md's rule for attention).
 
     /usr/bin/python3 tools/swin_regions.py > tests/data/swin_regions.json
 
@@ -19,7 +19,7 @@ stochastic depth are the identity).
 The shifted-window mask. torchvision adds -100 (not -inf) to the logits of token pairs from different
 regions of a shifted window, so a masked pair keeps a weight of about exp(-100) ~ 4e-44: not zero in float64.
 `regions` are measured with that -100 made -inf (the attention torchvision means: masked weights exactly 0;
-every row keeps its own token, so no row is all -inf), which is the rule design-05 describes;
+every row keeps its own token, so no row is all -inf), which is the rule docs/semantics.md describes;
 `torch_mask_regions` lists the tokens whose region differs when the -100 is left as it is. Needs torch
 (Debian: python3-torch); never run by CI: its output is checked in.
 """

@@ -23,7 +23,7 @@ F.relu, F.max_pool2d, ...). Special cases:
 - `a, b = x.chunk(2, dim=1)`: one `split` layer NAME; later layers read NAME.0 and NAME.1;
 - `F.interpolate(x, size=y.shape[-2:])`: `upsample` with inputs [x, y] (y may be the net's `input`);
 - a model that returns a dict or tuple (segmentation's {"out": ...}): its tensors become `outputs:`.
-Transformers (netlens 0.5's types, issue 15's design-05; vit_*, swin_t/s/b of torchvision 0.14):
+Transformers (the types of docs/transformers.md; vit_*, swin_t/s/b of torchvision 0.14):
 - nn.MultiheadAttention (batch first) is kept whole: `attention` (num_heads, embed_dim, bias, kdim, vdim);
   torchvision's ShiftedWindowAttention too: `window_attention` (num_heads, window_size, shift_size, bias);
   Swin's _patch_merging_pad (a wrapped function): `patch_merge`;

@@ -1,6 +1,6 @@
 """torch_tables: what torch2netlens maps, as tables: torch module classes and called functions -> netlens
-layer types and fields (the types and field names of docs/spec-format.md, of netlens 0.4's design and of
-0.5's transformer types: attention, window_attention, patch_merge, class_token, pos_embedding, select).
+layer types and fields (the types and field names of docs/spec-format.md: the CNN types and the
+transformer types attention, window_attention, patch_merge, class_token, pos_embedding, select).
 
 A module row is `class -> (type, module -> fields)`; a call row is `target -> (type, torch argument names
 after the input, arguments -> fields)`. Type None marks a call that computes nothing netlens draws (its

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""transformer_truth: PyTorch's own numbers for netlens' transformer layers (netlens 0.5), for the engine's tests.
+"""transformer_truth: PyTorch's own numbers for netlens' transformer layers, for the engine's tests.
 
     /usr/bin/python3 tools/transformer_truth.py > tests/data/transformers.json
 
@@ -19,7 +19,7 @@ layers' shapes are read by forward hooks on the model itself and checked equal t
 
 `breakdowns`: the counted ops of one nn.MultiheadAttention (vit_b_16's first, L = 197, E = 768, 12 heads)
 and of one ShiftedWindowAttention (swin_t's features.1.1.attn: 56x56x96, window 7, shift 3), with
-design-05's formulas evaluated next to them. For attention, torch 1.13 runs one fused op in eval mode
+docs/costs.md's formulas evaluated next to them. For attention, torch 1.13 runs one fused op in eval mode
 without autograd; the unfused ops (autograd on) are listed too and every attention module of every model
 is checked to count the same both ways. The script exits 1 if any check fails. Needs Debian's python3-torch
 and python3-torchvision; never run by CI: its output is checked in.
@@ -179,7 +179,7 @@ def log_ops(module, args, grad):
 
 
 def mha_breakdown():
-    """vit_b_16's first attention: torch's counted ops (fused and unfused) and design-05's formula."""
+    """vit_b_16's first attention: torch's counted ops (fused and unfused) and docs/costs.md's formula."""
     model, _ = build("vit_b_16")
     m = model.encoder.layers.encoder_layer_0.self_attention
     lq = lk = 197
@@ -197,12 +197,12 @@ def mha_breakdown():
     design = {"macs": design_macs, "flops": 2 * sum(design_macs.values()),
               "other_ops": {"softmax": h * lq * lk, "q_scaling": lq * e}}
     return {"module": "vit_b_16 encoder.layers.encoder_layer_0.self_attention", "L": lq, "E": e, "heads": h,
-            "no_autograd_fused": fused, "autograd_unfused": unfused, "design05": design,
+            "no_autograd_fused": fused, "autograd_unfused": unfused, "formula": design,
             "equal": fused["total"] == unfused["total"] == design["flops"]}
 
 
 def swa_breakdown():
-    """swin_t's features.1.1.attn (56x56x96, window 7, shift 3): torch's counted ops and design-05's formula."""
+    """swin_t's features.1.1.attn (56x56x96, window 7, shift 3): torch's counted ops and docs/costs.md's formula."""
     model, _ = build("swin_t")
     m = model.features[1][1].attn
     torch.manual_seed(1)
@@ -214,7 +214,7 @@ def swa_breakdown():
     ops = log_ops(m, (x,), False)
     design = {"windows": windows, "window_tokens": n, "macs": design_macs, "flops": 2 * sum(design_macs.values())}
     return {"module": "swin_t features.1.1.attn", "input": [1, 56, 56, 96], "window_size": [w0, w1],
-            "shift_size": list(m.shift_size), "heads": h, "torch": ops, "design05": design,
+            "shift_size": list(m.shift_size), "heads": h, "torch": ops, "formula": design,
             "equal": ops["total"] == design["flops"]}
 
 

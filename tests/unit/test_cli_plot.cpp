@@ -94,7 +94,7 @@ TEST_CASE("plot: bad --layer and --unit fail like locate", "[cli]") {
         "8x16x16); 'netlens locate' prints them\n");
 }
 
-TEST_CASE("plot: --help has the examples; the main help lists plot", "[cli]") {
+TEST_CASE("plot: --help has the examples, and the main help lists plot", "[cli]") {
   const RunResult help = run_netlens("plot --help");
   CHECK(help.status == 0);
   CHECK(help.out.find("Usage: netlens plot [OPTIONS] net") != std::string::npos);

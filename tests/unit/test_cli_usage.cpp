@@ -11,19 +11,19 @@ namespace {
 const std::string kHint = "Run 'netlens --help' for usage.\n";
 }  // namespace
 
-TEST_CASE("a misspelt command gets a suggestion; commands ignore case", "[cli]") {
+TEST_CASE("a misspelt command gets a suggestion, and commands ignore case", "[cli]") {
   const RunResult analyse = run_netlens("analyse vgg16");
   CHECK(analyse.status == 2);
   CHECK(analyse.out.empty());
   CHECK(analyse.err ==
         "netlens: error: unknown command 'analyse' (did you mean 'analyze'?); commands: "
-        "analyze, check, list, show, locate, plot\n" +
+        "analyze, check, list, show, locate, plot, convert, sizes\n" +
             kHint);
   const RunResult net = run_netlens("vgg16");
   CHECK(net.status == 2);
   CHECK(net.err ==
         "netlens: error: unknown command 'vgg16'; commands: analyze, check, list, show, "
-        "locate, plot\n" +
+        "locate, plot, convert, sizes\n" +
             kHint);
   const RunResult upper = run_netlens("CHECK zf-5");
   CHECK(upper.status == 0);
@@ -51,7 +51,7 @@ TEST_CASE("a misspelt option gets a suggestion on one line", "[cli]") {
   CHECK(extra.err == "netlens: error: unexpected argument 'vgg19' for 'check'\n" + kHint);
 }
 
-TEST_CASE("bundled net names ignore case; a near miss gets a suggestion", "[cli]") {
+TEST_CASE("bundled net names ignore case, and a near miss gets a suggestion", "[cli]") {
   const RunResult upper = run_netlens("check VGG16");
   CHECK(upper.status == 0);
   CHECK(upper.out == "vgg16.yaml: ok: 40 layers, 138,357,544 params, 0 warnings\n");

@@ -20,7 +20,7 @@ TEST_CASE("a warning line ends in its kind", "[cli]") {
   CHECK(r.out == kOk + "1 warning\n");
 }
 
-TEST_CASE("the -q option prints no warnings; errors and --strict still print", "[cli]") {
+TEST_CASE("the -q option prints no warnings, but errors and --strict still print", "[cli]") {
   const RunResult quiet = run_netlens("check resnet18 -q");
   CHECK(quiet.status == 0);
   CHECK(quiet.err.empty());

@@ -58,7 +58,7 @@ TEST_CASE("erf: convs multiply by their input channels per tap, padding adds not
   CHECK(e.erf95[0] == Ratio::of(2));
 }
 
-TEST_CASE("erf: a residual add sums its inputs' paths; channel 0 through the shortcut",
+TEST_CASE("erf: a residual add sums its inputs' paths, channel 0 through the shortcut",
           "[engine][erf]") {
   const Report r = analyze_yaml(
       "input: {size: [5], channels: 2}\nlayers:\n"
@@ -71,7 +71,7 @@ TEST_CASE("erf: a residual add sums its inputs' paths; channel 0 through the sho
   CHECK(counts(r, "b", 2) == std::vector<double>{0, 4, 6, 4, 0});
 }
 
-TEST_CASE("erf: a concat's channel 0 comes from its first input; a conv after it reads all",
+TEST_CASE("erf: a concat's channel 0 comes from its first input, and a conv after it reads all",
           "[engine][erf]") {
   const Report r = analyze_yaml(
       "input: {size: [4], channels: 1}\nlayers:\n"

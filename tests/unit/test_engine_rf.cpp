@@ -140,7 +140,7 @@ TEST_CASE("global operations mark every axis global", "[engine]") {
   }
 }
 
-TEST_CASE("upsampling divides the jump; exact regions give rf", "[engine]") {
+TEST_CASE("upsampling divides the jump, and exact regions give rf", "[engine]") {
   const Report r = analyze_yaml(
       net1d(7,
             "  - {type: upsample, scale_factor: 2}\n"

@@ -1,4 +1,4 @@
-// The layers of 0.5 (transformers): tokens, class tokens, positional
+// The layers of vision transformers: tokens, class tokens, positional
 // embeddings, attention, Swin's windows and patch merging. The expected
 // numbers were measured on Debian's torch 1.13 / torchvision 0.14 (params,
 // buffers; FLOPs with tools/torch_flops.py; regions by the gradient of one

@@ -128,7 +128,7 @@ TEST_CASE("plot rf: log scale, one line per axis only where axes differ, input l
                              72 + 4 * slot, 2 * slot)) != std::string::npos);
 }
 
-TEST_CASE("plot rf: names are escaped; long nets label one layer in a round step", "[format]") {
+TEST_CASE("plot rf: names are escaped, and long nets label one layer in a round step", "[format]") {
   std::string spec =
       "name: 'a<&\"b'\ninput: {size: [64], channels: 1}\nlayers:\n"
       "  - {name: 'x<&\"y', type: conv, out_channels: 1, kernel_size: 3}\n";

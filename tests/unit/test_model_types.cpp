@@ -19,7 +19,7 @@ std::vector<std::string> words(std::string_view list) {
   return out;
 }
 
-TEST_CASE("every kind has a row; names and aliases are unique; required keys are taken",
+TEST_CASE("every kind has a row, names and aliases are unique, required keys are taken",
           "[model]") {
   std::set<LayerKind> kinds;
   std::set<std::string> names;

@@ -1,14 +1,17 @@
 // ONNX's own backend test suite (Debian's libonnx-testdata, read from
 // /usr/share at test time): every test whose operators netlens reads must
-// give its last layer the dims of output_0.pb; every other test must fail
-// naming an operator it does not read. The suite passes weights, shapes and
-// scales as graph inputs with data: as real models carry them as
-// initializers, inputs 1.. become initializers here (input 0 stays the input).
+// give its last layer the dims of output_0.pb, except the ones listed in
+// kExpectedFailures, which must fail with exactly the error listed; every
+// other test must fail naming an operator it does not read. The suite passes
+// weights, shapes and scales as graph inputs with data: as real models carry
+// them as initializers, inputs 1.. become initializers here (input 0 stays
+// the input).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <onnx/onnx.pb.h>
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 
 #include "helpers.h"
@@ -21,8 +24,10 @@ namespace {
 
 const char* const kSuite = "/usr/share/libonnx-testdata/data";
 
-// The operators of issue 16 (item 3), the shape-subgraph ones (item 4), and
-// Celu, Pow and Sqrt (element by element; Pow and Sqrt spell out layer norm).
+// The operators netlens reads: the layers of CNNs and transformers, the ones
+// of shape subgraphs (Shape, Gather, Cast, ConstantOfShape, Range: folded to
+// constants), and Celu, Pow and Sqrt (element by element; Pow and Sqrt spell
+// out layer norm).
 const std::set<std::string> kReadOps{"Conv",
                                      "ConvTranspose",
                                      "MaxPool",
@@ -92,6 +97,55 @@ const std::set<std::string> kReadOps{"Conv",
                                      "ConstantOfShape",
                                      "Range"};
 
+// The tests of kReadOps' operators that fail, each with its error (the test
+// name's "part/test_" prefix removed from the message). docs/onnx.md explains
+// them; a test that starts to pass fails this test until it leaves the list.
+const std::map<std::string, std::string> kExpectedFailures{
+    // No graph input at all: the output is a constant.
+    {"node/test_constant", "the graph has no input that is not an initializer"},
+    // These compute a shape from the values of the graph input (fed as data):
+    // netlens reads dims, never data.
+    {"node/test_constantofshape_float_ones",
+     "node 'y' (ConstantOfShape, opset 9): operator ConstantOfShape is not read on tensors "
+     "computed from the net's input"},
+    {"node/test_constantofshape_int_shape_zero",
+     "node 'y' (ConstantOfShape, opset 9): operator ConstantOfShape is not read on tensors "
+     "computed from the net's input"},
+    {"node/test_constantofshape_int_zeros",
+     "node 'y' (ConstantOfShape, opset 9): operator ConstantOfShape is not read on tensors "
+     "computed from the net's input"},
+    {"node/test_range_float_type_positive_delta",
+     "node 'output' (Range, opset 11): operator Range is not read on tensors computed from the "
+     "net's input"},
+    {"node/test_range_int32_type_negative_delta",
+     "node 'output' (Range, opset 11): operator Range is not read on tensors computed from the "
+     "net's input"},
+    // An input that is not a tensor (an optional, a sequence).
+    {"node/test_identity_opt",
+     "graph input 'opt_in' is not a tensor (an optional, a sequence or a map); netlens reads "
+     "tensors"},
+    {"node/test_identity_sequence",
+     "graph input 'x' is not a tensor (an optional, a sequence or a map); netlens reads tensors"},
+    // An empty tensor (a zero batch; a slice of nothing): an axis of size 0
+    // has no receptive field, so the role model refuses it.
+    {"node/test_reshape_allowzero_reordered",
+     "graph input 'data' has no size on axis 0 (got 0): give it with --batch"},
+    {"node/test_slice_start_out_of_bounds",
+     "node 'y' (Slice, opset 13): the slice [10:10] of 'input' is empty"},
+    // A reversing slice: PyTorch has no negative step, and a spec slice
+    // cannot say it.
+    {"node/test_slice_neg_steps",
+     "node 'y' (Slice, opset 13): step -1 (a reversing or empty slice) is not supported"},
+    // PyTorch's AvgPool1d exported through a 2-D pool: (N, C, L) unsqueezed
+    // to (N, C, L, 1), a tensor without roles, which a pool does not read.
+    {"pytorch-converted/test_AvgPool1d",
+     "node '2' (AveragePool, opset 6): needs a (batch, channels, spatial...) input, got [2, 3, "
+     "6, 1]"},
+    {"pytorch-converted/test_AvgPool1d_stride",
+     "node '2' (AveragePool, opset 6): needs a (batch, channels, spatial...) input, got [2, 3, "
+     "6, 1]"},
+};
+
 onnx::TensorProto read_tensor(const std::string& path) {
   onnx::TensorProto t;
   const std::string bytes = slurp(path);
@@ -104,7 +158,7 @@ onnx::TensorProto read_tensor(const std::string& path) {
 struct Outcome {
   std::string test;      // node/test_conv
   bool read_ops = true;  // every operator is one netlens reads
-  std::string unread_op;
+  std::set<std::string> unread_ops;
   bool passed = false;
   std::string reason;
 };
@@ -119,12 +173,9 @@ Outcome run_one(const std::string& dir, const std::string& test) {
     return r;
   }
   for (const onnx::NodeProto& n : model.graph().node()) {
-    if (!n.domain().empty() && n.domain() != "ai.onnx") {
+    if ((!n.domain().empty() && n.domain() != "ai.onnx") || !kReadOps.contains(n.op_type())) {
       r.read_ops = false;
-      r.unread_op = n.op_type();
-    } else if (!kReadOps.contains(n.op_type()) && r.read_ops) {
-      r.read_ops = false;
-      r.unread_op = n.op_type();
+      r.unread_ops.insert(n.op_type());
     }
   }
   std::set<std::string> initializers;
@@ -209,6 +260,7 @@ TEST_CASE("ONNX's backend test suite: the last layer's dims are output_0's", "[o
   std::size_t in_set = 0;
   std::size_t passed = 0;
   std::string failures;
+  std::set<std::string> seen;
   for (const Outcome& o : outcomes) {
     if (o.read_ops) {
       ++in_set;
@@ -216,20 +268,38 @@ TEST_CASE("ONNX's backend test suite: the last layer's dims are output_0's", "[o
       if (!o.passed) {
         failures += fmt::format("- `{}`: {}\n", o.test, o.reason);
       }
+      const auto listed = kExpectedFailures.find(o.test);
+      if (listed == kExpectedFailures.end()) {
+        INFO(o.test << " fails (not in kExpectedFailures): " << o.reason);
+        CHECK(o.passed);
+      } else {
+        seen.insert(o.test);
+        INFO(o.test << " is in kExpectedFailures: if it passes now, remove it there and in "
+                       "docs/onnx.md");
+        CHECK_FALSE(o.passed);
+        CHECK(o.reason == listed->second);
+      }
     } else {
-      // Another operator: the run must fail, naming an operator it does not read.
+      // Another operator: the run must fail, naming one the test uses that
+      // netlens does not read.
       INFO(o.test << ": " << o.reason);
       CHECK_FALSE(o.passed);
-      CHECK(o.reason.find("operator ") != std::string::npos);
+      CHECK(std::any_of(o.unread_ops.begin(), o.unread_ops.end(), [&](const std::string& op) {
+        return o.reason.find(fmt::format("operator {} ", op)) != std::string::npos;
+      }));
     }
+  }
+  // Every listed test is one of the suite's tests of kReadOps' operators.
+  for (const auto& [test, reason] : kExpectedFailures) {
+    INFO(test << " is in kExpectedFailures but not a test of kReadOps' operators");
+    CHECK(seen.contains(test));
   }
   // The list docs/onnx.md quotes, rewritten on each run.
   std::ofstream(std::string(NETLENS_BINARY) + "-onnx-backend.md")
       << fmt::format("{} of {} tests whose operators netlens reads pass ({} tests in all).\n\n{}",
                      passed, in_set, outcomes.size(), failures);
-  INFO(passed << " of " << in_set << " pass; failures:\n" << failures);
-  // The issue's target, 95%; and what passes today (docs/onnx.md explains
-  // each failure) must keep passing.
-  CHECK(passed * 100 >= in_set * 95);
-  CHECK(passed >= 491);
+  // The suite of Debian's libonnx-testdata 1.12 (docs/onnx.md's numbers): a
+  // new package or a new operator in kReadOps changes these.
+  CHECK(outcomes.size() == 1072);
+  CHECK(in_set == 504);
 }

@@ -49,7 +49,7 @@ TEST_CASE("a small CNN: conv, batch norm, ceil-mode pool, asymmetric pads, Gemm"
   CHECK(layer_named(r, "conv1").params == 224);  // 8 * 3 * 3 * 3 + 8
   CHECK(shape_of(r, "pool1") == Dims{1, 8, 9, 9});
   CHECK(*layer_named(r, "pool1").rf[0].rf == 7);
-  CHECK(layer_named(r, "pool1").rf[0].jump == Ratio(4));
+  CHECK(layer_named(r, "pool1").rf[0].jump == Ratio::of(4));
   const LayerReport& conv2 = layer_named(r, "conv2");
   CHECK(shape_of(r, "conv2") == Dims{1, 8, 9, 9});
   CHECK((*conv2.window)[0].pad_lo == 0);
@@ -79,7 +79,7 @@ TEST_CASE("x.view(x.size(0), -1): the shape subgraph is folded into a flatten", 
 TEST_CASE("ConvTranspose, Resize, Concat, Pad from an input, SAME_UPPER pooling", "[onnx]") {
   const Report r = analyze_onnx("upsample_net.onnx");
   CHECK(shape_of(r, "deconv") == Dims{2, 6, 10, 10});
-  CHECK(layer_named(r, "deconv").rf[0].jump == Ratio(1, 2));
+  CHECK(layer_named(r, "deconv").rf[0].jump == *Ratio::make(1, 2));
   CHECK(shape_of(r, "resize") == Dims{2, 4, 10, 10});
   CHECK(r.layer(1).extra->mode == UpsampleMode::Nearest);
   CHECK(shape_of(r, "cat") == Dims{2, 10, 10, 10});
@@ -227,7 +227,7 @@ TEST_CASE("an ONNX model piped in: `-` reads the bytes, which decide ONNX or spe
         "--max-bytes)\n");
 }
 
-TEST_CASE("params are the elements of the initializers a node reads; shared ones are said",
+TEST_CASE("params are the elements of the initializers a node reads, and shared ones are said",
           "[onnx]") {
   const Report r = analyze_onnx("shared_weights.onnx");
   REQUIRE(r.layers.size() == 5);
@@ -296,7 +296,8 @@ TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second
   CHECK(lines_of(csv.out).at(3) == "3,tokens,reshape,,,,,,,,,,0,0\r");  // CRLF
 }
 
-TEST_CASE("a 1-D input: no batch, no roles; a graph output computed from shapes alone", "[onnx]") {
+TEST_CASE("a 1-D input (no batch, no roles) and a graph output computed from shapes alone",
+          "[onnx]") {
   const Report r = analyze_onnx("vector.onnx");
   CHECK(r.input.is_whole());
   CHECK(r.input.dims == Dims{5});
@@ -350,7 +351,7 @@ TEST_CASE("shape arithmetic folds: Transpose, Where, Expand, ScatterND, Pow, 2-D
 }
 
 // A weight read through a folded Cast (fp16 to float) or Transpose is still
-// the file's weight: its elements count (item 7), once.
+// the file's weight: its elements count, once.
 TEST_CASE("weights through folded Cast and Transpose count as params", "[onnx]") {
   const Report r = analyze_onnx("cast_weights.onnx");
   CHECK(layer_named(r, "conv").params == 108);

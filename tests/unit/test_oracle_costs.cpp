@@ -35,7 +35,9 @@ TEST_CASE("twins: params, buffers and FLOPs equal the oracle's totals", "[oracle
   }
 }
 
-TEST_CASE("the published totals of issue 0.3", "[oracle][costs]") {
+TEST_CASE(
+    "torchvision's published totals: resnet50's params and MACs, AlexNet's and VGG-16's FLOPs",
+    "[oracle][costs]") {
   const Report resnet50 = analyze_bundled("resnet50");
   CHECK(resnet50.totals.params == 25557032);
   CHECK(resnet50.totals.macs == 4089184256);

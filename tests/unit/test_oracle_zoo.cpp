@@ -192,7 +192,8 @@ TEST_CASE("zoo: torchvision twins match the oracle's leaf modules", "[oracle][zo
   SECTION("squeezenet1_0") { check_modules("squeezenet1_0", "squeezenet1_0"); }
 }
 
-TEST_CASE("zoo: netlens 0.4's torchvision nets match the oracle's leaf modules", "[oracle][zoo]") {
+TEST_CASE("zoo: torchvision's CNNs with gates, norms and shuffles match the oracle's leaf modules",
+          "[oracle][zoo]") {
   SECTION("convnext_tiny") { check_modules("convnext_tiny", "convnext_tiny"); }
   SECTION("efficientnet_b0") { check_modules("efficientnet_b0", "efficientnet_b0"); }
   SECTION("mnasnet1_0") { check_modules("mnasnet1_0", "mnasnet1_0"); }

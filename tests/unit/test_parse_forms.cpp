@@ -140,7 +140,7 @@ TEST_CASE("padding forms", "[parse]") {
             .window->padding.mode == PadMode::Valid);
 }
 
-TEST_CASE("default names are <type><index>; inputs name earlier layers", "[parse]") {
+TEST_CASE("default names are <type><index>, and inputs name earlier layers", "[parse]") {
   const Net net = parse_yaml(
       "layers:\n"
       "  - {type: Conv2d, out_channels: 4, kernel_size: 3}\n"

@@ -1,4 +1,5 @@
-// The layers of 0.4 (modern CNNs): broadcasting element-wise layers and the
+// The layers of CNNs beyond conv and pool (EfficientNet, MobileNetV3,
+// ConvNeXt, ShuffleNet): broadcasting element-wise layers and the
 // global-context rule, norms, activations, reductions, channel and layout
 // operations, resizing to a size, net outputs. Shapes and parameter counts
 // were checked against Debian's torch 1.13 (the numbers in comments).
@@ -52,7 +53,7 @@ const char* const kSqueezeExcitation =
 }  // namespace
 
 TEST_CASE("squeeze-and-excitation: the gate broadcasts and the rf is the local path's",
-          "[engine][modern]") {
+          "[engine][layers]") {
   const Report r = analyze_yaml(net2d(56, 24, kSqueezeExcitation));
   const LayerReport& scaled = layer_named(r, "scaled");
   CHECK(scaled.output.size == PerAxis<std::int64_t>{56, 56});
@@ -73,7 +74,7 @@ TEST_CASE("squeeze-and-excitation: the gate broadcasts and the rf is the local p
   CHECK(r.totals.other_ops > 0);
 }
 
-TEST_CASE("global context: exact regions follow the local path", "[engine][modern]") {
+TEST_CASE("global context: exact regions follow the local path", "[engine][layers]") {
   Report r = analyze_yaml(net2d(12, 24, kSqueezeExcitation));
   const NetRegions regions = compute_regions(r, true);
   const std::size_t out = layer_named(r, "out").index;
@@ -86,7 +87,7 @@ TEST_CASE("global context: exact regions follow the local path", "[engine][moder
 }
 
 TEST_CASE("element-wise layers broadcast as PyTorch does, and say why when they cannot",
-          "[engine][modern]") {
+          "[engine][layers]") {
   const std::string head =
       "input: {size: 8, channels: 4}\nlayers:\n"
       "  - {name: g, type: global_avgpool}\n"
@@ -110,13 +111,13 @@ TEST_CASE("element-wise layers broadcast as PyTorch does, and say why when they 
 }
 
 TEST_CASE("concat of one input is the identity (DenseNet's torch.cat([x], 1))",
-          "[engine][modern]") {
+          "[engine][layers]") {
   const Report r = analyze_yaml(net2d(8, 5, "  - {name: c, type: concat, inputs: [input]}\n"));
   CHECK(r.layers[0].output.channels == 5);
   CHECK(*r.layers[0].rf[0].rf == 1);
 }
 
-TEST_CASE("norms count params and buffers as PyTorch does", "[engine][modern]") {
+TEST_CASE("norms count params and buffers as PyTorch does", "[engine][layers]") {
   const auto params_buffers = [](const std::string& layer) {
     const Report r = analyze_yaml(net2d(8, 16, "  - " + layer + "\n"));
     return std::pair{r.totals.params, r.totals.buffers};
@@ -149,7 +150,8 @@ TEST_CASE("norms count params and buffers as PyTorch does", "[engine][modern]") 
         std::pair<std::int64_t, std::int64_t>{2048, 0});
 }
 
-TEST_CASE("activations and identities keep the shape; prelu has its params", "[engine][modern]") {
+TEST_CASE("activations and identities keep the shape, and prelu has its params",
+          "[engine][layers]") {
   for (const char* type : {"gelu",        "silu",          "hardswish",
                            "hardsigmoid", "sigmoid",       "tanh",
                            "softmax",     "log_softmax",   "leaky_relu",
@@ -171,7 +173,7 @@ TEST_CASE("activations and identities keep the shape; prelu has its params", "[e
   CHECK(analyze_yaml(net2d(8, 3, "  - {type: scale, value: 0.5}\n")).total_params == 0);
 }
 
-TEST_CASE("reductions: mean/sum/amax over dims, with or without keepdim", "[engine][modern]") {
+TEST_CASE("reductions: mean/sum/amax over dims, with or without keepdim", "[engine][layers]") {
   const Report flat = analyze_yaml(net2d(5, 8, "  - {type: mean, dims: [2, 3]}\n"));
   CHECK(flat.layers[0].output.layout == Layout::Flat);  // torch: [1, 8]
   CHECK(flat.layers[0].output.channels == 8);
@@ -203,7 +205,7 @@ TEST_CASE("reductions: mean/sum/amax over dims, with or without keepdim", "[engi
         "t.yaml:3:33: layer 'm': dims 4 is out of range for a 4-D tensor (batch first)");
 }
 
-TEST_CASE("split and slice: torch.chunk, torch.split and x[:, :, a:b:s]", "[engine][modern]") {
+TEST_CASE("split and slice: torch.chunk, torch.split and x[:, :, a:b:s]", "[engine][layers]") {
   const Report r = analyze_yaml(net2d(28, 116,
                                       "  - {name: parts, type: split, chunks: 2}\n"
                                       "  - {name: b, type: relu, inputs: [parts.1]}\n"
@@ -244,7 +246,7 @@ TEST_CASE("split and slice: torch.chunk, torch.split and x[:, :, a:b:s]", "[engi
 }
 
 TEST_CASE("pixel_shuffle and pixel_unshuffle move pixels to channels and back",
-          "[engine][modern]") {
+          "[engine][layers]") {
   // torch: pixel_shuffle(2) of [1, 16, 8, 8] is [1, 4, 16, 16]; unshuffle [1, 64, 4, 4].
   const Report up = analyze_yaml(net2d(8, 16, "  - {type: pixel_shuffle, upscale_factor: 2}\n"));
   CHECK(up.layers[0].output.channels == 4);
@@ -260,7 +262,7 @@ TEST_CASE("pixel_shuffle and pixel_unshuffle move pixels to channels and back",
         "t.yaml:3:5: layer 'p': pixel_shuffle by 2 needs channels divisible by 4, 'input' has 6");
 }
 
-TEST_CASE("ConvNeXt's block: permute, layernorm and linear act per position", "[engine][modern]") {
+TEST_CASE("ConvNeXt's block: permute, layernorm and linear act per position", "[engine][layers]") {
   const Report r =
       analyze_yaml(net2d(56, 96,
                          "  - {name: dw, type: conv, out_channels: 96, kernel_size: 7, "
@@ -295,7 +297,7 @@ TEST_CASE("ConvNeXt's block: permute, layernorm and linear act per position", "[
         "t.yaml:3:36: layer 'p': dims [0, 1, 3, 3] name dim 3 twice");
 }
 
-TEST_CASE("flatten with start_dim and end_dim", "[engine][modern]") {
+TEST_CASE("flatten with start_dim and end_dim", "[engine][layers]") {
   CHECK(
       analyze_yaml(net2d(4, 3, "  - {type: flatten, start_dim: 1}\n")).layers[0].output.channels ==
       48);
@@ -309,7 +311,7 @@ TEST_CASE("flatten with start_dim and end_dim", "[engine][modern]") {
 }
 
 TEST_CASE("upsample to a size, to another layer's size, by non-integer factors",
-          "[engine][modern]") {
+          "[engine][layers]") {
   // An FPN at 800x1333: the top-down path must take the lateral's size.
   const std::string fpn =
       "input: {size: [800, 1333], channels: 3}\nlayers:\n"
@@ -351,7 +353,7 @@ TEST_CASE("upsample to a size, to another layer's size, by non-integer factors",
         "input to take the size of");
 }
 
-TEST_CASE("outputs: named outputs are never dead, and must exist", "[engine][modern]") {
+TEST_CASE("outputs: named outputs are never dead, and must exist", "[engine][layers]") {
   const std::string layers =
       "input: {size: 8, channels: 3}\nlayers:\n"
       "  - {name: a, type: conv, out_channels: 4, kernel_size: 3}\n"

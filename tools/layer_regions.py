@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""modern_regions: measure, with PyTorch's autograd, the regions of the 0.4 layers, for
-tests/unit/test_oracle_modern.cpp.
+"""layer_regions: measure, with PyTorch's autograd, the regions of gates, resizes, pixel shuffles
+and strided slices, for tests/unit/test_oracle_layer_regions.cpp.
 
-    /usr/bin/python3 tools/modern_regions.py > tests/data/modern_regions.json
+    /usr/bin/python3 tools/layer_regions.py > tests/data/layer_regions.json
 
 Each case is a small net written twice: as a netlens spec (YAML text) and as the same
 computation in torch. For every listed layer and every unit on the diagonal, the actual region
@@ -140,7 +140,7 @@ def main():
     for name, spec, size, channels, forward, layers in cases():
         out.append({"name": name, "spec": spec,
                     "regions": measure(size, channels, forward, layers)})
-    print(json.dumps({"generator": "tools/modern_regions.py", "torch": torch.__version__,
+    print(json.dumps({"generator": "tools/layer_regions.py", "torch": torch.__version__,
                       "cases": out}, indent=1))
 
 

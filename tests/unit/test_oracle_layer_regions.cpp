@@ -1,5 +1,6 @@
-// The actual regions of the 0.4 layers against PyTorch's autograd
-// (tests/data/modern_regions.json, written by tools/modern_regions.py): a
+// The actual regions of gates, resizes, pixel shuffles and strided slices
+// against PyTorch's autograd (tests/data/layer_regions.json, written by
+// tools/layer_regions.py): a
 // squeeze-and-excitation block with its gate detached (the local path that
 // `global_context` reports), bicubic, nearest-exact and size-given resizing,
 // pixel_shuffle, pixel_unshuffle and a strided slice. Every diagonal unit of
@@ -14,8 +15,9 @@ using namespace netlens;
 using namespace netlens::test;
 using nlohmann::json;
 
-TEST_CASE("0.4 layers: actual regions equal PyTorch's gradient support", "[oracle][modern]") {
-  const json data = json::parse(slurp(source_path("tests/data/modern_regions.json")));
+TEST_CASE("gates, resizes, shuffles and slices: actual regions equal PyTorch's gradient support",
+          "[oracle][regions]") {
+  const json data = json::parse(slurp(source_path("tests/data/layer_regions.json")));
   REQUIRE(data["cases"].size() == 8);
   std::size_t units = 0;
   for (const json& c : data["cases"]) {
