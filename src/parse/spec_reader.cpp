@@ -26,7 +26,8 @@ class SpecBuilder {
   void add_layer(const DocNode& node, std::size_t index);
   void read_root(const DocNode& root);
   // Errors in layer entries are collected, up to kMaxErrors, so that one run
-  // shows them all: each entry is independent of the others' fields.
+  // shows them all: each entry is independent of the others' fields. An
+  // exceeded limit (LimitError) ends the reading instead.
   static constexpr std::size_t kMaxErrors = 20;
   std::vector<std::string>& errors() { return errors_; }
 
@@ -54,8 +55,7 @@ class SpecBuilder {
 void SpecBuilder::check_layer_count(const DocNode& node, std::size_t index,
                                     const std::string& path) const {
   if (index >= max_layers_) {
-    r_.fail(node, path,
-            fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers_));
+    throw LimitError(r_.file(), node.pos, path, too_many_layers(max_layers_));
   }
 }
 
@@ -82,6 +82,8 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
   }
   try {
     add_entry(node, index, fmt::format("layers[{}]", index));
+  } catch (const LimitError&) {
+    throw;  // the reading ends here
   } catch (const ParseError& e) {
     errors_.emplace_back(e.what());
     if (errors_.size() == kMaxErrors) {
@@ -110,8 +112,7 @@ void SpecBuilder::add_entry(const DocNode& node, std::size_t index, const std::s
     r_.fail(node, path, "split needs 'chunks' (a count) or 'sizes' (a list)");
   }
   if (parts > max_layers_ - std::min(max_layers_, net_.layers.size())) {
-    r_.fail(node, path,
-            fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers_));
+    throw LimitError(r_.file(), node.pos, path, too_many_layers(max_layers_));
   }
   if (layer.inputs.empty()) {  // every part reads what the split reads
     layer.inputs.push_back(net_.layers.empty() ? "input" : net_.layers.back().name);
