@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <memory_resource>
 #include <optional>
 #include <unordered_map>
 
@@ -44,7 +45,12 @@ class SpecBuilder {
   FieldReader r_;
   LayerReader layers_;
   Net& net_;
-  std::unordered_map<std::string_view, SourcePos> names_;  // where each layer's name is written
+  // Where each layer's name is written. The nodes come from one pool:
+  // std::unordered_map's own are scattered among the layers' allocations and
+  // an insert reads two of them, which past the L3 cache (10^5 layers) made
+  // this map and the analyzer's a third of the run (docs/performance.md).
+  std::pmr::monotonic_buffer_resource pool_;
+  std::pmr::unordered_map<std::string_view, SourcePos> names_{&pool_};
   std::size_t max_layers_;
   // Entries from the first `use:` on wait for the whole spec (its `blocks`).
   std::vector<std::pair<DocNode, std::size_t>> deferred_;
