@@ -128,10 +128,17 @@ bool is_onnx_source(std::string_view path, std::string_view head) {
   if (path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".json")) {
     return false;
   }
-  // A ModelProto starts with a field's tag (ir_version's: 0x08), never with
-  // a NUL byte (there is no field 0): text gone wrong starts so (/dev/zero,
-  // UTF-16), and it is read as a spec, whose checks say what is wrong.
-  if (head.empty() || head[0] == '\0') {
+  // A ModelProto starts with a field's tag: a field number from 1 and a wire
+  // type 0, 1, 2 or 5 (ir_version's tag is 0x08). A NUL byte (field 0) or a
+  // byte order mark (FF FE, FE FF, EF BB BF: wire types 7 and 6) cannot, and
+  // text gone wrong starts so (/dev/zero, UTF-16): a spec, whose checks say
+  // what is wrong.
+  if (head.empty()) {
+    return false;
+  }
+  const auto first = static_cast<unsigned char>(head[0]);
+  const unsigned wire_type = first & 7U;
+  if (first < 8 || (wire_type != 0 && wire_type != 1 && wire_type != 2 && wire_type != 5)) {
     return false;
   }
   // A spec is text: any byte below 0x09, or from 0x0e to 0x1f, says binary.

@@ -64,7 +64,11 @@ TEST_CASE("standard input: its first bytes say its kind, then it is read to that
   CHECK_FALSE(is_onnx_source("<stdin>", std::string(64, '\0')));
   CHECK_FALSE(is_onnx_source("<stdin>", std::string("\0\x08\x07", 3)));
   CHECK_FALSE(is_onnx_source("<stdin>", ""));
+  CHECK_FALSE(is_onnx_source("<stdin>", std::string("\xff\xfen\0a\0", 6)));  // UTF-16 LE
   CHECK(is_onnx_source("<stdin>", std::string("\x08\x07\x12\0", 4)));
+  CHECK(is_onnx_source("<stdin>", std::string("\x12\x07pytorch", 9)));  // producer_name first
+  const RunResult utf16 = run_netlens("check -", std::string("\xff\xfen\0a\0m\0e\0", 10));
+  CHECK(utf16.err == "netlens: error: <stdin>:1:1: invalid UTF-8\n");
   // An ONNX model piped in is held to the ONNX limit, which --max-bytes sets too.
   const RunResult onnx =
       run_netlens("analyze - --max-bytes 100", slurp(onnx_file("small_cnn.onnx")));
