@@ -78,8 +78,7 @@ TEST_CASE("standard input: its first bytes say its kind, then it is read to that
         "--max-bytes)\n");
 }
 
-TEST_CASE("--max-bytes limits ONNX files too; --onnx-max-bytes sets theirs alone",
-          "[cli][limits][onnx]") {
+TEST_CASE("ONNX files obey --max-bytes too, and --onnx-max-bytes over it", "[cli][limits][onnx]") {
   const std::string file = onnx_file("small_cnn.onnx");
   const RunResult run = run_netlens("analyze " + file + " --max-bytes 100");
   CHECK(run.status == 1);
@@ -100,7 +99,7 @@ TEST_CASE("--max-bytes limits ONNX files too; --onnx-max-bytes sets theirs alone
                         ": spec is larger than 10 bytes (raise the limit with --max-bytes)\n");
 }
 
-TEST_CASE("--max-layers: one line at the first layer over the limit, spec or ONNX",
+TEST_CASE("an exceeded --max-layers is one line at the first layer over it, spec or ONNX",
           "[cli][limits]") {
   const RunResult vgg = run_netlens("check vgg16 --max-layers 10");
   CHECK(vgg.status == 1);
@@ -131,7 +130,7 @@ TEST_CASE("--max-layers: one line at the first layer over the limit, spec or ONN
   CHECK(run_netlens("analyze " + file + " --max-layers 9 -q").status == 0);
 }
 
-TEST_CASE("--input, --channels, --batch: the same rules and texts for specs and ONNX files",
+TEST_CASE("the overrides --input, --channels, --batch: one set of rules and texts, spec or ONNX",
           "[cli][limits][onnx]") {
   // More axes than the input's: the channels go in --channels.
   const RunResult onnx_chw =
