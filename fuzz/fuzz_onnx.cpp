@@ -9,9 +9,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   netlens::OnnxOptions options;
-  options.batch = 2;  // symbolic dims resolved, so the converters run
-  options.channels = 3;
-  options.input_size.push_back(9);
+  options.overrides.batch = 2;  // symbolic dims resolved, so the converters run
+  options.overrides.channels = 3;
+  options.overrides.input = "9";
+  options.overrides.size.push_back(9);
   try {
     netlens::Net net = netlens::read_onnx_bytes(
         std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.onnx", options);

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -26,12 +25,15 @@ void add_net_options(CLI::App& cmd, NetOptions& o, bool reports) {
   cmd.add_option("--convention", o.convention,
                  "Rounding and default rules: pytorch, keras or caffe (default: the spec's)")
       ->check(CLI::IsMember({"pytorch", "keras", "caffe"}));
-  cmd.add_option("--max-bytes", o.max_bytes, "Refuse specs larger than this many bytes")
+  cmd.add_option("--max-bytes", o.max_bytes,
+                 "Refuse inputs larger than this many bytes (default: 4 MiB a spec, 2 GiB an "
+                 "ONNX file)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
   cmd.add_option("--onnx-max-bytes", o.onnx_max_bytes,
-                 "Refuse ONNX files larger than this many bytes (default 2 GiB, protobuf's limit)")
+                 "Refuse ONNX files larger than this many bytes, whatever --max-bytes says "
+                 "(at most 2 GiB, protobuf's limit)")
       ->check(CLI::Range(std::size_t{1}, kDefaultOnnxMaxBytes));
-  cmd.add_option("--max-layers", o.max_layers, "Refuse specs with more layers than this")
+  cmd.add_option("--max-layers", o.max_layers, "Refuse nets with more layers than this")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
   cmd.add_option("--batch", o.batch, "Batch size: scales MACs, activations and memory")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
@@ -86,32 +88,6 @@ PerAxis<std::int64_t> parse_axis_list(const std::string& text, char separator, s
   return values;
 }
 
-// --input replaces the spec's size; a 1-D or 2-D spec keeps its rank (--input
-// 224 on a 224x224 net is square), and more axes than the spec's is refused:
-// 3x224x224 is PyTorch's C x H x W, not a 3-D input.
-void override_input_size(Net& net, const std::string& text) {
-  const PerAxis<std::int64_t> size = parse_input_size(text);
-  const std::size_t spec_rank = net.input_size_scalar ? 0 : net.input_size.size();
-  if (spec_rank != 0 && size.size() > spec_rank) {
-    std::string example;
-    if (size.size() == spec_rank + 1) {
-      PerAxis<std::int64_t> spatial;
-      for (std::size_t a = 1; a < size.size(); ++a) {
-        spatial.push_back(size[a]);
-      }
-      example = fmt::format(", as in --input {} --channels {}", format_size(spatial), size[0]);
-    }
-    throw UsageError(fmt::format(
-        "--input {} has {} axes but {}'s input has {} ({}): the channels go in --channels{}", text,
-        size.size(), net.name, spec_rank, format_size(net.input_size), example));
-  }
-  net.input_size = size;
-  net.input_size_scalar = size.size() == 1 && spec_rank == 0;
-  if (size.size() == 1 && spec_rank != 0) {
-    net.input_size = PerAxis<std::int64_t>(spec_rank, size[0]);
-  }
-}
-
 }  // namespace
 
 PerAxis<std::int64_t> parse_input_size(const std::string& text) {
@@ -135,97 +111,59 @@ std::size_t find_layer(const Report& report, const std::string& name) {
                                did_you_mean(name, names)));
 }
 
-namespace {
-
-// The first bytes of an existing regular file ("" for anything else).
-std::string file_head(const std::string& path) {
-  std::error_code ec;
-  if (path == "-" || !std::filesystem::is_regular_file(path, ec)) {
-    return "";
+SourceLimits source_limits(const NetOptions& o) {
+  SourceLimits limits;
+  if (o.max_bytes) {
+    limits.spec.bytes = *o.max_bytes;
   }
-  std::ifstream in(path, std::ios::binary);
-  std::string head(64, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(in.gcount()));
-  return head;
+  if (o.onnx_max_bytes) {
+    limits.onnx.bytes = *o.onnx_max_bytes;
+  } else if (o.max_bytes && *o.max_bytes <= kDefaultOnnxMaxBytes) {
+    limits.onnx = {*o.max_bytes, "--max-bytes"};  // past 2 GiB, protobuf's ceiling stays
+  }
+  return limits;
 }
 
-}  // namespace
-
-namespace {
-
-OnnxOptions onnx_options(const NetOptions& o) {
-  // The overrides go in while reading: they give the dims a shape subgraph folds.
-  OnnxOptions onnx;
-  onnx.max_bytes = o.onnx_max_bytes;
+InputOverrides input_overrides(const NetOptions& o) {
+  InputOverrides overrides;
   if (o.input) {
-    onnx.input_size = parse_input_size(*o.input);
+    overrides.input = *o.input;
+    overrides.size = parse_input_size(*o.input);
   }
-  onnx.channels = o.channels;
-  onnx.batch = o.batch;
-  return onnx;
+  overrides.channels = o.channels;
+  overrides.batch = o.batch;
+  if (!o.convention.empty()) {
+    overrides.convention = convention_from_name(o.convention);
+  }
+  return overrides;
 }
-
-struct ReadNet {
-  Net net;
-  bool onnx = false;  // the overrides went in while reading
-};
-
-// An ONNX file or a spec: from its path, or piped in (`-`: the bytes decide).
-ReadNet read_net(const NetOptions& o) {
-  std::error_code ec;
-  if (o.net != "-") {
-    if (std::filesystem::is_regular_file(o.net, ec) && is_onnx_source(o.net, file_head(o.net))) {
-      return {read_onnx_file(o.net, onnx_options(o)), true};
-    }
-    return {load_net(o.net, std::cin, o.max_bytes, o.max_layers), false};
-  }
-  const SpecSource piped = load_source("-", std::cin, std::max(o.max_bytes, o.onnx_max_bytes));
-  const std::string_view head = std::string_view(piped.text).substr(0, 64);
-  ReadNet read;
-  read.onnx = !piped.text.empty() && is_onnx_source(piped.file, head);
-  if (read.onnx) {
-    read.net = read_onnx_bytes(piped.text, piped.file, onnx_options(o));
-    read.net.name = piped.default_name;
-  } else if (piped.text.size() > o.max_bytes) {
-    throw ParseError(piped.file, {}, "", spec_too_large(o.max_bytes));
-  } else {
-    read.net = parse_spec(piped.text, piped.file, piped.default_name, piped.format, o.max_layers);
-  }
-  read.net.source = piped.source;
-  return read;
-}
-
-}  // namespace
 
 Net load_net_with_overrides(const NetOptions& o) {
-  ReadNet read = read_net(o);
-  Net& net = read.net;
-  if (!read.onnx) {
-    if ((o.input || o.channels) && (net.input_flat || net.input_dims)) {
-      throw UsageError(fmt::format("{}: the input of {} is {}, without spatial axes or channels",
-                                   o.input ? "--input" : "--channels", net.name,
-                                   net.input_dims ? "a tensor without roles (input.shape)"
-                                                  : "[batch, features] (input.features)"));
-    }
-    if (o.input) {
-      override_input_size(net, *o.input);
-    }
-    if (o.channels) {
-      net.channels = *o.channels;
-    }
+  const InputOverrides overrides = input_overrides(o);  // a bad --input fails before any reading
+  const SourceLimits limits = source_limits(o);
+  const Source src = load_source(o.net, std::cin, limits);
+  if (src.kind == SourceKind::Onnx) {
+    OnnxOptions onnx;
+    onnx.max_bytes = limits.onnx;
+    onnx.max_layers = o.max_layers;
+    onnx.name = src.default_name;
+    onnx.overrides = overrides;
+    Net net = src.path.empty() ? read_onnx_bytes(src.text, src.file, onnx)
+                               : read_onnx_file(src.path, onnx);
+    net.source = src.source;
+    return net;
   }
-  if (!o.convention.empty()) {
-    net.convention = *convention_from_name(o.convention);
-  }
-  return std::move(net);
+  Net net = parse_spec(src.text, src.file, src.default_name, src.format, o.max_layers);
+  net.source = src.source;
+  apply_input_overrides(net, overrides);
+  return net;
 }
 
 Report load_and_analyze(const NetOptions& o) {
   const std::vector<bool> on = warning_kinds_on(o.warnings);  // a bad -W fails before any work
   Net net = load_net_with_overrides(o);
   CostOptions costs;
-  costs.batch = o.batch.value_or(net.batch.value_or(1));
+  costs.batch = net.batch.value_or(1);  // an ONNX file's, or --batch
   costs.dtype = *dtype_from_name(o.dtype);
   Report report = analyze(std::move(net), costs);
   drop_warnings(report, on);

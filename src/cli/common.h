@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/overrides.h"
 #include "model/report.h"
 #include "onnx/reader.h"
 #include "parse/source.h"
@@ -20,8 +21,10 @@ struct NetOptions {
   std::optional<std::string> input;  // 224 | 224x320 | 16000
   std::optional<std::int64_t> channels;
   std::string convention;  // empty: the spec's
-  std::size_t max_bytes = kDefaultMaxBytes;
-  std::size_t onnx_max_bytes = kDefaultOnnxMaxBytes;
+  // --max-bytes limits every input (by default 4 MiB a spec, 2 GiB an ONNX
+  // file); --onnx-max-bytes an ONNX file's alone, over --max-bytes.
+  std::optional<std::size_t> max_bytes;
+  std::optional<std::size_t> onnx_max_bytes;
   std::size_t max_layers = kDefaultMaxLayers;
   bool strict = false;
   bool quiet = false;                 // -q: no warning lines (unless --strict)
@@ -34,8 +37,17 @@ struct NetOptions {
 // (--strict, -q, -W, --dtype); sizes and convert do neither.
 void add_net_options(CLI::App& cmd, NetOptions& options, bool reports = true);
 
-// The net of `options.net`: an ONNX file (by its extension or its first
-// bytes) read with the overrides, else a spec or bundled net with them applied.
+// The size limits of --max-bytes and --onnx-max-bytes.
+SourceLimits source_limits(const NetOptions& options);
+
+// --input, --channels, --batch and --convention; throws UsageError on a
+// malformed --input.
+InputOverrides input_overrides(const NetOptions& options);
+
+// The net of `options.net`, its kind sniffed once (load_source): a spec or
+// bundled net parsed, then the overrides applied; an ONNX file read by its
+// reader, which applies them (the same apply_input_overrides) before its
+// first node, to fold its shape subgraphs with the dims given.
 Net load_net_with_overrides(const NetOptions& options);
 
 // Fails when the net's input has no spatial axis (an ONNX [batch, features]):

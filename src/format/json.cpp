@@ -181,8 +181,10 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
 // list per line. `put_layers` writes the value of the null member named
 // `written` (`layers`; locate's `erf`).
 template <class Layers>
-std::string layout(const Json& members, Layers put_layers, std::string_view written = "layers") {
+std::string layout(const Json& members, Layers put_layers, std::string_view written = "layers",
+                   std::size_t expected_bytes = 0) {
   Out out;
+  out.reserve(expected_bytes);
   put(out, "{\n");
   std::size_t i = 0;
   for (auto it = members.begin(); it != members.end(); ++it, ++i) {
@@ -246,7 +248,7 @@ std::string render_json(const Report& report, const NetRegions* regions) {
   }
   root["warnings"] = std::move(warnings);
 
-  return layout(root, [&](Out& out) {
+  const auto put_layers = [&](Out& out) {
     if (report.layers.empty()) {
       put(out, "[]");
       return;
@@ -258,7 +260,10 @@ std::string render_json(const Report& report, const NetRegions* regions) {
       put(out, i + 1 < report.layers.size() ? ",\n" : "\n");
     }
     put(out, "  ]");
-  });
+  };
+  // A layer takes about 470 bytes: reserved, the buffer is not copied as it
+  // grows (a 10^5-layer chain's 47 MB: 78 of 746 ms, docs/performance.md).
+  return layout(root, put_layers, "layers", 512 * report.layers.size());
 }
 
 namespace {

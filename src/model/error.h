@@ -45,6 +45,13 @@ class ParseError : public Error {
   std::string message_;
 };
 
+// An exceeded limit (--max-layers): reading stops at once, so it is never
+// one of the errors a spec's layer entries collect.
+class LimitError : public ParseError {
+ public:
+  using ParseError::ParseError;
+};
+
 // A well-formed spec that describes an impossible net: carries the layer.
 class ModelError : public Error {
  public:

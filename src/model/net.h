@@ -26,7 +26,8 @@ struct Net {
   bool input_size_scalar = false;
   SourcePos input_pos;
   std::optional<std::int64_t> channels;
-  // The batch an ONNX file's input gives (a spec has none: --batch or 1).
+  // The input's batch: an ONNX file's input gives one, --batch sets it (a
+  // spec has none: 1).
   std::optional<std::int64_t> batch;
   // An ONNX input of [batch, features]: no spatial axes, `channels` features.
   bool input_flat = false;

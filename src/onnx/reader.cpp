@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <queue>
 
 #include "onnx/graph.h"
@@ -28,11 +29,6 @@ using onnx_reader::Value;
 
 [[noreturn]] void fail(const std::string& file, const std::string& message) {
   throw ParseError(file, {}, "", message);
-}
-
-std::string too_large(std::size_t max_bytes) {
-  return fmt::format("ONNX file is larger than {} bytes (raise the limit with --onnx-max-bytes)",
-                     max_bytes);
 }
 
 void parse_model(const void* data, std::size_t size, const std::string& file,
@@ -66,92 +62,94 @@ const auto& input_dims(const onnx::ValueInfoProto& input, const Graph& g) {
   return input.type().tensor_type().shape().dim();
 }
 
-// The dims of an input without roles (0, 1 or 6 and more dims, or a second
-// input): axis 0 takes `batch` when given, `symbolic_batch` when symbolic;
-// any other symbolic dim is an error.
+std::string symbolic_dim_message(const onnx::ValueInfoProto& input, const std::string& param,
+                                 std::size_t axis) {
+  return fmt::format(
+      "graph input '{}' has the symbolic dim '{}' (axis {}), which netlens can "
+      "only take from --batch on axis 0 of the first input",
+      input.name(), param, axis);
+}
+
+// The dims of an extra input (a tensor without roles): a symbolic first dim
+// takes `batch`; any other symbolic dim is an error.
 std::vector<std::int64_t> whole_input_dims(const onnx::ValueInfoProto& input,
-                                           std::optional<std::int64_t> batch,
-                                           std::optional<std::int64_t> symbolic_batch,
-                                           const Graph& g) {
+                                           std::optional<std::int64_t> batch, const Graph& g) {
   std::vector<std::int64_t> v;
   for (const auto& d : input_dims(input, g)) {
     const bool symbolic = !d.has_dim_value() || d.dim_value() < 0;
-    if (v.empty() && (batch || (symbolic && symbolic_batch))) {
-      v.push_back(batch ? *batch : *symbolic_batch);
-    } else if (!symbolic) {
+    if (!symbolic) {
       v.push_back(d.dim_value());
+    } else if (v.empty() && batch) {
+      v.push_back(*batch);
     } else {
-      fail(g.file, fmt::format("graph input '{}' has the symbolic dim '{}' (axis {}), which "
-                               "netlens can only take from --batch on axis 0 of the first input",
-                               input.name(), d.dim_param(), v.size()));
+      fail(g.file, symbolic_dim_message(input, d.dim_param(), v.size()));
     }
   }
   return v;
 }
 
-// The graph input's dims, with the overrides applied; a symbolic dim left
-// unresolved is an error naming it. Outside 2 to 5 dims, a tensor without roles.
-Shape input_shape(const onnx::ValueInfoProto& input, const OnnxOptions& o, Graph& g) {
-  const std::string& name = input.name();
+// The first graph input as the net's input, its dims as the file gives them:
+// a symbolic (or not positive) dim is left unknown, kUnknownDim or no batch
+// or channels, for the overrides to give. Outside 2 to 5 dims, a tensor
+// without roles, whose first dim only may be symbolic (--batch gives it).
+void declare_input(const onnx::ValueInfoProto& input, Graph& g) {
   const auto& dims = input_dims(input, g);
+  Net& net = g.net;
   if (dims.size() < 2 || dims.size() > 5) {
-    if (o.channels || !o.input_size.empty()) {
-      throw UsageError(
-          fmt::format("--channels and --input: the graph input '{}' has {} dims, "
-                      "not (batch, channels, spatial...)",
-                      name, dims.size()));
+    std::vector<std::int64_t> v;
+    for (const auto& d : dims) {
+      const bool symbolic = !d.has_dim_value() || d.dim_value() < 0;
+      if (symbolic && !v.empty()) {
+        fail(g.file, symbolic_dim_message(input, d.dim_param(), v.size()));
+      }
+      v.push_back(symbolic ? kUnknownDim : d.dim_value());
     }
-    Shape s;
-    s.layout = Layout::Whole;
-    s.dims = whole_input_dims(input, o.batch, std::nullopt, g);
-    return s;
+    net.input_dims = std::move(v);
+    net.batch = 1;  // no axis is the batch
+    return;
   }
-  const std::size_t rank = static_cast<std::size_t>(dims.size()) - 2;
-  if (!o.input_size.empty() && o.input_size.size() != rank && o.input_size.size() != 1) {
-    throw UsageError(fmt::format("--input has {} axes but the graph input '{}' has {}",
-                                 o.input_size.size(), name, rank));
+  const auto known = [&](int i) -> std::optional<std::int64_t> {
+    const auto& d = dims[i];
+    return d.has_dim_value() && d.dim_value() >= 1 ? std::optional(d.dim_value()) : std::nullopt;
+  };
+  net.batch = known(0);
+  net.channels = known(1);
+  net.input_flat = dims.size() == 2;
+  for (int i = 2; i < dims.size(); ++i) {
+    net.input_size.push_back(known(i).value_or(kUnknownDim));
   }
-  if (rank == 0 && !o.input_size.empty()) {
-    throw UsageError(
-        fmt::format("--input: the graph input '{}' is [batch, features], with no "
-                    "spatial axis",
-                    name));
+}
+
+// After the overrides: a dim still unknown is an error naming it and the
+// option that gives it.
+void resolve_input(const onnx::ValueInfoProto& input, Graph& g) {
+  const auto& dims = input_dims(input, g);
+  const Net& net = g.net;
+  if (net.input_dims) {
+    if (!net.input_dims->empty() && net.input_dims->front() == kUnknownDim) {
+      fail(g.file, symbolic_dim_message(input, dims[0].dim_param(), 0));
+    }
+    g.batch = net.batch.value_or(1);
+    return;
   }
-  std::vector<std::int64_t> v;
   for (int i = 0; i < dims.size(); ++i) {
-    const auto k = static_cast<std::size_t>(i);
-    std::optional<std::int64_t> given;
-    if (i == 0) {
-      given = o.batch;
-    } else if (i == 1) {
-      given = o.channels;
-    } else if (!o.input_size.empty()) {
-      given = o.input_size[o.input_size.size() == 1 ? 0 : k - 2];
+    const bool unknown = i == 0   ? !net.batch
+                         : i == 1 ? !net.channels
+                                  : net.input_size[static_cast<std::size_t>(i) - 2] == kUnknownDim;
+    if (!unknown) {
+      continue;
     }
     const auto& d = dims[i];
-    if (given) {
-      v.push_back(*given);
-    } else if (d.has_dim_value() && d.dim_value() >= 1) {
-      v.push_back(d.dim_value());
-    } else {
-      const char* option = i == 0 ? "--batch" : i == 1 ? "--channels" : "--input";
-      fail(g.file, d.has_dim_param()
-                       ? fmt::format("graph input '{}' has the symbolic dim '{}' (axis {}): give "
-                                     "its size with {}",
-                                     name, d.dim_param(), i, option)
-                       : fmt::format("graph input '{}' has no size on axis {} (got {}): give it "
-                                     "with {}",
-                                     name, i, d.dim_value(), option));
-    }
+    const char* option = i == 0 ? "--batch" : i == 1 ? "--channels" : "--input";
+    fail(g.file, d.has_dim_param()
+                     ? fmt::format("graph input '{}' has the symbolic dim '{}' (axis {}): give "
+                                   "its size with {}",
+                                   input.name(), d.dim_param(), i, option)
+                     : fmt::format("graph input '{}' has no size on axis {} (got {}): give it "
+                                   "with {}",
+                                   input.name(), i, d.dim_value(), option));
   }
-  g.batch = v[0];
-  Shape s;
-  s.channels = v[1];
-  s.layout = v.size() == 2 ? Layout::Flat : Layout::Spatial;
-  for (std::size_t k = 2; k < v.size(); ++k) {
-    s.size.push_back(v[k]);
-  }
-  return s;
+  g.batch = *net.batch;
 }
 
 void add_initializers(const onnx::GraphProto& graph, Graph& g) {
@@ -181,22 +179,24 @@ void add_graph_inputs(const onnx::GraphProto& graph, const OnnxOptions& o, Graph
   if (inputs.empty()) {
     fail(g.file, "the graph has no input that is not an initializer");
   }
+  declare_input(*inputs[0], g);
+  apply_input_overrides(g.net, o.overrides);
+  resolve_input(*inputs[0], g);
   Value v;
   v.layer = "input";
-  v.shape = input_shape(*inputs[0], o, g);
-  if (v.shape.is_whole()) {  // no axis is the batch
-    g.batch = o.batch.value_or(1);
-    g.net.input_dims = v.shape.dims;
+  if (g.net.input_dims) {
+    v.shape.layout = Layout::Whole;
+    v.shape.dims = *g.net.input_dims;
+  } else {
+    v.shape.channels = *g.net.channels;
+    v.shape.layout = g.net.input_flat ? Layout::Flat : Layout::Spatial;
+    v.shape.size = g.net.input_size;
   }
-  g.net.input_size = v.shape.size;
-  g.net.channels = v.shape.channels;
-  g.net.input_flat = v.shape.layout == Layout::Flat;
-  g.net.batch = g.batch;
   g.values[inputs[0]->name()] = std::move(v);
   for (std::size_t k = 1; k < inputs.size(); ++k) {
     const std::string& name = inputs[k]->name();
-    g.values[name] = onnx_reader::add_source_layer(
-        g, "extra_input", name, whole_input_dims(*inputs[k], std::nullopt, g.batch, g));
+    g.values[name] = onnx_reader::add_source_layer(g, "extra_input", name,
+                                                   whole_input_dims(*inputs[k], g.batch, g));
   }
 }
 
@@ -292,7 +292,7 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
   // checks (a pool's padding at most half its kernel), which ONNX does not make.
   g.net.convention = Convention::Keras;
   // The file's stem, as for a spec: exporters name graphs "torch_jit" or "main_graph".
-  g.net.name = std::filesystem::path(file).stem().string();
+  g.net.name = o.name.empty() ? std::filesystem::path(file).stem().string() : o.name;
   for (const onnx::NodeProto& node : graph.node()) {
     onnx_reader::check_operator(NodeContext(g, node));
   }
@@ -302,6 +302,9 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
     NodeContext c(g, graph.node(i));
     if (!onnx_reader::fold_constant_node(c)) {
       onnx_reader::convert_node(c);
+    }
+    if (g.net.layers.size() > o.max_layers) {  // a node makes a few layers at most
+      c.fail(too_many_layers(o.max_layers));
     }
   }
   for (const onnx::ValueInfoProto& out : graph.output()) {
@@ -323,6 +326,9 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
   if (g.net.layers.empty()) {
     fail(file, "the graph has no layer over its input");
   }
+  if (g.net.layers.size() > o.max_layers) {  // the layers of the graph outputs
+    fail(file, too_many_layers(o.max_layers));
+  }
   for (const auto& [name, read] : g.weights_read) {
     if (read.first > 1) {
       g.net.shared_params += read.second;
@@ -333,27 +339,9 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
 
 }  // namespace
 
-bool is_onnx_source(std::string_view path, std::string_view head) {
-  if (path.ends_with(".onnx") || path.ends_with(".ONNX")) {
-    return true;
-  }
-  if (path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".json")) {
-    return false;
-  }
-  // A ModelProto starts with field 1 (ir_version, a varint): byte 0x08. A
-  // spec starts with text; any byte below 0x09 or a 0x08 says binary.
-  for (char ch : head) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (u < 0x09 || (u > 0x0d && u < 0x20)) {
-      return true;
-    }
-  }
-  return false;
-}
-
 Net read_onnx_bytes(std::string_view bytes, const std::string& file, const OnnxOptions& o) {
-  if (bytes.size() > o.max_bytes) {
-    fail(file, too_large(o.max_bytes));
+  if (bytes.size() > o.max_bytes.bytes) {
+    fail(file, too_large("ONNX file", o.max_bytes));
   }
   onnx::ModelProto model;
   parse_model(bytes.data(), bytes.size(), file, model);
@@ -372,9 +360,9 @@ Net read_onnx_file(const std::string& path, const OnnxOptions& o) {
     ::close(fd);
     fail(path, "is not a regular file");
   }
-  if (static_cast<std::size_t>(st.st_size) > o.max_bytes) {
+  if (static_cast<std::size_t>(st.st_size) > o.max_bytes.bytes) {
     ::close(fd);
-    fail(path, too_large(o.max_bytes));
+    fail(path, too_large("ONNX file", o.max_bytes));
   }
   // Mapped, not read: the weights are skipped unread (wire.cpp), so their
   // pages are never touched.

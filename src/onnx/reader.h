@@ -5,36 +5,30 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
+#include "model/limits.h"
 #include "model/net.h"
+#include "model/overrides.h"
 
 namespace netlens {
 
-// ONNX files hold their weights: hundreds of MB, so a limit of their own.
-inline constexpr std::size_t kDefaultOnnxMaxBytes = std::size_t{2} << 30;
-
 struct OnnxOptions {
-  std::size_t max_bytes = kDefaultOnnxMaxBytes;
-  // Overrides of the graph input's dims (--input, --channels, --batch); they
-  // also give the dims a file leaves symbolic.
-  PerAxis<std::int64_t> input_size;
-  std::optional<std::int64_t> channels;
-  std::optional<std::int64_t> batch;
+  ByteLimit max_bytes{kDefaultOnnxMaxBytes, "--onnx-max-bytes"};
+  std::size_t max_layers = kDefaultMaxLayers;
+  std::string name;  // the net's name; "": the file's stem
+  // --input, --channels, --batch, --convention: applied to the graph input
+  // before the first node (apply_input_overrides, as for a spec's net), so
+  // they also give the dims a file leaves symbolic.
+  InputOverrides overrides;
 };
-
-// Whether `path` is read as ONNX: its extension says so, or its first bytes
-// (`head`) cannot begin a YAML or JSON spec (a protobuf's are binary).
-bool is_onnx_source(std::string_view path, std::string_view head);
 
 // Reads the file and builds its Net; the Net's batch is the input's batch
 // dim. Throws netlens::Error: "FILE: node 'NAME' (OpType, opset N): ...".
 Net read_onnx_file(const std::string& path, const OnnxOptions& options);
 
-// The same from the bytes of a ModelProto (tests, the fuzzer).
+// The same from the bytes of a ModelProto (standard input, tests, the fuzzer).
 Net read_onnx_bytes(std::string_view bytes, const std::string& file, const OnnxOptions& options);
 
 }  // namespace netlens

@@ -16,58 +16,90 @@ namespace netlens {
 
 namespace {
 
-std::string too_large(std::size_t max_bytes) { return spec_too_large(max_bytes); }
+// The bytes that decide a source's kind.
+constexpr std::size_t kHeadBytes = 64;
 
-// Reads at most max_bytes + 1 bytes so an endless stream (/dev/zero) stops.
-// `expected`: the size when known (a regular file), reserved up front; growing
-// a 66 MB spec by doubling copies and touches twice the memory.
-std::string read_fd(int fd, const std::string& file, std::size_t max_bytes,
-                    std::size_t expected = 0) {
-  std::string text;
-  text.reserve(std::min(expected, max_bytes) + 1);
+const char* kind_name(SourceKind kind) { return kind == SourceKind::Onnx ? "ONNX file" : "spec"; }
+
+const ByteLimit& limit_of(SourceKind kind, const SourceLimits& limits) {
+  return kind == SourceKind::Onnx ? limits.onnx : limits.spec;
+}
+
+[[noreturn]] void fail(const std::string& file, const std::string& message) {
+  throw ParseError(file, {}, "", message);
+}
+
+// Appends what `fd` holds to `text` until it has `most` bytes or the file ends.
+void read_up_to(int fd, const std::string& file, std::string& text, std::size_t most) {
   char buf[65536];
-  while (true) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
+  while (text.size() < most) {
+    const ssize_t n = ::read(fd, buf, std::min(sizeof buf, most - text.size()));
     if (n < 0) {
       if (errno == EINTR) {
         continue;
       }
-      throw ParseError(file, {}, "", fmt::format("cannot read: {}", std::strerror(errno)));
+      fail(file, fmt::format("cannot read: {}", std::strerror(errno)));
     }
     if (n == 0) {
-      break;
+      return;
     }
     text.append(buf, static_cast<std::size_t>(n));
-    if (text.size() > max_bytes) {
-      throw ParseError(file, {}, "", too_large(max_bytes));
-    }
   }
-  return text;
 }
 
-std::string read_regular_file(const std::string& path, std::size_t max_bytes) {
+// A regular file's first bytes say its kind. An ONNX file is left for its
+// reader (which maps it, checking its size); a spec is read, its size
+// checked first.
+void read_regular_file(const std::string& path, const SourceLimits& limits, Source& src) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
-    throw ParseError(path, {}, "", fmt::format("cannot open: {}", std::strerror(errno)));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw ParseError(
-        path, {}, "",
-        S_ISDIR(st.st_mode) ? "is a directory, not a spec file" : "is not a regular file");
-  }
-  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    ::close(fd);
-    throw ParseError(path, {}, "", too_large(max_bytes));
+    fail(path, fmt::format("cannot open: {}", std::strerror(errno)));
   }
   try {
-    std::string text = read_fd(fd, path, max_bytes, static_cast<std::size_t>(st.st_size));
-    ::close(fd);
-    return text;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      fail(path, S_ISDIR(st.st_mode) ? "is a directory, not a spec file" : "is not a regular file");
+    }
+    const auto size = static_cast<std::size_t>(st.st_size);
+    std::string text;
+    read_up_to(fd, path, text, kHeadBytes);
+    src.kind = is_onnx_source(path, text) ? SourceKind::Onnx : SourceKind::Spec;
+    if (src.kind == SourceKind::Onnx) {
+      src.path = path;
+    } else {
+      if (size <= limits.spec.bytes) {
+        text.reserve(size + 1);  // growing it by doubling would touch twice the memory
+        read_up_to(fd, path, text, limits.spec.bytes + 1);  // a file that grows stops too
+      }
+      if (text.size() > limits.spec.bytes || size > limits.spec.bytes) {
+        fail(path, too_large("spec", limits.spec));
+      }
+      src.text = std::move(text);
+    }
   } catch (...) {
     ::close(fd);
     throw;
+  }
+  ::close(fd);
+}
+
+// Standard input: its first bytes say its kind, then it is read to the
+// limit of that kind.
+void read_stream(std::istream& in, const SourceLimits& limits, Source& src) {
+  const auto read = [&](std::size_t most) {
+    char buf[65536];
+    in.read(buf, static_cast<std::streamsize>(std::min(sizeof buf, most)));
+    src.text.append(buf, static_cast<std::size_t>(in.gcount()));
+    return in.gcount() > 0;
+  };
+  while (src.text.size() < kHeadBytes && read(kHeadBytes - src.text.size())) {
+  }
+  src.kind = is_onnx_source(src.file, src.text) ? SourceKind::Onnx : SourceKind::Spec;
+  const ByteLimit& limit = limit_of(src.kind, limits);
+  while (src.text.size() <= limit.bytes && read(limit.bytes + 1 - src.text.size())) {
+  }
+  if (src.text.size() > limit.bytes) {
+    fail(src.file, too_large(kind_name(src.kind), limit));
   }
 }
 
@@ -89,25 +121,43 @@ std::string unknown_net_message(const std::string& arg) {
 
 }  // namespace
 
-std::string spec_too_large(std::size_t max_bytes) {
-  return fmt::format("spec is larger than {} bytes (raise the limit with --max-bytes)", max_bytes);
+bool is_onnx_source(std::string_view path, std::string_view head) {
+  if (path.ends_with(".onnx") || path.ends_with(".ONNX")) {
+    return true;
+  }
+  if (path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".json")) {
+    return false;
+  }
+  // A ModelProto starts with a field's tag: a field number from 1 and a wire
+  // type 0, 1, 2 or 5 (ir_version's tag is 0x08). A NUL byte (field 0) or a
+  // byte order mark (FF FE, FE FF, EF BB BF: wire types 7 and 6) cannot, and
+  // text gone wrong starts so (/dev/zero, UTF-16): a spec, whose checks say
+  // what is wrong.
+  if (head.empty()) {
+    return false;
+  }
+  const auto first = static_cast<unsigned char>(head[0]);
+  const unsigned wire_type = first & 7U;
+  if (first < 8 || (wire_type != 0 && wire_type != 1 && wire_type != 2 && wire_type != 5)) {
+    return false;
+  }
+  // A spec is text: any byte below 0x09, or from 0x0e to 0x1f, says binary.
+  for (char ch : head) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u < 0x09 || (u > 0x0d && u < 0x20)) {
+      return true;
+    }
+  }
+  return false;
 }
 
-SpecSource load_source(const std::string& arg, std::istream& stdin_stream, std::size_t max_bytes) {
-  SpecSource src;
+Source load_source(const std::string& arg, std::istream& stdin_stream, const SourceLimits& limits) {
+  Source src;
   if (arg == "-") {
     src.file = "<stdin>";
     src.source = "stdin";
     src.default_name = "stdin";
-    std::string text;
-    char buf[65536];
-    while (stdin_stream.read(buf, sizeof buf) || stdin_stream.gcount() > 0) {
-      text.append(buf, static_cast<std::size_t>(stdin_stream.gcount()));
-      if (text.size() > max_bytes) {
-        throw ParseError(src.file, {}, "", too_large(max_bytes));
-      }
-    }
-    src.text = std::move(text);
+    read_stream(stdin_stream, limits, src);
     return src;
   }
   std::error_code ec;
@@ -122,9 +172,9 @@ SpecSource load_source(const std::string& arg, std::istream& stdin_stream, std::
     return src;
   }
   if (!exists) {
-    throw ParseError(arg, {}, "", unknown_net_message(arg));
+    fail(arg, unknown_net_message(arg));
   }
-  src.text = read_regular_file(arg, max_bytes);
+  read_regular_file(arg, limits, src);
   src.file = arg;
   src.source = fmt::format("file:{}", arg);
   src.default_name = std::filesystem::path(arg).stem().string();
@@ -134,7 +184,12 @@ SpecSource load_source(const std::string& arg, std::istream& stdin_stream, std::
 
 Net load_net(const std::string& arg, std::istream& stdin_stream, std::size_t max_bytes,
              std::size_t max_layers) {
-  SpecSource src = load_source(arg, stdin_stream, max_bytes);
+  SourceLimits limits;
+  limits.spec.bytes = max_bytes;
+  const Source src = load_source(arg, stdin_stream, limits);
+  if (src.kind == SourceKind::Onnx) {
+    fail(src.file, "an ONNX file, not a spec");
+  }
   Net net = parse_spec(src.text, src.file, src.default_name, src.format, max_layers);
   net.source = src.source;
   return net;

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <memory_resource>
 #include <optional>
 #include <unordered_map>
 
@@ -26,7 +27,8 @@ class SpecBuilder {
   void add_layer(const DocNode& node, std::size_t index);
   void read_root(const DocNode& root);
   // Errors in layer entries are collected, up to kMaxErrors, so that one run
-  // shows them all: each entry is independent of the others' fields.
+  // shows them all: each entry is independent of the others' fields. An
+  // exceeded limit (LimitError) ends the reading instead.
   static constexpr std::size_t kMaxErrors = 20;
   std::vector<std::string>& errors() { return errors_; }
 
@@ -43,7 +45,12 @@ class SpecBuilder {
   FieldReader r_;
   LayerReader layers_;
   Net& net_;
-  std::unordered_map<std::string_view, SourcePos> names_;  // where each layer's name is written
+  // Where each layer's name is written. The nodes come from one pool:
+  // std::unordered_map's own are scattered among the layers' allocations and
+  // an insert reads two of them, which past the L3 cache (10^5 layers) made
+  // this map and the analyzer's a third of the run (docs/performance.md).
+  std::pmr::monotonic_buffer_resource pool_;
+  std::pmr::unordered_map<std::string_view, SourcePos> names_{&pool_};
   std::size_t max_layers_;
   // Entries from the first `use:` on wait for the whole spec (its `blocks`).
   std::vector<std::pair<DocNode, std::size_t>> deferred_;
@@ -54,8 +61,7 @@ class SpecBuilder {
 void SpecBuilder::check_layer_count(const DocNode& node, std::size_t index,
                                     const std::string& path) const {
   if (index >= max_layers_) {
-    r_.fail(node, path,
-            fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers_));
+    throw LimitError(r_.file(), node.pos, path, too_many_layers(max_layers_));
   }
 }
 
@@ -82,6 +88,8 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
   }
   try {
     add_entry(node, index, fmt::format("layers[{}]", index));
+  } catch (const LimitError&) {
+    throw;  // the reading ends here
   } catch (const ParseError& e) {
     errors_.emplace_back(e.what());
     if (errors_.size() == kMaxErrors) {
@@ -110,8 +118,7 @@ void SpecBuilder::add_entry(const DocNode& node, std::size_t index, const std::s
     r_.fail(node, path, "split needs 'chunks' (a count) or 'sizes' (a list)");
   }
   if (parts > max_layers_ - std::min(max_layers_, net_.layers.size())) {
-    r_.fail(node, path,
-            fmt::format("more than {} layers (raise the limit with --max-layers)", max_layers_));
+    throw LimitError(r_.file(), node.pos, path, too_many_layers(max_layers_));
   }
   if (layer.inputs.empty()) {  // every part reads what the split reads
     layer.inputs.push_back(net_.layers.empty() ? "input" : net_.layers.back().name);

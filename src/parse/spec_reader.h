@@ -5,13 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "model/limits.h"
 #include "model/net.h"
 
 namespace netlens {
 
 enum class SpecFormat { Auto, Yaml, Json };
-
-inline constexpr std::size_t kDefaultMaxLayers = 100000;
 
 // `file` names the text in messages; `default_name` is used when the spec has
 // no `name` (the file's stem).

@@ -78,10 +78,10 @@ TEST_CASE("convert round-trips every ONNX file under tests/data", "[onnx][conver
     INFO(file);
     OnnxOptions options;
     if (file.ends_with("symbolic_height.onnx")) {
-      options.input_size = {64};  // its height is a symbol
+      options.overrides.size = {64};  // its height is a symbol
     }
     if (file.ends_with("view_flatten.onnx")) {
-      options.batch = 3;  // its batch is a symbol
+      options.overrides.batch = 3;  // its batch is a symbol
     }
     const auto [original, converted] = reports(read_onnx_file(file, options));
     CHECK(converted == original);

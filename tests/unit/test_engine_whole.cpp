@@ -95,8 +95,8 @@ TEST_CASE("a spec's input of features or without roles", "[engine][whole]") {
                                     "  - {type: relu}\n");
   CHECK(run.status == 2);
   CHECK(run.err ==
-        "netlens: error: --input: the input of stdin is [batch, features] (input.features), "
-        "without spatial axes or channels\n");
+        "netlens: error: --input: the input of stdin is [batch, features], without spatial "
+        "axes\n");
 }
 
 TEST_CASE("whole-tensor layers say what does not fit", "[engine][whole]") {

@@ -65,7 +65,7 @@ TEST_CASE("a small CNN: conv, batch norm, ceil-mode pool, asymmetric pads, Gemm"
 
 TEST_CASE("x.view(x.size(0), -1): the shape subgraph is folded into a flatten", "[onnx]") {
   OnnxOptions o;
-  o.batch = 3;
+  o.overrides.batch = 3;
   const Report r = analyze_onnx("view_flatten.onnx", o);
   REQUIRE(r.layers.size() == 3);  // Shape, Gather, Unsqueeze, Concat are no layers
   CHECK(r.layer(1).name == "view");
@@ -136,14 +136,14 @@ TEST_CASE("an input of [batch, features]: Gemm, a per-feature constant, MatMul",
 
 TEST_CASE("the options --input, --channels and --batch override the graph input", "[onnx]") {
   OnnxOptions o;
-  o.input_size = PerAxis<std::int64_t>(1, 64);
-  o.batch = 4;
+  o.overrides.size = PerAxis<std::int64_t>(1, 64);
+  o.overrides.batch = 4;
   const Report r = analyze_onnx("small_cnn.onnx", o);
   CHECK(shape_of(r, "pool1") == Dims{4, 8, 17, 17});
   CHECK(shape_of(r, "fc") == Dims{4, 10});
   OnnxOptions h;
-  h.input_size.push_back(12);
-  h.input_size.push_back(8);
+  h.overrides.size.push_back(12);
+  h.overrides.size.push_back(8);
   CHECK(shape_of(analyze_onnx("symbolic_height.onnx", h), "conv") == Dims{1, 4, 10, 6});
 }
 
@@ -190,14 +190,14 @@ TEST_CASE("an ONNX file is known by its content when its name says nothing", "[o
   CHECK(lines_of(run.out).at(9) == "fc,,,10\r");  // RFC 4180 line ends
 }
 
-TEST_CASE("the option --onnx-max-bytes limits ONNX files, not specs", "[onnx][cli]") {
+TEST_CASE("the option --onnx-max-bytes limits ONNX files, over --max-bytes", "[onnx][cli]") {
   const std::string file = source_path("tests/data/onnx/small_cnn.onnx");
   const RunResult run = run_netlens("analyze " + file + " --onnx-max-bytes 100");
   CHECK(run.status == 1);
   CHECK(run.err == "netlens: error: " + file +
                        ": ONNX file is larger than 100 bytes (raise the limit with "
                        "--onnx-max-bytes)\n");
-  CHECK(run_netlens("analyze " + file + " --max-bytes 100").status == 0);
+  CHECK(run_netlens("analyze " + file + " --max-bytes 100 --onnx-max-bytes 100000").status == 0);
 }
 
 TEST_CASE("an ONNX model piped in: `-` reads the bytes, which decide ONNX or spec", "[onnx][cli]") {

@@ -1,0 +1,84 @@
+#include "model/overrides.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+namespace netlens {
+
+namespace {
+
+std::string dim_text(std::int64_t d) { return d == kUnknownDim ? "?" : std::to_string(d); }
+
+std::string dims_text(const std::vector<std::int64_t>& dims) {
+  std::string out;
+  for (const std::int64_t d : dims) {
+    out += (out.empty() ? "" : ", ") + dim_text(d);
+  }
+  return "[" + out + "]";
+}
+
+std::string size_text(const PerAxis<std::int64_t>& size) {
+  std::string out;
+  for (const std::int64_t d : size) {
+    out += (out.empty() ? "" : "x") + dim_text(d);
+  }
+  return out;
+}
+
+// --input replaces the input's size; a 1-D or 2-D input keeps its rank
+// (--input 224 on a 224x224 net is square), and another number of axes is
+// refused: 3x224x224 is PyTorch's C x H x W, not a 3-D input.
+void override_size(Net& net, const InputOverrides& o) {
+  const PerAxis<std::int64_t>& size = o.size;
+  const std::size_t rank = net.input_size_scalar ? 0 : net.input_size.size();
+  if (rank != 0 && size.size() != 1 && size.size() != rank) {
+    std::string hint;
+    if (size.size() > rank) {
+      hint = ": the channels go in --channels";
+      if (size.size() == rank + 1) {
+        PerAxis<std::int64_t> spatial;
+        for (std::size_t a = 1; a < size.size(); ++a) {
+          spatial.push_back(size[a]);
+        }
+        hint += fmt::format(", as in --input {} --channels {}", size_text(spatial), size[0]);
+      }
+    }
+    throw UsageError(fmt::format("--input {} has {} axes but {}'s input has {} ({}){}", o.input,
+                                 size.size(), net.name, rank, size_text(net.input_size), hint));
+  }
+  net.input_size_scalar = size.size() == 1 && rank == 0;
+  net.input_size = size.size() == 1 && rank != 0 ? PerAxis<std::int64_t>(rank, size[0]) : size;
+}
+
+}  // namespace
+
+void apply_input_overrides(Net& net, const InputOverrides& o) {
+  const bool input = !o.size.empty();
+  if ((input || o.channels) && net.input_dims) {
+    throw UsageError(fmt::format(
+        "{}: the input of {} is a tensor without roles ({}), without spatial axes or channels",
+        input ? "--input" : "--channels", net.name, dims_text(*net.input_dims)));
+  }
+  if (input && net.input_flat) {
+    throw UsageError(fmt::format(
+        "--input: the input of {} is [batch, features], without spatial axes", net.name));
+  }
+  if (input) {
+    override_size(net, o);
+  }
+  if (o.channels) {
+    net.channels = *o.channels;
+  }
+  if (o.batch) {
+    net.batch = *o.batch;
+    if (net.input_dims && !net.input_dims->empty()) {
+      net.input_dims->front() = *o.batch;
+    }
+  }
+  if (o.convention) {
+    net.convention = *o.convention;
+  }
+}
+
+}  // namespace netlens
