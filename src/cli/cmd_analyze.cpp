@@ -10,9 +10,7 @@
 
 namespace netlens::cli {
 
-CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "analyze", "Print every layer's output size, jump, receptive field and parameters");
+void setup_analyze(CLI::App* cmd, AnalyzeOptions& o) {
   add_net_options(*cmd, o.net);
   cmd->add_option("-f,--format", o.format,
                   "Output format: table, json, csv, md, or dot (Graphviz: | dot -Tsvg)")
@@ -39,7 +37,6 @@ CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& o) {
       "  netlens analyze alexnet --input 224 --format csv\n"
       "  netlens analyze my_net.yaml --format json | jq '.layers[-1].rf'\n"
       "  netlens analyze vgg16 --columns name,size,rf,jump");
-  return cmd;
 }
 
 int run_analyze(const AnalyzeOptions& o) {

@@ -7,15 +7,12 @@
 
 namespace netlens::cli {
 
-CLI::App* setup_check(CLI::App& app, NetOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "check", "Validate a spec: exit 0 when it describes a working net, 1 when not");
+void setup_check(CLI::App* cmd, NetOptions& o) {
   add_net_options(*cmd, o);
   cmd->footer(
       "Examples:\n"
       "  netlens check my_net.yaml\n"
       "  netlens check --strict my_net.yaml    # warnings fail too");
-  return cmd;
 }
 
 int run_check(const NetOptions& o) {

@@ -9,16 +9,13 @@
 
 namespace netlens::cli {
 
-CLI::App* setup_convert(CLI::App& app, ConvertOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "convert", "Write a net (an ONNX file, a spec, a bundled net) as a netlens spec");
+void setup_convert(CLI::App* cmd, ConvertOptions& o) {
   add_net_options(*cmd, o.net, false);
   cmd->add_option("-o,--output", o.output, "Write the spec to this file (default: stdout)");
   cmd->footer(
       "Examples:\n"
       "  netlens convert model.onnx -o model.yaml\n"
       "  netlens convert model.onnx --batch 1 --input 320 -o model.yaml");
-  return cmd;
 }
 
 int run_convert(const ConvertOptions& o) {

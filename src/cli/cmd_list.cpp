@@ -13,10 +13,6 @@
 
 namespace netlens::cli {
 
-CLI::App* setup_list(CLI::App& app) {
-  return app.add_subcommand("list", "List the bundled nets, one line each");
-}
-
 int run_list() {
   // Columns as wide as their widest entry (a 3-D net's size is 16x112x112).
   std::vector<std::array<std::string, 4>> rows;
@@ -37,11 +33,9 @@ int run_list() {
   return 0;
 }
 
-CLI::App* setup_show(CLI::App& app, ShowOptions& o) {
-  CLI::App* cmd = app.add_subcommand("show", "Print a bundled net's spec, to copy and edit");
+void setup_show(CLI::App* cmd, ShowOptions& o) {
   cmd->add_option("net", o.net, "The bundled net's name (see 'netlens list')")->required();
   cmd->footer("Example:\n  netlens show vgg16 > my_vgg.yaml");
-  return cmd;
 }
 
 int run_show(const ShowOptions& o) {

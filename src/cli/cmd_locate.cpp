@@ -5,9 +5,7 @@
 
 namespace netlens::cli {
 
-CLI::App* setup_locate(CLI::App& app, LocateOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "locate", "Show which input pixels one unit of a layer sees (theoretical and actual)");
+void setup_locate(CLI::App* cmd, LocateOptions& o) {
   add_net_options(*cmd, o.net);
   cmd->add_option("--layer", o.layer, "The layer's name")->required();
   cmd->add_option("--unit", o.unit, "The unit's coordinates: i, i,j or i,j,k (from 0)")->required();
@@ -22,7 +20,6 @@ CLI::App* setup_locate(CLI::App& app, LocateOptions& o) {
       "  netlens locate vgg16 --layer conv5_3 --unit 7,7\n"
       "  netlens locate unet --layer conv9_2 --unit 40,40 --format json\n"
       "  netlens locate resnet50 --layer layer4.2.conv3 --unit 3,3 --erf --format json");
-  return cmd;
 }
 
 int run_locate(const LocateOptions& o) {

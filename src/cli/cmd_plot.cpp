@@ -9,9 +9,7 @@
 
 namespace netlens::cli {
 
-CLI::App* setup_plot(CLI::App& app, PlotOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "plot", "Draw an SVG picture: rf and jump per layer, or where units look in the input");
+void setup_plot(CLI::App* cmd, PlotOptions& o) {
   add_net_options(*cmd, o.net);
   CLI::Option* layer =
       cmd->add_option("--layer", o.layers,
@@ -40,7 +38,6 @@ CLI::App* setup_plot(CLI::App& app, PlotOptions& o) {
       "  netlens plot unet --layer conv6_2 --layer conv7_2 --layer conv8_2 --layer conv9_2 \\\n"
       "      --unit 40,40 -o regions.svg\n"
       "  netlens plot vgg16 --erf --layer conv4_3 --unit 14,14 -o erf.svg");
-  return cmd;
 }
 
 int run_plot(const PlotOptions& o) {

@@ -62,9 +62,7 @@ std::size_t parse_axis(const std::string& name, std::size_t rank) {
 
 }  // namespace
 
-CLI::App* setup_sizes(CLI::App& app, SizesOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "sizes", "List the input sizes at which the net runs, and those it tiles exactly");
+void setup_sizes(CLI::App* cmd, SizesOptions& o) {
   add_net_options(*cmd, o.net, false);
   cmd->add_option("--range", o.range,
                   "Sizes to try, MIN..MAX (default 1..1024, or up to twice the spec's or "
@@ -86,7 +84,6 @@ CLI::App* setup_sizes(CLI::App& app, SizesOptions& o) {
       "  netlens sizes resnet50 --range 32..1024 --axis h --format json\n"
       "  netlens sizes my_fpn.yaml --nearest 1080x1920\n"
       "  netlens sizes unet --output 388");
-  return cmd;
 }
 
 int run_sizes(const SizesOptions& o) {

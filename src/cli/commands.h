@@ -1,5 +1,6 @@
-// The subcommands: setup_<cmd> declares its options on the app, run_<cmd>
-// does the work and returns the exit status.
+// The subcommands: setup_<cmd> declares its options on its subcommand (made
+// by main.cpp, which holds their names and descriptions), run_<cmd> does the
+// work and returns the exit status.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -19,13 +20,12 @@ struct AnalyzeOptions {
   bool regions = false;
   bool erf = false;
 };
-CLI::App* setup_analyze(CLI::App& app, AnalyzeOptions& options);
+void setup_analyze(CLI::App* cmd, AnalyzeOptions& options);
 int run_analyze(const AnalyzeOptions& options);
 
-CLI::App* setup_check(CLI::App& app, NetOptions& options);
+void setup_check(CLI::App* cmd, NetOptions& options);
 int run_check(const NetOptions& options);
 
-CLI::App* setup_list(CLI::App& app);
 int run_list();
 
 struct LocateOptions {
@@ -36,7 +36,7 @@ struct LocateOptions {
   std::string output;
   bool erf = false;
 };
-CLI::App* setup_locate(CLI::App& app, LocateOptions& options);
+void setup_locate(CLI::App* cmd, LocateOptions& options);
 int run_locate(const LocateOptions& options);
 
 struct PlotOptions {
@@ -46,14 +46,14 @@ struct PlotOptions {
   std::string output;
   bool erf = false;
 };
-CLI::App* setup_plot(CLI::App& app, PlotOptions& options);
+void setup_plot(CLI::App* cmd, PlotOptions& options);
 int run_plot(const PlotOptions& options);
 
 struct ConvertOptions {
   NetOptions net;
   std::string output;
 };
-CLI::App* setup_convert(CLI::App& app, ConvertOptions& options);
+void setup_convert(CLI::App* cmd, ConvertOptions& options);
 int run_convert(const ConvertOptions& options);
 
 struct SizesOptions {
@@ -65,13 +65,13 @@ struct SizesOptions {
   std::string format = "table";
   std::string output;
 };
-CLI::App* setup_sizes(CLI::App& app, SizesOptions& options);
+void setup_sizes(CLI::App* cmd, SizesOptions& options);
 int run_sizes(const SizesOptions& options);
 
 struct ShowOptions {
   std::string net;
 };
-CLI::App* setup_show(CLI::App& app, ShowOptions& options);
+void setup_show(CLI::App* cmd, ShowOptions& options);
 int run_show(const ShowOptions& options);
 
 }  // namespace netlens::cli
