@@ -10,7 +10,7 @@ both are analyzed with `--format json`. Compared: the layers that slide a window
 (conv, conv_transpose, the pools, linear; adaptive and global average pools count as one kind),
 as a sorted list of (shape, rf, jump, effective padding, FLOPs), and the total FLOPs. Params
 are not compared: the exporter folds batch norm into the convs (docs/onnx.md). The transformers
-(vit_b_16, swin_t: their tokens are tensors without roles in ONNX, so no layer after the patch
+(vit_b_16, swin_t: their tokens are whole tensors in ONNX, so no layer after the patch
 embedding has a receptive field to compare) are compared on the total FLOPs and the output shape. One line per net and
 opset, then a summary; exit status 1 if any differs or fails. Needs python3-torch,
 python3-torchvision and python3-onnx; run by hand, never by CI.

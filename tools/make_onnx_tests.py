@@ -208,7 +208,7 @@ def token_attention():
     """A ViT-like block as exporters spell it: patches by a conv, Reshape and Transpose to
     tokens, a class token concatenated (an initializer), q = x Wq, softmax(q k^T) v by MatMuls of
     computed tensors, a second graph input added, the class token gathered: every tensor after
-    the Reshape is one without roles (docs/semantics.md)."""
+    the Reshape is a whole tensor (docs/semantics.md)."""
     n = helper.make_node
     nodes = [
         n("Conv", ["x", "w", "b"], ["p"], name="patch", kernel_shape=[4, 4], strides=[4, 4]),
@@ -248,7 +248,7 @@ def folded_shapes():
     """Shape arithmetic the folder evaluates, each checked through a Reshape of x (1x4x6x6, 144
     elements) whose target it computes: a Transpose of a 2-D constant (values permuted), Where
     and Equal, Expand, ScatterND with Pow-made updates, a Slice of a 2-D constant; and a Pad of a
-    channels-last tensor, a GlobalAveragePool of a tensor without roles."""
+    channels-last tensor, a GlobalAveragePool of a whole tensor."""
     n = helper.make_node
     c = helper.make_tensor
     nodes = [

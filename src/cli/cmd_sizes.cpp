@@ -97,7 +97,7 @@ int run_sizes(const SizesOptions& o) {
   if (net.input_flat || net.input_dims) {
     throw Error(fmt::format("{}: the input of {} has no spatial axis ({}): sizes needs one",
                             net.file, net.name,
-                            net.input_dims ? "a tensor without roles" : "[batch, features]"));
+                            net.input_dims ? "a whole tensor" : "[batch, features]"));
   }
   const PerAxis<std::int64_t> spec = full_input_size(net);
   const std::size_t rank = spec.size();

@@ -173,7 +173,7 @@ Report load_and_analyze(const NetOptions& o) {
 void require_spatial_input(const Report& report, const char* what) {
   if (report.input.is_whole()) {
     throw Error(
-        fmt::format("{}: the input of {} is {}, a tensor without roles (no spatial "
+        fmt::format("{}: the input of {} is {}, a whole tensor (no spatial "
                     "axis): {} needs one",
                     report.net.file, report.net.name, format_shape(report.input), what));
   }

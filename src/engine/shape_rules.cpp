@@ -262,7 +262,7 @@ LayerShape Rule::run() {
     (this->*kShape[static_cast<std::size_t>(layer_.kind)])(r);
   }
   for (Warning& w : merge_axis_findings(findings_, findings_.empty() ? 0 : rank())) {
-    r.warnings.push_back(std::move(w));  // after whole()'s roles-lost, if any
+    r.warnings.push_back(std::move(w));  // after whole()'s whole-tensor, if any
   }
   return r;
 }

@@ -79,7 +79,7 @@ void Rule::whole(LayerShape& r) {
   r.output.layout = Layout::Whole;
   r.output.dims = std::move(d);
   if (!any_input_whole() && layer_.kind != LayerKind::Constant) {  // a constant reads nothing
-    r.warnings.push_back({WarningKind::RolesLost,
+    r.warnings.push_back({WarningKind::WholeTensor,
                           {},
                           {},
                           {},

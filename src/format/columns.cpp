@@ -183,7 +183,7 @@ std::optional<std::int64_t> count_value(const Column& c, const LayerReport& lr) 
     case ColumnId::Params:
     case ColumnId::ParamsPercent:
       return lr.params;
-    case ColumnId::Channels:  // none for a tensor without roles
+    case ColumnId::Channels:  // none for a whole tensor
       return lr.output.is_whole() ? std::nullopt : std::optional(lr.output.channels);
     case ColumnId::Buffers:
       return lr.cost.buffers;

@@ -50,7 +50,7 @@ std::string render_csv(const Report& report, const FormatOptions& options) {
       }
       if (!c->per_axis) {
         const auto count = count_value(*c, lr);
-        const bool none = !count && c->which == ColumnId::Channels;  // a tensor without roles
+        const bool none = !count && c->which == ColumnId::Channels;  // a whole tensor
         fields.push_back(quote(count  ? exact_count(*c, *count, report.totals.params)
                                : none ? std::string()
                                       : cell(*c, report, lr)));

@@ -11,7 +11,7 @@
 namespace netlens {
 
 std::string title_line(const Report& report) {
-  if (report.input.is_whole()) {  // an ONNX input without roles
+  if (report.input.is_whole()) {  // an ONNX input that is a whole tensor
     return fmt::format("{} ({}): input {}, {} convention, {} layer{}", report.net.name,
                        report.net.source.empty() ? "spec" : report.net.source,
                        format_shape(report.input), convention_name(report.net.convention),

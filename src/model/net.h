@@ -32,7 +32,7 @@ struct Net {
   // An ONNX input of [batch, features]: no spatial axes, `channels` features.
   bool input_flat = false;
   // An ONNX input outside the role model (0, 1 or 6 and more dims): the whole
-  // tensor's dims (docs/semantics.md, "Tensors without roles").
+  // tensor's dims (docs/semantics.md, "Whole tensors").
   std::optional<std::vector<std::int64_t>> input_dims;
   Convention convention = Convention::PyTorch;
   // A deque: layers arrive one by one as the spec is read, and a vector

@@ -56,9 +56,9 @@ void override_size(Net& net, const InputOverrides& o) {
 void apply_input_overrides(Net& net, const InputOverrides& o) {
   const bool input = !o.size.empty();
   if ((input || o.channels) && net.input_dims) {
-    throw UsageError(fmt::format(
-        "{}: the input of {} is a tensor without roles ({}), without spatial axes or channels",
-        input ? "--input" : "--channels", net.name, dims_text(*net.input_dims)));
+    throw UsageError(
+        fmt::format("{}: the input of {} is a whole tensor ({}), without spatial axes or channels",
+                    input ? "--input" : "--channels", net.name, dims_text(*net.input_dims)));
   }
   if (input && net.input_flat) {
     throw UsageError(fmt::format(

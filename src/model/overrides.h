@@ -16,7 +16,7 @@ struct InputOverrides {
   std::string input;                     // --input as written, for messages; "" when not given
   PerAxis<std::int64_t> size;            // its sizes: one (every axis) or one per axis
   std::optional<std::int64_t> channels;  // also the features of a [batch, features] input
-  std::optional<std::int64_t> batch;     // also the first dim of a tensor without roles
+  std::optional<std::int64_t> batch;     // also the first dim of a whole tensor
   std::optional<Convention> convention;
 };
 

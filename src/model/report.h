@@ -81,7 +81,7 @@ enum class WarningKind : std::uint8_t {
   DeadLayer,       // nothing reads a layer's output
   RfExceedsInput,  // units see more than the input
   RegionsSkipped,  // the unit-by-unit regions were too big to compute
-  RolesLost,       // a layer's output has no axes with roles: no receptive field after it
+  WholeTensor,     // a layer's output has no axes with roles: no receptive field after it
 };
 inline constexpr std::size_t kWarningKinds = 7;
 const char* warning_kind_name(WarningKind kind);  // misaligned, unread-input, ...

@@ -159,7 +159,7 @@ void SpecBuilder::read_input(const DocNode& node) {
       net_.channels = r_.integer(value, "input.features", 1);
       net_.input_flat = true;
       net_.input_pos = value.pos;
-    } else if (key == "shape") {  // a tensor without roles, batch included
+    } else if (key == "shape") {  // a whole tensor, batch included
       const bool scalar = value.kind == DocNode::Kind::Seq && value.items.empty();
       net_.input_dims = scalar ? std::vector<std::int64_t>{} : r_.int_list(value, "input.shape", 0);
       net_.input_pos = value.pos;

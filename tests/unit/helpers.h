@@ -76,7 +76,7 @@ inline Report analyze_yaml(const std::string& text, const std::string& file = "t
 }
 
 // The last layer's whole shape, then the kinds of its warnings: a layer that
-// leaves the role model reads "[1, 16, 8, 8] roles-lost".
+// leaves the role model reads "[1, 16, 8, 8] whole-tensor".
 inline std::string last_layer_whole(const std::string& yaml) {
   const Report r = analyze_yaml(yaml);
   std::string out = format_shape(r.layers.back().output);

@@ -166,16 +166,16 @@ TEST_CASE("the overrides --input, --channels, --batch: one set of rules and text
       run_netlens("analyze - --channels 30 -f csv --columns name,params", features);
   CHECK(wider.status == 0);
   CHECK(wider.out == "name,params\r\nfc,124\r\n");
-  // A tensor without roles: neither --input nor --channels; --batch is its first dim.
+  // A whole tensor: neither --input nor --channels; --batch is its first dim.
   const RunResult vector = run_netlens("analyze " + onnx_file("vector.onnx") + " --channels 3");
   CHECK(vector.status == 2);
   CHECK(vector.err ==
-        "netlens: error: --channels: the input of vector is a tensor without roles ([5]), "
+        "netlens: error: --channels: the input of vector is a whole tensor ([5]), "
         "without spatial axes or channels\n");
   const std::string whole = "input: {shape: [5, 4]}\nlayers:\n  - {type: relu}\n";
   const RunResult spec_whole = run_netlens("analyze - --input 8 --channels 3", whole);
   CHECK(spec_whole.err ==
-        "netlens: error: --input: the input of stdin is a tensor without roles ([5, 4]), "
+        "netlens: error: --input: the input of stdin is a whole tensor ([5, 4]), "
         "without spatial axes or channels\n");
   const auto input_shape = [](const RunResult& r) {
     return nlohmann::json::parse(r.out)["input"]["shape"];

@@ -1,4 +1,4 @@
-// Tensors without roles (docs/semantics.md): reshape, matmul, expand, tile,
+// Whole tensors (docs/semantics.md): reshape, matmul, expand, tile,
 // gather, constant, and the role layers that fall back to the whole tensor.
 // Shapes were checked against Debian's torch 1.13 on the meta device
 // (x = torch.empty(1, 3, 4, 5): x.reshape(-1, 2, 30), torch.matmul(x,
@@ -26,26 +26,26 @@ std::string model_error(const std::string& text) {
 
 TEST_CASE("the layers of whole tensors give PyTorch's shapes", "[engine][whole]") {
   CHECK(last_layer_whole(net("  - {type: reshape, shape: [1, 3, 20]}\n")) ==
-        "[1, 3, 20] roles-lost");
+        "[1, 3, 20] whole-tensor");
   CHECK(last_layer_whole(net("  - {type: reshape, shape: [-1, 2, 30]}\n")) ==
-        "[1, 2, 30] roles-lost");
+        "[1, 2, 30] whole-tensor");
   CHECK(last_layer_whole(net("  - {name: t, type: permute, dims: [0, 1, 3, 2]}\n"
                              "  - {type: matmul, inputs: [input, t]}\n")) == "[1, 3, 4, 4]");
   CHECK(last_layer_whole(net("  - {type: amax, dims: [2], keepdim: true}\n"
                              "  - {type: expand, shape: [2, -1, 4, -1]}\n")) ==
-        "[2, 3, 4, 5] roles-lost");
+        "[2, 3, 4, 5] whole-tensor");
   CHECK(last_layer_whole(net("  - {type: tile, repeats: [1, 2, 1, 3]}\n")) ==
-        "[1, 6, 4, 15] roles-lost");
+        "[1, 6, 4, 15] whole-tensor");
   CHECK(last_layer_whole(net("  - {type: gather, dim: 3, index_shape: [2, 2]}\n")) ==
-        "[1, 3, 4, 2, 2] roles-lost");
+        "[1, 3, 4, 2, 2] whole-tensor");
   CHECK(last_layer_whole(net("  - {type: gather, dim: -1, index_shape: []}\n")) ==
-        "[1, 3, 4] roles-lost");
+        "[1, 3, 4] whole-tensor");
   CHECK(last_layer_whole(net("  - {type: concat, inputs: [input, input], dim: 2}\n")) ==
-        "[1, 3, 8, 5] roles-lost");
+        "[1, 3, 8, 5] whole-tensor");
   CHECK(last_layer_whole(net("  - {type: concat, inputs: [input, input], dim: 1}\n")) == "6x4x5");
   CHECK(last_layer_whole(net("  - {type: constant, shape: [3, 1, 5]}\n")) == "[3, 1, 5]");
   CHECK(last_layer_whole(net("  - {type: flatten, start_dim: 1, end_dim: 2}\n")) ==
-        "[1, 12, 5] roles-lost");
+        "[1, 12, 5] whole-tensor");
 }
 
 TEST_CASE("whole tensors count their batch once in costs", "[engine][whole]") {
@@ -75,7 +75,7 @@ TEST_CASE("whole tensors count their batch once in costs", "[engine][whole]") {
   }
 }
 
-TEST_CASE("a spec's input of features or without roles", "[engine][whole]") {
+TEST_CASE("a spec's input of features, or a whole tensor", "[engine][whole]") {
   const Report flat = analyze_yaml(
       "input: {features: 20}\nlayers:\n"
       "  - {type: linear, out_features: 10}\n");

@@ -137,7 +137,7 @@ const std::map<std::string, std::string> kExpectedFailures{
     {"node/test_slice_neg_steps",
      "node 'y' (Slice, opset 13): step -1 (a reversing or empty slice) is not supported"},
     // PyTorch's AvgPool1d exported through a 2-D pool: (N, C, L) unsqueezed
-    // to (N, C, L, 1), a tensor without roles, which a pool does not read.
+    // to (N, C, L, 1), a whole tensor, which a pool does not read.
     {"pytorch-converted/test_AvgPool1d",
      "node '2' (AveragePool, opset 6): needs a (batch, channels, spatial...) input, got [2, 3, "
      "6, 1]"},

@@ -251,11 +251,11 @@ TEST_CASE("params are the elements of the initializers a node reads, and shared 
   CHECK_FALSE(json::parse(spec.out)["totals"].contains("shared_params"));
 }
 
-// Every tensor after the Reshape is one without roles: its dims are ONNX's
+// Every tensor after the Reshape is a whole tensor: its dims are ONNX's
 // (onnx.checker's shape inference agrees with the declared output, [2, 6]);
 // MACs are those of numpy's matmul: q 2x5x6 by 6x6, scores 2x5x5 by 6, the
 // scores by the tokens 2x5x6 by 5.
-TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second input", "[onnx]") {
+TEST_CASE("a ViT-like block: whole tensors, matmuls, constants, a second input", "[onnx]") {
   const Report r = analyze_onnx("token_attention.onnx");
   CHECK(shape_of(r, "patch") == Dims{2, 6, 2, 2});
   CHECK(shape_of(r, "tokens") == Dims{2, 6, 4});
@@ -291,7 +291,7 @@ TEST_CASE("a ViT-like block: tensors without roles, matmuls, constants, a second
   CHECK(lines_of(run.out).at(4) == "extra      [2, 5, 6]   -  global       0       0");
   CHECK(lines_of(run.out).at(5) == "patch              2   6       4     294  2.30 k");
   CHECK(lines_of(run.out).at(6) == "tokens     [2, 6, 4]   -  global       0       0");
-  // CSV: a tensor without roles has no per-axis size and no channels.
+  // CSV: a whole tensor has no per-axis size and no channels.
   const RunResult csv = run_netlens("analyze " + onnx_file("token_attention.onnx") + " -q -f csv");
   CHECK(lines_of(csv.out).at(3) == "3,tokens,reshape,,,,,,,,,,0,0\r");  // CRLF
 }
@@ -320,10 +320,9 @@ TEST_CASE("a 1-D input (no batch, no roles) and a graph output computed from sha
   for (const auto& [command, message] :
        {std::pair<std::string, std::string>{
             "plot",
-            "the input of vector is [5], a tensor without roles (no spatial axis): plot "
+            "the input of vector is [5], a whole tensor (no spatial axis): plot "
             "needs one"},
-        {"sizes",
-         "the input of vector has no spatial axis (a tensor without roles): sizes needs one"}}) {
+        {"sizes", "the input of vector has no spatial axis (a whole tensor): sizes needs one"}}) {
     const RunResult run = run_netlens(command + " " + file);
     INFO(command);
     CHECK(run.status == 1);
@@ -344,7 +343,7 @@ TEST_CASE("shape arithmetic folds: Transpose, Where, Expand, ScatterND, Pow, 2-D
   CHECK(layer_named(r, "pad_nhwc").output.channels_last());
   CHECK((*layer_named(r, "pad_nhwc").window)[0].pad_lo == 1);
   CHECK(*layer_named(r, "pad_nhwc").rf[0].rf == 1);
-  // A global pool of a tensor without roles: the mean over dims 2.., kept.
+  // A global pool of a whole tensor: the mean over dims 2.., kept.
   CHECK(r.layer(6).type == "mean");
   CHECK(shape_of(r, "pool_whole") == Dims{2, 6, 1, 1});
   CHECK(r.layers.size() == 7);
