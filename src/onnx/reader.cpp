@@ -16,6 +16,7 @@
 #include <queue>
 
 #include "onnx/graph.h"
+#include "onnx/operators.h"
 #include "onnx/wire.h"
 
 namespace netlens {
@@ -45,13 +46,16 @@ void parse_model(const void* data, std::size_t size, const std::string& file,
   }
 }
 
-int default_opset(const onnx::ModelProto& model) {
+// The opset the file imports per domain ("" for ai.onnx); the default
+// domain's is 1 when the file names none (IR versions before 3).
+void read_opsets(const onnx::ModelProto& model, Graph& g) {
+  g.opset = 1;
   for (const onnx::OperatorSetIdProto& o : model.opset_import()) {
-    if (o.domain().empty() || o.domain() == "ai.onnx") {
-      return static_cast<int>(o.version());
+    const std::string domain = o.domain() == "ai.onnx" ? "" : o.domain();
+    if (g.opsets.emplace(domain, static_cast<int>(o.version())).second && domain.empty()) {
+      g.opset = static_cast<int>(o.version());
     }
   }
-  return 1;
 }
 
 const auto& input_dims(const onnx::ValueInfoProto& input, const Graph& g) {
@@ -286,23 +290,22 @@ Value ungroup(Graph& g, const std::string& name, const Value& v) {
 Net build_net(const onnx::ModelProto& model, const std::string& file, const OnnxOptions& o) {
   Graph g;
   g.file = file;
-  g.opset = default_opset(model);
+  read_opsets(model, g);
   const onnx::GraphProto& graph = model.graph();
   // Every field is written out, so the keras convention lifts only PyTorch's own
   // checks (a pool's padding at most half its kernel), which ONNX does not make.
   g.net.convention = Convention::Keras;
   // The file's stem, as for a spec: exporters name graphs "torch_jit" or "main_graph".
   g.net.name = std::filesystem::path(file).stem().string();
+  std::vector<const onnx_reader::OpRow*> rows;  // per node
   for (const onnx::NodeProto& node : graph.node()) {
-    onnx_reader::check_operator(NodeContext(g, node));
+    rows.push_back(&onnx_reader::check_operator(NodeContext(g, node)));
   }
   add_initializers(graph, g);
   add_graph_inputs(graph, o, g);
   for (int i : dependency_order(graph, g)) {
     NodeContext c(g, graph.node(i));
-    if (!onnx_reader::fold_constant_node(c)) {
-      onnx_reader::convert_node(c);
-    }
+    onnx_reader::read_node(c, *rows[static_cast<std::size_t>(i)]);
   }
   for (const onnx::ValueInfoProto& out : graph.output()) {
     auto it = g.values.find(out.name());

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "helpers.h"
+#include "onnx/operators.h"
 #include "onnx/reader.h"
 
 using namespace netlens;
@@ -21,76 +22,13 @@ namespace {
 
 const char* const kSuite = "/usr/share/libonnx-testdata/data";
 
-// The operators of issue 16 (item 3), the shape-subgraph ones (item 4), and
-// Celu, Pow and Sqrt (element by element; Pow and Sqrt spell out layer norm).
-const std::set<std::string> kReadOps{"Conv",
-                                     "ConvTranspose",
-                                     "MaxPool",
-                                     "AveragePool",
-                                     "GlobalAveragePool",
-                                     "GlobalMaxPool",
-                                     "LpPool",
-                                     "Pad",
-                                     "Slice",
-                                     "Split",
-                                     "Squeeze",
-                                     "Unsqueeze",
-                                     "Resize",
-                                     "Upsample",
-                                     "Concat",
-                                     "Add",
-                                     "Sub",
-                                     "Mul",
-                                     "Div",
-                                     "Sum",
-                                     "Max",
-                                     "Min",
-                                     "Mean",
-                                     "Flatten",
-                                     "Reshape",
-                                     "Transpose",
-                                     "Gemm",
-                                     "MatMul",
-                                     "BatchNormalization",
-                                     "InstanceNormalization",
-                                     "LayerNormalization",
-                                     "GroupNormalization",
-                                     "LRN",
-                                     "Relu",
-                                     "LeakyRelu",
-                                     "PRelu",
-                                     "Elu",
-                                     "Selu",
-                                     "Clip",
-                                     "Sigmoid",
-                                     "HardSigmoid",
-                                     "HardSwish",
-                                     "Celu",
-                                     "Pow",
-                                     "Sqrt",
-                                     "Tanh",
-                                     "Softplus",
-                                     "Softsign",
-                                     "Erf",
-                                     "Gelu",
-                                     "Mish",
-                                     "Softmax",
-                                     "LogSoftmax",
-                                     "ReduceMean",
-                                     "ReduceMax",
-                                     "ReduceSum",
-                                     "Dropout",
-                                     "Identity",
-                                     "SpaceToDepth",
-                                     "DepthToSpace",
-                                     "Tile",
-                                     "Expand",
-                                     "Constant",
-                                     "Shape",
-                                     "Gather",
-                                     "Cast",
-                                     "ConstantOfShape",
-                                     "Range"};
+// The operators netlens reads on a test's tensors (its input 0 is computed,
+// never a constant): those of the operator table with a converter, or folded
+// whatever their inputs (Constant, Shape).
+bool reads(const onnx::NodeProto& n) {
+  const onnx_reader::OpRow* row = onnx_reader::find_operator(n.domain(), n.op_type());
+  return row != nullptr && (row->convert != onnx_reader::no_convert || row->fold.any_input);
+}
 
 onnx::TensorProto read_tensor(const std::string& path) {
   onnx::TensorProto t;
@@ -119,10 +57,7 @@ Outcome run_one(const std::string& dir, const std::string& test) {
     return r;
   }
   for (const onnx::NodeProto& n : model.graph().node()) {
-    if (!n.domain().empty() && n.domain() != "ai.onnx") {
-      r.read_ops = false;
-      r.unread_op = n.op_type();
-    } else if (!kReadOps.contains(n.op_type()) && r.read_ops) {
+    if (!reads(n) && r.read_ops) {
       r.read_ops = false;
       r.unread_op = n.op_type();
     }

@@ -1,0 +1,95 @@
+// The ONNX operator table (src/onnx/operators.def): its rows are consistent,
+// and a file whose opset predates an operator is refused naming both.
+#include <onnx/onnx.pb.h>
+
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "helpers.h"
+#include "model/layer_types.h"
+#include "onnx/operators.h"
+#include "onnx/reader.h"
+
+using namespace netlens;
+using namespace netlens::test;
+using onnx_reader::OpRow;
+
+namespace {
+
+// One node `op` (named "n") on an input x of [1, 4, 8, 8], at `opset` (0:
+// the file imports no opset, as IR versions before 3).
+std::string one_node_model(const std::string& op, int opset) {
+  onnx::ModelProto m;
+  m.set_ir_version(opset == 0 ? 2 : 8);
+  if (opset > 0) {
+    m.add_opset_import()->set_version(opset);
+  }
+  onnx::GraphProto& g = *m.mutable_graph();
+  onnx::ValueInfoProto& x = *g.add_input();
+  x.set_name("x");
+  x.mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+  for (const std::int64_t d : {1, 4, 8, 8}) {
+    x.mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
+  }
+  onnx::NodeProto& n = *g.add_node();
+  n.set_name("n");
+  n.set_op_type(op);
+  n.add_input("x");
+  n.add_output("y");
+  g.add_output()->set_name("y");
+  return m.SerializeAsString();
+}
+
+}  // namespace
+
+TEST_CASE("every row of the operator table is one operator with a reader", "[onnx]") {
+  std::set<std::pair<std::string_view, std::string_view>> seen;
+  std::size_t converted = 0;
+  for (const OpRow& row : onnx_reader::operators()) {
+    INFO(row.op);
+    CHECK(seen.insert({row.domain, row.op}).second);
+    CHECK(onnx_reader::find_operator(row.domain, row.op) == &row);
+    CHECK(row.since >= 1);
+    CHECK((row.convert != onnx_reader::no_convert || row.fold.fn != nullptr));
+    // A converter's type is a layer type netlens has; a folder makes no layer.
+    CHECK(row.type.empty() == (row.convert == onnx_reader::no_convert));
+    if (!row.type.empty()) {
+      const std::optional<TypeMatch> match = find_layer_type(row.type);
+      REQUIRE(match);
+      CHECK(match->type->name == row.type);
+    }
+    converted += row.convert != onnx_reader::no_convert ? 1 : 0;
+  }
+  CHECK(seen.size() == 83);
+  CHECK(converted == 65);
+  CHECK(onnx_reader::find_operator("ai.onnx", "Conv") == onnx_reader::find_operator("", "Conv"));
+  CHECK(onnx_reader::find_operator("com.example", "Conv") == nullptr);
+  const OpRow& conv = *onnx_reader::find_operator("", "Conv");
+  CHECK_FALSE(conv.is_weight(0));
+  CHECK(conv.is_weight(1));
+  CHECK(conv.is_weight(2));
+  const OpRow& bn = *onnx_reader::find_operator("", "BatchNormalization");
+  CHECK(bn.is_weight(1));
+  CHECK_FALSE(bn.is_weight(3));  // the running mean: a buffer
+  CHECK(onnx_reader::find_operator("", "Sum")->is_weight(40));
+}
+
+TEST_CASE("an operator newer than the file's opset is refused naming both", "[onnx]") {
+  const auto read = [](const std::string& op, int opset) {
+    return error_of([&] { read_onnx_bytes(one_node_model(op, opset), "m.onnx", {}); });
+  };
+  CHECK(read("HardSwish", 13) ==
+        "m.onnx: node 'n' (HardSwish, opset 13): operator HardSwish is not in opset 13: ONNX "
+        "defines it from opset 14 on");
+  CHECK(read("HardSwish", 0) ==
+        "m.onnx: node 'n' (HardSwish, opset 1): operator HardSwish is not in opset 1: ONNX "
+        "defines it from opset 14 on");
+  CHECK(read("Gelu", 18) ==
+        "m.onnx: node 'n' (Gelu, opset 18): operator Gelu is not in opset 18: ONNX defines it "
+        "from opset 20 on");
+  CHECK(read("HardSwish", 14).empty());
+  CHECK(read("Relu", 0).empty());
+  const Net net = read_onnx_bytes(one_node_model("HardSwish", 14), "m.onnx", {});
+  REQUIRE(net.layers.size() == 1);
+  CHECK(net.layers[0].type == "hardswish");
+}
