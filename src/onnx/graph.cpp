@@ -147,17 +147,6 @@ const Value& NodeContext::input(int i) const {
 }
 
 const Value& NodeContext::activation(int i) const {
-  const Value& v = grouped_activation(i);
-  if (v.groups > 0) {
-    fail(
-        fmt::format("input {} ('{}') is split into {} channel groups: only the Transpose and "
-                    "Reshape of a channel shuffle read it",
-                    i, node_.input(i), v.groups));
-  }
-  return v;
-}
-
-const Value& NodeContext::grouped_activation(int i) const {
   const Value& v = input(i);
   if (v.constant) {
     fail(fmt::format("input {} ('{}') is a constant; netlens reads layers over the net's input", i,
@@ -180,7 +169,7 @@ const Value& NodeContext::constant(int i) const {
 const Value& NodeContext::operand(int i) {
   const Value& v = input(i);
   if (!v.constant) {
-    return grouped_activation(i);
+    return v;
   }
   const std::string& name = node_.input(i);
   if (const auto it = g_.constant_layers.find(name); it != g_.constant_layers.end()) {

@@ -39,11 +39,6 @@ struct Value {
   // element-wise op (an fp16 weight cast to float): its elements are
   // weights. Empty: none.
   std::string weight;
-  // A channel shuffle as exported (Reshape to [N, g, C/g, ...], Transpose of
-  // axes 1 and 2, Reshape back): the activation split into `groups`, not yet a
-  // layer; `swapped` after the Transpose. Only those two ops read it.
-  std::int64_t groups = 0;
-  bool swapped = false;
 };
 
 // A TensorProto's dims and, when small and stored in the file, its values.
@@ -94,9 +89,8 @@ class NodeContext {
   // Inputs: ONNX leaves an optional input's name empty.
   bool has_input(int i) const { return i < node_.input_size() && !node_.input(i).empty(); }
   const Value& input(int i) const;
-  const Value& activation(int i) const;          // fails when the input is a constant
-  const Value& grouped_activation(int i) const;  // may be split into channel groups
-  const Value& constant(int i) const;            // fails when it is not
+  const Value& activation(int i) const;  // fails when the input is a constant
+  const Value& constant(int i) const;    // fails when it is not
   // An activation, or a constant read as a tensor: its `constant` layer.
   const Value& operand(int i);
   std::vector<std::int64_t> ints(int i) const;  // a constant's integer values

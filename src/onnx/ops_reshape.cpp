@@ -5,8 +5,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <algorithm>
-
 #include "engine/dims.h"
 #include "onnx/ops.h"
 
@@ -35,31 +33,6 @@ void reshape_to(NodeContext& c, const Value& x, const std::vector<std::int64_t>&
   c.emit(std::move(l), {&x});
 }
 
-// The first Reshape of a channel shuffle, [N, C, ...] -> [N, g, C/g, ...],
-// or the last, back to [N, C, ...] after the Transpose: a channel_shuffle.
-bool channel_groups(NodeContext& c, const Value& x, const std::vector<std::int64_t>& target) {
-  const std::vector<std::int64_t> d = c.dims(x);
-  if (x.groups > 0) {
-    if (!x.swapped || target != d) {
-      c.fail(fmt::format("a reshape of {} split into {} channel groups is not a channel shuffle",
-                         dims::text(d), x.groups));
-    }
-    Layer l = c.make_layer("channel_shuffle");
-    l.groups = x.groups;
-    c.emit(std::move(l), {&x});
-    return true;
-  }
-  if (!x.shape.has_positions() || x.shape.channels_last() || target.size() != d.size() + 1 ||
-      d.size() < 2 || target[0] != d[0] || target[1] < 2 || target[1] * target[2] != d[1] ||
-      !std::equal(d.begin() + 2, d.end(), target.begin() + 3)) {
-    return false;
-  }
-  Value split = x;
-  split.groups = target[1];
-  c.forward(split);
-  return true;
-}
-
 }  // namespace
 
 // ONNX's Flatten: always 2-D, [dims before axis, dims from axis on].
@@ -86,11 +59,8 @@ std::vector<std::int64_t> reshape_target(NodeContext& c, const std::vector<std::
 }
 
 void convert_reshape(NodeContext& c, std::string_view /*type*/) {
-  const Value& x = c.grouped_activation(0);
-  const std::vector<std::int64_t> target = reshape_target(c, c.dims(x));
-  if (!channel_groups(c, x, target)) {
-    reshape_to(c, x, target);
-  }
+  const Value& x = c.activation(0);
+  reshape_to(c, x, reshape_target(c, c.dims(x)));
 }
 
 void convert_squeeze(NodeContext& c, std::string_view /*type*/) {
@@ -106,25 +76,11 @@ void convert_unsqueeze(NodeContext& c, std::string_view /*type*/) {
 // The identity permutation: identity; any other, a permute (whose rule keeps
 // the roles when only the channels move).
 void convert_transpose(NodeContext& c, std::string_view type) {
-  const Value& x = c.grouped_activation(0);
+  const Value& x = c.activation(0);
   const std::vector<std::int64_t> d = c.dims(x);
   std::vector<std::int64_t> perm = c.attr_ints("perm").value_or(std::vector<std::int64_t>{});
   if (perm.empty()) {
     perm = dims::reversed_axes(d.size());
-  }
-  if (x.groups > 0) {  // a channel shuffle's: swaps the groups and the channels in a group
-    std::vector<std::int64_t> swap{0, 2, 1};
-    for (std::size_t k = 2; k < d.size(); ++k) {
-      swap.push_back(static_cast<std::int64_t>(k) + 1);
-    }
-    if (perm != swap) {
-      c.fail(fmt::format("a transpose {} of channel groups is not a channel shuffle's {}",
-                         dims::text(perm), dims::text(swap)));
-    }
-    Value shuffled = x;
-    shuffled.swapped = !x.swapped;
-    c.forward(shuffled);
-    return;
   }
   bool identity = perm.size() == d.size();
   for (std::size_t k = 0; k < perm.size(); ++k) {

@@ -17,6 +17,7 @@
 
 #include "onnx/graph.h"
 #include "onnx/operators.h"
+#include "onnx/shuffle.h"
 #include "onnx/wire.h"
 
 namespace netlens {
@@ -265,26 +266,46 @@ std::vector<int> dependency_order(const onnx::GraphProto& graph, const Graph& g)
   return order;
 }
 
-// A graph output split into channel groups by the first Reshape of what
-// looked like a channel shuffle: that reshape (and the transpose, when
-// made) as layers on the whole tensor.
-Value ungroup(Graph& g, const std::string& name, const Value& v) {
-  std::vector<std::int64_t> dims = tensor_shape(v.shape, g.batch);
-  dims[1] /= v.groups;
-  dims.insert(dims.begin() + 1, v.groups);
-  Layer reshape = onnx_reader::new_layer("reshape");
-  reshape.name = name;
-  reshape.extra->shape = dims;
-  Value out = onnx_reader::add_layer(g, std::move(reshape), {&v});
-  if (v.swapped) {
-    Layer permute = onnx_reader::new_layer("permute");
-    permute.name = name + ".transpose";
-    for (std::int64_t k = 0; k < static_cast<std::int64_t>(dims.size()); ++k) {
-      permute.extra->dims.push_back(k == 1 ? 2 : k == 2 ? 1 : k);
+// The nodes in dependency order, each folded or converted by its row of the
+// operator table; a channel shuffle's three at its last (shuffle.h).
+void read_nodes(const onnx::GraphProto& graph, const std::vector<const onnx_reader::OpRow*>& rows,
+                Graph& g) {
+  const auto read = [&](int i) {
+    NodeContext c(g, graph.node(i));
+    onnx_reader::read_node(c, *rows[static_cast<std::size_t>(i)]);
+  };
+  const std::vector<int> order = dependency_order(graph, g);
+  const onnx_reader::ShuffleChains shuffles = onnx_reader::find_channel_shuffles(graph);
+  for (const int i : order) {
+    const int s = shuffles.chain_of[static_cast<std::size_t>(i)];
+    if (s >= 0) {
+      const onnx_reader::ShuffleChain& chain = shuffles.chains[static_cast<std::size_t>(s)];
+      if (i != chain.back || onnx_reader::read_channel_shuffle(g, graph, chain)) {
+        continue;
+      }
+      read(chain.reshape);
+      read(chain.transpose);
     }
-    out = onnx_reader::add_layer(g, std::move(permute), {&out});
+    read(i);
   }
-  return out;
+}
+
+// The graph outputs are the net's outputs; one computed from shapes alone
+// is a constant layer of its dims.
+void add_graph_outputs(const onnx::GraphProto& graph, Graph& g) {
+  for (const onnx::ValueInfoProto& out : graph.output()) {
+    auto it = g.values.find(out.name());
+    if (it != g.values.end() && it->second.constant) {
+      it = g.constant_layers
+               .emplace(out.name(),
+                        onnx_reader::add_source_layer(g, "constant", out.name(), it->second.dims))
+               .first;
+    }
+    if (it != g.values.end() && it->second.layer != "input") {
+      g.net.outputs.push_back(it->second.layer);
+      g.net.output_pos.emplace_back();
+    }
+  }
 }
 
 Net build_net(const onnx::ModelProto& model, const std::string& file, const OnnxOptions& o) {
@@ -297,38 +318,20 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
   g.net.convention = Convention::Keras;
   // The file's stem, as for a spec: exporters name graphs "torch_jit" or "main_graph".
   g.net.name = std::filesystem::path(file).stem().string();
-  std::vector<const onnx_reader::OpRow*> rows;  // per node
+  std::vector<const onnx_reader::OpRow*> rows;  // per node, checked before anything is read
   for (const onnx::NodeProto& node : graph.node()) {
     rows.push_back(&onnx_reader::check_operator(NodeContext(g, node)));
   }
   add_initializers(graph, g);
   add_graph_inputs(graph, o, g);
-  for (int i : dependency_order(graph, g)) {
-    NodeContext c(g, graph.node(i));
-    onnx_reader::read_node(c, *rows[static_cast<std::size_t>(i)]);
-  }
-  for (const onnx::ValueInfoProto& out : graph.output()) {
-    auto it = g.values.find(out.name());
-    if (it != g.values.end() && it->second.groups > 0) {
-      it->second = ungroup(g, out.name(), it->second);
-    }
-    if (it != g.values.end() && it->second.constant) {  // computed from shapes alone
-      it = g.constant_layers
-               .emplace(out.name(),
-                        onnx_reader::add_source_layer(g, "constant", out.name(), it->second.dims))
-               .first;
-    }
-    if (it != g.values.end() && it->second.layer != "input") {
-      g.net.outputs.push_back(it->second.layer);
-      g.net.output_pos.emplace_back();
-    }
-  }
+  read_nodes(graph, rows, g);
+  add_graph_outputs(graph, g);
   if (g.net.layers.empty()) {
     fail(file, "the graph has no layer over its input");
   }
-  for (const auto& [name, read] : g.weights_read) {
-    if (read.first > 1) {
-      g.net.shared_params += read.second;
+  for (const auto& [name, readers] : g.weights_read) {
+    if (readers.first > 1) {
+      g.net.shared_params += readers.second;
     }
   }
   return std::move(g.net);
