@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "engine/dims.h"
+#include "model/checked.h"
 #include "onnx/ops.h"
 
 namespace netlens::onnx_reader {
@@ -50,23 +51,11 @@ bool has_values(const Value& v) { return v.ints.has_value() || v.reals.has_value
 namespace {
 
 // x op y, or an error on overflow.
-template <class Op>
-std::int64_t checked(NodeContext& c, std::int64_t x, std::int64_t y, Op op) {
-  std::int64_t v = 0;
-  if (op(x, y, &v)) {
+std::int64_t checked_op(NodeContext& c, std::optional<std::int64_t> v) {
+  if (!v) {
     c.fail("integer overflow while folding a shape computation");
   }
-  return v;
-}
-
-bool add_overflows(std::int64_t x, std::int64_t y, std::int64_t* v) {
-  return __builtin_add_overflow(x, y, v);
-}
-bool sub_overflows(std::int64_t x, std::int64_t y, std::int64_t* v) {
-  return __builtin_sub_overflow(x, y, v);
-}
-bool mul_overflows(std::int64_t x, std::int64_t y, std::int64_t* v) {
-  return __builtin_mul_overflow(x, y, v);
+  return *v;
 }
 
 std::vector<std::int64_t> broadcast_dims(NodeContext& c, const std::vector<std::int64_t>& a,
@@ -111,9 +100,9 @@ std::vector<T> broadcast_apply(const std::vector<std::int64_t>& out, const Value
 }
 
 std::int64_t int_op(NodeContext& c, std::string_view op, std::int64_t x, std::int64_t y) {
-  if (op == "Add") return checked(c, x, y, add_overflows);
-  if (op == "Sub") return checked(c, x, y, sub_overflows);
-  if (op == "Mul") return checked(c, x, y, mul_overflows);
+  if (op == "Add") return checked_op(c, checked::add(x, y));
+  if (op == "Sub") return checked_op(c, checked::sub(x, y));
+  if (op == "Mul") return checked_op(c, checked::mul(x, y));
   if (op == "Equal") return x == y ? 1 : 0;
   if (op == "Less") return x < y ? 1 : 0;
   if (op == "Greater") return x > y ? 1 : 0;
@@ -121,7 +110,7 @@ std::int64_t int_op(NodeContext& c, std::string_view op, std::int64_t x, std::in
   if (op == "Min") return std::min(x, y);
   if (op == "Pow") {
     std::int64_t p = 1;
-    for (std::int64_t k = 0; k < y; ++k) p = checked(c, p, x, mul_overflows);
+    for (std::int64_t k = 0; k < y; ++k) p = checked_op(c, checked::mul(p, x));
     return y < 0 ? 0 : p;
   }
   if (y == 0 || (x == INT64_MIN && y == -1)) {
@@ -212,17 +201,11 @@ void fold_expand(NodeContext& c) {
 }
 
 void fold_shape(NodeContext& c) {
-  const std::vector<std::int64_t> dims = c.dims(c.input(0));
-  const auto n = static_cast<std::int64_t>(dims.size());
-  std::int64_t start = std::clamp<std::int64_t>(c.attr_int("start", 0), -n, n);
-  std::int64_t end = std::clamp<std::int64_t>(c.attr_int("end", n), -n, n);
-  start = start < 0 ? start + n : start;
-  end = end < 0 ? end + n : end;
+  const std::vector<std::int64_t> d = c.dims(c.input(0));
+  const auto n = static_cast<std::int64_t>(d.size());
+  const dims::Range kept = dims::slice(n, c.attr_int("start", 0), c.attr_int("end", n), 1);
   Value r;
-  r.ints.emplace();
-  for (std::int64_t k = start; k < end; ++k) {
-    r.ints->push_back(dims[static_cast<std::size_t>(k)]);
-  }
+  r.ints.emplace(d.begin() + kept.start, d.begin() + kept.start + kept.count);
   r.dims = {static_cast<std::int64_t>(r.ints->size())};
   r.reals = std::vector<double>(r.ints->begin(), r.ints->end());
   c.set_constant(std::move(r));

@@ -274,26 +274,18 @@ const onnx::AttributeProto* NodeContext::attr(std::string_view name) const {
 
 std::optional<std::int64_t> NodeContext::attr_int(std::string_view name) const {
   const onnx::AttributeProto* a = attr(name);
-  if (a == nullptr) {
-    return std::nullopt;
-  }
-  return a->i();
+  return a != nullptr ? std::optional(a->i()) : std::nullopt;
 }
 
 std::optional<std::vector<std::int64_t>> NodeContext::attr_ints(std::string_view name) const {
   const onnx::AttributeProto* a = attr(name);
-  if (a == nullptr) {
-    return std::nullopt;
-  }
-  return std::vector<std::int64_t>(a->ints().begin(), a->ints().end());
+  return a != nullptr ? std::optional(std::vector<std::int64_t>(a->ints().begin(), a->ints().end()))
+                      : std::nullopt;
 }
 
 std::optional<float> NodeContext::attr_float(std::string_view name) const {
   const onnx::AttributeProto* a = attr(name);
-  if (a == nullptr) {
-    return std::nullopt;
-  }
-  return a->f();
+  return a != nullptr ? std::optional(a->f()) : std::nullopt;
 }
 
 std::string NodeContext::attr_string(std::string_view name, std::string_view fallback) const {

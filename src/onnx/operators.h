@@ -13,18 +13,19 @@ namespace netlens::onnx_reader {
 class NodeContext;
 
 // Makes the node's layers; `type` is the row's netlens type.
-using Converter = void (*)(NodeContext& c, std::string_view type);
-inline constexpr Converter no_convert = nullptr;
+using ConvertFn = void(NodeContext& c, std::string_view type);
+inline constexpr ConvertFn* no_convert = nullptr;
 
 // Evaluates the node to a constant: over constant inputs only, or on any
 // input when it reads no input's values (Shape reads an activation's dims;
 // Constant reads nothing).
+using FoldFn = void(NodeContext& c);
 struct Fold {
-  void (*fn)(NodeContext& c) = nullptr;
+  FoldFn* fn = nullptr;
   bool any_input = false;
 };
-constexpr Fold over_constants(void (*fn)(NodeContext&)) { return {fn, false}; }
-constexpr Fold on_any_input(void (*fn)(NodeContext&)) { return {fn, true}; }
+constexpr Fold over_constants(FoldFn* fn) { return {fn, false}; }
+constexpr Fold on_any_input(FoldFn* fn) { return {fn, true}; }
 inline constexpr Fold no_fold{};
 
 // Which inputs hold weights: bit i for input i. Their float initializers'
@@ -43,7 +44,7 @@ struct OpRow {
   std::string_view op;
   std::string_view domain;  // "" is ai.onnx
   int since;                // the first opset that defines the operator
-  Converter convert;
+  ConvertFn* convert;
   std::string_view type;  // the netlens type it makes (a converter may pick by shape)
   Fold fold;
   weights::Inputs weights;

@@ -8,67 +8,34 @@
 #include <vector>
 
 #include "onnx/graph.h"
+#include "onnx/operators.h"
 
 namespace netlens::onnx_reader {
 
 // ops_window.cpp: windows and padding.
-void convert_conv(NodeContext& c, std::string_view type);
-void convert_pool(NodeContext& c, std::string_view type);
-void convert_global_pool(NodeContext& c, std::string_view type);
-void convert_pad(NodeContext& c, std::string_view type);
-
+ConvertFn convert_conv, convert_pool, convert_global_pool, convert_pad;
 // ops_pointwise.cpp: shape-preserving layers and merges.
-void convert_unary(NodeContext& c, std::string_view type);
-void convert_norm(NodeContext& c, std::string_view type);
-void convert_prelu(NodeContext& c, std::string_view type);
-void convert_merge(NodeContext& c, std::string_view type);
-
+ConvertFn convert_unary, convert_norm, convert_prelu, convert_merge;
 // ops_reshape.cpp: the same elements in other dims.
-void convert_flatten(NodeContext& c, std::string_view type);
-void convert_reshape(NodeContext& c, std::string_view type);
-void convert_squeeze(NodeContext& c, std::string_view type);
-void convert_unsqueeze(NodeContext& c, std::string_view type);
-void convert_transpose(NodeContext& c, std::string_view type);
+ConvertFn convert_flatten, convert_reshape, convert_squeeze, convert_unsqueeze, convert_transpose;
+// ops_layout.cpp: contractions, cuts, joins, resizing, reductions.
+ConvertFn convert_gemm, convert_matmul, convert_concat, convert_slice, convert_split,
+    convert_resize, convert_reduce, convert_depth_space, convert_repeat, convert_gather;
+// fold.cpp: constants, shapes, element-wise arithmetic, broadcasting.
+FoldFn fold_constant, fold_shape, fold_constant_of_shape, fold_range, fold_cast, fold_unary,
+    fold_binary, fold_where, fold_expand;
+// fold_layout.cpp: values moved, picked or joined.
+FoldFn fold_reshape, fold_squeeze, fold_unsqueeze, fold_transpose, fold_slice, fold_gather,
+    fold_concat, fold_scatter_nd;
+
 // The dims a Reshape node gives its input of `in` (0 and -1 resolved).
 std::vector<std::int64_t> reshape_target(NodeContext& c, const std::vector<std::int64_t>& in);
 
-// ops_layout.cpp: contractions, cuts, joins, resizing, reductions.
-void convert_gemm(NodeContext& c, std::string_view type);
-void convert_matmul(NodeContext& c, std::string_view type);
-void convert_concat(NodeContext& c, std::string_view type);
-void convert_slice(NodeContext& c, std::string_view type);
-void convert_split(NodeContext& c, std::string_view type);
-void convert_resize(NodeContext& c, std::string_view type);
-void convert_reduce(NodeContext& c, std::string_view type);
-void convert_depth_space(NodeContext& c, std::string_view type);
-void convert_repeat(NodeContext& c, std::string_view type);
-void convert_gather(NodeContext& c, std::string_view type);
 // A Slice node's starts, ends, axes and steps (as attributes before opset
 // 10, then inputs), of one length; the axes and steps filled in when absent.
 struct SliceArgs {
   std::vector<std::int64_t> starts, ends, axes, steps;
 };
 SliceArgs slice_args(NodeContext& c);
-
-// fold.cpp: constants, shapes, element-wise arithmetic, broadcasting.
-void fold_constant(NodeContext& c);
-void fold_shape(NodeContext& c);
-void fold_constant_of_shape(NodeContext& c);
-void fold_range(NodeContext& c);
-void fold_cast(NodeContext& c);
-void fold_unary(NodeContext& c);
-void fold_binary(NodeContext& c);
-void fold_where(NodeContext& c);
-void fold_expand(NodeContext& c);
-
-// fold_layout.cpp: values moved, picked or joined.
-void fold_reshape(NodeContext& c);
-void fold_squeeze(NodeContext& c);
-void fold_unsqueeze(NodeContext& c);
-void fold_transpose(NodeContext& c);
-void fold_slice(NodeContext& c);
-void fold_gather(NodeContext& c);
-void fold_concat(NodeContext& c);
-void fold_scatter_nd(NodeContext& c);
 
 }  // namespace netlens::onnx_reader

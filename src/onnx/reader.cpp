@@ -275,7 +275,7 @@ void read_nodes(const onnx::GraphProto& graph, const std::vector<const onnx_read
     onnx_reader::read_node(c, *rows[static_cast<std::size_t>(i)]);
   };
   const std::vector<int> order = dependency_order(graph, g);
-  const onnx_reader::ShuffleChains shuffles = onnx_reader::find_channel_shuffles(graph);
+  const onnx_reader::ShuffleChains shuffles = onnx_reader::find_channel_shuffles(g, graph);
   for (const int i : order) {
     const int s = shuffles.chain_of[static_cast<std::size_t>(i)];
     if (s >= 0) {

@@ -31,15 +31,6 @@ std::vector<std::int64_t> group_swap(std::size_t rank) {
   return perm;
 }
 
-std::vector<std::int64_t> perm_of(const onnx::NodeProto& n) {
-  for (const onnx::AttributeProto& a : n.attribute()) {
-    if (a.name() == "perm") {
-      return {a.ints().begin(), a.ints().end()};
-    }
-  }
-  return {};
-}
-
 // [N, C, ...] split into [N, g, C/g, ...] with g >= 2, on a tensor with roles.
 bool splits_channels(const Value& x, const std::vector<std::int64_t>& d,
                      const std::vector<std::int64_t>& split) {
@@ -50,7 +41,7 @@ bool splits_channels(const Value& x, const std::vector<std::int64_t>& d,
 
 }  // namespace
 
-ShuffleChains find_channel_shuffles(const onnx::GraphProto& graph) {
+ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph) {
   const int n = graph.node_size();
   // Per tensor: how many node inputs and graph outputs read it; its last reader.
   std::unordered_map<std::string_view, std::pair<int, int>> readers;
@@ -76,7 +67,8 @@ ShuffleChains find_channel_shuffles(const onnx::GraphProto& graph) {
   s.chain_of.assign(static_cast<std::size_t>(n), -1);
   for (int t = 0; t < n; ++t) {
     const onnx::NodeProto& swap = graph.node(t);
-    const std::vector<std::int64_t> perm = perm_of(swap);
+    const std::vector<std::int64_t> perm =
+        NodeContext(g, swap).attr_ints("perm").value_or(std::vector<std::int64_t>{});
     if (!is_op(swap, "Transpose") || swap.input_size() < 1 || swap.output_size() < 1 ||
         perm.size() < 3 || perm != group_swap(perm.size())) {
       continue;
@@ -110,7 +102,9 @@ bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const Shuffle
     x = &head.input(0);
     const std::vector<std::int64_t> d = head.dims(*x);
     const std::vector<std::int64_t> split = reshape_target(head, d);
-    const std::vector<std::int64_t> perm = perm_of(graph.node(chain.transpose));
+    const std::vector<std::int64_t> perm = NodeContext(g, graph.node(chain.transpose))
+                                               .attr_ints("perm")
+                                               .value_or(std::vector<std::int64_t>{});
     if (!splits_channels(*x, d, split) || perm.size() != split.size() ||
         reshape_target(back, dims::transpose(split, perm)) != d) {
       return false;

@@ -22,7 +22,7 @@ struct ShuffleChains {
 // The chains whose perm swaps axes 1 and 2 and whose two intermediate
 // tensors are read by the next node of the chain only (no other node, no
 // graph output). Their dims are not known yet: read_channel_shuffle checks them.
-ShuffleChains find_channel_shuffles(const onnx::GraphProto& graph);
+ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph);
 
 // At the chain's last node: one channel_shuffle layer when the dims are a
 // shuffle's; false when they are not (its nodes are then read one by one).
