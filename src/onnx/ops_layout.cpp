@@ -33,6 +33,26 @@ void linear(NodeContext& c, const Value& x, std::int64_t in, std::int64_t out, b
   c.emit(std::move(l), {&x});
 }
 
+// Resize's mode and coordinate transformation as netlens' upsample modes:
+// linear -> bilinear, cubic -> bicubic; nearest is PyTorch's (asymmetric,
+// floor) or ONNX's default (half_pixel, round_prefer_floor): nearest_exact.
+void read_resize_mode(NodeContext& c, Layer& l) {
+  const std::string mode = c.attr_string("mode", "nearest");
+  const std::string coords = c.attr_string("coordinate_transformation_mode", "half_pixel");
+  if (mode == "linear" || mode == "bilinear" || mode == "trilinear") {
+    l.extra->mode = UpsampleMode::Bilinear;
+  } else if (mode == "cubic") {
+    l.extra->mode = UpsampleMode::Bicubic;
+  } else {
+    const std::string nearest = c.attr_string("nearest_mode", "round_prefer_floor");
+    const bool floor =
+        c.op() == "Upsample" || c.opset() < 11 || (coords == "asymmetric" && nearest == "floor");
+    l.extra->mode = floor ? UpsampleMode::Nearest : UpsampleMode::NearestExact;
+  }
+  l.extra->align_corners = coords == "align_corners" && l.extra->mode != UpsampleMode::Nearest &&
+                           l.extra->mode != UpsampleMode::NearestExact;
+}
+
 }  // namespace
 
 void convert_gemm(NodeContext& c, std::string_view /*type*/) {
@@ -229,20 +249,7 @@ void convert_resize(NodeContext& c, std::string_view type) {
   } else {
     c.fail("neither scales nor sizes are given");
   }
-  const std::string mode = c.attr_string("mode", "nearest");
-  const std::string coords = c.attr_string("coordinate_transformation_mode", "half_pixel");
-  if (mode == "linear" || mode == "bilinear" || mode == "trilinear") {
-    l.extra->mode = UpsampleMode::Bilinear;
-  } else if (mode == "cubic") {
-    l.extra->mode = UpsampleMode::Bicubic;
-  } else {
-    const std::string nearest = c.attr_string("nearest_mode", "round_prefer_floor");
-    const bool floor =
-        c.op() == "Upsample" || c.opset() < 11 || (coords == "asymmetric" && nearest == "floor");
-    l.extra->mode = floor ? UpsampleMode::Nearest : UpsampleMode::NearestExact;
-  }
-  l.extra->align_corners = coords == "align_corners" && l.extra->mode != UpsampleMode::Nearest &&
-                           l.extra->mode != UpsampleMode::NearestExact;
+  read_resize_mode(c, l);
   c.emit(std::move(l), {&x});
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/dims.h"
 #include "onnx/ops.h"
 
 namespace netlens::onnx_reader {
@@ -213,12 +214,9 @@ void convert_pad(NodeContext& c, std::string_view type) {
       c.fail("pads and axes disagree");
     }
     for (std::size_t k = 0; k < axes.size(); ++k) {
-      const std::int64_t a = axes[k] < 0 ? axes[k] + static_cast<std::int64_t>(n) : axes[k];
-      if (a < 0 || a >= static_cast<std::int64_t>(n)) {
-        c.fail(fmt::format("axis {} is out of range", axes[k]));
-      }
-      full[static_cast<std::size_t>(a)] = pads[k];
-      full[static_cast<std::size_t>(a) + n] = pads[k + axes.size()];
+      const std::size_t a = dims::axis(axes[k], n);
+      full[a] = pads[k];
+      full[a + n] = pads[k + axes.size()];
     }
     pads = full;
   }
