@@ -5,8 +5,6 @@
 // file: constants, shapes, element-wise arithmetic and broadcasting;
 // fold_layout.cpp: values moved, picked or joined. Dims come from
 // engine/dims.h, as the shape rules' do.
-#include "onnx/fold.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 

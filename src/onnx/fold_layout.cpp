@@ -7,7 +7,6 @@
 #include <algorithm>
 
 #include "engine/dims.h"
-#include "onnx/fold.h"
 #include "onnx/ops.h"
 
 namespace netlens::onnx_reader {

@@ -1,8 +1,10 @@
-// The converters and folders operators.def names, by file. A converter makes
-// a node's layers (`type`: its row's netlens type); a folder makes its
-// outputs constants.
+// The reader's functions beside graph.h: the converters and folders
+// operators.def names, by file (a converter makes a node's layers, `type`
+// being its row's netlens type; a folder makes its outputs constants), what
+// they share, and the channel-shuffle match (shuffle.cpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -37,5 +39,28 @@ struct SliceArgs {
   std::vector<std::int64_t> starts, ends, axes, steps;
 };
 SliceArgs slice_args(NodeContext& c);
+
+// For the folders: the elements of `d` (the node fails when a dim is
+// negative or they overflow); a constant of dims `out` whose element i is
+// element at[i] of `in`, with in's type and, when it has them, values.
+std::int64_t count(NodeContext& c, const std::vector<std::int64_t>& d);
+Value pick(const Value& in, std::vector<std::int64_t> out, const std::vector<std::size_t>& at);
+bool has_values(const Value& v);
+
+// ShuffleNet's channel shuffle as exported, Reshape [N, C, ...] ->
+// [N, g, C/g, ...], Transpose of axes 1 and 2, Reshape back: the node indices
+// of each such chain whose two intermediate tensors are read by the chain
+// only (no other node, no graph output), found before any node is read.
+struct ShuffleChain {
+  int reshape = -1, transpose = -1, back = -1;
+};
+struct ShuffleChains {
+  std::vector<ShuffleChain> chains;
+  std::vector<int> chain_of;  // per node: its chain's index, -1 for none
+};
+ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph);
+// At the chain's last node: one channel_shuffle layer when the dims say
+// so; false when they do not (its nodes are then read one by one).
+bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const ShuffleChain& chain);
 
 }  // namespace netlens::onnx_reader

@@ -17,7 +17,7 @@
 
 #include "onnx/graph.h"
 #include "onnx/operators.h"
-#include "onnx/shuffle.h"
+#include "onnx/ops.h"
 #include "onnx/wire.h"
 
 namespace netlens {

@@ -5,8 +5,6 @@
 // roles, and every layer after it would lose them too (a conv is not read on
 // one). So the chain's first two nodes wait, and its last one reads the
 // three as one channel_shuffle when the dims it has by then say so.
-#include "onnx/shuffle.h"
-
 #include <algorithm>
 #include <string_view>
 #include <unordered_map>
@@ -45,45 +43,41 @@ ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph) {
   const int n = graph.node_size();
   // Per tensor: how many node inputs and graph outputs read it; its last reader.
   std::unordered_map<std::string_view, std::pair<int, int>> readers;
-  std::unordered_map<std::string_view, int> maker;
   for (int i = 0; i < n; ++i) {
     for (const std::string& in : graph.node(i).input()) {
       auto& [count, last] = readers[in];
       ++count;
       last = i;
     }
-    for (const std::string& out : graph.node(i).output()) {
-      maker.emplace(out, i);
-    }
   }
   for (const onnx::ValueInfoProto& out : graph.output()) {
     ++readers[out.name()].first;
   }
-  const auto only_reader = [&](const std::string& tensor) {
-    const auto it = readers.find(tensor);
-    return it != readers.end() && it->second.first == 1 ? it->second.second : -1;
+  // The node that alone reads output 0 of `node`, as its input 0, if it is an `op`.
+  const auto next = [&](int node, std::string_view op) {
+    const onnx::NodeProto& from = graph.node(node);
+    const auto it = from.output_size() > 0 ? readers.find(from.output(0)) : readers.end();
+    if (it == readers.end() || it->second.first != 1) {
+      return -1;
+    }
+    const onnx::NodeProto& to = graph.node(it->second.second);
+    return is_op(to, op) && to.input(0) == from.output(0) ? it->second.second : -1;
   };
   ShuffleChains s;
   s.chain_of.assign(static_cast<std::size_t>(n), -1);
-  for (int t = 0; t < n; ++t) {
-    const onnx::NodeProto& swap = graph.node(t);
+  for (int r = 0; r < n; ++r) {
+    const int t = is_op(graph.node(r), "Reshape") ? next(r, "Transpose") : -1;
+    const int b = t < 0 ? -1 : next(t, "Reshape");
     const std::vector<std::int64_t> perm =
-        NodeContext(g, swap).attr_ints("perm").value_or(std::vector<std::int64_t>{});
-    if (!is_op(swap, "Transpose") || swap.input_size() < 1 || swap.output_size() < 1 ||
-        perm.size() < 3 || perm != group_swap(perm.size())) {
-      continue;
+        b < 0
+            ? std::vector<std::int64_t>{}
+            : NodeContext(g, graph.node(t)).attr_ints("perm").value_or(std::vector<std::int64_t>{});
+    const auto taken = [&](int node) { return s.chain_of[static_cast<std::size_t>(node)] >= 0; };
+    if (perm.size() < 3 || perm != group_swap(perm.size()) || taken(r) || taken(b)) {
+      continue;  // not a shuffle, or one sharing a Reshape with another: node by node
     }
-    const auto made = maker.find(swap.input(0));
-    const int r = made == maker.end() ? -1 : made->second;
-    const int b = only_reader(swap.output(0));
-    if (r < 0 || b < 0 || !is_op(graph.node(r), "Reshape") || only_reader(swap.input(0)) != t ||
-        !is_op(graph.node(b), "Reshape") || graph.node(b).input(0) != swap.output(0) ||
-        s.chain_of[static_cast<std::size_t>(r)] >= 0) {
-      continue;
-    }
-    const auto k = static_cast<int>(s.chains.size());
     for (const int node : {r, t, b}) {
-      s.chain_of[static_cast<std::size_t>(node)] = k;
+      s.chain_of[static_cast<std::size_t>(node)] = static_cast<int>(s.chains.size());
     }
     s.chains.push_back({r, t, b});
   }

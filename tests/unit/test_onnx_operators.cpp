@@ -1,5 +1,6 @@
 // The ONNX operator table (src/onnx/operators.def): its rows are consistent,
-// and a file whose opset predates an operator is refused naming both.
+// and a file whose opset predates an operator is refused naming both. And
+// the channel-shuffle match (src/onnx/shuffle.cpp) on graphs built here.
 #include <onnx/onnx.pb.h>
 
 #include <catch2/catch.hpp>
@@ -38,6 +39,79 @@ std::string one_node_model(const std::string& op, int opset) {
   n.add_output("y");
   g.add_output()->set_name("y");
   return m.SerializeAsString();
+}
+
+// A graph on x of [1, 8, 4, 4] at opset 13: nodes {op, inputs, outputs,
+// perm}, int64 initializers {name, values}, and its outputs.
+struct NodeSpec {
+  std::string op;
+  std::vector<std::string> inputs, outputs;
+  std::vector<std::int64_t> perm;
+};
+std::string graph_model(const std::vector<NodeSpec>& nodes,
+                        const std::vector<std::pair<std::string, std::vector<std::int64_t>>>& ints,
+                        const std::vector<std::string>& outputs) {
+  onnx::ModelProto m = [] {
+    onnx::ModelProto one;
+    one.ParseFromString(one_node_model("Relu", 13));
+    return one;
+  }();
+  onnx::GraphProto& g = *m.mutable_graph();
+  g.clear_node();
+  g.clear_output();
+  g.mutable_input(0)
+      ->mutable_type()
+      ->mutable_tensor_type()
+      ->mutable_shape()
+      ->mutable_dim(1)
+      ->set_dim_value(8);
+  g.mutable_input(0)
+      ->mutable_type()
+      ->mutable_tensor_type()
+      ->mutable_shape()
+      ->mutable_dim(2)
+      ->set_dim_value(4);
+  g.mutable_input(0)
+      ->mutable_type()
+      ->mutable_tensor_type()
+      ->mutable_shape()
+      ->mutable_dim(3)
+      ->set_dim_value(4);
+  for (const NodeSpec& spec : nodes) {
+    onnx::NodeProto& n = *g.add_node();
+    n.set_name(spec.outputs[0]);
+    n.set_op_type(spec.op);
+    for (const std::string& in : spec.inputs) n.add_input(in);
+    for (const std::string& out : spec.outputs) n.add_output(out);
+    if (!spec.perm.empty()) {
+      onnx::AttributeProto& a = *n.add_attribute();
+      a.set_name("perm");
+      a.set_type(onnx::AttributeProto::INTS);
+      for (const std::int64_t p : spec.perm) a.add_ints(p);
+    }
+  }
+  for (const auto& [name, values] : ints) {
+    onnx::TensorProto& t = *g.add_initializer();
+    t.set_name(name);
+    t.set_data_type(onnx::TensorProto::INT64);
+    t.add_dims(static_cast<std::int64_t>(values.size()));
+    for (const std::int64_t v : values) t.add_int64_data(v);
+  }
+  for (const std::string& out : outputs) g.add_output()->set_name(out);
+  return m.SerializeAsString();
+}
+
+// The types of the layers the reader makes, in order, or its error.
+std::string layer_types(const std::string& bytes) {
+  try {
+    std::string types;
+    for (const Layer& l : read_onnx_bytes(bytes, "m.onnx", {}).layers) {
+      types += (types.empty() ? "" : " ") + l.name + ":" + std::string(l.type);
+    }
+    return types;
+  } catch (const Error& e) {
+    return e.what();
+  }
 }
 
 }  // namespace
@@ -92,4 +166,29 @@ TEST_CASE("an operator newer than the file's opset is refused naming both", "[on
   const Net net = read_onnx_bytes(one_node_model("HardSwish", 14), "m.onnx", {});
   REQUIRE(net.layers.size() == 1);
   CHECK(net.layers[0].type == "hardswish");
+}
+
+TEST_CASE("a channel shuffle is one layer only when the chain is one and its dims say so",
+          "[onnx]") {
+  const std::vector<std::int64_t> swap{0, 2, 1, 3, 4};
+  const std::vector<std::pair<std::string, std::vector<std::int64_t>>> ints{
+      {"groups", {1, 2, 4, 4, 4}}, {"back", {1, 8, 4, 4}}, {"other", {1, 4, 8, 4}}};
+  const NodeSpec split{"Reshape", {"x", "groups"}, {"g"}, {}};
+  const NodeSpec transpose{"Transpose", {"g"}, {"t"}, swap};
+  const NodeSpec back{"Reshape", {"t", "back"}, {"s"}, {}};
+  const NodeSpec relu{"Relu", {"s"}, {"y"}, {}};
+  CHECK(layer_types(graph_model({split, transpose, back, relu}, ints, {"y"})) ==
+        "s:channel_shuffle y:relu");
+  // The tensor between is also a graph output: three layers, the roles lost.
+  CHECK(layer_types(graph_model({split, transpose, back, relu}, ints, {"y", "t"})) ==
+        "g:reshape t:permute s:reshape y:relu");
+  // Another perm: no chain.
+  CHECK(layer_types(graph_model({split, {"Transpose", {"g"}, {"t"}, {0, 1, 2, 4, 3}}, back, relu},
+                                ints, {"y"})) == "g:reshape t:permute s:reshape y:relu");
+  // A chain whose last Reshape does not restore the dims: read node by node.
+  CHECK(layer_types(graph_model({split, transpose, {"Reshape", {"t", "other"}, {"s"}, {}}, relu},
+                                ints, {"y"})) == "g:reshape t:permute s:reshape y:relu");
+  // A split into groups that no Transpose follows (which used to be refused).
+  CHECK(layer_types(graph_model({split, {"Relu", {"g"}, {"y"}, {}}}, ints, {"y"})) ==
+        "g:reshape y:relu");
 }
