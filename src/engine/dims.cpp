@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <string_view>
 
 namespace netlens::dims {
 
@@ -51,48 +52,46 @@ std::optional<Dims> broadcast(const Dims& a, const Dims& b) {
 
 Dims reshape(const Dims& in, Dims target, bool zero_copies) {
   const Dims given = target;
-  const auto fault = [&](Fault f, std::size_t k, const std::string& message) {
-    return DimsError(f, static_cast<std::int64_t>(k), message);
-  };
   const std::optional<std::int64_t> total = elements(in);
   if (!total) {
-    throw fault(Fault::Overflow, 0, fmt::format("{} has too many elements", text(in)));
+    throw DimsError(Fault::Overflow, 0, fmt::format("{} has too many elements", text(in)));
   }
-  const std::string mismatch =
-      fmt::format("cannot reshape {} ({} elements) to {}", text(in), *total, text(given));
+  const auto mismatch = [&](Fault f, std::size_t k, std::string_view why) {
+    return DimsError(
+        f, static_cast<std::int64_t>(k),
+        fmt::format("cannot reshape {} ({} elements) to {}{}", text(in), *total, text(given), why));
+  };
   std::optional<std::size_t> infer;
   std::int64_t known = 1;
   for (std::size_t k = 0; k < target.size(); ++k) {
     if (target[k] == 0 && zero_copies) {
       if (k >= in.size()) {
-        throw fault(
-            Fault::CopiesPastRank, k,
+        throw DimsError(
+            Fault::CopiesPastRank, static_cast<std::int64_t>(k),
             fmt::format("shape {} copies dim {} of a {}-D tensor", text(given), k, in.size()));
       }
       target[k] = in[k];
     }
+    if (target[k] == -1 && infer) {
+      throw DimsError(Fault::SecondInfer, static_cast<std::int64_t>(k),
+                      fmt::format("shape {} has more than one -1", text(given)));
+    }
     if (target[k] == -1) {
-      if (infer) {
-        throw fault(Fault::SecondInfer, k,
-                    fmt::format("shape {} has more than one -1", text(given)));
-      }
       infer = k;
     } else if (target[k] < 0) {
-      throw fault(Fault::Negative, k, mismatch);
+      throw mismatch(Fault::Negative, k, "");
     } else if (__builtin_mul_overflow(known, target[k], &known)) {
-      throw fault(Fault::Overflow, k, fmt::format("shape {} is too large", text(given)));
+      throw DimsError(Fault::Overflow, static_cast<std::int64_t>(k),
+                      fmt::format("shape {} is too large", text(given)));
     }
   }
-  if (infer) {
-    if (known == 0) {  // numpy and torch refuse: the -1 could be any size
-      throw fault(Fault::Ambiguous, *infer, mismatch + ": the -1 could be any size");
-    }
-    if (*total % known != 0) {
-      throw fault(Fault::Mismatch, *infer, mismatch);
-    }
+  if (infer && known == 0) {  // numpy and torch refuse it
+    throw mismatch(Fault::Ambiguous, *infer, ": the -1 could be any size");
+  }
+  if (infer && *total % known == 0) {
     target[*infer] = *total / known;
-  } else if (known != *total) {
-    throw fault(Fault::Mismatch, 0, mismatch);
+  } else if (infer || known != *total) {
+    throw mismatch(Fault::Mismatch, infer.value_or(0), "");
   }
   return target;
 }
