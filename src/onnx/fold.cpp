@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "engine/dims.h"
 #include "model/checked.h"
@@ -97,38 +98,35 @@ std::vector<T> broadcast_apply(const std::vector<std::int64_t>& out, const Value
   return r;
 }
 
-std::int64_t int_op(NodeContext& c, std::string_view op, std::int64_t x, std::int64_t y) {
-  if (op == "Add") return checked_op(c, checked::add(x, y));
-  if (op == "Sub") return checked_op(c, checked::sub(x, y));
-  if (op == "Mul") return checked_op(c, checked::mul(x, y));
-  if (op == "Equal") return x == y ? 1 : 0;
-  if (op == "Less") return x < y ? 1 : 0;
-  if (op == "Greater") return x > y ? 1 : 0;
+// x op y over integers (an overflow or a division by zero fails) or reals.
+template <class T>
+T binary_op(NodeContext& c, std::string_view op, T x, T y) {
+  if (op == "Equal") return x == y;
+  if (op == "Less") return x < y;
+  if (op == "Greater") return x > y;
   if (op == "Max") return std::max(x, y);
   if (op == "Min") return std::min(x, y);
-  if (op == "Pow") {
-    std::int64_t p = 1;
-    for (std::int64_t k = 0; k < y; ++k) p = checked_op(c, checked::mul(p, x));
-    return y < 0 ? 0 : p;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (op == "Add") return x + y;
+    if (op == "Sub") return x - y;
+    if (op == "Mul") return x * y;
+    if (op == "Div") return x / y;
+    if (op == "Pow") return std::pow(x, y);
+    return std::fmod(x, y);
+  } else {
+    if (op == "Add") return checked_op(c, checked::add(x, y));
+    if (op == "Sub") return checked_op(c, checked::sub(x, y));
+    if (op == "Mul") return checked_op(c, checked::mul(x, y));
+    if (op == "Pow") {
+      std::int64_t p = 1;
+      for (std::int64_t k = 0; k < y; ++k) p = checked_op(c, checked::mul(p, x));
+      return y < 0 ? 0 : p;
+    }
+    if (y == 0 || (x == INT64_MIN && y == -1)) {
+      c.fail("integer division by zero while folding a shape computation");
+    }
+    return op == "Mod" ? x % y : x / y;
   }
-  if (y == 0 || (x == INT64_MIN && y == -1)) {
-    c.fail("integer division by zero while folding a shape computation");
-  }
-  return op == "Mod" ? x % y : x / y;
-}
-
-double real_op(std::string_view op, double x, double y) {
-  if (op == "Add") return x + y;
-  if (op == "Sub") return x - y;
-  if (op == "Mul") return x * y;
-  if (op == "Div") return x / y;
-  if (op == "Equal") return x == y ? 1.0 : 0.0;
-  if (op == "Less") return x < y ? 1.0 : 0.0;
-  if (op == "Greater") return x > y ? 1.0 : 0.0;
-  if (op == "Max") return std::max(x, y);
-  if (op == "Min") return std::min(x, y);
-  if (op == "Pow") return std::pow(x, y);
-  return std::fmod(x, y);
 }
 
 }  // namespace
@@ -144,11 +142,11 @@ void fold_binary(NodeContext& c) {
     if (a.ints && b.ints && !r.is_float) {
       r.ints = broadcast_apply<std::int64_t>(
           r.dims, a, *a.ints, b, *b.ints,
-          [&](std::int64_t x, std::int64_t y) { return int_op(c, op, x, y); });
+          [&](std::int64_t x, std::int64_t y) { return binary_op(c, op, x, y); });
       r.reals = std::vector<double>(r.ints->begin(), r.ints->end());
     } else if (a.reals && b.reals) {
       r.reals = broadcast_apply<double>(r.dims, a, *a.reals, b, *b.reals,
-                                        [&](double x, double y) { return real_op(op, x, y); });
+                                        [&](double x, double y) { return binary_op(c, op, x, y); });
     }
   }
   c.set_constant(std::move(r));

@@ -295,18 +295,14 @@ std::string NodeContext::attr_string(std::string_view name, std::string_view fal
 
 Layer NodeContext::make_layer(std::string_view type) const { return new_layer(type); }
 
-std::string NodeContext::unique_layer_name(std::string_view suffix) const {
+// The node's name (add_layer makes it unique).
+std::string NodeContext::layer_name(std::string_view suffix) const {
   std::string base = display_name();
   if (base.empty() || base == "input") {
     base = node_.output_size() > 0 && !node_.output(0).empty() ? node_.output(0)
                                                                : std::string(node_.op_type());
   }
-  base += suffix;
-  std::string name = base;
-  for (int k = 2; g_.layer_names.contains(name) || name == "input"; ++k) {
-    name = fmt::format("{}#{}", base, k);
-  }
-  return name;
+  return base + std::string(suffix);
 }
 
 std::optional<std::int64_t> NodeContext::weight_elements() {
@@ -339,7 +335,7 @@ std::optional<std::int64_t> NodeContext::weight_elements() {
 
 const Value& NodeContext::emit(Layer layer, const std::vector<const Value*>& inputs, int output,
                                std::string_view name_suffix) {
-  layer.name = unique_layer_name(name_suffix);
+  layer.name = layer_name(name_suffix);
   // The node's weights count in the layer that makes its output 0, once.
   if (output == 0 && !weights_counted_) {
     weights_counted_ = true;

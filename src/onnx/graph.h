@@ -122,7 +122,7 @@ class NodeContext {
   void forward(const Value& v, int output = 0);
 
  private:
-  std::string unique_layer_name(std::string_view suffix) const;
+  std::string layer_name(std::string_view suffix) const;
   // The elements of the float initializers the node reads as weights
   // (nullopt: an op without weights), each reader counted in weights_read.
   std::optional<std::int64_t> weight_elements();

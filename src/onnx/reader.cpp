@@ -208,7 +208,7 @@ void add_graph_inputs(const onnx::GraphProto& graph, const OnnxOptions& o, Graph
 // The nodes in an order where each comes after the nodes it reads: Kahn's
 // algorithm, taking the lowest index ready (the file's order when it already
 // is one, as ONNX requires). A tensor nobody makes, or a cycle, is an error.
-std::vector<int> dependency_order(const onnx::GraphProto& graph, const Graph& g) {
+std::vector<int> dependency_order(const onnx::GraphProto& graph, Graph& g) {
   const int n = graph.node_size();
   std::unordered_map<std::string_view, int> maker;
   for (int i = 0; i < n; ++i) {
@@ -231,9 +231,7 @@ std::vector<int> dependency_order(const onnx::GraphProto& graph, const Graph& g)
       if (it == maker.end()) {
         fail(g.file, fmt::format("node '{}' ({}) reads tensor '{}', which no node, input or "
                                  "initializer makes",
-                                 node.name().empty() ? node.output_size() > 0 ? node.output(0) : ""
-                                                     : node.name(),
-                                 node.op_type(), in));
+                                 NodeContext(g, node).display_name(), node.op_type(), in));
       }
       ++waiting[static_cast<std::size_t>(i)];
       readers[static_cast<std::size_t>(it->second)].push_back(i);
@@ -256,10 +254,9 @@ std::vector<int> dependency_order(const onnx::GraphProto& graph, const Graph& g)
   if (order.size() != static_cast<std::size_t>(n)) {
     for (int i = 0; i < n; ++i) {
       if (waiting[static_cast<std::size_t>(i)] > 0) {
-        fail(g.file, fmt::format("the graph has a cycle through node '{}' ({})",
-                                 graph.node(i).name().empty() ? graph.node(i).output(0)
-                                                              : graph.node(i).name(),
-                                 graph.node(i).op_type()));
+        fail(g.file,
+             fmt::format("the graph has a cycle through node '{}' ({})",
+                         NodeContext(g, graph.node(i)).display_name(), graph.node(i).op_type()));
       }
     }
   }
