@@ -350,7 +350,7 @@ TEST_CASE("shape arithmetic folds: Transpose, Where, Expand, ScatterND, Pow, 2-D
 }
 
 // A weight read through a folded Cast (fp16 to float) or Transpose is still
-// the file's weight: its elements count (item 7), once.
+// the file's weight: its elements count, once.
 TEST_CASE("weights through folded Cast and Transpose count as params", "[onnx]") {
   const Report r = analyze_onnx("cast_weights.onnx");
   CHECK(layer_named(r, "conv").params == 108);
