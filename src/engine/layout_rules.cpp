@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "engine/dims.h"
 #include "engine/shape_rule.h"
 
 namespace netlens::shape {
@@ -168,10 +169,8 @@ Rule::SliceRange Rule::slice_range(std::int64_t n) const {
       s.stop = s.start + x.sizes[x.part];
     }
   }
-  s.start = std::clamp<std::int64_t>(s.start < 0 ? s.start + n : s.start, 0, n);
-  s.stop = std::clamp<std::int64_t>(s.stop < 0 ? s.stop + n : s.stop, 0, n);
-  s.count = s.stop > s.start ? (s.stop - s.start + s.step - 1) / s.step : 0;
-  return s;
+  const dims::Range range = dims::slice(n, s.start, s.stop, s.step);
+  return {range.start, range.stop, range.step, range.count};
 }
 
 // PyTorch's slicing of one dim (negative start/stop from the end, clamped);

@@ -142,7 +142,7 @@ class Rule {
   bool any_input_whole() const;
   Dims whole_dims(std::size_t input) const;
   std::size_t whole_axis(std::int64_t dim, std::size_t rank, Field field) const;
-  Dims broadcast(Dims a, const Dims& b, const std::string& what) const;
+  Dims broadcast(const Dims& a, const Dims& b, const std::string& what) const;
   std::int64_t whole_elements(const Dims& dims) const;
   std::int64_t needs_roles(Dims& d) const;
   std::int64_t keep_dims(Dims& d) const;

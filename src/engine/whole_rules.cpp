@@ -8,17 +8,12 @@
 #include <algorithm>
 #include <array>
 
+#include "engine/dims.h"
 #include "engine/shape_rule.h"
 
 namespace netlens::shape {
 
-namespace {
-
-std::string dims_text(const std::vector<std::int64_t>& d) {
-  return fmt::format("[{}]", fmt::join(d, ", "));
-}
-
-}  // namespace
+using dims::text;
 
 bool Rule::any_input_whole() const {
   return std::any_of(inputs_.begin(), inputs_.end(),
@@ -32,34 +27,27 @@ Rule::Dims Rule::whole_dims(std::size_t input) const {
 
 // A dim of a `rank`-D tensor, negative from the end.
 std::size_t Rule::whole_axis(std::int64_t dim, std::size_t rank, Field field) const {
-  const auto n = static_cast<std::int64_t>(rank);
-  if (dim < -n || dim >= n) {
-    fail_at(pos_of(field),
-            fmt::format("{} {} is out of range for a {}-D tensor", field_def(field).key, dim, n));
+  const std::optional<std::size_t> a = dims::axis_index(dim, rank);
+  if (!a) {
+    fail_at(pos_of(field), fmt::format("{} {} is out of range for a {}-D tensor",
+                                       field_def(field).key, dim, rank));
   }
-  return static_cast<std::size_t>(dim < 0 ? dim + n : dim);
+  return *a;
 }
 
-// numpy's broadcasting: aligned from the last axis, each pair equal or one 1.
-Rule::Dims Rule::broadcast(Dims a, const Dims& b, const std::string& what) const {
-  if (a.size() < b.size()) {
-    a.insert(a.begin(), b.size() - a.size(), 1);
+// numpy's broadcasting (dims.h); `what` says who cannot.
+Rule::Dims Rule::broadcast(const Dims& a, const Dims& b, const std::string& what) const {
+  std::optional<Dims> out = dims::broadcast(a, b);
+  if (!out) {
+    fail_at(layer_.inputs_pos, fmt::format("{}: each axis must agree or be 1", what));
   }
-  for (std::size_t k = 0; k < b.size(); ++k) {
-    std::int64_t& x = a[a.size() - b.size() + k];
-    const std::int64_t y = b[k];
-    if (x != y && x != 1 && y != 1) {
-      fail_at(layer_.inputs_pos, fmt::format("{}: each axis must agree or be 1", what));
-    }
-    x = x == 1 ? y : x;
-  }
-  return a;
+  return std::move(*out);
 }
 
-std::int64_t Rule::whole_elements(const Dims& dims) const {
+std::int64_t Rule::whole_elements(const Dims& d) const {
   std::int64_t n = 1;
-  for (const std::int64_t d : dims) {
-    n = mul(n, d);
+  for (const std::int64_t x : d) {
+    n = mul(n, x);
   }
   return n;
 }
@@ -86,7 +74,7 @@ void Rule::whole(LayerShape& r) {
                           fmt::format("the output {} has no axes netlens can follow (batch, "
                                       "channels, spatial): the layers from here have no receptive "
                                       "field",
-                                      dims_text(r.output.dims))});
+                                      text(r.output.dims))});
   }
 }
 
@@ -94,7 +82,7 @@ std::int64_t Rule::needs_roles(Dims& d) const {
   fail(
       fmt::format("{} reads tensors with roles (batch, channels, spatial axes); '{}' is {}, "
                   "a whole tensor (docs/semantics.md, \"Whole tensors\")",
-                  layer_.type, *inputs_[0].name, dims_text(d)));
+                  layer_.type, *inputs_[0].name, text(d)));
 }
 
 std::int64_t Rule::keep_dims(Dims& /*d*/) const { return 0; }
@@ -109,7 +97,7 @@ std::int64_t Rule::whole_scale(Dims& d) const {
     fail(
         fmt::format("scale with a parameter per channel needs channels; '{}' is {}, a whole "
                     "tensor",
-                    *inputs_[0].name, dims_text(d)));
+                    *inputs_[0].name, text(d)));
   }
   return 0;
 }
@@ -123,8 +111,8 @@ std::int64_t Rule::whole_layer_norm(Dims& d) const {
   if (norm.size() > d.size() ||
       !std::equal(norm.begin(), norm.end(), d.end() - static_cast<long>(norm.size()))) {
     fail_at(pos_of(Field::normalized_shape),
-            fmt::format("normalized_shape {} is not the last dims of '{}' ({})", dims_text(norm),
-                        *inputs_[0].name, dims_text(d)));
+            fmt::format("normalized_shape {} is not the last dims of '{}' ({})", text(norm),
+                        *inputs_[0].name, text(d)));
   }
   return layer_.affine.value_or(true) ? mul(whole_elements(norm), layer_.bias ? 2 : 1) : 0;
 }
@@ -147,7 +135,7 @@ std::int64_t Rule::whole_broadcast(Dims& d) const {
     d = broadcast(
         d, whole_dims(k),
         fmt::format("{} cannot broadcast '{}' ({}) with '{}' ({})", layer_.type, *inputs_[0].name,
-                    dims_text(before), *inputs_[k].name, dims_text(whole_dims(k))));
+                    text(before), *inputs_[k].name, text(whole_dims(k))));
   }
   return 0;
 }
@@ -178,14 +166,14 @@ std::int64_t Rule::whole_expand(Dims& d) const {
       if (from_end > d.size()) {
         fail_at(pos_of(Field::shape),
                 fmt::format("expand's -1 at dim {} has no dim of '{}' ({}) to keep", k,
-                            *inputs_[0].name, dims_text(d)));
+                            *inputs_[0].name, text(d)));
       }
       target[k] = d[d.size() - from_end];
     }
   }
   d = broadcast(d, target,
-                fmt::format("expand cannot broadcast '{}' ({}) to {}", *inputs_[0].name,
-                            dims_text(d), dims_text(shape)));
+                fmt::format("expand cannot broadcast '{}' ({}) to {}", *inputs_[0].name, text(d),
+                            text(shape)));
   return 0;
 }
 
@@ -194,7 +182,7 @@ std::int64_t Rule::whole_tile(Dims& d) const {
   if (repeats.size() != d.size()) {
     fail_at(pos_of(Field::repeats),
             fmt::format("tile has {} repeats for the {} dims of '{}' ({})", repeats.size(),
-                        d.size(), *inputs_[0].name, dims_text(d)));
+                        d.size(), *inputs_[0].name, text(d)));
   }
   for (std::size_t k = 0; k < d.size(); ++k) {
     d[k] = mul(d[k], repeats[k]);
@@ -210,26 +198,24 @@ std::int64_t Rule::whole_gather(Dims& d) const {
   }
   const Dims indices = index_shape ? *index_shape : whole_dims(1);
   const std::size_t a = whole_axis(layer_.extra->dim.value_or(1), d.size(), Field::dim);
-  d.erase(d.begin() + static_cast<long>(a));
-  d.insert(d.begin() + static_cast<long>(a), indices.begin(), indices.end());
+  d = dims::gather(d, static_cast<std::int64_t>(a), indices);
   return 0;
 }
 
 std::int64_t Rule::whole_concat(Dims& d) const {
   const std::size_t a = whole_axis(layer_.extra->dim.value_or(1), d.size(), Field::dim);
   for (std::size_t k = 1; k < inputs_.size(); ++k) {
-    const Dims o = whole_dims(k);
-    bool ok = o.size() == d.size();
-    for (std::size_t j = 0; ok && j < d.size(); ++j) {
-      ok = j == a || o[j] == d[j];
+    try {
+      d = dims::concat(d, whole_dims(k), static_cast<std::int64_t>(a));
+    } catch (const dims::DimsError& e) {
+      if (e.fault() == dims::Fault::Overflow) {
+        math_.overflow();
+      }
+      fail_at(layer_.inputs_pos,
+              fmt::format("concat on dim {} needs the other dims to agree: '{}' is {}, '{}' is {}",
+                          a, *inputs_[0].name, text(whole_dims(0)), *inputs_[k].name,
+                          text(whole_dims(k))));
     }
-    if (!ok) {
-      fail_at(
-          layer_.inputs_pos,
-          fmt::format("concat on dim {} needs the other dims to agree: '{}' is {}, '{}' is {}", a,
-                      *inputs_[0].name, dims_text(whole_dims(0)), *inputs_[k].name, dims_text(o)));
-    }
-    d[a] = add(d[a], o[a]);
   }
   return 0;
 }
@@ -260,54 +246,39 @@ std::int64_t Rule::whole_slice(Dims& d) const {
 }
 
 std::int64_t Rule::whole_permute(Dims& d) const {
-  const Dims& dims = layer_.extra->dims;
-  std::vector<bool> used(d.size(), false);
-  Dims out;
-  for (const std::int64_t dim : dims) {
-    const std::size_t a = whole_axis(dim, d.size(), Field::dims);
-    if (used[a]) {
-      fail_at(pos_of(Field::dims), fmt::format("dims {} name dim {} twice", dims_text(dims), a));
+  const Dims& order = layer_.extra->dims;
+  try {
+    d = dims::transpose(d, order);
+  } catch (const dims::DimsError& e) {
+    if (e.fault() == dims::Fault::AxisRepeated) {
+      fail_at(pos_of(Field::dims), fmt::format("dims {} name dim {} twice", text(order),
+                                               whole_axis(e.axis(), d.size(), Field::dims)));
     }
-    used[a] = true;
-    out.push_back(d[a]);
+    if (e.fault() == dims::Fault::NotEveryAxis) {
+      fail_at(pos_of(Field::dims), fmt::format("dims {} must order all {} dims of '{}' ({})",
+                                               text(order), d.size(), *inputs_[0].name, text(d)));
+    }
+    whole_axis(e.axis(), d.size(), Field::dims);  // out of range: fails
+    throw;
   }
-  if (out.size() != d.size()) {
-    fail_at(pos_of(Field::dims),
-            fmt::format("dims {} must order all {} dims of '{}' ({})", dims_text(dims), d.size(),
-                        *inputs_[0].name, dims_text(d)));
-  }
-  d = out;
   return 0;
 }
 
 // torch.reshape: the whole target, batch included; one -1 takes the rest.
 std::int64_t Rule::whole_reshape(Dims& d) const {
-  const LayerExtras& x = *layer_.extra;
-  const std::int64_t total = whole_elements(d);
-  Dims target = x.shape;
-  std::int64_t known = 1;
-  std::optional<std::size_t> infer;
-  for (std::size_t k = 0; k < target.size(); ++k) {
-    if (target[k] == -1) {
-      if (infer) {
-        fail_at(pos_of(Field::shape),
-                fmt::format("shape {} has more than one -1", dims_text(x.shape)));
-      }
-      infer = k;
-    } else {
-      known = mul(known, target[k]);
+  const Dims& shape = layer_.extra->shape;
+  try {
+    d = dims::reshape(d, shape, false);
+  } catch (const dims::DimsError& e) {
+    if (e.fault() == dims::Fault::Overflow) {
+      math_.overflow();
     }
-  }
-  if (infer && known != 0 && total % known == 0) {
-    target[*infer] = total / known;
-    known = total;
-  }
-  if (known != total) {
     fail_at(pos_of(Field::shape),
-            fmt::format("cannot reshape '{}' ({}, {} elements) to {}", *inputs_[0].name,
-                        dims_text(d), total, dims_text(x.shape)));
+            e.fault() == dims::Fault::SecondInfer
+                ? fmt::format("shape {} has more than one -1", text(shape))
+                : fmt::format("cannot reshape '{}' ({}, {} elements) to {}", *inputs_[0].name,
+                              text(d), whole_elements(d), text(shape)));
   }
-  d = target;
   return 0;
 }
 
@@ -333,13 +304,13 @@ std::int64_t Rule::whole_matmul(Dims& d) const {
   if (a.back() != b[b.size() - 2]) {
     fail_at(layer_.inputs_pos,
             fmt::format("matmul of '{}' ({}) by '{}' ({}): {} columns against {} rows",
-                        *inputs_[0].name, dims_text(d), *inputs_[1].name, dims_text(whole_dims(1)),
-                        a.back(), b[b.size() - 2]));
+                        *inputs_[0].name, text(d), *inputs_[1].name, text(whole_dims(1)), a.back(),
+                        b[b.size() - 2]));
   }
   Dims out = broadcast(
       {a.begin(), a.end() - 2}, {b.begin(), b.end() - 2},
       fmt::format("matmul cannot broadcast the leading dims of '{}' ({}) and '{}' ({})",
-                  *inputs_[0].name, dims_text(d), *inputs_[1].name, dims_text(whole_dims(1))));
+                  *inputs_[0].name, text(d), *inputs_[1].name, text(whole_dims(1))));
   if (!row) {
     out.push_back(a[a.size() - 2]);
   }

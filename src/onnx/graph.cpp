@@ -6,9 +6,11 @@
 #include <cstring>
 #include <utility>
 
+#include "engine/dims.h"
 #include "engine/shape_rules.h"
 #include "model/checked.h"
 #include "model/layer_types.h"
+#include "onnx/operators.h"
 
 namespace netlens::onnx_reader {
 
@@ -95,22 +97,12 @@ void read_real_values(const onnx::TensorProto& t, std::int64_t n, Value& v) {
 
 }  // namespace
 
-std::optional<std::int64_t> element_count(const std::vector<std::int64_t>& dims) {
-  std::int64_t n = 1;
-  for (std::int64_t d : dims) {
-    if (d < 0 || __builtin_mul_overflow(n, d, &n)) {
-      return std::nullopt;
-    }
-  }
-  return n;
-}
-
 Value constant_from_tensor(const onnx::TensorProto& t) {
   using T = onnx::TensorProto;
   Value v;
   v.constant = true;
   v.dims.assign(t.dims().begin(), t.dims().end());
-  const std::optional<std::int64_t> n = element_count(v.dims);
+  const std::optional<std::int64_t> n = dims::elements(v.dims);
   if (!n) {
     throw Error(fmt::format("dims [{}] are negative or too large", fmt::join(v.dims, ", ")));
   }
@@ -155,17 +147,6 @@ const Value& NodeContext::input(int i) const {
 }
 
 const Value& NodeContext::activation(int i) const {
-  const Value& v = grouped_activation(i);
-  if (v.groups > 0) {
-    fail(
-        fmt::format("input {} ('{}') is split into {} channel groups: only the Transpose and "
-                    "Reshape of a channel shuffle read it",
-                    i, node_.input(i), v.groups));
-  }
-  return v;
-}
-
-const Value& NodeContext::grouped_activation(int i) const {
   const Value& v = input(i);
   if (v.constant) {
     fail(fmt::format("input {} ('{}') is a constant; netlens reads layers over the net's input", i,
@@ -188,19 +169,19 @@ const Value& NodeContext::constant(int i) const {
 const Value& NodeContext::operand(int i) {
   const Value& v = input(i);
   if (!v.constant) {
-    return grouped_activation(i);
+    return v;
   }
   const std::string& name = node_.input(i);
   if (const auto it = g_.constant_layers.find(name); it != g_.constant_layers.end()) {
     return it->second;
   }
   // A float initializer read as a tensor (a class token, an embedding's
-  // table) is learned: its layer counts its elements (item 7).
+  // table) is learned: its layer counts its elements.
   const bool learned = v.is_float && !v.weight.empty();
   if (learned) {
     auto& [readers, elements] = g_.weights_read[v.weight];
     ++readers;
-    elements = element_count(v.dims).value_or(0);
+    elements = dims::elements(v.dims).value_or(0);
   }
   return g_.constant_layers[name] = add_source_layer(g_, "constant", name, v.dims, learned);
 }
@@ -266,12 +247,16 @@ std::vector<double> NodeContext::reals(int i) const {
   return *v.reals;
 }
 
-int NodeContext::activation_count() const {
-  int n = 0;
-  for (int i = 0; i < node_.input_size(); ++i) {
-    n += has_input(i) && !input(i).constant ? 1 : 0;
+std::vector<std::int64_t> NodeContext::axes(int i, int from_opset) const {
+  if (opset() >= from_opset) {
+    return has_input(i) ? ints(i) : std::vector<std::int64_t>{};
   }
-  return n;
+  return attr_ints("axes").value_or(std::vector<std::int64_t>{});
+}
+
+int NodeContext::opset(std::string_view domain) const {
+  const auto it = g_.opsets.find(domain);
+  return it != g_.opsets.end() ? it->second : domain.empty() ? g_.opset : 0;
 }
 
 std::vector<std::int64_t> NodeContext::dims(const Value& v) const {
@@ -289,26 +274,18 @@ const onnx::AttributeProto* NodeContext::attr(std::string_view name) const {
 
 std::optional<std::int64_t> NodeContext::attr_int(std::string_view name) const {
   const onnx::AttributeProto* a = attr(name);
-  if (a == nullptr) {
-    return std::nullopt;
-  }
-  return a->i();
+  return a != nullptr ? std::optional(a->i()) : std::nullopt;
 }
 
 std::optional<std::vector<std::int64_t>> NodeContext::attr_ints(std::string_view name) const {
   const onnx::AttributeProto* a = attr(name);
-  if (a == nullptr) {
-    return std::nullopt;
-  }
-  return std::vector<std::int64_t>(a->ints().begin(), a->ints().end());
+  return a != nullptr ? std::optional(std::vector<std::int64_t>(a->ints().begin(), a->ints().end()))
+                      : std::nullopt;
 }
 
 std::optional<float> NodeContext::attr_float(std::string_view name) const {
   const onnx::AttributeProto* a = attr(name);
-  if (a == nullptr) {
-    return std::nullopt;
-  }
-  return a->f();
+  return a != nullptr ? std::optional(a->f()) : std::nullopt;
 }
 
 std::string NodeContext::attr_string(std::string_view name, std::string_view fallback) const {
@@ -318,55 +295,24 @@ std::string NodeContext::attr_string(std::string_view name, std::string_view fal
 
 Layer NodeContext::make_layer(std::string_view type) const { return new_layer(type); }
 
-std::string NodeContext::unique_layer_name(std::string_view suffix) const {
+// The node's name (add_layer makes it unique).
+std::string NodeContext::layer_name(std::string_view suffix) const {
   std::string base = display_name();
   if (base.empty() || base == "input") {
     base = node_.output_size() > 0 && !node_.output(0).empty() ? node_.output(0)
                                                                : std::string(node_.op_type());
   }
-  base += suffix;
-  std::string name = base;
-  for (int k = 2; g_.layer_names.contains(name) || name == "input"; ++k) {
-    name = fmt::format("{}#{}", base, k);
-  }
-  return name;
+  return base + std::string(suffix);
 }
-
-namespace {
-
-// Whether input `i` of an `op` node is a weight (issue 16, item 7); nullopt:
-// the op has none. A batch norm's mean and variance are buffers.
-std::optional<bool> is_weight_input(std::string_view op, int i) {
-  if (op == "Conv" || op == "ConvTranspose" || op == "Gemm" || op == "MatMul") {
-    return i >= 1 || op == "MatMul";
-  }
-  if (op == "BatchNormalization" || op == "InstanceNormalization" || op == "LayerNormalization" ||
-      op == "GroupNormalization") {
-    return i == 1 || i == 2;
-  }
-  if (op == "PRelu") {
-    return i == 1;
-  }
-  if (op == "Gather") {
-    return i == 0;  // an embedding's table
-  }
-  for (const std::string_view merge : {"Add", "Sub", "Mul", "Div", "Max", "Min", "Sum", "Mean"}) {
-    if (op == merge) {
-      return true;  // a constant operand: a `scale` layer's weights
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 std::optional<std::int64_t> NodeContext::weight_elements() {
-  if (!is_weight_input(op(), 0)) {
+  const OpRow* row = find_operator(node_.domain(), op());
+  if (row == nullptr || row->weights == weights::none) {
     return std::nullopt;
   }
   std::int64_t total = 0;
   for (int i = 0; i < node_.input_size(); ++i) {
-    if (!has_input(i) || !*is_weight_input(op(), i)) {
+    if (!has_input(i) || !row->is_weight(i)) {
       continue;
     }
     const Value& v = input(i);
@@ -374,7 +320,7 @@ std::optional<std::int64_t> NodeContext::weight_elements() {
         g_.constant_layers.contains(node_.input(i))) {
       continue;  // not a weight, or counted by the constant layer it is read through
     }
-    const std::int64_t n = element_count(v.dims).value_or(0);
+    const std::int64_t n = dims::elements(v.dims).value_or(0);
     auto& [readers, elements] = g_.weights_read[v.weight];
     ++readers;
     elements = n;
@@ -389,7 +335,7 @@ std::optional<std::int64_t> NodeContext::weight_elements() {
 
 const Value& NodeContext::emit(Layer layer, const std::vector<const Value*>& inputs, int output,
                                std::string_view name_suffix) {
-  layer.name = unique_layer_name(name_suffix);
+  layer.name = layer_name(name_suffix);
   // The node's weights count in the layer that makes its output 0, once.
   if (output == 0 && !weights_counted_) {
     weights_counted_ = true;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,17 +37,9 @@ struct Value {
   // The initializer whose elements this constant holds: itself, or one
   // rearranged by a folded Cast, Reshape, Transpose, Squeeze, Unsqueeze or
   // element-wise op (an fp16 weight cast to float): its elements are
-  // weights (item 7). Empty: none.
+  // weights. Empty: none.
   std::string weight;
-  // A channel shuffle as exported (Reshape to [N, g, C/g, ...], Transpose of
-  // axes 1 and 2, Reshape back): the activation split into `groups`, not yet a
-  // layer; `swapped` after the Transpose. Only those two ops read it.
-  std::int64_t groups = 0;
-  bool swapped = false;
 };
-
-// The number of elements of `dims`; nullopt on overflow.
-std::optional<std::int64_t> element_count(const std::vector<std::int64_t>& dims);
 
 // A TensorProto's dims and, when small and stored in the file, its values.
 // Never opens external data.
@@ -54,7 +47,9 @@ Value constant_from_tensor(const onnx::TensorProto& t);
 
 struct Graph {
   std::string file;
-  int opset = 0;
+  int opset = 0;  // of the default domain (ai.onnx)
+  // Per domain the file imports ("" for ai.onnx), its opset.
+  std::map<std::string, int, std::less<>> opsets;
   std::int64_t batch = 1;
   Net net;
   std::unordered_map<std::string, Value> values;
@@ -86,6 +81,7 @@ class NodeContext {
   const onnx::NodeProto& node() const { return node_; }
   std::string_view op() const { return node_.op_type(); }
   int opset() const { return g_.opset; }
+  int opset(std::string_view domain) const;  // 0 when the file imports none
   std::int64_t batch() const { return g_.batch; }
   std::string display_name() const;
   [[noreturn]] void fail(const std::string& message) const;
@@ -93,15 +89,14 @@ class NodeContext {
   // Inputs: ONNX leaves an optional input's name empty.
   bool has_input(int i) const { return i < node_.input_size() && !node_.input(i).empty(); }
   const Value& input(int i) const;
-  const Value& activation(int i) const;          // fails when the input is a constant
-  const Value& grouped_activation(int i) const;  // may be split into channel groups
-  const Value& constant(int i) const;            // fails when it is not
+  const Value& activation(int i) const;  // fails when the input is a constant
+  const Value& constant(int i) const;    // fails when it is not
   // An activation, or a constant read as a tensor: its `constant` layer.
   const Value& operand(int i);
   std::vector<std::int64_t> ints(int i) const;  // a constant's integer values
   std::vector<double> reals(int i) const;       // a constant's values as reals
-  // The number of activation inputs.
-  int activation_count() const;
+  // Axes: input `i` from opset `from_opset` on, before it the attribute.
+  std::vector<std::int64_t> axes(int i, int from_opset) const;
   // An activation's dims, batch first (ONNX's order).
   std::vector<std::int64_t> dims(const Value& v) const;
 
@@ -127,7 +122,7 @@ class NodeContext {
   void forward(const Value& v, int output = 0);
 
  private:
-  std::string unique_layer_name(std::string_view suffix) const;
+  std::string layer_name(std::string_view suffix) const;
   // The elements of the float initializers the node reads as weights
   // (nullopt: an op without weights), each reader counted in weights_read.
   std::optional<std::int64_t> weight_elements();
@@ -136,21 +131,5 @@ class NodeContext {
   std::deque<Value> steps_;  // outputs of the layers before a node's last
   bool weights_counted_ = false;
 };
-
-// Converters. fold_constant_node: a node all of whose inputs are constants
-// (or a Shape of an activation) becomes a constant; false when the op is not
-// one the folder knows. convert_node: every other node, by its op type.
-bool fold_constant_node(NodeContext& c);
-// An op the folder evaluates over constants (Shape, Gather, Equal, Mod, ...).
-bool is_folded_operator(std::string_view op);
-void convert_node(NodeContext& c);
-// Fails naming the operator when netlens does not read it (or its domain):
-// run on every node before any is converted, so such a file always fails so.
-void check_operator(const NodeContext& c);
-
-// The per-family converters convert_node dispatches to (false: not theirs).
-bool convert_window_op(NodeContext& c);
-bool convert_layout_op(NodeContext& c);
-bool convert_pointwise_op(NodeContext& c);
 
 }  // namespace netlens::onnx_reader

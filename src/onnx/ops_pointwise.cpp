@@ -3,56 +3,17 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <unordered_map>
-
-#include "onnx/graph.h"
+#include "engine/dims.h"
+#include "onnx/ops.h"
 
 namespace netlens::onnx_reader {
 
 namespace {
 
-// ONNX op -> netlens type of the one-input shape-preserving layers.
-const std::unordered_map<std::string_view, std::string_view>& unary_types() {
-  static const std::unordered_map<std::string_view, std::string_view> k{
-      {"Relu", "relu"},
-      {"LeakyRelu", "leaky_relu"},
-      {"Elu", "elu"},
-      {"Selu", "selu"},
-      {"Celu", "celu"},
-      {"Clip", "clamp"},
-      {"Sigmoid", "sigmoid"},
-      {"HardSigmoid", "hardsigmoid"},
-      {"HardSwish", "hardswish"},
-      {"Tanh", "tanh"},
-      {"Softplus", "softplus"},
-      {"Softsign", "softsign"},
-      {"Erf", "erf"},
-      {"Pow", "pow"},
-      {"Sqrt", "sqrt"},
-      {"Gelu", "gelu"},
-      {"Mish", "mish"},
-      {"Softmax", "softmax"},
-      {"LogSoftmax", "log_softmax"},
-      {"Dropout", "dropout"},
-      {"Identity", "identity"},
-      {"Cast", "identity"},
-      {"LRN", "lrn"},
-      {"BatchNormalization", "batchnorm"},
-      {"InstanceNormalization", "instancenorm"},
-  };
-  return k;
-}
-
 // Whether constant input `k` broadcasts against `x` without enlarging it.
 bool fits_within(NodeContext& c, const Value& x, int k) {
-  const Value& v = c.constant(k);
   const std::vector<std::int64_t> xd = c.dims(x);
-  bool fits = v.dims.size() <= xd.size();
-  for (std::size_t i = 0; fits && i < v.dims.size(); ++i) {
-    const std::int64_t n = v.dims[i];
-    fits = n == 1 || n == xd[xd.size() - v.dims.size() + i];
-  }
-  return fits;
+  return dims::broadcast(xd, c.constant(k).dims) == xd;
 }
 
 // A constant operand that keeps the shape of a tensor with roles: per
@@ -76,7 +37,11 @@ void constant_operand(NodeContext& c, const Value& x, int k) {
   c.emit(std::move(l), {&x});
 }
 
-void merge(NodeContext& c, std::string_view type) {
+}  // namespace
+
+// Add, Sub, Mul, Div, Max, Min, Sum, Mean: of computed tensors, a merge; with
+// one constant operand that keeps the shape, a scale.
+void convert_merge(NodeContext& c, std::string_view type) {
   std::vector<const Value*> acts;
   int constant_at = -1;
   for (int i = 0; i < c.node().input_size(); ++i) {
@@ -109,7 +74,8 @@ void merge(NodeContext& c, std::string_view type) {
   c.emit(c.make_layer(type), acts);
 }
 
-void norm(NodeContext& c, std::string_view type) {
+// BatchNormalization, InstanceNormalization, LayerNormalization, GroupNormalization.
+void convert_norm(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   Layer l = c.make_layer(type);
   if (type == "instancenorm" || type == "batchnorm") {
@@ -120,54 +86,28 @@ void norm(NodeContext& c, std::string_view type) {
   }
   if (type == "layernorm") {
     const std::vector<std::int64_t> d = c.dims(x);
-    const auto n = static_cast<std::int64_t>(d.size());
-    std::int64_t axis = c.attr_int("axis", -1);
-    axis = axis < 0 ? axis + n : axis;
-    if (axis < 0 || axis >= n) {
-      c.fail(fmt::format("axis {} is out of range for {} dims", c.attr_int("axis", -1), n));
-    }
+    const auto axis = static_cast<long>(dims::axis(c.attr_int("axis", -1), d.size()));
     l.extra->normalized_shape.assign(d.begin() + axis, d.end());
     l.bias = c.has_input(2);
   }
   c.emit(std::move(l), {&x});
 }
 
-void prelu(NodeContext& c) {
+void convert_prelu(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   const Value& slope = c.constant(1);
-  Layer l = c.make_layer("prelu");
+  Layer l = c.make_layer(type);
   // A slope that is neither one value nor one per channel keeps the shape
-  // too: its elements count as the file's parameters (item 7).
-  const std::int64_t n = element_count(slope.dims).value_or(1);
+  // too: its elements count as the file's parameters.
+  const std::int64_t n = dims::elements(slope.dims).value_or(1);
   l.extra->num_parameters = n == x.shape.channels || x.shape.is_whole() ? n : 1;
   c.emit(std::move(l), {&x});
 }
 
-}  // namespace
-
-bool convert_pointwise_op(NodeContext& c) {
-  const std::string_view op = c.op();
-  if (op == "BatchNormalization" || op == "InstanceNormalization") {
-    norm(c, unary_types().at(op));
-  } else if (op == "LayerNormalization") {
-    norm(c, "layernorm");
-  } else if (op == "GroupNormalization") {
-    norm(c, "groupnorm");
-  } else if (op == "PRelu") {
-    prelu(c);
-  } else if (const auto it = unary_types().find(op); it != unary_types().end()) {
-    const Value& x = c.activation(0);
-    c.emit(c.make_layer(it->second), {&x});
-  } else if (op == "Add" || op == "Sum" || op == "Mean") {
-    merge(c, "add");
-  } else if (op == "Sub" || op == "Mul" || op == "Div" || op == "Max" || op == "Min") {
-    static const std::unordered_map<std::string_view, std::string_view> kTypes{
-        {"Sub", "sub"}, {"Mul", "mul"}, {"Div", "div"}, {"Max", "max"}, {"Min", "min"}};
-    merge(c, kTypes.at(op));
-  } else {
-    return false;
-  }
-  return true;
+// Activations, dropout, identity, LRN: one input, its shape kept.
+void convert_unary(NodeContext& c, std::string_view type) {
+  const Value& x = c.activation(0);
+  c.emit(c.make_layer(type), {&x});
 }
 
 }  // namespace netlens::onnx_reader

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include "onnx/graph.h"
+#include "engine/dims.h"
+#include "onnx/ops.h"
 
 namespace netlens::onnx_reader {
 
@@ -79,7 +80,50 @@ const std::vector<std::int64_t>& weight_dims(NodeContext& c, std::size_t rank) {
   return w.dims;
 }
 
-void conv(NodeContext& c, bool transposed) {
+// ConvTranspose's output_padding, and output_shape, which fixes the total
+// padding: out = s (n - 1) + op + ke - pads.
+void transposed_output(NodeContext& c, const Value& x, std::size_t rank, Layer& l) {
+  std::vector<std::int64_t> out_pad = ints_or(c, "output_padding", rank, 0);
+  if (out_pad.size() != rank) {
+    c.fail("output_padding has the wrong number of values");
+  }
+  if (const auto shape = c.attr_ints("output_shape")) {
+    std::vector<std::int64_t> sizes(shape->end() - static_cast<long>(rank), shape->end());
+    PaddingParam p;
+    p.given = true;
+    p.scalar = false;
+    const bool upper = c.attr_string("auto_pad", "NOTSET") == "SAME_UPPER";
+    for (std::size_t k = 0; k < rank && shape->size() >= rank; ++k) {
+      const std::int64_t ke =
+          l.window->dilation.values[k] * (l.window->kernel_size.values[k] - 1) + 1;
+      const std::int64_t total =
+          l.window->stride.values[k] * (x.shape.size[k] - 1) + out_pad[k] + ke - sizes[k];
+      if (total < 0) {
+        out_pad[k] -= total;
+        p.values.push_back({0, 0});
+      } else {
+        p.values.push_back(upper ? std::array<std::int64_t, 2>{total / 2, total - total / 2}
+                                 : std::array<std::int64_t, 2>{total - total / 2, total / 2});
+      }
+    }
+    l.window->padding = p;
+  }
+  if (std::any_of(out_pad.begin(), out_pad.end(), [](std::int64_t v) { return v != 0; })) {
+    AxisParam<std::int64_t> op;
+    op.given = true;
+    op.scalar = false;
+    for (const std::int64_t v : out_pad) {
+      op.values.push_back(v);
+    }
+    l.extra->output_padding = op;
+  }
+}
+
+}  // namespace
+
+// Conv, ConvTranspose.
+void convert_conv(NodeContext& c, std::string_view type) {
+  const bool transposed = type == "conv_transpose";
   const Value& x = c.activation(0);
   const std::size_t rank = spatial_rank(c, x);
   const std::vector<std::int64_t>& w = weight_dims(c, rank);
@@ -98,7 +142,7 @@ void conv(NodeContext& c, bool transposed) {
     c.fail(fmt::format("weight '{}' is [{}]: {} input channels, but the input has {}",
                        c.node().input(1), fmt::join(w, ", "), w[0], x.shape.channels));
   }
-  Layer l = c.make_layer(transposed ? "conv_transpose" : "conv");
+  Layer l = c.make_layer(type);
   l.out_channels = transposed ? w[1] * group : w[0];
   l.groups = group;
   l.bias = c.has_input(2);
@@ -109,46 +153,12 @@ void conv(NodeContext& c, bool transposed) {
   l.window->dilation = per_axis(c, ints_or(c, "dilations", rank, 1), rank, "dilations");
   l.window->padding = padding(c, rank);
   if (transposed) {
-    std::vector<std::int64_t> out_pad = ints_or(c, "output_padding", rank, 0);
-    if (const auto shape = c.attr_ints("output_shape")) {
-      // output_shape fixes the total padding: out = s (n - 1) + op + ke - pads.
-      std::vector<std::int64_t> sizes(shape->end() - static_cast<long>(rank), shape->end());
-      PaddingParam p;
-      p.given = true;
-      p.scalar = false;
-      const bool upper = c.attr_string("auto_pad", "NOTSET") == "SAME_UPPER";
-      for (std::size_t k = 0; k < rank && shape->size() >= rank; ++k) {
-        const std::int64_t ke =
-            l.window->dilation.values[k] * (l.window->kernel_size.values[k] - 1) + 1;
-        const std::int64_t total =
-            l.window->stride.values[k] * (x.shape.size[k] - 1) + out_pad[k] + ke - sizes[k];
-        if (total < 0) {
-          out_pad[k] -= total;
-          p.values.push_back({0, 0});
-        } else {
-          p.values.push_back(upper ? std::array<std::int64_t, 2>{total / 2, total - total / 2}
-                                   : std::array<std::int64_t, 2>{total - total / 2, total / 2});
-        }
-      }
-      l.window->padding = p;
-    }
-    if (out_pad.size() != rank) {
-      c.fail("output_padding has the wrong number of values");
-    }
-    if (std::any_of(out_pad.begin(), out_pad.end(), [](std::int64_t v) { return v != 0; })) {
-      AxisParam<std::int64_t> op;
-      op.given = true;
-      op.scalar = false;
-      for (std::int64_t v : out_pad) {
-        op.values.push_back(v);
-      }
-      l.extra->output_padding = op;
-    }
+    transposed_output(c, x, rank, l);
   }
   c.emit(std::move(l), {&x});
 }
 
-void pool(NodeContext& c, const char* type) {
+void convert_pool(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   const std::size_t rank = spatial_rank(c, x);
   const auto kernel = c.attr_ints("kernel_shape");
@@ -158,7 +168,7 @@ void pool(NodeContext& c, const char* type) {
   Layer l = c.make_layer(type);
   l.window->kernel_size = per_axis(c, *kernel, rank, "kernel_shape");
   l.window->stride = per_axis(c, ints_or(c, "strides", rank, 1), rank, "strides");
-  if (std::string_view(type) == "maxpool") {
+  if (type == "maxpool") {
     l.window->dilation = per_axis(c, ints_or(c, "dilations", rank, 1), rank, "dilations");
   } else if (c.attr("dilations") != nullptr &&
              *c.attr_ints("dilations") != std::vector<std::int64_t>(rank, 1)) {
@@ -172,10 +182,10 @@ void pool(NodeContext& c, const char* type) {
 
 // A global pool; on a tensor without roles (Swin's NCHW after its permutes)
 // the same reduction over dims 2.., keeping them.
-void global_pool(NodeContext& c, bool max) {
+void convert_global_pool(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   if (x.shape.is_whole() && c.dims(x).size() >= 3) {
-    Layer l = c.make_layer(max ? "amax" : "mean");
+    Layer l = c.make_layer(type == "global_maxpool" ? "amax" : "mean");
     for (std::size_t k = 2; k < c.dims(x).size(); ++k) {
       l.extra->dims.push_back(static_cast<std::int64_t>(k));
     }
@@ -184,12 +194,12 @@ void global_pool(NodeContext& c, bool max) {
     return;
   }
   spatial_rank(c, x);
-  c.emit(c.make_layer(max ? "global_maxpool" : "global_avgpool"), {&x});
+  c.emit(c.make_layer(type), {&x});
 }
 
 // Pad: pads on every axis (batch and channels must be 0), as an attribute
 // (opset < 11) or the second input.
-void pad(NodeContext& c) {
+void convert_pad(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   std::vector<std::int64_t> pads =
       c.opset() < 11
@@ -204,12 +214,9 @@ void pad(NodeContext& c) {
       c.fail("pads and axes disagree");
     }
     for (std::size_t k = 0; k < axes.size(); ++k) {
-      const std::int64_t a = axes[k] < 0 ? axes[k] + static_cast<std::int64_t>(n) : axes[k];
-      if (a < 0 || a >= static_cast<std::int64_t>(n)) {
-        c.fail(fmt::format("axis {} is out of range", axes[k]));
-      }
-      full[static_cast<std::size_t>(a)] = pads[k];
-      full[static_cast<std::size_t>(a) + n] = pads[k + axes.size()];
+      const std::size_t a = dims::axis(axes[k], n);
+      full[a] = pads[k];
+      full[a + n] = pads[k + axes.size()];
     }
     pads = full;
   }
@@ -240,31 +247,9 @@ void pad(NodeContext& c) {
     }
     p.values.push_back({pads[k], pads[k + n]});
   }
-  Layer l = c.make_layer("pad");
+  Layer l = c.make_layer(type);
   l.window->padding = p;
   c.emit(std::move(l), {&x});
-}
-
-}  // namespace
-
-bool convert_window_op(NodeContext& c) {
-  const std::string_view op = c.op();
-  if (op == "Conv") {
-    conv(c, false);
-  } else if (op == "ConvTranspose") {
-    conv(c, true);
-  } else if (op == "MaxPool") {
-    pool(c, "maxpool");
-  } else if (op == "AveragePool" || op == "LpPool") {
-    pool(c, "avgpool");
-  } else if (op == "GlobalAveragePool" || op == "GlobalLpPool" || op == "GlobalMaxPool") {
-    global_pool(c, op == "GlobalMaxPool");
-  } else if (op == "Pad") {
-    pad(c);
-  } else {
-    return false;
-  }
-  return true;
 }
 
 }  // namespace netlens::onnx_reader

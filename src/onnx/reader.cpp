@@ -17,6 +17,8 @@
 #include <queue>
 
 #include "onnx/graph.h"
+#include "onnx/operators.h"
+#include "onnx/ops.h"
 #include "onnx/wire.h"
 
 namespace netlens {
@@ -41,13 +43,16 @@ void parse_model(const void* data, std::size_t size, const std::string& file,
   }
 }
 
-int default_opset(const onnx::ModelProto& model) {
+// The opset the file imports per domain ("" for ai.onnx); the default
+// domain's is 1 when the file names none (IR versions before 3).
+void read_opsets(const onnx::ModelProto& model, Graph& g) {
+  g.opset = 1;
   for (const onnx::OperatorSetIdProto& o : model.opset_import()) {
-    if (o.domain().empty() || o.domain() == "ai.onnx") {
-      return static_cast<int>(o.version());
+    const std::string domain = o.domain() == "ai.onnx" ? "" : o.domain();
+    if (g.opsets.emplace(domain, static_cast<int>(o.version())).second && domain.empty()) {
+      g.opset = static_cast<int>(o.version());
     }
   }
-  return 1;
 }
 
 const auto& input_dims(const onnx::ValueInfoProto& input, const Graph& g) {
@@ -203,7 +208,7 @@ void add_graph_inputs(const onnx::GraphProto& graph, const OnnxOptions& o, Graph
 // The nodes in an order where each comes after the nodes it reads: Kahn's
 // algorithm, taking the lowest index ready (the file's order when it already
 // is one, as ONNX requires). A tensor nobody makes, or a cycle, is an error.
-std::vector<int> dependency_order(const onnx::GraphProto& graph, const Graph& g) {
+std::vector<int> dependency_order(const onnx::GraphProto& graph, Graph& g) {
   const int n = graph.node_size();
   std::unordered_map<std::string_view, int> maker;
   for (int i = 0; i < n; ++i) {
@@ -226,9 +231,7 @@ std::vector<int> dependency_order(const onnx::GraphProto& graph, const Graph& g)
       if (it == maker.end()) {
         fail(g.file, fmt::format("node '{}' ({}) reads tensor '{}', which no node, input or "
                                  "initializer makes",
-                                 node.name().empty() ? node.output_size() > 0 ? node.output(0) : ""
-                                                     : node.name(),
-                                 node.op_type(), in));
+                                 NodeContext(g, node).display_name(), node.op_type(), in));
       }
       ++waiting[static_cast<std::size_t>(i)];
       readers[static_cast<std::size_t>(it->second)].push_back(i);
@@ -251,68 +254,48 @@ std::vector<int> dependency_order(const onnx::GraphProto& graph, const Graph& g)
   if (order.size() != static_cast<std::size_t>(n)) {
     for (int i = 0; i < n; ++i) {
       if (waiting[static_cast<std::size_t>(i)] > 0) {
-        fail(g.file, fmt::format("the graph has a cycle through node '{}' ({})",
-                                 graph.node(i).name().empty() ? graph.node(i).output(0)
-                                                              : graph.node(i).name(),
-                                 graph.node(i).op_type()));
+        fail(g.file,
+             fmt::format("the graph has a cycle through node '{}' ({})",
+                         NodeContext(g, graph.node(i)).display_name(), graph.node(i).op_type()));
       }
     }
   }
   return order;
 }
 
-// A graph output split into channel groups by the first Reshape of what
-// looked like a channel shuffle: that reshape (and the transpose, when
-// made) as layers on the whole tensor.
-Value ungroup(Graph& g, const std::string& name, const Value& v) {
-  std::vector<std::int64_t> dims = tensor_shape(v.shape, g.batch);
-  dims[1] /= v.groups;
-  dims.insert(dims.begin() + 1, v.groups);
-  Layer reshape = onnx_reader::new_layer("reshape");
-  reshape.name = name;
-  reshape.extra->shape = dims;
-  Value out = onnx_reader::add_layer(g, std::move(reshape), {&v});
-  if (v.swapped) {
-    Layer permute = onnx_reader::new_layer("permute");
-    permute.name = name + ".transpose";
-    for (std::int64_t k = 0; k < static_cast<std::int64_t>(dims.size()); ++k) {
-      permute.extra->dims.push_back(k == 1 ? 2 : k == 2 ? 1 : k);
+// The nodes in dependency order, each folded or converted by its row of the
+// operator table; a channel shuffle's three at its last (shuffle.h).
+void read_nodes(const onnx::GraphProto& graph, const std::vector<const onnx_reader::OpRow*>& rows,
+                std::size_t max_layers, Graph& g) {
+  const auto read = [&](int i) {
+    NodeContext c(g, graph.node(i));
+    onnx_reader::read_node(c, *rows[static_cast<std::size_t>(i)]);
+    if (g.net.layers.size() > max_layers) {  // a node makes a few layers at most
+      c.fail(too_many_layers(max_layers));
     }
-    out = onnx_reader::add_layer(g, std::move(permute), {&out});
+  };
+  const std::vector<int> order = dependency_order(graph, g);
+  const onnx_reader::ShuffleChains shuffles = onnx_reader::find_channel_shuffles(g, graph);
+  for (const int i : order) {
+    const int s = shuffles.chain_of[static_cast<std::size_t>(i)];
+    if (s >= 0) {
+      const onnx_reader::ShuffleChain& chain = shuffles.chains[static_cast<std::size_t>(s)];
+      if (i != chain.back || onnx_reader::read_channel_shuffle(g, graph, chain)) {
+        continue;
+      }
+      read(chain.reshape);
+      read(chain.transpose);
+    }
+    read(i);
   }
-  return out;
 }
 
-Net build_net(const onnx::ModelProto& model, const std::string& file, const OnnxOptions& o) {
-  Graph g;
-  g.file = file;
-  g.opset = default_opset(model);
-  const onnx::GraphProto& graph = model.graph();
-  // Every field is written out, so the keras convention lifts only PyTorch's own
-  // checks (a pool's padding at most half its kernel), which ONNX does not make.
-  g.net.convention = Convention::Keras;
-  // The file's stem, as for a spec: exporters name graphs "torch_jit" or "main_graph".
-  g.net.name = o.name.empty() ? std::filesystem::path(file).stem().string() : o.name;
-  for (const onnx::NodeProto& node : graph.node()) {
-    onnx_reader::check_operator(NodeContext(g, node));
-  }
-  add_initializers(graph, g);
-  add_graph_inputs(graph, o, g);
-  for (int i : dependency_order(graph, g)) {
-    NodeContext c(g, graph.node(i));
-    if (!onnx_reader::fold_constant_node(c)) {
-      onnx_reader::convert_node(c);
-    }
-    if (g.net.layers.size() > o.max_layers) {  // a node makes a few layers at most
-      c.fail(too_many_layers(o.max_layers));
-    }
-  }
+// The graph outputs are the net's outputs; one computed from shapes alone
+// is a constant layer of its dims.
+void add_graph_outputs(const onnx::GraphProto& graph, Graph& g) {
   for (const onnx::ValueInfoProto& out : graph.output()) {
     auto it = g.values.find(out.name());
-    if (it != g.values.end() && it->second.groups > 0) {
-      it->second = ungroup(g, out.name(), it->second);
-    }
-    if (it != g.values.end() && it->second.constant) {  // computed from shapes alone
+    if (it != g.values.end() && it->second.constant) {
       it = g.constant_layers
                .emplace(out.name(),
                         onnx_reader::add_source_layer(g, "constant", out.name(), it->second.dims))
@@ -323,15 +306,35 @@ Net build_net(const onnx::ModelProto& model, const std::string& file, const Onnx
       g.net.output_pos.emplace_back();
     }
   }
+}
+
+Net build_net(const onnx::ModelProto& model, const std::string& file, const OnnxOptions& o) {
+  Graph g;
+  g.file = file;
+  read_opsets(model, g);
+  const onnx::GraphProto& graph = model.graph();
+  // Every field is written out, so the keras convention lifts only PyTorch's own
+  // checks (a pool's padding at most half its kernel), which ONNX does not make.
+  g.net.convention = Convention::Keras;
+  // The file's stem, as for a spec: exporters name graphs "torch_jit" or "main_graph".
+  g.net.name = o.name.empty() ? std::filesystem::path(file).stem().string() : o.name;
+  std::vector<const onnx_reader::OpRow*> rows;  // per node, checked before anything is read
+  for (const onnx::NodeProto& node : graph.node()) {
+    rows.push_back(&onnx_reader::check_operator(NodeContext(g, node)));
+  }
+  add_initializers(graph, g);
+  add_graph_inputs(graph, o, g);
+  read_nodes(graph, rows, o.max_layers, g);
+  add_graph_outputs(graph, g);
   if (g.net.layers.empty()) {
     fail(file, "the graph has no layer over its input");
   }
   if (g.net.layers.size() > o.max_layers) {  // the layers of the graph outputs
     fail(file, too_many_layers(o.max_layers));
   }
-  for (const auto& [name, read] : g.weights_read) {
-    if (read.first > 1) {
-      g.net.shared_params += read.second;
+  for (const auto& [name, readers] : g.weights_read) {
+    if (readers.first > 1) {
+      g.net.shared_params += readers.second;
     }
   }
   return std::move(g.net);

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "helpers.h"
+#include "onnx/operators.h"
 #include "onnx/reader.h"
 
 using namespace netlens;
@@ -24,102 +25,20 @@ namespace {
 
 const char* const kSuite = "/usr/share/libonnx-testdata/data";
 
-// The operators netlens reads: the layers of CNNs and transformers, the ones
-// of shape subgraphs (Shape, Gather, Cast, ConstantOfShape, Range: folded to
-// constants), and Celu, Pow and Sqrt (element by element; Pow and Sqrt spell
-// out layer norm).
-const std::set<std::string> kReadOps{"Conv",
-                                     "ConvTranspose",
-                                     "MaxPool",
-                                     "AveragePool",
-                                     "GlobalAveragePool",
-                                     "GlobalMaxPool",
-                                     "LpPool",
-                                     "Pad",
-                                     "Slice",
-                                     "Split",
-                                     "Squeeze",
-                                     "Unsqueeze",
-                                     "Resize",
-                                     "Upsample",
-                                     "Concat",
-                                     "Add",
-                                     "Sub",
-                                     "Mul",
-                                     "Div",
-                                     "Sum",
-                                     "Max",
-                                     "Min",
-                                     "Mean",
-                                     "Flatten",
-                                     "Reshape",
-                                     "Transpose",
-                                     "Gemm",
-                                     "MatMul",
-                                     "BatchNormalization",
-                                     "InstanceNormalization",
-                                     "LayerNormalization",
-                                     "GroupNormalization",
-                                     "LRN",
-                                     "Relu",
-                                     "LeakyRelu",
-                                     "PRelu",
-                                     "Elu",
-                                     "Selu",
-                                     "Clip",
-                                     "Sigmoid",
-                                     "HardSigmoid",
-                                     "HardSwish",
-                                     "Celu",
-                                     "Pow",
-                                     "Sqrt",
-                                     "Tanh",
-                                     "Softplus",
-                                     "Softsign",
-                                     "Erf",
-                                     "Gelu",
-                                     "Mish",
-                                     "Softmax",
-                                     "LogSoftmax",
-                                     "ReduceMean",
-                                     "ReduceMax",
-                                     "ReduceSum",
-                                     "Dropout",
-                                     "Identity",
-                                     "SpaceToDepth",
-                                     "DepthToSpace",
-                                     "Tile",
-                                     "Expand",
-                                     "Constant",
-                                     "Shape",
-                                     "Gather",
-                                     "Cast",
-                                     "ConstantOfShape",
-                                     "Range"};
+// The operators netlens reads on a test's tensors (its input 0 is computed,
+// never a constant): those of the operator table with a converter, or folded
+// whatever their inputs (Constant, Shape).
+bool reads(const onnx::NodeProto& n) {
+  const onnx_reader::OpRow* row = onnx_reader::find_operator(n.domain(), n.op_type());
+  return row != nullptr && (row->convert != onnx_reader::no_convert || row->fold.any_input);
+}
 
-// The tests of kReadOps' operators that fail, each with its error (the test
+// The tests of the operators netlens reads that fail, each with its error (the test
 // name's "part/test_" prefix removed from the message). docs/onnx.md explains
 // them; a test that starts to pass fails this test until it leaves the list.
 const std::map<std::string, std::string> kExpectedFailures{
     // No graph input at all: the output is a constant.
     {"node/test_constant", "the graph has no input that is not an initializer"},
-    // These compute a shape from the values of the graph input (fed as data):
-    // netlens reads dims, never data.
-    {"node/test_constantofshape_float_ones",
-     "node 'y' (ConstantOfShape, opset 9): operator ConstantOfShape is not read on tensors "
-     "computed from the net's input"},
-    {"node/test_constantofshape_int_shape_zero",
-     "node 'y' (ConstantOfShape, opset 9): operator ConstantOfShape is not read on tensors "
-     "computed from the net's input"},
-    {"node/test_constantofshape_int_zeros",
-     "node 'y' (ConstantOfShape, opset 9): operator ConstantOfShape is not read on tensors "
-     "computed from the net's input"},
-    {"node/test_range_float_type_positive_delta",
-     "node 'output' (Range, opset 11): operator Range is not read on tensors computed from the "
-     "net's input"},
-    {"node/test_range_int32_type_negative_delta",
-     "node 'output' (Range, opset 11): operator Range is not read on tensors computed from the "
-     "net's input"},
     // An input that is not a tensor (an optional, a sequence).
     {"node/test_identity_opt",
      "graph input 'opt_in' is not a tensor (an optional, a sequence or a map); netlens reads "
@@ -173,7 +92,7 @@ Outcome run_one(const std::string& dir, const std::string& test) {
     return r;
   }
   for (const onnx::NodeProto& n : model.graph().node()) {
-    if ((!n.domain().empty() && n.domain() != "ai.onnx") || !kReadOps.contains(n.op_type())) {
+    if (!reads(n)) {
       r.read_ops = false;
       r.unread_ops.insert(n.op_type());
     }
@@ -289,7 +208,7 @@ TEST_CASE("ONNX's backend test suite: the last layer's dims are output_0's", "[o
       }));
     }
   }
-  // Every listed test is one of the suite's tests of kReadOps' operators.
+  // Every listed test is one of the suite's tests of the operators netlens reads.
   for (const auto& [test, reason] : kExpectedFailures) {
     INFO(test << " is in kExpectedFailures but not a test of kReadOps' operators");
     CHECK(seen.contains(test));
@@ -301,5 +220,5 @@ TEST_CASE("ONNX's backend test suite: the last layer's dims are output_0's", "[o
   // The suite of Debian's libonnx-testdata 1.12 (docs/onnx.md's numbers): a
   // new package or a new operator in kReadOps changes these.
   CHECK(outcomes.size() == 1072);
-  CHECK(in_set == 504);
+  CHECK(in_set == 499);
 }

@@ -1,0 +1,66 @@
+// The reader's functions beside graph.h: the converters and folders
+// operators.def names, by file (a converter makes a node's layers, `type`
+// being its row's netlens type; a folder makes its outputs constants), what
+// they share, and the channel-shuffle match (shuffle.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "onnx/graph.h"
+#include "onnx/operators.h"
+
+namespace netlens::onnx_reader {
+
+// ops_window.cpp: windows and padding.
+ConvertFn convert_conv, convert_pool, convert_global_pool, convert_pad;
+// ops_pointwise.cpp: shape-preserving layers and merges.
+ConvertFn convert_unary, convert_norm, convert_prelu, convert_merge;
+// ops_reshape.cpp: the same elements in other dims.
+ConvertFn convert_flatten, convert_reshape, convert_squeeze, convert_unsqueeze, convert_transpose;
+// ops_layout.cpp: contractions, cuts, joins, resizing, reductions.
+ConvertFn convert_gemm, convert_matmul, convert_concat, convert_slice, convert_split,
+    convert_resize, convert_reduce, convert_depth_space, convert_repeat, convert_gather;
+// fold.cpp: constants, shapes, element-wise arithmetic, broadcasting.
+FoldFn fold_constant, fold_shape, fold_constant_of_shape, fold_range, fold_cast, fold_unary,
+    fold_binary, fold_where, fold_expand;
+// fold_layout.cpp: values moved, picked or joined.
+FoldFn fold_reshape, fold_squeeze, fold_unsqueeze, fold_transpose, fold_slice, fold_gather,
+    fold_concat, fold_scatter_nd;
+
+// The dims a Reshape node gives its input of `in` (0 and -1 resolved).
+std::vector<std::int64_t> reshape_target(NodeContext& c, const std::vector<std::int64_t>& in);
+
+// A Slice node's starts, ends, axes and steps (as attributes before opset
+// 10, then inputs), of one length; the axes and steps filled in when absent.
+struct SliceArgs {
+  std::vector<std::int64_t> starts, ends, axes, steps;
+};
+SliceArgs slice_args(NodeContext& c);
+
+// For the folders: the elements of `d` (the node fails when a dim is
+// negative or they overflow); a constant of dims `out` whose element i is
+// element at[i] of `in`, with in's type and, when it has them, values.
+std::int64_t count(NodeContext& c, const std::vector<std::int64_t>& d);
+Value pick(const Value& in, std::vector<std::int64_t> out, const std::vector<std::size_t>& at);
+bool has_values(const Value& v);
+
+// ShuffleNet's channel shuffle as exported, Reshape [N, C, ...] ->
+// [N, g, C/g, ...], Transpose of axes 1 and 2, Reshape back: the node indices
+// of each such chain whose two intermediate tensors are read by the chain
+// only (no other node, no graph output), found before any node is read.
+struct ShuffleChain {
+  int reshape = -1, transpose = -1, back = -1;
+};
+struct ShuffleChains {
+  std::vector<ShuffleChain> chains;
+  std::vector<int> chain_of;  // per node: its chain's index, -1 for none
+};
+ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph);
+// At the chain's last node: one channel_shuffle layer when the dims say
+// so; false when they do not (its nodes are then read one by one).
+bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const ShuffleChain& chain);
+
+}  // namespace netlens::onnx_reader
