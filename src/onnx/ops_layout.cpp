@@ -1,7 +1,7 @@
 // Operators that contract, cut, join, resize or reduce data: Gemm, MatMul,
 // Concat, Slice, Split, Resize, the reductions, DepthToSpace / SpaceToDepth,
-// Tile, Expand, Gather. A form no role names (docs/semantics.md, "Tensors
-// without roles") becomes a layer on the whole tensor: matmul, expand, tile,
+// Tile, Expand, Gather. A form no role names (docs/semantics.md, "Whole
+// tensors") becomes a layer on the whole tensor: matmul, expand, tile,
 // gather, or the layer with a `dim` on the whole tensor.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -58,7 +58,7 @@ void read_resize_mode(NodeContext& c, Layer& l) {
 void convert_gemm(NodeContext& c, std::string_view /*type*/) {
   const Value* x = &c.activation(0);
   const Value& w = c.constant(1);
-  if (c.attr_int("transA", 0) != 0) {  // A transposed first: a tensor without roles
+  if (c.attr_int("transA", 0) != 0) {  // A transposed first: a whole tensor
     Layer t = c.make_layer("permute");
     t.extra->dims = {1, 0};
     x = &c.emit(std::move(t), {x}, -1, ".transpose");

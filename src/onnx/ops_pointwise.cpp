@@ -63,7 +63,7 @@ void convert_merge(NodeContext& c, std::string_view type) {
     return;
   }
   // Several operands with a constant, or a constant that enlarges the
-  // tensor or meets one without roles: a merge, the constants read through
+  // tensor or meets a whole tensor: a merge, the constants read through
   // their layers (whole tensors, numpy's broadcasting).
   acts.clear();
   for (int i = 0; i < c.node().input_size(); ++i) {

@@ -180,7 +180,7 @@ void convert_pool(NodeContext& c, std::string_view type) {
   c.forward(c.emit(std::move(l), {&x}), 1);
 }
 
-// A global pool; on a tensor without roles (Swin's NCHW after its permutes)
+// A global pool; on a whole tensor (Swin's NCHW after its permutes)
 // the same reduction over dims 2.., keeping them.
 void convert_global_pool(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);

@@ -75,7 +75,7 @@ std::string symbolic_dim_message(const onnx::ValueInfoProto& input, const std::s
       input.name(), param, axis);
 }
 
-// The dims of an extra input (a tensor without roles): a symbolic first dim
+// The dims of an extra input (a whole tensor): a symbolic first dim
 // takes `batch`; any other symbolic dim is an error.
 std::vector<std::int64_t> whole_input_dims(const onnx::ValueInfoProto& input,
                                            std::optional<std::int64_t> batch, const Graph& g) {
@@ -95,8 +95,8 @@ std::vector<std::int64_t> whole_input_dims(const onnx::ValueInfoProto& input,
 
 // The first graph input as the net's input, its dims as the file gives them:
 // a symbolic (or not positive) dim is left unknown, kUnknownDim or no batch
-// or channels, for the overrides to give. Outside 2 to 5 dims, a tensor
-// without roles, whose first dim only may be symbolic (--batch gives it).
+// or channels, for the overrides to give. Outside 2 to 5 dims, a whole
+// tensor, whose first dim only may be symbolic (--batch gives it).
 void declare_input(const onnx::ValueInfoProto& input, Graph& g) {
   const auto& dims = input_dims(input, g);
   Net& net = g.net;

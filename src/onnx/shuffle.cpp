@@ -1,10 +1,10 @@
 // The channel shuffle is matched in the ONNX graph before its nodes are read,
 // not in the finished Net: the reader runs each layer's shape rule as it
-// reads, and the first Reshape's output, [N, g, C/g, ...], is a tensor
-// without roles. Read as layers, the chain would end on a tensor without
-// roles, and every layer after it would lose them too (a conv is not read on
-// one). So the chain's first two nodes wait, and its last one reads the
-// three as one channel_shuffle when the dims it has by then say so.
+// reads, and the first Reshape's output, [N, g, C/g, ...], is a whole
+// tensor. Read as layers, the chain would end on a whole tensor, and every
+// layer after it would lose its roles too (a conv is not read on one). So the chain's first two
+// nodes wait, and its last one reads the three as one channel_shuffle when the dims it has by then
+// say so.
 #include <algorithm>
 #include <string_view>
 #include <unordered_map>
