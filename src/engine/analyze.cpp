@@ -115,11 +115,6 @@ std::vector<std::size_t> Analyzer::resolve_inputs(const Layer& layer, std::size_
   return ids;
 }
 
-const AxisRf& rf_of(const Report& r, std::size_t node, std::size_t axis) {
-  static const AxisRf kInput = rf::input();
-  return node == 0 ? kInput : r.layers[node - 1].rf[axis];
-}
-
 void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
   const std::size_t rank = report_.input.size.size();
   for (std::size_t in : lr.inputs) {
@@ -137,47 +132,10 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
   for (std::size_t id : local) {
     lr.attended = lr.attended || (id != 0 && report_.layers[id - 1].attended);
   }
-  const Shape& in = report_.node_shape(local[0]);
   const Reads reads = reads_of(layer, lr);
   lr.global_context = lr.global_context || (reads == Reads::Union && local != lr.inputs);
   for (std::size_t a = 0; a < rank; ++a) {
-    const AxisRf& prev = rf_of(report_, local[0], a);
-    std::optional<AxisRf> out;
-    switch (reads) {
-      case Reads::Window:
-        out = rf::through_window(prev, (*lr.window)[a]);
-        break;
-      case Reads::Adaptive:
-        out = lr.output.size[a] == 1 ? rf::global()
-                                     : rf::through_adaptive(prev, in.size[a], lr.output.size[a]);
-        break;
-      case Reads::Everything:
-        out = rf::global();
-        break;
-      case Reads::Transposed:
-        out = rf::through_upsampling(prev, Ratio::of((*lr.window)[a].stride));
-        break;
-      case Reads::Resample:
-        out = rf::through_upsampling(prev, resample_ratio(layer, lr, in, a));
-        break;
-      case Reads::Union: {
-        std::vector<const AxisRf*> ins;
-        for (std::size_t id : local) {
-          ins.push_back(&rf_of(report_, id, a));
-        }
-        out = rf::through_merge(ins);
-        break;
-      }
-      case Reads::Same:
-        out = prev;
-        break;
-      case Reads::Windowed:
-        // Units see different windows: their regions come unit by unit.
-        out = prev;
-        out->rf = out->rf_min = std::nullopt;
-        out->padding_eff = out->center_offset = std::nullopt;
-        break;
-    }
+    const std::optional<AxisRf> out = axis_rf(report_, layer, lr, reads, local, a);
     if (!out) {
       fail(layer, layer.pos, "receptive-field arithmetic overflows 64 bits");
     }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "engine/receptive_field.h"
+
 namespace netlens {
 
 Reads reads_of(const Layer& layer, const LayerReport& lr) {
@@ -62,6 +64,47 @@ Ratio resample_ratio(const Layer& layer, const LayerReport& lr, const Shape& in,
     return *Ratio::make(lr.output.size[a], in.size[a]);
   }
   return ratio_of(layer.extra->scale_factor.at(a));
+}
+
+const AxisRf& rf_of(const Report& report, std::size_t node, std::size_t axis) {
+  static const AxisRf kInput = rf::input();
+  return node == 0 ? kInput : report.layers[node - 1].rf[axis];
+}
+
+std::optional<AxisRf> axis_rf(const Report& report, const Layer& layer, const LayerReport& lr,
+                              Reads reads, const std::vector<std::size_t>& local, std::size_t a) {
+  const AxisRf& prev = rf_of(report, local[0], a);
+  const Shape& in = report.node_shape(local[0]);
+  switch (reads) {
+    case Reads::Window:
+      return rf::through_window(prev, (*lr.window)[a]);
+    case Reads::Adaptive:
+      return lr.output.size[a] == 1 ? rf::global()
+                                    : rf::through_adaptive(prev, in.size[a], lr.output.size[a]);
+    case Reads::Everything:
+      return rf::global();
+    case Reads::Transposed:
+      return rf::through_upsampling(prev, Ratio::of((*lr.window)[a].stride));
+    case Reads::Resample:
+      return rf::through_upsampling(prev, resample_ratio(layer, lr, in, a));
+    case Reads::Union: {
+      std::vector<const AxisRf*> ins;
+      for (std::size_t id : local) {
+        ins.push_back(&rf_of(report, id, a));
+      }
+      return rf::through_merge(ins);
+    }
+    case Reads::Same:
+      return prev;
+    case Reads::Windowed: {
+      // Units see different windows: their regions come unit by unit.
+      AxisRf out = prev;
+      out.rf = out.rf_min = std::nullopt;
+      out.padding_eff = out.center_offset = std::nullopt;
+      return out;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace netlens

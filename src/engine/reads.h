@@ -23,6 +23,13 @@ std::vector<std::size_t> local_inputs(const Report& report, const Layer& layer,
 void local_inputs(const Report& report, const Layer& layer, const LayerReport& lr,
                   std::vector<std::size_t>& out);
 
+// The closed form of axis `a` of layer `lr`'s receptive field, from those of
+// its local inputs; nullopt when the arithmetic overflows.
+std::optional<AxisRf> axis_rf(const Report& report, const Layer& layer, const LayerReport& lr,
+                              Reads reads, const std::vector<std::size_t>& local, std::size_t a);
+// The receptive field of node `node` (0: the input) on `axis`.
+const AxisRf& rf_of(const Report& report, std::size_t node, std::size_t axis);
+
 // The exact factor of a resampling layer on axis `a`: out / in when the size
 // is given or recomputed, else the scale factor (1.5 -> 3/2).
 Ratio resample_ratio(const Layer& layer, const LayerReport& lr, const Shape& in, std::size_t a);

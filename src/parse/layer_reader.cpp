@@ -51,6 +51,21 @@ const LayerReader::KnownType& LayerReader::read_type(const DocNode& node, const 
   return types_.back();
 }
 
+std::size_t LayerReader::key_index(const std::vector<AllowedKey>& allowed, std::string_view key,
+                                   const std::string& written, std::string_view type, SourcePos pos,
+                                   const std::string& path) const {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < allowed.size(); ++k) {
+    if (allowed[k].key == key) {
+      return k;
+    }
+    names.emplace_back(allowed[k].key);
+  }
+  r_.fail_at(pos, path,
+             fmt::format("unknown key '{}' for {}{}; allowed: {}", written, type,
+                         did_you_mean(written, names), fmt::join(names, ", ")));
+}
+
 Layer LayerReader::read(const DocNode& node, const std::string& path) {
   if (node.kind != DocNode::Kind::Map) {
     r_.fail(node, path,
@@ -73,19 +88,7 @@ Layer LayerReader::read(const DocNode& node, const std::string& path) {
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
     const std::string& written = node.keys[i];
     const std::string_view key = canonical_field(layer.kind, written);
-    const auto k =
-        static_cast<std::size_t>(std::find_if(allowed.begin(), allowed.end(),
-                                              [&](const AllowedKey& a) { return a.key == key; }) -
-                                 allowed.begin());
-    if (k == allowed.size()) {
-      std::vector<std::string> names;
-      for (const AllowedKey& a : allowed) {
-        names.emplace_back(a.key);
-      }
-      r_.fail_at(node.key_pos[i], path,
-                 fmt::format("unknown key '{}' for {}{}; allowed: {}", written, layer.type,
-                             did_you_mean(written, names), fmt::join(names, ", ")));
-    }
+    const std::size_t k = key_index(allowed, key, written, layer.type, node.key_pos[i], path);
     if (seen[k]) {
       r_.fail_at(node.key_pos[i], path,
                  fmt::format("'{}' is given twice (as '{}' and an alias)", key, written));

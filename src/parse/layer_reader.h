@@ -34,6 +34,11 @@ class LayerReader {
   };
   const KnownType& read_type(const DocNode& node, const std::string& path);
   void read_inputs(Layer& layer, const DocNode& value, const std::string& path);
+  // The index of `key` (written as `written`) among `allowed`; an unknown one
+  // fails, listing them.
+  std::size_t key_index(const std::vector<AllowedKey>& allowed, std::string_view key,
+                        const std::string& written, std::string_view type, SourcePos pos,
+                        const std::string& path) const;
 
   const FieldReader& r_;
   std::vector<KnownType> types_;
