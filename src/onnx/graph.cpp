@@ -307,7 +307,7 @@ std::string NodeContext::layer_name(std::string_view suffix) const {
 
 std::optional<std::int64_t> NodeContext::weight_elements() {
   const OpRow* row = find_operator(node_.domain(), op());
-  if (row == nullptr || row->weights == weights::none) {
+  if (row == nullptr || row->weights == weights::kNone) {
     return std::nullopt;
   }
   std::int64_t total = 0;

@@ -40,15 +40,15 @@ bool folds(const NodeContext& c, const Fold& fold) {
 std::span<const OpRow> operators() { return kOperators; }
 
 const OpRow* find_operator(std::string_view domain, std::string_view op) {
-  static const auto rows = [] {
+  static const auto kRows = [] {
     std::map<std::pair<std::string_view, std::string_view>, const OpRow*> m;
     for (const OpRow& row : kOperators) {
       m.emplace(std::pair(row.domain, row.op), &row);
     }
     return m;
   }();
-  const auto it = rows.find({domain_of(domain), op});
-  return it == rows.end() ? nullptr : it->second;
+  const auto it = kRows.find({domain_of(domain), op});
+  return it == kRows.end() ? nullptr : it->second;
 }
 
 const OpRow& check_operator(const NodeContext& c) {
@@ -77,7 +77,7 @@ void read_node(NodeContext& c, const OpRow& row) {
   try {
     if (folds(c, row.fold)) {
       row.fold.fn(c);
-    } else if (row.convert != no_convert) {
+    } else if (row.convert != kNoConvert) {
       row.convert(c, row.type);
     } else {
       c.fail(

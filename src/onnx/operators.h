@@ -14,7 +14,7 @@ class NodeContext;
 
 // Makes the node's layers; `type` is the row's netlens type.
 using ConvertFn = void(NodeContext& c, std::string_view type);
-inline constexpr ConvertFn* no_convert = nullptr;
+inline constexpr ConvertFn* kNoConvert = nullptr;
 
 // Evaluates the node to a constant: over constant inputs only, or on any
 // input when it reads no input's values (Shape reads an activation's dims;
@@ -26,18 +26,18 @@ struct Fold {
 };
 constexpr Fold over_constants(FoldFn* fn) { return {fn, false}; }
 constexpr Fold on_any_input(FoldFn* fn) { return {fn, true}; }
-inline constexpr Fold no_fold{};
+inline constexpr Fold kNoFold{};
 
 // Which inputs hold weights: bit i for input i. Their float initializers'
 // elements are the params of the layer that makes the node's first output.
 namespace weights {
 using Inputs = std::uint32_t;
-inline constexpr Inputs none = 0;
-inline constexpr Inputs all = ~Inputs{0};         // MatMul; a merge's constant (a scale's)
-inline constexpr Inputs after_first = all & ~1U;  // Conv, ConvTranspose, Gemm: W and B
-inline constexpr Inputs scale_bias = 0b110;       // norms (a batch norm's mean, var: buffers)
-inline constexpr Inputs slope = 0b10;             // PRelu
-inline constexpr Inputs table = 0b1;              // Gather of an embedding's table
+inline constexpr Inputs kNone = 0;
+inline constexpr Inputs kAll = ~Inputs{0};         // MatMul; a merge's constant (a scale's)
+inline constexpr Inputs kAfterFirst = kAll & ~1U;  // Conv, ConvTranspose, Gemm: W and B
+inline constexpr Inputs kScaleBias = 0b110;        // norms (a batch norm's mean, var: buffers)
+inline constexpr Inputs kSlope = 0b10;             // PRelu
+inline constexpr Inputs kTable = 0b1;              // Gather of an embedding's table
 }  // namespace weights
 
 struct OpRow {
@@ -50,7 +50,7 @@ struct OpRow {
   weights::Inputs weights;
 
   bool is_weight(int input) const {
-    return input < 32 ? ((weights >> input) & 1U) != 0 : weights == weights::all;
+    return input < 32 ? ((weights >> input) & 1U) != 0 : weights == weights::kAll;
   }
 };
 

@@ -106,16 +106,16 @@ Ints int_list(const Read& c, FieldFormat f) {
 }
 
 std::string inert_text(const Read& c, FieldFormat f) {
-  switch (f) {
-    case F::InertNumber:
-      return fmt::format("{}", c.r.number(c.node, c.path));
-    case F::InertFlag:
-      return c.r.boolean(c.node, c.path) ? "true" : "false";
-    case F::InertChoice:
-      return choice(c);
-    default:  // InertInt, InertCount
-      return fmt::format("{}", c.r.integer(c.node, c.path, min_of(f)));
+  if (f == F::InertNumber) {
+    return fmt::format("{}", c.r.number(c.node, c.path));
   }
+  if (f == F::InertFlag) {
+    return c.r.boolean(c.node, c.path) ? "true" : "false";
+  }
+  if (f == F::InertChoice) {
+    return choice(c);
+  }
+  return fmt::format("{}", c.r.integer(c.node, c.path, min_of(f)));  // InertInt, InertCount
 }
 
 template <FieldFormat Fmt, class T>

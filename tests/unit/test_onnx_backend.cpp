@@ -30,7 +30,7 @@ const char* const kSuite = "/usr/share/libonnx-testdata/data";
 // whatever their inputs (Constant, Shape).
 bool reads(const onnx::NodeProto& n) {
   const onnx_reader::OpRow* row = onnx_reader::find_operator(n.domain(), n.op_type());
-  return row != nullptr && (row->convert != onnx_reader::no_convert || row->fold.any_input);
+  return row != nullptr && (row->convert != onnx_reader::kNoConvert || row->fold.any_input);
 }
 
 // The tests of the operators netlens reads that fail, each with its error (the test

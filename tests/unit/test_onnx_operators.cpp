@@ -124,15 +124,15 @@ TEST_CASE("every row of the operator table is one operator with a reader", "[onn
     CHECK(seen.insert({row.domain, row.op}).second);
     CHECK(onnx_reader::find_operator(row.domain, row.op) == &row);
     CHECK(row.since >= 1);
-    CHECK((row.convert != onnx_reader::no_convert || row.fold.fn != nullptr));
+    CHECK((row.convert != onnx_reader::kNoConvert || row.fold.fn != nullptr));
     // A converter's type is a layer type netlens has; a folder makes no layer.
-    CHECK(row.type.empty() == (row.convert == onnx_reader::no_convert));
+    CHECK(row.type.empty() == (row.convert == onnx_reader::kNoConvert));
     if (!row.type.empty()) {
       const std::optional<TypeMatch> match = find_layer_type(row.type);
       REQUIRE(match);
       CHECK(match->type->name == row.type);
     }
-    converted += row.convert != onnx_reader::no_convert ? 1 : 0;
+    converted += row.convert != onnx_reader::kNoConvert ? 1 : 0;
   }
   CHECK(seen.size() == 83);
   CHECK(converted == 65);
