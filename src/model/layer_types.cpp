@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <ranges>
 #include <vector>
 
 #include "model/suggest.h"
@@ -161,8 +160,9 @@ const LayerType& layer_type(LayerKind kind) {
   // Asked for every layer, several times: the first row of each kind, found once.
   static const auto kFirst = [] {
     std::array<const LayerType*, kLayerKinds> first{};
-    for (const LayerType& t : kTypes | std::views::reverse) {
-      first[static_cast<std::size_t>(t.kind)] = &t;
+    for (const LayerType& t : kTypes) {
+      const LayerType*& slot = first[static_cast<std::size_t>(t.kind)];
+      slot = slot == nullptr ? &t : slot;
     }
     return first;
   }();

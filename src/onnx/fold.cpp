@@ -101,25 +101,53 @@ std::vector<T> broadcast_apply(const std::vector<std::int64_t>& out, const Value
 // x op y over integers (an overflow or a division by zero fails) or reals.
 template <class T>
 T binary_op(NodeContext& c, std::string_view op, T x, T y) {
-  if (op == "Equal") return x == y;
-  if (op == "Less") return x < y;
-  if (op == "Greater") return x > y;
-  if (op == "Max") return std::max(x, y);
-  if (op == "Min") return std::min(x, y);
+  if (op == "Equal") {
+    return x == y;
+  }
+  if (op == "Less") {
+    return x < y;
+  }
+  if (op == "Greater") {
+    return x > y;
+  }
+  if (op == "Max") {
+    return std::max(x, y);
+  }
+  if (op == "Min") {
+    return std::min(x, y);
+  }
   if constexpr (std::is_floating_point_v<T>) {
-    if (op == "Add") return x + y;
-    if (op == "Sub") return x - y;
-    if (op == "Mul") return x * y;
-    if (op == "Div") return x / y;
-    if (op == "Pow") return std::pow(x, y);
+    if (op == "Add") {
+      return x + y;
+    }
+    if (op == "Sub") {
+      return x - y;
+    }
+    if (op == "Mul") {
+      return x * y;
+    }
+    if (op == "Div") {
+      return x / y;
+    }
+    if (op == "Pow") {
+      return std::pow(x, y);
+    }
     return std::fmod(x, y);
   } else {
-    if (op == "Add") return checked_op(c, checked::add(x, y));
-    if (op == "Sub") return checked_op(c, checked::sub(x, y));
-    if (op == "Mul") return checked_op(c, checked::mul(x, y));
+    if (op == "Add") {
+      return checked_op(c, checked::add(x, y));
+    }
+    if (op == "Sub") {
+      return checked_op(c, checked::sub(x, y));
+    }
+    if (op == "Mul") {
+      return checked_op(c, checked::mul(x, y));
+    }
     if (op == "Pow") {
       std::int64_t p = 1;
-      for (std::int64_t k = 0; k < y; ++k) p = checked_op(c, checked::mul(p, x));
+      for (std::int64_t k = 0; k < y; ++k) {
+        p = checked_op(c, checked::mul(p, x));
+      }
       return y < 0 ? 0 : p;
     }
     if (y == 0 || (x == INT64_MIN && y == -1)) {
@@ -190,7 +218,9 @@ void fold_expand(NodeContext& c) {
   if (has_values(x) && count(c, r.dims) <= kMaxFoldedElements) {
     const std::int64_t n = *dims::elements(r.dims);
     std::vector<std::size_t> at;
-    for (std::int64_t i = 0; i < n; ++i) at.push_back(source_index(r.dims, x.dims, i));
+    for (std::int64_t i = 0; i < n; ++i) {
+      at.push_back(source_index(r.dims, x.dims, i));
+    }
     r = pick(x, r.dims, at);
   }
   c.set_constant(std::move(r));
@@ -239,10 +269,12 @@ void fold_constant_of_shape(NodeContext& c) {
   r.is_float = fill.is_float;
   const std::int64_t n = count(c, r.dims);
   if (n <= kMaxFoldedElements) {
-    if (fill.ints && !fill.ints->empty())
+    if (fill.ints && !fill.ints->empty()) {
       r.ints = std::vector<std::int64_t>(static_cast<std::size_t>(n), fill.ints->front());
-    if (fill.reals && !fill.reals->empty())
+    }
+    if (fill.reals && !fill.reals->empty()) {
       r.reals = std::vector<double>(static_cast<std::size_t>(n), fill.reals->front());
+    }
   }
   c.set_constant(std::move(r));
 }
@@ -274,7 +306,9 @@ void fold_unary(NodeContext& c) {
   const std::string_view op = c.op();
   if (op == "Neg" || op == "Floor" || op == "Ceil" || op == "Sqrt" || op == "Abs") {
     if (r.ints) {
-      for (std::int64_t& x : *r.ints) x = op == "Neg" ? -x : op == "Abs" ? std::abs(x) : x;
+      for (std::int64_t& x : *r.ints) {
+        x = op == "Neg" ? -x : op == "Abs" ? std::abs(x) : x;
+      }
     }
     if (r.reals) {
       for (double& x : *r.reals) {

@@ -166,13 +166,17 @@ void fold_concat(NodeContext& c) {
     for (int i = 0; i < c.node().input_size(); ++i) {
       const Value& v = c.input(i);
       if (v.ints && (i == 0 || r.ints)) {
-        if (!r.ints) r.ints.emplace();
+        if (!r.ints) {
+          r.ints.emplace();
+        }
         r.ints->insert(r.ints->end(), v.ints->begin(), v.ints->end());
       } else {
         r.ints.reset();
       }
       if (v.reals) {
-        if (!r.reals) r.reals.emplace();
+        if (!r.reals) {
+          r.reals.emplace();
+        }
         r.reals->insert(r.reals->end(), v.reals->begin(), v.reals->end());
       }
     }

@@ -114,14 +114,21 @@ SliceArgs slice_args(NodeContext& c) {
   } else {
     s.starts = c.ints(1);
     s.ends = c.ints(2);
-    if (c.has_input(3)) s.axes = c.ints(3);
-    if (c.has_input(4)) s.steps = c.ints(4);
+    if (c.has_input(3)) {
+      s.axes = c.ints(3);
+    }
+    if (c.has_input(4)) {
+      s.steps = c.ints(4);
+    }
   }
   if (s.axes.empty()) {
-    for (std::size_t k = 0; k < s.starts.size(); ++k)
+    for (std::size_t k = 0; k < s.starts.size(); ++k) {
       s.axes.push_back(static_cast<std::int64_t>(k));
+    }
   }
-  if (s.steps.empty()) s.steps.assign(s.starts.size(), 1);
+  if (s.steps.empty()) {
+    s.steps.assign(s.starts.size(), 1);
+  }
   if (s.starts.size() != s.ends.size() || s.axes.size() != s.starts.size() ||
       s.steps.size() != s.starts.size()) {
     c.fail("starts, ends, axes and steps differ in length");
@@ -208,7 +215,9 @@ void convert_resize(NodeContext& c, std::string_view type) {
   std::vector<std::int64_t> sizes;
   if (c.op() == "Upsample" && c.opset() < 9) {
     const onnx::AttributeProto* a = c.attr("scales");
-    if (a != nullptr) scales.assign(a->floats().begin(), a->floats().end());
+    if (a != nullptr) {
+      scales.assign(a->floats().begin(), a->floats().end());
+    }
   } else {
     const int scales_at = c.op() == "Upsample" || c.opset() < 11 ? 1 : 2;
     if (c.has_input(scales_at) && !c.input(scales_at).dims.empty() &&
@@ -229,7 +238,9 @@ void convert_resize(NodeContext& c, std::string_view type) {
     p.given = true;
     p.scalar = false;
     for (std::size_t k = 0; k < rank; ++k) {
-      if (!(scales[k + 2] > 0)) c.fail(fmt::format("scale {} must be > 0", scales[k + 2]));
+      if (!(scales[k + 2] > 0)) {
+        c.fail(fmt::format("scale {} must be > 0", scales[k + 2]));
+      }
       p.values.push_back(scales[k + 2]);
     }
     l.extra->scale_factor = p;
@@ -242,7 +253,9 @@ void convert_resize(NodeContext& c, std::string_view type) {
     p.given = true;
     p.scalar = false;
     for (std::size_t k = 0; k < rank; ++k) {
-      if (sizes[k + 2] < 1) c.fail(fmt::format("size {} must be >= 1", sizes[k + 2]));
+      if (sizes[k + 2] < 1) {
+        c.fail(fmt::format("size {} must be >= 1", sizes[k + 2]));
+      }
       p.values.push_back(sizes[k + 2]);
     }
     l.extra->output_size = p;
@@ -275,7 +288,9 @@ void convert_depth_space(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   Layer l = c.make_layer(type);
   const std::int64_t b = c.attr_int("blocksize", 0);
-  if (b < 1) c.fail(fmt::format("blocksize must be >= 1 (got {})", b));
+  if (b < 1) {
+    c.fail(fmt::format("blocksize must be >= 1 (got {})", b));
+  }
   l.extra->factor = b;
   c.emit(std::move(l), {&x});
 }
