@@ -120,6 +120,11 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
   for (std::size_t in : lr.inputs) {
     lr.global_context = lr.global_context || (in != 0 && report_.layers[in - 1].global_context);
   }
+  if (lr.output.is_whole()) {  // no axis netlens follows: unknown, not global
+    lr.rf = PerAxis<AxisRf>(rank, AxisRf{});
+    lr.rf_unknown = true;
+    return;
+  }
   if (!lr.output.has_positions()) {
     // No spatial axes left: the receptive-field fields are null, and global.
     lr.rf = PerAxis<AxisRf>(rank, rf::global());

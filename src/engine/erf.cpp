@@ -234,6 +234,9 @@ std::vector<Channels> channels_in(const Report& r, std::size_t k, std::size_t in
 std::string own_reason(const Report& r, std::size_t i) {
   const Layer& layer = r.layer(i);
   const LayerReport& lr = r.layers[i];
+  if (lr.rf_unknown) {
+    return "its output is a whole tensor: which input positions it reads is unknown";
+  }
   if (lr.global_rf || !lr.output.has_positions()) {
     return "it sees the whole input (global)";
   }

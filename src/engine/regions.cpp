@@ -194,6 +194,12 @@ UnitLocation locate_unit(const Report& report, const NetRegions& regions, std::s
   const LayerReport& lr = report.layers[layer];
   const std::string& name = report.layer(layer).name;
   const auto& axes = regions.layers[layer + 1];
+  if (lr.rf_unknown) {
+    throw UsageError(
+        fmt::format("layer '{}' makes a whole tensor ({}): which input positions "
+                    "its units read is unknown",
+                    name, format_shape(lr.output)));
+  }
   if (!axes) {
     throw UsageError(
         fmt::format("layer '{}' sees the whole input (global): every unit's region "

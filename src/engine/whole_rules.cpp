@@ -72,8 +72,8 @@ void Rule::whole(LayerShape& r) {
                           {},
                           {},
                           fmt::format("the output {} has no axes netlens can follow (batch, "
-                                      "channels, spatial): the layers from here have no receptive "
-                                      "field",
+                                      "channels, spatial): the receptive field of the layers from "
+                                      "here is unknown (?)",
                                       text(r.output.dims))});
   }
 }
@@ -307,10 +307,10 @@ std::int64_t Rule::whole_matmul(Dims& d) const {
                         *inputs_[0].name, text(d), *inputs_[1].name, text(whole_dims(1)), a.back(),
                         b[b.size() - 2]));
   }
-  Dims out = broadcast(
-      {a.begin(), a.end() - 2}, {b.begin(), b.end() - 2},
-      fmt::format("matmul cannot broadcast the leading dims of '{}' ({}) and '{}' ({})",
-                  *inputs_[0].name, text(d), *inputs_[1].name, text(whole_dims(1))));
+  Dims out =
+      broadcast({a.begin(), a.end() - 2}, {b.begin(), b.end() - 2},
+                fmt::format("matmul cannot broadcast the leading dims of '{}' ({}) and '{}' ({})",
+                            *inputs_[0].name, text(d), *inputs_[1].name, text(whole_dims(1))));
   if (!row) {
     out.push_back(a[a.size() - 2]);
   }

@@ -291,8 +291,8 @@ void append_cell(std::string& out, const Column& c, const Report& report, const 
     out += human_count(c, *exact, report.totals.params);
     return;
   }
-  if (lr.global_rf && c.which >= ColumnId::Jump && c.which <= ColumnId::RfMin) {
-    out += c.which == ColumnId::Rf ? "global" : "-";
+  if ((lr.global_rf || lr.rf_unknown) && c.which >= ColumnId::Jump && c.which <= ColumnId::RfMin) {
+    out += lr.rf_unknown ? "?" : c.which == ColumnId::Rf ? "global" : "-";
     return;
   }
   // One value when every axis has the same ("224"), else every axis

@@ -156,8 +156,11 @@ void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetR
                  ",\"global_rf\":{},\"global_context\":{},\"params\":{},\"buffers\":{},\"macs\":{},"
                  "\"flops\":{},"
                  "\"other_ops\":{},\"activations\":{},\"memory\":{}",
-                 lr.global_rf, lr.global_context, lr.params, lr.cost.buffers, lr.cost.macs,
-                 2 * lr.cost.macs, lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
+                 lr.rf_unknown  ? "null"
+                 : lr.global_rf ? "true"
+                                : "false",
+                 lr.global_context, lr.params, lr.cost.buffers, lr.cost.macs, 2 * lr.cost.macs,
+                 lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
   field("warnings");
   put_list(out, lr.warnings, [&](const Warning& w) { put_string(out, w.text); });
   if (report.erf) {  // `analyze --erf`; null: the layer has none

@@ -220,7 +220,8 @@ struct Chart {
   }
 };
 
-// Flat layers (after flatten or linear) have no spatial axes: a grey band.
+// Flat layers (after flatten or linear) and whole tensors have no spatial
+// axes: a grey band from the first.
 void draw_flat_band(svg::Doc& doc, const Chart& c) {
   const auto flat = std::find_if(c.r.layers.begin(), c.r.layers.end(),
                                  [](const LayerReport& lr) { return !lr.output.has_positions(); });
@@ -232,8 +233,9 @@ void draw_flat_band(svg::Doc& doc, const Chart& c) {
   // Along the bottom of the band (global markers sit at the input size, higher
   // up), and inside the chart when the band is narrower than the text is high.
   const double x = std::min(x0 + 12, kLeft + c.width() - 3);
-  doc.text(x, kTop + kPlotHeight - 6, "flat (no spatial axes)", "font-size=\"11\" fill=\"#667085\"",
-           -90);
+  doc.text(x, kTop + kPlotHeight - 6,
+           flat->output.is_whole() ? "whole tensor (rf unknown)" : "flat (no spatial axes)",
+           "font-size=\"11\" fill=\"#667085\"", -90);
 }
 
 // The input sizes, once each: where a global layer's region ends.

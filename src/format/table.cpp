@@ -60,6 +60,12 @@ std::string totals_text(const Report& report) {
         "rf*: also modulated by a global operation (a squeeze-and-excitation gate); rf, jump and "
         "padding_eff count the local paths\n";
   }
+  if (std::any_of(report.layers.begin(), report.layers.end(),
+                  [](const LayerReport& lr) { return lr.rf_unknown; })) {
+    out +=
+        "rf ?: a whole tensor, whose axes netlens cannot follow: which input positions its "
+        "units read is unknown\n";
+  }
   return out;
 }
 

@@ -136,6 +136,9 @@ struct LayerReport {
   std::optional<PerAxis<AxisWindow>> window;  // layers with kernel/stride/padding
   PerAxis<AxisRf> rf;
   bool global_rf = false;
+  // A whole tensor's units: which input positions they read is unknown
+  // (printed ?, JSON null), never global (docs/semantics.md, "Whole tensors").
+  bool rf_unknown = false;
   // Units also modulated by a global operation (a squeeze-and-excitation
   // gate): rf, jump and regions are those of the local paths (docs/semantics.md).
   bool global_context = false;

@@ -70,7 +70,9 @@ TEST_CASE("whole tensors count their batch once in costs", "[engine][whole]") {
     CHECK(r.layers[5].cost.macs == batch * 9 * 7);
     CHECK(r.layers[5].cost.activations == batch * 9);
     CHECK(r.total_params == 168);
-    CHECK(r.layers[5].global_rf);  // no roles: every unit may read every input position
+    // No roles: which input positions a unit reads is unknown, not global.
+    CHECK(r.layers[5].rf_unknown);
+    CHECK_FALSE(r.layers[5].global_rf);
     CHECK(r.layers[5].rf[0].rf == std::nullopt);
   }
 }

@@ -278,22 +278,36 @@ TEST_CASE("a ViT-like block: whole tensors, matmuls, constants, a second input",
   CHECK(layer_named(r, "add_extra").cost.other_ops == 60);
   CHECK(layer_named(r, "patch").cost.macs == 2304);  // 2 x 24 outputs x 48: still with roles
   CHECK(r.total_params == 342);
-  CHECK(layer_named(r, "attend").global_rf);
+  CHECK(layer_named(r, "attend").rf_unknown);
+  CHECK_FALSE(layer_named(r, "attend").global_rf);
+  CHECK_FALSE(layer_named(r, "patch").rf_unknown);
   CHECK(layer_named(r, "attend").output.is_whole());
   REQUIRE(r.warnings.size() == 1);
   CHECK(r.warnings[0].layer == "tokens");
   CHECK(r.warnings[0].text ==
         "the output [2, 6, 4] has no axes netlens can follow (batch, channels, spatial): the "
-        "layers from here have no receptive field");
+        "receptive field of the layers from here is unknown (?)");
   const RunResult run = run_netlens("analyze " + onnx_file("token_attention.onnx") +
                                     " -q --columns name,size,ch,rf,params,macs");
   CHECK(run.status == 0);
-  CHECK(lines_of(run.out).at(4) == "extra      [2, 5, 6]   -  global       0       0");
-  CHECK(lines_of(run.out).at(5) == "patch              2   6       4     294  2.30 k");
-  CHECK(lines_of(run.out).at(6) == "tokens     [2, 6, 4]   -  global       0       0");
+  CHECK(lines_of(run.out).at(4) == "extra      [2, 5, 6]   -   ?       0       0");
+  CHECK(lines_of(run.out).at(5) == "patch              2   6   4     294  2.30 k");
+  CHECK(lines_of(run.out).at(6) == "tokens     [2, 6, 4]   -   ?       0       0");
   // CSV: a whole tensor has no per-axis size and no channels.
   const RunResult csv = run_netlens("analyze " + onnx_file("token_attention.onnx") + " -q -f csv");
   CHECK(lines_of(csv.out).at(3) == "3,tokens,reshape,,,,,,,,,,0,0\r");  // CRLF
+  // JSON: unknown is null, not global; locate and --erf say why there is no region.
+  const RunResult as_json =
+      run_netlens("analyze " + onnx_file("token_attention.onnx") + " -q -f json");
+  CHECK(as_json.out.find("\"name\":\"tokens\",\"type\":\"reshape\"") != std::string::npos);
+  CHECK(as_json.out.find("\"rf\":null,\"rf_min\":null,\"jump\":null,\"padding_eff\":null,"
+                         "\"center_offset\":null,\"global_rf\":null") != std::string::npos);
+  const RunResult locate =
+      run_netlens("locate " + onnx_file("token_attention.onnx") + " --layer tokens --unit 0,0");
+  CHECK(locate.status == 2);
+  CHECK(locate.err ==
+        "netlens: error: layer 'tokens' makes a whole tensor ([2, 6, 4]): which input positions "
+        "its units read is unknown\n");
 }
 
 TEST_CASE("a 1-D input (no batch, no roles) and a graph output computed from shapes alone",
