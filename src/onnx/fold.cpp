@@ -328,7 +328,15 @@ void fold_unary(NodeContext& c) {
 
 void fold_constant(NodeContext& c) {
   if (const onnx::AttributeProto* a = c.attr("value")) {
-    c.set_constant(constant_from_tensor(a->t()));
+    // A tensor of several values is the file's, as an initializer is
+    // (Paddle2ONNX and older exporters store every weight so): a float one
+    // read as a weight counts. A single value (an epsilon, the 2 of x / 2)
+    // is no weight.
+    Value v = constant_from_tensor(a->t());
+    if (dims::elements(v.dims).value_or(0) > 1 && c.node().output_size() > 0) {
+      v.weight = c.node().output(0);
+    }
+    c.set_constant(std::move(v));
   } else if (const auto i = c.attr_int("value_int")) {
     Value v;
     v.ints = std::vector<std::int64_t>{*i};

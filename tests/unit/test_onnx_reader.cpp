@@ -1,6 +1,8 @@
 // The ONNX reader on the small weightless files of tests/data/onnx/ (made by
 // tools/make_onnx_tests.py): shapes, windows, receptive fields, parameters,
 // and the one-line errors of bad files.
+#include <onnx/onnx.pb.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -249,6 +251,68 @@ TEST_CASE("params are the elements of the initializers a node reads, and shared 
   // A spec never shares: no key.
   const RunResult spec = run_netlens("analyze vgg16 --format json");
   CHECK_FALSE(json::parse(spec.out)["totals"].contains("shared_params"));
+}
+
+// A Conv on x [1, 3, 8, 8] whose weight [4, 3, 3, 3] and bias [4] are Constant
+// nodes (as Paddle2ONNX writes every weight), the weight through an Identity;
+// then an Add of a Constant scalar (an epsilon).
+std::string constant_weights_model() {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(13);
+  onnx::GraphProto& g = *m.mutable_graph();
+  onnx::ValueInfoProto& x = *g.add_input();
+  x.set_name("x");
+  x.mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+  for (const std::int64_t d : {1, 3, 8, 8}) {
+    x.mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
+  }
+  const auto constant = [&](const std::string& name, const std::vector<std::int64_t>& dims) {
+    onnx::NodeProto& n = *g.add_node();
+    n.set_op_type("Constant");
+    n.add_output(name);
+    onnx::AttributeProto& a = *n.add_attribute();
+    a.set_name("value");
+    a.set_type(onnx::AttributeProto::TENSOR);
+    onnx::TensorProto& t = *a.mutable_t();
+    t.set_data_type(onnx::TensorProto::FLOAT);
+    std::int64_t count = 1;
+    for (const std::int64_t d : dims) {
+      t.add_dims(d);
+      count *= d;
+    }
+    t.set_raw_data(std::string(static_cast<std::size_t>(count) * 4, '\0'));
+  };
+  constant("w", {4, 3, 3, 3});
+  constant("b", {4});
+  onnx::NodeProto& id = *g.add_node();
+  id.set_op_type("Identity");
+  id.add_input("w");
+  id.add_output("w_read");
+  onnx::NodeProto& conv = *g.add_node();
+  conv.set_name("conv");
+  conv.set_op_type("Conv");
+  for (const char* in : {"x", "w_read", "b"}) {
+    conv.add_input(in);
+  }
+  conv.add_output("y");
+  constant("eps", {});
+  onnx::NodeProto& add = *g.add_node();
+  add.set_name("add");
+  add.set_op_type("Add");
+  add.add_input("y");
+  add.add_input("eps");
+  add.add_output("z");
+  g.add_output()->set_name("z");
+  return m.SerializeAsString();
+}
+
+TEST_CASE("weights stored in Constant nodes count as the layer's params", "[onnx]") {
+  const Report r = analyze(read_onnx_bytes(constant_weights_model(), "c.onnx", {}));
+  REQUIRE(r.layers.size() == 2);
+  CHECK(r.layers[0].params == 112);  // 4 x 3 x 3 x 3 + 4: no longer 0
+  CHECK(r.layers[1].params == 0);    // a single value is no weight
+  CHECK(r.totals.params == 112);
 }
 
 // Every tensor after the Reshape is a whole tensor: its dims are ONNX's
