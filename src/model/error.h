@@ -26,6 +26,14 @@ class Error : public std::runtime_error {
 // of a multi-line YAML scalar, tabs, escapes) become \n, \t, \xNN.
 std::string one_line(std::string_view text);
 
+// The length of the UTF-8 sequence at text[i] (1 to 4); 0 when it is not
+// one: a stray continuation byte, a truncated, overlong or surrogate form,
+// a code point past U+10FFFF.
+std::size_t utf8_sequence(std::string_view text, std::size_t i);
+// `text` with every byte that starts no UTF-8 sequence replaced by U+FFFD:
+// names from a binary file (an ONNX node's) stay printable and JSON-safe.
+std::string valid_utf8(std::string_view text);
+
 // "FILE:LINE:COL: " or "FILE: " when the position is unknown.
 std::string format_location(const std::string& file, SourcePos pos);
 

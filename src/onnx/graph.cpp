@@ -195,6 +195,7 @@ Layer new_layer(std::string_view type) {
 }
 
 Value add_layer(Graph& g, Layer layer, const std::vector<const Value*>& inputs) {
+  layer.name = valid_utf8(layer.name);  // the file's bytes; a report's names are UTF-8
   const std::string base = layer.name;
   for (int k = 2; g.layer_names.contains(layer.name) || layer.name == "input"; ++k) {
     layer.name = fmt::format("{}#{}", base, k);

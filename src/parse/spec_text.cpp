@@ -37,23 +37,8 @@ void check_spec_text(std::string_view text, const std::string& file) {
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
       blank = false;
     }
-    std::size_t len = c < 0x80           ? 1
-                      : (c >> 5) == 0x6  ? 2
-                      : (c >> 4) == 0xE  ? 3
-                      : (c >> 3) == 0x1E ? 4
-                                         : 0;
-    bool ok = len != 0 && i + len <= text.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    }
-    if (ok && len > 1) {
-      // Reject overlong forms, surrogates and code points past U+10FFFF.
-      const auto c1 = static_cast<unsigned char>(text[i + 1]);
-      ok = !(len == 2 && c < 0xC2) && !(len == 3 && c == 0xE0 && c1 < 0xA0) &&
-           !(len == 3 && c == 0xED && c1 >= 0xA0) && !(len == 4 && c == 0xF0 && c1 < 0x90) &&
-           !(len == 4 && (c > 0xF4 || (c == 0xF4 && c1 >= 0x90)));
-    }
-    if (!ok) {
+    const std::size_t len = utf8_sequence(text, i);
+    if (len == 0) {
       fail(i, "invalid UTF-8");
     }
     i += len;

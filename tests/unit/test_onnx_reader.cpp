@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "format/format.h"
 #include "helpers.h"
 #include "onnx/reader.h"
 
@@ -313,6 +314,19 @@ TEST_CASE("weights stored in Constant nodes count as the layer's params", "[onnx
   CHECK(r.layers[0].params == 112);  // 4 x 3 x 3 x 3 + 4: no longer 0
   CHECK(r.layers[1].params == 0);    // a single value is no weight
   CHECK(r.totals.params == 112);
+}
+
+TEST_CASE("a node name that is not UTF-8 becomes a valid one, so JSON can hold it", "[onnx]") {
+  onnx::ModelProto m;
+  REQUIRE(m.ParseFromString(constant_weights_model()));
+  for (onnx::NodeProto& n : *m.mutable_graph()->mutable_node()) {
+    if (n.name() == "conv") {
+      n.set_name("conv\xff\xc3");  // a stray byte, a truncated sequence
+    }
+  }
+  const Report r = analyze(read_onnx_bytes(m.SerializeAsString(), "c.onnx", {}));
+  CHECK(r.layer(0).name == "conv\xEF\xBF\xBD\xEF\xBF\xBD");  // U+FFFD twice
+  CHECK(render_json(r).find("\"name\":\"conv\xEF\xBF\xBD\xEF\xBF\xBD\"") != std::string::npos);
 }
 
 // Every tensor after the Reshape is a whole tensor: its dims are ONNX's
