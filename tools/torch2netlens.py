@@ -32,7 +32,9 @@ Transformers (the types of docs/transformers.md; vit_*, swin_t/s/b of torchvisio
 - `torch.cat([token.expand(n, -1, -1), x], dim=1)` with a learned (1, k, C) token: `class_token`;
   `x + pos_embedding` with a learned (1, L, C) table: `pos_embedding`; `x[:, 0]`: `select` (dim 1, index 0).
 Nodes that compute no tensor (x.size(), getattr, x.shape[-2:]) or only copy one (.contiguous()) are skipped.
-Anything else stops the export with a message naming the node and its module type or call (exit status 1).
+Anything else stops the export with a message naming the node and its module type or call (exit status 1); so
+does padding other than zeros (padding_mode, F.pad's modes, ReflectionPad, ReplicationPad): netlens pads with
+zeros, and writing it as zero padding would give regions and an ERF that are not torch's.
 
 Needs torch and torchvision (Debian: apt-get install python3-torch python3-torchvision; run them with
 /usr/bin/python3 if another python3 comes first in PATH). The model runs once on zeros to record every
@@ -49,7 +51,8 @@ import re
 import shlex
 import sys
 
-from torch_tables import ExportError, flatten_fields, function_table, module_table, pad_pairs, upsample_fields
+from torch_tables import (ExportError, flatten_fields, function_table, module_table, pad_pairs, upsample_fields,
+                          zero_padding_only)
 from torch_trace import make_tracer, record_shapes, unpackable_proxies
 
 ELEMENTWISE = ("add", "sub", "mul", "div", "max", "min")
@@ -378,6 +381,7 @@ class Exporter:
         return None
 
     def pad(self, node, name, a, inputs):
+        zero_padding_only(a.get("mode", "constant"))
         if a.get("value") not in (None, 0, 0.0):
             raise ExportError(f"padding with value {a['value']}; netlens pads with zeros")
         return self.emit(name, "pad", {"padding": pad_pairs(a["pad"], self.rank)}, inputs, self.shape(node))

@@ -32,8 +32,17 @@ def pad_pairs(pad, rank):
 
 # ---- per-type field builders: torch argument names in, netlens fields out ----------------------
 
+def zero_padding_only(mode):
+    """netlens pads with zeros: another mode reads other pixels (circular wraps round to the far side) and weighs
+    them otherwise, so exporting it as zero padding would print wrong regions and ERF without a word."""
+    if mode not in ("zeros", "constant"):
+        raise ExportError(f"{mode} padding; netlens pads with zeros only, and its regions and ERF would not be "
+                          f"torch's")
+
+
 def conv_fields(a, transposed):
     """Conv*d / ConvTranspose*d attributes -> conv / conv_transpose fields."""
+    zero_padding_only(a.get("padding_mode", "zeros"))
     f = {"in_channels": a["in_channels"], "out_channels": a["out_channels"],
          "kernel_size": per_axis(a["kernel_size"]), "stride": per_axis(a["stride"]),
          "padding": a["padding"] if isinstance(a["padding"], str) else per_axis(a["padding"])}
@@ -228,9 +237,12 @@ def module_table(nn, tv):
     t[nn.MultiheadAttention] = ("attention", attention_fields)
     t[tv.models.swin_transformer.ShiftedWindowAttention] = (
         "window_attention", lambda m: window_attention_fields(m, tv))
-    for c in (nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d, nn.ConstantPad3d, nn.ReflectionPad1d,
-              nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d, nn.ReplicationPad3d):
+    for c in (nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d, nn.ConstantPad3d):
         t[c] = ("pad", lambda m: {"padding": pad_pairs(m.padding, len(m.padding) // 2)})
+    for c, mode in ((nn.ReflectionPad1d, "reflect"), (nn.ReflectionPad2d, "reflect"),
+                    (nn.ReplicationPad1d, "replicate"), (nn.ReplicationPad2d, "replicate"),
+                    (nn.ReplicationPad3d, "replicate")):
+        t[c] = ("pad", lambda m, mode=mode: zero_padding_only(mode))
     return t
 
 
