@@ -294,8 +294,6 @@ std::string NodeContext::attr_string(std::string_view name, std::string_view fal
   return a == nullptr ? std::string(fallback) : a->s();
 }
 
-Layer NodeContext::make_layer(std::string_view type) const { return new_layer(type); }
-
 // The node's name (add_layer makes it unique).
 std::string NodeContext::layer_name(std::string_view suffix) const {
   std::string base = display_name();

@@ -27,7 +27,7 @@ void linear(NodeContext& c, const Value& x, std::int64_t in, std::int64_t out, b
     c.fail(fmt::format("the weight '{}' takes {} features, but the input {} has {}",
                        c.node().input(1), in, dims::text(d), features));
   }
-  Layer l = c.make_layer("linear");
+  Layer l = new_layer("linear");
   l.out_channels = out;
   l.bias = bias;
   c.emit(std::move(l), {&x});
@@ -59,7 +59,7 @@ void convert_gemm(NodeContext& c, std::string_view /*type*/) {
   const Value* x = &c.activation(0);
   const Value& w = c.constant(1);
   if (c.attr_int("transA", 0) != 0) {  // A transposed first: a whole tensor
-    Layer t = c.make_layer("permute");
+    Layer t = new_layer("permute");
     t.extra->dims = {1, 0};
     x = &c.emit(std::move(t), {x}, -1, ".transpose");
   }
@@ -82,7 +82,7 @@ void convert_matmul(NodeContext& c, std::string_view type) {
     return;
   }
   const Value& y = c.operand(1);
-  c.emit(c.make_layer(type), {&x, &y});
+  c.emit(new_layer(type), {&x, &y});
 }
 
 // On the channels: a concat; on another axis, or with a constant operand
@@ -95,10 +95,10 @@ void convert_concat(NodeContext& c, std::string_view type) {
   const auto axis =
       static_cast<std::int64_t>(dims::axis(c.attr_int("axis", 1), c.dims(*acts[0]).size()));
   if (acts.size() == 1) {
-    c.emit(c.make_layer("identity"), acts);
+    c.emit(new_layer("identity"), acts);
     return;
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   if (acts[0]->shape.is_whole() || axis != channel_axis(c, *acts[0])) {
     l.extra->dim = axis;
   }
@@ -158,11 +158,11 @@ void convert_slice(NodeContext& c, std::string_view type) {
     }
   }
   if (cuts.empty()) {
-    c.emit(c.make_layer("identity"), {x});
+    c.emit(new_layer("identity"), {x});
     return;
   }
   for (std::size_t k = 0; k < cuts.size(); ++k) {
-    Layer l = c.make_layer(type);
+    Layer l = new_layer(type);
     l.extra->dim = static_cast<std::int64_t>(cuts[k].axis);
     l.extra->start = cuts[k].range.start;
     l.extra->stop = cuts[k].range.stop;
@@ -195,7 +195,7 @@ void convert_split(NodeContext& c, std::string_view type) {
     c.fail(fmt::format("{} split sizes for {} outputs", sizes.size(), parts));
   }
   for (std::size_t k = 0; k < sizes.size(); ++k) {
-    Layer l = c.make_layer(type);
+    Layer l = new_layer(type);
     l.extra->dim = axis;
     l.extra->sizes = sizes;
     l.extra->part = k;
@@ -227,7 +227,7 @@ void convert_resize(NodeContext& c, std::string_view type) {
       sizes = c.ints(3);
     }
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   const std::size_t rank = d.size() - 2;
   if (!scales.empty()) {
     if (scales.size() != d.size() || scales[0] != 1.0 || scales[1] != 1.0) {
@@ -273,11 +273,11 @@ void convert_reduce(NodeContext& c, std::string_view type) {
   const std::vector<std::int64_t> d = c.dims(x);
   if (axes.empty()) {
     if (c.attr_int("noop_with_empty_axes", 0) != 0) {
-      c.emit(c.make_layer("identity"), {&x});
+      c.emit(new_layer("identity"), {&x});
       return;
     }
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.extra->dims = axes;
   l.extra->keepdim = c.attr_int("keepdims", 1) != 0;
   c.emit(std::move(l), {&x});
@@ -286,7 +286,7 @@ void convert_reduce(NodeContext& c, std::string_view type) {
 // DepthToSpace, SpaceToDepth.
 void convert_depth_space(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   const std::int64_t b = c.attr_int("blocksize", 0);
   if (b < 1) {
     c.fail(fmt::format("blocksize must be >= 1 (got {})", b));
@@ -304,10 +304,10 @@ void convert_repeat(NodeContext& c, std::string_view type) {
   const bool tile = type == "tile";
   const bool same = tile ? v == std::vector<std::int64_t>(d.size(), 1) : dims::broadcast(d, v) == d;
   if (same) {
-    c.emit(c.make_layer("identity"), {&x});
+    c.emit(new_layer("identity"), {&x});
     return;
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   (tile ? l.extra->repeats : l.extra->shape) = v;
   c.emit(std::move(l), {&x});
 }
@@ -316,7 +316,7 @@ void convert_repeat(NodeContext& c, std::string_view type) {
 // embedding's table) by computed ones.
 void convert_gather(NodeContext& c, std::string_view type) {
   const Value& data = c.operand(0);
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.extra->dim = c.attr_int("axis", 0);
   if (c.input(1).constant) {
     l.extra->index_shape = c.input(1).dims;

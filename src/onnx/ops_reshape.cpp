@@ -17,7 +17,7 @@ namespace {
 void reshape_to(NodeContext& c, const Value& x, const std::vector<std::int64_t>& target) {
   const std::vector<std::int64_t> d = c.dims(x);
   if (target == d) {
-    c.emit(c.make_layer("identity"), {&x});
+    c.emit(new_layer("identity"), {&x});
     return;
   }
   std::int64_t rest = 1;
@@ -25,10 +25,10 @@ void reshape_to(NodeContext& c, const Value& x, const std::vector<std::int64_t>&
     rest *= d[k];
   }
   if (!x.shape.is_whole() && target.size() == 2 && target[0] == d[0] && target[1] == rest) {
-    c.emit(c.make_layer("flatten"), {&x});
+    c.emit(new_layer("flatten"), {&x});
     return;
   }
-  Layer l = c.make_layer("reshape");
+  Layer l = new_layer("reshape");
   l.extra->shape = target;
   c.emit(std::move(l), {&x});
 }
@@ -87,10 +87,10 @@ void convert_transpose(NodeContext& c, std::string_view type) {
     identity = identity && perm[k] == static_cast<std::int64_t>(k);
   }
   if (identity) {
-    c.emit(c.make_layer("identity"), {&x});
+    c.emit(new_layer("identity"), {&x});
     return;
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.extra->dims = perm;
   c.emit(std::move(l), {&x});
 }

@@ -142,7 +142,7 @@ void convert_conv(NodeContext& c, std::string_view type) {
     c.fail(fmt::format("weight '{}' is [{}]: {} input channels, but the input has {}",
                        c.node().input(1), fmt::join(w, ", "), w[0], x.shape.channels));
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.out_channels = transposed ? w[1] * group : w[0];
   l.groups = group;
   l.bias = c.has_input(2);
@@ -165,7 +165,7 @@ void convert_pool(NodeContext& c, std::string_view type) {
   if (!kernel) {
     c.fail("kernel_shape is missing");
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.window->kernel_size = per_axis(c, *kernel, rank, "kernel_shape");
   l.window->stride = per_axis(c, ints_or(c, "strides", rank, 1), rank, "strides");
   if (type == "maxpool") {
@@ -185,7 +185,7 @@ void convert_pool(NodeContext& c, std::string_view type) {
 void convert_global_pool(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   if (x.shape.is_whole() && c.dims(x).size() >= 3) {
-    Layer l = c.make_layer(type == "global_maxpool" ? "amax" : "mean");
+    Layer l = new_layer(type == "global_maxpool" ? "amax" : "mean");
     for (std::size_t k = 2; k < c.dims(x).size(); ++k) {
       l.extra->dims.push_back(static_cast<std::int64_t>(k));
     }
@@ -194,7 +194,7 @@ void convert_global_pool(NodeContext& c, std::string_view type) {
     return;
   }
   spatial_rank(c, x);
-  c.emit(c.make_layer(type), {&x});
+  c.emit(new_layer(type), {&x});
 }
 
 // Pad: pads on every axis (batch and channels must be 0), as an attribute
@@ -224,7 +224,7 @@ void convert_pad(NodeContext& c, std::string_view type) {
     c.fail(fmt::format("pads has {} values; a {}-D tensor needs {}", pads.size(), n, 2 * n));
   }
   if (std::all_of(pads.begin(), pads.end(), [](std::int64_t v) { return v == 0; })) {
-    c.emit(c.make_layer("identity"), {&x});  // whatever the layout (Swin's pad to whole windows)
+    c.emit(new_layer("identity"), {&x});  // whatever the layout (Swin's pad to whole windows)
     return;
   }
   // The spatial axes: 2.. channels first, 1..n-2 channels last.
@@ -247,7 +247,7 @@ void convert_pad(NodeContext& c, std::string_view type) {
     }
     p.values.push_back({pads[k], pads[k + n]});
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.window->padding = p;
   c.emit(std::move(l), {&x});
 }

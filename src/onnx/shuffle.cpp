@@ -107,7 +107,7 @@ bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const Shuffle
   } catch (const Error&) {
     return false;  // read one by one, the node at fault says why
   }
-  Layer l = back.make_layer("channel_shuffle");
+  Layer l = new_layer("channel_shuffle");
   l.groups = groups;
   back.emit(std::move(l), {x});
   return true;
