@@ -42,10 +42,12 @@ SliceArgs slice_args(NodeContext& c);
 
 // For the folders: the elements of `d` (the node fails when a dim is
 // negative or they overflow); a constant of dims `out` whose element i is
-// element at[i] of `in`, with in's type and, when it has them, values.
+// element at[i] of `in`, with in's type and, when it has them, values; an
+// integer constant, its values also as reals (as any constant's ints are).
 std::int64_t count(NodeContext& c, const std::vector<std::int64_t>& d);
 Value pick(const Value& in, std::vector<std::int64_t> out, const std::vector<std::size_t>& at);
 bool has_values(const Value& v);
+Value integers(std::vector<std::int64_t> dims, std::vector<std::int64_t> values);
 
 // ShuffleNet's channel shuffle as exported, Reshape [N, C, ...] ->
 // [N, g, C/g, ...], Transpose of axes 1 and 2, Reshape back: the node indices
