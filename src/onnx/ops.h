@@ -30,6 +30,18 @@ FoldFn fold_constant, fold_shape, fold_constant_of_shape, fold_range, fold_cast,
 FoldFn fold_reshape, fold_squeeze, fold_unsqueeze, fold_transpose, fold_slice, fold_gather,
     fold_concat, fold_scatter_nd;
 
+// A per-axis field as the file lists it: one value per axis.
+template <class Param, class Values>
+Param listed(const Values& values) {
+  Param p;
+  p.given = true;
+  p.scalar = false;
+  for (const auto& v : values) {
+    p.values.push_back(v);
+  }
+  return p;
+}
+
 // The dims a Reshape node gives its input of `in` (0 and -1 resolved).
 std::vector<std::int64_t> reshape_target(NodeContext& c, const std::vector<std::int64_t>& in);
 

@@ -228,37 +228,30 @@ void convert_resize(NodeContext& c, std::string_view type) {
     }
   }
   Layer l = new_layer(type);
-  const std::size_t rank = d.size() - 2;
   if (!scales.empty()) {
     if (scales.size() != d.size() || scales[0] != 1.0 || scales[1] != 1.0) {
       c.fail(
           fmt::format("scales [{}] must be 1 on the batch and channels", fmt::join(scales, ", ")));
     }
-    AxisParam<double> p;
-    p.given = true;
-    p.scalar = false;
-    for (std::size_t k = 0; k < rank; ++k) {
-      if (!(scales[k + 2] > 0)) {
-        c.fail(fmt::format("scale {} must be > 0", scales[k + 2]));
+    const std::vector<double> spatial(scales.begin() + 2, scales.end());
+    for (const double s : spatial) {
+      if (!(s > 0)) {
+        c.fail(fmt::format("scale {} must be > 0", s));
       }
-      p.values.push_back(scales[k + 2]);
     }
-    l.extra->scale_factor = p;
+    l.extra->scale_factor = listed<AxisParam<double>>(spatial);
   } else if (!sizes.empty()) {
     if (sizes.size() != d.size() || sizes[0] != d[0] || sizes[1] != d[1]) {
       c.fail(fmt::format("sizes {} must keep the batch and channels of {}", dims::text(sizes),
                          dims::text(d)));
     }
-    AxisParam<std::int64_t> p;
-    p.given = true;
-    p.scalar = false;
-    for (std::size_t k = 0; k < rank; ++k) {
-      if (sizes[k + 2] < 1) {
-        c.fail(fmt::format("size {} must be >= 1", sizes[k + 2]));
+    const std::vector<std::int64_t> spatial(sizes.begin() + 2, sizes.end());
+    for (const std::int64_t s : spatial) {
+      if (s < 1) {
+        c.fail(fmt::format("size {} must be >= 1", s));
       }
-      p.values.push_back(sizes[k + 2]);
     }
-    l.extra->output_size = p;
+    l.extra->output_size = listed<AxisParam<std::int64_t>>(spatial);
   } else {
     c.fail("neither scales nor sizes are given");
   }
@@ -269,13 +262,10 @@ void convert_resize(NodeContext& c, std::string_view type) {
 void convert_reduce(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   const bool axes_input = (c.op() == "ReduceSum" && c.opset() >= 13) || c.opset() >= 18;
-  std::vector<std::int64_t> axes = c.axes(1, axes_input ? 0 : 1000);
-  const std::vector<std::int64_t> d = c.dims(x);
-  if (axes.empty()) {
-    if (c.attr_int("noop_with_empty_axes", 0) != 0) {
-      c.emit(new_layer("identity"), {&x});
-      return;
-    }
+  const std::vector<std::int64_t> axes = c.axes(1, axes_input ? 0 : 1000);
+  if (axes.empty() && c.attr_int("noop_with_empty_axes", 0) != 0) {
+    c.emit(new_layer("identity"), {&x});
+    return;
   }
   Layer l = new_layer(type);
   l.extra->dims = axes;

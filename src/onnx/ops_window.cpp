@@ -24,16 +24,12 @@ AxisParam<std::int64_t> per_axis(NodeContext& c, const std::vector<std::int64_t>
   if (v.size() != rank) {
     c.fail(fmt::format("{} has {} values for {} spatial axes", what, v.size(), rank));
   }
-  AxisParam<std::int64_t> p;
-  p.scalar = false;
-  p.given = true;
   for (std::int64_t x : v) {
     if (x < 1) {
       c.fail(fmt::format("{} must be >= 1 (got {})", what, x));
     }
-    p.values.push_back(x);
   }
-  return p;
+  return listed<AxisParam<std::int64_t>>(v);
 }
 
 std::vector<std::int64_t> ints_or(NodeContext& c, const char* name, std::size_t rank,
@@ -89,9 +85,7 @@ void transposed_output(NodeContext& c, const Value& x, std::size_t rank, Layer& 
   }
   if (const auto shape = c.attr_ints("output_shape")) {
     std::vector<std::int64_t> sizes(shape->end() - static_cast<long>(rank), shape->end());
-    PaddingParam p;
-    p.given = true;
-    p.scalar = false;
+    std::vector<std::array<std::int64_t, 2>> pads;
     const bool upper = c.attr_string("auto_pad", "NOTSET") == "SAME_UPPER";
     for (std::size_t k = 0; k < rank && shape->size() >= rank; ++k) {
       const std::int64_t ke =
@@ -100,22 +94,16 @@ void transposed_output(NodeContext& c, const Value& x, std::size_t rank, Layer& 
           l.window->stride.values[k] * (x.shape.size[k] - 1) + out_pad[k] + ke - sizes[k];
       if (total < 0) {
         out_pad[k] -= total;
-        p.values.push_back({0, 0});
+        pads.push_back({0, 0});
       } else {
-        p.values.push_back(upper ? std::array<std::int64_t, 2>{total / 2, total - total / 2}
-                                 : std::array<std::int64_t, 2>{total - total / 2, total / 2});
+        pads.push_back(upper ? std::array<std::int64_t, 2>{total / 2, total - total / 2}
+                             : std::array<std::int64_t, 2>{total - total / 2, total / 2});
       }
     }
-    l.window->padding = p;
+    l.window->padding = listed<PaddingParam>(pads);
   }
   if (std::any_of(out_pad.begin(), out_pad.end(), [](std::int64_t v) { return v != 0; })) {
-    AxisParam<std::int64_t> op;
-    op.given = true;
-    op.scalar = false;
-    for (const std::int64_t v : out_pad) {
-      op.values.push_back(v);
-    }
-    l.extra->output_padding = op;
+    l.extra->output_padding = listed<AxisParam<std::int64_t>>(out_pad);
   }
 }
 
@@ -170,8 +158,7 @@ void convert_pool(NodeContext& c, std::string_view type) {
   l.window->stride = per_axis(c, ints_or(c, "strides", rank, 1), rank, "strides");
   if (type == "maxpool") {
     l.window->dilation = per_axis(c, ints_or(c, "dilations", rank, 1), rank, "dilations");
-  } else if (c.attr("dilations") != nullptr &&
-             *c.attr_ints("dilations") != std::vector<std::int64_t>(rank, 1)) {
+  } else if (ints_or(c, "dilations", rank, 1) != std::vector<std::int64_t>(rank, 1)) {
     c.fail("an average pool with dilations is not supported");
   }
   l.window->padding = padding(c, rank);
@@ -238,17 +225,15 @@ void convert_pad(NodeContext& c, std::string_view type) {
     c.fail(fmt::format("pads [{}] pad the batch or channel axis; netlens pads spatial axes",
                        fmt::join(pads, ", ")));
   }
-  PaddingParam p;
-  p.given = true;
-  p.scalar = false;
+  std::vector<std::array<std::int64_t, 2>> spatial;
   for (std::size_t k = first; k < first + n - 2; ++k) {
     if (pads[k] < 0 || pads[k + n] < 0) {
       c.fail(fmt::format("pads [{}] has a negative value (a crop)", fmt::join(pads, ", ")));
     }
-    p.values.push_back({pads[k], pads[k + n]});
+    spatial.push_back({pads[k], pads[k + n]});
   }
   Layer l = new_layer(type);
-  l.window->padding = p;
+  l.window->padding = listed<PaddingParam>(spatial);
   c.emit(std::move(l), {&x});
 }
 
