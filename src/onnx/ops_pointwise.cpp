@@ -1,8 +1,5 @@
 // Operators that keep the tensor's shape: activations, norms, dropout, and
 // the element-wise merges (with their constant operands).
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include "engine/dims.h"
 #include "onnx/ops.h"
 

@@ -3,7 +3,8 @@
 // keeps the roles when it can (identity, flatten, a permute of the channels)
 // and is a layer on the whole tensor otherwise (reshape, permute).
 #include <fmt/format.h>
-#include <fmt/ranges.h>
+
+#include <numeric>
 
 #include "engine/dims.h"
 #include "onnx/ops.h"
@@ -82,11 +83,9 @@ void convert_transpose(NodeContext& c, std::string_view type) {
   if (perm.empty()) {
     perm = dims::reversed_axes(d.size());
   }
-  bool identity = perm.size() == d.size();
-  for (std::size_t k = 0; k < perm.size(); ++k) {
-    identity = identity && perm[k] == static_cast<std::int64_t>(k);
-  }
-  if (identity) {
+  std::vector<std::int64_t> same(d.size());
+  std::iota(same.begin(), same.end(), 0);
+  if (perm == same) {
     c.emit(new_layer("identity"), {&x});
     return;
   }
