@@ -3,7 +3,6 @@
 
 #include <array>
 #include <iostream>
-#include <sstream>
 #include <vector>
 
 #include "cli/commands.h"

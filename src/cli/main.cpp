@@ -6,7 +6,6 @@
 #include <functional>
 #include <iostream>
 #include <string_view>
-#include <utility>
 
 #include "cli/commands.h"
 #include "model/error.h"
