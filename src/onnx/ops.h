@@ -1,7 +1,8 @@
 // The reader's functions beside graph.h: the converters and folders
 // operators.def names, by file (a converter makes a node's layers, `type`
 // being its row's netlens type; a folder makes its outputs constants), what
-// they share, and the channel-shuffle match (shuffle.cpp).
+// they share, the channel-shuffle match (shuffle.cpp) and the ModelProto
+// parse that skips the weights (wire.cpp).
 #pragma once
 
 #include <cstddef>
@@ -76,5 +77,9 @@ ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph);
 // At the chain's last node: one channel_shuffle layer when the dims say
 // so; false when they do not (its nodes are then read one by one).
 bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const ShuffleChain& chain);
+
+// wire.cpp: `model` from its bytes, the large tensor data skipped; false
+// when they are not a valid ModelProto (truncated, corrupt).
+bool parse_model_without_weights(const void* data, std::size_t size, onnx::ModelProto& model);
 
 }  // namespace netlens::onnx_reader

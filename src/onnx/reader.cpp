@@ -18,7 +18,6 @@
 #include "onnx/graph.h"
 #include "onnx/operators.h"
 #include "onnx/ops.h"
-#include "onnx/wire.h"
 
 namespace netlens {
 

@@ -2,14 +2,14 @@
 // are walked field by field and a large raw_data is skipped, never copied (a
 // 98 MB resnet50.onnx then costs its nodes, not its bytes). Every other field
 // is parsed by the generated code.
-#include "onnx/wire.h"
-
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/wire_format_lite.h>
 
 #include <climits>
 #include <string>
+
+#include "onnx/ops.h"
 
 namespace netlens::onnx_reader {
 
