@@ -66,14 +66,11 @@ Value integers(std::vector<std::int64_t> dims, std::vector<std::int64_t> values)
 // [N, g, C/g, ...], Transpose of axes 1 and 2, Reshape back: the node indices
 // of each such chain whose two intermediate tensors are read by the chain
 // only (no other node, no graph output), found before any node is read.
+// Per node, the chain it is in (reshape -1: none).
 struct ShuffleChain {
   int reshape = -1, transpose = -1, back = -1;
 };
-struct ShuffleChains {
-  std::vector<ShuffleChain> chains;
-  std::vector<int> chain_of;  // per node: its chain's index, -1 for none
-};
-ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph);
+std::vector<ShuffleChain> find_channel_shuffles(Graph& g, const onnx::GraphProto& graph);
 // At the chain's last node: one channel_shuffle layer when the dims say
 // so; false when they do not (its nodes are then read one by one).
 bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const ShuffleChain& chain);

@@ -260,11 +260,11 @@ void read_nodes(const onnx::GraphProto& graph, const std::vector<const onnx_read
     }
   };
   const std::vector<int> order = dependency_order(graph, g);
-  const onnx_reader::ShuffleChains shuffles = onnx_reader::find_channel_shuffles(g, graph);
+  const std::vector<onnx_reader::ShuffleChain> shuffles =
+      onnx_reader::find_channel_shuffles(g, graph);
   for (const int i : order) {
-    const int s = shuffles.chain_of[static_cast<std::size_t>(i)];
-    if (s >= 0) {
-      const onnx_reader::ShuffleChain& chain = shuffles.chains[static_cast<std::size_t>(s)];
+    const onnx_reader::ShuffleChain& chain = shuffles[static_cast<std::size_t>(i)];
+    if (chain.reshape >= 0) {
       if (i != chain.back || onnx_reader::read_channel_shuffle(g, graph, chain)) {
         continue;
       }
