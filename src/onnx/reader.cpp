@@ -147,11 +147,9 @@ void resolve_input(const onnx::ValueInfoProto& input, Graph& g) {
 void add_initializers(const onnx::GraphProto& graph, Graph& g) {
   for (const onnx::TensorProto& t : graph.initializer()) {
     try {
-      onnx_reader::Value v = onnx_reader::constant_from_tensor(t);
+      Value v = onnx_reader::constant_from_tensor(t);
       v.weight = t.name();
       g.values[t.name()] = std::move(v);
-    } catch (const ParseError&) {
-      throw;
     } catch (const Error& e) {
       fail(g.file, fmt::format("initializer '{}': {}", t.name(), e.what()));
     }
@@ -249,7 +247,7 @@ std::vector<int> dependency_order(const onnx::GraphProto& graph, Graph& g) {
 }
 
 // The nodes in dependency order, each folded or converted by its row of the
-// operator table; a channel shuffle's three at its last (shuffle.h).
+// operator table; a channel shuffle's three at its last (shuffle.cpp).
 void read_nodes(const onnx::GraphProto& graph, const std::vector<const onnx_reader::OpRow*>& rows,
                 std::size_t max_layers, Graph& g) {
   const auto read = [&](int i) {
