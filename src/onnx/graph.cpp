@@ -344,10 +344,10 @@ const Value& NodeContext::emit(Layer layer, const std::vector<const Value*>& inp
   return steps_.emplace_back(std::move(out));
 }
 
-void NodeContext::set_constant(Value v, int output) {
+void NodeContext::set_constant(Value v) {
   v.constant = true;
-  if (output < node_.output_size() && !node_.output(output).empty()) {
-    g_.values[node_.output(output)] = std::move(v);
+  if (node_.output_size() > 0 && !node_.output(0).empty()) {
+    g_.values[node_.output(0)] = std::move(v);
   }
 }
 

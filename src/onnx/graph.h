@@ -115,9 +115,9 @@ class NodeContext {
   // one node). Returns the layer's output.
   const Value& emit(Layer layer, const std::vector<const Value*>& inputs, int output = 0,
                     std::string_view name_suffix = {});
-  // Output `output` is this constant / the same tensor as `v` (no layer).
-  void set_constant(Value v, int output = 0);
-  void forward(const Value& v, int output = 0);
+  // Output 0 is this constant / output `output` the same tensor as `v` (no layer).
+  void set_constant(Value v);
+  void forward(const Value& v, int output);
 
  private:
   std::string layer_name(std::string_view suffix) const;

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <numeric>
 
 #include "engine/dims.h"
 #include "onnx/ops.h"
@@ -110,21 +111,17 @@ SliceArgs slice_args(NodeContext& c) {
   if (c.opset() < 10) {
     s.starts = c.attr_ints("starts").value_or(std::vector<std::int64_t>{});
     s.ends = c.attr_ints("ends").value_or(std::vector<std::int64_t>{});
-    s.axes = c.attr_ints("axes").value_or(std::vector<std::int64_t>{});
   } else {
     s.starts = c.ints(1);
     s.ends = c.ints(2);
-    if (c.has_input(3)) {
-      s.axes = c.ints(3);
-    }
-    if (c.has_input(4)) {
-      s.steps = c.ints(4);
-    }
+  }
+  s.axes = c.axes(3, 10);
+  if (c.opset() >= 10 && c.has_input(4)) {
+    s.steps = c.ints(4);
   }
   if (s.axes.empty()) {
-    for (std::size_t k = 0; k < s.starts.size(); ++k) {
-      s.axes.push_back(static_cast<std::int64_t>(k));
-    }
+    s.axes.resize(s.starts.size());
+    std::iota(s.axes.begin(), s.axes.end(), 0);
   }
   if (s.steps.empty()) {
     s.steps.assign(s.starts.size(), 1);
@@ -214,8 +211,7 @@ void convert_resize(NodeContext& c, std::string_view type) {
   std::vector<double> scales;
   std::vector<std::int64_t> sizes;
   if (c.op() == "Upsample" && c.opset() < 9) {
-    const onnx::AttributeProto* a = c.attr("scales");
-    if (a != nullptr) {
+    if (const onnx::AttributeProto* a = c.attr("scales")) {
       scales.assign(a->floats().begin(), a->floats().end());
     }
   } else {

@@ -19,16 +19,11 @@ bool fits_within(NodeContext& c, const Value& x, int k) {
 void constant_operand(NodeContext& c, const Value& x, int k) {
   const Value& v = c.constant(k);
   const std::vector<std::int64_t> xd = c.dims(x);
-  std::int64_t count = 1;
-  std::size_t channel_axis = x.shape.channels_last() ? xd.size() - 1 : 1;
-  bool per_channel = false;
-  for (std::size_t i = 0; i < v.dims.size(); ++i) {
-    const std::size_t a = xd.size() - v.dims.size() + i;
-    count *= v.dims[i];
-    per_channel = per_channel || (a == channel_axis && v.dims[i] > 1);
-  }
+  const std::size_t channel_axis = x.shape.channels_last() ? xd.size() - 1 : 1;
+  const std::size_t first = xd.size() - v.dims.size();  // v's dims are right-aligned
+  const bool per_channel = channel_axis >= first && v.dims[channel_axis - first] > 1;
   Layer l = new_layer("scale");
-  if (!(per_channel && count == x.shape.channels)) {
+  if (!(per_channel && dims::elements(v.dims) == x.shape.channels)) {
     l.extra->value = v.reals && v.reals->size() == 1 ? v.reals->front() : 1.0;
   }
   c.emit(std::move(l), {&x});
