@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 
-#include <iostream>
-
 #include "cli/commands.h"
 #include "engine/erf.h"
 #include "engine/regions.h"

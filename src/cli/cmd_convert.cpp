@@ -1,8 +1,5 @@
 // `netlens convert`: a net (an ONNX file, a spec, a bundled net) written as a
 // netlens spec, to read and edit; analyzing it gives the same report.
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include "cli/commands.h"
 #include "engine/analyze.h"
 #include "parse/spec_writer.h"

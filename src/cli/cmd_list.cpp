@@ -3,7 +3,6 @@
 
 #include <array>
 #include <iostream>
-#include <sstream>
 #include <vector>
 
 #include "cli/commands.h"
@@ -33,16 +32,16 @@ int run_list() {
   return 0;
 }
 
-void setup_show(CLI::App* cmd, ShowOptions& o) {
-  cmd->add_option("net", o.net, "The bundled net's name (see 'netlens list')")->required();
+void setup_show(CLI::App* cmd, std::string& net) {
+  cmd->add_option("net", net, "The bundled net's name (see 'netlens list')")->required();
   cmd->footer("Example:\n  netlens show vgg16 > my_vgg.yaml");
 }
 
-int run_show(const ShowOptions& o) {
-  const BundledNet* b = find_bundled(o.net);
+int run_show(const std::string& net) {
+  const BundledNet* b = find_bundled(net);
   if (b == nullptr) {
-    throw Error(fmt::format("{}: no bundled net of that name{}; 'netlens list' shows them", o.net,
-                            bundled_hint(o.net)));
+    throw Error(fmt::format("{}: no bundled net of that name{}; 'netlens list' shows them", net,
+                            bundled_hint(net)));
   }
   std::cout << b->text;
   return 0;

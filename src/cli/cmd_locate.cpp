@@ -30,10 +30,8 @@ int run_locate(const LocateOptions& o) {
   fail_if_strict(report, o.net.strict);
   const NetRegions regions = compute_regions(report, true);
   const UnitLocation location = locate_unit(report, regions, index, unit);
-  std::optional<UnitErf> erf;
-  if (o.erf) {
-    erf = unit_erf(report, location);
-  }
+  const std::optional<UnitErf> erf =
+      o.erf ? std::optional(unit_erf(report, location)) : std::nullopt;
   const UnitErf* e = erf ? &*erf : nullptr;
   write_output(o.format == "json" ? render_location_json(report, location, e)
                                   : render_location_text(report, location, e),

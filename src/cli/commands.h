@@ -68,10 +68,7 @@ struct SizesOptions {
 void setup_sizes(CLI::App* cmd, SizesOptions& options);
 int run_sizes(const SizesOptions& options);
 
-struct ShowOptions {
-  std::string net;
-};
-void setup_show(CLI::App* cmd, ShowOptions& options);
-int run_show(const ShowOptions& options);
+void setup_show(CLI::App* cmd, std::string& net);
+int run_show(const std::string& net);
 
 }  // namespace netlens::cli

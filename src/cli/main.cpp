@@ -6,7 +6,6 @@
 #include <functional>
 #include <iostream>
 #include <string_view>
-#include <utility>
 
 #include "cli/commands.h"
 #include "model/error.h"
@@ -111,7 +110,7 @@ std::string unexpected_arguments(const CLI::App& app) {
 struct Options {
   netlens::cli::AnalyzeOptions analyze;
   netlens::cli::NetOptions check;
-  netlens::cli::ShowOptions show;
+  std::string show;  // the bundled net's name
   netlens::cli::LocateOptions locate;
   netlens::cli::PlotOptions plot;
   netlens::cli::ConvertOptions convert;

@@ -6,7 +6,6 @@
 // fold_layout.cpp: values moved, picked or joined. Dims come from
 // engine/dims.h, as the shape rules' do.
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -46,6 +45,14 @@ Value pick(const Value& in, std::vector<std::int64_t> out, const std::vector<std
 }
 
 bool has_values(const Value& v) { return v.ints.has_value() || v.reals.has_value(); }
+
+Value integers(std::vector<std::int64_t> dims, std::vector<std::int64_t> values) {
+  Value v;
+  v.dims = std::move(dims);
+  v.reals = std::vector<double>(values.begin(), values.end());
+  v.ints = std::move(values);
+  return v;
+}
 
 namespace {
 
@@ -230,11 +237,8 @@ void fold_shape(NodeContext& c) {
   const std::vector<std::int64_t> d = c.dims(c.input(0));
   const auto n = static_cast<std::int64_t>(d.size());
   const dims::Range kept = dims::slice(n, c.attr_int("start", 0), c.attr_int("end", n), 1);
-  Value r;
-  r.ints.emplace(d.begin() + kept.start, d.begin() + kept.start + kept.count);
-  r.dims = {static_cast<std::int64_t>(r.ints->size())};
-  r.reals = std::vector<double>(r.ints->begin(), r.ints->end());
-  c.set_constant(std::move(r));
+  const auto first = d.begin() + kept.start;
+  c.set_constant(integers({kept.count}, {first, first + kept.count}));
 }
 
 void fold_cast(NodeContext& c) {
@@ -291,14 +295,11 @@ void fold_range(NodeContext& c) {
   if (n > kMaxFoldedElements) {
     c.fail(fmt::format("Range of {} elements", n));
   }
-  Value r;
-  r.dims = {n};
-  r.ints.emplace();
+  std::vector<std::int64_t> values;
   for (std::int64_t i = 0; i < n; ++i) {
-    r.ints->push_back(start[0] + i * delta[0]);
+    values.push_back(start[0] + i * delta[0]);
   }
-  r.reals = std::vector<double>(r.ints->begin(), r.ints->end());
-  c.set_constant(std::move(r));
+  c.set_constant(integers({n}, std::move(values)));
 }
 
 void fold_unary(NodeContext& c) {
@@ -338,16 +339,9 @@ void fold_constant(NodeContext& c) {
     }
     c.set_constant(std::move(v));
   } else if (const auto i = c.attr_int("value_int")) {
-    Value v;
-    v.ints = std::vector<std::int64_t>{*i};
-    v.reals = std::vector<double>{static_cast<double>(*i)};
-    c.set_constant(std::move(v));
+    c.set_constant(integers({}, {*i}));
   } else if (const auto is = c.attr_ints("value_ints")) {
-    Value v;
-    v.dims = {static_cast<std::int64_t>(is->size())};
-    v.ints = *is;
-    v.reals = std::vector<double>(is->begin(), is->end());
-    c.set_constant(std::move(v));
+    c.set_constant(integers({static_cast<std::int64_t>(is->size())}, *is));
   } else if (const auto f = c.attr_float("value_float")) {
     Value v;
     v.is_float = true;

@@ -34,6 +34,16 @@ std::vector<std::size_t> walk(const std::vector<std::int64_t>& out, const std::v
   return at;
 }
 
+// `from`'s values after `to`'s; none when either has none.
+template <class T>
+void append(std::optional<std::vector<T>>& to, const std::optional<std::vector<T>>& from) {
+  if (to && from) {
+    to->insert(to->end(), from->begin(), from->end());
+  } else {
+    to.reset();
+  }
+}
+
 // Per input axis, the distance between its elements (row-major).
 std::vector<std::int64_t> strides(const std::vector<std::int64_t>& d) {
   std::vector<std::int64_t> s(d.size(), 1);
@@ -155,31 +165,16 @@ void fold_concat(NodeContext& c) {
   Value r;
   r.dims = first.dims;
   r.is_float = first.is_float;
-  bool values = dims::axis(axis, first.dims.size()) == 0 && has_values(first);
+  if (dims::axis(axis, first.dims.size()) == 0) {  // the values follow each other
+    r.ints = first.ints;
+    r.reals = first.reals;
+  }
   for (int i = 1; i < c.node().input_size(); ++i) {
     const Value& v = c.input(i);
     r.dims = dims::concat(r.dims, v.dims, axis);
     r.is_float = r.is_float || v.is_float;
-    values = values && has_values(v);
-  }
-  if (values) {  // along the first axis, the values follow each other
-    for (int i = 0; i < c.node().input_size(); ++i) {
-      const Value& v = c.input(i);
-      if (v.ints && (i == 0 || r.ints)) {
-        if (!r.ints) {
-          r.ints.emplace();
-        }
-        r.ints->insert(r.ints->end(), v.ints->begin(), v.ints->end());
-      } else {
-        r.ints.reset();
-      }
-      if (v.reals) {
-        if (!r.reals) {
-          r.reals.emplace();
-        }
-        r.reals->insert(r.reals->end(), v.reals->begin(), v.reals->end());
-      }
-    }
+    append(r.ints, v.ints);
+    append(r.reals, v.reals);
   }
   c.set_constant(std::move(r));
 }

@@ -47,52 +47,35 @@ bool is_integer_type(int type) {
          type == T::UINT8 || type == T::UINT16 || type == T::UINT32 || type == T::BOOL;
 }
 
-void read_integer_values(const onnx::TensorProto& t, std::int64_t n, Value& v) {
+// The values of an integer tensor, from raw_data or its typed field.
+std::vector<std::int64_t> integer_values(const onnx::TensorProto& t, std::int64_t n) {
   using T = onnx::TensorProto;
-  if (!t.raw_data().empty() || n == 0) {
-    const std::string& raw = t.raw_data();
+  const std::string& raw = t.raw_data();
+  if (!raw.empty() || n == 0) {
     switch (t.data_type()) {
       case T::INT64:
-        v.ints = raw_values<std::int64_t, std::int64_t>(raw, n);
-        break;
+        return raw_values<std::int64_t, std::int64_t>(raw, n);
       case T::INT32:
-        v.ints = raw_values<std::int32_t, std::int64_t>(raw, n);
-        break;
+        return raw_values<std::int32_t, std::int64_t>(raw, n);
       case T::INT16:
-        v.ints = raw_values<std::int16_t, std::int64_t>(raw, n);
-        break;
+        return raw_values<std::int16_t, std::int64_t>(raw, n);
       case T::INT8:
-        v.ints = raw_values<std::int8_t, std::int64_t>(raw, n);
-        break;
+        return raw_values<std::int8_t, std::int64_t>(raw, n);
       case T::UINT16:
-        v.ints = raw_values<std::uint16_t, std::int64_t>(raw, n);
-        break;
+        return raw_values<std::uint16_t, std::int64_t>(raw, n);
       case T::UINT32:
-        v.ints = raw_values<std::uint32_t, std::int64_t>(raw, n);
-        break;
-      default:
-        v.ints = raw_values<std::uint8_t, std::int64_t>(raw, n);
-        break;  // uint8, bool
+        return raw_values<std::uint32_t, std::int64_t>(raw, n);
+      default:  // uint8, bool
+        return raw_values<std::uint8_t, std::int64_t>(raw, n);
     }
-  } else if (t.data_type() == T::INT64) {
-    v.ints = typed_values<std::int64_t>(t.int64_data(), n);
-  } else if (t.data_type() == T::UINT32) {
-    v.ints = typed_values<std::int64_t>(t.uint64_data(), n);
-  } else {
-    v.ints = typed_values<std::int64_t>(t.int32_data(), n);
   }
-  v.reals = std::vector<double>(v.ints->begin(), v.ints->end());
-}
-
-void read_real_values(const onnx::TensorProto& t, std::int64_t n, Value& v) {
-  using T = onnx::TensorProto;
-  if (t.data_type() == T::FLOAT) {
-    v.reals = t.raw_data().empty() && n > 0 ? typed_values<double>(t.float_data(), n)
-                                            : raw_values<float, double>(t.raw_data(), n);
-  } else if (t.data_type() == T::DOUBLE) {
-    v.reals = t.raw_data().empty() && n > 0 ? typed_values<double>(t.double_data(), n)
-                                            : raw_values<double, double>(t.raw_data(), n);
+  if (t.data_type() == T::INT64) {
+    return typed_values<std::int64_t>(t.int64_data(), n);
   }
+  if (t.data_type() == T::UINT32) {
+    return typed_values<std::int64_t>(t.uint64_data(), n);
+  }
+  return typed_values<std::int64_t>(t.int32_data(), n);
 }
 
 }  // namespace
@@ -108,14 +91,19 @@ Value constant_from_tensor(const onnx::TensorProto& t) {
   }
   const int type = t.data_type();
   v.is_float = type == T::FLOAT || type == T::FLOAT16 || type == T::DOUBLE || type == T::BFLOAT16;
-  const bool external = t.data_location() == T::EXTERNAL;
-  if (external || *n > kMaxFoldedElements) {
+  if (t.data_location() == T::EXTERNAL || *n > kMaxFoldedElements) {
     return v;
   }
+  const bool raw = !t.raw_data().empty() || *n == 0;
   if (is_integer_type(type)) {
-    read_integer_values(t, *n, v);
-  } else {
-    read_real_values(t, *n, v);
+    v.ints = integer_values(t, *n);
+    v.reals = std::vector<double>(v.ints->begin(), v.ints->end());
+  } else if (type == T::FLOAT) {
+    v.reals = raw ? raw_values<float, double>(t.raw_data(), *n)
+                  : typed_values<double>(t.float_data(), *n);
+  } else if (type == T::DOUBLE) {
+    v.reals = raw ? raw_values<double, double>(t.raw_data(), *n)
+                  : typed_values<double>(t.double_data(), *n);
   }
   return v;
 }
@@ -294,8 +282,6 @@ std::string NodeContext::attr_string(std::string_view name, std::string_view fal
   return a == nullptr ? std::string(fallback) : a->s();
 }
 
-Layer NodeContext::make_layer(std::string_view type) const { return new_layer(type); }
-
 // The node's name (add_layer makes it unique).
 std::string NodeContext::layer_name(std::string_view suffix) const {
   std::string base = display_name();
@@ -358,10 +344,10 @@ const Value& NodeContext::emit(Layer layer, const std::vector<const Value*>& inp
   return steps_.emplace_back(std::move(out));
 }
 
-void NodeContext::set_constant(Value v, int output) {
+void NodeContext::set_constant(Value v) {
   v.constant = true;
-  if (output < node_.output_size() && !node_.output(output).empty()) {
-    g_.values[node_.output(output)] = std::move(v);
+  if (node_.output_size() > 0 && !node_.output(0).empty()) {
+    g_.values[node_.output(0)] = std::move(v);
   }
 }
 

@@ -82,7 +82,6 @@ class NodeContext {
   std::string_view op() const { return node_.op_type(); }
   int opset() const { return g_.opset; }
   int opset(std::string_view domain) const;  // 0 when the file imports none
-  std::int64_t batch() const { return g_.batch; }
   std::string display_name() const;
   [[noreturn]] void fail(const std::string& message) const;
 
@@ -110,16 +109,15 @@ class NodeContext {
   std::optional<float> attr_float(std::string_view name) const;
   std::string attr_string(std::string_view name, std::string_view fallback) const;
 
-  // A new layer of `type` (a row of model/layer_types.cpp) named after the node.
-  Layer make_layer(std::string_view type) const;
-  // Adds `layer` reading `inputs` (activations), runs its shape rule and
-  // makes it output number `output` of the node (-1: of none, a step
-  // between two layers of one node). Returns the layer's output.
+  // Adds `layer` (a new_layer), named after the node (plus `name_suffix`),
+  // reading `inputs` (activations), runs its shape rule and makes it output
+  // number `output` of the node (-1: of none, a step between two layers of
+  // one node). Returns the layer's output.
   const Value& emit(Layer layer, const std::vector<const Value*>& inputs, int output = 0,
                     std::string_view name_suffix = {});
-  // Output `output` is this constant / the same tensor as `v` (no layer).
-  void set_constant(Value v, int output = 0);
-  void forward(const Value& v, int output = 0);
+  // Output 0 is this constant / output `output` the same tensor as `v` (no layer).
+  void set_constant(Value v);
+  void forward(const Value& v, int output);
 
  private:
   std::string layer_name(std::string_view suffix) const;

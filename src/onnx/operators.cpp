@@ -54,17 +54,10 @@ const OpRow* find_operator(std::string_view domain, std::string_view op) {
 const OpRow& check_operator(const NodeContext& c) {
   const std::string_view domain = domain_of(c.node().domain());
   const OpRow* row = find_operator(domain, c.op());
-  if (row == nullptr && !domain.empty()) {
-    c.fail(
-        fmt::format("operator {} of domain '{}' is not supported (docs/onnx.md lists the "
-                    "operators netlens reads)",
-                    c.op(), domain));
-  }
   if (row == nullptr) {
-    c.fail(
-        fmt::format("operator {} is not supported (docs/onnx.md lists the operators netlens "
-                    "reads)",
-                    c.op()));
+    c.fail(fmt::format(
+        "operator {}{} is not supported (docs/onnx.md lists the operators netlens reads)", c.op(),
+        domain.empty() ? "" : fmt::format(" of domain '{}'", domain)));
   }
   if (c.opset(domain) < row->since) {
     c.fail(fmt::format("operator {} is not in opset {}: ONNX defines it from opset {} on", c.op(),

@@ -1,7 +1,8 @@
 // The reader's functions beside graph.h: the converters and folders
 // operators.def names, by file (a converter makes a node's layers, `type`
 // being its row's netlens type; a folder makes its outputs constants), what
-// they share, and the channel-shuffle match (shuffle.cpp).
+// they share, the channel-shuffle match (shuffle.cpp) and the ModelProto
+// parse that skips the weights (wire.cpp).
 #pragma once
 
 #include <cstddef>
@@ -30,6 +31,18 @@ FoldFn fold_constant, fold_shape, fold_constant_of_shape, fold_range, fold_cast,
 FoldFn fold_reshape, fold_squeeze, fold_unsqueeze, fold_transpose, fold_slice, fold_gather,
     fold_concat, fold_scatter_nd;
 
+// A per-axis field as the file lists it: one value per axis.
+template <class Param, class Values>
+Param listed(const Values& values) {
+  Param p;
+  p.given = true;
+  p.scalar = false;
+  for (const auto& v : values) {
+    p.values.push_back(v);
+  }
+  return p;
+}
+
 // The dims a Reshape node gives its input of `in` (0 and -1 resolved).
 std::vector<std::int64_t> reshape_target(NodeContext& c, const std::vector<std::int64_t>& in);
 
@@ -42,25 +55,28 @@ SliceArgs slice_args(NodeContext& c);
 
 // For the folders: the elements of `d` (the node fails when a dim is
 // negative or they overflow); a constant of dims `out` whose element i is
-// element at[i] of `in`, with in's type and, when it has them, values.
+// element at[i] of `in`, with in's type and, when it has them, values; an
+// integer constant, its values also as reals (as any constant's ints are).
 std::int64_t count(NodeContext& c, const std::vector<std::int64_t>& d);
 Value pick(const Value& in, std::vector<std::int64_t> out, const std::vector<std::size_t>& at);
 bool has_values(const Value& v);
+Value integers(std::vector<std::int64_t> dims, std::vector<std::int64_t> values);
 
 // ShuffleNet's channel shuffle as exported, Reshape [N, C, ...] ->
 // [N, g, C/g, ...], Transpose of axes 1 and 2, Reshape back: the node indices
 // of each such chain whose two intermediate tensors are read by the chain
 // only (no other node, no graph output), found before any node is read.
+// Per node, the chain it is in (reshape -1: none).
 struct ShuffleChain {
   int reshape = -1, transpose = -1, back = -1;
 };
-struct ShuffleChains {
-  std::vector<ShuffleChain> chains;
-  std::vector<int> chain_of;  // per node: its chain's index, -1 for none
-};
-ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph);
+std::vector<ShuffleChain> find_channel_shuffles(Graph& g, const onnx::GraphProto& graph);
 // At the chain's last node: one channel_shuffle layer when the dims say
 // so; false when they do not (its nodes are then read one by one).
 bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const ShuffleChain& chain);
+
+// wire.cpp: `model` from its bytes, the large tensor data skipped; false
+// when they are not a valid ModelProto (truncated, corrupt).
+bool parse_model_without_weights(const void* data, std::size_t size, onnx::ModelProto& model);
 
 }  // namespace netlens::onnx_reader

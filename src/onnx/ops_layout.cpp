@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <numeric>
 
 #include "engine/dims.h"
 #include "onnx/ops.h"
@@ -27,7 +28,7 @@ void linear(NodeContext& c, const Value& x, std::int64_t in, std::int64_t out, b
     c.fail(fmt::format("the weight '{}' takes {} features, but the input {} has {}",
                        c.node().input(1), in, dims::text(d), features));
   }
-  Layer l = c.make_layer("linear");
+  Layer l = new_layer("linear");
   l.out_channels = out;
   l.bias = bias;
   c.emit(std::move(l), {&x});
@@ -59,7 +60,7 @@ void convert_gemm(NodeContext& c, std::string_view /*type*/) {
   const Value* x = &c.activation(0);
   const Value& w = c.constant(1);
   if (c.attr_int("transA", 0) != 0) {  // A transposed first: a whole tensor
-    Layer t = c.make_layer("permute");
+    Layer t = new_layer("permute");
     t.extra->dims = {1, 0};
     x = &c.emit(std::move(t), {x}, -1, ".transpose");
   }
@@ -82,7 +83,7 @@ void convert_matmul(NodeContext& c, std::string_view type) {
     return;
   }
   const Value& y = c.operand(1);
-  c.emit(c.make_layer(type), {&x, &y});
+  c.emit(new_layer(type), {&x, &y});
 }
 
 // On the channels: a concat; on another axis, or with a constant operand
@@ -95,10 +96,10 @@ void convert_concat(NodeContext& c, std::string_view type) {
   const auto axis =
       static_cast<std::int64_t>(dims::axis(c.attr_int("axis", 1), c.dims(*acts[0]).size()));
   if (acts.size() == 1) {
-    c.emit(c.make_layer("identity"), acts);
+    c.emit(new_layer("identity"), acts);
     return;
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   if (acts[0]->shape.is_whole() || axis != channel_axis(c, *acts[0])) {
     l.extra->dim = axis;
   }
@@ -110,21 +111,17 @@ SliceArgs slice_args(NodeContext& c) {
   if (c.opset() < 10) {
     s.starts = c.attr_ints("starts").value_or(std::vector<std::int64_t>{});
     s.ends = c.attr_ints("ends").value_or(std::vector<std::int64_t>{});
-    s.axes = c.attr_ints("axes").value_or(std::vector<std::int64_t>{});
   } else {
     s.starts = c.ints(1);
     s.ends = c.ints(2);
-    if (c.has_input(3)) {
-      s.axes = c.ints(3);
-    }
-    if (c.has_input(4)) {
-      s.steps = c.ints(4);
-    }
+  }
+  s.axes = c.axes(3, 10);
+  if (c.opset() >= 10 && c.has_input(4)) {
+    s.steps = c.ints(4);
   }
   if (s.axes.empty()) {
-    for (std::size_t k = 0; k < s.starts.size(); ++k) {
-      s.axes.push_back(static_cast<std::int64_t>(k));
-    }
+    s.axes.resize(s.starts.size());
+    std::iota(s.axes.begin(), s.axes.end(), 0);
   }
   if (s.steps.empty()) {
     s.steps.assign(s.starts.size(), 1);
@@ -158,11 +155,11 @@ void convert_slice(NodeContext& c, std::string_view type) {
     }
   }
   if (cuts.empty()) {
-    c.emit(c.make_layer("identity"), {x});
+    c.emit(new_layer("identity"), {x});
     return;
   }
   for (std::size_t k = 0; k < cuts.size(); ++k) {
-    Layer l = c.make_layer(type);
+    Layer l = new_layer(type);
     l.extra->dim = static_cast<std::int64_t>(cuts[k].axis);
     l.extra->start = cuts[k].range.start;
     l.extra->stop = cuts[k].range.stop;
@@ -195,7 +192,7 @@ void convert_split(NodeContext& c, std::string_view type) {
     c.fail(fmt::format("{} split sizes for {} outputs", sizes.size(), parts));
   }
   for (std::size_t k = 0; k < sizes.size(); ++k) {
-    Layer l = c.make_layer(type);
+    Layer l = new_layer(type);
     l.extra->dim = axis;
     l.extra->sizes = sizes;
     l.extra->part = k;
@@ -214,8 +211,7 @@ void convert_resize(NodeContext& c, std::string_view type) {
   std::vector<double> scales;
   std::vector<std::int64_t> sizes;
   if (c.op() == "Upsample" && c.opset() < 9) {
-    const onnx::AttributeProto* a = c.attr("scales");
-    if (a != nullptr) {
+    if (const onnx::AttributeProto* a = c.attr("scales")) {
       scales.assign(a->floats().begin(), a->floats().end());
     }
   } else {
@@ -227,38 +223,31 @@ void convert_resize(NodeContext& c, std::string_view type) {
       sizes = c.ints(3);
     }
   }
-  Layer l = c.make_layer(type);
-  const std::size_t rank = d.size() - 2;
+  Layer l = new_layer(type);
   if (!scales.empty()) {
     if (scales.size() != d.size() || scales[0] != 1.0 || scales[1] != 1.0) {
       c.fail(
           fmt::format("scales [{}] must be 1 on the batch and channels", fmt::join(scales, ", ")));
     }
-    AxisParam<double> p;
-    p.given = true;
-    p.scalar = false;
-    for (std::size_t k = 0; k < rank; ++k) {
-      if (!(scales[k + 2] > 0)) {
-        c.fail(fmt::format("scale {} must be > 0", scales[k + 2]));
+    const std::vector<double> spatial(scales.begin() + 2, scales.end());
+    for (const double s : spatial) {
+      if (!(s > 0)) {
+        c.fail(fmt::format("scale {} must be > 0", s));
       }
-      p.values.push_back(scales[k + 2]);
     }
-    l.extra->scale_factor = p;
+    l.extra->scale_factor = listed<AxisParam<double>>(spatial);
   } else if (!sizes.empty()) {
     if (sizes.size() != d.size() || sizes[0] != d[0] || sizes[1] != d[1]) {
       c.fail(fmt::format("sizes {} must keep the batch and channels of {}", dims::text(sizes),
                          dims::text(d)));
     }
-    AxisParam<std::int64_t> p;
-    p.given = true;
-    p.scalar = false;
-    for (std::size_t k = 0; k < rank; ++k) {
-      if (sizes[k + 2] < 1) {
-        c.fail(fmt::format("size {} must be >= 1", sizes[k + 2]));
+    const std::vector<std::int64_t> spatial(sizes.begin() + 2, sizes.end());
+    for (const std::int64_t s : spatial) {
+      if (s < 1) {
+        c.fail(fmt::format("size {} must be >= 1", s));
       }
-      p.values.push_back(sizes[k + 2]);
     }
-    l.extra->output_size = p;
+    l.extra->output_size = listed<AxisParam<std::int64_t>>(spatial);
   } else {
     c.fail("neither scales nor sizes are given");
   }
@@ -269,15 +258,12 @@ void convert_resize(NodeContext& c, std::string_view type) {
 void convert_reduce(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   const bool axes_input = (c.op() == "ReduceSum" && c.opset() >= 13) || c.opset() >= 18;
-  std::vector<std::int64_t> axes = c.axes(1, axes_input ? 0 : 1000);
-  const std::vector<std::int64_t> d = c.dims(x);
-  if (axes.empty()) {
-    if (c.attr_int("noop_with_empty_axes", 0) != 0) {
-      c.emit(c.make_layer("identity"), {&x});
-      return;
-    }
+  const std::vector<std::int64_t> axes = c.axes(1, axes_input ? 0 : 1000);
+  if (axes.empty() && c.attr_int("noop_with_empty_axes", 0) != 0) {
+    c.emit(new_layer("identity"), {&x});
+    return;
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.extra->dims = axes;
   l.extra->keepdim = c.attr_int("keepdims", 1) != 0;
   c.emit(std::move(l), {&x});
@@ -286,7 +272,7 @@ void convert_reduce(NodeContext& c, std::string_view type) {
 // DepthToSpace, SpaceToDepth.
 void convert_depth_space(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   const std::int64_t b = c.attr_int("blocksize", 0);
   if (b < 1) {
     c.fail(fmt::format("blocksize must be >= 1 (got {})", b));
@@ -304,10 +290,10 @@ void convert_repeat(NodeContext& c, std::string_view type) {
   const bool tile = type == "tile";
   const bool same = tile ? v == std::vector<std::int64_t>(d.size(), 1) : dims::broadcast(d, v) == d;
   if (same) {
-    c.emit(c.make_layer("identity"), {&x});
+    c.emit(new_layer("identity"), {&x});
     return;
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   (tile ? l.extra->repeats : l.extra->shape) = v;
   c.emit(std::move(l), {&x});
 }
@@ -316,7 +302,7 @@ void convert_repeat(NodeContext& c, std::string_view type) {
 // embedding's table) by computed ones.
 void convert_gather(NodeContext& c, std::string_view type) {
   const Value& data = c.operand(0);
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.extra->dim = c.attr_int("axis", 0);
   if (c.input(1).constant) {
     l.extra->index_shape = c.input(1).dims;

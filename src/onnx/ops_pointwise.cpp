@@ -1,8 +1,5 @@
 // Operators that keep the tensor's shape: activations, norms, dropout, and
 // the element-wise merges (with their constant operands).
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include "engine/dims.h"
 #include "onnx/ops.h"
 
@@ -22,16 +19,11 @@ bool fits_within(NodeContext& c, const Value& x, int k) {
 void constant_operand(NodeContext& c, const Value& x, int k) {
   const Value& v = c.constant(k);
   const std::vector<std::int64_t> xd = c.dims(x);
-  std::int64_t count = 1;
-  std::size_t channel_axis = x.shape.channels_last() ? xd.size() - 1 : 1;
-  bool per_channel = false;
-  for (std::size_t i = 0; i < v.dims.size(); ++i) {
-    const std::size_t a = xd.size() - v.dims.size() + i;
-    count *= v.dims[i];
-    per_channel = per_channel || (a == channel_axis && v.dims[i] > 1);
-  }
-  Layer l = c.make_layer("scale");
-  if (!(per_channel && count == x.shape.channels)) {
+  const std::size_t channel_axis = x.shape.channels_last() ? xd.size() - 1 : 1;
+  const std::size_t first = xd.size() - v.dims.size();  // v's dims are right-aligned
+  const bool per_channel = channel_axis >= first && v.dims[channel_axis - first] > 1;
+  Layer l = new_layer("scale");
+  if (!(per_channel && dims::elements(v.dims) == x.shape.channels)) {
     l.extra->value = v.reals && v.reals->size() == 1 ? v.reals->front() : 1.0;
   }
   c.emit(std::move(l), {&x});
@@ -55,7 +47,7 @@ void convert_merge(NodeContext& c, std::string_view type) {
     }
   }
   if (acts.size() == 1 && constant_at < 0) {  // Sum / Max / Min / Mean of one tensor
-    c.emit(c.make_layer("identity"), {acts[0]});
+    c.emit(new_layer("identity"), {acts[0]});
     return;
   }
   if (acts.size() == 1 && !acts[0]->shape.is_whole() && fits_within(c, *acts[0], constant_at)) {
@@ -71,13 +63,13 @@ void convert_merge(NodeContext& c, std::string_view type) {
       acts.push_back(&c.operand(i));
     }
   }
-  c.emit(c.make_layer(type), acts);
+  c.emit(new_layer(type), acts);
 }
 
 // BatchNormalization, InstanceNormalization, LayerNormalization, GroupNormalization.
 void convert_norm(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   if (type == "instancenorm" || type == "batchnorm") {
     l.affine = true;
   }
@@ -96,7 +88,7 @@ void convert_norm(NodeContext& c, std::string_view type) {
 void convert_prelu(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   const Value& slope = c.constant(1);
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   // A slope that is neither one value nor one per channel keeps the shape
   // too: its elements count as the file's parameters.
   const std::int64_t n = dims::elements(slope.dims).value_or(1);
@@ -107,7 +99,7 @@ void convert_prelu(NodeContext& c, std::string_view type) {
 // Activations, dropout, identity, LRN: one input, its shape kept.
 void convert_unary(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
-  c.emit(c.make_layer(type), {&x});
+  c.emit(new_layer(type), {&x});
 }
 
 }  // namespace netlens::onnx_reader

@@ -3,7 +3,8 @@
 // keeps the roles when it can (identity, flatten, a permute of the channels)
 // and is a layer on the whole tensor otherwise (reshape, permute).
 #include <fmt/format.h>
-#include <fmt/ranges.h>
+
+#include <numeric>
 
 #include "engine/dims.h"
 #include "onnx/ops.h"
@@ -17,7 +18,7 @@ namespace {
 void reshape_to(NodeContext& c, const Value& x, const std::vector<std::int64_t>& target) {
   const std::vector<std::int64_t> d = c.dims(x);
   if (target == d) {
-    c.emit(c.make_layer("identity"), {&x});
+    c.emit(new_layer("identity"), {&x});
     return;
   }
   std::int64_t rest = 1;
@@ -25,10 +26,10 @@ void reshape_to(NodeContext& c, const Value& x, const std::vector<std::int64_t>&
     rest *= d[k];
   }
   if (!x.shape.is_whole() && target.size() == 2 && target[0] == d[0] && target[1] == rest) {
-    c.emit(c.make_layer("flatten"), {&x});
+    c.emit(new_layer("flatten"), {&x});
     return;
   }
-  Layer l = c.make_layer("reshape");
+  Layer l = new_layer("reshape");
   l.extra->shape = target;
   c.emit(std::move(l), {&x});
 }
@@ -82,15 +83,13 @@ void convert_transpose(NodeContext& c, std::string_view type) {
   if (perm.empty()) {
     perm = dims::reversed_axes(d.size());
   }
-  bool identity = perm.size() == d.size();
-  for (std::size_t k = 0; k < perm.size(); ++k) {
-    identity = identity && perm[k] == static_cast<std::int64_t>(k);
-  }
-  if (identity) {
-    c.emit(c.make_layer("identity"), {&x});
+  std::vector<std::int64_t> same(d.size());
+  std::iota(same.begin(), same.end(), 0);
+  if (perm == same) {
+    c.emit(new_layer("identity"), {&x});
     return;
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.extra->dims = perm;
   c.emit(std::move(l), {&x});
 }

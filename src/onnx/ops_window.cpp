@@ -24,16 +24,12 @@ AxisParam<std::int64_t> per_axis(NodeContext& c, const std::vector<std::int64_t>
   if (v.size() != rank) {
     c.fail(fmt::format("{} has {} values for {} spatial axes", what, v.size(), rank));
   }
-  AxisParam<std::int64_t> p;
-  p.scalar = false;
-  p.given = true;
   for (std::int64_t x : v) {
     if (x < 1) {
       c.fail(fmt::format("{} must be >= 1 (got {})", what, x));
     }
-    p.values.push_back(x);
   }
-  return p;
+  return listed<AxisParam<std::int64_t>>(v);
 }
 
 std::vector<std::int64_t> ints_or(NodeContext& c, const char* name, std::size_t rank,
@@ -89,9 +85,7 @@ void transposed_output(NodeContext& c, const Value& x, std::size_t rank, Layer& 
   }
   if (const auto shape = c.attr_ints("output_shape")) {
     std::vector<std::int64_t> sizes(shape->end() - static_cast<long>(rank), shape->end());
-    PaddingParam p;
-    p.given = true;
-    p.scalar = false;
+    std::vector<std::array<std::int64_t, 2>> pads;
     const bool upper = c.attr_string("auto_pad", "NOTSET") == "SAME_UPPER";
     for (std::size_t k = 0; k < rank && shape->size() >= rank; ++k) {
       const std::int64_t ke =
@@ -100,22 +94,16 @@ void transposed_output(NodeContext& c, const Value& x, std::size_t rank, Layer& 
           l.window->stride.values[k] * (x.shape.size[k] - 1) + out_pad[k] + ke - sizes[k];
       if (total < 0) {
         out_pad[k] -= total;
-        p.values.push_back({0, 0});
+        pads.push_back({0, 0});
       } else {
-        p.values.push_back(upper ? std::array<std::int64_t, 2>{total / 2, total - total / 2}
-                                 : std::array<std::int64_t, 2>{total - total / 2, total / 2});
+        pads.push_back(upper ? std::array<std::int64_t, 2>{total / 2, total - total / 2}
+                             : std::array<std::int64_t, 2>{total - total / 2, total / 2});
       }
     }
-    l.window->padding = p;
+    l.window->padding = listed<PaddingParam>(pads);
   }
   if (std::any_of(out_pad.begin(), out_pad.end(), [](std::int64_t v) { return v != 0; })) {
-    AxisParam<std::int64_t> op;
-    op.given = true;
-    op.scalar = false;
-    for (const std::int64_t v : out_pad) {
-      op.values.push_back(v);
-    }
-    l.extra->output_padding = op;
+    l.extra->output_padding = listed<AxisParam<std::int64_t>>(out_pad);
   }
 }
 
@@ -142,7 +130,7 @@ void convert_conv(NodeContext& c, std::string_view type) {
     c.fail(fmt::format("weight '{}' is [{}]: {} input channels, but the input has {}",
                        c.node().input(1), fmt::join(w, ", "), w[0], x.shape.channels));
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.out_channels = transposed ? w[1] * group : w[0];
   l.groups = group;
   l.bias = c.has_input(2);
@@ -165,13 +153,12 @@ void convert_pool(NodeContext& c, std::string_view type) {
   if (!kernel) {
     c.fail("kernel_shape is missing");
   }
-  Layer l = c.make_layer(type);
+  Layer l = new_layer(type);
   l.window->kernel_size = per_axis(c, *kernel, rank, "kernel_shape");
   l.window->stride = per_axis(c, ints_or(c, "strides", rank, 1), rank, "strides");
   if (type == "maxpool") {
     l.window->dilation = per_axis(c, ints_or(c, "dilations", rank, 1), rank, "dilations");
-  } else if (c.attr("dilations") != nullptr &&
-             *c.attr_ints("dilations") != std::vector<std::int64_t>(rank, 1)) {
+  } else if (ints_or(c, "dilations", rank, 1) != std::vector<std::int64_t>(rank, 1)) {
     c.fail("an average pool with dilations is not supported");
   }
   l.window->padding = padding(c, rank);
@@ -185,7 +172,7 @@ void convert_pool(NodeContext& c, std::string_view type) {
 void convert_global_pool(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   if (x.shape.is_whole() && c.dims(x).size() >= 3) {
-    Layer l = c.make_layer(type == "global_maxpool" ? "amax" : "mean");
+    Layer l = new_layer(type == "global_maxpool" ? "amax" : "mean");
     for (std::size_t k = 2; k < c.dims(x).size(); ++k) {
       l.extra->dims.push_back(static_cast<std::int64_t>(k));
     }
@@ -194,7 +181,7 @@ void convert_global_pool(NodeContext& c, std::string_view type) {
     return;
   }
   spatial_rank(c, x);
-  c.emit(c.make_layer(type), {&x});
+  c.emit(new_layer(type), {&x});
 }
 
 // Pad: pads on every axis (batch and channels must be 0), as an attribute
@@ -224,7 +211,7 @@ void convert_pad(NodeContext& c, std::string_view type) {
     c.fail(fmt::format("pads has {} values; a {}-D tensor needs {}", pads.size(), n, 2 * n));
   }
   if (std::all_of(pads.begin(), pads.end(), [](std::int64_t v) { return v == 0; })) {
-    c.emit(c.make_layer("identity"), {&x});  // whatever the layout (Swin's pad to whole windows)
+    c.emit(new_layer("identity"), {&x});  // whatever the layout (Swin's pad to whole windows)
     return;
   }
   // The spatial axes: 2.. channels first, 1..n-2 channels last.
@@ -238,17 +225,15 @@ void convert_pad(NodeContext& c, std::string_view type) {
     c.fail(fmt::format("pads [{}] pad the batch or channel axis; netlens pads spatial axes",
                        fmt::join(pads, ", ")));
   }
-  PaddingParam p;
-  p.given = true;
-  p.scalar = false;
+  std::vector<std::array<std::int64_t, 2>> spatial;
   for (std::size_t k = first; k < first + n - 2; ++k) {
     if (pads[k] < 0 || pads[k + n] < 0) {
       c.fail(fmt::format("pads [{}] has a negative value (a crop)", fmt::join(pads, ", ")));
     }
-    p.values.push_back({pads[k], pads[k + n]});
+    spatial.push_back({pads[k], pads[k + n]});
   }
-  Layer l = c.make_layer(type);
-  l.window->padding = p;
+  Layer l = new_layer(type);
+  l.window->padding = listed<PaddingParam>(spatial);
   c.emit(std::move(l), {&x});
 }
 

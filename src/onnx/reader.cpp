@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,7 +18,6 @@
 #include "onnx/graph.h"
 #include "onnx/operators.h"
 #include "onnx/ops.h"
-#include "onnx/wire.h"
 
 namespace netlens {
 
@@ -75,20 +73,17 @@ std::string symbolic_dim_message(const onnx::ValueInfoProto& input, const std::s
       input.name(), param, axis);
 }
 
-// The dims of an extra input (a whole tensor): a symbolic first dim
-// takes `batch`; any other symbolic dim is an error.
-std::vector<std::int64_t> whole_input_dims(const onnx::ValueInfoProto& input,
-                                           std::optional<std::int64_t> batch, const Graph& g) {
+// The dims of a whole tensor: a symbolic first dim is `first`; any other
+// symbolic dim is an error.
+std::vector<std::int64_t> whole_input_dims(const onnx::ValueInfoProto& input, std::int64_t first,
+                                           const Graph& g) {
   std::vector<std::int64_t> v;
   for (const auto& d : input_dims(input, g)) {
     const bool symbolic = !d.has_dim_value() || d.dim_value() < 0;
-    if (!symbolic) {
-      v.push_back(d.dim_value());
-    } else if (v.empty() && batch) {
-      v.push_back(*batch);
-    } else {
+    if (symbolic && !v.empty()) {
       fail(g.file, symbolic_dim_message(input, d.dim_param(), v.size()));
     }
+    v.push_back(symbolic ? first : d.dim_value());
   }
   return v;
 }
@@ -101,15 +96,7 @@ void declare_input(const onnx::ValueInfoProto& input, Graph& g) {
   const auto& dims = input_dims(input, g);
   Net& net = g.net;
   if (dims.size() < 2 || dims.size() > 5) {
-    std::vector<std::int64_t> v;
-    for (const auto& d : dims) {
-      const bool symbolic = !d.has_dim_value() || d.dim_value() < 0;
-      if (symbolic && !v.empty()) {
-        fail(g.file, symbolic_dim_message(input, d.dim_param(), v.size()));
-      }
-      v.push_back(symbolic ? kUnknownDim : d.dim_value());
-    }
-    net.input_dims = std::move(v);
+    net.input_dims = whole_input_dims(input, kUnknownDim, g);
     net.batch = 1;  // no axis is the batch
     return;
   }
@@ -160,11 +147,9 @@ void resolve_input(const onnx::ValueInfoProto& input, Graph& g) {
 void add_initializers(const onnx::GraphProto& graph, Graph& g) {
   for (const onnx::TensorProto& t : graph.initializer()) {
     try {
-      onnx_reader::Value v = onnx_reader::constant_from_tensor(t);
+      Value v = onnx_reader::constant_from_tensor(t);
       v.weight = t.name();
       g.values[t.name()] = std::move(v);
-    } catch (const ParseError&) {
-      throw;
     } catch (const Error& e) {
       fail(g.file, fmt::format("initializer '{}': {}", t.name(), e.what()));
     }
@@ -251,20 +236,18 @@ std::vector<int> dependency_order(const onnx::GraphProto& graph, Graph& g) {
       }
     }
   }
-  if (order.size() != static_cast<std::size_t>(n)) {
-    for (int i = 0; i < n; ++i) {
-      if (waiting[static_cast<std::size_t>(i)] > 0) {
-        fail(g.file,
-             fmt::format("the graph has a cycle through node '{}' ({})",
-                         NodeContext(g, graph.node(i)).display_name(), graph.node(i).op_type()));
-      }
+  for (int i = 0; i < n; ++i) {
+    if (waiting[static_cast<std::size_t>(i)] > 0) {
+      fail(g.file,
+           fmt::format("the graph has a cycle through node '{}' ({})",
+                       NodeContext(g, graph.node(i)).display_name(), graph.node(i).op_type()));
     }
   }
   return order;
 }
 
 // The nodes in dependency order, each folded or converted by its row of the
-// operator table; a channel shuffle's three at its last (shuffle.h).
+// operator table; a channel shuffle's three at its last (shuffle.cpp).
 void read_nodes(const onnx::GraphProto& graph, const std::vector<const onnx_reader::OpRow*>& rows,
                 std::size_t max_layers, Graph& g) {
   const auto read = [&](int i) {
@@ -275,11 +258,11 @@ void read_nodes(const onnx::GraphProto& graph, const std::vector<const onnx_read
     }
   };
   const std::vector<int> order = dependency_order(graph, g);
-  const onnx_reader::ShuffleChains shuffles = onnx_reader::find_channel_shuffles(g, graph);
+  const std::vector<onnx_reader::ShuffleChain> shuffles =
+      onnx_reader::find_channel_shuffles(g, graph);
   for (const int i : order) {
-    const int s = shuffles.chain_of[static_cast<std::size_t>(i)];
-    if (s >= 0) {
-      const onnx_reader::ShuffleChain& chain = shuffles.chains[static_cast<std::size_t>(s)];
+    const onnx_reader::ShuffleChain& chain = shuffles[static_cast<std::size_t>(i)];
+    if (chain.reshape >= 0) {
       if (i != chain.back || onnx_reader::read_channel_shuffle(g, graph, chain)) {
         continue;
       }
@@ -311,6 +294,7 @@ void add_graph_outputs(const onnx::GraphProto& graph, Graph& g) {
 Net build_net(const onnx::ModelProto& model, const std::string& file, const OnnxOptions& o) {
   Graph g;
   g.file = file;
+  g.net.file = file;
   read_opsets(model, g);
   const onnx::GraphProto& graph = model.graph();
   // Every field is written out, so the keras convention lifts only PyTorch's own
@@ -348,9 +332,7 @@ Net read_onnx_bytes(std::string_view bytes, const std::string& file, const OnnxO
   }
   onnx::ModelProto model;
   parse_model(bytes.data(), bytes.size(), file, model);
-  Net net = build_net(model, file, o);
-  net.file = file;
-  return net;
+  return build_net(model, file, o);
 }
 
 Net read_onnx_file(const std::string& path, const OnnxOptions& o) {
@@ -385,7 +367,6 @@ Net read_onnx_file(const std::string& path, const OnnxOptions& o) {
   }
   ::munmap(map, size);
   Net net = build_net(model, path, o);
-  net.file = path;
   net.source = fmt::format("file:{}", path);
   return net;
 }

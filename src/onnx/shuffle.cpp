@@ -39,7 +39,7 @@ bool splits_channels(const Value& x, const std::vector<std::int64_t>& d,
 
 }  // namespace
 
-ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph) {
+std::vector<ShuffleChain> find_channel_shuffles(Graph& g, const onnx::GraphProto& graph) {
   const int n = graph.node_size();
   // Per tensor: how many node inputs and graph outputs read it; its last reader.
   std::unordered_map<std::string_view, std::pair<int, int>> readers;
@@ -63,8 +63,7 @@ ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph) {
     const onnx::NodeProto& to = graph.node(it->second.second);
     return is_op(to, op) && to.input(0) == from.output(0) ? it->second.second : -1;
   };
-  ShuffleChains s;
-  s.chain_of.assign(static_cast<std::size_t>(n), -1);
+  std::vector<ShuffleChain> chain_of(static_cast<std::size_t>(n));
   for (int r = 0; r < n; ++r) {
     const int t = is_op(graph.node(r), "Reshape") ? next(r, "Transpose") : -1;
     const int b = t < 0 ? -1 : next(t, "Reshape");
@@ -72,16 +71,17 @@ ShuffleChains find_channel_shuffles(Graph& g, const onnx::GraphProto& graph) {
         b < 0
             ? std::vector<std::int64_t>{}
             : NodeContext(g, graph.node(t)).attr_ints("perm").value_or(std::vector<std::int64_t>{});
-    const auto taken = [&](int node) { return s.chain_of[static_cast<std::size_t>(node)] >= 0; };
+    const auto taken = [&](int node) {
+      return chain_of[static_cast<std::size_t>(node)].reshape >= 0;
+    };
     if (perm.size() < 3 || perm != group_swap(perm.size()) || taken(r) || taken(b)) {
       continue;  // not a shuffle, or one sharing a Reshape with another: node by node
     }
     for (const int node : {r, t, b}) {
-      s.chain_of[static_cast<std::size_t>(node)] = static_cast<int>(s.chains.size());
+      chain_of[static_cast<std::size_t>(node)] = {r, t, b};
     }
-    s.chains.push_back({r, t, b});
   }
-  return s;
+  return chain_of;
 }
 
 bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const ShuffleChain& chain) {
@@ -107,7 +107,7 @@ bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const Shuffle
   } catch (const Error&) {
     return false;  // read one by one, the node at fault says why
   }
-  Layer l = back.make_layer("channel_shuffle");
+  Layer l = new_layer("channel_shuffle");
   l.groups = groups;
   back.emit(std::move(l), {x});
   return true;

@@ -2,14 +2,14 @@
 // are walked field by field and a large raw_data is skipped, never copied (a
 // 98 MB resnet50.onnx then costs its nodes, not its bytes). Every other field
 // is parsed by the generated code.
-#include "onnx/wire.h"
-
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/wire_format_lite.h>
 
 #include <climits>
 #include <string>
+
+#include "onnx/ops.h"
 
 namespace netlens::onnx_reader {
 
@@ -20,9 +20,9 @@ using google::protobuf::io::CodedOutputStream;
 using google::protobuf::io::StringOutputStream;
 using WFL = google::protobuf::internal::WireFormatLite;
 
-// Tensor bytes kept: enough for every constant the folder reads (fold.cpp's
-// kMaxFoldedElements of 8 bytes); larger ones keep their dims only.
-constexpr std::uint32_t kMaxKeptBytes = 8 * kMaxFoldedElements;
+// Tensor bytes kept: enough for every constant the folder reads
+// (kMaxFoldedElements of 8 bytes); larger ones keep their dims only.
+constexpr std::int64_t kMaxKeptBytes = 8 * kMaxFoldedElements;
 
 // Merges the field of `tag` into `message` through a copy of its bytes (SkipField
 // writes the tag and the value it skips).
@@ -39,68 +39,49 @@ bool merge_field(CodedInputStream& in, std::uint32_t tag, Message& message) {
   return message.MergeFromString(bytes);
 }
 
-// The length-delimited field just tagged, read into `message` by `read`.
+// Reads the fields of `message` up to its end: each field `field` of
+// `length` bytes by `read(length)`, every other by the generated code.
 template <class Message, class Read>
-bool read_nested(CodedInputStream& in, Message& message, Read read) {
-  std::uint32_t length = 0;
-  if (!in.ReadVarint32(&length) || length > INT_MAX) {
-    return false;
+bool read_fields(CodedInputStream& in, Message& message, int field, Read read) {
+  while (const std::uint32_t tag = in.ReadTag()) {
+    if (WFL::GetTagFieldNumber(tag) == field &&
+        WFL::GetTagWireType(tag) == WFL::WIRETYPE_LENGTH_DELIMITED) {
+      std::uint32_t length = 0;
+      if (!in.ReadVarint32(&length) || length > INT_MAX || !read(static_cast<int>(length))) {
+        return false;
+      }
+    } else if (!merge_field(in, tag, message)) {
+      return false;
+    }
   }
-  const CodedInputStream::Limit limit = in.PushLimit(static_cast<int>(length));
+  return true;
+}
+
+// The `length` bytes of a field just read into `message` by `read`.
+template <class Message, class Read>
+bool read_nested(CodedInputStream& in, int length, Message& message, Read read) {
+  const CodedInputStream::Limit limit = in.PushLimit(length);
   const bool ok = read(in, message) && in.ConsumedEntireMessage();
   in.PopLimit(limit);
   return ok;
 }
 
 bool read_tensor(CodedInputStream& in, onnx::TensorProto& t) {
-  constexpr int kRawData = onnx::TensorProto::kRawDataFieldNumber;
-  while (const std::uint32_t tag = in.ReadTag()) {
-    if (WFL::GetTagFieldNumber(tag) == kRawData &&
-        WFL::GetTagWireType(tag) == WFL::WIRETYPE_LENGTH_DELIMITED) {
-      std::uint32_t length = 0;
-      if (!in.ReadVarint32(&length) || length > INT_MAX) {
-        return false;
-      }
-      if (length > kMaxKeptBytes) {
-        if (!in.Skip(static_cast<int>(length))) {
-          return false;
-        }
-      } else if (!in.ReadString(t.mutable_raw_data(), static_cast<int>(length))) {
-        return false;
-      }
-    } else if (!merge_field(in, tag, t)) {
-      return false;
-    }
-  }
-  return true;
+  return read_fields(in, t, onnx::TensorProto::kRawDataFieldNumber, [&](int length) {
+    return length > kMaxKeptBytes ? in.Skip(length) : in.ReadString(t.mutable_raw_data(), length);
+  });
 }
 
 bool read_graph(CodedInputStream& in, onnx::GraphProto& g) {
-  while (const std::uint32_t tag = in.ReadTag()) {
-    if (WFL::GetTagFieldNumber(tag) == onnx::GraphProto::kInitializerFieldNumber &&
-        WFL::GetTagWireType(tag) == WFL::WIRETYPE_LENGTH_DELIMITED) {
-      if (!read_nested(in, *g.add_initializer(), read_tensor)) {
-        return false;
-      }
-    } else if (!merge_field(in, tag, g)) {
-      return false;
-    }
-  }
-  return true;
+  return read_fields(in, g, onnx::GraphProto::kInitializerFieldNumber, [&](int length) {
+    return read_nested(in, length, *g.add_initializer(), read_tensor);
+  });
 }
 
 bool read_model(CodedInputStream& in, onnx::ModelProto& m) {
-  while (const std::uint32_t tag = in.ReadTag()) {
-    if (WFL::GetTagFieldNumber(tag) == onnx::ModelProto::kGraphFieldNumber &&
-        WFL::GetTagWireType(tag) == WFL::WIRETYPE_LENGTH_DELIMITED) {
-      if (!read_nested(in, *m.mutable_graph(), read_graph)) {
-        return false;
-      }
-    } else if (!merge_field(in, tag, m)) {
-      return false;
-    }
-  }
-  return true;
+  return read_fields(in, m, onnx::ModelProto::kGraphFieldNumber, [&](int length) {
+    return read_nested(in, length, *m.mutable_graph(), read_graph);
+  });
 }
 
 }  // namespace
