@@ -176,6 +176,16 @@ void Analyzer::check_rf_size(LayerReport& lr) {
 
 void Analyzer::fix_input() {
   const Net& n = net();
+  if (!n.assumed_batch.empty()) {
+    report_.warnings.push_back(
+        {WarningKind::AssumedBatch,
+         {},
+         {},
+         {},
+         fmt::format("the input's batch dim '{}' is symbolic: analyzed at batch 1 "
+                     "(--batch N sets it)",
+                     n.assumed_batch)});
+  }
   if (n.input_dims) {  // no roles: nothing has a receptive field
     report_.input.layout = Layout::Whole;
     report_.input.dims = *n.input_dims;

@@ -29,6 +29,9 @@ struct Net {
   // The input's batch: an ONNX file's input gives one, --batch sets it (a
   // spec has none: 1).
   std::optional<std::int64_t> batch;
+  // ONNX: the symbolic batch dim of the input, taken as 1 when --batch does
+  // not give it (a warning says so).
+  std::string assumed_batch;
   // An ONNX input of [batch, features]: no spatial axes, `channels` features.
   bool input_flat = false;
   // An ONNX input outside the role model (0, 1 or 6 and more dims): the whole

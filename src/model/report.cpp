@@ -60,7 +60,7 @@ std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank) 
 namespace {
 constexpr std::array<const char*, kWarningKinds> kKindNames{
     "misaligned",       "unread-input",    "padding-only", "dead-layer",
-    "rf-exceeds-input", "regions-skipped", "whole-tensor"};
+    "rf-exceeds-input", "regions-skipped", "whole-tensor", "assumed-batch"};
 }  // namespace
 
 const char* warning_kind_name(WarningKind kind) {

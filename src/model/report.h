@@ -82,8 +82,9 @@ enum class WarningKind : std::uint8_t {
   RfExceedsInput,  // units see more than the input
   RegionsSkipped,  // the unit-by-unit regions were too big to compute
   WholeTensor,     // a layer's output has no axes with roles: no receptive field after it
+  AssumedBatch,    // an ONNX input's symbolic batch dim, taken as 1
 };
-inline constexpr std::size_t kWarningKinds = 7;
+inline constexpr std::size_t kWarningKinds = 8;
 const char* warning_kind_name(WarningKind kind);  // misaligned, unread-input, ...
 std::optional<WarningKind> warning_kind_from_name(std::string_view name);
 

@@ -40,6 +40,10 @@ inline constexpr Inputs kSlope = 0b10;             // PRelu
 inline constexpr Inputs kTable = 0b1;              // Gather of an embedding's table
 }  // namespace weights
 
+// The newest ai.onnx opset whose changes the converters know (18: the axes
+// inputs of Pad and the reductions, GroupNormalization); a newer one is refused.
+inline constexpr int kNewestOpset = 18;
+
 struct OpRow {
   std::string_view op;
   std::string_view domain;  // "" is ai.onnx

@@ -51,6 +51,12 @@ void read_opsets(const onnx::ModelProto& model, Graph& g) {
       g.opset = static_cast<int>(o.version());
     }
   }
+  // A newer opset may have changed what an operator's inputs and attributes
+  // mean: reading it by the old rules could give wrong numbers.
+  if (g.opset > onnx_reader::kNewestOpset) {
+    fail(g.file, fmt::format("the model imports opset {} of ai.onnx; netlens reads opsets 1 to {}",
+                             g.opset, onnx_reader::kNewestOpset));
+  }
 }
 
 const auto& input_dims(const onnx::ValueInfoProto& input, const Graph& g) {
@@ -124,22 +130,37 @@ void resolve_input(const onnx::ValueInfoProto& input, Graph& g) {
     g.batch = net.batch.value_or(1);
     return;
   }
+  std::vector<std::string> missing;  // every dim still unknown, named in one error
+  std::string options;
   for (int i = 0; i < dims.size(); ++i) {
     const bool unknown = i == 0   ? !net.batch
                          : i == 1 ? !net.channels
                                   : net.input_size[static_cast<std::size_t>(i) - 2] == kUnknownDim;
+    const auto& d = dims[i];
     if (!unknown) {
       continue;
     }
-    const auto& d = dims[i];
-    const char* option = i == 0 ? "--batch" : i == 1 ? "--channels" : "--input";
-    fail(g.file, d.has_dim_param()
-                     ? fmt::format("graph input '{}' has the symbolic dim '{}' (axis {}): give "
-                                   "its size with {}",
-                                   input.name(), d.dim_param(), i, option)
-                     : fmt::format("graph input '{}' has no size on axis {} (got {}): give it "
-                                   "with {}",
-                                   input.name(), i, d.dim_value(), option));
+    if (i == 0 && d.has_dim_param()) {  // as Netron and onnx-tool take it
+      g.net.batch = 1;
+      g.net.assumed_batch = d.dim_param();
+      continue;
+    }
+    missing.push_back(d.has_dim_param()
+                          ? fmt::format("the symbolic dim '{}' (axis {})", d.dim_param(), i)
+                          : fmt::format("no size on axis {} (got {})", i, d.dim_value()));
+    if (i < 2 || options.find("--input") == std::string::npos) {
+      const int rank = dims.size() - 2;
+      options += i == 0   ? " --batch N"
+                 : i == 1 ? " --channels C"
+                          : (rank == 1   ? " --input L"
+                             : rank == 2 ? " --input HxW"
+                                         : " --input DxHxW");
+    }
+  }
+  if (!missing.empty()) {
+    fail(g.file, fmt::format("graph input '{}' has {}: give {} with{}", input.name(),
+                             fmt::join(missing, ", "),
+                             missing.size() == 1 ? "its size" : "their sizes", options));
   }
   g.batch = *net.batch;
 }

@@ -48,7 +48,7 @@ const std::map<std::string, std::string> kExpectedFailures{
     // An empty tensor (a zero batch; a slice of nothing): an axis of size 0
     // has no receptive field, so the role model refuses it.
     {"node/test_reshape_allowzero_reordered",
-     "graph input 'data' has no size on axis 0 (got 0): give it with --batch"},
+     "graph input 'data' has no size on axis 0 (got 0): give its size with --batch N"},
     {"node/test_slice_start_out_of_bounds",
      "node 'y' (Slice, opset 13): the slice [10:10] of 'input' is empty"},
     // A reversing slice: PyTorch has no negative step, and a spec slice

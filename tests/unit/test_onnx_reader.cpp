@@ -164,9 +164,7 @@ TEST_CASE("bad ONNX files: one error line each, naming what is wrong", "[onnx][c
       {"bad_dangling.onnx",
        "node 'add' (Add) reads tensor 'nowhere', which no node, input or initializer makes"},
       {"symbolic_height.onnx",
-       "graph input 'x' has the symbolic dim 'height' (axis 2): give its size with --input"},
-      {"view_flatten.onnx",
-       "graph input 'x' has the symbolic dim 'batch_size' (axis 0): give its size with --batch"},
+       "graph input 'x' has the symbolic dim 'height' (axis 2): give its size with --input HxW"},
       {"bad_dims.onnx",
        "initializer 'huge': dims [1099511627776, 1099511627776, 3, 3] are "
        "negative or too large"},
@@ -314,6 +312,40 @@ TEST_CASE("weights stored in Constant nodes count as the layer's params", "[onnx
   CHECK(r.layers[0].params == 112);  // 4 x 3 x 3 x 3 + 4: no longer 0
   CHECK(r.layers[1].params == 0);    // a single value is no weight
   CHECK(r.totals.params == 112);
+}
+
+TEST_CASE("a symbolic batch dim is taken as 1, with a warning that --batch sets it",
+          "[onnx][cli]") {
+  const std::string file = source_path("tests/data/onnx/view_flatten.onnx");
+  const RunResult run = run_netlens("analyze " + file + " --format json");
+  CHECK(run.status == 0);
+  CHECK(run.err == "netlens: warning: " + file +
+                       ": the input's batch dim 'batch_size' is symbolic: analyzed at batch 1 "
+                       "(--batch N sets it) [-Wassumed-batch]\n");
+  CHECK(nlohmann::json::parse(run.out)["batch"] == 1);
+  const RunResult given = run_netlens("analyze " + file + " --batch 4 --format json");
+  CHECK(given.err.empty());
+  CHECK(nlohmann::json::parse(given.out)["batch"] == 4);
+}
+
+// Every dim the options must still give is named in one error, with the
+// options that give them.
+TEST_CASE("the symbolic dims of an ONNX input are named in one error", "[onnx]") {
+  onnx::ModelProto m;
+  REQUIRE(m.ParseFromString(constant_weights_model()));
+  auto& dims =
+      *m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
+  dims.mutable_dim(0)->set_dim_param("n");
+  dims.mutable_dim(1)->set_dim_param("c");
+  dims.mutable_dim(2)->set_dim_param("h");
+  dims.mutable_dim(3)->set_dim_param("w");
+  CHECK_THROWS_WITH(
+      read_onnx_bytes(m.SerializeAsString(), "c.onnx", {}),
+      "c.onnx: graph input 'x' has the symbolic dim 'c' (axis 1), the symbolic dim 'h' "
+      "(axis 2), the symbolic dim 'w' (axis 3): give their sizes with --channels C --input HxW");
+  m.mutable_opset_import(0)->set_version(19);
+  CHECK_THROWS_WITH(read_onnx_bytes(m.SerializeAsString(), "c.onnx", {}),
+                    "c.onnx: the model imports opset 19 of ai.onnx; netlens reads opsets 1 to 18");
 }
 
 TEST_CASE("a node name that is not UTF-8 becomes a valid one, so JSON can hold it", "[onnx]") {
