@@ -42,11 +42,7 @@ class Coster {
   // One sample's elements; the whole tensor's for a whole tensor.
   static std::int64_t elements(const Shape& s, const LayerMath& m) {
     if (s.is_whole()) {
-      std::int64_t n = 1;
-      for (const std::int64_t d : s.dims) {
-        n = m.mul(n, d);
-      }
-      return n;
+      return m.product(s.dims);
     }
     return s.has_positions() ? m.mul(s.channels, positions(s, m)) : s.channels;
   }

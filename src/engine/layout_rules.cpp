@@ -61,10 +61,7 @@ void Rule::layer_norm(LayerShape& r) {
   const std::vector<std::int64_t>& shape = layer_.extra->normalized_shape;
   std::int64_t normalized = c;
   if (!shape.empty()) {
-    normalized = 1;
-    for (const std::int64_t d : shape) {
-      normalized = mul(normalized, d);
-    }
+    normalized = product(shape);
     const bool all = in().layout == Layout::Spatial && normalized == mul(c, product(in().size)) &&
                      shape.front() == c;
     if (!(shape.size() == 1 && shape[0] == c) && !all) {

@@ -37,7 +37,7 @@ class Rule {
   }
   std::int64_t mul(std::int64_t a, std::int64_t b) const { return math_.mul(a, b); }
   std::int64_t add(std::int64_t a, std::int64_t b) const { return math_.add(a, b); }
-  std::int64_t product(const PerAxis<std::int64_t>& v) const { return math_.product(v); }
+  std::int64_t product(const auto& values) const { return math_.product(values); }
   std::int64_t kernel_volume(const PerAxis<AxisWindow>& w) const {
     std::int64_t v = 1;
     for (const AxisWindow& a : w) {
@@ -143,7 +143,6 @@ class Rule {
   Dims whole_dims(std::size_t input) const;
   std::size_t whole_axis(std::int64_t dim, std::size_t rank, Field field) const;
   Dims broadcast(const Dims& a, const Dims& b, const std::string& what) const;
-  std::int64_t whole_elements(const Dims& dims) const;
   std::int64_t needs_roles(Dims& d) const;
   std::int64_t keep_dims(Dims& d) const;
   std::int64_t whole_constant(Dims& d) const;
