@@ -118,7 +118,6 @@ constexpr std::array kFieldAliases{
     FieldAlias{"interpolation", "mode", {}},     FieldAlias{"rate", "p", {}},
     FieldAlias{"local_size", "size", K::Lrn},    FieldAlias{"axis", "dim", K::Activation},
     FieldAlias{"dim", "dims", K::Reduce},        FieldAlias{"axis", "dims", K::Reduce},
-
 };
 
 std::string normalize(std::string_view name) {
@@ -235,15 +234,13 @@ std::string layer_type_names() {
 const FieldDef& field_def(Field field) { return kFields[static_cast<std::size_t>(field)]; }
 
 namespace {
-template <class T>
-std::size_t rank_of(const T& /*member*/) {
+// A per-axis field's listed rank; 0 for the other members.
+std::size_t rank_of(const auto& member) {
+  if constexpr (requires { member.listed_rank(); }) {
+    return member.listed_rank();
+  }
   return 0;
 }
-template <class T>
-std::size_t rank_of(const AxisParam<T>& p) {
-  return p.listed_rank();
-}
-std::size_t rank_of(const PaddingParam& p) { return p.listed_rank(); }
 }  // namespace
 
 std::size_t listed_rank(const Layer& layer) {
