@@ -142,32 +142,28 @@ void Rule::channel_shuffle(LayerShape& r) {
   r.output = in();
 }
 
-Rule::SliceRange Rule::slice_range(std::int64_t n) const {
+dims::Range Rule::slice_range(std::int64_t n) const {
   const LayerExtras& x = *layer_.extra;
-  SliceRange s{x.start, x.stop.value_or(n), x.step, 0};
-  if (x.chunks > 0 || !x.sizes.empty()) {
-    if (x.chunks > 0 && !x.sizes.empty()) {
-      fail("split takes 'chunks' or 'sizes', not both");
-    }
-    s.step = 1;
-    if (x.chunks > 0) {  // torch.chunk: parts of ceil(n / chunks), the last one shorter
-      const std::int64_t each = checked::ceil_div(n, x.chunks);
-      s.start = std::min(n, each * static_cast<std::int64_t>(x.part));
-      s.stop = std::min(n, s.start + each);
-    } else {
-      const auto total = std::accumulate(x.sizes.begin(), x.sizes.end(), std::int64_t{0});
-      if (total != n) {
-        fail_at(pos_of(Field::sizes),
-                fmt::format("split sizes add up to {}, but '{}' has {} on that dim", total,
-                            *inputs_[0].name, n));
-      }
-      s.start = std::accumulate(x.sizes.begin(), x.sizes.begin() + static_cast<long>(x.part),
-                                std::int64_t{0});
-      s.stop = s.start + x.sizes[x.part];
-    }
+  if (x.chunks == 0 && x.sizes.empty()) {
+    return dims::slice(n, x.start, x.stop.value_or(n), x.step);
   }
-  const dims::Range range = dims::slice(n, s.start, s.stop, s.step);
-  return {range.start, range.stop, range.step, range.count};
+  if (x.chunks > 0 && !x.sizes.empty()) {
+    fail("split takes 'chunks' or 'sizes', not both");
+  }
+  if (x.chunks > 0) {  // torch.chunk: parts of ceil(n / chunks), the last one shorter
+    const std::int64_t each = checked::ceil_div(n, x.chunks);
+    const std::int64_t start = std::min(n, each * static_cast<std::int64_t>(x.part));
+    return dims::slice(n, start, std::min(n, start + each), 1);
+  }
+  const auto total = std::accumulate(x.sizes.begin(), x.sizes.end(), std::int64_t{0});
+  if (total != n) {
+    fail_at(pos_of(Field::sizes),
+            fmt::format("split sizes add up to {}, but '{}' has {} on that dim", total,
+                        *inputs_[0].name, n));
+  }
+  const std::int64_t start = std::accumulate(
+      x.sizes.begin(), x.sizes.begin() + static_cast<long>(x.part), std::int64_t{0});
+  return dims::slice(n, start, start + x.sizes[x.part], 1);
 }
 
 // PyTorch's slicing of one dim (negative start/stop from the end, clamped);

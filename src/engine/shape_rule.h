@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/dims.h"
 #include "engine/shape_rules.h"
 #include "model/checked.h"
 
@@ -127,10 +128,7 @@ class Rule {
   int role_of_dim(std::int64_t dim, Field field) const;
   bool names_batch(std::int64_t dim) const;  // dim 0 (or -n) of the tensor
   // A slice's (or a split part's) start, stop and step on a dim of n, clamped.
-  struct SliceRange {
-    std::int64_t start, stop, step, count;
-  };
-  SliceRange slice_range(std::int64_t n) const;
+  dims::Range slice_range(std::int64_t n) const;
   PerAxis<AxisWindow> identity_windows() const { return PerAxis<AxisWindow>(rank(), AxisWindow{}); }
 
   // whole_rules.cpp: whole tensors, their dims batch first. whole() runs the
