@@ -77,9 +77,7 @@ SizesReport scan_sizes(Net net, std::optional<std::size_t> axis, std::int64_t mi
   net.input_size = full_input_size(net);
   net.input_size_scalar = false;
   report.input = net.input_size;
-  for (const std::string& name : net.outputs) {
-    report.outputs.push_back(name);
-  }
+  report.outputs = net.outputs;
   if (report.outputs.empty() && !net.layers.empty()) {
     report.outputs.push_back(net.layers.back().name);
   }
