@@ -312,8 +312,9 @@ ErfMap propagate(const Report& r, std::size_t layer, const PerAxis<std::int64_t>
   return total;
 }
 
-}  // namespace
-
+// Per layer (index into report.layers): why it has no map, or empty when it
+// has one. Global layers have none, nor layers that mix channels into
+// positions (pixel shuffles, patch merging) or read one that has none.
 std::vector<std::string> erf_unavailable(const Report& report) {
   const std::size_t n = report.layers.size();
   std::vector<std::string> why(n);
@@ -341,15 +342,10 @@ std::vector<std::string> erf_unavailable(const Report& report) {
   return why;
 }
 
-ErfMap compute_erf(const Report& report, std::size_t layer, const PerAxis<std::int64_t>& unit) {
-  const std::string why = erf_unavailable(report)[layer];
-  if (!why.empty()) {
-    throw UsageError(fmt::format("layer '{}' has no effective receptive field: {}",
-                                 report.layer(layer).name, why));
-  }
-  return propagate(report, layer, unit);
-}
-
+// erfP on `axis`: the smallest radius r, centre + r a whole number, such that
+// the map's marginal on the axis holds at least `percent`% of the total in
+// [centre - r, centre + r]. `centre2` is twice the centre (lo + hi of the
+// unit's theoretical region).
 Ratio erf_radius(const ErfMap& map, std::size_t axis, std::int64_t centre2, int percent) {
   const std::int64_t n = map.size[axis];
   if (n == 0) {
@@ -382,8 +378,6 @@ Ratio erf_radius(const ErfMap& map, std::size_t axis, std::int64_t centre2, int 
   }
 }
 
-namespace {
-
 // A unit's map with its radii around the centre of `theoretical`, the unit's
 // theoretical region.
 UnitErf with_radii(ErfMap map, const PerAxis<Interval>& theoretical) {
@@ -398,6 +392,15 @@ UnitErf with_radii(ErfMap map, const PerAxis<Interval>& theoretical) {
 }
 
 }  // namespace
+
+ErfMap compute_erf(const Report& report, std::size_t layer, const PerAxis<std::int64_t>& unit) {
+  const std::string why = erf_unavailable(report)[layer];
+  if (!why.empty()) {
+    throw UsageError(fmt::format("layer '{}' has no effective receptive field: {}",
+                                 report.layer(layer).name, why));
+  }
+  return propagate(report, layer, unit);
+}
 
 UnitErf unit_erf(const Report& report, const UnitLocation& location) {
   return with_radii(compute_erf(report, location.layer, location.unit), location.theoretical);
