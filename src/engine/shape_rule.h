@@ -39,13 +39,6 @@ class Rule {
   std::int64_t mul(std::int64_t a, std::int64_t b) const { return math_.mul(a, b); }
   std::int64_t add(std::int64_t a, std::int64_t b) const { return math_.add(a, b); }
   std::int64_t product(const auto& values) const { return math_.product(values); }
-  std::int64_t kernel_volume(const PerAxis<AxisWindow>& w) const {
-    std::int64_t v = 1;
-    for (const AxisWindow& a : w) {
-      v = mul(v, a.kernel);
-    }
-    return v;
-  }
 
   const Shape& in() const { return *inputs_[0].shape; }
   std::size_t rank() const { return in().size.size(); }
@@ -75,6 +68,7 @@ class Rule {
   PerAxis<AxisWindow> windows(bool transposed);
   std::int64_t window_output(std::size_t axis, const AxisWindow& w, bool ceil);
   void check_groups(std::int64_t out_channels) const;
+  std::int64_t conv_params(std::int64_t out_channels, const PerAxis<AxisWindow>& w) const;
   void warn_dropped(std::size_t axis, const AxisWindow& w);
   bool warn_padding_windows(std::size_t axis, const AxisWindow& w, std::int64_t out);
   void check_declared_channels(std::int64_t actual) const;
