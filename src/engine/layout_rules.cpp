@@ -42,16 +42,15 @@ int Rule::role_of_dim(std::int64_t dim, Field f) const {
                              layer_.type, *inputs_[0].name, format_shape(in())));
   }
   const std::vector<int> roles = dim_roles();
-  const auto n = static_cast<std::int64_t>(roles.size());
-  const std::int64_t d = dim < 0 ? dim + n : dim;
-  if (d < 0 || d >= n) {
-    fail_at(pos,
-            fmt::format("{} {} is out of range for a {}-D tensor (batch first)", field, dim, n));
+  const std::optional<std::size_t> d = dims::axis_index(dim, roles.size());
+  if (!d) {
+    fail_at(pos, fmt::format("{} {} is out of range for a {}-D tensor (batch first)", field, dim,
+                             roles.size()));
   }
-  if (d == 0) {
+  if (*d == 0) {
     fail_at(pos, fmt::format("{} {} is the batch axis", field, dim));
   }
-  return roles[static_cast<std::size_t>(d)];
+  return roles[*d];
 }
 
 // layernorm normalizes the channel axis at each position (wherever it is),
@@ -232,11 +231,11 @@ void Rule::pixel_unshuffle(LayerShape& r) {
 // Only the channel axis moves: to the end (channels last) or back; the
 // spatial axes keep their order, so regions are untouched.
 void Rule::permute(LayerShape& r) {
-  const std::vector<std::int64_t>& dims = layer_.extra->dims;
+  const std::vector<std::int64_t>& order = layer_.extra->dims;
   if (in().is_tokens()) {
     // (N, C, L) <-> (N, L, C): ViT's x.permute(0, 2, 1) / transpose(1, 2).
-    const bool swap = dims.size() == 3 && dims[0] == 0 && (dims[1] == 2 || dims[1] == -1) &&
-                      (dims[2] == 1 || dims[2] == -2);
+    const bool swap = order.size() == 3 && order[0] == 0 && (order[1] == 2 || order[1] == -1) &&
+                      (order[2] == 1 || order[2] == -2);
     if (!swap) {
       whole(r);
       return;
@@ -249,15 +248,13 @@ void Rule::permute(LayerShape& r) {
   std::vector<bool> used(roles.size());
   std::vector<int> moved;  // the roles in their new order
   int last_spatial = -1;
-  bool ok = in().has_positions() && dims.size() == roles.size() && dims[0] == 0;
-  for (std::size_t k = 0; ok && k < dims.size(); ++k) {
-    const std::int64_t d =
-        dims[k] < 0 ? dims[k] + static_cast<std::int64_t>(roles.size()) : dims[k];
-    ok =
-        d >= 0 && d < static_cast<std::int64_t>(roles.size()) && !used[static_cast<std::size_t>(d)];
+  bool ok = in().has_positions() && order.size() == roles.size() && order[0] == 0;
+  for (std::size_t k = 0; ok && k < order.size(); ++k) {
+    const std::optional<std::size_t> d = dims::axis_index(order[k], roles.size());
+    ok = d && !used[*d];
     if (ok) {
-      used[static_cast<std::size_t>(d)] = true;
-      moved.push_back(roles[static_cast<std::size_t>(d)]);
+      used[*d] = true;
+      moved.push_back(roles[*d]);
       ok = moved.back() < 0 || moved.back() > last_spatial;
       last_spatial = std::max(last_spatial, moved.back());
     }
