@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <vector>
 
 #include "model/suggest.h"
@@ -121,12 +120,8 @@ constexpr std::array kFieldAliases{
 };
 
 std::string normalize(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c != '_' && c != '-') {
-      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    }
-  }
+  std::string out = lower(name);
+  std::erase_if(out, [](char c) { return c == '_' || c == '-'; });
   return out;
 }
 
@@ -171,19 +166,19 @@ const LayerType& layer_type(LayerKind kind) {
 std::optional<TypeMatch> find_layer_type(std::string_view name) {
   std::string n = normalize(name);
   // Keras spells the transposed conv "Conv2DTranspose": move the rank to the end.
-  if (n.size() == 15 && n.rfind("conv", 0) == 0 && n.substr(5) == "dtranspose") {
+  if (n.size() == 15 && n.starts_with("conv") && n.substr(5) == "dtranspose") {
     n = "convtranspose" + n.substr(4, 2);
   }
   TypeMatch match;
   // "UpsamplingNearest2d" / "UpsamplingBilinear2d" are PyTorch's fixed-mode upsamplers.
   for (const std::string_view fixed : {"upsamplingnearest", "upsamplingbilinear"}) {
-    if (n.rfind(fixed, 0) == 0) {
+    if (n.starts_with(fixed)) {
       match.fixed_bilinear = fixed[10] == 'b';
       match.fixed_nearest = !match.fixed_bilinear;
       n = "upsample" + n.substr(fixed.size());
     }
   }
-  match.keras_upsampling = n.rfind("upsampling", 0) == 0;
+  match.keras_upsampling = n.starts_with("upsampling");
   int rank = 0;
   if (n.size() > 2 && n.back() == 'd' && n[n.size() - 2] >= '1' && n[n.size() - 2] <= '3') {
     rank = n[n.size() - 2] - '0';
