@@ -85,12 +85,14 @@ void Rule::group_norm(LayerShape& r) {
   r.params = layer_.affine.value_or(true) ? mul(2, c) : 0;
 }
 
-// PyTorch's default is affine=False.
-void Rule::instance_norm(LayerShape& r) {
+// batchnorm and instancenorm: a scale and shift per channel when affine,
+// which PyTorch's InstanceNorm is not by default.
+void Rule::channel_norm(LayerShape& r) {
   check_rank_if_spatial();
   check_declared_channels(in().channels);
   r.output = in();
-  r.params = layer_.affine.value_or(false) ? mul(2, in().channels) : 0;
+  const bool affine = layer_.affine.value_or(layer_.kind != LayerKind::InstanceNorm);
+  r.params = affine ? mul(2, in().channels) : 0;
 }
 
 // mean/sum/amax over `dims`. With keepdim the reduced axes stay, at size 1;

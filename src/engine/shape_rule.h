@@ -92,13 +92,12 @@ class Rule {
   void merge(LayerShape& r);
   void flatten(LayerShape& r);
   void keep_shape(LayerShape& r);
-  void batch_norm(LayerShape& r);
   void prelu(LayerShape& r);
   void scale(LayerShape& r);
   // layout_rules.cpp: norms, reductions and the channel and layout operations,
   void layer_norm(LayerShape& r);
   void group_norm(LayerShape& r);
-  void instance_norm(LayerShape& r);
+  void channel_norm(LayerShape& r);
   void reduce(LayerShape& r);
   void channel_shuffle(LayerShape& r);
   void slice(LayerShape& r);

@@ -76,13 +76,6 @@ void Rule::keep_shape(LayerShape& r) {
   r.output = in();
 }
 
-void Rule::batch_norm(LayerShape& r) {
-  check_rank_if_spatial();
-  check_declared_channels(in().channels);
-  r.output = in();
-  r.params = layer_.affine.value_or(true) ? mul(2, in().channels) : 0;
-}
-
 void Rule::prelu(LayerShape& r) {
   const std::int64_t n = layer_.extra->num_parameters;
   if (n != 1 && n != in().channels) {
