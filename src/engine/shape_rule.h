@@ -86,7 +86,6 @@ class Rule {
   void crop(LayerShape& r);
   // shape_rules.cpp,
   void adaptive(LayerShape& r);
-  void global_pool(LayerShape& r);
   void linear(LayerShape& r);
   void upsample(LayerShape& r);
   void merge(LayerShape& r);

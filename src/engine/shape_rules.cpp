@@ -58,16 +58,11 @@ void Rule::check_declared_features(std::int64_t actual) const {
                           : ""));
 }
 
+// Adaptive pools; a global pool takes no output_size: it pools to 1.
 void Rule::adaptive(LayerShape& r) {
   require_spatial();
   r.output.channels = in().channels;
   r.output.size = expand(layer_.extra->output_size, Field::output_size, 1);
-}
-
-void Rule::global_pool(LayerShape& r) {
-  require_spatial();
-  r.output.channels = in().channels;
-  r.output.size = PerAxis<std::int64_t>(rank(), 1);
 }
 
 // lrn, dropout, identity, activations.
