@@ -183,7 +183,7 @@ void Rule::slice(LayerShape& r) {
   }
   r.output = in();
   if (in().has_positions()) {
-    r.window = identity_windows();
+    r.window = PerAxis<AxisWindow>(rank(), AxisWindow{});  // kernel 1, stride 1
   }
   if (role == -2) {
     r.output.channels = count;

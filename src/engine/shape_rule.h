@@ -121,7 +121,6 @@ class Rule {
   bool names_batch(std::int64_t dim) const;  // dim 0 (or -n) of the tensor
   // A slice's (or a split part's) start, stop and step on a dim of n, clamped.
   dims::Range slice_range(std::int64_t n) const;
-  PerAxis<AxisWindow> identity_windows() const { return PerAxis<AxisWindow>(rank(), AxisWindow{}); }
 
   // whole_rules.cpp: whole tensors, their dims batch first. whole() runs the
   // kind's rule of layer_kinds.def's whole column, which changes the dims
