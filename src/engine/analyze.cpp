@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <memory_resource>
 #include <unordered_map>
 
@@ -132,24 +131,21 @@ void Analyzer::propagate_rf(const Layer& layer, LayerReport& lr) {
     return;
   }
   local_inputs(report_, layer, lr, local_);
-  const std::vector<std::size_t>& local = local_;
   lr.attended = layer.kind == LayerKind::Attention;
-  for (std::size_t id : local) {
+  for (std::size_t id : local_) {
     lr.attended = lr.attended || (id != 0 && report_.layers[id - 1].attended);
   }
   const Reads reads = reads_of(layer, lr);
-  lr.global_context = lr.global_context || (reads == Reads::Union && local != lr.inputs);
+  lr.global_context = lr.global_context || (reads == Reads::Union && local_ != lr.inputs);
   for (std::size_t a = 0; a < rank; ++a) {
-    const std::optional<AxisRf> out = axis_rf(report_, layer, lr, reads, local, a);
+    std::optional<AxisRf> out = axis_rf(report_, layer, lr, reads, local_, a);
     if (!out) {
       fail(layer, layer.pos, "receptive-field arithmetic overflows 64 bits");
     }
-    lr.rf.push_back(*out);
-  }
-  for (AxisRf& x : lr.rf) {
-    if (x.rf && x.jump) {
-      x.rf_min = x.rf;  // evenly spaced windows: every unit's region has one size
+    if (out->rf && out->jump) {
+      out->rf_min = out->rf;  // evenly spaced windows: every unit's region has one size
     }
+    lr.rf.push_back(*out);
   }
   lr.global_rf =
       rank > 0 && std::all_of(lr.rf.begin(), lr.rf.end(), [](const AxisRf& x) { return x.global; });
@@ -201,10 +197,7 @@ void Analyzer::fix_input() {
                      "no input size: add `input: {size: [224, 224], channels: 3}` to the spec "
                      "or pass --input 224");
   }
-  report_.input.size = n.input_size;
-  if (n.input_size_scalar) {
-    report_.input.size = PerAxis<std::int64_t>(infer_rank(n), n.input_size[0]);
-  }
+  report_.input.size = full_input_size(n);
   report_.input.channels = n.channels.value_or(report_.input.size.size() == 1 ? 1 : 3);
   rf_warned_.assign(report_.input.size.size(), false);
 }
@@ -330,10 +323,6 @@ void Analyzer::run_layers() {
 // that tensor reads them) or a centred crop that cuts more on one side.
 std::string Analyzer::inexact_on(std::size_t axis) {
   resolve_outputs();
-  const auto on_axis = [&](const Warning& w) {
-    return w.kind == WarningKind::UnreadInput &&
-           std::find(w.axes.begin(), w.axes.end(), axis) != w.axes.end();
-  };
   std::optional<const LayerReport*> lost = unread_without_rf(report_, axis);
   if (!lost) {
     // A merge reads a tensor a window leaves unread: whether that tensor is
@@ -345,22 +334,16 @@ std::string Analyzer::inexact_on(std::size_t axis) {
     }
     drop_read_elsewhere(report_);
     const auto kept =
-        std::find_if(report_.layers.begin(), report_.layers.end(), [&](const auto& lr) {
-          return std::any_of(lr.warnings.begin(), lr.warnings.end(), on_axis);
-        });
+        std::find_if(report_.layers.begin(), report_.layers.end(),
+                     [&](const LayerReport& lr) { return unread_warning(lr, axis) != nullptr; });
     lost = kept == report_.layers.end() ? nullptr : &*kept;
   }
   if (*lost != nullptr) {
     const LayerReport& lr = **lost;
-    const Warning& w = *std::find_if(lr.warnings.begin(), lr.warnings.end(), on_axis);
+    const Warning& w = *unread_warning(lr, axis);
     // The text names the scanned axis only: "on every axis" -> "on axis h".
-    const std::size_t rank = report_.input.size.size();
-    std::string text = w.text;
-    const std::string all = "on " + axis_phrase(w.axes, rank) + " ";
-    if (const std::size_t at = text.find(all); at != std::string::npos) {
-      text.replace(at, all.size(), "on " + axis_phrase({axis}, rank) + " ");
-    }
-    return fmt::format("layer '{}': {}", report_.layer(lr.index - 1).name, text);
+    return fmt::format("layer '{}': {}", report_.layer(lr.index - 1).name,
+                       renamed_axes(w.text, w.axes, {axis}, report_.input.size.size()));
   }
   for (const LayerReport& lr : report_.layers) {
     const Layer& layer = report_.layer(lr.index - 1);

@@ -138,10 +138,8 @@ struct AxisMap {
   // arithmetic, virtual ones by the same rule in double, unclamped.
   template <class F>
   void bilinear(std::int64_t o, F&& f) const {
-    const double corners =
-        n_out > 1 ? static_cast<double>(n_in - 1) / static_cast<double>(n_out - 1) : 0.0;
     if (!real_out(o)) {
-      const double src = align_corners ? static_cast<double>(o) * corners
+      const double src = align_corners ? static_cast<double>(o) * corners()
                                        : (static_cast<double>(o) + 0.5) / scale_factor - 0.5;
       const auto i0 = static_cast<std::int64_t>(std::floor(src));
       f(i0);
@@ -151,7 +149,7 @@ struct AxisMap {
       return;
     }
     const float src = align_corners
-                          ? static_cast<float>(corners) * static_cast<float>(o)
+                          ? static_cast<float>(corners()) * static_cast<float>(o)
                           : std::max(src_scale * (static_cast<float>(o) + 0.5F) - 0.5F, 0.0F);
     const auto i0 = static_cast<std::int64_t>(src);
     f(i0);
@@ -197,11 +195,9 @@ struct AxisMap {
   template <class F>
   void weighted_taps(std::int64_t o, F&& f) const {
     if (kind == TapKind::Bilinear) {
-      const double src =
-          align_corners
-              ? (n_out > 1 ? static_cast<double>(n_in - 1) / static_cast<double>(n_out - 1) : 0.0) *
-                    static_cast<double>(o)
-              : std::max(src_scale_d() * (static_cast<double>(o) + 0.5) - 0.5, 0.0);
+      const double src = align_corners
+                             ? corners() * static_cast<double>(o)
+                             : std::max(src_scale_d() * (static_cast<double>(o) + 0.5) - 0.5, 0.0);
       const auto i0 = static_cast<std::int64_t>(src);
       const double l1 = src - static_cast<double>(i0);
       f(i0, 1.0 - l1);
@@ -209,11 +205,8 @@ struct AxisMap {
       return;
     }
     if (kind == TapKind::Bicubic) {
-      const double src =
-          align_corners
-              ? (n_out > 1 ? static_cast<double>(n_in - 1) / static_cast<double>(n_out - 1) : 0.0) *
-                    static_cast<double>(o)
-              : src_scale_d() * (static_cast<double>(o) + 0.5) - 0.5;
+      const double src = align_corners ? corners() * static_cast<double>(o)
+                                       : src_scale_d() * (static_cast<double>(o) + 0.5) - 0.5;
       const double fl = std::floor(src);
       const auto i0 = static_cast<std::int64_t>(fl);
       const double t = src - fl;
@@ -227,6 +220,11 @@ struct AxisMap {
       return;
     }
     taps(o, [&](std::int64_t i) { f(i, 1.0); });
+  }
+
+  // With align_corners: input units per output unit, (n_in - 1) / (n_out - 1).
+  double corners() const {
+    return n_out > 1 ? static_cast<double>(n_in - 1) / static_cast<double>(n_out - 1) : 0.0;
   }
 
   // Input units per output unit in double, as PyTorch's float64 kernels.

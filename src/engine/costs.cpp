@@ -42,11 +42,7 @@ class Coster {
   // One sample's elements; the whole tensor's for a whole tensor.
   static std::int64_t elements(const Shape& s, const LayerMath& m) {
     if (s.is_whole()) {
-      std::int64_t n = 1;
-      for (const std::int64_t d : s.dims) {
-        n = m.mul(n, d);
-      }
-      return n;
+      return m.product(s.dims);
     }
     return s.has_positions() ? m.mul(s.channels, positions(s, m)) : s.channels;
   }
@@ -273,10 +269,8 @@ void Coster::run() {
   const std::int64_t bytes = dtype_bytes(o_.dtype);
   const std::string input = "input";
   const LayerMath m(r_.net.file, r_.net.input_pos, input, "cost arithmetic");
-  r_.totals.input_memory =
-      r_.input.is_whole()
-          ? m.mul(elements(r_.input, m), bytes)
-          : m.mul(m.mul(m.mul(r_.input.channels, m.product(r_.input.size)), o_.batch), bytes);
+  const std::int64_t batch = r_.input.is_whole() ? 1 : o_.batch;  // as in cost_layer
+  r_.totals.input_memory = m.mul(m.mul(elements(r_.input, m), batch), bytes);
   for (LayerReport& lr : r_.layers) {
     cost_layer(lr);
   }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 #include <string_view>
 
 namespace netlens::dims {
@@ -181,10 +182,8 @@ Dims transpose(const Dims& in, const std::vector<std::int64_t>& perm) {
 }
 
 std::vector<std::int64_t> reversed_axes(std::size_t rank) {
-  std::vector<std::int64_t> perm;
-  for (std::size_t k = rank; k-- > 0;) {
-    perm.push_back(static_cast<std::int64_t>(k));
-  }
+  std::vector<std::int64_t> perm(rank);
+  std::iota(perm.rbegin(), perm.rend(), std::int64_t{0});
   return perm;
 }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
+#include <numeric>
 #include <optional>
 
 #include "engine/axis_map.h"
@@ -32,12 +34,15 @@ struct Channels {
   double factor = 1;  // paths per tap from each of these channels
 };
 
-std::int64_t volume(const PerAxis<std::int64_t>& size) {
-  std::int64_t n = 1;
-  for (std::int64_t s : size) {
-    n *= s;
-  }
-  return n;
+std::int64_t volume(const std::int64_t* begin, const std::int64_t* end) {
+  return std::accumulate(begin, end, std::int64_t{1}, std::multiplies<>());
+}
+std::int64_t volume(const PerAxis<std::int64_t>& size) { return volume(size.begin(), size.end()); }
+
+// The map's values as [outer][size[a]][inner]: the positions of the axes
+// before `a` and of those after it.
+std::pair<std::int64_t, std::int64_t> outer_inner(const ErfMap& m, std::size_t a) {
+  return {volume(m.size.begin(), m.size.begin() + a), volume(m.size.begin() + a + 1, m.size.end())};
 }
 
 // Keeps the largest value near 1: multiplying by channel counts and tap
@@ -82,11 +87,7 @@ void through_axis(ErfMap& m, std::size_t a, const AxisMap& taps) {
     m.values.clear();
     return;
   }
-  std::int64_t outer = 1;
-  for (std::size_t b = 0; b < a; ++b) {
-    outer *= m.size[b];
-  }
-  const std::int64_t inner = volume(m.size) / outer / m.size[a];
+  const auto [outer, inner] = outer_inner(m, a);
   const std::int64_t n_old = m.size[a];
   const std::int64_t n_new = hi - lo + 1;
   std::vector<double> out(static_cast<std::size_t>(outer * n_new * inner), 0.0);
@@ -243,8 +244,7 @@ std::string own_reason(const Report& r, std::size_t i) {
   switch (erf_channels(layer.kind)) {
     case ErfChannels::Moves:
       return fmt::format(
-          "{} moves positions between channels, so a unit's paths depend on its "
-          "channel",
+          "{} moves positions between channels, so a unit's paths depend on its channel",
           layer.type);
     case ErfChannels::Attends:
       return "attention's weights depend on the input, not on a kernel of ones";
@@ -312,8 +312,9 @@ ErfMap propagate(const Report& r, std::size_t layer, const PerAxis<std::int64_t>
   return total;
 }
 
-}  // namespace
-
+// Per layer (index into report.layers): why it has no map, or empty when it
+// has one. Global layers have none, nor layers that mix channels into
+// positions (pixel shuffles, patch merging) or read one that has none.
 std::vector<std::string> erf_unavailable(const Report& report) {
   const std::size_t n = report.layers.size();
   std::vector<std::string> why(n);
@@ -341,25 +342,16 @@ std::vector<std::string> erf_unavailable(const Report& report) {
   return why;
 }
 
-ErfMap compute_erf(const Report& report, std::size_t layer, const PerAxis<std::int64_t>& unit) {
-  const std::string why = erf_unavailable(report)[layer];
-  if (!why.empty()) {
-    throw UsageError(fmt::format("layer '{}' has no effective receptive field: {}",
-                                 report.layer(layer).name, why));
-  }
-  return propagate(report, layer, unit);
-}
-
+// erfP on `axis`: the smallest radius r, centre + r a whole number, such that
+// the map's marginal on the axis holds at least `percent`% of the total in
+// [centre - r, centre + r]. `centre2` is twice the centre (lo + hi of the
+// unit's theoretical region).
 Ratio erf_radius(const ErfMap& map, std::size_t axis, std::int64_t centre2, int percent) {
   const std::int64_t n = map.size[axis];
   if (n == 0) {
     return Ratio{};
   }
-  std::int64_t outer = 1;
-  for (std::size_t b = 0; b < axis; ++b) {
-    outer *= map.size[b];
-  }
-  const std::int64_t inner = volume(map.size) / outer / n;
+  const auto [outer, inner] = outer_inner(map, axis);
   std::vector<double> marginal(static_cast<std::size_t>(n), 0.0);
   for (std::int64_t p = 0; p < outer; ++p) {
     for (std::int64_t x = 0; x < n; ++x) {
@@ -369,10 +361,7 @@ Ratio erf_radius(const ErfMap& map, std::size_t axis, std::int64_t centre2, int 
       }
     }
   }
-  double total = 0;
-  for (double v : marginal) {
-    total += v;
-  }
+  const double total = std::accumulate(marginal.begin(), marginal.end(), 0.0);
   const std::int64_t first = map.origin[axis];
   const std::int64_t last = first + n - 1;
   for (std::int64_t r2 = centre2 % 2 == 0 ? 0 : 1;; r2 += 2) {
@@ -389,15 +378,32 @@ Ratio erf_radius(const ErfMap& map, std::size_t axis, std::int64_t centre2, int 
   }
 }
 
-UnitErf unit_erf(const Report& report, const UnitLocation& location) {
+// A unit's map with its radii around the centre of `theoretical`, the unit's
+// theoretical region.
+UnitErf with_radii(ErfMap map, const PerAxis<Interval>& theoretical) {
   UnitErf out;
-  out.map = compute_erf(report, location.layer, location.unit);
-  for (std::size_t a = 0; a < location.unit.size(); ++a) {
-    const Interval& theo = location.theoretical[a];
-    out.erf50.push_back(erf_radius(out.map, a, theo.lo + theo.hi, 50));
-    out.erf95.push_back(erf_radius(out.map, a, theo.lo + theo.hi, 95));
+  out.map = std::move(map);
+  for (std::size_t a = 0; a < theoretical.size(); ++a) {
+    const std::int64_t centre2 = theoretical[a].lo + theoretical[a].hi;
+    out.erf50.push_back(erf_radius(out.map, a, centre2, 50));
+    out.erf95.push_back(erf_radius(out.map, a, centre2, 95));
   }
   return out;
+}
+
+}  // namespace
+
+ErfMap compute_erf(const Report& report, std::size_t layer, const PerAxis<std::int64_t>& unit) {
+  const std::string why = erf_unavailable(report)[layer];
+  if (!why.empty()) {
+    throw UsageError(fmt::format("layer '{}' has no effective receptive field: {}",
+                                 report.layer(layer).name, why));
+  }
+  return propagate(report, layer, unit);
+}
+
+UnitErf unit_erf(const Report& report, const UnitLocation& location) {
+  return with_radii(compute_erf(report, location.layer, location.unit), location.theoretical);
 }
 
 void compute_layer_erfs(Report& report, const NetRegions& regions) {
@@ -410,24 +416,18 @@ void compute_layer_erfs(Report& report, const NetRegions& regions) {
       continue;
     }
     PerAxis<std::int64_t> unit;
-    for (std::int64_t n : lr.output.size) {
-      unit.push_back((n - 1) / 2);
+    PerAxis<Interval> theoretical;
+    for (std::size_t a = 0; a < lr.output.size.size(); ++a) {
+      unit.push_back((lr.output.size[a] - 1) / 2);
+      theoretical.push_back((*axes)[a].theoretical_at(unit[a]));
     }
-    ErfMap map;
     try {
-      map = propagate(report, i, unit);
+      UnitErf e = with_radii(propagate(report, i, unit), theoretical);
+      lr.erf50 = std::move(e.erf50);
+      lr.erf95 = std::move(e.erf95);
     } catch (const UsageError&) {
-      continue;  // channels the paths do not follow: no value
+      // channels the paths do not follow: no value
     }
-    PerAxis<Ratio> e50;
-    PerAxis<Ratio> e95;
-    for (std::size_t a = 0; a < unit.size(); ++a) {
-      const Interval theo = (*axes)[a].theoretical_at(unit[a]);
-      e50.push_back(erf_radius(map, a, theo.lo + theo.hi, 50));
-      e95.push_back(erf_radius(map, a, theo.lo + theo.hi, 95));
-    }
-    lr.erf50 = std::move(e50);
-    lr.erf95 = std::move(e95);
   }
 }
 

@@ -5,8 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-#include <vector>
 
 #include "model/erf_map.h"
 #include "model/regions.h"
@@ -14,23 +12,12 @@
 
 namespace netlens {
 
-// Per layer (index into report.layers): why it has no map, or empty when it
-// has one. Global layers have none, nor layers that mix channels into
-// positions (pixel shuffles, patch merging) or read one that has none.
-std::vector<std::string> erf_unavailable(const Report& report);
-
 // The map of `unit` (a unit locate_unit accepts) of layer `layer`. Throws
 // UsageError naming the layer when it has none.
 ErfMap compute_erf(const Report& report, std::size_t layer, const PerAxis<std::int64_t>& unit);
 
 // The map and radii of a unit located by locate_unit (regions with keep_all).
 UnitErf unit_erf(const Report& report, const UnitLocation& location);
-
-// erfP on `axis`: the smallest radius r, centre + r a whole number, such that
-// the map's marginal on the axis holds at least `percent`% of the total in
-// [centre - r, centre + r]. `centre2` is twice the centre (lo + hi of the
-// unit's theoretical region).
-Ratio erf_radius(const ErfMap& map, std::size_t axis, std::int64_t centre2, int percent);
 
 // `analyze --erf`: erf50 and erf95 of every layer's centre unit (unit
 // (n - 1) / 2 per axis), from regions computed with keep_all. One backward

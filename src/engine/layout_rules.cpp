@@ -42,16 +42,15 @@ int Rule::role_of_dim(std::int64_t dim, Field f) const {
                              layer_.type, *inputs_[0].name, format_shape(in())));
   }
   const std::vector<int> roles = dim_roles();
-  const auto n = static_cast<std::int64_t>(roles.size());
-  const std::int64_t d = dim < 0 ? dim + n : dim;
-  if (d < 0 || d >= n) {
-    fail_at(pos,
-            fmt::format("{} {} is out of range for a {}-D tensor (batch first)", field, dim, n));
+  const std::optional<std::size_t> d = dims::axis_index(dim, roles.size());
+  if (!d) {
+    fail_at(pos, fmt::format("{} {} is out of range for a {}-D tensor (batch first)", field, dim,
+                             roles.size()));
   }
-  if (d == 0) {
+  if (*d == 0) {
     fail_at(pos, fmt::format("{} {} is the batch axis", field, dim));
   }
-  return roles[static_cast<std::size_t>(d)];
+  return roles[*d];
 }
 
 // layernorm normalizes the channel axis at each position (wherever it is),
@@ -61,10 +60,7 @@ void Rule::layer_norm(LayerShape& r) {
   const std::vector<std::int64_t>& shape = layer_.extra->normalized_shape;
   std::int64_t normalized = c;
   if (!shape.empty()) {
-    normalized = 1;
-    for (const std::int64_t d : shape) {
-      normalized = mul(normalized, d);
-    }
+    normalized = product(shape);
     const bool all = in().layout == Layout::Spatial && normalized == mul(c, product(in().size)) &&
                      shape.front() == c;
     if (!(shape.size() == 1 && shape[0] == c) && !all) {
@@ -89,12 +85,14 @@ void Rule::group_norm(LayerShape& r) {
   r.params = layer_.affine.value_or(true) ? mul(2, c) : 0;
 }
 
-// PyTorch's default is affine=False.
-void Rule::instance_norm(LayerShape& r) {
+// batchnorm and instancenorm: a scale and shift per channel when affine,
+// which PyTorch's InstanceNorm is not by default.
+void Rule::channel_norm(LayerShape& r) {
   check_rank_if_spatial();
   check_declared_channels(in().channels);
   r.output = in();
-  r.params = layer_.affine.value_or(false) ? mul(2, in().channels) : 0;
+  const bool affine = layer_.affine.value_or(layer_.kind != LayerKind::InstanceNorm);
+  r.params = affine ? mul(2, in().channels) : 0;
 }
 
 // mean/sum/amax over `dims`. With keepdim the reduced axes stay, at size 1;
@@ -145,32 +143,28 @@ void Rule::channel_shuffle(LayerShape& r) {
   r.output = in();
 }
 
-Rule::SliceRange Rule::slice_range(std::int64_t n) const {
+dims::Range Rule::slice_range(std::int64_t n) const {
   const LayerExtras& x = *layer_.extra;
-  SliceRange s{x.start, x.stop.value_or(n), x.step, 0};
-  if (x.chunks > 0 || !x.sizes.empty()) {
-    if (x.chunks > 0 && !x.sizes.empty()) {
-      fail("split takes 'chunks' or 'sizes', not both");
-    }
-    s.step = 1;
-    if (x.chunks > 0) {  // torch.chunk: parts of ceil(n / chunks), the last one shorter
-      const std::int64_t each = checked::ceil_div(n, x.chunks);
-      s.start = std::min(n, each * static_cast<std::int64_t>(x.part));
-      s.stop = std::min(n, s.start + each);
-    } else {
-      const auto total = std::accumulate(x.sizes.begin(), x.sizes.end(), std::int64_t{0});
-      if (total != n) {
-        fail_at(pos_of(Field::sizes),
-                fmt::format("split sizes add up to {}, but '{}' has {} on that dim", total,
-                            *inputs_[0].name, n));
-      }
-      s.start = std::accumulate(x.sizes.begin(), x.sizes.begin() + static_cast<long>(x.part),
-                                std::int64_t{0});
-      s.stop = s.start + x.sizes[x.part];
-    }
+  if (x.chunks == 0 && x.sizes.empty()) {
+    return dims::slice(n, x.start, x.stop.value_or(n), x.step);
   }
-  const dims::Range range = dims::slice(n, s.start, s.stop, s.step);
-  return {range.start, range.stop, range.step, range.count};
+  if (x.chunks > 0 && !x.sizes.empty()) {
+    fail("split takes 'chunks' or 'sizes', not both");
+  }
+  if (x.chunks > 0) {  // torch.chunk: parts of ceil(n / chunks), the last one shorter
+    const std::int64_t each = checked::ceil_div(n, x.chunks);
+    const std::int64_t start = std::min(n, each * static_cast<std::int64_t>(x.part));
+    return dims::slice(n, start, std::min(n, start + each), 1);
+  }
+  const auto total = std::accumulate(x.sizes.begin(), x.sizes.end(), std::int64_t{0});
+  if (total != n) {
+    fail_at(pos_of(Field::sizes),
+            fmt::format("split sizes add up to {}, but '{}' has {} on that dim", total,
+                        *inputs_[0].name, n));
+  }
+  const std::int64_t start = std::accumulate(
+      x.sizes.begin(), x.sizes.begin() + static_cast<long>(x.part), std::int64_t{0});
+  return dims::slice(n, start, start + x.sizes[x.part], 1);
 }
 
 // PyTorch's slicing of one dim (negative start/stop from the end, clamped);
@@ -189,7 +183,7 @@ void Rule::slice(LayerShape& r) {
   }
   r.output = in();
   if (in().has_positions()) {
-    r.window = identity_windows();
+    r.window = PerAxis<AxisWindow>(rank(), AxisWindow{});  // kernel 1, stride 1
   }
   if (role == -2) {
     r.output.channels = count;
@@ -239,11 +233,11 @@ void Rule::pixel_unshuffle(LayerShape& r) {
 // Only the channel axis moves: to the end (channels last) or back; the
 // spatial axes keep their order, so regions are untouched.
 void Rule::permute(LayerShape& r) {
-  const std::vector<std::int64_t>& dims = layer_.extra->dims;
+  const std::vector<std::int64_t>& order = layer_.extra->dims;
   if (in().is_tokens()) {
     // (N, C, L) <-> (N, L, C): ViT's x.permute(0, 2, 1) / transpose(1, 2).
-    const bool swap = dims.size() == 3 && dims[0] == 0 && (dims[1] == 2 || dims[1] == -1) &&
-                      (dims[2] == 1 || dims[2] == -2);
+    const bool swap = order.size() == 3 && order[0] == 0 && (order[1] == 2 || order[1] == -1) &&
+                      (order[2] == 1 || order[2] == -2);
     if (!swap) {
       whole(r);
       return;
@@ -256,15 +250,13 @@ void Rule::permute(LayerShape& r) {
   std::vector<bool> used(roles.size());
   std::vector<int> moved;  // the roles in their new order
   int last_spatial = -1;
-  bool ok = in().has_positions() && dims.size() == roles.size() && dims[0] == 0;
-  for (std::size_t k = 0; ok && k < dims.size(); ++k) {
-    const std::int64_t d =
-        dims[k] < 0 ? dims[k] + static_cast<std::int64_t>(roles.size()) : dims[k];
-    ok =
-        d >= 0 && d < static_cast<std::int64_t>(roles.size()) && !used[static_cast<std::size_t>(d)];
+  bool ok = in().has_positions() && order.size() == roles.size() && order[0] == 0;
+  for (std::size_t k = 0; ok && k < order.size(); ++k) {
+    const std::optional<std::size_t> d = dims::axis_index(order[k], roles.size());
+    ok = d && !used[*d];
     if (ok) {
-      used[static_cast<std::size_t>(d)] = true;
-      moved.push_back(roles[static_cast<std::size_t>(d)]);
+      used[*d] = true;
+      moved.push_back(roles[*d]);
       ok = moved.back() < 0 || moved.back() > last_spatial;
       last_spatial = std::max(last_spatial, moved.back());
     }

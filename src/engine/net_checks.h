@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "model/report.h"
@@ -33,6 +34,14 @@ class Alignment {
   const Report& report_;
   std::vector<PerAxis<Anchor>> anchors_;  // [node id][axis], 0 = the input
 };
+
+// The unread-input warning of `lr` that names `axis`, or nullptr.
+const Warning* unread_warning(const LayerReport& lr, std::size_t axis);
+
+// `text` naming the axes `to` where it named `from`, once: "... on every
+// axis is never read ..." -> "... on axis h is never read ...".
+std::string renamed_axes(std::string text, const std::vector<std::size_t>& from,
+                         const std::vector<std::size_t>& to, std::size_t rank);
 
 // Drops the unread-input warnings of layers whose input's last positions
 // another consumer of the same tensor reads: only positions that no layer

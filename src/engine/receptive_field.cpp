@@ -15,6 +15,14 @@ bool grow_rf(const AxisRf& in, std::int64_t width, AxisRf& out) {
   return out.rf.has_value();
 }
 
+// Fills center_offset from rf and padding_eff.
+void finish(AxisRf& a) {
+  a.center_offset.reset();
+  if (!a.global && a.rf && a.padding_eff) {
+    a.center_offset = *Ratio::make(*a.rf - 1, 2) - *a.padding_eff;  // Distill's -P + (r - 1) / 2
+  }
+}
+
 }  // namespace
 
 AxisRf input() {
@@ -30,18 +38,6 @@ AxisRf global() {
   AxisRf a;
   a.global = true;
   return a;
-}
-
-void finish(AxisRf& a) {
-  a.center_offset.reset();
-  if (a.global || !a.rf || !a.padding_eff) {
-    return;
-  }
-  // Distill's -P + (r - 1) / 2.
-  auto half = Ratio::make(*a.rf - 1, 2);
-  if (half) {
-    a.center_offset = *half - *a.padding_eff;
-  }
 }
 
 std::optional<AxisRf> through_window(const AxisRf& in, const AxisWindow& w) {

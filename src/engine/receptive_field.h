@@ -24,7 +24,4 @@ std::optional<AxisRf> through_upsampling(const AxisRf& in, const Ratio& factor);
 // The union of the inputs' regions at a merge.
 std::optional<AxisRf> through_merge(std::span<const AxisRf* const> inputs);
 
-// Fills center_offset from rf and padding_eff.
-void finish(AxisRf& axis);
-
 }  // namespace netlens::rf

@@ -40,7 +40,6 @@ class RegionPass {
     return node == 0 ||
            (!r_.layers[node - 1].global_rf && r_.layers[node - 1].output.has_positions());
   }
-  const std::vector<std::size_t>& inputs_of(std::size_t k) const { return inputs_[k]; }
   AxisMap map_of(std::size_t k, std::size_t in, std::size_t a) const {
     return axis_map(r_.layer(k - 1), r_.layers[k - 1], r_.node_shape(in), a);
   }
@@ -83,7 +82,7 @@ void RegionPass::find_needed_ranges() {
     if (!tracked(k)) {
       continue;
     }
-    for (std::size_t in : inputs_of(k)) {
+    for (std::size_t in : inputs_[k]) {
       last_use_[in] = std::max(last_use_[in], k);
       for (std::size_t a = 0; a < rank_; ++a) {
         const auto [lo, hi] =
@@ -122,7 +121,7 @@ AxisRegions RegionPass::fill_axis(std::size_t k, std::size_t a) {
   r.first = first;
   r.theoretical.resize(static_cast<std::size_t>(last - first + 1));
   r.actual.resize(r.theoretical.size());
-  for (std::size_t in : inputs_of(k)) {
+  for (std::size_t in : inputs_[k]) {
     const AxisMap m = map_of(k, in, a);
     for (std::int64_t o = first; o <= last; ++o) {
       Interval& theo = r.theoretical[static_cast<std::size_t>(o - first)];
@@ -144,7 +143,7 @@ AxisRegions RegionPass::fill_axis(std::size_t k, std::size_t a) {
 void RegionPass::fill_layer(std::size_t k) {
   LayerReport& lr = r_.layers[k - 1];
   bool inputs_tracked = tracked(k);
-  for (std::size_t in : inputs_of(k)) {
+  for (std::size_t in : inputs_[k]) {
     inputs_tracked = inputs_tracked && (in == 0 || out_.layers[in].has_value());
   }
   if (!inputs_tracked) {
@@ -175,7 +174,7 @@ void RegionPass::fill_layer(std::size_t k) {
   }
   out_.layers[k] = std::move(axes);
   if (!keep_all_) {
-    for (std::size_t in : inputs_of(k)) {
+    for (std::size_t in : inputs_[k]) {
       if (in != 0 && last_use_[in] == k) {
         out_.layers[in].reset();
       }

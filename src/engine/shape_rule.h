@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/dims.h"
 #include "engine/shape_rules.h"
 #include "model/checked.h"
 
@@ -37,14 +38,7 @@ class Rule {
   }
   std::int64_t mul(std::int64_t a, std::int64_t b) const { return math_.mul(a, b); }
   std::int64_t add(std::int64_t a, std::int64_t b) const { return math_.add(a, b); }
-  std::int64_t product(const PerAxis<std::int64_t>& v) const { return math_.product(v); }
-  std::int64_t kernel_volume(const PerAxis<AxisWindow>& w) const {
-    std::int64_t v = 1;
-    for (const AxisWindow& a : w) {
-      v = mul(v, a.kernel);
-    }
-    return v;
-  }
+  std::int64_t product(const auto& values) const { return math_.product(values); }
 
   const Shape& in() const { return *inputs_[0].shape; }
   std::size_t rank() const { return in().size.size(); }
@@ -74,6 +68,7 @@ class Rule {
   PerAxis<AxisWindow> windows(bool transposed);
   std::int64_t window_output(std::size_t axis, const AxisWindow& w, bool ceil);
   void check_groups(std::int64_t out_channels) const;
+  std::int64_t conv_params(std::int64_t out_channels, const PerAxis<AxisWindow>& w) const;
   void warn_dropped(std::size_t axis, const AxisWindow& w);
   bool warn_padding_windows(std::size_t axis, const AxisWindow& w, std::int64_t out);
   void check_declared_channels(std::int64_t actual) const;
@@ -91,19 +86,17 @@ class Rule {
   void crop(LayerShape& r);
   // shape_rules.cpp,
   void adaptive(LayerShape& r);
-  void global_pool(LayerShape& r);
   void linear(LayerShape& r);
   void upsample(LayerShape& r);
   void merge(LayerShape& r);
   void flatten(LayerShape& r);
   void keep_shape(LayerShape& r);
-  void batch_norm(LayerShape& r);
   void prelu(LayerShape& r);
   void scale(LayerShape& r);
   // layout_rules.cpp: norms, reductions and the channel and layout operations,
   void layer_norm(LayerShape& r);
   void group_norm(LayerShape& r);
-  void instance_norm(LayerShape& r);
+  void channel_norm(LayerShape& r);
   void reduce(LayerShape& r);
   void channel_shuffle(LayerShape& r);
   void slice(LayerShape& r);
@@ -127,11 +120,7 @@ class Rule {
   int role_of_dim(std::int64_t dim, Field field) const;
   bool names_batch(std::int64_t dim) const;  // dim 0 (or -n) of the tensor
   // A slice's (or a split part's) start, stop and step on a dim of n, clamped.
-  struct SliceRange {
-    std::int64_t start, stop, step, count;
-  };
-  SliceRange slice_range(std::int64_t n) const;
-  PerAxis<AxisWindow> identity_windows() const { return PerAxis<AxisWindow>(rank(), AxisWindow{}); }
+  dims::Range slice_range(std::int64_t n) const;
 
   // whole_rules.cpp: whole tensors, their dims batch first. whole() runs the
   // kind's rule of layer_kinds.def's whole column, which changes the dims
@@ -143,7 +132,6 @@ class Rule {
   Dims whole_dims(std::size_t input) const;
   std::size_t whole_axis(std::int64_t dim, std::size_t rank, Field field) const;
   Dims broadcast(const Dims& a, const Dims& b, const std::string& what) const;
-  std::int64_t whole_elements(const Dims& dims) const;
   std::int64_t needs_roles(Dims& d) const;
   std::int64_t keep_dims(Dims& d) const;
   std::int64_t whole_constant(Dims& d) const;

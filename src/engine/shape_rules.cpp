@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -57,29 +58,17 @@ void Rule::check_declared_features(std::int64_t actual) const {
                           : ""));
 }
 
+// Adaptive pools; a global pool takes no output_size: it pools to 1.
 void Rule::adaptive(LayerShape& r) {
   require_spatial();
   r.output.channels = in().channels;
   r.output.size = expand(layer_.extra->output_size, Field::output_size, 1);
 }
 
-void Rule::global_pool(LayerShape& r) {
-  require_spatial();
-  r.output.channels = in().channels;
-  r.output.size = PerAxis<std::int64_t>(rank(), 1);
-}
-
 // lrn, dropout, identity, activations.
 void Rule::keep_shape(LayerShape& r) {
   check_rank_if_spatial();
   r.output = in();
-}
-
-void Rule::batch_norm(LayerShape& r) {
-  check_rank_if_spatial();
-  check_declared_channels(in().channels);
-  r.output = in();
-  r.params = layer_.affine.value_or(true) ? mul(2, in().channels) : 0;
 }
 
 void Rule::prelu(LayerShape& r) {
@@ -271,26 +260,20 @@ LayerShape Rule::run() {
 
 std::vector<Warning> merge_axis_findings(const std::vector<AxisFinding>& findings,
                                          std::size_t rank) {
-  std::vector<Warning> out;
-  std::vector<const AxisFinding*> firsts;
+  std::vector<Warning> out;  // their texts still say {axes} until all are found
   for (const AxisFinding& f : findings) {
-    std::size_t k = 0;
-    while (k < firsts.size() && !(firsts[k]->kind == f.kind && firsts[k]->text == f.text)) {
-      ++k;
+    auto same = std::find_if(out.begin(), out.end(), [&](const Warning& w) {
+      return w.kind == f.kind && w.text == f.text;
+    });
+    if (same == out.end()) {
+      same = out.insert(out.end(), Warning{f.kind, {}, {}, {}, f.text});
     }
-    if (k == firsts.size()) {
-      firsts.push_back(&f);
-      out.push_back({f.kind, {}, {}, {}, {}});
-    }
-    out[k].axes.push_back(f.axis);
+    same->axes.push_back(f.axis);
   }
-  for (std::size_t k = 0; k < out.size(); ++k) {
-    std::string text = firsts[k]->text;
-    const std::size_t at = text.find("{axes}");
-    if (at != std::string::npos) {
-      text.replace(at, 6, axis_phrase(out[k].axes, rank));
+  for (Warning& w : out) {
+    if (const std::size_t at = w.text.find("{axes}"); at != std::string::npos) {
+      w.text.replace(at, 6, axis_phrase(w.axes, rank));
     }
-    out[k].text = std::move(text);
   }
   return out;
 }

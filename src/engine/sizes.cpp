@@ -28,14 +28,11 @@ std::optional<SizePattern> find_pattern(const std::vector<std::int64_t>& members
     return static_cast<bool>(in[static_cast<std::size_t>(i)]);
   };
   for (std::int64_t step = 1; step * kMinPeriods <= n; ++step) {
-    std::int64_t last_break = -1;  // the last i where i and i + step disagree
-    for (std::int64_t i = n - step - 1; i >= 0; --i) {
-      if (at(i) != at(i + step)) {
-        last_break = i;
-        break;
-      }
+    // Back from the end while each size agrees with the one a period later.
+    std::int64_t from = n - step;
+    while (from > 0 && at(from - 1) == at(from - 1 + step)) {
+      --from;
     }
-    std::int64_t from = last_break + 1;
     while (from < n && !at(from)) {
       ++from;
     }
@@ -77,9 +74,7 @@ SizesReport scan_sizes(Net net, std::optional<std::size_t> axis, std::int64_t mi
   net.input_size = full_input_size(net);
   net.input_size_scalar = false;
   report.input = net.input_size;
-  for (const std::string& name : net.outputs) {
-    report.outputs.push_back(name);
-  }
+  report.outputs = net.outputs;
   if (report.outputs.empty() && !net.layers.empty()) {
     report.outputs.push_back(net.layers.back().name);
   }

@@ -121,14 +121,12 @@ void Rule::patch_merge(LayerShape& r) {
   require_channels_last();
   r.output = in();
   r.window = PerAxis<AxisWindow>();
-  std::int64_t block = 1;
   for (std::size_t a = 0; a < rank(); ++a) {
     const std::int64_t n = in().size[a];
     r.window->push_back(AxisWindow{2, 2, 1, 0, n % 2});
     r.output.size[a] = (n + 1) / 2;
-    block *= 2;
   }
-  r.output.channels = mul(in().channels, block);
+  r.output.channels = mul(in().channels, product(PerAxis<std::int64_t>(rank(), 2)));
 }
 
 }  // namespace netlens::shape

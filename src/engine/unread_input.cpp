@@ -9,19 +9,29 @@
 
 namespace netlens {
 
-namespace {
-
-bool unread_on(const LayerReport& lr, std::size_t axis) {
-  return std::any_of(lr.warnings.begin(), lr.warnings.end(), [&](const Warning& w) {
-    return w.kind == WarningKind::UnreadInput &&
-           std::find(w.axes.begin(), w.axes.end(), axis) != w.axes.end();
+const Warning* unread_warning(const LayerReport& lr, std::size_t axis) {
+  const auto w = std::find_if(lr.warnings.begin(), lr.warnings.end(), [&](const Warning& x) {
+    return x.kind == WarningKind::UnreadInput &&
+           std::find(x.axes.begin(), x.axes.end(), axis) != x.axes.end();
   });
+  return w == lr.warnings.end() ? nullptr : &*w;
 }
+
+std::string renamed_axes(std::string text, const std::vector<std::size_t>& from,
+                         const std::vector<std::size_t>& to, std::size_t rank) {
+  const std::string old = "on " + axis_phrase(from, rank) + " ";
+  if (const std::size_t at = text.find(old); at != std::string::npos) {
+    text.replace(at, old.size(), "on " + axis_phrase(to, rank) + " ");
+  }
+  return text;
+}
+
+namespace {
 
 // The last input positions `lr` leaves unread on `axis` (its shape rule
 // warned about them), else 0: a layer without that warning reads them all.
 std::int64_t unread(const Report& report, const LayerReport& lr, std::size_t axis) {
-  if (!lr.window || !unread_on(lr, axis)) {
+  if (!lr.window || unread_warning(lr, axis) == nullptr) {
     return 0;
   }
   const AxisWindow& w = (*lr.window)[axis];
@@ -67,12 +77,8 @@ void drop_read_elsewhere(Report& report) {
           kept.push_back(a);
         }
       }
-      if (!kept.empty() && kept != w.axes) {
-        // The text names its axes once: "... on every axis is never read ...".
-        const std::string old = "on " + axis_phrase(w.axes, rank) + " ";
-        if (const std::size_t at = w.text.find(old); at != std::string::npos) {
-          w.text.replace(at, old.size(), "on " + axis_phrase(kept, rank) + " ");
-        }
+      if (!kept.empty()) {
+        w.text = renamed_axes(w.text, w.axes, kept, rank);
       }
       w.axes = kept;
     }

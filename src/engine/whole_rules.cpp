@@ -44,14 +44,6 @@ Rule::Dims Rule::broadcast(const Dims& a, const Dims& b, const std::string& what
   return std::move(*out);
 }
 
-std::int64_t Rule::whole_elements(const Dims& d) const {
-  std::int64_t n = 1;
-  for (const std::int64_t x : d) {
-    n = mul(n, x);
-  }
-  return n;
-}
-
 // The output of the layer's kind on whole tensors (layer_kinds.def's whole
 // column): its dims and params. The first layer to make one warns.
 void Rule::whole(LayerShape& r) {
@@ -62,7 +54,7 @@ void Rule::whole(LayerShape& r) {
   };
   Dims d = whole_dims(0);
   r.params = (this->*kWhole[static_cast<std::size_t>(layer_.kind)])(d);
-  whole_elements(d);  // fails when the count overflows
+  product(d);  // fails when the count overflows
   r.output = Shape{};
   r.output.layout = Layout::Whole;
   r.output.dims = std::move(d);
@@ -89,7 +81,7 @@ std::int64_t Rule::keep_dims(Dims& /*d*/) const { return 0; }
 
 std::int64_t Rule::whole_constant(Dims& d) const {
   d = layer_.extra->shape;
-  return layer_.extra->learned ? whole_elements(d) : 0;
+  return layer_.extra->learned ? product(d) : 0;
 }
 
 std::int64_t Rule::whole_scale(Dims& d) const {
@@ -114,7 +106,7 @@ std::int64_t Rule::whole_layer_norm(Dims& d) const {
             fmt::format("normalized_shape {} is not the last dims of '{}' ({})", text(norm),
                         *inputs_[0].name, text(d)));
   }
-  return layer_.affine.value_or(true) ? mul(whole_elements(norm), layer_.bias ? 2 : 1) : 0;
+  return layer_.affine.value_or(true) ? mul(product(norm), layer_.bias ? 2 : 1) : 0;
 }
 
 std::int64_t Rule::whole_linear(Dims& d) const {
@@ -150,8 +142,8 @@ std::int64_t Rule::whole_flatten(Dims& d) const {
     fail(fmt::format("flatten's start_dim {} comes after its end_dim {}", x.start_dim, x.end_dim));
   }
   Dims out(d.begin(), d.begin() + static_cast<long>(start));
-  out.push_back(whole_elements(
-      {d.begin() + static_cast<long>(start), d.begin() + static_cast<long>(end) + 1}));
+  out.push_back(
+      product(Dims(d.begin() + static_cast<long>(start), d.begin() + static_cast<long>(end) + 1)));
   out.insert(out.end(), d.begin() + static_cast<long>(end) + 1, d.end());
   d = out;
   return 0;
@@ -277,7 +269,7 @@ std::int64_t Rule::whole_reshape(Dims& d) const {
             e.fault() == dims::Fault::SecondInfer
                 ? fmt::format("shape {} has more than one -1", text(shape))
                 : fmt::format("cannot reshape '{}' ({}, {} elements) to {}", *inputs_[0].name,
-                              text(d), whole_elements(d), text(shape)));
+                              text(d), product(d), text(shape)));
   }
   return 0;
 }

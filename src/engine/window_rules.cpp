@@ -12,16 +12,16 @@ namespace netlens::shape {
 // same_lower).
 PerAxis<AxisWindow> Rule::windows(bool transposed) {
   const auto kernel = expand(layer_.window->kernel_size, Field::kernel_size, 1);
-  const bool pool = layer_type(layer_.kind).stride_is_kernel;
-  const auto stride = expand(layer_.window->stride, Field::stride, 1);
-  const auto stride_or_kernel = pool && !layer_.window->stride.given ? kernel : stride;
+  const auto stride = layer_type(layer_.kind).stride_is_kernel && !layer_.window->stride.given
+                          ? kernel
+                          : expand(layer_.window->stride, Field::stride, 1);
   const auto dilation = expand(layer_.window->dilation, Field::dilation, 1);
   const PaddingParam& pad = layer_.window->padding;
   check_one_axis_pair(pad);
   const auto pairs = expand(pad, Field::padding, {0, 0});
   PerAxis<AxisWindow> w;
   for (std::size_t i = 0; i < rank(); ++i) {
-    AxisWindow a{kernel[i], stride_or_kernel[i], dilation[i], 0, 0};
+    AxisWindow a{kernel[i], stride[i], dilation[i], 0, 0};
     const std::int64_t ke = add(mul(a.dilation, a.kernel - 1), 1);
     if (pad.mode == PadMode::Explicit) {
       a.pad_lo = pairs[i][0];
@@ -62,14 +62,11 @@ std::int64_t Rule::window_output(std::size_t i, const AxisWindow& w, bool ceil) 
     out = checked::floor_div(padded - ke, w.stride) + 1;
   } else {
     out = checked::floor_div(add(padded - ke, w.stride - 1), w.stride) + 1;
-    bool clip = true;
-    if (convention_ == Convention::Caffe) {
-      // Caffe's PoolingLayer clips only when the layer has padding.
-      clip = false;
-      for (const AxisWindow& a : windows(false)) {
-        clip = clip || a.pad_lo != 0 || a.pad_hi != 0;
-      }
-    }
+    // Caffe's PoolingLayer clips only when the layer has padding.
+    const bool clip = convention_ != Convention::Caffe ||
+                      std::ranges::any_of(windows(false), [](const AxisWindow& a) {
+                        return a.pad_lo != 0 || a.pad_hi != 0;
+                      });
     if (clip && out > 0 && mul(out - 1, w.stride) >= n + w.pad_lo) {
       --out;
     }
@@ -116,6 +113,15 @@ void Rule::check_groups(std::int64_t out_channels) const {
   }
 }
 
+// A conv's or a transposed conv's weights (out x in / groups x kernel) and biases.
+std::int64_t Rule::conv_params(std::int64_t out_channels, const PerAxis<AxisWindow>& w) const {
+  std::int64_t weights = mul(out_channels, in().channels / layer_.groups);
+  for (const AxisWindow& a : w) {
+    weights = mul(weights, a.kernel);
+  }
+  return add(weights, layer_.bias ? out_channels : 0);
+}
+
 void Rule::conv(LayerShape& r) {
   require_spatial();
   const std::int64_t out_c = layer_.out_channels == 0 ? in().channels : layer_.out_channels;
@@ -130,8 +136,7 @@ void Rule::conv(LayerShape& r) {
       warn_dropped(i, w[i]);
     }
   }
-  r.params = add(mul(mul(out_c, in().channels / layer_.groups), kernel_volume(w)),
-                 layer_.bias ? out_c : 0);
+  r.params = conv_params(out_c, w);
   r.window = w;
 }
 
@@ -179,8 +184,7 @@ void Rule::conv_transpose(LayerShape& r) {
     }
     r.output.size.push_back(out);
   }
-  r.params = add(mul(mul(in().channels, layer_.out_channels / layer_.groups), kernel_volume(w)),
-                 layer_.bias ? layer_.out_channels : 0);
+  r.params = conv_params(layer_.out_channels, w);
   r.window = w;
 }
 

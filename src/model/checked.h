@@ -28,11 +28,7 @@ inline std::optional<std::int64_t> sub(std::int64_t a, std::int64_t b) {
 
 // Division rounding toward minus infinity (b > 0), as the spec's floor().
 inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  if ((a % b != 0) && (a < 0)) {
-    --q;
-  }
-  return q;
+  return a / b - (a % b != 0 && a < 0 ? 1 : 0);
 }
 
 inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return -floor_div(-a, b); }
@@ -51,7 +47,7 @@ class LayerMath {
 
   std::int64_t mul(std::int64_t a, std::int64_t b) const { return check(checked::mul(a, b)); }
   std::int64_t add(std::int64_t a, std::int64_t b) const { return check(checked::add(a, b)); }
-  std::int64_t product(const PerAxis<std::int64_t>& values) const {
+  std::int64_t product(const auto& values) const {  // a PerAxis or a tensor's dims
     std::int64_t p = 1;
     for (std::int64_t v : values) {
       p = mul(p, v);

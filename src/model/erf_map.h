@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <numeric>
 #include <vector>
 
 #include "model/per_axis.h"
@@ -20,13 +21,7 @@ struct ErfMap {
   std::vector<double> values;
   std::int64_t exp2 = 0;
 
-  double sum() const {  // of `values`, in order
-    double s = 0;
-    for (double v : values) {
-      s += v;
-    }
-    return s;
-  }
+  double sum() const { return std::accumulate(values.begin(), values.end(), 0.0); }
   double paths_log10() const {  // log10 of the total path count
     return std::log10(sum()) + static_cast<double>(exp2) * std::log10(2.0);
   }

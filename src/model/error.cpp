@@ -62,19 +62,8 @@ std::string format_location(const std::string& file, SourcePos pos) {
   return fmt::format("{}:{}:{}: ", file, pos.line, pos.column);
 }
 
-namespace {
-std::string parse_what(const std::string& file, SourcePos pos, const std::string& path,
-                       const std::string& message) {
-  std::string out = format_location(file, pos);
-  if (!path.empty()) {
-    out += path + ": ";
-  }
-  return out + message;
-}
-}  // namespace
-
 ParseError::ParseError(std::string file, SourcePos pos, std::string path, std::string message)
-    : Error(parse_what(file, pos, path, message)),
+    : Error(format_location(file, pos) + (path.empty() ? "" : path + ": ") + message),
       file_(std::move(file)),
       pos_(pos),
       path_(std::move(path)),

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <vector>
 
 #include "model/suggest.h"
@@ -118,16 +117,11 @@ constexpr std::array kFieldAliases{
     FieldAlias{"interpolation", "mode", {}},     FieldAlias{"rate", "p", {}},
     FieldAlias{"local_size", "size", K::Lrn},    FieldAlias{"axis", "dim", K::Activation},
     FieldAlias{"dim", "dims", K::Reduce},        FieldAlias{"axis", "dims", K::Reduce},
-
 };
 
 std::string normalize(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c != '_' && c != '-') {
-      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    }
-  }
+  std::string out = lower(name);
+  std::erase_if(out, [](char c) { return c == '_' || c == '-'; });
   return out;
 }
 
@@ -172,19 +166,19 @@ const LayerType& layer_type(LayerKind kind) {
 std::optional<TypeMatch> find_layer_type(std::string_view name) {
   std::string n = normalize(name);
   // Keras spells the transposed conv "Conv2DTranspose": move the rank to the end.
-  if (n.size() == 15 && n.rfind("conv", 0) == 0 && n.substr(5) == "dtranspose") {
+  if (n.size() == 15 && n.starts_with("conv") && n.substr(5) == "dtranspose") {
     n = "convtranspose" + n.substr(4, 2);
   }
   TypeMatch match;
   // "UpsamplingNearest2d" / "UpsamplingBilinear2d" are PyTorch's fixed-mode upsamplers.
   for (const std::string_view fixed : {"upsamplingnearest", "upsamplingbilinear"}) {
-    if (n.rfind(fixed, 0) == 0) {
+    if (n.starts_with(fixed)) {
       match.fixed_bilinear = fixed[10] == 'b';
       match.fixed_nearest = !match.fixed_bilinear;
       n = "upsample" + n.substr(fixed.size());
     }
   }
-  match.keras_upsampling = n.rfind("upsampling", 0) == 0;
+  match.keras_upsampling = n.starts_with("upsampling");
   int rank = 0;
   if (n.size() > 2 && n.back() == 'd' && n[n.size() - 2] >= '1' && n[n.size() - 2] <= '3') {
     rank = n[n.size() - 2] - '0';
@@ -235,15 +229,13 @@ std::string layer_type_names() {
 const FieldDef& field_def(Field field) { return kFields[static_cast<std::size_t>(field)]; }
 
 namespace {
-template <class T>
-std::size_t rank_of(const T& /*member*/) {
+// A per-axis field's listed rank; 0 for the other members.
+std::size_t rank_of(const auto& member) {
+  if constexpr (requires { member.listed_rank(); }) {
+    return member.listed_rank();
+  }
   return 0;
 }
-template <class T>
-std::size_t rank_of(const AxisParam<T>& p) {
-  return p.listed_rank();
-}
-std::size_t rank_of(const PaddingParam& p) { return p.listed_rank(); }
 }  // namespace
 
 std::size_t listed_rank(const Layer& layer) {

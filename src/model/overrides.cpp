@@ -8,20 +8,11 @@ namespace netlens {
 
 namespace {
 
-std::string dim_text(std::int64_t d) { return d == kUnknownDim ? "?" : std::to_string(d); }
-
-std::string dims_text(const std::vector<std::int64_t>& dims) {
+// "224x?" (`sep` "x") or "1, ?, 224" (", "): an unknown dim is ?.
+std::string dims_text(const auto& dims, const std::string& sep) {
   std::string out;
   for (const std::int64_t d : dims) {
-    out += (out.empty() ? "" : ", ") + dim_text(d);
-  }
-  return "[" + out + "]";
-}
-
-std::string size_text(const PerAxis<std::int64_t>& size) {
-  std::string out;
-  for (const std::int64_t d : size) {
-    out += (out.empty() ? "" : "x") + dim_text(d);
+    out += (out.empty() ? "" : sep) + (d == kUnknownDim ? "?" : std::to_string(d));
   }
   return out;
 }
@@ -37,15 +28,13 @@ void override_size(Net& net, const InputOverrides& o) {
     if (size.size() > rank) {
       hint = ": the channels go in --channels";
       if (size.size() == rank + 1) {
-        PerAxis<std::int64_t> spatial;
-        for (std::size_t a = 1; a < size.size(); ++a) {
-          spatial.push_back(size[a]);
-        }
-        hint += fmt::format(", as in --input {} --channels {}", size_text(spatial), size[0]);
+        hint += fmt::format(", as in --input {} --channels {}",
+                            dims_text(std::vector(size.begin() + 1, size.end()), "x"), size[0]);
       }
     }
     throw UsageError(fmt::format("--input {} has {} axes but {}'s input has {} ({}){}", o.input,
-                                 size.size(), net.name, rank, size_text(net.input_size), hint));
+                                 size.size(), net.name, rank, dims_text(net.input_size, "x"),
+                                 hint));
   }
   net.input_size_scalar = size.size() == 1 && rank == 0;
   net.input_size = size.size() == 1 && rank != 0 ? PerAxis<std::int64_t>(rank, size[0]) : size;
@@ -56,9 +45,9 @@ void override_size(Net& net, const InputOverrides& o) {
 void apply_input_overrides(Net& net, const InputOverrides& o) {
   const bool input = !o.size.empty();
   if ((input || o.channels) && net.input_dims) {
-    throw UsageError(
-        fmt::format("{}: the input of {} is a whole tensor ({}), without spatial axes or channels",
-                    input ? "--input" : "--channels", net.name, dims_text(*net.input_dims)));
+    throw UsageError(fmt::format(
+        "{}: the input of {} is a whole tensor ([{}]), without spatial axes or channels",
+        input ? "--input" : "--channels", net.name, dims_text(*net.input_dims, ", ")));
   }
   if (input && net.input_flat) {
     throw UsageError(fmt::format(

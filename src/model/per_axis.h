@@ -2,6 +2,7 @@
 // Used for every per-axis quantity so no code keeps parallel _h/_w fields.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <initializer_list>
@@ -21,10 +22,7 @@ class PerAxis {
   }
   PerAxis(std::initializer_list<T> init) : size_(init.size()) {
     check_rank(size_);
-    std::size_t i = 0;
-    for (const T& v : init) {
-      values_[i++] = v;
-    }
+    std::copy(init.begin(), init.end(), values_.begin());
   }
 
   std::size_t size() const { return size_; }
@@ -42,24 +40,11 @@ class PerAxis {
   }
 
   bool all_equal() const {
-    for (std::size_t i = 1; i < size_; ++i) {
-      if (!(values_[i] == values_[0])) {
-        return false;
-      }
-    }
-    return true;
+    return std::all_of(begin(), end(), [this](const T& v) { return v == values_[0]; });
   }
 
   friend bool operator==(const PerAxis& a, const PerAxis& b) {
-    if (a.size_ != b.size_) {
-      return false;
-    }
-    for (std::size_t i = 0; i < a.size_; ++i) {
-      if (!(a.values_[i] == b.values_[i])) {
-        return false;
-      }
-    }
-    return true;
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
   }
 
  private:

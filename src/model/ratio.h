@@ -37,26 +37,17 @@ struct Ratio {
 };
 
 inline std::optional<Ratio> operator*(const Ratio& a, const Ratio& b) {
-  auto n = checked::mul(a.num, b.num);
-  auto d = checked::mul(a.den, b.den);
-  if (!n || !d) {
-    return std::nullopt;
-  }
-  return Ratio::make(*n, *d);
+  const auto n = checked::mul(a.num, b.num);
+  const auto d = checked::mul(a.den, b.den);
+  return n && d ? Ratio::make(*n, *d) : std::nullopt;
 }
 
 inline std::optional<Ratio> operator+(const Ratio& a, const Ratio& b) {
-  auto l = checked::mul(a.num, b.den);
-  auto r = checked::mul(b.num, a.den);
-  auto d = checked::mul(a.den, b.den);
-  if (!l || !r || !d) {
-    return std::nullopt;
-  }
-  auto n = checked::add(*l, *r);
-  if (!n) {
-    return std::nullopt;
-  }
-  return Ratio::make(*n, *d);
+  const auto l = checked::mul(a.num, b.den);
+  const auto r = checked::mul(b.num, a.den);
+  const auto n = l && r ? checked::add(*l, *r) : std::nullopt;
+  const auto d = checked::mul(a.den, b.den);
+  return n && d ? Ratio::make(*n, *d) : std::nullopt;
 }
 
 inline std::optional<Ratio> operator-(const Ratio& a, const Ratio& b) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <numeric>
 #include <vector>
 
 namespace netlens {
@@ -9,9 +10,7 @@ namespace netlens {
 namespace {
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) {
-    row[j] = j;
-  }
+  std::iota(row.begin(), row.end(), std::size_t{0});
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diag = row[0];
     row[0] = i;
@@ -59,10 +58,6 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   }
   return best;
 }
-
-}  // namespace netlens
-
-namespace netlens {
 
 std::string did_you_mean(const std::string& suggestion) {
   return suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)";
