@@ -141,6 +141,15 @@ DocNode DocBuilder::finish() {
   return std::move(root_);
 }
 
+DocNode quoted_string(std::string text, SourcePos pos) {
+  DocNode node;
+  node.kind = DocNode::Kind::String;
+  node.quoted = true;
+  node.pos = pos;
+  node.text = std::move(text);
+  return node;
+}
+
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

@@ -1,9 +1,13 @@
 #include "parse/field_reader.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+
+#include "model/suggest.h"
 
 namespace netlens {
 
@@ -20,6 +24,15 @@ std::string describe(const DocNode& node) {
     return fmt::format("'{}'", text);
   }
   return text;
+}
+
+void FieldReader::check_key(const DocNode& map, std::size_t i, const std::string& path,
+                            const std::vector<std::string>& allowed) const {
+  if (std::find(allowed.begin(), allowed.end(), map.keys[i]) == allowed.end()) {
+    fail_at(map.key_pos[i], path,
+            fmt::format("unknown key '{}'{}; allowed: {}", map.keys[i],
+                        did_you_mean(map.keys[i], allowed), fmt::join(allowed, ", ")));
+  }
 }
 
 namespace {

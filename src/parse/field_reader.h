@@ -23,6 +23,9 @@ class FieldReader {
     throw ParseError(file_, pos, path, message);
   }
 
+  // Fails at key `i` of `map` unless it is one of `allowed`.
+  void check_key(const DocNode& map, std::size_t i, const std::string& path,
+                 const std::vector<std::string>& allowed) const;
   std::int64_t integer(const DocNode& node, const std::string& path, std::int64_t min) const;
   double number(const DocNode& node, const std::string& path) const;
   bool boolean(const DocNode& node, const std::string& path) const;

@@ -73,12 +73,7 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
     return scalar(number_start(), DocNode::Kind::Float, &DocNode::float_value, double{val});
   }
   bool string(string_t& val) override {
-    DocNode n;
-    n.kind = DocNode::Kind::String;
-    n.quoted = true;
-    n.pos = lines_.at(string_start());
-    n.text = std::move(val);
-    b_.scalar(std::move(n));
+    b_.scalar(quoted_string(std::move(val), lines_.at(string_start())));
     return true;
   }
   bool binary(binary_t&) override { return true; }

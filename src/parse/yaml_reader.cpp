@@ -64,12 +64,7 @@ class Handler : public YAML::EventHandler {
     if (tag != "!" && !tag.empty()) {
       b_.fail(pos_of(mark), fmt::format("YAML tags ({}) are not supported", tag));
     }
-    DocNode node;
-    node.kind = DocNode::Kind::String;
-    node.quoted = true;
-    node.pos = pos_of(mark);
-    node.text = value;
-    b_.scalar(std::move(node));
+    b_.scalar(quoted_string(value, pos_of(mark)));
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
