@@ -345,7 +345,7 @@ std::string render_plot_rf(const Report& r) {
     }
   }
   const double height = kTop + kPlotHeight + 14 + longest * 0.71 + 34;
-  const std::string size = fmt::format("{}", fmt::join(r.input.size, "x"));
+  const std::string size = format_size(r.input.size);
   svg::Doc doc(kWidth, height,
                fmt::format("{}: receptive field and jump per layer, input {}", r.net.name, size));
   doc.text(kLeft, 28, fmt::format("{}: receptive field and jump per layer", r.net.name),
