@@ -289,19 +289,16 @@ std::string render_location_json(const Report& report, const UnitLocation& locat
                                  const UnitErf* erf) {
   Json root = header(report);
   root["layer"] = report.layer(location.layer).name;
-  Json unit = Json::array();
-  Json theoretical = Json::array();
-  Json actual = Json::array();
-  for (std::size_t a = 0; a < location.unit.size(); ++a) {
-    unit.push_back(location.unit[a]);
-    for (auto [list, r] : {std::pair{&theoretical, location.theoretical[a]},
-                           std::pair{&actual, location.actual[a]}}) {
-      list->push_back(r.empty() ? Json(nullptr) : Json::array({r.lo, r.hi}));
+  const auto intervals = [](const PerAxis<Interval>& axes) {
+    Json list = Json::array();
+    for (const Interval& r : axes) {
+      list.push_back(r.empty() ? Json(nullptr) : Json::array({r.lo, r.hi}));
     }
-  }
-  root["unit"] = std::move(unit);
-  root["theoretical"] = std::move(theoretical);
-  root["actual"] = std::move(actual);
+    return list;
+  };
+  root["unit"] = std::vector<std::int64_t>(location.unit.begin(), location.unit.end());
+  root["theoretical"] = intervals(location.theoretical);
+  root["actual"] = intervals(location.actual);
   if (erf != nullptr) {
     root["erf"] = nullptr;  // a placeholder: layout writes it with put_erf
   }
