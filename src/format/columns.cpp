@@ -112,20 +112,22 @@ void append_padding(std::string& out, const AxisWindow& w) {
   }
 }
 
+// Appends a count as CSV writes it (`exact`: in full) or as the table shows
+// it: "1.43 G" + unit, or "1,792" when it has none. Returns true.
+bool append_count(std::string& out, std::int64_t value, bool exact, const char* unit = nullptr) {
+  if (exact) {
+    append_int(out, value);
+  } else {
+    out += unit != nullptr ? human(value, unit) : with_separators(value);
+  }
+  return true;
+}
+
 // A column with one value per layer: appends what the table shows, or with
 // `exact` what CSV writes (counts in full, no units), and returns true;
 // returns false for a per-axis column.
 bool append_single(std::string& out, const Column& c, const Report& report, const LayerReport& lr,
                    bool exact) {
-  // A count: "1.43 G" + unit in the table, or "1,792" when it has none.
-  const auto count = [&](std::int64_t value, const char* unit = nullptr) {
-    if (exact) {
-      append_int(out, value);
-    } else {
-      out += unit != nullptr ? human(value, unit) : with_separators(value);
-    }
-    return true;
-  };
   switch (c.which) {
     case ColumnId::Index:
       append_int(out, static_cast<std::int64_t>(lr.index));
@@ -146,9 +148,9 @@ bool append_single(std::string& out, const Column& c, const Report& report, cons
         out += exact ? "" : "-";
         return true;
       }
-      return count(lr.output.channels);
+      return append_count(out, lr.output.channels, exact);
     case ColumnId::Params:
-      return count(lr.params);
+      return append_count(out, lr.params, exact);
     case ColumnId::ParamsPercent: {
       const auto total = static_cast<double>(report.totals.params);
       out +=
@@ -157,17 +159,17 @@ bool append_single(std::string& out, const Column& c, const Report& report, cons
       return true;
     }
     case ColumnId::Buffers:
-      return count(lr.cost.buffers);
+      return append_count(out, lr.cost.buffers, exact);
     case ColumnId::Macs:
-      return count(lr.cost.macs, "");
-    case ColumnId::Flops:
-      return count(2 * lr.cost.macs, "");  // checked in compute_costs' totals (2 x total fits)
+      return append_count(out, lr.cost.macs, exact, "");
+    case ColumnId::Flops:  // 2 x MACs, checked in compute_costs' totals (2 x total fits)
+      return append_count(out, 2 * lr.cost.macs, exact, "");
     case ColumnId::OtherOps:
-      return count(lr.cost.other_ops, "");
+      return append_count(out, lr.cost.other_ops, exact, "");
     case ColumnId::Activations:
-      return count(lr.cost.activations, "");
+      return append_count(out, lr.cost.activations, exact, "");
     case ColumnId::Memory:
-      return count(lr.cost.memory, "B");
+      return append_count(out, lr.cost.memory, exact, "B");
     case ColumnId::Size:
     case ColumnId::Kernel:
     case ColumnId::Stride:
