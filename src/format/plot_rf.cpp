@@ -22,6 +22,7 @@ namespace {
 constexpr double kWidth = 960;
 constexpr double kLeft = 72;
 constexpr double kRight = 28;
+constexpr double kPlotWidth = kWidth - kLeft - kRight;
 constexpr double kTop = 92;
 constexpr double kPlotHeight = 380;
 constexpr double kInset = 8;  // keeps points on the lowest decade off the x axis
@@ -105,14 +106,14 @@ LogScale scale_of(const std::vector<double>& values) {
   return s;
 }
 
-void draw_grid(svg::Doc& doc, const LogScale& s, double plot_width) {
+void draw_grid(svg::Doc& doc, const LogScale& s) {
   for (int k = s.lo; k <= s.hi; ++k) {
     const double base = std::pow(10.0, k);
     for (int m = 2; m <= 9 && k < s.hi; ++m) {
-      doc.line(kLeft, s.y(base * m), kLeft + plot_width, s.y(base * m),
+      doc.line(kLeft, s.y(base * m), kLeft + kPlotWidth, s.y(base * m),
                "stroke=\"#eaecf0\" stroke-width=\"1\"");
     }
-    doc.line(kLeft, s.y(base), kLeft + plot_width, s.y(base),
+    doc.line(kLeft, s.y(base), kLeft + kPlotWidth, s.y(base),
              "stroke=\"#c4c9d2\" stroke-width=\"1\"");
     doc.text(kLeft - 6, s.y(base) + 4, svg::decade_label(k),
              "font-size=\"11\" text-anchor=\"end\" fill=\"#344054\"");
@@ -204,7 +205,6 @@ struct Chart {
   LogScale scale;
   std::vector<Series> all;
 
-  double width() const { return kWidth - kLeft - kRight; }
   double x(std::size_t i) const { return x_of(slots.of[i], slot); }  // layer i
   bool labelled(std::size_t k) const { return (k + 1) % static_cast<std::size_t>(step) == 0; }
   // Slot k's label: its layer's name in a chain, its depth in a branching net.
@@ -229,10 +229,10 @@ void draw_flat_band(svg::Doc& doc, const Chart& c) {
     return;
   }
   const double x0 = kLeft + static_cast<double>(c.slots.of[flat->index - 1]) * c.slot;
-  doc.rect(x0, kTop, kLeft + c.width() - x0, kPlotHeight, "fill=\"#f2f4f7\"");
+  doc.rect(x0, kTop, kLeft + kPlotWidth - x0, kPlotHeight, "fill=\"#f2f4f7\"");
   // Along the bottom of the band (global markers sit at the input size, higher
   // up), and inside the chart when the band is narrower than the text is high.
-  const double x = std::min(x0 + 12, kLeft + c.width() - 3);
+  const double x = std::min(x0 + 12, kLeft + kPlotWidth - 3);
   doc.text(x, kTop + kPlotHeight - 6,
            flat->output.is_whole() ? "whole tensor (rf unknown)" : "flat (no spatial axes)",
            "font-size=\"11\" fill=\"#667085\"", -90);
@@ -246,7 +246,7 @@ void draw_input_lines(svg::Doc& doc, const Chart& c) {
       continue;
     }
     const double y = c.scale.y(static_cast<double>(sizes[a]));
-    doc.line(kLeft, y, kLeft + c.width(), y,
+    doc.line(kLeft, y, kLeft + kPlotWidth, y,
              "stroke=\"#344054\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"");
     doc.text(kLeft + 6, y - 5,
              sizes.all_equal() ? fmt::format("input {}", sizes[a])
@@ -289,7 +289,7 @@ void draw_layers(svg::Doc& doc, const Chart& c) {
 void draw_axes(svg::Doc& doc, const Chart& c, double height) {
   const double axis_y = kTop + kPlotHeight;
   doc.line(kLeft, kTop, kLeft, axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
-  doc.line(kLeft, axis_y, kLeft + c.width(), axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
+  doc.line(kLeft, axis_y, kLeft + kPlotWidth, axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
   for (std::size_t k = 0; k < c.slots.count; ++k) {
     if (c.labelled(k)) {
       const double x = x_of(k, c.slot);
@@ -301,7 +301,7 @@ void draw_axes(svg::Doc& doc, const Chart& c, double height) {
   }
   const std::string what = c.slots.by_depth ? "depth: the longest path from the input, in layers"
                                             : "layer, in spec order (depth)";
-  doc.text(kLeft + c.width() / 2, height - 10,
+  doc.text(kLeft + kPlotWidth / 2, height - 10,
            c.step == 1 ? what
                        : fmt::format("{}; one in {} labelled{}", what, c.step,
                                      c.slots.by_depth ? "" : ", with its index"),
@@ -311,7 +311,6 @@ void draw_axes(svg::Doc& doc, const Chart& c, double height) {
 }
 
 Chart chart_of(const Report& r) {
-  const double width = kWidth - kLeft - kRight;
   Slots slots = slots_of(r);
   const auto n = static_cast<double>(std::max<std::size_t>(slots.count, 1));
   std::vector<Series> all = series_of(r, "rf", kRfColour, true, rf_of);
@@ -328,8 +327,8 @@ Chart chart_of(const Report& r) {
   }
   return Chart{r,
                std::move(slots),
-               width / n,
-               svg::tick_step(n, static_cast<int>(width / 14)),
+               kPlotWidth / n,
+               svg::tick_step(n, static_cast<int>(kPlotWidth / 14)),
                scale_of(values),
                std::move(all)};
 }
@@ -359,7 +358,7 @@ std::string render_plot_rf(const Report& r) {
                 return lr.global_rf;
               }));
   draw_flat_band(doc, c);
-  draw_grid(doc, c.scale, c.width());
+  draw_grid(doc, c.scale);
   draw_input_lines(doc, c);
   for (const Series& s : c.all) {
     doc.add(fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>",
