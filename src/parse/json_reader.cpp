@@ -148,7 +148,9 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
     }
     return i;
   }
-  DocNode make(std::size_t start, DocNode::Kind kind) const {
+  // A scalar of `kind` from `start`, with `field` (when given) set to `value`.
+  template <class T = bool>
+  bool scalar(std::size_t start, DocNode::Kind kind, T DocNode::*field = nullptr, T value = {}) {
     DocNode n;
     n.kind = kind;
     n.pos = lines_.at(start);
@@ -157,12 +159,6 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
            !(n.text.back() >= 'a' && n.text.back() <= 'z')) {
       n.text.pop_back();  // the look-ahead character after a number
     }
-    return n;
-  }
-  // A scalar of `kind` from `start`, with `field` (when given) set to `value`.
-  template <class T = bool>
-  bool scalar(std::size_t start, DocNode::Kind kind, T DocNode::*field = nullptr, T value = {}) {
-    DocNode n = make(start, kind);
     if (field != nullptr) {
       n.*field = value;
     }
