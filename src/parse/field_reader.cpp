@@ -196,4 +196,22 @@ std::vector<std::int64_t> FieldReader::int_list(const DocNode& node, const std::
   return out;
 }
 
+void FieldReader::names(const DocNode& node, const std::string& path,
+                        std::vector<std::string>& names, std::vector<SourcePos>& pos) const {
+  if (node.kind == DocNode::Kind::String) {
+    names.push_back(node.text);
+    pos.push_back(node.pos);
+    return;
+  }
+  if (node.kind != DocNode::Kind::Seq || node.items.empty()) {
+    fail(node, path,
+         fmt::format("expected a list of layer names, got {}",
+                     node.kind == DocNode::Kind::Seq ? "an empty list" : describe(node)));
+  }
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    names.push_back(string(node.items[i], fmt::format("{}[{}]", path, i)));
+    pos.push_back(node.items[i].pos);
+  }
+}
+
 }  // namespace netlens

@@ -38,6 +38,10 @@ class FieldReader {
   std::vector<std::int64_t> int_list(const DocNode& node, const std::string& path,
                                      std::int64_t min) const;
   PaddingParam padding(const DocNode& node, const std::string& path) const;
+  // A layer name or a non-empty list of them (inputs, outputs), appended to
+  // `names` with where each is written.
+  void names(const DocNode& node, const std::string& path, std::vector<std::string>& names,
+             std::vector<SourcePos>& pos) const;
 
   const std::string& file() const { return file_; }
 

@@ -32,7 +32,6 @@ class SpecBuilder {
 
  private:
   void read_input(const DocNode& node);
-  void read_outputs(const DocNode& node);
   void read_seed_form(const DocNode& root);
   void add_entry(const DocNode& node, std::size_t index, const std::string& path);
   void expand_block(const DocNode& use, std::size_t index);
@@ -179,23 +178,6 @@ void SpecBuilder::expand_block(const DocNode& use, std::size_t index) {
   }
 }
 
-void SpecBuilder::read_outputs(const DocNode& node) {
-  if (node.kind == DocNode::Kind::String) {
-    net_.outputs.push_back(node.text);
-    net_.output_pos.push_back(node.pos);
-    return;
-  }
-  if (node.kind != DocNode::Kind::Seq || node.items.empty()) {
-    r_.fail(node, "outputs",
-            fmt::format("expected a list of layer names, got {}",
-                        node.kind == DocNode::Kind::Seq ? "an empty list" : describe(node)));
-  }
-  for (std::size_t i = 0; i < node.items.size(); ++i) {
-    net_.outputs.push_back(r_.string(node.items[i], fmt::format("outputs[{}]", i)));
-    net_.output_pos.push_back(node.items[i].pos);
-  }
-}
-
 void SpecBuilder::read_seed_form(const DocNode& root) {
   const DocNode* net = root.find("net");
   const DocNode* names = root.find("name");
@@ -270,7 +252,7 @@ void SpecBuilder::read_root(const DocNode& root) {
       }
       net_.convention = *c;
     } else if (key == "outputs") {
-      read_outputs(value);
+      r_.names(value, "outputs", net_.outputs, net_.output_pos);
     } else if (key == "shared_params") {  // netlens convert's: an ONNX file's shared weights
       net_.shared_params = r_.integer(value, "shared_params", 0);
     } else if (key == "layers") {
