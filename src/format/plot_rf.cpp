@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <optional>
 #include <vector>
 
@@ -33,8 +32,6 @@ constexpr const char* kJumpColour = "#e6550d";
 constexpr const char* kAxisDash[] = {"", " stroke-dasharray=\"7 4\"", " stroke-dasharray=\"2 3\""};
 constexpr std::size_t kMaxLabelChars = 24;
 
-using Value = std::function<std::optional<double>(const LayerReport&, std::size_t)>;
-
 // One line of the chart: a quantity on one axis, or on every axis when they agree.
 struct Series {
   std::string label;  // "rf", "jump (w)"
@@ -45,22 +42,19 @@ struct Series {
   std::vector<std::optional<double>> values;  // per layer; nullopt: a gap
 };
 
-std::optional<double> rf_of(const LayerReport& lr, std::size_t a) {
-  if (lr.global_rf || a >= lr.rf.size() || !lr.rf[a].rf) {
+// Axis a's rf (`rf`) or jump as a number; nullopt for a global layer or an unknown value.
+std::optional<double> value_of(const LayerReport& lr, std::size_t a, bool rf) {
+  if (lr.global_rf || a >= lr.rf.size()) {
     return std::nullopt;
   }
-  return static_cast<double>(*lr.rf[a].rf);
-}
-
-std::optional<double> jump_of(const LayerReport& lr, std::size_t a) {
-  if (lr.global_rf || a >= lr.rf.size() || !lr.rf[a].jump) {
-    return std::nullopt;
+  const AxisRf& x = lr.rf[a];
+  if (rf) {
+    return x.rf ? std::optional(static_cast<double>(*x.rf)) : std::nullopt;
   }
-  return lr.rf[a].jump->to_double();
+  return x.jump ? std::optional(x.jump->to_double()) : std::nullopt;
 }
 
-std::vector<Series> series_of(const Report& r, const char* name, const char* colour, bool rf,
-                              const Value& value) {
+std::vector<Series> series_of(const Report& r, const char* name, const char* colour, bool rf) {
   const std::size_t rank = r.input.size.size();
   std::vector<Series> out;
   for (std::size_t a = 0; a < rank; ++a) {
@@ -71,7 +65,7 @@ std::vector<Series> series_of(const Report& r, const char* name, const char* col
              static_cast<double>(r.input.size[a]),
              {}};
     for (const LayerReport& lr : r.layers) {
-      s.values.push_back(value(lr, a));
+      s.values.push_back(value_of(lr, a, rf));
     }
     out.push_back(std::move(s));
   }
@@ -313,8 +307,8 @@ void draw_axes(svg::Doc& doc, const Chart& c, double height) {
 Chart chart_of(const Report& r) {
   Slots slots = slots_of(r);
   const auto n = static_cast<double>(std::max<std::size_t>(slots.count, 1));
-  std::vector<Series> all = series_of(r, "rf", kRfColour, true, rf_of);
-  for (Series& s : series_of(r, "jump", kJumpColour, false, jump_of)) {
+  std::vector<Series> all = series_of(r, "rf", kRfColour, true);
+  for (Series& s : series_of(r, "jump", kJumpColour, false)) {
     all.push_back(std::move(s));
   }
   std::vector<double> values(r.input.size.begin(), r.input.size.end());
