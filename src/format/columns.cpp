@@ -4,9 +4,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <array>
-#include <cctype>
-
 #include "model/error.h"
 #include "model/suggest.h"
 
@@ -14,31 +11,9 @@ namespace netlens {
 
 const std::vector<Column>& all_columns() {
   static const std::vector<Column> kColumns{
-      {ColumnId::Index, "index", "#", "index", false, true},
-      {ColumnId::Name, "name", "name", "name", false, false},
-      {ColumnId::Type, "type", "type", "type", false, false},
-      {ColumnId::Inputs, "inputs", "inputs", "inputs", false, false},
-      {ColumnId::Size, "size", "size", "out", true, true},
-      {ColumnId::Channels, "channels", "ch", "channels", false, true},
-      {ColumnId::Kernel, "kernel", "kernel", "kernel", true, true},
-      {ColumnId::Stride, "stride", "stride", "stride", true, true},
-      {ColumnId::Padding, "padding", "padding", "padding", true, true},
-      {ColumnId::Dilation, "dilation", "dilation", "dilation", true, true},
-      {ColumnId::Jump, "jump", "jump", "jump", true, true},
-      {ColumnId::Rf, "rf", "rf", "rf", true, true},
-      {ColumnId::PaddingEff, "padding_eff", "pad_eff", "padding_eff", true, true},
-      {ColumnId::CenterOffset, "center_offset", "center", "center_offset", true, true},
-      {ColumnId::RfMin, "rf_min", "rf_min", "rf_min", true, true},
-      {ColumnId::Params, "params", "params", "params", false, true},
-      {ColumnId::ParamsPercent, "params_percent", "params%", "params_percent", false, true},
-      {ColumnId::Buffers, "buffers", "buffers", "buffers", false, true},
-      {ColumnId::Macs, "macs", "MACs", "macs", false, true},
-      {ColumnId::Flops, "flops", "FLOPs", "flops", false, true},
-      {ColumnId::OtherOps, "other_ops", "other ops", "other_ops", false, true},
-      {ColumnId::Activations, "activations", "activations", "activations", false, true},
-      {ColumnId::Memory, "memory", "memory", "memory", false, true},
-      {ColumnId::Erf50, "erf50", "erf50", "erf50", true, true},
-      {ColumnId::Erf95, "erf95", "erf95", "erf95", true, true},
+#define NETLENS_COLUMN(which, ...) {ColumnId::which, __VA_ARGS__},
+#include "format/columns.def"
+#undef NETLENS_COLUMN
   };
   return kColumns;
 }
@@ -111,123 +86,162 @@ void append_int(std::string& out, std::int64_t value) {
   out.append(text.data(), text.size());
 }
 
-// Appends the text of one axis of a per-axis column; false = no value.
-bool append_axis_value(std::string& out, const Column& c, const LayerReport& lr, std::size_t a) {
+// Appends `v` and returns true, or returns false when there is none.
+bool append_value(std::string& out, const std::optional<std::int64_t>& v) {
+  if (v) {
+    append_int(out, *v);
+  }
+  return v.has_value();
+}
+
+bool append_value(std::string& out, const std::optional<Ratio>& v) {
+  if (v && v->is_integer()) {
+    append_int(out, v->num);  // most are: no string made
+  } else if (v) {
+    out += ratio_text(*v);
+  }
+  return v.has_value();
+}
+
+// "1", or "0/1" when the two sides differ.
+void append_padding(std::string& out, const AxisWindow& w) {
+  append_int(out, w.pad_lo);
+  if (w.pad_lo != w.pad_hi) {
+    out += '/';
+    append_int(out, w.pad_hi);
+  }
+}
+
+// Appends a count as CSV writes it (`exact`: in full) or as the table shows
+// it: "1.43 G" + unit, or "1,792" when it has none. Returns true.
+bool append_count(std::string& out, std::int64_t value, bool exact, const char* unit = nullptr) {
+  if (exact) {
+    append_int(out, value);
+  } else {
+    out += unit != nullptr ? human(value, unit) : with_separators(value);
+  }
+  return true;
+}
+
+// A column with one value per layer: appends what the table shows, or with
+// `exact` what CSV writes (counts in full, no units), and returns true;
+// returns false for a per-axis column.
+bool append_single(std::string& out, const Column& c, const Report& report, const LayerReport& lr,
+                   bool exact) {
   switch (c.which) {
-    case ColumnId::Size:
-      if (!lr.output.has_positions()) {
-        return false;
-      }
-      append_int(out, lr.output.size[a]);
+    case ColumnId::Index:
+      append_int(out, static_cast<std::int64_t>(lr.index));
       return true;
+    case ColumnId::Name:
+      out += report.layer(lr.index - 1).name;
+      return true;
+    case ColumnId::Type:
+      out += report.layer(lr.index - 1).type;
+      return true;
+    case ColumnId::Inputs:
+      for (std::size_t k = 0; k < lr.inputs.size(); ++k) {
+        out.append(k == 0 ? "" : ",").append(report.node_name(lr.inputs[k]));
+      }
+      return true;
+    case ColumnId::Channels:
+      if (lr.output.is_whole()) {  // a whole tensor has no channel axis
+        out += exact ? "" : "-";
+        return true;
+      }
+      return append_count(out, lr.output.channels, exact);
+    case ColumnId::Params:
+      return append_count(out, lr.params, exact);
+    case ColumnId::ParamsPercent: {
+      const auto total = static_cast<double>(report.totals.params);
+      out +=
+          total == 0 ? "0" : fmt::format("{:.2f}", 100.0 * static_cast<double>(lr.params) / total);
+      out += exact ? "" : "%";
+      return true;
+    }
+    case ColumnId::Buffers:
+      return append_count(out, lr.cost.buffers, exact);
+    case ColumnId::Macs:
+      return append_count(out, lr.cost.macs, exact, "");
+    case ColumnId::Flops:  // 2 x MACs, checked in compute_costs' totals (2 x total fits)
+      return append_count(out, 2 * lr.cost.macs, exact, "");
+    case ColumnId::OtherOps:
+      return append_count(out, lr.cost.other_ops, exact, "");
+    case ColumnId::Activations:
+      return append_count(out, lr.cost.activations, exact, "");
+    case ColumnId::Memory:
+      return append_count(out, lr.cost.memory, exact, "B");
+    case ColumnId::Size:
     case ColumnId::Kernel:
     case ColumnId::Stride:
     case ColumnId::Padding:
-    case ColumnId::Dilation: {
-      if (!lr.window) {
-        return false;
-      }
-      const AxisWindow& w = (*lr.window)[a];
-      if (c.which == ColumnId::Padding) {
-        append_int(out, w.pad_lo);
-        if (w.pad_lo != w.pad_hi) {
-          out += '/';
-          append_int(out, w.pad_hi);
-        }
-        return true;
-      }
-      append_int(out, c.which == ColumnId::Kernel   ? w.kernel
-                      : c.which == ColumnId::Stride ? w.stride
-                                                    : w.dilation);
-      return true;
-    }
-    case ColumnId::Rf:
-    case ColumnId::RfMin: {
-      const auto& v = c.which == ColumnId::Rf ? lr.rf[a].rf : lr.rf[a].rf_min;
-      if (v) {
-        append_int(out, *v);
-      }
-      return v.has_value();
-    }
+    case ColumnId::Dilation:
     case ColumnId::Jump:
+    case ColumnId::Rf:
     case ColumnId::PaddingEff:
-    case ColumnId::CenterOffset: {
-      const AxisRf& x = lr.rf[a];
-      const std::optional<Ratio>& v = c.which == ColumnId::Jump         ? x.jump
-                                      : c.which == ColumnId::PaddingEff ? x.padding_eff
-                                                                        : x.center_offset;
-      if (v && v->is_integer()) {
-        append_int(out, v->num);
-      } else if (v) {
-        out += ratio_text(*v);
-      }
-      return v.has_value();
-    }
+    case ColumnId::CenterOffset:
+    case ColumnId::RfMin:
     case ColumnId::Erf50:
-    case ColumnId::Erf95: {
-      const auto& radii = c.which == ColumnId::Erf50 ? lr.erf50 : lr.erf95;
-      if (radii) {
-        out += ratio_text((*radii)[a]);
-      }
-      return radii.has_value();
-    }
-    default:
+    case ColumnId::Erf95:
       return false;
   }
+  return false;
 }
 
-}  // namespace
-
-std::optional<std::int64_t> count_value(const Column& c, const LayerReport& lr) {
+// Appends the text of one axis of a per-axis column; false = no value.
+bool append_axis_value(std::string& out, const Column& c, const LayerReport& lr, std::size_t a) {
+  const auto window = [&](std::int64_t AxisWindow::*member) {
+    return lr.window ? std::optional((*lr.window)[a].*member) : std::nullopt;
+  };
+  const auto erf = [&](const std::optional<PerAxis<Ratio>>& radii) {
+    return radii ? std::optional((*radii)[a]) : std::nullopt;
+  };
   switch (c.which) {
+    case ColumnId::Size:
+      return append_value(
+          out, lr.output.has_positions() ? std::optional(lr.output.size[a]) : std::nullopt);
+    case ColumnId::Kernel:
+      return append_value(out, window(&AxisWindow::kernel));
+    case ColumnId::Stride:
+      return append_value(out, window(&AxisWindow::stride));
+    case ColumnId::Padding:
+      if (lr.window) {
+        append_padding(out, (*lr.window)[a]);
+      }
+      return lr.window.has_value();
+    case ColumnId::Dilation:
+      return append_value(out, window(&AxisWindow::dilation));
+    case ColumnId::Jump:
+      return append_value(out, lr.rf[a].jump);
+    case ColumnId::Rf:
+      return append_value(out, lr.rf[a].rf);
+    case ColumnId::PaddingEff:
+      return append_value(out, lr.rf[a].padding_eff);
+    case ColumnId::CenterOffset:
+      return append_value(out, lr.rf[a].center_offset);
+    case ColumnId::RfMin:
+      return append_value(out, lr.rf[a].rf_min);
+    case ColumnId::Erf50:
+      return append_value(out, erf(lr.erf50));
+    case ColumnId::Erf95:
+      return append_value(out, erf(lr.erf95));
+    case ColumnId::Index:
+    case ColumnId::Name:
+    case ColumnId::Type:
+    case ColumnId::Inputs:
+    case ColumnId::Channels:
     case ColumnId::Params:
     case ColumnId::ParamsPercent:
-      return lr.params;
-    case ColumnId::Channels:  // none for a whole tensor
-      return lr.output.is_whole() ? std::nullopt : std::optional(lr.output.channels);
     case ColumnId::Buffers:
-      return lr.cost.buffers;
-    case ColumnId::Macs:
-      return lr.cost.macs;
-    case ColumnId::Flops:
-      return 2 * lr.cost.macs;  // checked in compute_costs' totals (2 x total fits)
-    case ColumnId::OtherOps:
-      return lr.cost.other_ops;
-    case ColumnId::Activations:
-      return lr.cost.activations;
-    case ColumnId::Memory:
-      return lr.cost.memory;
-    default:
-      return std::nullopt;
-  }
-}
-
-std::string exact_count(const Column& c, std::int64_t value, std::int64_t total_params) {
-  if (c.which == ColumnId::ParamsPercent) {
-    return total_params == 0 ? "0"
-                             : fmt::format("{:.2f}", 100.0 * static_cast<double>(value) /
-                                                         static_cast<double>(total_params));
-  }
-  return std::to_string(value);
-}
-
-namespace {
-// Table text of a count: "1.43 G", "527.8 MB", "25.00%", "1,792".
-std::string human_count(const Column& c, std::int64_t value, std::int64_t total_params) {
-  switch (c.which) {
-    case ColumnId::ParamsPercent:
-      return exact_count(c, value, total_params) + "%";
-    case ColumnId::Memory:
-      return human(value, "B");
     case ColumnId::Macs:
     case ColumnId::Flops:
     case ColumnId::OtherOps:
     case ColumnId::Activations:
-      return human(value, "");
-    default:
-      return with_separators(value);
+    case ColumnId::Memory:
+      return false;
   }
+  return false;
 }
+
 }  // namespace
 
 std::string human(std::int64_t value, const char* unit) {
@@ -257,6 +271,12 @@ std::string axis_cell(const Column& c, const LayerReport& lr, std::size_t axis) 
   return out;
 }
 
+std::string exact_cell(const Column& c, const Report& report, const LayerReport& lr) {
+  std::string out;
+  append_single(out, c, report, lr, true);
+  return out;
+}
+
 std::string cell(const Column& c, const Report& report, const LayerReport& lr) {
   std::string out;
   append_cell(out, c, report, lr);
@@ -264,31 +284,11 @@ std::string cell(const Column& c, const Report& report, const LayerReport& lr) {
 }
 
 void append_cell(std::string& out, const Column& c, const Report& report, const LayerReport& lr) {
-  const Layer& layer = report.layer(lr.index - 1);
-  switch (c.which) {
-    case ColumnId::Index:
-      append_int(out, static_cast<std::int64_t>(lr.index));
-      return;
-    case ColumnId::Name:
-      out += layer.name;
-      return;
-    case ColumnId::Type:
-      out += layer.type;
-      return;
-    case ColumnId::Inputs:
-      for (std::size_t k = 0; k < lr.inputs.size(); ++k) {
-        out.append(k == 0 ? "" : ",").append(report.node_name(lr.inputs[k]));
-      }
-      return;
-    default:
-      break;
-  }
-  if (lr.output.is_whole() && (c.which == ColumnId::Size || c.which == ColumnId::Channels)) {
-    out += c.which == ColumnId::Size ? format_shape(lr.output) : "-";  // the whole tensor
+  if (append_single(out, c, report, lr, false)) {
     return;
   }
-  if (const auto exact = count_value(c, lr)) {
-    out += human_count(c, *exact, report.totals.params);
+  if (c.which == ColumnId::Size && lr.output.is_whole()) {
+    out += format_shape(lr.output);
     return;
   }
   if ((lr.global_rf || lr.rf_unknown) && c.which >= ColumnId::Jump && c.which <= ColumnId::RfMin) {

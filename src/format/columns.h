@@ -2,7 +2,6 @@
 // three agree and --columns means the same everywhere.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,31 +10,9 @@
 namespace netlens {
 
 enum class ColumnId : std::uint8_t {
-  Index,
-  Name,
-  Type,
-  Inputs,
-  Size,
-  Channels,
-  Kernel,
-  Stride,
-  Padding,
-  Dilation,
-  Jump,  // Jump..RfMin: the receptive-field columns
-  Rf,
-  PaddingEff,
-  CenterOffset,
-  RfMin,
-  Params,
-  ParamsPercent,
-  Buffers,
-  Macs,
-  Flops,
-  OtherOps,
-  Activations,
-  Memory,
-  Erf50,  // `analyze --erf` only
-  Erf95
+#define NETLENS_COLUMN(which, ...) which,
+#include "format/columns.def"
+#undef NETLENS_COLUMN
 };
 
 struct Column {
@@ -61,11 +38,10 @@ void append_cell(std::string& out, const Column& column, const Report& report,
                  const LayerReport& layer);
 // One axis of a per-axis column, for CSV (empty when there is no value).
 std::string axis_cell(const Column& column, const LayerReport& layer, std::size_t axis);
+// A column with one value per layer, for CSV: counts in full (params_percent
+// with two decimals), nothing for a whole tensor's channels.
+std::string exact_cell(const Column& column, const Report& report, const LayerReport& layer);
 
-// The exact value of a count column (params, macs, memory, ...), or nullopt.
-std::optional<std::int64_t> count_value(const Column& column, const LayerReport& layer);
-// CSV text of a count: the integer; params_percent with two decimals.
-std::string exact_count(const Column& column, std::int64_t value, std::int64_t total_params);
 // 1430000000 -> "1.43 G" + unit; 527800000, "B" -> "527.8 MB" (SI prefixes).
 std::string human(std::int64_t value, const char* unit);
 

@@ -49,11 +49,7 @@ std::string render_csv(const Report& report, const FormatOptions& options) {
         fields.push_back(quote(axis_cell(*c, lr, a)));
       }
       if (!c->per_axis) {
-        const auto count = count_value(*c, lr);
-        const bool none = !count && c->which == ColumnId::Channels;  // a whole tensor
-        fields.push_back(quote(count  ? exact_count(*c, *count, report.totals.params)
-                               : none ? std::string()
-                                      : cell(*c, report, lr)));
+        fields.push_back(quote(exact_cell(*c, report, lr)));
       }
     }
     end_row();

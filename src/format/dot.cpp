@@ -32,15 +32,7 @@ bool misaligned(const LayerReport& lr) {
 }  // namespace
 
 std::string render_dot(const Report& report) {
-  const auto& columns = all_columns();
-  auto column = [&](const char* id) -> const Column& {
-    for (const Column& c : columns) {
-      if (std::string(c.id) == id) {
-        return c;
-      }
-    }
-    return columns.front();
-  };
+  const auto columns = select_columns({"rf", "jump"});
   std::string out = fmt::format("digraph \"{}\" {{\n", escape(report.net.name));
   out +=
       "  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6fb\", "
@@ -49,10 +41,10 @@ std::string render_dot(const Report& report) {
                      escape(format_shape(report.input)));
   for (const LayerReport& lr : report.layers) {
     const Layer& layer = report.layer(lr.index - 1);
-    std::string label =
-        fmt::format("{}\\n{}  {}", escape(layer.name), layer.type, escape(format_shape(lr.output)));
-    label += fmt::format("\\nrf {}  jump {}", cell(column("rf"), report, lr),
-                         cell(column("jump"), report, lr));
+    const std::string label =
+        fmt::format("{}\\n{}  {}\\nrf {}  jump {}", escape(layer.name), layer.type,
+                    escape(format_shape(lr.output)), cell(*columns[0], report, lr),
+                    cell(*columns[1], report, lr));
     std::string style;
     if (layer_type(layer.kind).reads == Reads::Union) {
       style = misaligned(lr) ? ", shape=diamond, fillcolor=\"#fde2e1\", color=\"#d92d20\""

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <span>
 
 #include "format/format.h"
 
@@ -19,12 +20,16 @@ using Json = nlohmann::ordered_json;
 using Out = fmt::memory_buffer;
 
 void put(Out& out, std::string_view text) { out.append(text); }
-void put(Out& out, std::int64_t v) { fmt::format_to(std::back_inserter(out), "{}", v); }
+void put(Out& out, std::int64_t v) { fmt::format_to(fmt::appender(out), "{}", v); }
 // A JSON string, escaped as nlohmann escapes it.
 void put_string(Out& out, std::string_view s) { put(out, Json(std::string(s)).dump()); }
 void put_null(Out& out) { put(out, "null"); }
+// The next member's key: ,"key":
+void put_key(Out& out, std::string_view key) {
+  fmt::format_to(fmt::appender(out), ",\"{}\":", key);
+}
 
-void put_ratio(Out& out, const Ratio& r) {
+void put(Out& out, const Ratio& r) {
   if (r.is_integer()) {
     put(out, r.num);
   } else {
@@ -32,11 +37,11 @@ void put_ratio(Out& out, const Ratio& r) {
   }
 }
 
-void put_interval(Out& out, const Interval& r) {
+void put(Out& out, const Interval& r) {
   if (r.empty()) {
     put_null(out);
   } else {
-    fmt::format_to(std::back_inserter(out), "[{},{}]", r.lo, r.hi);
+    fmt::format_to(fmt::appender(out), "[{},{}]", r.lo, r.hi);
   }
 }
 
@@ -55,32 +60,36 @@ void put_list(Out& out, const Range& range, F put_item) {
   put(out, "]");
 }
 
-void put_sizes(Out& out, const PerAxis<std::int64_t>& v) {
-  put_list(out, v, [&](std::int64_t x) { put(out, x); });
+// [x0,x1,...]: values `put` writes.
+template <class Range>
+void put_values(Out& out, const Range& range) {
+  put_list(out, range, [&](const auto& x) { put(out, x); });
 }
 
-// A per-axis receptive-field field: null when no axis has a value.
-template <class T, class F>
-void put_rf_field(Out& out, const LayerReport& lr, std::optional<T> AxisRf::*field, F put_value) {
-  bool any = false;
-  for (const AxisRf& a : lr.rf) {
-    any = any || (a.*field).has_value();
-  }
+// A per-axis receptive-field member: null when no axis has a value.
+template <class T>
+void put_rf_field(Out& out, std::string_view key, const LayerReport& lr,
+                  std::optional<T> AxisRf::*field) {
+  put_key(out, key);
+  const bool any = std::any_of(lr.rf.begin(), lr.rf.end(),
+                               [&](const AxisRf& a) { return (a.*field).has_value(); });
   if (lr.global_rf || !any) {
     put_null(out);
     return;
   }
   put_list(out, lr.rf, [&](const AxisRf& a) {
     if (a.*field) {
-      put_value(*(a.*field));
+      put(out, *(a.*field));
     } else {
       put_null(out);
     }
   });
 }
 
+// A per-axis window member: null for a layer without a window.
 template <class F>
-void put_window(Out& out, const LayerReport& lr, F put_axis) {
+void put_window(Out& out, std::string_view key, const LayerReport& lr, F put_axis) {
+  put_key(out, key);
   if (!lr.window) {
     put_null(out);
   } else {
@@ -88,87 +97,68 @@ void put_window(Out& out, const LayerReport& lr, F put_axis) {
   }
 }
 
+// The actual and theoretical [lo, hi] of the units 0 .. n-1 of each axis.
 void put_regions(Out& out, const LayerReport& lr, const NetRegions& regions) {
   const auto& axes = regions.layers[lr.index];
-  for (const char* key : {"regions", "regions_theoretical"}) {
-    fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
+  for (const auto& units : {std::pair{"regions", &AxisRegions::actual},
+                            std::pair{"regions_theoretical", &AxisRegions::theoretical}}) {
+    put_key(out, units.first);
     if (!axes) {
       put_null(out);
       continue;
     }
-    const bool actual = key[7] == '\0';
     std::size_t a = 0;
     put_list(out, *axes, [&](const AxisRegions& r) {
-      const std::vector<Interval>& units = actual ? r.actual : r.theoretical;
-      put(out, "[");
-      for (std::int64_t o = 0; o < lr.output.size[a]; ++o) {
-        put(out, o > 0 ? "," : "");
-        put_interval(out, units[static_cast<std::size_t>(o - r.first)]);
-      }
-      put(out, "]");
-      ++a;
+      const auto n = static_cast<std::size_t>(lr.output.size[a++]);
+      put_values(out, std::span(r.*units.second).subspan(static_cast<std::size_t>(-r.first), n));
     });
   }
 }
 
 void put_layer(Out& out, const Report& report, const LayerReport& lr, const NetRegions* regions) {
   const Layer& layer = report.layer(lr.index - 1);
-  const auto field = [&](const char* key) {
-    fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
-  };
-  fmt::format_to(std::back_inserter(out), "{{\"index\":{},\"name\":", lr.index);
+  fmt::format_to(fmt::appender(out), "{{\"index\":{},\"name\":", lr.index);
   put_string(out, layer.name);
-  field("type");
+  put_key(out, "type");
   put_string(out, layer.type);
-  field("inputs");
+  put_key(out, "inputs");
   put_list(out, lr.inputs, [&](std::size_t in) { put_string(out, report.node_name(in)); });
   put(out, ",\"output\":{\"size\":");
-  put_sizes(out, lr.output.size);
+  put_values(out, lr.output.size);
   if (lr.output.is_whole()) {  // no channel axis
     put(out, ",\"channels\":null}");
   } else {
-    fmt::format_to(std::back_inserter(out), ",\"channels\":{}}}", lr.output.channels);
+    fmt::format_to(fmt::appender(out), ",\"channels\":{}}}", lr.output.channels);
   }
-  field("shape");
-  put_list(out, tensor_shape(lr.output, report.cost_options.batch),
-           [&](std::int64_t n) { put(out, n); });
-  field("kernel_size");
-  put_window(out, lr, [&](const AxisWindow& w) { put(out, w.kernel); });
-  field("stride");
-  put_window(out, lr, [&](const AxisWindow& w) { put(out, w.stride); });
-  field("padding");
-  put_window(out, lr, [&](const AxisWindow& w) {
-    fmt::format_to(std::back_inserter(out), "[{},{}]", w.pad_lo, w.pad_hi);
+  put_key(out, "shape");
+  put_values(out, tensor_shape(lr.output, report.cost_options.batch));
+  put_window(out, "kernel_size", lr, [&](const AxisWindow& w) { put(out, w.kernel); });
+  put_window(out, "stride", lr, [&](const AxisWindow& w) { put(out, w.stride); });
+  put_window(out, "padding", lr, [&](const AxisWindow& w) {
+    fmt::format_to(fmt::appender(out), "[{},{}]", w.pad_lo, w.pad_hi);
   });
-  field("dilation");
-  put_window(out, lr, [&](const AxisWindow& w) { put(out, w.dilation); });
-  for (auto [key, member] : {std::pair{"rf", &AxisRf::rf}, std::pair{"rf_min", &AxisRf::rf_min}}) {
-    field(key);
-    put_rf_field(out, lr, member, [&](std::int64_t v) { put(out, v); });
-  }
-  for (auto [key, member] :
-       {std::pair{"jump", &AxisRf::jump}, std::pair{"padding_eff", &AxisRf::padding_eff},
-        std::pair{"center_offset", &AxisRf::center_offset}}) {
-    field(key);
-    put_rf_field(out, lr, member, [&](const Ratio& r) { put_ratio(out, r); });
-  }
-  fmt::format_to(std::back_inserter(out),
+  put_window(out, "dilation", lr, [&](const AxisWindow& w) { put(out, w.dilation); });
+  put_rf_field(out, "rf", lr, &AxisRf::rf);
+  put_rf_field(out, "rf_min", lr, &AxisRf::rf_min);
+  put_rf_field(out, "jump", lr, &AxisRf::jump);
+  put_rf_field(out, "padding_eff", lr, &AxisRf::padding_eff);
+  put_rf_field(out, "center_offset", lr, &AxisRf::center_offset);
+  fmt::format_to(fmt::appender(out),
                  ",\"global_rf\":{},\"global_context\":{},\"params\":{},\"buffers\":{},\"macs\":{},"
-                 "\"flops\":{},"
-                 "\"other_ops\":{},\"activations\":{},\"memory\":{}",
+                 "\"flops\":{},\"other_ops\":{},\"activations\":{},\"memory\":{}",
                  lr.rf_unknown  ? "null"
                  : lr.global_rf ? "true"
                                 : "false",
                  lr.global_context, lr.params, lr.cost.buffers, lr.cost.macs, 2 * lr.cost.macs,
                  lr.cost.other_ops, lr.cost.activations, lr.cost.memory);
-  field("warnings");
+  put_key(out, "warnings");
   put_list(out, lr.warnings, [&](const Warning& w) { put_string(out, w.text); });
   if (report.erf) {  // `analyze --erf`; null: the layer has none
     for (auto [key, member] :
          {std::pair{"erf50", &LayerReport::erf50}, std::pair{"erf95", &LayerReport::erf95}}) {
-      field(key);
+      put_key(out, key);
       if (const auto& radii = lr.*member) {
-        put_list(out, *radii, [&](const Ratio& r) { put_ratio(out, r); });
+        put_values(out, *radii);
       } else {
         put_null(out);
       }
@@ -191,14 +181,14 @@ std::string layout(const Json& members, Layers put_layers, std::string_view writ
   put(out, "{\n");
   std::size_t i = 0;
   for (auto it = members.begin(); it != members.end(); ++it, ++i) {
-    fmt::format_to(std::back_inserter(out), "  {}: ", Json(it.key()).dump());
+    fmt::format_to(fmt::appender(out), "  {}: ", Json(it.key()).dump());
     const Json& v = it.value();
     if (v.is_null() && it.key() == written) {
       put_layers(out);
     } else if (v.is_array() && !v.empty() && v[0].is_object()) {
       put(out, "[\n");
       for (std::size_t k = 0; k < v.size(); ++k) {
-        fmt::format_to(std::back_inserter(out), "    {}{}", v[k].dump(),
+        fmt::format_to(fmt::appender(out), "    {}{}", v[k].dump(),
                        k + 1 < v.size() ? ",\n" : "\n");
       }
       put(out, "  ]");
@@ -277,13 +267,13 @@ void put_erf(Out& out, const UnitErf& erf) {
   put(out, "{\"paths_log10\":");
   put(out, Json(erf.map.paths_log10()).dump());
   for (auto [key, radii] : {std::pair{"erf50", &erf.erf50}, std::pair{"erf95", &erf.erf95}}) {
-    fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
-    put_list(out, *radii, [&](const Ratio& r) { put_ratio(out, r); });
+    put_key(out, key);
+    put_values(out, *radii);
   }
   put(out, ",\"origin\":");
-  put_sizes(out, erf.map.origin);
+  put_values(out, erf.map.origin);
   put(out, ",\"size\":");
-  put_sizes(out, erf.map.size);
+  put_values(out, erf.map.size);
   // Fractions of the total to 12 significant digits: the counts themselves
   // pass 2^64 (paths_log10 gives the scale).
   const double total = erf.map.sum();
@@ -299,19 +289,16 @@ std::string render_location_json(const Report& report, const UnitLocation& locat
                                  const UnitErf* erf) {
   Json root = header(report);
   root["layer"] = report.layer(location.layer).name;
-  Json unit = Json::array();
-  Json theoretical = Json::array();
-  Json actual = Json::array();
-  for (std::size_t a = 0; a < location.unit.size(); ++a) {
-    unit.push_back(location.unit[a]);
-    for (auto [list, r] : {std::pair{&theoretical, location.theoretical[a]},
-                           std::pair{&actual, location.actual[a]}}) {
-      list->push_back(r.empty() ? Json(nullptr) : Json::array({r.lo, r.hi}));
+  const auto intervals = [](const PerAxis<Interval>& axes) {
+    Json list = Json::array();
+    for (const Interval& r : axes) {
+      list.push_back(r.empty() ? Json(nullptr) : Json::array({r.lo, r.hi}));
     }
-  }
-  root["unit"] = std::move(unit);
-  root["theoretical"] = std::move(theoretical);
-  root["actual"] = std::move(actual);
+    return list;
+  };
+  root["unit"] = std::vector<std::int64_t>(location.unit.begin(), location.unit.end());
+  root["theoretical"] = intervals(location.theoretical);
+  root["actual"] = intervals(location.actual);
   if (erf != nullptr) {
     root["erf"] = nullptr;  // a placeholder: layout writes it with put_erf
   }

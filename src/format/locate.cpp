@@ -15,7 +15,7 @@ std::string box(const ErfMap& map) {
     out +=
         fmt::format("{}[{}, {}]", a ? " x " : "", map.origin[a], map.origin[a] + map.size[a] - 1);
   }
-  return map.values.empty() ? std::string("none (only padding)") : out;
+  return out;
 }
 
 }  // namespace
@@ -23,13 +23,9 @@ std::string box(const ErfMap& map) {
 std::string render_location_text(const Report& report, const UnitLocation& loc,
                                  const UnitErf* erf) {
   const LayerReport& lr = report.layers[loc.layer];
-  std::string unit;
-  for (std::size_t a = 0; a < loc.unit.size(); ++a) {
-    unit += fmt::format("{}{}", a ? ", " : "", loc.unit[a]);
-  }
   std::string out = fmt::format("{}: layer '{}' ({}), unit ({}) of {}\n\n", report.net.name,
-                                report.layer(loc.layer).name, report.layer(loc.layer).type, unit,
-                                fmt::join(lr.output.size, "x"));
+                                report.layer(loc.layer).name, report.layer(loc.layer).type,
+                                fmt::join(loc.unit, ", "), format_size(lr.output.size));
   auto text = [](const Interval& r) {
     return r.empty() ? std::string("none (only padding)")
                      : fmt::format("[{}, {}]  {} px", r.lo, r.hi, r.size());
@@ -42,16 +38,12 @@ std::string render_location_text(const Report& report, const UnitLocation& loc,
   out += fmt::format(
       "\nPixels of the {} input are numbered from 0. Theoretical: as if the input went on "
       "forever (padding counted as pixels); actual: the pixels that reach the unit.\n",
-      fmt::join(report.input.size, "x"));
+      format_size(report.input.size));
   if (erf != nullptr) {
-    out += erf->map.values.empty()
-               ? std::string(
-                     "\nEffective receptive field (every weight 1, docs/semantics.md): "
-                     "no paths (only padding reaches the unit)\n")
-               : fmt::format(
-                     "\nEffective receptive field (every weight 1, docs/semantics.md): "
-                     "10^{:.2f} paths, from input pixels {}\n",
-                     erf->map.paths_log10(), box(erf->map));
+    out += "\nEffective receptive field (every weight 1, docs/semantics.md): ";
+    out += erf->map.values.empty() ? std::string("no paths (only padding reaches the unit)\n")
+                                   : fmt::format("10^{:.2f} paths, from input pixels {}\n",
+                                                 erf->map.paths_log10(), box(erf->map));
     out += fmt::format("{:<5} {:>6}  {:>6}\n", "axis", "erf50", "erf95");
     for (std::size_t a = 0; a < loc.unit.size(); ++a) {
       out += fmt::format("{:<5} {:>6}  {:>6}\n", axis_name(loc.unit.size(), a),

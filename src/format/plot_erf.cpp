@@ -94,7 +94,7 @@ void draw_outlines(svg::Doc& doc, const UnitLocation& loc, const UnitErf& erf, d
 }  // namespace
 
 std::string render_plot_erf(const Report& r, const UnitLocation& loc, const UnitErf& erf) {
-  const std::string size = fmt::format("{}", fmt::join(r.input.size, "x"));
+  const std::string size = format_size(r.input.size);
   if (r.input.size.size() != 2) {
     throw UsageError(
         fmt::format("--erf: cannot draw the map of a {}-D net (input {}); 'netlens locate --erf "

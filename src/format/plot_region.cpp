@@ -159,7 +159,7 @@ void draw_legend(svg::Doc& doc, const Report& r, const std::vector<UnitLocation>
 
 std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>& locations) {
   const std::size_t rank = r.input.size.size();
-  const std::string size = fmt::format("{}", fmt::join(r.input.size, "x"));
+  const std::string size = format_size(r.input.size);
   if (rank > 2) {
     throw UsageError(
         fmt::format("--layer: cannot draw the regions of a {}-D net (input {}); "

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <optional>
 #include <vector>
 
@@ -22,6 +21,7 @@ namespace {
 constexpr double kWidth = 960;
 constexpr double kLeft = 72;
 constexpr double kRight = 28;
+constexpr double kPlotWidth = kWidth - kLeft - kRight;
 constexpr double kTop = 92;
 constexpr double kPlotHeight = 380;
 constexpr double kInset = 8;  // keeps points on the lowest decade off the x axis
@@ -31,8 +31,6 @@ constexpr const char* kJumpColour = "#e6550d";
 // Axis a of a quantity split by axis: solid, dashed, dotted.
 constexpr const char* kAxisDash[] = {"", " stroke-dasharray=\"7 4\"", " stroke-dasharray=\"2 3\""};
 constexpr std::size_t kMaxLabelChars = 24;
-
-using Value = std::function<std::optional<double>(const LayerReport&, std::size_t)>;
 
 // One line of the chart: a quantity on one axis, or on every axis when they agree.
 struct Series {
@@ -44,22 +42,19 @@ struct Series {
   std::vector<std::optional<double>> values;  // per layer; nullopt: a gap
 };
 
-std::optional<double> rf_of(const LayerReport& lr, std::size_t a) {
-  if (lr.global_rf || a >= lr.rf.size() || !lr.rf[a].rf) {
+// Axis a's rf (`rf`) or jump as a number; nullopt for a global layer or an unknown value.
+std::optional<double> value_of(const LayerReport& lr, std::size_t a, bool rf) {
+  if (lr.global_rf || a >= lr.rf.size()) {
     return std::nullopt;
   }
-  return static_cast<double>(*lr.rf[a].rf);
-}
-
-std::optional<double> jump_of(const LayerReport& lr, std::size_t a) {
-  if (lr.global_rf || a >= lr.rf.size() || !lr.rf[a].jump) {
-    return std::nullopt;
+  const AxisRf& x = lr.rf[a];
+  if (rf) {
+    return x.rf ? std::optional(static_cast<double>(*x.rf)) : std::nullopt;
   }
-  return lr.rf[a].jump->to_double();
+  return x.jump ? std::optional(x.jump->to_double()) : std::nullopt;
 }
 
-std::vector<Series> series_of(const Report& r, const char* name, const char* colour, bool rf,
-                              const Value& value) {
+std::vector<Series> series_of(const Report& r, const char* name, const char* colour, bool rf) {
   const std::size_t rank = r.input.size.size();
   std::vector<Series> out;
   for (std::size_t a = 0; a < rank; ++a) {
@@ -70,7 +65,7 @@ std::vector<Series> series_of(const Report& r, const char* name, const char* col
              static_cast<double>(r.input.size[a]),
              {}};
     for (const LayerReport& lr : r.layers) {
-      s.values.push_back(value(lr, a));
+      s.values.push_back(value_of(lr, a, rf));
     }
     out.push_back(std::move(s));
   }
@@ -105,14 +100,14 @@ LogScale scale_of(const std::vector<double>& values) {
   return s;
 }
 
-void draw_grid(svg::Doc& doc, const LogScale& s, double plot_width) {
+void draw_grid(svg::Doc& doc, const LogScale& s) {
   for (int k = s.lo; k <= s.hi; ++k) {
     const double base = std::pow(10.0, k);
     for (int m = 2; m <= 9 && k < s.hi; ++m) {
-      doc.line(kLeft, s.y(base * m), kLeft + plot_width, s.y(base * m),
+      doc.line(kLeft, s.y(base * m), kLeft + kPlotWidth, s.y(base * m),
                "stroke=\"#eaecf0\" stroke-width=\"1\"");
     }
-    doc.line(kLeft, s.y(base), kLeft + plot_width, s.y(base),
+    doc.line(kLeft, s.y(base), kLeft + kPlotWidth, s.y(base),
              "stroke=\"#c4c9d2\" stroke-width=\"1\"");
     doc.text(kLeft - 6, s.y(base) + 4, svg::decade_label(k),
              "font-size=\"11\" text-anchor=\"end\" fill=\"#344054\"");
@@ -204,7 +199,6 @@ struct Chart {
   LogScale scale;
   std::vector<Series> all;
 
-  double width() const { return kWidth - kLeft - kRight; }
   double x(std::size_t i) const { return x_of(slots.of[i], slot); }  // layer i
   bool labelled(std::size_t k) const { return (k + 1) % static_cast<std::size_t>(step) == 0; }
   // Slot k's label: its layer's name in a chain, its depth in a branching net.
@@ -229,10 +223,10 @@ void draw_flat_band(svg::Doc& doc, const Chart& c) {
     return;
   }
   const double x0 = kLeft + static_cast<double>(c.slots.of[flat->index - 1]) * c.slot;
-  doc.rect(x0, kTop, kLeft + c.width() - x0, kPlotHeight, "fill=\"#f2f4f7\"");
+  doc.rect(x0, kTop, kLeft + kPlotWidth - x0, kPlotHeight, "fill=\"#f2f4f7\"");
   // Along the bottom of the band (global markers sit at the input size, higher
   // up), and inside the chart when the band is narrower than the text is high.
-  const double x = std::min(x0 + 12, kLeft + c.width() - 3);
+  const double x = std::min(x0 + 12, kLeft + kPlotWidth - 3);
   doc.text(x, kTop + kPlotHeight - 6,
            flat->output.is_whole() ? "whole tensor (rf unknown)" : "flat (no spatial axes)",
            "font-size=\"11\" fill=\"#667085\"", -90);
@@ -246,7 +240,7 @@ void draw_input_lines(svg::Doc& doc, const Chart& c) {
       continue;
     }
     const double y = c.scale.y(static_cast<double>(sizes[a]));
-    doc.line(kLeft, y, kLeft + c.width(), y,
+    doc.line(kLeft, y, kLeft + kPlotWidth, y,
              "stroke=\"#344054\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"");
     doc.text(kLeft + 6, y - 5,
              sizes.all_equal() ? fmt::format("input {}", sizes[a])
@@ -289,7 +283,7 @@ void draw_layers(svg::Doc& doc, const Chart& c) {
 void draw_axes(svg::Doc& doc, const Chart& c, double height) {
   const double axis_y = kTop + kPlotHeight;
   doc.line(kLeft, kTop, kLeft, axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
-  doc.line(kLeft, axis_y, kLeft + c.width(), axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
+  doc.line(kLeft, axis_y, kLeft + kPlotWidth, axis_y, "stroke=\"#344054\" stroke-width=\"1\"");
   for (std::size_t k = 0; k < c.slots.count; ++k) {
     if (c.labelled(k)) {
       const double x = x_of(k, c.slot);
@@ -301,7 +295,7 @@ void draw_axes(svg::Doc& doc, const Chart& c, double height) {
   }
   const std::string what = c.slots.by_depth ? "depth: the longest path from the input, in layers"
                                             : "layer, in spec order (depth)";
-  doc.text(kLeft + c.width() / 2, height - 10,
+  doc.text(kLeft + kPlotWidth / 2, height - 10,
            c.step == 1 ? what
                        : fmt::format("{}; one in {} labelled{}", what, c.step,
                                      c.slots.by_depth ? "" : ", with its index"),
@@ -311,11 +305,10 @@ void draw_axes(svg::Doc& doc, const Chart& c, double height) {
 }
 
 Chart chart_of(const Report& r) {
-  const double width = kWidth - kLeft - kRight;
   Slots slots = slots_of(r);
   const auto n = static_cast<double>(std::max<std::size_t>(slots.count, 1));
-  std::vector<Series> all = series_of(r, "rf", kRfColour, true, rf_of);
-  for (Series& s : series_of(r, "jump", kJumpColour, false, jump_of)) {
+  std::vector<Series> all = series_of(r, "rf", kRfColour, true);
+  for (Series& s : series_of(r, "jump", kJumpColour, false)) {
     all.push_back(std::move(s));
   }
   std::vector<double> values(r.input.size.begin(), r.input.size.end());
@@ -328,8 +321,8 @@ Chart chart_of(const Report& r) {
   }
   return Chart{r,
                std::move(slots),
-               width / n,
-               svg::tick_step(n, static_cast<int>(width / 14)),
+               kPlotWidth / n,
+               svg::tick_step(n, static_cast<int>(kPlotWidth / 14)),
                scale_of(values),
                std::move(all)};
 }
@@ -345,7 +338,7 @@ std::string render_plot_rf(const Report& r) {
     }
   }
   const double height = kTop + kPlotHeight + 14 + longest * 0.71 + 34;
-  const std::string size = fmt::format("{}", fmt::join(r.input.size, "x"));
+  const std::string size = format_size(r.input.size);
   svg::Doc doc(kWidth, height,
                fmt::format("{}: receptive field and jump per layer, input {}", r.net.name, size));
   doc.text(kLeft, 28, fmt::format("{}: receptive field and jump per layer", r.net.name),
@@ -359,7 +352,7 @@ std::string render_plot_rf(const Report& r) {
                 return lr.global_rf;
               }));
   draw_flat_band(doc, c);
-  draw_grid(doc, c.scale, c.width());
+  draw_grid(doc, c.scale);
   draw_input_lines(doc, c);
   for (const Series& s : c.all) {
     doc.add(fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>",

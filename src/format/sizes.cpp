@@ -39,10 +39,8 @@ std::string describe_set(const std::vector<std::int64_t>& set,
 // A few input -> output pairs: the first three, the spec's size, the last.
 std::string output_examples(const AxisSizes& a, const std::vector<std::int64_t>& set,
                             std::int64_t spec_size) {
-  std::vector<std::int64_t> shown;
-  for (std::size_t i = 0; i < set.size() && i < 3; ++i) {
-    shown.push_back(set[i]);
-  }
+  std::vector<std::int64_t> shown(set.begin(),
+                                  set.begin() + std::min<std::ptrdiff_t>(std::ssize(set), 3));
   const bool has_spec = std::binary_search(set.begin(), set.end(), spec_size);
   if (has_spec && (shown.empty() || shown.back() < spec_size)) {
     shown.push_back(spec_size);
@@ -198,13 +196,12 @@ std::string render_sizes_json(const SizesReport& r) {
                  {"exact_pattern", pattern_json(a.exact_pattern)},
                  {"outputs", outputs}};
     if (a.nearest) {
-      const Nearest runs = nearest_in(a.runs, *a.nearest);
-      const Nearest exact = nearest_in(a.exact, *a.nearest);
+      const auto sides = [&](const std::vector<std::int64_t>& set) {
+        const Nearest n = nearest_in(set, *a.nearest);
+        return Json{{"below", optional_json(n.below)}, {"above", optional_json(n.above)}};
+      };
       axis["nearest"] = {
-          {"target", *a.nearest},
-          {"runs", {{"below", optional_json(runs.below)}, {"above", optional_json(runs.above)}}},
-          {"exact",
-           {{"below", optional_json(exact.below)}, {"above", optional_json(exact.above)}}}};
+          {"target", *a.nearest}, {"runs", sides(a.runs)}, {"exact", sides(a.exact)}};
     }
     if (r.output) {
       axis["output_inputs"] = {{"output", *r.output}, {"inputs", inputs_giving(a, *r.output)}};

@@ -8,26 +8,16 @@
 namespace netlens::svg {
 
 std::string escape(std::string_view text) {
+  static constexpr std::string_view kSpecial = "&<>\"'";
+  static constexpr std::array<const char*, 5> kEntities{"&amp;", "&lt;", "&gt;", "&quot;",
+                                                        "&apos;"};
   std::string out;
   for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out.push_back(c);
+    const std::size_t k = kSpecial.find(c);
+    if (k == std::string_view::npos) {
+      out.push_back(c);
+    } else {
+      out += kEntities[k];
     }
   }
   return out;

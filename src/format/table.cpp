@@ -11,24 +11,20 @@
 namespace netlens {
 
 std::string title_line(const Report& report) {
-  if (report.input.is_whole()) {  // an ONNX input that is a whole tensor
-    return fmt::format("{} ({}): input {}, {} convention, {} layer{}", report.net.name,
-                       report.net.source.empty() ? "spec" : report.net.source,
-                       format_shape(report.input), convention_name(report.net.convention),
-                       report.layers.size(), report.layers.size() == 1 ? "" : "s");
+  const Shape& input = report.input;
+  std::string what;
+  if (input.is_whole()) {  // an ONNX input that is a whole tensor
+    what = format_shape(input);
+  } else if (input.layout == Layout::Flat) {  // an ONNX input of [batch, features]
+    what = fmt::format("{} feature{}", input.channels, input.channels == 1 ? "" : "s");
+  } else {
+    what = fmt::format("{}, {} channel{}", format_size(input.size), input.channels,
+                       input.channels == 1 ? "" : "s");
   }
-  if (report.input.layout == Layout::Flat) {  // an ONNX input of [batch, features]
-    return fmt::format("{} ({}): input {} feature{}, {} convention, {} layer{}", report.net.name,
-                       report.net.source.empty() ? "spec" : report.net.source,
-                       report.input.channels, report.input.channels == 1 ? "" : "s",
-                       convention_name(report.net.convention), report.layers.size(),
-                       report.layers.size() == 1 ? "" : "s");
-  }
-  return fmt::format("{} ({}): input {}, {} channel{}, {} convention, {} layer{}", report.net.name,
-                     report.net.source.empty() ? "spec" : report.net.source,
-                     format_size(report.input.size), report.input.channels,
-                     report.input.channels == 1 ? "" : "s", convention_name(report.net.convention),
-                     report.layers.size(), report.layers.size() == 1 ? "" : "s");
+  return fmt::format("{} ({}): input {}, {} convention, {} layer{}", report.net.name,
+                     report.net.source.empty() ? "spec" : report.net.source, what,
+                     convention_name(report.net.convention), report.layers.size(),
+                     report.layers.size() == 1 ? "" : "s");
 }
 
 // The totals under a table: parameters, compute, memory.

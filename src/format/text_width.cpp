@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 
+#include "model/error.h"
+
 namespace netlens {
 
 namespace {
@@ -75,36 +77,16 @@ std::size_t display_width(std::string_view text) {
   std::size_t width = 0;
   std::size_t i = 0;
   while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {  // ASCII, nearly every byte of a table: no decoding
+    const std::size_t length = utf8_sequence(text, i);
+    if (length <= 1) {  // ASCII, or a byte that starts no sequence: one replacement character
       ++width;
       ++i;
       continue;
     }
-    // A lead byte gives the sequence's length and its bits of the code point;
-    // 0: not a lead byte (a stray continuation byte, C0, C1, F5 to FF).
-    std::size_t length = 0;
-    char32_t code_point = 0;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-      code_point = lead & 0x1F;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      code_point = lead & 0x0F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      code_point = lead & 0x07;
-    }
-    bool valid = length != 0 && i + length <= text.size();
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      valid = (next & 0xC0) == 0x80;
-      code_point = (code_point << 6) | (next & 0x3F);
-    }
-    if (!valid) {  // one byte, one replacement character on the terminal
-      ++width;
-      ++i;
-      continue;
+    // The lead byte's bits of the code point (0x1F, 0x0F, 0x07), then 6 of each continuation byte.
+    char32_t code_point = static_cast<unsigned char>(text[i]) & (0xFFU >> (length + 1));
+    for (std::size_t k = 1; k < length; ++k) {
+      code_point = (code_point << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
     }
     width += code_point_width(code_point);
     i += length;

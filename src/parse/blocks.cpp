@@ -12,17 +12,11 @@ namespace netlens {
 
 namespace {
 
-std::vector<std::string> keys_of(const DocNode& map) { return map.keys; }
-
 // The keys of `map` must be among `allowed`.
 void check_keys(const FieldReader& r, const DocNode& map, const std::string& path,
                 const std::vector<std::string>& allowed) {
   for (std::size_t i = 0; i < map.keys.size(); ++i) {
-    if (std::find(allowed.begin(), allowed.end(), map.keys[i]) == allowed.end()) {
-      r.fail_at(map.key_pos[i], path,
-                fmt::format("unknown key '{}'{}; allowed: {}", map.keys[i],
-                            did_you_mean(map.keys[i], allowed), fmt::join(allowed, ", ")));
-    }
+    r.check_key(map, i, path, allowed);
   }
 }
 
@@ -42,7 +36,7 @@ class Instance {
         node.text[0] == '$') {
       const std::string param = node.text.substr(1);
       if (param == "input") {
-        return name_node(input_, node.pos);
+        return quoted_string(input_, node.pos);
       }
       const auto found = values_.find(param);
       if (found == values_.end()) {
@@ -77,15 +71,6 @@ class Instance {
   const std::string& input() const { return input_; }
 
  private:
-  static DocNode name_node(const std::string& name, SourcePos pos) {
-    DocNode n;
-    n.kind = DocNode::Kind::String;
-    n.quoted = true;
-    n.text = name;
-    n.pos = pos;
-    return n;
-  }
-
   const FieldReader& r_;
   std::string prefix_;
   std::string input_;
@@ -132,7 +117,7 @@ BlockDef find_block(const FieldReader& r, const DocNode& use, const DocNode* blo
   if (block == nullptr) {
     r.fail(*use.find("use"), path + ".use",
            fmt::format("no block '{}'{}", block_name,
-                       blocks != nullptr ? did_you_mean(block_name, keys_of(*blocks))
+                       blocks != nullptr ? did_you_mean(block_name, blocks->keys)
                                          : std::string("; define it under a top-level 'blocks:'")));
   }
   const std::string def_path = "blocks." + block_name;
@@ -181,46 +166,37 @@ std::map<std::string, const DocNode*> values_of(const FieldReader& r, const Bloc
 // its inputs resolved (the first layer reads the block's input).
 DocNode net_entry(const FieldReader& r, const Instance& instance, const DocNode& node,
                   const std::string& local_name, bool first, const std::string& at) {
-  std::vector<std::string> inputs;
-  if (const DocNode* in = node.find("inputs")) {
+  const DocNode* given = node.find("inputs");
+  DocNode inputs;
+  inputs.kind = DocNode::Kind::Seq;
+  inputs.pos = given != nullptr ? given->pos : node.pos;
+  if (given != nullptr) {
     for (const DocNode& item :
-         in->kind == DocNode::Kind::Seq ? in->items : std::vector<DocNode>{*in}) {
-      inputs.push_back(instance.resolve(r.string(item, at + ".inputs")));
+         given->kind == DocNode::Kind::Seq ? given->items : std::vector<DocNode>{*given}) {
+      const std::string name = instance.resolve(r.string(item, at + ".inputs"));
+      inputs.items.push_back(quoted_string(name, inputs.pos));
     }
   } else if (first) {
-    inputs.push_back(instance.input());
+    inputs.items.push_back(quoted_string(instance.input(), inputs.pos));
   }
   DocNode entry;
   entry.kind = DocNode::Kind::Map;
   entry.pos = node.pos;
+  const auto add = [&](std::string key, SourcePos key_pos, DocNode value) {
+    entry.keys.push_back(std::move(key));
+    entry.key_pos.push_back(key_pos);
+    entry.items.push_back(std::move(value));
+  };
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
     if (node.keys[i] != "name" && node.keys[i] != "inputs") {
-      entry.keys.push_back(node.keys[i]);
-      entry.key_pos.push_back(node.key_pos[i]);
-      entry.items.push_back(node.items[i]);
+      add(node.keys[i], node.key_pos[i], node.items[i]);
     }
   }
-  DocNode name_value;
-  name_value.kind = DocNode::Kind::String;
-  name_value.quoted = true;
-  name_value.text = instance.prefix() + "." + local_name;
-  name_value.pos = node.find("name") != nullptr ? node.find("name")->pos : node.pos;
-  entry.keys.emplace_back("name");
-  entry.key_pos.push_back(name_value.pos);
-  entry.items.push_back(name_value);
-  if (!inputs.empty()) {
-    DocNode list;
-    list.kind = DocNode::Kind::Seq;
-    list.pos = node.find("inputs") != nullptr ? node.find("inputs")->pos : node.pos;
-    for (const std::string& in : inputs) {
-      DocNode item = name_value;
-      item.text = in;
-      item.pos = list.pos;
-      list.items.push_back(item);
-    }
-    entry.keys.emplace_back("inputs");
-    entry.key_pos.push_back(list.pos);
-    entry.items.push_back(list);
+  const DocNode* name = node.find("name");
+  const SourcePos name_pos = name != nullptr ? name->pos : node.pos;
+  add("name", name_pos, quoted_string(instance.prefix() + "." + local_name, name_pos));
+  if (!inputs.items.empty()) {
+    add("inputs", inputs.pos, inputs);
   }
   return entry;
 }

@@ -1,6 +1,5 @@
 #include "parse/bundled.h"
 
-#include <cctype>
 #include <vector>
 
 #include "bundled_nets_data.h"  // generated: kBundledNets

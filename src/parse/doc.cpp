@@ -72,12 +72,7 @@ void DocBuilder::end_container() {
   if (frame.is_layers) {
     frame.node.int_value = static_cast<std::int64_t>(frame.streamed);
   }
-  Frame* parent = stack_.empty() ? nullptr : &stack_.back();
-  if (parent != nullptr && parent->is_layers && sink_) {
-    sink_(frame.node, parent->streamed++);
-    return;
-  }
-  add_value(std::move(frame.node));
+  add_value(std::move(frame.node));  // a layer entry goes to the sink
 }
 
 void DocBuilder::key(std::string key, SourcePos pos) {
@@ -139,6 +134,15 @@ DocNode DocBuilder::finish() {
     fail(end_, "empty spec");
   }
   return std::move(root_);
+}
+
+DocNode quoted_string(std::string text, SourcePos pos) {
+  DocNode node;
+  node.kind = DocNode::Kind::String;
+  node.quoted = true;
+  node.pos = pos;
+  node.text = std::move(text);
+  return node;
 }
 
 namespace {

@@ -74,6 +74,9 @@ class DocBuilder {
   SourcePos end_;
 };
 
+// A quoted scalar (a YAML quoted scalar, a JSON string): always a string.
+DocNode quoted_string(std::string text, SourcePos pos);
+
 // Classifies a plain (unquoted) YAML scalar by the YAML 1.2 core schema, with
 // integers strictly decimal: "010" and "0x10" stay strings.
 DocNode plain_scalar(std::string_view text, SourcePos pos);

@@ -1,9 +1,13 @@
 #include "parse/field_reader.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+
+#include "model/suggest.h"
 
 namespace netlens {
 
@@ -20,6 +24,15 @@ std::string describe(const DocNode& node) {
     return fmt::format("'{}'", text);
   }
   return text;
+}
+
+void FieldReader::check_key(const DocNode& map, std::size_t i, const std::string& path,
+                            const std::vector<std::string>& allowed) const {
+  if (std::find(allowed.begin(), allowed.end(), map.keys[i]) == allowed.end()) {
+    fail_at(map.key_pos[i], path,
+            fmt::format("unknown key '{}'{}; allowed: {}", map.keys[i],
+                        did_you_mean(map.keys[i], allowed), fmt::join(allowed, ", ")));
+  }
 }
 
 namespace {
@@ -181,6 +194,24 @@ std::vector<std::int64_t> FieldReader::int_list(const DocNode& node, const std::
     fail(node, path, "expected an integer or a list of integers, got an empty list");
   }
   return out;
+}
+
+void FieldReader::names(const DocNode& node, const std::string& path,
+                        std::vector<std::string>& names, std::vector<SourcePos>& pos) const {
+  if (node.kind == DocNode::Kind::String) {
+    names.push_back(node.text);
+    pos.push_back(node.pos);
+    return;
+  }
+  if (node.kind != DocNode::Kind::Seq || node.items.empty()) {
+    fail(node, path,
+         fmt::format("expected a list of layer names, got {}",
+                     node.kind == DocNode::Kind::Seq ? "an empty list" : describe(node)));
+  }
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    names.push_back(string(node.items[i], fmt::format("{}[{}]", path, i)));
+    pos.push_back(node.items[i].pos);
+  }
 }
 
 }  // namespace netlens

@@ -23,6 +23,9 @@ class FieldReader {
     throw ParseError(file_, pos, path, message);
   }
 
+  // Fails at key `i` of `map` unless it is one of `allowed`.
+  void check_key(const DocNode& map, std::size_t i, const std::string& path,
+                 const std::vector<std::string>& allowed) const;
   std::int64_t integer(const DocNode& node, const std::string& path, std::int64_t min) const;
   double number(const DocNode& node, const std::string& path) const;
   bool boolean(const DocNode& node, const std::string& path) const;
@@ -35,6 +38,10 @@ class FieldReader {
   std::vector<std::int64_t> int_list(const DocNode& node, const std::string& path,
                                      std::int64_t min) const;
   PaddingParam padding(const DocNode& node, const std::string& path) const;
+  // A layer name or a non-empty list of them (inputs, outputs), appended to
+  // `names` with where each is written.
+  void names(const DocNode& node, const std::string& path, std::vector<std::string>& names,
+             std::vector<SourcePos>& pos) const;
 
   const std::string& file() const { return file_; }
 

@@ -73,12 +73,7 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
     return scalar(number_start(), DocNode::Kind::Float, &DocNode::float_value, double{val});
   }
   bool string(string_t& val) override {
-    DocNode n;
-    n.kind = DocNode::Kind::String;
-    n.quoted = true;
-    n.pos = lines_.at(string_start());
-    n.text = std::move(val);
-    b_.scalar(std::move(n));
+    b_.scalar(quoted_string(std::move(val), lines_.at(string_start())));
     return true;
   }
   bool binary(binary_t&) override { return true; }
@@ -153,7 +148,9 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
     }
     return i;
   }
-  DocNode make(std::size_t start, DocNode::Kind kind) const {
+  // A scalar of `kind` from `start`, with `field` (when given) set to `value`.
+  template <class T = bool>
+  bool scalar(std::size_t start, DocNode::Kind kind, T DocNode::*field = nullptr, T value = {}) {
     DocNode n;
     n.kind = kind;
     n.pos = lines_.at(start);
@@ -162,12 +159,6 @@ class Handler : public nlohmann::json_sax<nlohmann::json> {
            !(n.text.back() >= 'a' && n.text.back() <= 'z')) {
       n.text.pop_back();  // the look-ahead character after a number
     }
-    return n;
-  }
-  // A scalar of `kind` from `start`, with `field` (when given) set to `value`.
-  template <class T = bool>
-  bool scalar(std::size_t start, DocNode::Kind kind, T DocNode::*field = nullptr, T value = {}) {
-    DocNode n = make(start, kind);
     if (field != nullptr) {
       n.*field = value;
     }

@@ -79,12 +79,14 @@ std::string choice(const Read& c) {
   return word;
 }
 
+// The names of the upsampling modes; the first of each mode is the one written.
+constexpr std::pair<std::string_view, UpsampleMode> kModes[] = {
+    {"nearest", UpsampleMode::Nearest},    {"nearest-exact", UpsampleMode::NearestExact},
+    {"bilinear", UpsampleMode::Bilinear},  {"linear", UpsampleMode::Bilinear},
+    {"trilinear", UpsampleMode::Bilinear}, {"bicubic", UpsampleMode::Bicubic}};
+
 UpsampleMode upsample_mode(const Read& c) {
   const std::string mode = c.r.string(c.node, c.path);
-  static constexpr std::pair<std::string_view, UpsampleMode> kModes[] = {
-      {"nearest", UpsampleMode::Nearest},    {"nearest-exact", UpsampleMode::NearestExact},
-      {"bilinear", UpsampleMode::Bilinear},  {"linear", UpsampleMode::Bilinear},
-      {"trilinear", UpsampleMode::Bilinear}, {"bicubic", UpsampleMode::Bicubic}};
   for (const auto& [name, m] : kModes) {
     if (mode == name) {
       return m;
@@ -188,15 +190,10 @@ std::string text_of(const PaddingParam& p) {
   return text_of(static_cast<const AxisParam<std::array<std::int64_t, 2>>&>(p));
 }
 std::string text_of(UpsampleMode m) {
-  switch (m) {
-    case UpsampleMode::Nearest:
-      return "nearest";
-    case UpsampleMode::NearestExact:
-      return "nearest-exact";
-    case UpsampleMode::Bilinear:
-      return "bilinear";
-    case UpsampleMode::Bicubic:
-      return "bicubic";
+  for (const auto& [name, mode] : kModes) {
+    if (mode == m) {
+      return std::string(name);
+    }
   }
   return "nearest";
 }

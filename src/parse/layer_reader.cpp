@@ -104,7 +104,8 @@ Layer LayerReader::read(const DocNode& node, const std::string& path) {
         r_.fail(value, key_path_, "a layer name cannot be empty");
       }
     } else if (key == "inputs") {
-      read_inputs(layer, value, key_path_);
+      layer.inputs_pos = value.pos;
+      r_.names(value, key_path_, layer.inputs, layer.input_pos);
     }
   }
   for_each_word(match.type->required, [&](std::string_view name) {
@@ -116,24 +117,6 @@ Layer LayerReader::read(const DocNode& node, const std::string& path) {
     }
   });
   return layer;
-}
-
-void LayerReader::read_inputs(Layer& layer, const DocNode& value, const std::string& path) {
-  layer.inputs_pos = value.pos;
-  if (value.kind == DocNode::Kind::String) {
-    layer.inputs.push_back(value.text);
-    layer.input_pos.push_back(value.pos);
-    return;
-  }
-  if (value.kind != DocNode::Kind::Seq || value.items.empty()) {
-    r_.fail(value, path,
-            fmt::format("expected a list of layer names, got {}",
-                        value.kind == DocNode::Kind::Seq ? "an empty list" : describe(value)));
-  }
-  for (std::size_t i = 0; i < value.items.size(); ++i) {
-    layer.inputs.push_back(r_.string(value.items[i], fmt::format("{}[{}]", path, i)));
-    layer.input_pos.push_back(value.items[i].pos);
-  }
 }
 
 }  // namespace netlens

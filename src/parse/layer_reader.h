@@ -33,7 +33,6 @@ class LayerReader {
     std::vector<AllowedKey> allowed;  // allowed_keys(match)
   };
   const KnownType& read_type(const DocNode& node, const std::string& path);
-  void read_inputs(Layer& layer, const DocNode& value, const std::string& path);
   // The index of `key` (written as `written`) among `allowed`; an unknown one
   // fails, listing them.
   std::size_t key_index(const std::vector<AllowedKey>& allowed, std::string_view key,

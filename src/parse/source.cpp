@@ -19,12 +19,6 @@ namespace {
 // The bytes that decide a source's kind.
 constexpr std::size_t kHeadBytes = 64;
 
-const char* kind_name(SourceKind kind) { return kind == SourceKind::Onnx ? "ONNX file" : "spec"; }
-
-const ByteLimit& limit_of(SourceKind kind, const SourceLimits& limits) {
-  return kind == SourceKind::Onnx ? limits.onnx : limits.spec;
-}
-
 [[noreturn]] void fail(const std::string& file, const std::string& message) {
   throw ParseError(file, {}, "", message);
 }
@@ -55,32 +49,30 @@ void read_regular_file(const std::string& path, const SourceLimits& limits, Sour
   if (fd < 0) {
     fail(path, fmt::format("cannot open: {}", std::strerror(errno)));
   }
-  try {
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      fail(path, S_ISDIR(st.st_mode) ? "is a directory, not a spec file" : "is not a regular file");
-    }
-    const auto size = static_cast<std::size_t>(st.st_size);
-    std::string text;
-    read_up_to(fd, path, text, kHeadBytes);
-    src.kind = is_onnx_source(path, text) ? SourceKind::Onnx : SourceKind::Spec;
-    if (src.kind == SourceKind::Onnx) {
-      src.path = path;
-    } else {
-      if (size <= limits.spec.bytes) {
-        text.reserve(size + 1);  // growing it by doubling would touch twice the memory
-        read_up_to(fd, path, text, limits.spec.bytes + 1);  // a file that grows stops too
-      }
-      if (text.size() > limits.spec.bytes || size > limits.spec.bytes) {
-        fail(path, too_large("spec", limits.spec));
-      }
-      src.text = std::move(text);
-    }
-  } catch (...) {
-    ::close(fd);
-    throw;
+  const struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};  // closes fd however the function ends
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    fail(path, S_ISDIR(st.st_mode) ? "is a directory, not a spec file" : "is not a regular file");
   }
-  ::close(fd);
+  const auto size = static_cast<std::size_t>(st.st_size);
+  std::string text;
+  read_up_to(fd, path, text, kHeadBytes);
+  src.kind = is_onnx_source(path, text) ? SourceKind::Onnx : SourceKind::Spec;
+  if (src.kind == SourceKind::Onnx) {
+    src.path = path;
+    return;
+  }
+  if (size <= limits.spec.bytes) {
+    text.reserve(size + 1);  // growing it by doubling would touch twice the memory
+    read_up_to(fd, path, text, limits.spec.bytes + 1);  // a file that grows stops too
+  }
+  if (text.size() > limits.spec.bytes || size > limits.spec.bytes) {
+    fail(path, too_large("spec", limits.spec));
+  }
+  src.text = std::move(text);
 }
 
 // Standard input: its first bytes say its kind, then it is read to the
@@ -95,11 +87,12 @@ void read_stream(std::istream& in, const SourceLimits& limits, Source& src) {
   while (src.text.size() < kHeadBytes && read(kHeadBytes - src.text.size())) {
   }
   src.kind = is_onnx_source(src.file, src.text) ? SourceKind::Onnx : SourceKind::Spec;
-  const ByteLimit& limit = limit_of(src.kind, limits);
+  const bool onnx = src.kind == SourceKind::Onnx;
+  const ByteLimit& limit = onnx ? limits.onnx : limits.spec;
   while (src.text.size() <= limit.bytes && read(limit.bytes + 1 - src.text.size())) {
   }
   if (src.text.size() > limit.bytes) {
-    fail(src.file, too_large(kind_name(src.kind), limit));
+    fail(src.file, too_large(onnx ? "ONNX file" : "spec", limit));
   }
 }
 

@@ -1,14 +1,12 @@
 #include "parse/spec_reader.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <memory_resource>
 #include <optional>
 #include <unordered_map>
 
-#include "model/suggest.h"
 #include "parse/blocks.h"
 #include "parse/field_reader.h"
 #include "parse/layer_reader.h"
@@ -34,7 +32,6 @@ class SpecBuilder {
 
  private:
   void read_input(const DocNode& node);
-  void read_outputs(const DocNode& node);
   void read_seed_form(const DocNode& root);
   void add_entry(const DocNode& node, std::size_t index, const std::string& path);
   void expand_block(const DocNode& use, std::size_t index);
@@ -117,9 +114,7 @@ void SpecBuilder::add_entry(const DocNode& node, std::size_t index, const std::s
   if (parts == 0) {
     r_.fail(node, path, "split needs 'chunks' (a count) or 'sizes' (a list)");
   }
-  if (parts > max_layers_ - std::min(max_layers_, net_.layers.size())) {
-    throw LimitError(r_.file(), node.pos, path, too_many_layers(max_layers_));
-  }
+  check_layer_count(node, net_.layers.size() + parts - 1, path);  // the last part's index
   if (layer.inputs.empty()) {  // every part reads what the split reads
     layer.inputs.push_back(net_.layers.empty() ? "input" : net_.layers.back().name);
     layer.input_pos.push_back(node.pos);
@@ -143,15 +138,16 @@ void SpecBuilder::read_input(const DocNode& node) {
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
     const std::string& key = node.keys[i];
     const DocNode& value = node.items[i];
-    const std::string form = key == "channels" ? "size" : key;
+    r_.check_key(node, i, "input", allowed);
     if (key == "batch") {  // goes with any form
       net_.batch = r_.integer(value, "input.batch", 1);
       continue;
     }
+    const std::string form = key == "channels" ? "size" : key;
     if (std::find(forms.begin(), forms.end(), form) == forms.end()) {
       forms.push_back(form);
     }
-    if (forms.size() > 1 && std::find(allowed.begin(), allowed.end(), key) != allowed.end()) {
+    if (forms.size() > 1) {
       r_.fail_at(node.key_pos[i], "input",
                  "give size (with channels), features or shape, one of them");
     }
@@ -168,12 +164,8 @@ void SpecBuilder::read_input(const DocNode& node) {
       net_.input_size = sizes.values;
       net_.input_size_scalar = sizes.scalar;
       net_.input_pos = value.pos;
-    } else if (key == "channels") {
+    } else {  // channels
       net_.channels = r_.integer(value, "input.channels", 1);
-    } else {
-      r_.fail_at(node.key_pos[i], "input",
-                 fmt::format("unknown key '{}'{}; allowed: size, channels, features, shape, batch",
-                             key, did_you_mean(key, allowed)));
     }
   }
 }
@@ -183,23 +175,6 @@ void SpecBuilder::expand_block(const DocNode& use, std::size_t index) {
   for (const BlockLayer& layer :
        expand_use(r_, use, blocks_, fmt::format("layers[{}]", index), previous, max_layers_)) {
     add_entry(layer.node, index, layer.path);
-  }
-}
-
-void SpecBuilder::read_outputs(const DocNode& node) {
-  if (node.kind == DocNode::Kind::String) {
-    net_.outputs.push_back(node.text);
-    net_.output_pos.push_back(node.pos);
-    return;
-  }
-  if (node.kind != DocNode::Kind::Seq || node.items.empty()) {
-    r_.fail(node, "outputs",
-            fmt::format("expected a list of layer names, got {}",
-                        node.kind == DocNode::Kind::Seq ? "an empty list" : describe(node)));
-  }
-  for (std::size_t i = 0; i < node.items.size(); ++i) {
-    net_.outputs.push_back(r_.string(node.items[i], fmt::format("outputs[{}]", i)));
-    net_.output_pos.push_back(node.items[i].pos);
   }
 }
 
@@ -263,11 +238,7 @@ void SpecBuilder::read_root(const DocNode& root) {
   for (std::size_t i = 0; i < root.keys.size(); ++i) {
     const std::string& key = root.keys[i];
     const DocNode& value = root.items[i];
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      r_.fail_at(root.key_pos[i], "",
-                 fmt::format("unknown key '{}'{}; allowed: {}", key, did_you_mean(key, allowed),
-                             fmt::join(allowed, ", ")));
-    }
+    r_.check_key(root, i, "", allowed);
     if (key == "name" && !seed_form) {
       net_.name = r_.string(value, "name");
     } else if (key == "input") {
@@ -281,7 +252,7 @@ void SpecBuilder::read_root(const DocNode& root) {
       }
       net_.convention = *c;
     } else if (key == "outputs") {
-      read_outputs(value);
+      r_.names(value, "outputs", net_.outputs, net_.output_pos);
     } else if (key == "shared_params") {  // netlens convert's: an ONNX file's shared weights
       net_.shared_params = r_.integer(value, "shared_params", 0);
     } else if (key == "layers") {

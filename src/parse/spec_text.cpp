@@ -26,11 +26,6 @@ void check_spec_text(std::string_view text, const std::string& file) {
       break;
     }
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c == 0x7F) {
-      blank = false;
-      ++i;
-      continue;
-    }
     if (c == 0) {
       fail(i, "NUL byte in the spec");
     }

@@ -64,12 +64,7 @@ class Handler : public YAML::EventHandler {
     if (tag != "!" && !tag.empty()) {
       b_.fail(pos_of(mark), fmt::format("YAML tags ({}) are not supported", tag));
     }
-    DocNode node;
-    node.kind = DocNode::Kind::String;
-    node.quoted = true;
-    node.pos = pos_of(mark);
-    node.text = value;
-    b_.scalar(std::move(node));
+    b_.scalar(quoted_string(value, pos_of(mark)));
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
@@ -160,9 +155,7 @@ DocNode read_yaml_with_yaml_cpp(std::string_view text, const std::string& file,
   std::istringstream in{std::string(text)};
   try {
     YAML::Parser parser(in);
-    if (!parser.HandleNextDocument(handler)) {
-      throw ParseError(file, end_of_text(text), "", "empty spec");
-    }
+    parser.HandleNextDocument(handler);  // no document: finish() reports an empty spec
     // A second document is an error, not something to ignore.
     DocBuilder rest(file, nullptr);
     Handler rest_handler(rest);

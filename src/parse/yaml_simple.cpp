@@ -16,6 +16,7 @@
 // directives and multi-line values all fall back. The events and positions
 // are those yaml-cpp sends (tests/unit/test_parse_yaml_simple.cpp compares the
 // two readers on every spec and corpus file).
+#include <algorithm>
 #include <array>
 
 #include "parse/readers.h"
@@ -71,10 +72,7 @@ class SimpleYaml {
 
   // A line of spaces, optionally ending in a comment: skipped whole.
   bool skip_blank_or_comment_line() {
-    std::size_t k = i_;
-    while (k < text_.size() && text_[k] == ' ') {
-      ++k;
-    }
+    const std::size_t k = std::min(text_.find_first_not_of(' ', i_), text_.size());
     if (k < text_.size() && text_[k] != '\n' && text_[k] != '#') {
       return false;
     }
@@ -85,9 +83,7 @@ class SimpleYaml {
   // Past optional spaces and a comment, then the newline (or the end).
   bool end_of_line(bool need_space_before_comment) {
     const std::size_t before = i_;
-    while (peek() == ' ') {
-      ++i_;
-    }
+    skip_spaces();
     if (peek() == '#') {
       if (need_space_before_comment && i_ == before) {
         return false;
@@ -217,10 +213,7 @@ class SimpleYaml {
       if (skip_blank_or_comment_line()) {
         continue;
       }
-      std::size_t k = i_;
-      while (k < text_.size() && text_[k] == ' ') {
-        ++k;
-      }
+      const std::size_t k = std::min(text_.find_first_not_of(' ', i_), text_.size());
       if (k == i_ && text_[k] != '-') {
         break;  // the next top-level key
       }
