@@ -198,13 +198,21 @@ std::optional<TypeMatch> find_layer_type(std::string_view name) {
 }
 
 std::string suggest_layer_type(std::string_view name) {
+  // 'maxpol2d': the suggestion for the stem among the types that take a rank
+  // suffix, with the suffix as written ('maxpool2d').
+  const std::size_t n = name.size();
+  const bool suffixed = n > 2 && (name[n - 1] == 'd' || name[n - 1] == 'D') && name[n - 2] >= '1' &&
+                        name[n - 2] <= '3';
   std::vector<std::string> names;
   std::vector<std::string> normalized;  // conv_transpose -> convtranspose
   for (const LayerType& t : kTypes) {
+    if (suffixed && !t.rank_suffix) {
+      continue;
+    }
     names.emplace_back(t.name);
     normalized.push_back(normalize(t.name));
   }
-  const std::string lower = normalize(name);
+  const std::string lower = normalize(suffixed ? name.substr(0, n - 2) : name);
   std::string best = closest(lower, names);
   if (best.empty()) {
     const std::string hit = closest(lower, normalized);
@@ -214,7 +222,7 @@ std::string suggest_layer_type(std::string_view name) {
       }
     }
   }
-  return best;
+  return best.empty() || !suffixed ? best : best + std::string(name.substr(n - 2));
 }
 
 std::string layer_type_names() {

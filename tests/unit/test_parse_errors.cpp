@@ -114,6 +114,14 @@ TEST_CASE("unknown layer types, with a suggestion when one is close", "[parse]")
         "t.yaml:3:12: layers[0].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
         "types: " +
             layer_type_names());
+  CHECK(parse_error(spec("  - {type: maxpol2d, kernel_size: 3}\n")) ==
+        "t.yaml:3:12: layers[0].type: unknown layer type 'maxpol2d' (did you mean 'maxpool2d'?); "
+        "types: " +
+            layer_type_names());
+  CHECK(parse_error(spec("  - {type: Covn3D, kernel_size: 3}\n")) ==
+        "t.yaml:3:12: layers[0].type: unknown layer type 'Covn3D' (did you mean 'conv3D'?); "
+        "types: " +
+            layer_type_names());
   CHECK(parse_error(spec("  - {type: frobnicate}\n")) ==
         "t.yaml:3:12: layers[0].type: unknown layer type 'frobnicate'; types: " +
             layer_type_names());
