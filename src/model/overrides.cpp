@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace netlens {
@@ -24,13 +25,23 @@ void override_size(Net& net, const InputOverrides& o) {
   const PerAxis<std::int64_t>& size = o.size;
   const std::size_t rank = net.input_size_scalar ? 0 : net.input_size.size();
   if (rank != 0 && size.size() != 1 && size.size() != rank) {
+    // One axis more: the channels when the first (C x H x W) or the last
+    // (H x W x C) is the smallest; else the size wants the net's rank.
     std::string hint;
-    if (size.size() > rank) {
+    const auto smallest = [&](std::int64_t v) {
+      return std::count_if(size.begin(), size.end(), [&](std::int64_t d) { return d <= v; }) == 1;
+    };
+    if (size.size() == rank + 1 && (smallest(size[0]) || smallest(size[size.size() - 1]))) {
+      const bool first = smallest(size[0]);
+      hint = fmt::format(
+          ": the channels go in --channels, as in --input {} --channels {}",
+          dims_text(std::vector(size.begin() + (first ? 1 : 0), size.end() - (first ? 0 : 1)), "x"),
+          first ? size[0] : size[size.size() - 1]);
+    } else if (size.size() > rank + 1) {
       hint = ": the channels go in --channels";
-      if (size.size() == rank + 1) {
-        hint += fmt::format(", as in --input {} --channels {}",
-                            dims_text(std::vector(size.begin() + 1, size.end()), "x"), size[0]);
-      }
+    } else if (size.size() > rank) {
+      hint = fmt::format(": give {} size{}, as in --input {}", rank, rank == 1 ? "" : "s",
+                         dims_text(std::vector(size.begin(), size.begin() + rank), "x"));
     }
     throw UsageError(fmt::format("--input {} has {} axes but {}'s input has {} ({}){}", o.input,
                                  size.size(), net.name, rank, dims_text(net.input_size, "x"),

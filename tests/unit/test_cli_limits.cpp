@@ -149,7 +149,20 @@ TEST_CASE("the overrides --input, --channels, --batch: one set of rules and text
       run_netlens("analyze " + onnx_file("symbolic_height.onnx") + " --input 12x8x3");
   CHECK(symbolic.err ==
         "netlens: error: --input 12x8x3 has 3 axes but symbolic_height's input has 2 (?x8): the "
-        "channels go in --channels, as in --input 8x3 --channels 12\n");
+        "channels go in --channels, as in --input 12x8 --channels 3\n");
+  // No axis is the channels' (none is the smallest): the net's rank, as one size.
+  const RunResult wide = run_netlens("analyze alexnet --input 224x224x224");
+  CHECK(
+      wide.err ==
+      "netlens: error: --input 224x224x224 has 3 axes but alexnet's input has 2 (227x227): give 2 "
+      "sizes, as in --input 224x224\n");
+  CHECK(
+      run_netlens(
+          "analyze - --input 224x224",
+          "input: {size: [16000]}\nlayers:\n  - {type: conv1d, out_channels: 4, kernel_size: 3}\n")
+          .err ==
+      "netlens: error: --input 224x224 has 2 axes but stdin's input has 1 (16000): give 1 size, "
+      "as in --input 224\n");
   // Fewer axes than the input's (but more than one) is refused too.
   const RunResult fewer = run_netlens("analyze r2plus1d_18 --input 112x112");
   CHECK(fewer.status == 2);
