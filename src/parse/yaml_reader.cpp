@@ -175,7 +175,12 @@ DocNode read_yaml_with_yaml_cpp(std::string_view text, const std::string& file,
       throw ParseError(file, *tab, "",
                        "invalid YAML: a tab in the indentation (YAML indents with spaces only)");
     }
-    throw ParseError(file, pos, "", fmt::format("invalid YAML: {}", e.msg));
+    // yaml-cpp's words for a line indented unlike its siblings, at that line.
+    const bool indent = e.msg == "end of map not found" || e.msg == "end of sequence not found";
+    throw ParseError(
+        file, pos, "",
+        fmt::format("invalid YAML: {}{}", e.msg,
+                    indent ? " (is this line indented as the lines of its block are?)" : ""));
   }
   return builder.finish();
 }

@@ -238,6 +238,16 @@ TEST_CASE("text no spec may contain", "[parse]") {
         "t.yaml:3:1: invalid YAML: end of sequence flow not found");
 }
 
+TEST_CASE("a line indented unlike its block is named, with a hint", "[parse]") {
+  const std::string hint = " (is this line indented as the lines of its block are?)";
+  CHECK(parse_error("input: {size: 8}\nlayers:\n  - {type: relu}\n - {type: relu}\n") ==
+        "t.yaml:4:2: invalid YAML: end of map not found" + hint);
+  CHECK(parse_error("input: {size: 8}\nlayers:\n  - type: relu\n   name: r\n") ==
+        "t.yaml:4:4: invalid YAML: end of sequence not found" + hint);
+  CHECK(parse_error("input:\n  size: 8\n channels: 3\nlayers:\n  - {type: relu}\n") ==
+        "t.yaml:3:2: invalid YAML: end of map not found" + hint);
+}
+
 TEST_CASE("a tab in the indentation is named, wherever it is", "[parse]") {
   const std::string tab = "invalid YAML: a tab in the indentation (YAML indents with spaces only)";
   // Before a list item (yaml-cpp: "illegal block entry").
