@@ -236,10 +236,16 @@ std::string own_reason(const Report& r, std::size_t i) {
   const Layer& layer = r.layer(i);
   const LayerReport& lr = r.layers[i];
   if (lr.rf_unknown) {
-    return "its output is a whole tensor: which input positions it reads is unknown";
+    return "which input positions it reads is unknown";
   }
-  if (lr.global_rf || !lr.output.has_positions()) {
+  if (lr.global_rf || (!lr.output.has_positions() && !lr.output.is_whole())) {
     return "it sees the whole input (global)";
+  }
+  const auto whole = [&](std::size_t in) {  // a constant carries no paths
+    return r.node_shape(in).is_whole() && (in == 0 || !r.layers[in - 1].reads_nothing);
+  };
+  if (lr.output.is_whole() || std::any_of(lr.inputs.begin(), lr.inputs.end(), whole)) {
+    return "paths are followed through channels, and a whole tensor's dims are not channels";
   }
   switch (erf_channels(layer.kind)) {
     case ErfChannels::Moves:

@@ -101,8 +101,8 @@ void Rule::reduce(LayerShape& r) {
   const LayerExtras& x = *layer_.extra;
   const bool batch =
       std::any_of(x.dims.begin(), x.dims.end(), [&](std::int64_t d) { return names_batch(d); });
-  if (batch || x.dims.empty()) {
-    whole(r);
+  if (batch || x.dims.empty() || in().is_tokens()) {
+    whole(r);  // the rule on roles: over tokens, every position is mixed
     return;
   }
   bool channels = false;
@@ -171,7 +171,7 @@ dims::Range Rule::slice_range(std::int64_t n) const {
 // a split's part is a slice of the channels (or of `dim`).
 void Rule::slice(LayerShape& r) {
   const std::int64_t dim = layer_.extra->dim.value_or(1);
-  if (names_batch(dim)) {
+  if (names_batch(dim) || in().is_tokens()) {
     whole(r);
     return;
   }

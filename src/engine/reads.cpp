@@ -7,6 +7,11 @@
 namespace netlens {
 
 Reads reads_of(const Layer& layer, const LayerReport& lr) {
+  if (lr.mixing) {  // a rule on roles: each unit its own positions, or all
+    return *lr.mixing == Mixing::Global ? Reads::Everything
+           : lr.inputs.size() > 1       ? Reads::Union
+                                        : Reads::Same;
+  }
   if ((layer.kind == LayerKind::Linear || layer.kind == LayerKind::Flatten) &&
       lr.output.has_positions()) {
     return Reads::Same;  // per position, or flattening the grid into tokens
@@ -22,19 +27,26 @@ void local_inputs(const Report& report, const Layer& layer, const LayerReport& l
     return;
   }
   for (std::size_t id : lr.inputs) {
+    if (id != 0 && report.layers[id - 1].reads_nothing) {
+      continue;  // a constant: no position to read
+    }
     const bool global =
         id != 0 && report.layers[id - 1].global_rf && !report.layers[id - 1].attended;
     const Shape& s = report.node_shape(id);
     bool broadcast = false;
-    for (std::size_t a = 0; a < s.size.size() && s.has_positions(); ++a) {
+    for (std::size_t a = 0; a < s.size.size() && s.tracks_positions(); ++a) {
       broadcast = broadcast || (s.size[a] == 1 && lr.output.size[a] > 1);
     }
     if (!global && !broadcast) {
       out.push_back(id);
     }
   }
-  if (out.empty()) {
-    out = lr.inputs;
+  if (out.empty()) {  // all lend context: then they are what units read
+    for (std::size_t id : lr.inputs) {
+      if (id == 0 || !report.layers[id - 1].reads_nothing) {
+        out.push_back(id);
+      }
+    }
   }
 }
 

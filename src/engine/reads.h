@@ -10,11 +10,13 @@
 namespace netlens {
 
 // The row's Reads, except a linear on a channels-last tensor, which acts at
-// each position, and a flatten into tokens (both Same).
+// each position, and a flatten into tokens (both Same), and a layer whose
+// rule ran on roles: Same (Union with several inputs), or Everything where
+// it mixes every position.
 Reads reads_of(const Layer& layer, const LayerReport& lr);
 
 // The inputs whose units a layer's units read: every input of a merge but
-// those that only lend global context (a global gate, or a tensor broadcast
+// constants and those that only lend global context (a global gate, or a tensor broadcast
 // over a spatial axis; not attention's output), unless all do; of any other layer the first (a
 // crop's or upsample's second input only lends its size).
 std::vector<std::size_t> local_inputs(const Report& report, const Layer& layer,

@@ -37,8 +37,8 @@ class RegionPass {
   using Range = std::pair<std::int64_t, std::int64_t>;
 
   bool tracked(std::size_t node) const {
-    return node == 0 ||
-           (!r_.layers[node - 1].global_rf && r_.layers[node - 1].output.has_positions());
+    return node == 0 || (!r_.layers[node - 1].global_rf && !r_.layers[node - 1].rf_unknown &&
+                         r_.layers[node - 1].output.tracks_positions());
   }
   AxisMap map_of(std::size_t k, std::size_t in, std::size_t a) const {
     return axis_map(r_.layer(k - 1), r_.layers[k - 1], r_.node_shape(in), a);
@@ -75,7 +75,7 @@ void RegionPass::find_needed_ranges() {
   for (std::size_t node = 0; node <= count_; ++node) {
     const Shape& s = r_.node_shape(node);
     for (std::size_t a = 0; a < rank_; ++a) {
-      needed_[node].push_back({0, s.has_positions() ? s.size[a] - 1 : 0});
+      needed_[node].push_back({0, s.tracks_positions() ? s.size[a] - 1 : 0});
     }
   }
   for (std::size_t k = count_; k >= 1; --k) {
@@ -195,8 +195,8 @@ UnitLocation locate_unit(const Report& report, const NetRegions& regions, std::s
   const auto& axes = regions.layers[layer + 1];
   if (lr.rf_unknown) {
     throw UsageError(
-        fmt::format("layer '{}' makes a whole tensor ({}): which input positions "
-                    "its units read is unknown",
+        fmt::format("layer '{}' ({}): which input positions its units read is unknown "
+                    "(docs/semantics.md, \"Whole tensors\")",
                     name, format_shape(lr.output)));
   }
   if (!axes) {

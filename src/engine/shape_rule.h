@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/dims.h"
+#include "engine/roles.h"
 #include "engine/shape_rules.h"
 #include "model/checked.h"
 
@@ -122,34 +123,44 @@ class Rule {
   // A slice's (or a split part's) start, stop and step on a dim of n, clamped.
   dims::Range slice_range(std::int64_t n) const;
 
-  // whole_rules.cpp: whole tensors, their dims batch first. whole() runs the
-  // kind's rule of layer_kinds.def's whole column, which changes the dims
+  // whole_rules.cpp: whole tensors, their dims batch first and the roles of
+  // those dims. whole() runs the kind's rule of layer_kinds.def's whole
+  // column, which changes dims and roles, says how units read (`mixing`)
   // and returns the layer's params.
   using Dims = std::vector<std::int64_t>;
+  struct Whole {
+    Dims dims;
+    roles::Roles roles;
+    PerAxis<std::int64_t> grid;     // of the first input that has positions
+    std::int64_t extra_tokens = 0;  // before a Grid dim's cells
+    Mixing mixing = Mixing::None;
+  };
   void whole(LayerShape& r);
   void as_whole(LayerShape& r) { whole(r); }  // the shape rule of kinds that make whole tensors
   bool any_input_whole() const;
   Dims whole_dims(std::size_t input) const;
   std::size_t whole_axis(std::int64_t dim, std::size_t rank, Field field) const;
   Dims broadcast(const Dims& a, const Dims& b, const std::string& what) const;
-  std::int64_t needs_roles(Dims& d) const;
-  std::int64_t keep_dims(Dims& d) const;
-  std::int64_t whole_constant(Dims& d) const;
-  std::int64_t whole_scale(Dims& d) const;
-  std::int64_t whole_prelu(Dims& d) const;
-  std::int64_t whole_layer_norm(Dims& d) const;
-  std::int64_t whole_linear(Dims& d) const;
-  std::int64_t whole_broadcast(Dims& d) const;
-  std::int64_t whole_concat(Dims& d) const;
-  std::int64_t whole_reduce(Dims& d) const;
-  std::int64_t whole_slice(Dims& d) const;
-  std::int64_t whole_permute(Dims& d) const;
-  std::int64_t whole_flatten(Dims& d) const;
-  std::int64_t whole_reshape(Dims& d) const;
-  std::int64_t whole_matmul(Dims& d) const;
-  std::int64_t whole_expand(Dims& d) const;
-  std::int64_t whole_tile(Dims& d) const;
-  std::int64_t whole_gather(Dims& d) const;
+  void broadcast_roles(Whole& w, std::size_t inputs) const;
+  std::int64_t needs_roles(Whole& w) const;
+  std::int64_t keep_dims(Whole& w) const;
+  std::int64_t whole_activation(Whole& w) const;
+  std::int64_t whole_constant(Whole& w) const;
+  std::int64_t whole_scale(Whole& w) const;
+  std::int64_t whole_prelu(Whole& w) const;
+  std::int64_t whole_layer_norm(Whole& w) const;
+  std::int64_t whole_linear(Whole& w) const;
+  std::int64_t whole_broadcast(Whole& w) const;
+  std::int64_t whole_concat(Whole& w) const;
+  std::int64_t whole_reduce(Whole& w) const;
+  std::int64_t whole_slice(Whole& w) const;
+  std::int64_t whole_permute(Whole& w) const;
+  std::int64_t whole_flatten(Whole& w) const;
+  std::int64_t whole_reshape(Whole& w) const;
+  std::int64_t whole_matmul(Whole& w) const;
+  std::int64_t whole_expand(Whole& w) const;
+  std::int64_t whole_tile(Whole& w) const;
+  std::int64_t whole_gather(Whole& w) const;
 
   const Layer& layer_;
   std::span<const ShapeInput> inputs_;

@@ -65,9 +65,14 @@ void Rule::adaptive(LayerShape& r) {
   r.output.size = expand(layer_.extra->output_size, Field::output_size, 1);
 }
 
-// lrn, dropout, identity, activations.
+// lrn, dropout, identity, activations; a softmax over positions mixes them
+// (the rule on roles says how).
 void Rule::keep_shape(LayerShape& r) {
   check_rank_if_spatial();
+  if (layer_.extra->dim && in().has_positions()) {
+    whole(r);
+    return;
+  }
   r.output = in();
 }
 
@@ -88,10 +93,8 @@ void Rule::scale(LayerShape& r) {
 
 void Rule::linear(LayerShape& r) {
   if (in().is_tokens() && !in().channels_last()) {
-    fail(
-        fmt::format("linear on '{}' ({}, channels first) would mix tokens; permute [0, 2, 1] "
-                    "to (N, L, C) first",
-                    *inputs_[0].name, format_shape(in())));
+    whole(r);  // on the last dim, as PyTorch's: it mixes the tokens
+    return;
   }
   if (in().channels_last()) {
     // On the channel axis at every position (ConvNeXt's block): a 1x1 conv.

@@ -16,6 +16,7 @@ struct LayerShape {
   Shape output;
   std::optional<PerAxis<AxisWindow>> window;
   std::int64_t params = 0;
+  std::optional<Mixing> mixing;   // set by the rules on roles (whole_rules.cpp)
   std::vector<Warning> warnings;  // the layer's name and position are the caller's to fill
 };
 

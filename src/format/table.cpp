@@ -59,8 +59,8 @@ std::string totals_text(const Report& report) {
   if (std::any_of(report.layers.begin(), report.layers.end(),
                   [](const LayerReport& lr) { return lr.rf_unknown; })) {
     out +=
-        "rf ?: a whole tensor, whose axes netlens cannot follow: which input positions its "
-        "units read is unknown\n";
+        "rf ?: which input positions these units read is unknown (docs/semantics.md, \"Whole "
+        "tensors\")\n";
   }
   return out;
 }

@@ -36,7 +36,6 @@ enum class FieldFormat : std::uint8_t {
   Repeats,      // an integer >= 0 per dim; [] a scalar's
   InertNumber,  // fields inert to netlens (kept as written, written back):
   InertFlag,
-  InertInt,
   InertCount,
   InertChoice,  // one of `choices`
 };

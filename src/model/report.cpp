@@ -60,7 +60,7 @@ std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank) 
 namespace {
 constexpr std::array<const char*, kWarningKinds> kKindNames{
     "misaligned",       "unread-input",    "padding-only", "dead-layer",
-    "rf-exceeds-input", "regions-skipped", "whole-tensor", "assumed-batch"};
+    "rf-exceeds-input", "regions-skipped", "roles-lost",   "assumed-batch"};
 }  // namespace
 
 const char* warning_kind_name(WarningKind kind) {
@@ -68,8 +68,8 @@ const char* warning_kind_name(WarningKind kind) {
 }
 
 std::optional<WarningKind> warning_kind_from_name(std::string_view name) {
-  if (name == "roles-lost") {
-    return WarningKind::WholeTensor;  // its name until 2026-12-07
+  if (name == "whole-tensor") {
+    return WarningKind::RolesLost;  // its name until the roles were kept through reshapes
   }
   for (std::size_t k = 0; k < kWarningKinds; ++k) {
     if (name == kKindNames[k]) {

@@ -24,20 +24,42 @@ enum class Layout : std::uint8_t {
   Whole,         // a whole tensor: `dims`, batch included, no axis has a role
 };
 
+// What one dim of a whole tensor holds (docs/semantics.md, "Roles"), so that
+// receptive fields carry on through reshapes and transposes.
+enum class Role : std::uint8_t {
+  Other,  // nothing netlens can name: its positions are lost
+  Batch,
+  Features,  // channels, or a part of them (heads, head dims, groups)
+  Spatial,   // input axis `axis`
+  Grid,      // every spatial axis flattened into tokens, extra tokens first
+  Keys,      // a grid indexing another tensor's tokens (attention scores)
+};
+struct DimRole {
+  Role role = Role::Other;
+  std::uint8_t axis = 0;  // Spatial: which input axis
+  bool operator==(const DimRole&) const = default;
+};
+
 // A tensor's shape. Spatial and token layouts keep the grid in `size` (a
 // token's region is its cell's); extra (class) tokens come first and have no
 // cell. A whole tensor (docs/semantics.md, "Whole tensors") is its `dims`
-// alone; neither it nor a flat one has a receptive field.
+// and their roles; where these still hold every spatial axis, `size` and
+// `extra_tokens` keep the grid and its units have regions (`keeps_grid`).
+// A flat tensor has no receptive field.
 struct Shape {
   Layout layout = Layout::Spatial;
   PerAxis<std::int64_t> size;
   std::int64_t channels = 0;
   std::int64_t extra_tokens = 0;
   std::vector<std::int64_t> dims;  // a whole tensor's, batch included
+  std::vector<DimRole> roles;      // a whole tensor's, one per dim
 
   // Positions with a receptive field: spatial axes or tokens.
   bool has_positions() const { return layout != Layout::Flat && layout != Layout::Whole; }
   bool is_whole() const { return layout == Layout::Whole; }
+  bool keeps_grid() const { return is_whole() && !size.empty(); }
+  // Units with a region on every input axis: positions or a kept grid.
+  bool tracks_positions() const { return has_positions() || keeps_grid(); }
   bool is_tokens() const { return layout == Layout::Tokens || layout == Layout::TokensLast; }
   bool is_spatial() const { return layout == Layout::Spatial || layout == Layout::ChannelsLast; }
   bool channels_last() const {
@@ -73,6 +95,13 @@ struct AxisWindow {
   std::int64_t pad_hi = 0;
 };
 
+// How the units of a layer on roles (engine/whole_rules.cpp) read their inputs.
+enum class Mixing : std::uint8_t {
+  None,     // unit i reads unit i of each input that has positions (or reads nothing)
+  Global,   // every unit reads every position: a matmul or softmax over tokens
+  Unknown,  // units read positions netlens cannot name (a query's and a key's)
+};
+
 // What a warning is about; docs/semantics.md says when each is given.
 enum class WarningKind : std::uint8_t {
   Misaligned,      // a merge's inputs are centred or spaced differently
@@ -81,7 +110,7 @@ enum class WarningKind : std::uint8_t {
   DeadLayer,       // nothing reads a layer's output
   RfExceedsInput,  // units see more than the input
   RegionsSkipped,  // the unit-by-unit regions were too big to compute
-  WholeTensor,     // a layer's output has no axes with roles: no receptive field after it
+  RolesLost,       // a layer's output no longer holds the grid: no receptive field after it
   AssumedBatch,    // an ONNX input's symbolic batch dim, taken as 1
 };
 inline constexpr std::size_t kWarningKinds = 8;
@@ -146,6 +175,10 @@ struct LayerReport {
   // Global because attention mixed every token into every unit, at full
   // size: merged with local paths it makes them global, it is not context.
   bool attended = false;
+  // Set when the layer's rule ran on roles (a whole tensor, or one made whole).
+  std::optional<Mixing> mixing;
+  // A constant, or made of constants only: it reads no input position.
+  bool reads_nothing = false;
   std::int64_t params = 0;
   LayerCost cost;
   std::vector<Warning> warnings;

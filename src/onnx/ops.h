@@ -18,7 +18,7 @@ namespace netlens::onnx_reader {
 // ops_window.cpp: windows and padding.
 ConvertFn convert_conv, convert_pool, convert_global_pool, convert_pad;
 // ops_pointwise.cpp: shape-preserving layers and merges.
-ConvertFn convert_unary, convert_norm, convert_prelu, convert_merge;
+ConvertFn convert_unary, convert_softmax, convert_norm, convert_prelu, convert_merge;
 // ops_reshape.cpp: the same elements in other dims.
 ConvertFn convert_flatten, convert_reshape, convert_squeeze, convert_unsqueeze, convert_transpose;
 // ops_layout.cpp: contractions, cuts, joins, resizing, reductions.

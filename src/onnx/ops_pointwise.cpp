@@ -1,5 +1,9 @@
 // Operators that keep the tensor's shape: activations, norms, dropout, and
 // the element-wise merges (with their constant operands).
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "engine/dims.h"
 #include "onnx/ops.h"
 
@@ -100,6 +104,25 @@ void convert_prelu(NodeContext& c, std::string_view type) {
 void convert_unary(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   c.emit(new_layer(type), {&x});
+}
+
+// Softmax, LogSoftmax: over `axis` (from opset 13); before, over the dims
+// from `axis` on as one, which is `axis` alone when the others are 1.
+void convert_softmax(NodeContext& c, std::string_view type) {
+  const Value& x = c.activation(0);
+  const std::vector<std::int64_t> d = c.dims(x);
+  const bool coerced = c.opset() < 13;
+  const std::size_t axis = dims::axis(c.attr_int("axis", coerced ? 1 : -1), d.size());
+  if (coerced && std::any_of(d.begin() + static_cast<long>(axis) + 1, d.end(),
+                             [](std::int64_t n) { return n != 1; })) {
+    c.fail(
+        fmt::format("before opset 13, axis {} normalizes dims {} to {} of {} as one; netlens "
+                    "reads a softmax over one dim",
+                    axis, axis, d.size() - 1, dims::text(d)));
+  }
+  Layer l = new_layer(type);
+  l.extra->dim = static_cast<std::int64_t>(axis);
+  c.emit(std::move(l), {&x});
 }
 
 }  // namespace netlens::onnx_reader

@@ -44,7 +44,6 @@ constexpr std::int64_t min_of(FieldFormat f) {
     case F::Int:
     case F::IntOrNull:
     case F::Dims:
-    case F::InertInt:
     case F::Flag:
     case F::Real:
     case F::AxisFactors:
@@ -117,7 +116,7 @@ std::string inert_text(const Read& c, FieldFormat f) {
   if (f == F::InertChoice) {
     return choice(c);
   }
-  return fmt::format("{}", c.r.integer(c.node, c.path, min_of(f)));  // InertInt, InertCount
+  return fmt::format("{}", c.r.integer(c.node, c.path, min_of(f)));  // InertCount
 }
 
 template <FieldFormat Fmt, class T>

@@ -75,11 +75,14 @@ inline Report analyze_yaml(const std::string& text, const std::string& file = "t
   return analyze(parse_yaml(text, file));
 }
 
-// The last layer's whole shape, then the kinds of its warnings: a layer that
-// leaves the role model reads "[1, 16, 8, 8] whole-tensor".
+// The last layer's shape, "rf ?" or "rf global" when its rf is so, then the
+// kinds of its warnings: a layer that loses the grid reads
+// "[1, 8, 5] rf ? roles-lost".
 inline std::string last_layer_whole(const std::string& yaml) {
   const Report r = analyze_yaml(yaml);
-  std::string out = format_shape(r.layers.back().output);
+  const LayerReport& last = r.layers.back();
+  std::string out = format_shape(last.output);
+  out += last.rf_unknown ? " rf ?" : last.global_rf ? " rf global" : "";
   for (const Warning& w : r.layers.back().warnings) {
     out += std::string(" ") + warning_kind_name(w.kind);
   }

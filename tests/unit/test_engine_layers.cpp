@@ -138,9 +138,10 @@ TEST_CASE("norms count params and buffers as PyTorch does", "[engine][layers]") 
         std::pair<std::int64_t, std::int64_t>{32, 0});
   CHECK(model_error(net2d(8, 16, "  - {name: g, type: groupnorm, num_groups: 5}\n")) ==
         "t.yaml:3:44: layer 'g': num_groups 5 does not divide the 16 channels of 'input'");
-  // Over the last axis (w) of (N, C, H, W): a whole tensor.
+  // Over the last axis (w) of (N, C, H, W): units mix positions along w
+  // only, which netlens does not follow.
   CHECK(last_layer_whole(net2d(8, 16, "  - {name: n, type: layernorm, normalized_shape: [8]}\n")) ==
-        "[1, 16, 8, 8] whole-tensor");
+        "16x8x8 rf ? roles-lost");
   CHECK(params_buffers("{type: layernorm, normalized_shape: [8, 8]}") ==
         std::pair<std::int64_t, std::int64_t>{128, 0});
   CHECK(model_error(net2d(8, 16, "  - {name: n, type: layernorm, normalized_shape: [9]}\n")) ==
@@ -189,16 +190,17 @@ TEST_CASE("reductions: mean/sum/amax over dims, with or without keepdim", "[engi
   CHECK(one_axis.layers[0].output.size == PerAxis<std::int64_t>{5, 1});
   CHECK(*one_axis.layers[0].rf[0].rf == 1);
   CHECK(one_axis.layers[0].rf[1].global);
-  // Without keepdim over some spatial axes, or over the batch: the whole
-  // tensor, as torch.mean gives it.
+  // Without keepdim over some spatial axes: the whole tensor, as torch.mean
+  // gives it, and the other axes' regions are not followed. Over the batch,
+  // every position keeps its region.
   CHECK(last_layer_whole(net2d(5, 8, "  - {name: m, type: mean, dims: [3]}\n")) ==
-        "[1, 8, 5] whole-tensor");
+        "[1, 8, 5] rf ? roles-lost");
   CHECK(last_layer_whole(net2d(5, 8, "  - {name: m, type: mean, dims: [3, -1]}\n")) ==
-        "[1, 8, 5] whole-tensor");
-  CHECK(last_layer_whole(net2d(5, 8, "  - {name: m, type: mean, dims: [0]}\n")) ==
-        "[8, 5, 5] whole-tensor");
+        "[1, 8, 5] rf ? roles-lost");
+  CHECK(last_layer_whole(net2d(5, 8, "  - {name: m, type: mean, dims: [0]}\n")) == "[8, 5, 5]");
+  CHECK(*analyze_yaml(net2d(5, 8, "  - {type: mean, dims: [0]}\n")).layers[0].rf[1].rf == 1);
   CHECK(last_layer_whole(net2d(5, 8, "  - {name: m, type: sum, dims: [0, 2], keepdim: true}\n")) ==
-        "[1, 8, 1, 5] whole-tensor");
+        "[1, 8, 1, 5] rf ? roles-lost");
   CHECK(model_error(net2d(4, 10, "  - {name: p, type: split, chunks: 2000000}\n")) ==
         "t.yaml:3:5: layers[0]: more than 100000 layers (raise the limit with --max-layers)");
   CHECK(model_error(net2d(5, 8, "  - {name: m, type: mean, dims: [4]}\n")) ==
@@ -289,10 +291,16 @@ TEST_CASE("ConvNeXt's block: permute, layernorm and linear act per position", "[
   CHECK_FALSE(layer_named(r, "nchw").output.channels_last());
   CHECK(*layer_named(r, "out").rf[0].rf == 7);
   CHECK(r.warnings.empty());
-  // Spatial axes swapped: torch.permute's shape, a whole tensor.
+  // Spatial axes swapped: torch.permute's shape, a whole tensor whose
+  // positions keep their regions (a 3x3 conv, then w and h swapped).
   CHECK(last_layer_whole("input: {size: [8, 6], channels: 4}\nlayers:\n"
-                         "  - {name: p, type: permute, dims: [0, 1, 3, 2]}\n") ==
-        "[1, 4, 6, 8] whole-tensor");
+                         "  - {name: p, type: permute, dims: [0, 1, 3, 2]}\n") == "[1, 4, 6, 8]");
+  const Report swapped = analyze_yaml(
+      "input: {size: [8, 6], channels: 4}\nlayers:\n"
+      "  - {type: conv, out_channels: 4, kernel_size: [3, 1]}\n"
+      "  - {type: permute, dims: [0, 1, 3, 2]}\n");
+  CHECK(*swapped.layers[1].rf[0].rf == 3);
+  CHECK(*swapped.layers[1].rf[1].rf == 1);
   CHECK(model_error(net2d(8, 4, "  - {name: p, type: permute, dims: [0, 1, 3, 3]}\n")) ==
         "t.yaml:3:36: layer 'p': dims [0, 1, 3, 3] name dim 3 twice");
 }
@@ -305,9 +313,9 @@ TEST_CASE("flatten with start_dim and end_dim", "[engine][layers]") {
             .layers[0]
             .output.size == PerAxis<std::int64_t>{4, 4});
   CHECK(last_layer_whole(net2d(4, 3, "  - {name: f, type: flatten, start_dim: 1, end_dim: 2}\n")) ==
-        "[1, 12, 4] whole-tensor");
+        "[1, 12, 4] rf ? roles-lost");
   CHECK(last_layer_whole(net2d(4, 3, "  - {name: f, type: flatten, start_dim: 0}\n")) ==
-        "[48] whole-tensor");
+        "[48] rf ? roles-lost");
 }
 
 TEST_CASE("upsample to a size, to another layer's size, by non-integer factors",

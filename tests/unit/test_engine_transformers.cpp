@@ -154,7 +154,7 @@ TEST_CASE("transformer layers say what they need", "[engine][transformers]") {
         "t.yaml:5:5: layer 'a': embed_dim 6 is not divisible by num_heads 4");
   CHECK(last_layer_whole(grid + "  - {type: flatten, start_dim: 2}\n"
                                 "  - {name: p, type: permute, dims: [2, 1, 0]}\n") ==
-        "[16, 6, 1] whole-tensor");
+        "[16, 6, 1]");  // tokens, channels, batch: every token keeps its cell
   CHECK(model_error(grid + "  - {type: flatten, start_dim: 2}\n"
                            "  - {name: c, type: conv, out_channels: 2, kernel_size: 1}\n") ==
         "t.yaml:4:5: layer 'c': conv needs a spatial input, but 'flatten1' is tokens (6x(4x4 "

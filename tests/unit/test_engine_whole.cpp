@@ -25,27 +25,30 @@ std::string model_error(const std::string& text) {
 }  // namespace
 
 TEST_CASE("the layers of whole tensors give PyTorch's shapes", "[engine][whole]") {
-  CHECK(last_layer_whole(net("  - {type: reshape, shape: [1, 3, 20]}\n")) ==
-        "[1, 3, 20] whole-tensor");
+  // The spatial axes merged in order: tokens.
+  CHECK(last_layer_whole(net("  - {type: reshape, shape: [1, 3, 20]}\n")) == "3x(4x5 tokens)");
   CHECK(last_layer_whole(net("  - {type: reshape, shape: [-1, 2, 30]}\n")) ==
-        "[1, 2, 30] whole-tensor");
+        "[1, 2, 30] rf ? roles-lost");
+  // Rows (h) by columns (h) summed over w: units mix the w positions only.
   CHECK(last_layer_whole(net("  - {name: t, type: permute, dims: [0, 1, 3, 2]}\n"
-                             "  - {type: matmul, inputs: [input, t]}\n")) == "[1, 3, 4, 4]");
+                             "  - {type: matmul, inputs: [input, t]}\n")) ==
+        "[1, 3, 4, 4] rf ? roles-lost");
   CHECK(last_layer_whole(net("  - {type: amax, dims: [2], keepdim: true}\n"
                              "  - {type: expand, shape: [2, -1, 4, -1]}\n")) ==
-        "[2, 3, 4, 5] whole-tensor");
+        "[2, 3, 4, 5] rf ? roles-lost");  // h, kept at 1 by the amax, is expanded
   CHECK(last_layer_whole(net("  - {type: tile, repeats: [1, 2, 1, 3]}\n")) ==
-        "[1, 6, 4, 15] whole-tensor");
+        "[1, 6, 4, 15] rf ? roles-lost");
+  CHECK(last_layer_whole(net("  - {type: tile, repeats: [1, 2, 1, 1]}\n")) == "6x4x5");
   CHECK(last_layer_whole(net("  - {type: gather, dim: 3, index_shape: [2, 2]}\n")) ==
-        "[1, 3, 4, 2, 2] whole-tensor");
+        "[1, 3, 4, 2, 2] rf ? roles-lost");
   CHECK(last_layer_whole(net("  - {type: gather, dim: -1, index_shape: []}\n")) ==
-        "[1, 3, 4] whole-tensor");
+        "[1, 3, 4] rf ? roles-lost");
   CHECK(last_layer_whole(net("  - {type: concat, inputs: [input, input], dim: 2}\n")) ==
-        "[1, 3, 8, 5] whole-tensor");
+        "[1, 3, 8, 5] rf ? roles-lost");
   CHECK(last_layer_whole(net("  - {type: concat, inputs: [input, input], dim: 1}\n")) == "6x4x5");
-  CHECK(last_layer_whole(net("  - {type: constant, shape: [3, 1, 5]}\n")) == "[3, 1, 5]");
+  CHECK(last_layer_whole(net("  - {type: constant, shape: [3, 1, 5]}\n")) == "[3, 1, 5] rf ?");
   CHECK(last_layer_whole(net("  - {type: flatten, start_dim: 1, end_dim: 2}\n")) ==
-        "[1, 12, 5] whole-tensor");
+        "[1, 12, 5] rf ? roles-lost");
 }
 
 TEST_CASE("whole tensors count their batch once in costs", "[engine][whole]") {
@@ -70,10 +73,12 @@ TEST_CASE("whole tensors count their batch once in costs", "[engine][whole]") {
     CHECK(r.layers[5].cost.macs == batch * 9 * 7);
     CHECK(r.layers[5].cost.activations == batch * 9);
     CHECK(r.total_params == 168);
-    // No roles: which input positions a unit reads is unknown, not global.
-    CHECK(r.layers[5].rf_unknown);
-    CHECK_FALSE(r.layers[5].global_rf);
-    CHECK(r.layers[5].rf[0].rf == std::nullopt);
+    // The linear acts on the last dim, the 4x5 tokens: every unit reads
+    // every position, and so does every unit after it.
+    CHECK(r.layers[0].rf[1].rf == 1);
+    CHECK(r.layers[1].global_rf);
+    CHECK(r.layers[5].global_rf);
+    CHECK_FALSE(r.layers[5].rf_unknown);
   }
 }
 
@@ -121,6 +126,10 @@ TEST_CASE("whole-tensor layers say what does not fit", "[engine][whole]") {
         "input, one of them");
   CHECK(model_error(net("  - {type: reshape, shape: [1, 3, 20]}\n"
                         "  - {name: c, type: conv, out_channels: 4, kernel_size: 1}\n")) ==
+        "t.yaml:4:5: layer 'c': conv needs a spatial input, but 'reshape1' is tokens (3x(4x5 "
+        "tokens))");
+  CHECK(model_error(net("  - {type: reshape, shape: [1, 2, 30]}\n"
+                        "  - {name: c, type: conv, out_channels: 4, kernel_size: 1}\n")) ==
         "t.yaml:4:5: layer 'c': conv reads tensors with roles (batch, channels, spatial axes); "
-        "'reshape1' is [1, 3, 20], a whole tensor (docs/semantics.md, \"Whole tensors\")");
+        "'reshape1' is [1, 2, 30], a whole tensor (docs/semantics.md, \"Whole tensors\")");
 }

@@ -361,8 +361,8 @@ TEST_CASE("a node name that is not UTF-8 becomes a valid one, so JSON can hold i
   CHECK(render_json(r).find("\"name\":\"conv\xEF\xBF\xBD\xEF\xBF\xBD\"") != std::string::npos);
 }
 
-// Every tensor after the Reshape is a whole tensor: its dims are ONNX's
-// (onnx.checker's shape inference agrees with the declared output, [2, 6]);
+// Dims are ONNX's (onnx.checker's shape inference agrees with the declared
+// output, [2, 6]);
 // MACs are those of numpy's matmul: q 2x5x6 by 6x6, scores 2x5x5 by 6, the
 // scores by the tokens 2x5x6 by 5.
 TEST_CASE("a ViT-like block: whole tensors, matmuls, constants, a second input", "[onnx]") {
@@ -388,36 +388,45 @@ TEST_CASE("a ViT-like block: whole tensors, matmuls, constants, a second input",
   CHECK(layer_named(r, "add_extra").cost.other_ops == 60);
   CHECK(layer_named(r, "patch").cost.macs == 2304);  // 2 x 24 outputs x 48: still with roles
   CHECK(r.total_params == 342);
-  CHECK(layer_named(r, "attend").rf_unknown);
-  CHECK_FALSE(layer_named(r, "attend").global_rf);
-  CHECK_FALSE(layer_named(r, "patch").rf_unknown);
-  CHECK(layer_named(r, "attend").output.is_whole());
-  REQUIRE(r.warnings.size() == 1);
-  CHECK(r.warnings[0].layer == "tokens");
-  CHECK(r.warnings[0].text ==
-        "the output [2, 6, 4] has no axes netlens can follow (batch, channels, spatial): the "
-        "receptive field of the layers from here is unknown (?)");
+  // The roles carry the patches' regions through the Reshape, the
+  // Transpose, the class token and q; the scores read a query's and a key's
+  // patch (unknown); the softmax over the keys and the sum over them mix
+  // every token (global).
+  for (const char* name : {"tokens", "nlc", "with_cls", "q", "k_t"}) {
+    INFO(name);
+    CHECK(layer_named(r, name).rf[0].rf == 4);
+    CHECK(layer_named(r, name).rf[1].jump == Ratio::of(4));
+  }
+  CHECK(layer_named(r, "with_cls").output.extra_tokens == 1);
+  CHECK(layer_named(r, "scores").rf_unknown);
+  CHECK(layer_named(r, "softmax").global_rf);
+  CHECK(layer_named(r, "attend").global_rf);
+  CHECK_FALSE(layer_named(r, "attend").rf_unknown);
+  CHECK(layer_named(r, "attend").output.layout == Layout::TokensLast);
+  CHECK(r.warnings.empty());
   const RunResult run = run_netlens("analyze " + onnx_file("token_attention.onnx") +
                                     " -q --columns name,size,ch,rf,params,macs");
   CHECK(run.status == 0);
-  CHECK(lines_of(run.out).at(4) == "extra      [2, 5, 6]   -   ?       0       0");
-  CHECK(lines_of(run.out).at(5) == "patch              2   6   4     294  2.30 k");
-  CHECK(lines_of(run.out).at(6) == "tokens     [2, 6, 4]   -   ?       0       0");
+  CHECK(lines_of(run.out).at(4) == "extra      [2, 5, 6]   -       ?       0       0");
+  CHECK(lines_of(run.out).at(5) == "patch              2   6       4     294  2.30 k");
+  CHECK(lines_of(run.out).at(6) == "tokens           2x2   6       4       0       0");
+  CHECK(lines_of(run.out).at(12) == "scores     [2, 5, 5]   -       ?       0     300");
+  CHECK(lines_of(run.out).at(13) == "softmax    [2, 5, 5]   -  global       0       0");
   // CSV: a whole tensor has no per-axis size and no channels.
   const RunResult csv = run_netlens("analyze " + onnx_file("token_attention.onnx") + " -q -f csv");
-  CHECK(lines_of(csv.out).at(3) == "3,tokens,reshape,,,,,,,,,,0,0\r");  // CRLF
+  CHECK(lines_of(csv.out).at(9) == "9,scores,matmul,,,,,,,,,,0,300\r");  // CRLF
   // JSON: unknown is null, not global; locate and --erf say why there is no region.
   const RunResult as_json =
       run_netlens("analyze " + onnx_file("token_attention.onnx") + " -q -f json");
-  CHECK(as_json.out.find("\"name\":\"tokens\",\"type\":\"reshape\"") != std::string::npos);
+  CHECK(as_json.out.find("\"name\":\"scores\",\"type\":\"matmul\"") != std::string::npos);
   CHECK(as_json.out.find("\"rf\":null,\"rf_min\":null,\"jump\":null,\"padding_eff\":null,"
                          "\"center_offset\":null,\"global_rf\":null") != std::string::npos);
   const RunResult locate =
-      run_netlens("locate " + onnx_file("token_attention.onnx") + " --layer tokens --unit 0,0");
+      run_netlens("locate " + onnx_file("token_attention.onnx") + " --layer scores --unit 0,0");
   CHECK(locate.status == 2);
   CHECK(locate.err ==
-        "netlens: error: layer 'tokens' makes a whole tensor ([2, 6, 4]): which input positions "
-        "its units read is unknown\n");
+        "netlens: error: layer 'scores' ([2, 5, 5]): which input positions its units read is "
+        "unknown (docs/semantics.md, \"Whole tensors\")\n");
 }
 
 TEST_CASE("a 1-D input (no batch, no roles) and a graph output computed from shapes alone",
