@@ -96,6 +96,24 @@ def small_cnn():
     save(model(nodes, [tensor("x", [1, 3, 32, 32])], [tensor("y", [1, 10])], inits), "small_cnn.onnx")
 
 
+def nhwc_cnn():
+    """A TensorFlow model as tf2onnx writes it: an NHWC input [1, 20, 24, 3] that a Transpose makes NCHW, a
+    3x3 conv with stride 2, a max pool, a 1x1 conv transposed back to NHWC, a mean over H and W (axes 1, 2)."""
+    n = helper.make_node
+    nodes = [
+        n("Transpose", ["x"], ["xt"], name="to_nchw", perm=[0, 3, 1, 2]),
+        n("Conv", ["xt", "w1", "b1"], ["c1"], name="conv1", kernel_shape=[3, 3], strides=[2, 2],
+          pads=[1, 1, 1, 1]),
+        n("Relu", ["c1"], ["r1"], name="relu1"),
+        n("MaxPool", ["r1"], ["p1"], name="pool1", kernel_shape=[2, 2], strides=[2, 2]),
+        n("Conv", ["p1", "w2"], ["c2"], name="conv2", kernel_shape=[1, 1]),
+        n("Transpose", ["c2"], ["c2t"], name="to_nhwc", perm=[0, 2, 3, 1]),
+        n("ReduceMean", ["c2t"], ["y"], name="mean", axes=[1, 2], keepdims=0),
+    ]
+    inits = [weight("w1", [8, 3, 3, 3]), weight("b1", [8]), weight("w2", [16, 8, 1, 1])]
+    save(model(nodes, [tensor("x", [1, 20, 24, 3])], [tensor("y", [1, 16])], inits), "nhwc_cnn.onnx")
+
+
 def view_flatten():
     """x.view(x.size(0), -1) as torch exports it: Shape -> Gather -> Unsqueeze -> Concat -> Reshape."""
     n = helper.make_node
@@ -347,6 +365,7 @@ def main():
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     small_cnn()
+    nhwc_cnn()
     view_flatten()
     upsample_net()
     mlp()

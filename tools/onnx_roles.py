@@ -6,7 +6,8 @@ equal to the gradient's (docs/semantics.md, "Whole tensors": roles through resha
 
     /usr/bin/python3 tools/onnx_roles.py > tests/data/onnx_roles.json
 
-Writes tests/data/onnx/tiny_vit_op13.onnx and tiny_vit_op17.onnx. `layers` pairs each spec layer with its
+Writes tests/data/onnx/tiny_vit_op13.onnx and tiny_vit_op17.onnx (their weights' data stripped, as
+tools/make_onnx_tests.py does: netlens reads their dims). `layers` pairs each spec layer with its
 counterpart node in each file (the node whose output is that layer's output; the spec's dropouts have none:
 an eval-mode export drops them). `regions` are measured at the module whose output is the spec layer's, for every
 unit: "i,j" a cell of conv_proj's 4x4 output, "t" a token (0 the class token, which reads no input pixel before
@@ -21,6 +22,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_onnx_tests import strip_weights  # noqa: E402
 from swin_regions import measure, randomized  # noqa: E402
 from tiny_transformers import tiny_vit  # noqa: E402
 from transformer_truth import dump  # noqa: E402
@@ -81,7 +83,10 @@ def main():
         torch.manual_seed(0)
         model = tiny_vit().eval()
         torch.onnx.export(model, torch.zeros(1, 3, 32, 32), os.path.join(ROOT, path), opset_version=opset)
-        nodes = {n.name for n in onnx.load(os.path.join(ROOT, path)).graph.node}
+        exported = onnx.load(os.path.join(ROOT, path))
+        strip_weights(exported)  # netlens reads the weights' dims only
+        onnx.save(exported, os.path.join(ROOT, path))
+        nodes = {n.name for n in exported.graph.node}
         pairs = counterparts(opset)
         missing = [n for n in pairs.values() if n not in nodes]
         assert not missing, f"{path} has no node {missing}"

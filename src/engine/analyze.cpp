@@ -261,6 +261,7 @@ void Analyzer::fix_input() {
   }
   report_.input.size = full_input_size(n);
   report_.input.channels = n.channels.value_or(report_.input.size.size() == 1 ? 1 : 3);
+  report_.input.put_channels_last(n.input_channels_last);
   rf_warned_.assign(report_.input.size.size(), false);
 }
 

@@ -208,6 +208,9 @@ Json header(const Report& report) {
   root["net"] = {{"name", report.net.name}, {"source", report.net.source}};
   const std::vector<std::int64_t> size(report.input.size.begin(), report.input.size.end());
   root["input"] = {{"size", size}, {"channels", report.input.channels}};
+  if (report.input.channels_last()) {  // (batch, spatial..., channels)
+    root["input"]["channels_last"] = true;
+  }
   if (report.input.is_whole()) {  // an ONNX input that is a whole tensor: its whole shape
     root["input"] = {{"size", size}, {"channels", nullptr}, {"shape", report.input.dims}};
   }

@@ -18,8 +18,9 @@ std::string title_line(const Report& report) {
   } else if (input.layout == Layout::Flat) {  // an ONNX input of [batch, features]
     what = fmt::format("{} feature{}", input.channels, input.channels == 1 ? "" : "s");
   } else {
-    what = fmt::format("{}, {} channel{}", format_size(input.size), input.channels,
-                       input.channels == 1 ? "" : "s");
+    what =
+        fmt::format("{}, {} channel{}{}", format_size(input.size), input.channels,
+                    input.channels == 1 ? "" : "s", input.channels_last() ? " (last: NHWC)" : "");
   }
   return fmt::format("{} ({}): input {}, {} convention, {} layer{}", report.net.name,
                      report.net.source.empty() ? "spec" : report.net.source, what,

@@ -34,6 +34,9 @@ struct Net {
   std::string assumed_batch;
   // An ONNX input of [batch, features]: no spatial axes, `channels` features.
   bool input_flat = false;
+  // (batch, spatial..., channels): an NHWC input (`channels_last: true`; an
+  // ONNX file's whose Transposes make it NCHW, docs/onnx.md).
+  bool input_channels_last = false;
   // An ONNX input outside the role model (0, 1 or 6 and more dims): the whole
   // tensor's dims (docs/semantics.md, "Whole tensors").
   std::optional<std::vector<std::int64_t>> input_dims;

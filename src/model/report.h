@@ -84,6 +84,7 @@ struct AxisRf {
   std::optional<Ratio> padding_eff;
   std::optional<Ratio> center_offset;
   bool global = false;  // every unit sees the whole input
+  bool operator==(const AxisRf&) const = default;
 };
 
 // The sliding-window geometry a layer applied on one axis (conv, pools, pad).

@@ -94,11 +94,37 @@ std::vector<std::int64_t> whole_input_dims(const onnx::ValueInfoProto& input, st
   return v;
 }
 
+// Whether every node that reads `input` is a Transpose to channels first
+// ([0, r - 1, 1, ..., r - 2]): an NHWC input, as tf2onnx writes it.
+bool transposed_to_nchw(const onnx::GraphProto& graph, const std::string& input, int rank) {
+  std::vector<std::int64_t> nchw{0, rank - 1};
+  for (int a = 1; a + 1 < rank; ++a) {
+    nchw.push_back(a);
+  }
+  bool read = false;
+  for (const onnx::NodeProto& n : graph.node()) {
+    if (std::find(n.input().begin(), n.input().end(), input) == n.input().end()) {
+      continue;
+    }
+    const auto perm = std::find_if(n.attribute().begin(), n.attribute().end(),
+                                   [](const auto& a) { return a.name() == "perm"; });
+    if (n.op_type() != "Transpose" || !n.domain().empty() || perm == n.attribute().end() ||
+        !std::equal(perm->ints().begin(), perm->ints().end(), nchw.begin(), nchw.end())) {
+      return false;
+    }
+    read = true;
+  }
+  return read;
+}
+
+// The ONNX axis of the input's channels.
+int channel_axis(const Net& net, int rank) { return net.input_channels_last ? rank - 1 : 1; }
+
 // The first graph input as the net's input, its dims as the file gives them:
 // a symbolic (or not positive) dim is left unknown, kUnknownDim or no batch
 // or channels, for the overrides to give. Outside 2 to 5 dims, a whole
 // tensor, whose first dim only may be symbolic (--batch gives it).
-void declare_input(const onnx::ValueInfoProto& input, Graph& g) {
+void declare_input(const onnx::GraphProto& graph, const onnx::ValueInfoProto& input, Graph& g) {
   const auto& dims = input_dims(input, g);
   Net& net = g.net;
   if (dims.size() < 2 || dims.size() > 5) {
@@ -111,10 +137,14 @@ void declare_input(const onnx::ValueInfoProto& input, Graph& g) {
     return d.has_dim_value() && d.dim_value() >= 1 ? std::optional(d.dim_value()) : std::nullopt;
   };
   net.batch = known(0);
-  net.channels = known(1);
   net.input_flat = dims.size() == 2;
-  for (int i = 2; i < dims.size(); ++i) {
-    net.input_size.push_back(known(i).value_or(kUnknownDim));
+  net.input_channels_last =
+      dims.size() >= 3 && transposed_to_nchw(graph, input.name(), dims.size());
+  net.channels = known(channel_axis(net, dims.size()));
+  for (int i = 1; i < dims.size(); ++i) {
+    if (i != channel_axis(net, dims.size())) {
+      net.input_size.push_back(known(i).value_or(kUnknownDim));
+    }
   }
 }
 
@@ -132,10 +162,13 @@ void resolve_input(const onnx::ValueInfoProto& input, Graph& g) {
   }
   std::vector<std::string> missing;  // every dim still unknown, named in one error
   std::string options;
+  const int channels = channel_axis(net, dims.size());
   for (int i = 0; i < dims.size(); ++i) {
-    const bool unknown = i == 0   ? !net.batch
-                         : i == 1 ? !net.channels
-                                  : net.input_size[static_cast<std::size_t>(i) - 2] == kUnknownDim;
+    const int spatial = i - 1 - (i > channels ? 1 : 0);  // which spatial axis dim i is
+    const bool unknown = i == 0 ? !net.batch
+                         : i == channels
+                             ? !net.channels
+                             : net.input_size[static_cast<std::size_t>(spatial)] == kUnknownDim;
     const auto& d = dims[i];
     if (!unknown) {
       continue;
@@ -148,13 +181,13 @@ void resolve_input(const onnx::ValueInfoProto& input, Graph& g) {
     missing.push_back(d.has_dim_param()
                           ? fmt::format("the symbolic dim '{}' (axis {})", d.dim_param(), i)
                           : fmt::format("no size on axis {} (got {})", i, d.dim_value()));
-    if (i < 2 || options.find("--input") == std::string::npos) {
+    if (i == 0 || i == channels || options.find("--input") == std::string::npos) {
       const int rank = dims.size() - 2;
-      options += i == 0   ? " --batch N"
-                 : i == 1 ? " --channels C"
-                          : (rank == 1   ? " --input L"
-                             : rank == 2 ? " --input HxW"
-                                         : " --input DxHxW");
+      options += i == 0          ? " --batch N"
+                 : i == channels ? " --channels C"
+                                 : (rank == 1   ? " --input L"
+                                    : rank == 2 ? " --input HxW"
+                                                : " --input DxHxW");
     }
   }
   if (!missing.empty()) {
@@ -190,7 +223,7 @@ void add_graph_inputs(const onnx::GraphProto& graph, const OnnxOptions& o, Graph
   if (inputs.empty()) {
     fail(g.file, "the graph has no input that is not an initializer");
   }
-  declare_input(*inputs[0], g);
+  declare_input(graph, *inputs[0], g);
   apply_input_overrides(g.net, o.overrides);
   resolve_input(*inputs[0], g);
   Value v;
@@ -202,6 +235,7 @@ void add_graph_inputs(const onnx::GraphProto& graph, const OnnxOptions& o, Graph
     v.shape.channels = *g.net.channels;
     v.shape.layout = g.net.input_flat ? Layout::Flat : Layout::Spatial;
     v.shape.size = g.net.input_size;
+    v.shape.put_channels_last(g.net.input_channels_last);
   }
   g.values[inputs[0]->name()] = std::move(v);
   for (std::size_t k = 1; k < inputs.size(); ++k) {

@@ -133,7 +133,8 @@ void SpecBuilder::read_input(const DocNode& node) {
             fmt::format("expected a mapping like {{size: [224, 224], channels: 3}}, got {}",
                         describe(node)));
   }
-  const std::vector<std::string> allowed{"size", "channels", "features", "shape", "batch"};
+  const std::vector<std::string> allowed{"size",     "channels", "channels_last",
+                                         "features", "shape",    "batch"};
   std::vector<std::string> forms;  // size/channels, features, shape: one of them
   for (std::size_t i = 0; i < node.keys.size(); ++i) {
     const std::string& key = node.keys[i];
@@ -143,7 +144,7 @@ void SpecBuilder::read_input(const DocNode& node) {
       net_.batch = r_.integer(value, "input.batch", 1);
       continue;
     }
-    const std::string form = key == "channels" ? "size" : key;
+    const std::string form = key == "channels" || key == "channels_last" ? "size" : key;
     if (std::find(forms.begin(), forms.end(), form) == forms.end()) {
       forms.push_back(form);
     }
@@ -164,6 +165,8 @@ void SpecBuilder::read_input(const DocNode& node) {
       net_.input_size = sizes.values;
       net_.input_size_scalar = sizes.scalar;
       net_.input_pos = value.pos;
+    } else if (key == "channels_last") {  // (batch, spatial..., channels)
+      net_.input_channels_last = r_.boolean(value, "input.channels_last");
     } else {  // channels
       net_.channels = r_.integer(value, "input.channels", 1);
     }

@@ -101,6 +101,9 @@ std::string input_line(const Net& net) {
   if (net.channels && !net.input_flat && !net.input_dims) {
     parts.push_back(fmt::format("channels: {}", *net.channels));
   }
+  if (net.input_channels_last) {
+    parts.push_back("channels_last: true");
+  }
   if (net.batch.value_or(1) != 1) {
     parts.push_back(fmt::format("batch: {}", *net.batch));
   }

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "engine/regions.h"
 #include "format/format.h"
 #include "helpers.h"
 #include "onnx/reader.h"
@@ -64,6 +65,55 @@ TEST_CASE("a small CNN: conv, batch norm, ceil-mode pool, asymmetric pads, Gemm"
   CHECK(layer_named(r, "fc").params == 90);
   CHECK(layer_named(r, "fc").global_rf);
   CHECK(r.layer(7).type == "flatten");
+}
+
+// tf2onnx's NHWC input: the Transpose that follows it makes it NCHW, so it
+// is read as (batch, h, w, channels): --input HxW and every region are the
+// image's, the same as the NCHW spec's and the spec with a channels-last
+// input's (conv 3x3 stride 2 pad 1, pool 2: rf 5, jump 4, unit 4,5 reads
+// rows 15 to 19, columns 19 to 23).
+TEST_CASE("an NHWC input transposed to NCHW is read as channels last", "[onnx]") {
+  const Report r = analyze_onnx("nhwc_cnn.onnx");
+  CHECK(r.input.layout == Layout::ChannelsLast);
+  CHECK(tensor_shape(r.input, 1) == Dims{1, 20, 24, 3});
+  CHECK(r.input.size == PerAxis<std::int64_t>{20, 24});
+  CHECK(shape_of(r, "conv1") == Dims{1, 8, 10, 12});
+  CHECK(shape_of(r, "mean") == Dims{1, 16});
+  CHECK(r.warnings.empty());
+  const std::string layers =
+      "  - {name: conv1, type: conv, out_channels: 8, kernel_size: 3, stride: 2, padding: 1}\n"
+      "  - {name: relu1, type: relu}\n"
+      "  - {name: pool1, type: maxpool, kernel_size: 2, stride: 2}\n"
+      "  - {name: conv2, type: conv, out_channels: 16, kernel_size: 1, bias: false}\n";
+  const Report nchw = analyze_yaml("input: {size: [20, 24], channels: 3}\nlayers:\n" + layers);
+  const Report last = analyze_yaml(
+      "input: {size: [20, 24], channels: 3, channels_last: true}\nlayers:\n"
+      "  - {name: to_nchw, type: permute, dims: [0, 3, 1, 2]}\n" +
+      layers);
+  CHECK(tensor_shape(last.input, 1) == Dims{1, 20, 24, 3});
+  for (const Report* spec : {&nchw, &last}) {
+    for (const char* name : {"conv1", "pool1", "conv2"}) {
+      INFO(name);
+      CHECK(layer_named(*spec, name).rf == layer_named(r, name).rf);
+      CHECK(layer_named(*spec, name).params == layer_named(r, name).params);
+    }
+  }
+  Report onnx = analyze_onnx("nhwc_cnn.onnx");
+  const NetRegions regions = compute_regions(onnx, true);
+  const UnitLocation at = locate_unit(onnx, regions, 4, {4, 5});  // conv2
+  CHECK(at.actual[0].lo == 15);
+  CHECK(at.actual[0].hi == 19);
+  CHECK(at.actual[1].lo == 19);
+  CHECK(at.actual[1].hi == 23);
+  OnnxOptions o;
+  o.overrides.size = PerAxis<std::int64_t>{40, 48};
+  CHECK(shape_of(analyze_onnx("nhwc_cnn.onnx", o), "conv1") == Dims{1, 8, 20, 24});
+  const RunResult run = run_netlens("analyze " + onnx_file("nhwc_cnn.onnx") + " -q");
+  CHECK(lines_of(run.out).at(0) ==
+        "nhwc_cnn (file:" + onnx_file("nhwc_cnn.onnx") +
+            "): input 20x24, 3 channels (last: NHWC), keras convention, 7 layers");
+  const json j = json::parse(run_netlens("analyze " + onnx_file("nhwc_cnn.onnx") + " -f json").out);
+  CHECK(j["input"] == json::parse(R"({"size": [20, 24], "channels": 3, "channels_last": true})"));
 }
 
 TEST_CASE("x.view(x.size(0), -1): the shape subgraph is folded into a flatten", "[onnx]") {

@@ -145,7 +145,7 @@ TEST_CASE("unknown keys list the allowed ones", "[parse]") {
         "convention, layers, outputs, blocks, shared_params");
   CHECK(parse_error("input: {size: 8, chanels: 3}\nlayers:\n  - {type: relu}\n") ==
         "t.yaml:1:18: input: unknown key 'chanels' (did you mean 'channels'?); allowed: size, "
-        "channels, features, shape, batch");
+        "channels, channels_last, features, shape, batch");
   CHECK(parse_error(spec("  - {type: conv, filters: 3, out_channels: 3, kernel_size: 3}\n")) ==
         "t.yaml:3:30: layers[0]: 'out_channels' is given twice (as 'out_channels' and an alias)");
 }
