@@ -114,6 +114,21 @@ def nhwc_cnn():
     save(model(nodes, [tensor("x", [1, 20, 24, 3])], [tensor("y", [1, 16])], inits), "nhwc_cnn.onnx")
 
 
+def waveform():
+    """An audio net's input: a [1, 400] waveform that an Unsqueeze gives its channel axis, then Conv1d 25/10,
+    Relu, Conv1d 3/2 and a mean over time: netlens reads the input as (batch, samples), no channel axis."""
+    n = helper.make_node
+    nodes = [
+        n("Unsqueeze", ["x", "one"], ["xu"], name="add_channel"),
+        n("Conv", ["xu", "w1", "b1"], ["c1"], name="conv1", kernel_shape=[25], strides=[10]),
+        n("Relu", ["c1"], ["r1"], name="relu1"),
+        n("Conv", ["r1", "w2"], ["c2"], name="conv2", kernel_shape=[3], strides=[2]),
+        n("ReduceMean", ["c2"], ["y"], name="mean", axes=[2], keepdims=0),
+    ]
+    inits = [ints("one", [1]), weight("w1", [8, 1, 25]), weight("b1", [8]), weight("w2", [16, 8, 3])]
+    save(model(nodes, [tensor("x", [1, 400])], [tensor("y", [1, 16])], inits), "waveform.onnx")
+
+
 def view_flatten():
     """x.view(x.size(0), -1) as torch exports it: Shape -> Gather -> Unsqueeze -> Concat -> Reshape."""
     n = helper.make_node
@@ -366,6 +381,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     small_cnn()
     nhwc_cnn()
+    waveform()
     view_flatten()
     upsample_net()
     mlp()

@@ -170,7 +170,7 @@ Report load_and_analyze(const NetOptions& o) {
 }
 
 void require_spatial_input(const Report& report, const char* what) {
-  if (report.input.is_whole()) {
+  if (report.input.is_whole() && !report.input.keeps_grid()) {
     throw Error(
         fmt::format("{}: the input of {} is {}, a whole tensor (no spatial "
                     "axis): {} needs one",

@@ -260,6 +260,17 @@ void Analyzer::fix_input() {
                      "or pass --input 224");
   }
   report_.input.size = full_input_size(n);
+  if (n.input_no_channels) {  // a whole tensor whose dims hold the spatial axes
+    report_.input.layout = Layout::Whole;
+    report_.input.dims = {batch_};
+    report_.input.roles = {{Role::Batch, 0}};
+    for (std::size_t a = 0; a < report_.input.size.size(); ++a) {
+      report_.input.dims.push_back(report_.input.size[a]);
+      report_.input.roles.push_back({Role::Spatial, static_cast<std::uint8_t>(a)});
+    }
+    rf_warned_.assign(report_.input.size.size(), false);
+    return;
+  }
   report_.input.channels = n.channels.value_or(report_.input.size.size() == 1 ? 1 : 3);
   report_.input.put_channels_last(n.input_channels_last);
   rf_warned_.assign(report_.input.size.size(), false);

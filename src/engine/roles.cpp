@@ -180,10 +180,12 @@ std::optional<Shape> as_layout(const Dims& d, const Roles& r, const PerAxis<std:
   }
   const bool batch_first =
       d[0] == batch && (r[0].role == Role::Batch || (r[0].role == Role::Other && batch == 1));
-  if (!batch_first || (r[1].role != Role::Features && r.back().role != Role::Features)) {
+  // A dim of 1 that is not a position may hold the channels (an Unsqueeze's).
+  const bool first = r[1].role == Role::Features || (r[1].role == Role::Other && d[1] == 1);
+  if (!batch_first || (!first && r.back().role != Role::Features)) {
     return std::nullopt;
   }
-  const bool last = r[1].role != Role::Features;
+  const bool last = !first;
   Shape s;
   s.size = grid;
   s.channels = last ? d.back() : d[1];

@@ -43,8 +43,9 @@ Roles reshape(const Dims& in, const Roles& from, const Dims& out, const PerAxis<
 Roles broadcast(const std::vector<Dims>& dims, const std::vector<Roles>& roles, const Dims& out);
 
 // The layout these dims and roles are (batch, one features dim, the spatial
-// axes or the grid, in one of Layout's orders), as a Shape; nullopt when
-// they are none. The first dim must be the net's batch; one of 1 that is
+// axes or the grid, in one of Layout's orders; a dim of 1 with no role can
+// be the channels before the positions), as a Shape; nullopt when they are
+// none. The first dim must be the net's batch; one of 1 that is
 // Other serves as the batch when the batch is 1.
 std::optional<Shape> as_layout(const Dims& d, const Roles& r, const PerAxis<std::int64_t>& grid,
                                std::int64_t extra_tokens, std::int64_t batch);

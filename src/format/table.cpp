@@ -13,7 +13,9 @@ namespace netlens {
 std::string title_line(const Report& report) {
   const Shape& input = report.input;
   std::string what;
-  if (input.is_whole()) {  // an ONNX input that is a whole tensor
+  if (input.keeps_grid()) {  // (batch, samples): no channel axis
+    what = fmt::format("{}, no channel axis", format_size(input.size));
+  } else if (input.is_whole()) {  // an ONNX input that is a whole tensor
     what = format_shape(input);
   } else if (input.layout == Layout::Flat) {  // an ONNX input of [batch, features]
     what = fmt::format("{} feature{}", input.channels, input.channels == 1 ? "" : "s");

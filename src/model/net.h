@@ -37,6 +37,9 @@ struct Net {
   // (batch, spatial..., channels): an NHWC input (`channels_last: true`; an
   // ONNX file's whose Transposes make it NCHW, docs/onnx.md).
   bool input_channels_last = false;
+  // (batch, spatial...), no channel axis: a waveform's [batch, samples]
+  // (`channels: null`; an ONNX input that Unsqueezes add the channels to).
+  bool input_no_channels = false;
   // An ONNX input outside the role model (0, 1 or 6 and more dims): the whole
   // tensor's dims (docs/semantics.md, "Whole tensors").
   std::optional<std::vector<std::int64_t>> input_dims;

@@ -60,6 +60,10 @@ void apply_input_overrides(Net& net, const InputOverrides& o) {
         "{}: the input of {} is a whole tensor ([{}]), without spatial axes or channels",
         input ? "--input" : "--channels", net.name, dims_text(*net.input_dims, ", ")));
   }
+  if (o.channels && net.input_no_channels) {
+    throw UsageError(
+        fmt::format("--channels: the input of {} has no channel axis (channels: null)", net.name));
+  }
   if (input && net.input_flat) {
     throw UsageError(fmt::format(
         "--input: the input of {} is [batch, features], without spatial axes", net.name));

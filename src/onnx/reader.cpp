@@ -117,8 +117,25 @@ bool transposed_to_nchw(const onnx::GraphProto& graph, const std::string& input,
   return read;
 }
 
-// The ONNX axis of the input's channels.
-int channel_axis(const Net& net, int rank) { return net.input_channels_last ? rank - 1 : 1; }
+// Whether every node that reads `input` is an Unsqueeze: a [batch, samples]
+// input (a waveform) given its channel axis there, not [batch, features].
+bool unsqueezed(const onnx::GraphProto& graph, const std::string& input) {
+  bool read = false;
+  for (const onnx::NodeProto& n : graph.node()) {
+    if (std::find(n.input().begin(), n.input().end(), input) != n.input().end()) {
+      if (n.op_type() != "Unsqueeze" || !n.domain().empty()) {
+        return false;
+      }
+      read = true;
+    }
+  }
+  return read;
+}
+
+// The ONNX axis of the input's channels; -1: it has none.
+int channel_axis(const Net& net, int rank) {
+  return net.input_no_channels ? -1 : net.input_channels_last ? rank - 1 : 1;
+}
 
 // The first graph input as the net's input, its dims as the file gives them:
 // a symbolic (or not positive) dim is left unknown, kUnknownDim or no batch
@@ -137,10 +154,13 @@ void declare_input(const onnx::GraphProto& graph, const onnx::ValueInfoProto& in
     return d.has_dim_value() && d.dim_value() >= 1 ? std::optional(d.dim_value()) : std::nullopt;
   };
   net.batch = known(0);
-  net.input_flat = dims.size() == 2;
+  net.input_no_channels = dims.size() == 2 && unsqueezed(graph, input.name());
+  net.input_flat = dims.size() == 2 && !net.input_no_channels;
   net.input_channels_last =
       dims.size() >= 3 && transposed_to_nchw(graph, input.name(), dims.size());
-  net.channels = known(channel_axis(net, dims.size()));
+  if (!net.input_no_channels) {
+    net.channels = known(channel_axis(net, dims.size()));
+  }
   for (int i = 1; i < dims.size(); ++i) {
     if (i != channel_axis(net, dims.size())) {
       net.input_size.push_back(known(i).value_or(kUnknownDim));
@@ -164,7 +184,7 @@ void resolve_input(const onnx::ValueInfoProto& input, Graph& g) {
   std::string options;
   const int channels = channel_axis(net, dims.size());
   for (int i = 0; i < dims.size(); ++i) {
-    const int spatial = i - 1 - (i > channels ? 1 : 0);  // which spatial axis dim i is
+    const int spatial = i - 1 - (channels > 0 && i > channels ? 1 : 0);  // which spatial axis
     const bool unknown = i == 0 ? !net.batch
                          : i == channels
                              ? !net.channels
@@ -182,7 +202,7 @@ void resolve_input(const onnx::ValueInfoProto& input, Graph& g) {
                           ? fmt::format("the symbolic dim '{}' (axis {})", d.dim_param(), i)
                           : fmt::format("no size on axis {} (got {})", i, d.dim_value()));
     if (i == 0 || i == channels || options.find("--input") == std::string::npos) {
-      const int rank = dims.size() - 2;
+      const int rank = dims.size() - (channels < 0 ? 1 : 2);
       options += i == 0          ? " --batch N"
                  : i == channels ? " --channels C"
                                  : (rank == 1   ? " --input L"
@@ -231,6 +251,11 @@ void add_graph_inputs(const onnx::GraphProto& graph, const OnnxOptions& o, Graph
   if (g.net.input_dims) {
     v.shape.layout = Layout::Whole;
     v.shape.dims = *g.net.input_dims;
+  } else if (g.net.input_no_channels) {  // [batch, samples]: the samples hold positions
+    v.shape.layout = Layout::Whole;
+    v.shape.dims = {g.batch, g.net.input_size[0]};
+    v.shape.roles = {{Role::Batch, 0}, {Role::Spatial, 0}};
+    v.shape.size = g.net.input_size;
   } else {
     v.shape.channels = *g.net.channels;
     v.shape.layout = g.net.input_flat ? Layout::Flat : Layout::Spatial;

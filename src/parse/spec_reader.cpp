@@ -167,6 +167,8 @@ void SpecBuilder::read_input(const DocNode& node) {
       net_.input_pos = value.pos;
     } else if (key == "channels_last") {  // (batch, spatial..., channels)
       net_.input_channels_last = r_.boolean(value, "input.channels_last");
+    } else if (value.kind == DocNode::Kind::Null) {  // channels: null, none at all
+      net_.input_no_channels = true;
     } else {  // channels
       net_.channels = r_.integer(value, "input.channels", 1);
     }

@@ -104,6 +104,9 @@ std::string input_line(const Net& net) {
   if (net.input_channels_last) {
     parts.push_back("channels_last: true");
   }
+  if (net.input_no_channels) {
+    parts.push_back("channels: null");
+  }
   if (net.batch.value_or(1) != 1) {
     parts.push_back(fmt::format("batch: {}", *net.batch));
   }

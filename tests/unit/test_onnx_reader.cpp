@@ -116,6 +116,51 @@ TEST_CASE("an NHWC input transposed to NCHW is read as channels last", "[onnx]")
   CHECK(j["input"] == json::parse(R"({"size": [20, 24], "channels": 3, "channels_last": true})"));
 }
 
+// An audio net's [batch, samples] input, given its channel axis by an
+// Unsqueeze: read as (batch, samples) with no channel axis, the samples
+// holding positions (conv 25/10 then 3/2: rf 45, jump 20, unit 3 reads
+// samples 60 to 104), as a spec with `channels: null` reads it.
+TEST_CASE("a waveform that an Unsqueeze gives channels is read as (batch, samples)", "[onnx]") {
+  const Report r = analyze_onnx("waveform.onnx");
+  CHECK(r.input.keeps_grid());
+  CHECK(r.input.dims == Dims{1, 400});
+  CHECK(shape_of(r, "add_channel") == Dims{1, 1, 400});
+  CHECK(layer_named(r, "add_channel").output.layout == Layout::Spatial);
+  CHECK(shape_of(r, "conv2") == Dims{1, 16, 18});
+  CHECK(layer_named(r, "conv2").rf[0].rf == 45);
+  CHECK(layer_named(r, "conv2").rf[0].jump == Ratio::of(20));
+  Report onnx = analyze_onnx("waveform.onnx");
+  const NetRegions regions = compute_regions(onnx, true);
+  const UnitLocation at = locate_unit(onnx, regions, 3, {3});
+  CHECK(at.actual[0].lo == 60);
+  CHECK(at.actual[0].hi == 104);
+  const Report spec = analyze_yaml(
+      "input: {size: [400], channels: null}\nlayers:\n"
+      "  - {name: add_channel, type: reshape, shape: [-1, 1, 400]}\n"
+      "  - {name: conv1, type: conv1d, out_channels: 8, kernel_size: 25, stride: 10}\n"
+      "  - {name: relu1, type: relu}\n"
+      "  - {name: conv2, type: conv1d, out_channels: 16, kernel_size: 3, stride: 2, bias: false}\n");
+  for (const char* name : {"add_channel", "conv1", "conv2"}) {
+    INFO(name);
+    CHECK(layer_named(spec, name).rf == layer_named(r, name).rf);
+    CHECK(layer_named(spec, name).params == layer_named(r, name).params);
+  }
+  const std::string file = onnx_file("waveform.onnx");
+  CHECK(lines_of(run_netlens("analyze " + file + " -q").out).at(0) ==
+        "waveform (file:" + file + "): input 400, no channel axis, keras convention, 5 layers");
+  const json j = json::parse(run_netlens("analyze " + file + " -f json").out);
+  CHECK(j["input"] == json::parse(R"({"size": [400], "channels": null, "shape": [1, 400]})"));
+  CHECK(run_netlens("analyze " + file + " --channels 2").err ==
+        "netlens: error: --channels: the input of waveform has no channel axis (channels: "
+        "null)\n");
+  CHECK(shape_of(analyze_onnx("waveform.onnx", [] {
+                   OnnxOptions o;
+                   o.overrides.size = PerAxis<std::int64_t>{800};
+                   return o;
+                 }()),
+                 "conv2") == Dims{1, 16, 38});
+}
+
 TEST_CASE("x.view(x.size(0), -1): the shape subgraph is folded into a flatten", "[onnx]") {
   OnnxOptions o;
   o.overrides.batch = 3;
