@@ -139,7 +139,8 @@ TEST_CASE("a waveform that an Unsqueeze gives channels is read as (batch, sample
       "  - {name: add_channel, type: reshape, shape: [-1, 1, 400]}\n"
       "  - {name: conv1, type: conv1d, out_channels: 8, kernel_size: 25, stride: 10}\n"
       "  - {name: relu1, type: relu}\n"
-      "  - {name: conv2, type: conv1d, out_channels: 16, kernel_size: 3, stride: 2, bias: false}\n");
+      "  - {name: conv2, type: conv1d, out_channels: 16, kernel_size: 3, stride: 2, bias: "
+      "false}\n");
   for (const char* name : {"add_channel", "conv1", "conv2"}) {
     INFO(name);
     CHECK(layer_named(spec, name).rf == layer_named(r, name).rf);
@@ -153,11 +154,12 @@ TEST_CASE("a waveform that an Unsqueeze gives channels is read as (batch, sample
   CHECK(run_netlens("analyze " + file + " --channels 2").err ==
         "netlens: error: --channels: the input of waveform has no channel axis (channels: "
         "null)\n");
-  CHECK(shape_of(analyze_onnx("waveform.onnx", [] {
-                   OnnxOptions o;
-                   o.overrides.size = PerAxis<std::int64_t>{800};
-                   return o;
-                 }()),
+  CHECK(shape_of(analyze_onnx("waveform.onnx",
+                              [] {
+                                OnnxOptions o;
+                                o.overrides.size = PerAxis<std::int64_t>{800};
+                                return o;
+                              }()),
                  "conv2") == Dims{1, 16, 38});
 }
 
