@@ -32,11 +32,19 @@ Transformers (the types of docs/transformers.md; vit_*, swin_t/s/b of torchvisio
 - `x.flatten(2)` / `x.reshape(n, c, h * w)`: `flatten` with `start_dim: 2` (tokens, channels first);
   `x.permute(0, 2, 1)` / `x.transpose(1, 2)`: `permute` with `dims: [0, 2, 1]` (tokens, channels last);
 - `torch.cat([token.expand(n, -1, -1), x], dim=1)` with a learned (1, k, C) token: `class_token`;
-  `x + pos_embedding` with a learned (1, L, C) table: `pos_embedding`; `x[:, 0]`: `select` (dim 1, index 0).
+  `x + pos_embedding` with a learned (1, L, C) table: `pos_embedding`; `x[:, 0]`: `select` (dim 1, index 0);
+- attention written by hand, MobileViT's and Swin's reshapes: a view/reshape/unsqueeze/squeeze that does not
+  merge axes is `reshape` to the shape torch computed (batch included), any permute or transpose `permute`,
+  `q @ k` of two tensors `matmul`, `qkv[0]` `gather` (dim 0), softmax keeps its `dim`: netlens follows each
+  dim's role through them (docs/semantics.md, "Whole tensors").
+A model that takes (N, H, W, C) (--channels-last) or a waveform (N, L) (--no-channels) gets that input.
 Nodes that compute no tensor (x.size(), getattr, x.shape[-2:]) or only copy one (.contiguous()) are skipped.
 Anything else stops the export with a message naming the node and its module type or call (exit status 1); so
 does padding other than zeros (padding_mode, F.pad's modes, ReflectionPad, ReplicationPad): netlens pads with
 zeros, and writing it as zero padding would give regions and an ERF that are not torch's.
+
+The spec is analyzed by netlens before it is written (`netlens check -`, with $NETLENS_BIN, else the netlens
+on the PATH, else this checkout's build/src/netlens): a spec netlens rejects is not written (exit status 1).
 
 Needs torch and torchvision (Debian: apt-get install python3-torch python3-torchvision; run them with
 /usr/bin/python3 if another python3 comes first in PATH). The model runs once on zeros to record every
@@ -46,11 +54,14 @@ import argparse
 import ast
 import contextlib
 import importlib
+import io
 import json
 import math
 import os
 import re
 import shlex
+import shutil
+import subprocess
 import sys
 
 from torch_tables import (ExportError, flatten_fields, function_table, module_table, pad_pairs, upsample_fields,
@@ -75,10 +86,11 @@ class Exporter:
     they are not just the last layer; `params_used` and `buffers_used` hold the parameters and buffers the
     layers account for.
 
-    Layouts: "first" (N, C, spatial...; also tokens channels first, (N, C, L)), "last" (N, spatial..., C)
-    and "tokens" (N, L, C: a token sequence, channels last)."""
+    Layouts: "first" (N, C, spatial...; also tokens channels first, (N, C, L)), "last" (N, spatial..., C),
+    "tokens" (N, L, C: a token sequence, channels last) and "whole" (any other: netlens follows its dims by
+    their roles). The input is "first", "last" (NHWC) or "whole" (a waveform's (N, L): no channel axis)."""
 
-    def __init__(self, model, size, channels):
+    def __init__(self, model, size, channels, input_layout="first"):
         import torch
         import torch.nn.functional as F
         import torchvision
@@ -88,6 +100,7 @@ class Exporter:
         self.modules = module_table(nn, torchvision)
         self.functions = function_table(torch, F, torchvision)
         self.rank, self.size, self.channels = len(size), list(size), channels
+        self.input_layout = input_layout
         tracer = make_tracer(self.modules)
         try:
             with unpackable_proxies():
@@ -96,8 +109,8 @@ class Exporter:
             raise ExportError(f"torch.fx cannot trace the model: {type(e).__name__}: {e}") from e
         self.gm = fx.GraphModule(tracer.root, graph)
         self.names = tracer.node_to_qualname
-        self.shapes = record_shapes(self.gm, [1, channels, *size])
-        self.layers, self.alias, self.attrs, self.layout = [], {}, {}, {}
+        self.shapes = record_shapes(self.gm, self.input_shape())
+        self.layers, self.alias, self.attrs, self.layout = [], {}, {}, {"input": input_layout}
         self.outputs, self.params_used, self.buffers_used = None, {}, {}
 
     # -- helpers --
@@ -105,10 +118,15 @@ class Exporter:
         """The shape the node's tensor had (a list of shapes for a tuple of tensors; None: no tensor)."""
         return self.shapes.get(node)
 
+    def input_shape(self):
+        """(1, C, *size), channels last (1, *size, C), or without a channel axis (1, *size)."""
+        return {"first": (1, self.channels, *self.size), "last": (1, *self.size, self.channels),
+                "whole": (1, *self.size)}[self.input_layout]
+
     def shape_of(self, layer):
         """The output shape of an emitted layer (or of the input), by name."""
         if layer == "input":
-            return (1, self.channels, *self.size)
+            return self.input_shape()
         return next(x["shape"] for x in reversed(self.layers) if x["name"] == layer)
 
     def tensor_inputs(self, node):
@@ -209,19 +227,21 @@ class Exporter:
         return [name, *(None for _ in shapes[1:])]
 
     def permuted_layout(self, dims, source):
-        """permute moves the channel axis last ([0, 2, 3, 1]) or back first ([0, 3, 1, 2]), or swaps the
-        token and channel axes of a token sequence ([0, 2, 1]: (N, C, L) <-> (N, L, C)); nothing else."""
+        """The layout after a permute: the channel axis last ([0, 2, 3, 1]) or back first ([0, 3, 1, 2]),
+        a token sequence's axes swapped ([0, 2, 1]: (N, C, L) <-> (N, L, C)); any other order is a
+        "whole" tensor, whose dims netlens follows by their roles (docs/semantics.md, "Whole tensors")."""
+        before = self.layout.get(source, "first")
         if [d % 3 for d in dims] == [0, 2, 1] and len(dims) == 3:
-            before = self.layout.get(source, "first")
             if len(self.shape_of(source)) == 3 and before in ("first", "tokens"):
                 return "tokens" if before == "first" else "first"
         n = self.rank + 2
-        dims = [d % n for d in dims]
-        if dims == [0, *range(2, n), 1]:
-            return "last"
-        if dims == [0, n - 1, *range(1, n - 1)]:
-            return "first"
-        raise ExportError(f"permute {dims}: netlens moves the channel axis last or first, nothing else")
+        if before != "whole" and len(dims) == n:
+            dims = [d % n for d in dims]
+            if dims == [0, *range(2, n), 1]:
+                return "last"
+            if dims == [0, n - 1, *range(1, n - 1)]:
+                return "first"
+        return "whole"
 
     def call_node(self, node, name):
         shape = self.shape(node)
@@ -238,7 +258,7 @@ class Exporter:
         special = {"concat": self.concat, "reshape": self.reshape, "flatten": self.flatten,
                    "permute": self.permute, "split": self.split, "getitem": self.getitem,
                    "upsample": self.resize, "pad": self.pad, "transpose": self.transpose,
-                   "expand": self.expand}.get(kind)
+                   "expand": self.expand, "matmul": self.matmul}.get(kind)
         if kind in ELEMENTWISE:
             return self.elementwise(node, name, kind, inputs)
         if special is not None:
@@ -315,15 +335,22 @@ class Exporter:
                          layout=self.permuted_layout(dims, inputs[0]))
 
     def reshape(self, node, name, a, inputs):
-        """view / reshape that merges a run of neighbouring axes (not the batch axis): a flatten."""
+        """view / reshape that merges a run of neighbouring axes (not the batch axis): a flatten; any other:
+        `reshape` to the shape torch computed (batch included), a whole tensor netlens follows by roles."""
         shape, in_shape = tuple(self.shape(node)), tuple(self.shape(node.args[0]))
         for start in range(1, len(in_shape)):
             end = start + len(in_shape) - len(shape)
             merged = in_shape[:start] + (math.prod(in_shape[start:end + 1]),) + in_shape[end + 1:]
-            if end > start and merged == shape:
+            if end > start and merged == shape and self.layout.get(inputs[0]) != "whole":
                 fields = flatten_fields({"start_dim": start, "end_dim": -1 if end == len(in_shape) - 1 else end})
                 return self.emit(name, "flatten", fields, inputs, shape)
-        raise ExportError(f"reshapes {list(in_shape)} to {list(shape)}; netlens reshapes by merging axes only")
+        return self.emit(name, "reshape", {"shape": list(shape)}, inputs, shape, layout="whole")
+
+    def matmul(self, node, name, a, inputs):
+        """a @ b of two computed tensors (attention's q @ k^T, weights @ v): `matmul` on whole tensors."""
+        if len(inputs) != 2:
+            raise ExportError("a matmul with a parameter (netlens' linear holds weights: use nn.Linear)")
+        return self.emit(name, "matmul", {}, inputs, self.shape(node), layout="whole")
 
     def flatten(self, node, name, a, inputs):
         start, end = a.get("start_dim", 0), a.get("end_dim", -1)
@@ -359,6 +386,9 @@ class Exporter:
                 and len(index) == 2 and index[0] == slice(None) and isinstance(index[1], int):
             return self.emit(name, "select", {"dim": 1, "index": index[1]}, inputs, self.shape(node),
                              layout="first")  # x[:, 0]: the class token
+        if isinstance(parts, str) and isinstance(index, int):  # qkv[0]: one entry of the first dim
+            return self.emit(name, "gather", {"dim": 0, "index_shape": []}, inputs, self.shape(node),
+                             layout="whole")
         raise ExportError("indexing into a tensor (netlens has slice, split and select layers; map it by hand)")
 
     def resize(self, node, name, a, inputs):
@@ -410,6 +440,8 @@ def fmt_shape(shape, layout="first"):
         return " + ".join(fmt_shape(s, layout) for s in shape)
     if len(shape) == 2:
         return str(shape[1])
+    if layout == "whole":
+        return "[" + ", ".join(map(str, shape)) + "]"
     if layout == "tokens":
         return f"{shape[1]} tokens x {shape[2]}"
     if layout == "last":
@@ -420,8 +452,9 @@ def fmt_shape(shape, layout="first"):
 def write_yaml(out, exporter, name, size, channels, header):
     """The spec: header comments, the top-level keys, one flow mapping per layer with its shape."""
     lines = ["# " + h if h else "#" for h in header]
-    lines += [f"name: {scalar(name)}", f"input: {{size: {scalar(list(size))}, channels: {channels}}}",
-              "convention: pytorch"]
+    channels = {"first": f"channels: {channels}", "last": f"channels: {channels}, channels_last: true",
+                "whole": "channels: null"}[exporter.input_layout]
+    lines += [f"name: {scalar(name)}", f"input: {{size: {scalar(list(size))}, {channels}}}", "convention: pytorch"]
     if exporter.outputs:
         lines.append(f"outputs: {scalar(exporter.outputs)}")
     lines.append("layers:")
@@ -505,9 +538,9 @@ def build_model(args):
     return model.eval(), f"{mod_name}:{name}({shown})"
 
 
-def export(model, size, channels):
-    """A model in eval mode at input [1, channels, *size] -> the Exporter that ran over it."""
-    exporter = Exporter(model, size, channels)
+def export(model, size, channels, input_layout="first"):
+    """A model in eval mode at input [1, channels, *size] (or input_layout's) -> the Exporter that ran over it."""
+    exporter = Exporter(model, size, channels, input_layout)
     exporter.run()
     return exporter
 
@@ -539,13 +572,27 @@ def header_lines(args, name, source, size, model, exporter):
         args.description or f"{name}: {source}, traced by {'tools/torch2netlens.py' if PROG == 'torch2netlens' else PROG}",
         f"Model: {source}, eval mode; torch {torch.__version__}, torchvision {torchvision.__version__}.",
         f"Generated by: {command}",
-        f"Input: {'x'.join(map(str, size))}, {args.channels} channels. Total params: {total:,} "
+        f"Input: {'x'.join(map(str, size))}, "
+        + {"first": f"{args.channels} channels", "last": f"{args.channels} channels last (NHWC)",
+           "whole": "no channel axis"}[exporter.input_layout] + f". Total params: {total:,} "
         f"(sum of model.parameters()).{unused}",
         "Layer names are the torch.fx node names of torchvision.models.feature_extraction.get_graph_node_names;",
         "containers (nn.Sequential, Conv2dNormActivation, SqueezeExcitation) are traced through: X.0, X.1, ...",
         "End-of-line comments: the output (channels x spatial size" + (", or tokens x channels" if tokens else "")
         + ") PyTorch computed at this input.",
         "Generated file: do not edit by hand, regenerate with the command above."]
+
+
+def netlens_check(text):
+    """netlens' own analysis of the spec about to be written (`netlens check -`): its error line, or None.
+    The netlens is $NETLENS_BIN, else the one on the PATH, else this checkout's build/src/netlens."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    built = os.path.join(here, "..", "build", "src", "netlens")
+    binary = os.environ.get("NETLENS_BIN") or shutil.which("netlens") or (built if os.path.exists(built) else None)
+    if binary is None:
+        return "no netlens to check the spec with (set NETLENS_BIN)"
+    run = subprocess.run([binary, "check", "-"], input=text, capture_output=True, text=True)
+    return None if run.returncode == 0 else (run.stderr.strip() or f"{binary} exited with {run.returncode}")
 
 
 def parse_args(argv):
@@ -561,6 +608,11 @@ def parse_args(argv):
     p.add_argument("--input", required=True, help="spatial size: 224 (square) or 224x320 or 16x112x112")
     p.add_argument("--rank", type=int, choices=(1, 2, 3), help="spatial axes when --input is one number (2)")
     p.add_argument("--channels", type=int, default=3, help="input channels (3)")
+    layout = p.add_mutually_exclusive_group()
+    layout.add_argument("--channels-last", action="store_const", dest="input_layout", const="last",
+                        default="first", help="the model takes (N, H, W, C): TensorFlow's NHWC")
+    layout.add_argument("--no-channels", action="store_const", dest="input_layout", const="whole",
+                        help="the model takes (N, L) (a waveform): no channel axis")
     p.add_argument("--name", help="the spec's name (default: the model's)")
     p.add_argument("--description", help="first comment line (what `netlens list` shows)")
     p.add_argument("-o", "--output", help="the YAML file to write (default: stdout)")
@@ -585,7 +637,7 @@ def main(argv=None):
         if len(size) == 1:
             size *= args.rank or 2
         model, source = build_model(args)
-        exporter = export(model, size, args.channels)
+        exporter = export(model, size, args.channels, args.input_layout)
     except ExportError as e:
         sys.exit(f"{PROG}: error: {e}")
     except ValueError as e:
@@ -594,8 +646,13 @@ def main(argv=None):
     unused, header = header_lines(args, name, source, size, model, exporter)
     if unused:
         print(f"{PROG}: warning:{unused}", file=sys.stderr)
+    text = io.StringIO()
+    write_yaml(text, exporter, name, size, args.channels, header)
+    refused = netlens_check(text.getvalue())
+    if refused:  # never a spec netlens cannot read, or one it was not asked about
+        sys.exit(f"{PROG}: error: the spec was not written: {refused}")
     with open(args.output, "w") if args.output else contextlib.nullcontext(sys.stdout) as out:
-        write_yaml(out, exporter, name, size, args.channels, header)
+        out.write(text.getvalue())
     total = sum(p.numel() for p in model.parameters())
     print(f"{PROG}: {name}: {len(exporter.layers)} layers, {total:,} params", file=sys.stderr)
 

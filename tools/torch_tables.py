@@ -300,8 +300,8 @@ def function_table(torch, F, tv):
         t[k] = (kind, ["dim", "keepdim"], reduce_fields)
     for k in (torch.flatten, "flatten"):
         t[k] = ("flatten", ["start_dim", "end_dim"], flatten_fields)
-    for k in ("view", "reshape", torch.reshape):
-        t[k] = ("reshape", [], None)  # a flatten when the result is [N, features]: see Exporter.reshape
+    for k in ("view", "reshape", torch.reshape, "unsqueeze", torch.unsqueeze, "squeeze", torch.squeeze):
+        t[k] = ("reshape", [], None)  # a flatten when it merges axes, else a reshape: see Exporter.reshape
     for k in (torch.permute, "permute"):
         t[k] = ("permute", ["dims"], None)
     for k in (torch.transpose, "transpose"):
@@ -313,6 +313,8 @@ def function_table(torch, F, tv):
     for k in (torch.split, "split"):
         t[k] = ("split", ["split_size_or_sections", "dim"], None)
     t[operator.getitem] = ("getitem", [], None)
+    for k in (operator.matmul, torch.matmul, "matmul", torch.bmm, "bmm"):
+        t[k] = ("matmul", [], None)  # two computed tensors: see Exporter.matmul
     t[F.pixel_shuffle] = ("pixel_shuffle", ["upscale_factor"], lambda a: {"upscale_factor": a["upscale_factor"]})
     t[F.pixel_unshuffle] = ("pixel_unshuffle", ["downscale_factor"],
                             lambda a: {"downscale_factor": a["downscale_factor"]})

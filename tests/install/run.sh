@@ -22,7 +22,8 @@ status=0
 "$bin/netlens-torch" --input 224 2>"$tmp/err" || status=$?
 diff <(echo 2) <(echo "$status")
 diff <(printf '%s\n' "usage: netlens-torch [-h] [--module MODULE] [--kwarg KEY=VALUE] --input INPUT" \
-  "                     [--rank {1,2,3}] [--channels CHANNELS] [--name NAME]" \
+  "                     [--rank {1,2,3}] [--channels CHANNELS]" \
+  "                     [--channels-last | --no-channels] [--name NAME]" \
   "                     [--description DESCRIPTION] [-o OUTPUT]" \
   "                     [model]" \
   "netlens-torch: error: give a torchvision model name or your own model as pkg.mod:factory (one of them)") "$tmp/err"

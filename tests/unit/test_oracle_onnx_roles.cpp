@@ -1,8 +1,11 @@
-// A ViT exported to ONNX by torch.onnx at opsets 13 and 17 against its spec
-// (tests/data/models/tiny_vit.yaml) and the gradient (tests/data/onnx_roles.json,
-// by tools/onnx_roles.py): every spec layer's counterpart node has the same
-// receptive field, jump and unit regions, the measured ones equal to the
-// gradient's on both routes (docs/semantics.md, "Whole tensors").
+// Nets whose tensors change layout, on the ONNX route and the spec route,
+// against the gradient (docs/semantics.md, "Whole tensors"): a ViT exported
+// by torch.onnx at opsets 13 and 17 against its spec
+// (tests/data/onnx_roles.json, by tools/onnx_roles.py): every spec layer's
+// counterpart node has the same receptive field, jump and unit regions; and
+// small blocks exported both ways (tests/data/role_blocks.json, by
+// tools/role_blocks.py): an NHWC input, a waveform, a MobileViT-style block,
+// a ConvNeXt block, attention written by hand.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -39,16 +42,36 @@ std::size_t index_of(const Report& r, const std::string& name) {
   return k;
 }
 
-// The unit's region on both axes, as the gradient's [row_lo, row_hi, col_lo,
-// col_hi]; the whole input for a global layer.
+// The unit's region on every axis, as the gradient's [lo, hi] per axis
+// ([row_lo, row_hi, col_lo, col_hi]); the whole input for a global layer.
 std::vector<std::int64_t> region_of(const Route& route, std::size_t k,
                                     const PerAxis<std::int64_t>& cell) {
   const LayerReport& lr = route.report.layers[k];
-  if (lr.global_rf) {
-    return {0, route.report.input.size[0] - 1, 0, route.report.input.size[1] - 1};
+  std::vector<std::int64_t> out;
+  const UnitLocation loc =
+      lr.global_rf ? UnitLocation{} : locate_unit(route.report, route.regions, k, cell);
+  for (std::size_t a = 0; a < route.report.input.size.size(); ++a) {
+    out.push_back(lr.global_rf ? 0 : loc.actual[a].lo);
+    out.push_back(lr.global_rf ? route.report.input.size[a] - 1 : loc.actual[a].hi);
   }
-  const UnitLocation loc = locate_unit(route.report, route.regions, k, cell);
-  return {loc.actual[0].lo, loc.actual[0].hi, loc.actual[1].lo, loc.actual[1].hi};
+  return out;
+}
+
+// A unit as the gradient files name it: "i,j" (or "i") a position, "t" a
+// token of a grid `size` wide (its cell), extra tokens first.
+PerAxis<std::int64_t> cell_of(const std::string& unit, const Shape& s) {
+  PerAxis<std::int64_t> at;
+  std::size_t from = 0;
+  for (std::size_t comma = unit.find(','); from != std::string::npos;
+       comma = unit.find(',', from)) {
+    at.push_back(std::stoll(unit.substr(from, comma - from)));
+    from = comma == std::string::npos ? comma : comma + 1;
+  }
+  if (s.is_tokens() && s.size.size() == 2) {
+    const std::int64_t cell = at[0] - s.extra_tokens;
+    at = PerAxis<std::int64_t>{cell / s.size[1], cell % s.size[1]};
+  }
+  return at;
 }
 
 }  // namespace
@@ -114,4 +137,35 @@ TEST_CASE("a ViT's ONNX exports give its spec's receptive fields and the gradien
   }
   CHECK(pairs == 48);  // 24 spec layers, in each of the two files
   CHECK(units > 100);
+}
+
+TEST_CASE("blocks that change layout give the gradient's regions on the ONNX and spec routes",
+          "[oracle][onnx]") {
+  const json data = json::parse(slurp(source_path("tests/data/role_blocks.json")));
+  REQUIRE(data["cases"].size() == 5);
+  std::size_t units = 0;
+  for (const json& c : data["cases"]) {
+    const Route spec = analyze_route(c["spec"].get<std::string>());
+    const Route onnx = analyze_route(c["onnx"].get<std::string>());
+    CHECK(onnx.report.totals.params == spec.report.totals.params);
+    CHECK(onnx.report.totals.macs == spec.report.totals.macs);
+    for (const json& p : c["points"]) {
+      const std::string layer = p["spec"].get<std::string>();
+      INFO(c["name"].get<std::string>() << ": " << layer);
+      const std::size_t s = index_of(spec.report, layer);
+      const std::size_t o = index_of(onnx.report, p["onnx"].get<std::string>());
+      CHECK(spec.report.layers[s].rf == onnx.report.layers[o].rf);
+      CHECK(spec.report.layers[s].global_rf == onnx.report.layers[o].global_rf);
+      CHECK_FALSE(onnx.report.layers[o].rf_unknown);
+      for (const auto& [unit, region] : c["regions"][layer].items()) {
+        INFO("unit " << unit);
+        const PerAxis<std::int64_t> at = cell_of(unit, spec.report.layers[s].output);
+        const std::vector<std::int64_t> truth = region.get<std::vector<std::int64_t>>();
+        CHECK(region_of(spec, s, at) == truth);
+        CHECK(region_of(onnx, o, at) == truth);
+        ++units;
+      }
+    }
+  }
+  CHECK(units > 500);
 }
