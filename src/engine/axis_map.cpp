@@ -36,7 +36,7 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
     case Reads::Windowed: {
       m.kind = TapKind::Windowed;
       const LayerExtras& x = *layer.extra;
-      m.w.kernel = x.window_size.at(a);
+      m.w.kernel = lr.mixing ? lr.output.window[a] : x.window_size.at(a);  // roles: not shifted
       m.padded = checked::ceil_div(m.n_in, m.w.kernel) * m.w.kernel;
       m.shift = x.shift_size.given && m.w.kernel < m.padded ? x.shift_size.at(a) : 0;
       break;

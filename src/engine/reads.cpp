@@ -1,5 +1,6 @@
 #include "engine/reads.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/receptive_field.h"
@@ -7,10 +8,11 @@
 namespace netlens {
 
 Reads reads_of(const Layer& layer, const LayerReport& lr) {
-  if (lr.mixing) {  // a rule on roles: each unit its own positions, or all
-    return *lr.mixing == Mixing::Global ? Reads::Everything
-           : lr.inputs.size() > 1       ? Reads::Union
-                                        : Reads::Same;
+  if (lr.mixing) {  // a rule on roles: each unit its own positions, its window's, or all
+    return *lr.mixing == Mixing::Global     ? Reads::Everything
+           : *lr.mixing == Mixing::Windowed ? Reads::Windowed
+           : lr.inputs.size() > 1           ? Reads::Union
+                                            : Reads::Same;
   }
   if ((layer.kind == LayerKind::Linear || layer.kind == LayerKind::Flatten) &&
       lr.output.has_positions()) {
@@ -19,9 +21,47 @@ Reads reads_of(const Layer& layer, const LayerReport& lr) {
   return layer_type(layer.kind).reads;
 }
 
+namespace {
+
+// Attention's scores (and what is added to them) read a query's and a key's
+// positions: no region of their own, but a softmax over a window's keys
+// reads every position of the window; it is read through them, to the
+// tensors they were computed from.
+bool scores(const Report& report, std::size_t id) {
+  if (id == 0 || !report.layers[id - 1].rf_unknown) {
+    return false;
+  }
+  const std::vector<DimRole>& roles = report.layers[id - 1].output.roles;
+  return std::any_of(roles.begin(), roles.end(),
+                     [](DimRole r) { return r.role == Role::KeyCells; });
+}
+
+void read_through_scores(const Report& report, std::vector<std::size_t>& out) {
+  for (std::size_t k = 0; k < out.size();) {
+    if (!scores(report, out[k])) {
+      ++k;
+      continue;
+    }
+    const std::size_t id = out[k];
+    out.erase(out.begin() + static_cast<long>(k));
+    for (std::size_t in : local_inputs(report, report.layer(id - 1), report.layers[id - 1])) {
+      if (std::find(out.begin(), out.end(), in) == out.end()) {
+        out.push_back(in);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void local_inputs(const Report& report, const Layer& layer, const LayerReport& lr,
                   std::vector<std::size_t>& out) {
   out.clear();
+  if (reads_of(layer, lr) == Reads::Windowed && lr.mixing) {  // the first input, or the scores'
+    out.push_back(lr.inputs[0]);
+    read_through_scores(report, out);
+    return;
+  }
   if (reads_of(layer, lr) != Reads::Union) {
     out.push_back(lr.inputs[0]);
     return;

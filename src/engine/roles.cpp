@@ -1,6 +1,7 @@
 #include "engine/roles.h"
 
 #include <algorithm>
+#include <span>
 
 namespace netlens::roles {
 
@@ -12,40 +13,123 @@ constexpr DimRole kGrid{Role::Grid, 0};
 
 DimRole spatial(std::size_t axis) { return {Role::Spatial, static_cast<std::uint8_t>(axis)}; }
 
-// The roles of a run of input dims that became a run of output dims.
-void map_run(const Roles& from, std::size_t first, std::size_t last, const Dims& out,
-             std::size_t out_first, std::size_t out_last, const PerAxis<std::int64_t>& grid,
-             std::int64_t extra_tokens, Roles& to) {
-  const std::size_t ins = last - first;
-  const std::size_t outs = out_last - out_first;
-  auto fill = [&](DimRole r) { to.insert(to.end(), outs, r); };
-  if (ins == 1 && outs == 1) {
-    to.push_back(from[first]);
-    return;
+DimRole of_axis(Role role, std::size_t axis) { return {role, static_cast<std::uint8_t>(axis)}; }
+
+// Whether `run` is `role` on every spatial axis in order (each axis once).
+bool per_axis(std::span<const DimRole> run, Role role, std::size_t rank) {
+  if (run.size() != rank) {
+    return false;
   }
-  const bool features =
-      std::all_of(from.begin() + static_cast<long>(first), from.begin() + static_cast<long>(last),
-                  [](DimRole r) { return r.role == Role::Features; });
-  if (features) {
-    fill(kFeatures);
-    return;
-  }
-  if (outs == 1) {  // the spatial axes, all and in order, into a grid
-    bool merged = ins == grid.size();
-    for (std::size_t k = 0; merged && k < ins; ++k) {
-      merged = from[first + k] == spatial(k);
+  for (std::size_t k = 0; k < rank; ++k) {
+    if (run[k] != of_axis(role, k)) {
+      return false;
     }
-    fill(merged ? kGrid : DimRole{});
+  }
+  return true;
+}
+
+// What a reshape knows of the positions: the grid, the extra tokens, the
+// windows the spatial axes are split into (0: not split).
+struct Positions {
+  const PerAxis<std::int64_t>& grid;
+  std::int64_t extra_tokens;
+  PerAxis<std::int64_t>& window;
+};
+
+// The role of several dims merged into one.
+DimRole merged(std::span<const DimRole> run, const Positions& p) {
+  const std::size_t rank = p.grid.size();
+  const auto all = [&](Role r) {
+    return std::all_of(run.begin(), run.end(), [&](DimRole d) { return d.role == r; });
+  };
+  if (all(Role::Features)) {
+    return kFeatures;
+  }
+  if (per_axis(run, Role::Spatial, rank)) {
+    return kGrid;  // the spatial axes, all and in order: tokens
+  }
+  const bool batch = !run.empty() && run[0].role == Role::Batch;
+  if (per_axis(run.subspan(batch ? 1 : 0), Role::Window, rank)) {
+    return {Role::Windows, 0};  // Swin's windows, the batch's included
+  }
+  if (per_axis(run, Role::Cell, rank)) {
+    return {Role::Cells, 0};
+  }
+  if (run.size() == 2 && run[0].role == Role::Window &&
+      run[1] == of_axis(Role::Cell, run[0].axis)) {
+    return spatial(run[0].axis);  // the windows of an axis back into it
+  }
+  return {};
+}
+
+// The roles of one dim split into `out`.
+void split(DimRole from, std::span<const std::int64_t> out, const Positions& p, Roles& to) {
+  const std::size_t rank = p.grid.size();
+  const auto axes_are = [&](Role role, std::span<const std::int64_t> sizes, auto size_of) {
+    if (sizes.size() != rank) {
+      return false;
+    }
+    for (std::size_t k = 0; k < rank; ++k) {
+      if (p.window[k] == 0 || sizes[k] != size_of(k)) {
+        return false;
+      }
+    }
+    for (std::size_t k = 0; k < rank; ++k) {
+      to.push_back(of_axis(role, k));
+    }
+    return true;
+  };
+  if (from.role == Role::Features) {
+    to.insert(to.end(), out.size(), kFeatures);
     return;
   }
-  if (ins == 1 && from[first].role == Role::Grid && extra_tokens == 0 && outs == grid.size() &&
-      std::equal(grid.begin(), grid.end(), out.begin() + static_cast<long>(out_first))) {
-    for (std::size_t k = 0; k < outs; ++k) {
+  if (from.role == Role::Grid && p.extra_tokens == 0 && out.size() == rank &&
+      std::equal(p.grid.begin(), p.grid.end(), out.begin())) {
+    for (std::size_t k = 0; k < rank; ++k) {
       to.push_back(spatial(k));  // tokens back into their grid
     }
     return;
   }
-  fill(DimRole{});
+  const std::size_t k = from.axis;
+  if (from.role == Role::Spatial && out.size() == 2 &&
+      (p.window[k] == 0 || p.window[k] == out[1])) {
+    p.window[k] = out[1];  // (which window, where in it): Swin's partition
+    to.push_back(of_axis(Role::Window, k));
+    to.push_back(of_axis(Role::Cell, k));
+    return;
+  }
+  if (from.role == Role::Windows) {
+    const bool batch = out.size() == rank + 1;
+    if (batch) {
+      to.push_back(kBatch);
+    }
+    if (axes_are(Role::Window, out.subspan(batch ? 1 : 0),
+                 [&](std::size_t a) { return p.grid[a] / p.window[a]; })) {
+      return;
+    }
+    to.resize(to.size() - (batch ? 1 : 0));
+  }
+  if (from.role == Role::Cells &&
+      axes_are(Role::Cell, out, [&](std::size_t a) { return p.window[a]; })) {
+    return;
+  }
+  to.insert(to.end(), out.size(), DimRole{});
+}
+
+// The roles of a run of input dims that became a run of output dims.
+void map_run(const Roles& from, std::size_t first, std::size_t last, const Dims& out,
+             std::size_t out_first, std::size_t out_last, const Positions& p, Roles& to) {
+  const std::span<const DimRole> run(from.data() + first, last - first);
+  const std::span<const std::int64_t> made(out.data() + out_first, out_last - out_first);
+  if (run.size() == 1 && made.size() == 1) {
+    to.push_back(run[0]);
+  } else if (made.size() == 1) {
+    to.push_back(merged(run, p));
+  } else if (run.size() == 1) {
+    split(run[0], made, p, to);
+  } else {
+    to.insert(to.end(), made.size(), merged(run, p).role == Role::Features ? kFeatures : DimRole{});
+  }
 }
 
 }  // namespace
@@ -76,36 +160,52 @@ Roles of(const Shape& s) {
 }
 
 bool positional(DimRole r) {
-  return r.role == Role::Spatial || r.role == Role::Grid || r.role == Role::Keys;
+  return r.role != Role::Other && r.role != Role::Batch && r.role != Role::Features;
 }
 
+// Each spatial axis once: a Spatial dim, its window and cell dims (alone or
+// flattened over every axis), or the one Grid.
 bool holds_grid(const Roles& r, std::size_t rank) {
   if (rank == 0) {
     return false;
   }
-  std::vector<int> held(rank, 0);
-  std::size_t grids = 0;
-  for (const DimRole d : r) {
-    if (d.role == Role::Spatial && d.axis < rank) {
-      ++held[d.axis];
+  const auto count = [&](DimRole d) { return std::count(r.begin(), r.end(), d); };
+  const long grids = count(kGrid);
+  const long windows = count({Role::Windows, 0});
+  const long cells = count({Role::Cells, 0});
+  for (std::size_t k = 0; k < rank; ++k) {
+    const long window = windows + count(of_axis(Role::Window, k));
+    const long cell = cells + count(of_axis(Role::Cell, k));
+    const long split = window == 1 && cell == 1 ? 1 : window + cell == 0 ? 0 : 2;
+    if (count(spatial(k)) + split + grids != 1) {
+      return false;
     }
-    grids += d.role == Role::Grid ? 1 : 0;
   }
-  const bool each_once = std::all_of(held.begin(), held.end(), [](int n) { return n == 1; });
-  const bool none = std::all_of(held.begin(), held.end(), [](int n) { return n == 0; });
-  return (each_once && grids == 0) || (none && grids == 1);
+  return true;
 }
 
 Mixing mixing_over(const Roles& mixed, std::size_t rank) {
-  if (holds_grid(mixed, rank) ||
-      std::any_of(mixed.begin(), mixed.end(), [](DimRole r) { return r.role == Role::Keys; })) {
+  const auto any = [&](Role role) {
+    return std::any_of(mixed.begin(), mixed.end(), [&](DimRole r) { return r.role == role; });
+  };
+  if (holds_grid(mixed, rank) || any(Role::Keys)) {
     return Mixing::Global;
+  }
+  const bool others = std::any_of(mixed.begin(), mixed.end(), [](DimRole r) {
+    return positional(r) && r.role != Role::Cells && r.role != Role::KeyCells;
+  });
+  if ((any(Role::Cells) || any(Role::KeyCells)) && !others) {
+    return Mixing::Windowed;  // the cells of each window: Swin's attention
   }
   return std::any_of(mixed.begin(), mixed.end(), positional) ? Mixing::Unknown : Mixing::None;
 }
 
 Roles reshape(const Dims& in, const Roles& from, const Dims& out, const PerAxis<std::int64_t>& grid,
-              std::int64_t extra_tokens) {
+              std::int64_t extra_tokens, PerAxis<std::int64_t>& window) {
+  if (window.size() != grid.size()) {
+    window = PerAxis<std::int64_t>(grid.size(), 0);
+  }
+  const Positions p{grid, extra_tokens, window};
   Roles to;
   const bool empty = std::find(in.begin(), in.end(), 0) != in.end();
   std::size_t i = 0;
@@ -137,8 +237,7 @@ Roles reshape(const Dims& in, const Roles& from, const Dims& out, const PerAxis<
           ++j_end;
         }
       }
-      map_run(from, i, std::min(i_end, in.size()), out, j, std::min(j_end, out.size()), grid,
-              extra_tokens, to);
+      map_run(from, i, std::min(i_end, in.size()), out, j, std::min(j_end, out.size()), p, to);
       i = i_end;
       j = j_end;
     }

@@ -24,8 +24,9 @@ bool positional(DimRole r);  // Spatial, Grid or Keys: a dim of positions
 bool holds_grid(const Roles& r, std::size_t rank);
 
 // How units read positions when a layer mixes the values along `mixed`
-// dims: every position when these hold the grid (or keys), unknown when
-// they hold some spatial axes only, their own otherwise.
+// dims: every position when these hold the grid (or keys), the positions of
+// their window when they are the cells of windows, unknown when they hold
+// some spatial axes only, their own otherwise.
 Mixing mixing_over(const Roles& mixed, std::size_t rank);
 
 // The roles of `out`, a reshape of dims `in` with roles `from`. Dims pair
@@ -34,8 +35,11 @@ Mixing mixing_over(const Roles& mixed, std::size_t rank);
 // into a grid (all of them, in order) and a grid of `grid` with no extra
 // tokens splits back into them. Any other run's dims are Other, dims of 1
 // that appear are Other and those that vanish take their role with them.
+// A spatial axis splits into (window, cell) and back, and the windows (with
+// the batch) and the cells of every axis merge; `window` holds the windows'
+// sizes (0: an axis not split), found at the split.
 Roles reshape(const Dims& in, const Roles& from, const Dims& out, const PerAxis<std::int64_t>& grid,
-              std::int64_t extra_tokens);
+              std::int64_t extra_tokens, PerAxis<std::int64_t>& window);
 
 // The per-dim roles of tensors broadcast together (aligned from the last
 // dim): on each dim, the role the inputs that are not broadcast there agree

@@ -134,6 +134,7 @@ class Rule {
     PerAxis<std::int64_t> grid;     // of the first input that has positions
     std::int64_t extra_tokens = 0;  // before a Grid dim's cells
     Mixing mixing = Mixing::None;
+    PerAxis<std::int64_t> window;  // positions split into windows: their sizes (0: not split)
   };
   void whole(LayerShape& r);
   void as_whole(LayerShape& r) { whole(r); }  // the shape rule of kinds that make whole tensors

@@ -58,16 +58,23 @@ void Rule::whole(LayerShape& r) {
   for (const ShapeInput& s : inputs_) {
     positioned = positioned ? positioned : s.shape->tracks_positions() ? s.shape : nullptr;
   }
-  Whole w{whole_dims(0), roles::of(in()), {}, positioned ? positioned->extra_tokens : 0};
+  Whole w{whole_dims(0),
+          roles::of(in()),
+          {},
+          positioned ? positioned->extra_tokens : 0,
+          Mixing::None,
+          {}};
   if (positioned) {
     w.grid = positioned->size;
+    w.window = positioned->window;
   }
   r.params = (this->*kWhole[static_cast<std::size_t>(layer_.kind)])(w);
   product(w.dims);  // fails when the count overflows
   r.mixing = w.mixing;
   const PerAxis<std::int64_t>& grid = w.grid;
-  const bool scores =
-      std::any_of(w.roles.begin(), w.roles.end(), [](DimRole d) { return d.role == Role::Keys; });
+  const bool scores = std::any_of(w.roles.begin(), w.roles.end(), [](DimRole d) {
+    return d.role == Role::Keys || d.role == Role::KeyCells;
+  });
   const bool partial = w.mixing == Mixing::Unknown && !scores;
   if (partial) {  // (attention's scores are followed by its softmax: no warning)
     r.warnings.push_back({WarningKind::RolesLost,
@@ -90,6 +97,7 @@ void Rule::whole(LayerShape& r) {
   if (roles::holds_grid(r.output.roles, grid.size())) {
     r.output.size = grid;
     r.output.extra_tokens = w.extra_tokens;
+    r.output.window = w.window;
   } else if (positioned && !partial && w.mixing != Mixing::Global &&
              layer_.kind != LayerKind::Constant) {
     r.warnings.push_back({WarningKind::RolesLost,
@@ -207,7 +215,7 @@ std::int64_t Rule::whole_flatten(Whole& w) const {
   out.push_back(
       product(Dims(d.begin() + static_cast<long>(start), d.begin() + static_cast<long>(end) + 1)));
   out.insert(out.end(), d.begin() + static_cast<long>(end) + 1, d.end());
-  w.roles = roles::reshape(d, w.roles, out, w.grid, w.extra_tokens);
+  w.roles = roles::reshape(d, w.roles, out, w.grid, w.extra_tokens, w.window);
   d = out;
   return 0;
 }
@@ -379,7 +387,7 @@ std::int64_t Rule::whole_reshape(Whole& w) const {
   const Dims& shape = layer_.extra->shape;
   try {
     const Dims out = dims::reshape(w.dims, shape, false);
-    w.roles = roles::reshape(w.dims, w.roles, out, w.grid, w.extra_tokens);
+    w.roles = roles::reshape(w.dims, w.roles, out, w.grid, w.extra_tokens, w.window);
     w.dims = out;
   } catch (const dims::DimsError& e) {
     if (e.fault() == dims::Fault::Overflow) {
@@ -440,7 +448,7 @@ std::int64_t Rule::whole_matmul(Whole& w) const {
   w.mixing = roles::mixing_over({ra.back(), rb[rb.size() - 2]}, w.grid.size());
   if (w.mixing == Mixing::None && roles::positional(rows) && roles::positional(columns)) {
     w.mixing = Mixing::Unknown;
-    columns = DimRole{Role::Keys, 0};
+    columns = DimRole{rows.role == Role::Cells ? Role::KeyCells : Role::Keys, 0};
   }
   if (!row) {
     out.push_back(a[a.size() - 2]);

@@ -33,6 +33,11 @@ enum class Role : std::uint8_t {
   Spatial,   // input axis `axis`
   Grid,      // every spatial axis flattened into tokens, extra tokens first
   Keys,      // a grid indexing another tensor's tokens (attention scores)
+  Window,    // which window of spatial axis `axis` (its positions split into windows)
+  Cell,      // the position inside its window on spatial axis `axis`
+  Windows,   // the windows of every spatial axis (and the batch), flattened
+  Cells,     // the positions inside a window on every spatial axis, flattened
+  KeyCells,  // cells indexing another tensor's cells of the same window (scores)
 };
 struct DimRole {
   Role role = Role::Other;
@@ -53,6 +58,7 @@ struct Shape {
   std::int64_t extra_tokens = 0;
   std::vector<std::int64_t> dims;  // a whole tensor's, batch included
   std::vector<DimRole> roles;      // a whole tensor's, one per dim
+  PerAxis<std::int64_t> window;    // positions split into windows: a window's size per axis
 
   // Positions with a receptive field: spatial axes or tokens.
   bool has_positions() const { return layout != Layout::Flat && layout != Layout::Whole; }
@@ -98,9 +104,10 @@ struct AxisWindow {
 
 // How the units of a layer on roles (engine/whole_rules.cpp) read their inputs.
 enum class Mixing : std::uint8_t {
-  None,     // unit i reads unit i of each input that has positions (or reads nothing)
-  Global,   // every unit reads every position: a matmul or softmax over tokens
-  Unknown,  // units read positions netlens cannot name (a query's and a key's)
+  None,      // unit i reads unit i of each input that has positions (or reads nothing)
+  Global,    // every unit reads every position: a matmul or softmax over tokens
+  Windowed,  // every unit reads the positions of its window: over the cells of windows
+  Unknown,   // units read positions netlens cannot name (a query's and a key's)
 };
 
 // What a warning is about; docs/semantics.md says when each is given.
