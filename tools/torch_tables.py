@@ -228,6 +228,7 @@ def module_table(nn, tv):
     t[tv.ops.StochasticDepth] = ("stochastic_depth", lambda m: {"p": m.p, "mode": m.mode})
     t[nn.Identity] = ("identity", lambda m: {})
     t[nn.Flatten] = ("flatten", lambda m: flatten_fields(vars(m)))
+    t[nn.Unflatten] = ("unflatten", lambda m: {"dim": m.dim, "unflattened_size": list(m.unflattened_size)})
     t[tv.ops.Permute] = ("permute", lambda m: permute_fields(vars(m)))
     t[nn.ChannelShuffle] = ("channel_shuffle", lambda m: {"groups": m.groups})
     t[nn.PixelShuffle] = ("pixel_shuffle", lambda m: {"upscale_factor": m.upscale_factor})
@@ -300,7 +301,8 @@ def function_table(torch, F, tv):
         t[k] = (kind, ["dim", "keepdim"], reduce_fields)
     for k in (torch.flatten, "flatten"):
         t[k] = ("flatten", ["start_dim", "end_dim"], flatten_fields)
-    for k in ("view", "reshape", torch.reshape, "unsqueeze", torch.unsqueeze, "squeeze", torch.squeeze):
+    for k in ("view", "reshape", torch.reshape, "unsqueeze", torch.unsqueeze, "squeeze", torch.squeeze,
+              "unflatten", torch.unflatten):
         t[k] = ("reshape", [], None)  # a flatten when it merges axes, else a reshape: see Exporter.reshape
     for k in (torch.permute, "permute"):
         t[k] = ("permute", ["dims"], None)

@@ -158,6 +158,7 @@ class Rule {
   std::int64_t whole_permute(Whole& w) const;
   std::int64_t whole_flatten(Whole& w) const;
   std::int64_t whole_reshape(Whole& w) const;
+  std::int64_t whole_unflatten(Whole& w) const;
   std::int64_t whole_matmul(Whole& w) const;
   std::int64_t whole_expand(Whole& w) const;
   std::int64_t whole_tile(Whole& w) const;

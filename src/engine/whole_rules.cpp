@@ -402,6 +402,25 @@ std::int64_t Rule::whole_reshape(Whole& w) const {
   return 0;
 }
 
+// nn.Unflatten: dim `dim` becomes the dims `unflattened_size` (tokens back
+// into their grid, channels into heads).
+std::int64_t Rule::whole_unflatten(Whole& w) const {
+  const std::size_t a = whole_axis(layer_.extra->dim.value_or(1), w.dims.size(), Field::dim);
+  const Dims& sizes = layer_.extra->sizes;
+  if (product(sizes) != w.dims[a]) {
+    fail_at(pos_of(Field::unflattened_size),
+            fmt::format("unflattened_size {} has {} elements, but dim {} of '{}' ({}) has {}",
+                        text(sizes), product(sizes), a, *inputs_[0].name, text(w.dims),
+                        w.dims[a]));
+  }
+  Dims out(w.dims.begin(), w.dims.begin() + static_cast<long>(a));
+  out.insert(out.end(), sizes.begin(), sizes.end());
+  out.insert(out.end(), w.dims.begin() + static_cast<long>(a) + 1, w.dims.end());
+  w.roles = roles::reshape(w.dims, w.roles, out, w.grid, w.extra_tokens, w.window);
+  w.dims = out;
+  return 0;
+}
+
 // numpy's matmul: a 1-D operand is a row (first) or a column (second); the
 // dims before the last two broadcast. Summing over positions mixes them (the
 // scores times the values); rows of positions times columns of positions

@@ -140,6 +140,35 @@ TEST_CASE("a Swin: windows, shifted windows and patch merging, exactly", "[engin
   CHECK(layer_named(r, "features.1.1.attn").rf[0].rf_min == 16);
 }
 
+// MobileViT's way back: tokens unflattened into their grid for a conv, and a
+// mean over the tokens (PyTorch's x.mean(1)), both by the rules on roles.
+TEST_CASE("unflatten puts tokens back into their grid, and a mean over tokens is global",
+          "[engine][transformers]") {
+  const std::string grid =
+      "input: {size: [8, 8], channels: 3}\nlayers:\n"
+      "  - {name: conv1, type: conv, out_channels: 16, kernel_size: 3}\n"
+      "  - {name: tokens, type: flatten, start_dim: 2}\n";
+  const Report r =
+      analyze_yaml(grid +
+                   "  - {name: grid, type: unflatten, dim: 2, unflattened_size: [6, 6]}\n"
+                   "  - {name: conv2, type: conv, out_channels: 4, kernel_size: 3}\n"
+                   "  - {name: m, type: mean, dims: [2], inputs: [tokens]}\n"
+                   "outputs: [conv2, m]\n");
+  CHECK(layer_named(r, "grid").output.layout == Layout::Spatial);
+  CHECK(tensor_shape(layer_named(r, "grid").output, 1) == std::vector<std::int64_t>{1, 16, 6, 6});
+  CHECK(layer_named(r, "conv2").rf[0].rf == 5);
+  CHECK(layer_named(r, "conv2").rf[1].jump == Ratio::of(1));
+  CHECK(layer_named(r, "m").global_rf);
+  CHECK(tensor_shape(layer_named(r, "m").output, 1) == std::vector<std::int64_t>{1, 16});
+  CHECK(r.warnings.empty());
+  // Channels into (heads, head dims): features stay features, cells keep regions.
+  CHECK(last_layer_whole(grid + "  - {type: unflatten, dim: 1, unflattened_size: [2, 8]}\n") ==
+        "[1, 2, 8, 36]");
+  CHECK(model_error(grid + "  - {name: u, type: unflatten, dim: 2, unflattened_size: [5, 7]}\n") ==
+        "t.yaml:5:58: layer 'u': unflattened_size [5, 7] has 35 elements, but dim 2 of 'tokens' "
+        "([1, 16, 36]) has 36");
+}
+
 TEST_CASE("transformer layers say what they need", "[engine][transformers]") {
   const std::string grid = "input: {size: 4, channels: 6}\nlayers:\n";
   CHECK(model_error(grid + "  - {name: a, type: attention, num_heads: 2}\n") ==
