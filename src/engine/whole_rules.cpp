@@ -410,8 +410,7 @@ std::int64_t Rule::whole_unflatten(Whole& w) const {
   if (product(sizes) != w.dims[a]) {
     fail_at(pos_of(Field::unflattened_size),
             fmt::format("unflattened_size {} has {} elements, but dim {} of '{}' ({}) has {}",
-                        text(sizes), product(sizes), a, *inputs_[0].name, text(w.dims),
-                        w.dims[a]));
+                        text(sizes), product(sizes), a, *inputs_[0].name, text(w.dims), w.dims[a]));
   }
   Dims out(w.dims.begin(), w.dims.begin() + static_cast<long>(a));
   out.insert(out.end(), sizes.begin(), sizes.end());
