@@ -129,6 +129,27 @@ def waveform():
     save(model(nodes, [tensor("x", [1, 400])], [tensor("y", [1, 16])], inits), "waveform.onnx")
 
 
+def group_norm():
+    """nn.GroupNorm(4, 16) as torch.onnx exports it before opset 18: Reshape to [1, 4, -1], an
+    InstanceNormalization with a scale of ones and a bias of zeros, Reshape back, the affine as Mul and Add
+    of (16, 1, 1) initializers; then a 3x3 conv."""
+    n = helper.make_node
+    nodes = [
+        n("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        n("Reshape", ["c1", "groups"], ["g"], name="to_groups"),
+        n("InstanceNormalization", ["g", "ones", "zeros"], ["gn"], name="norm", epsilon=1e-5),
+        n("Reshape", ["gn", "back"], ["r"], name="to_channels"),
+        n("Mul", ["r", "gamma"], ["m"], name="gamma_mul"),
+        n("Add", ["m", "beta"], ["a"], name="beta_add"),
+        n("Conv", ["a", "w2"], ["y"], name="conv2", kernel_shape=[3, 3], strides=[2, 2]),
+    ]
+    inits = [weight("w1", [16, 3, 3, 3]), weight("b1", [16]), ints("groups", [1, 4, -1]),
+             helper.make_tensor("ones", TensorProto.FLOAT, [4], [1.0] * 4),
+             helper.make_tensor("zeros", TensorProto.FLOAT, [4], [0.0] * 4), ints("back", [1, 16, 12, 12]),
+             weight("gamma", [16, 1, 1]), weight("beta", [16, 1, 1]), weight("w2", [8, 16, 3, 3])]
+    save(model(nodes, [tensor("x", [1, 3, 12, 12])], [tensor("y", [1, 8, 5, 5])], inits), "group_norm.onnx")
+
+
 def view_flatten():
     """x.view(x.size(0), -1) as torch exports it: Shape -> Gather -> Unsqueeze -> Concat -> Reshape."""
     n = helper.make_node
@@ -382,6 +403,7 @@ def main():
     small_cnn()
     nhwc_cnn()
     waveform()
+    group_norm()
     view_flatten()
     upsample_net()
     mlp()

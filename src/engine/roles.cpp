@@ -28,6 +28,14 @@ bool per_axis(std::span<const DimRole> run, Role role, std::size_t rank) {
   return true;
 }
 
+std::int64_t positions(const PerAxis<std::int64_t>& grid) {
+  std::int64_t n = 1;
+  for (const std::int64_t s : grid) {
+    n *= s;  // no overflow: the engine counted the tensor's elements
+  }
+  return n;
+}
+
 // What a reshape knows of the positions: the grid, the extra tokens, the
 // windows the spatial axes are split into (0: not split).
 struct Positions {
@@ -121,12 +129,24 @@ void map_run(const Roles& from, std::size_t first, std::size_t last, const Dims&
              std::size_t out_first, std::size_t out_last, const Positions& p, Roles& to) {
   const std::span<const DimRole> run(from.data() + first, last - first);
   const std::span<const std::int64_t> made(out.data() + out_first, out_last - out_first);
+  const std::size_t rank = p.grid.size();
   if (run.size() == 1 && made.size() == 1) {
     to.push_back(run[0]);
   } else if (made.size() == 1) {
     to.push_back(merged(run, p));
   } else if (run.size() == 1) {
     split(run[0], made, p, to);
+  } else if (made.size() == 2 && run.size() == rank + 1 && run[0] == kFeatures &&
+             per_axis(run.subspan(1), Role::Spatial, rank) && made[1] % positions(p.grid) == 0) {
+    to.push_back(kFeatures);  // [N, C, H, W] to [N, G, C/G x H x W]: GroupNorm's groups
+    to.push_back({Role::GroupGrid, 0});
+  } else if (run.size() == 2 && run[0] == kFeatures && run[1].role == Role::GroupGrid &&
+             made.size() == rank + 1 &&
+             std::equal(p.grid.begin(), p.grid.end(), made.begin() + 1)) {
+    to.push_back(kFeatures);  // the groups back into channels, over the grid
+    for (std::size_t k = 0; k < rank; ++k) {
+      to.push_back(spatial(k));
+    }
   } else {
     to.insert(to.end(), made.size(), merged(run, p).role == Role::Features ? kFeatures : DimRole{});
   }
@@ -170,7 +190,7 @@ bool holds_grid(const Roles& r, std::size_t rank) {
     return false;
   }
   const auto count = [&](DimRole d) { return std::count(r.begin(), r.end(), d); };
-  const long grids = count(kGrid);
+  const long grids = count(kGrid) + count({Role::GroupGrid, 0});
   const long windows = count({Role::Windows, 0});
   const long cells = count({Role::Cells, 0});
   for (std::size_t k = 0; k < rank; ++k) {

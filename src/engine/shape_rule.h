@@ -150,6 +150,7 @@ class Rule {
   std::int64_t whole_scale(Whole& w) const;
   std::int64_t whole_prelu(Whole& w) const;
   std::int64_t whole_layer_norm(Whole& w) const;
+  std::int64_t whole_instance_norm(Whole& w) const;
   std::int64_t whole_linear(Whole& w) const;
   std::int64_t whole_broadcast(Whole& w) const;
   std::int64_t whole_concat(Whole& w) const;

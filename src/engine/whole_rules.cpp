@@ -163,8 +163,9 @@ std::int64_t Rule::whole_scale(Whole& w) const {
 
 std::int64_t Rule::whole_prelu(Whole& /*w*/) const { return layer_.extra->num_parameters; }
 
-// normalized_shape: the last dims (empty: the last one); over positions it
-// mixes them.
+// normalized_shape: the last dims (empty: the last one). Over positions too,
+// a norm's statistics do not change the receptive field (docs/semantics.md,
+// "Norms"), as on a layout.
 std::int64_t Rule::whole_layer_norm(Whole& w) const {
   const Dims& d = w.dims;
   const Dims& given = layer_.extra->normalized_shape;
@@ -175,12 +176,21 @@ std::int64_t Rule::whole_layer_norm(Whole& w) const {
             fmt::format("normalized_shape {} is not the last dims of '{}' ({})", text(norm),
                         *inputs_[0].name, text(d)));
   }
-  w.mixing = roles::mixing_over({w.roles.end() - static_cast<long>(norm.size()), w.roles.end()},
-                                w.grid.size());
   return layer_.affine.value_or(true) ? mul(product(norm), layer_.bias ? 2 : 1) : 0;
 }
 
 // On the last dim: features stay features, positions are mixed (a token MLP).
+// Per sample and channel (dim 1), over every dim after it (ONNX's
+// InstanceNormalization; torch's GroupNorm exports as one on [N, G, C/G x H
+// x W]): as every norm's, its statistics do not change the receptive field.
+std::int64_t Rule::whole_instance_norm(Whole& w) const {
+  if (w.dims.size() < 3) {
+    fail(fmt::format("instancenorm needs (N, C, ...), got '{}' ({})", *inputs_[0].name,
+                     text(w.dims)));
+  }
+  return layer_.affine.value_or(false) ? mul(2, w.dims[1]) : 0;
+}
+
 std::int64_t Rule::whole_linear(Whole& w) const {
   Dims& d = w.dims;
   if (d.empty()) {

@@ -29,15 +29,16 @@ enum class Layout : std::uint8_t {
 enum class Role : std::uint8_t {
   Other,  // nothing netlens can name: its positions are lost
   Batch,
-  Features,  // channels, or a part of them (heads, head dims, groups)
-  Spatial,   // input axis `axis`
-  Grid,      // every spatial axis flattened into tokens, extra tokens first
-  Keys,      // a grid indexing another tensor's tokens (attention scores)
-  Window,    // which window of spatial axis `axis` (its positions split into windows)
-  Cell,      // the position inside its window on spatial axis `axis`
-  Windows,   // the windows of every spatial axis (and the batch), flattened
-  Cells,     // the positions inside a window on every spatial axis, flattened
-  KeyCells,  // cells indexing another tensor's cells of the same window (scores)
+  Features,   // channels, or a part of them (heads, head dims, groups)
+  Spatial,    // input axis `axis`
+  Grid,       // every spatial axis flattened into tokens, extra tokens first
+  Keys,       // a grid indexing another tensor's tokens (attention scores)
+  Window,     // which window of spatial axis `axis` (its positions split into windows)
+  Cell,       // the position inside its window on spatial axis `axis`
+  Windows,    // the windows of every spatial axis (and the batch), flattened
+  Cells,      // the positions inside a window on every spatial axis, flattened
+  KeyCells,   // cells indexing another tensor's cells of the same window (scores)
+  GroupGrid,  // a group's channels and every position, flattened (GroupNorm's export)
 };
 struct DimRole {
   Role role = Role::Other;

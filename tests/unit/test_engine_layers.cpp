@@ -138,10 +138,10 @@ TEST_CASE("norms count params and buffers as PyTorch does", "[engine][layers]") 
         std::pair<std::int64_t, std::int64_t>{32, 0});
   CHECK(model_error(net2d(8, 16, "  - {name: g, type: groupnorm, num_groups: 5}\n")) ==
         "t.yaml:3:44: layer 'g': num_groups 5 does not divide the 16 channels of 'input'");
-  // Over the last axis (w) of (N, C, H, W): units mix positions along w
-  // only, which netlens does not follow.
+  // Over the last axis (w) of (N, C, H, W): torch's shape; as every norm's,
+  // its statistics leave the receptive field as it was (docs/semantics.md).
   CHECK(last_layer_whole(net2d(8, 16, "  - {name: n, type: layernorm, normalized_shape: [8]}\n")) ==
-        "16x8x8 rf ? roles-lost");
+        "16x8x8");
   CHECK(params_buffers("{type: layernorm, normalized_shape: [8, 8]}") ==
         std::pair<std::int64_t, std::int64_t>{128, 0});
   CHECK(model_error(net2d(8, 16, "  - {name: n, type: layernorm, normalized_shape: [9]}\n")) ==

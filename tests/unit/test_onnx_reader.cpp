@@ -163,6 +163,31 @@ TEST_CASE("a waveform that an Unsqueeze gives channels is read as (batch, sample
                  "conv2") == Dims{1, 16, 38});
 }
 
+// torch's GroupNorm before opset 18: Reshape to [N, G, C/G x H x W], an
+// InstanceNormalization, Reshape back, the affine as Mul and Add: the roles
+// follow the groups through, so the receptive field is the spec's groupnorm's.
+TEST_CASE("a GroupNorm exported as Reshape and InstanceNormalization keeps its regions", "[onnx]") {
+  const Report r = analyze_onnx("group_norm.onnx");
+  CHECK(shape_of(r, "to_groups") == Dims{1, 4, 576});
+  CHECK(layer_named(r, "to_channels").output.layout == Layout::Spatial);
+  REQUIRE(r.warnings.size() == 1);  // conv2's stride leaves a row and a column unread
+  CHECK(r.warnings[0].kind == WarningKind::UnreadInput);
+  const Report spec = analyze_yaml(
+      "input: {size: [12, 12], channels: 3}\nlayers:\n"
+      "  - {name: conv1, type: conv, out_channels: 16, kernel_size: 3, padding: 1}\n"
+      "  - {name: gn, type: groupnorm, num_groups: 4}\n"
+      "  - {name: conv2, type: conv, out_channels: 8, kernel_size: 3, stride: 2, bias: false}\n");
+  for (const char* name : {"norm", "to_channels", "beta_add"}) {
+    INFO(name);
+    CHECK(layer_named(r, name).rf == layer_named(spec, "gn").rf);
+  }
+  CHECK(layer_named(r, "conv2").rf == layer_named(spec, "conv2").rf);
+  CHECK(layer_named(r, "conv2").rf[0].rf == 5);
+  // The file's norm has a constant scale and bias of 4 each, and the affine
+  // 16 + 16 in initializers: 8 more params than torch's 1,632.
+  CHECK(r.totals.params == 1640);
+}
+
 TEST_CASE("x.view(x.size(0), -1): the shape subgraph is folded into a flatten", "[onnx]") {
   OnnxOptions o;
   o.overrides.batch = 3;
