@@ -302,6 +302,8 @@ std::string render_location_json(const Report& report, const UnitLocation& locat
   root["unit"] = std::vector<std::int64_t>(location.unit.begin(), location.unit.end());
   root["theoretical"] = intervals(location.theoretical);
   root["actual"] = intervals(location.actual);
+  // A global operation also modulates the unit: the regions are the local paths'.
+  root["global_context"] = report.layers[location.layer].global_context;
   if (erf != nullptr) {
     root["erf"] = nullptr;  // a placeholder: layout writes it with put_erf
   }

@@ -39,6 +39,12 @@ std::string render_location_text(const Report& report, const UnitLocation& loc,
       "\nPixels of the {} input are numbered from 0. Theoretical: as if the input went on "
       "forever (padding counted as pixels); actual: the pixels that reach the unit.\n",
       format_size(report.input.size));
+  if (lr.global_context) {
+    out +=
+        "Also modulated by a global operation (a squeeze-and-excitation gate): every input pixel "
+        "reaches the unit through it; the regions above are its local paths' (the table's "
+        "rf*).\n";
+  }
   if (erf != nullptr) {
     out += "\nEffective receptive field (every weight 1, docs/semantics.md): ";
     out += erf->map.values.empty() ? std::string("no paths (only padding reaches the unit)\n")

@@ -182,7 +182,10 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
   for (const UnitLocation& loc : locations) {
     lines.push_back(describe("theoretical", loc.theoretical) + "; " +
                     (loc.actual == loc.theoretical ? std::string("actual: the same")
-                                                   : describe("actual", loc.actual)));
+                                                   : describe("actual", loc.actual)) +
+                    (r.layers[loc.layer].global_context
+                         ? "; also modulated by a global operation (local paths)"
+                         : ""));
     text_width = std::max(text_width, svg::text_width(lines.back(), 11) + 24);
   }
   const double width = std::max(kLeft + (ext.w - ext.x) * scale, kLeft + text_width) + 32;

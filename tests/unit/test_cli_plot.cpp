@@ -51,6 +51,26 @@ TEST_CASE("plot: a unit's regions are locate's intervals", "[cli]") {
   CHECK(r.err.empty());
 }
 
+// After a squeeze-and-excitation gate the table marks rf*; locate's text and
+// JSON and plot's legend say it too (a unit before the gate: false, nothing).
+TEST_CASE("locate and plot say when a global operation also modulates the unit", "[cli]") {
+  const std::string gated = "mobilenet_v3_large --layer features.4.block.3.1 --unit 10,10 -q";
+  CHECK(run_netlens("locate " + gated)
+            .out.find(
+                "\nAlso modulated by a global operation (a squeeze-and-excitation gate): every "
+                "input pixel reaches the unit through it; the regions above are its local paths' "
+                "(the table's rf*).\n") != std::string::npos);
+  CHECK(run_netlens("locate " + gated + " -f json").out.find("\"global_context\": true") !=
+        std::string::npos);
+  CHECK(run_netlens("plot " + gated)
+            .out.find("theoretical rows [63, 97] cols [63, 97] (35x35 px); actual: the same; also "
+                      "modulated by a global operation (local paths)") != std::string::npos);
+  const std::string plain = "mobilenet_v3_large --layer features.4.block.0.0 --unit 10,10 -q";
+  CHECK(run_netlens("locate " + plain).out.find("Also modulated") == std::string::npos);
+  CHECK(run_netlens("locate " + plain + " -f json").out.find("\"global_context\": false") !=
+        std::string::npos);
+}
+
 TEST_CASE("plot: bad --layer and --unit fail like locate", "[cli]") {
   const RunResult typo = run_netlens("plot vgg16 --layer conv5_9 --unit 0,0");
   CHECK(typo.status == 2);
