@@ -1,6 +1,7 @@
 #include "engine/analyze.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <memory_resource>
@@ -20,16 +21,31 @@ namespace netlens {
 
 namespace {
 
-// The rank a net's layers imply: a rank-named type (Conv1d) or a per-axis
-// list; 2 (an image) when nothing says.
+// The rank a net's layers imply, for an input size given once: a rank-named
+// type (Conv1d) or a per-axis list; 2 (an image) when nothing says. Layers
+// that imply different ranks are an error: one stray Conv1d must not turn
+// an image net 1-D.
 std::size_t infer_rank(const Net& net) {
+  const Layer* first = nullptr;
+  std::size_t found = 0;
   for (const Layer& l : net.layers) {
-    if (const std::size_t rank =
-            l.alias_rank != 0 ? static_cast<std::size_t>(l.alias_rank) : listed_rank(l)) {
-      return rank;
+    const std::size_t rank =
+        l.alias_rank != 0 ? static_cast<std::size_t>(l.alias_rank) : listed_rank(l);
+    if (rank != 0 && found != 0 && rank != found) {
+      throw ModelError(
+          net.file, l.pos, l.name,
+          fmt::format("a {}-D layer, but layer '{}' is {}-D, and the input's one "
+                      "size ({}) does not say the net's rank: give a size per axis "
+                      "(input: {{size: [{}]}})",
+                      rank, first->name, found, net.input_size[0],
+                      fmt::join(PerAxis<std::int64_t>(found, net.input_size[0]), ", ")));
+    }
+    if (rank != 0 && found == 0) {
+      first = &l;
+      found = rank;
     }
   }
-  return 2;
+  return found != 0 ? found : 2;
 }
 
 class Analyzer {

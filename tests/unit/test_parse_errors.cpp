@@ -318,6 +318,18 @@ TEST_CASE("per-axis lists of the wrong length surface in the engine", "[parse][e
         "[before, after] on that axis write [[1, 1]]");
   CHECK(model_error("  - {type: Conv1d, kernel_size: 1, out_channels: 2}\n") ==
         "t.yaml:3:12: layer 'conv1': a 1-D layer type on an input with 2 spatial axes (8x8)");
+  // One size for every axis: the layers say the rank, and must agree (a
+  // stray Conv1d does not turn an image net 1-D).
+  const auto scalar_error = [](const std::string& layers) {
+    return error_of([&] { analyze_yaml("input: {size: 64}\nlayers:\n" + layers); });
+  };
+  CHECK(scalar_error("  - {name: c1, type: conv, out_channels: 8, kernel_size: [3, 3]}\n"
+                     "  - {name: c2, type: Conv1d, out_channels: 8, kernel_size: 3}\n") ==
+        "t.yaml:4:5: layer 'c2': a 1-D layer, but layer 'c1' is 2-D, and the input's one size (64) "
+        "does not say the net's rank: give a size per axis (input: {size: [64, 64]})");
+  CHECK(scalar_error("  - {name: c1, type: conv, out_channels: 8, kernel_size: 3}\n"
+                     "  - {name: c2, type: Conv1d, out_channels: 8, kernel_size: 3}\n")
+            .empty());
 }
 
 TEST_CASE("seed compatibility form errors", "[parse]") {
