@@ -54,20 +54,14 @@ void Rule::whole(LayerShape& r) {
 #include "model/layer_kinds.def"
 #undef NETLENS_KIND
   };
-  const Shape* positioned = nullptr;
-  for (const ShapeInput& s : inputs_) {
-    positioned = positioned ? positioned : s.shape->tracks_positions() ? s.shape : nullptr;
-  }
-  Whole w{whole_dims(0),
-          roles::of(in()),
-          {},
-          positioned ? positioned->extra_tokens : 0,
-          Mixing::None,
-          {}};
-  if (positioned) {
-    w.grid = positioned->size;
-    w.window = positioned->window;
-  }
+  // The positions are those of the first input that has them.
+  const auto with_positions = std::find_if(inputs_.begin(), inputs_.end(), [](const ShapeInput& s) {
+    return s.shape->tracks_positions();
+  });
+  const Shape* positioned = with_positions == inputs_.end() ? nullptr : with_positions->shape;
+  const Shape none;
+  const Shape& p = positioned ? *positioned : none;
+  Whole w{whole_dims(0), roles::of(in()), p.size, p.extra_tokens, Mixing::None, p.window};
   r.params = (this->*kWhole[static_cast<std::size_t>(layer_.kind)])(w);
   product(w.dims);  // fails when the count overflows
   r.mixing = w.mixing;
