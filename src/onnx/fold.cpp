@@ -305,24 +305,35 @@ void fold_range(NodeContext& c) {
 void fold_unary(NodeContext& c) {
   Value r = c.input(0);
   const std::string_view op = c.op();
-  if (op == "Neg" || op == "Floor" || op == "Ceil" || op == "Sqrt" || op == "Abs") {
-    if (r.ints) {
-      for (std::int64_t& x : *r.ints) {
-        x = op == "Neg" ? -x : op == "Abs" ? std::abs(x) : x;
-      }
+  const bool exact = op == "Neg" || op == "Abs" || op == "Not" || op == "Floor" || op == "Ceil" ||
+                     op == "Identity" || op == "Relu";
+  if (r.ints && exact) {
+    for (std::int64_t& x : *r.ints) {
+      x = op == "Neg"    ? -x
+          : op == "Abs"  ? std::abs(x)
+          : op == "Not"  ? x == 0
+          : op == "Relu" ? std::max<std::int64_t>(x, 0)
+                         : x;
     }
-    if (r.reals) {
-      for (double& x : *r.reals) {
-        x = op == "Neg"     ? -x
-            : op == "Floor" ? std::floor(x)
-            : op == "Ceil"  ? std::ceil(x)
-            : op == "Sqrt"  ? std::sqrt(x)
-                            : std::abs(x);
-      }
-    }
-  } else if (op != "Identity") {
+  } else {
     r.ints.reset();
-    r.reals.reset();
+  }
+  if (r.reals) {
+    for (double& x : *r.reals) {
+      x = op == "Neg"          ? -x
+          : op == "Abs"        ? std::abs(x)
+          : op == "Not"        ? static_cast<double>(x == 0)
+          : op == "Floor"      ? std::floor(x)
+          : op == "Ceil"       ? std::ceil(x)
+          : op == "Sqrt"       ? std::sqrt(x)
+          : op == "Relu"       ? std::max(x, 0.0)
+          : op == "Exp"        ? std::exp(x)
+          : op == "Log"        ? std::log(x)
+          : op == "Reciprocal" ? 1 / x
+          : op == "Sigmoid"    ? 1 / (1 + std::exp(-x))
+          : op == "Tanh"       ? std::tanh(x)
+                               : x;  // Identity
+    }
   }
   c.set_constant(std::move(r));
 }

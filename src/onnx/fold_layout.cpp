@@ -34,16 +34,6 @@ std::vector<std::size_t> walk(const std::vector<std::int64_t>& out, const std::v
   return at;
 }
 
-// `from`'s values after `to`'s; none when either has none.
-template <class T>
-void append(std::optional<std::vector<T>>& to, const std::optional<std::vector<T>>& from) {
-  if (to && from) {
-    to->insert(to->end(), from->begin(), from->end());
-  } else {
-    to.reset();
-  }
-}
-
 // Per input axis, the distance between its elements (row-major).
 std::vector<std::int64_t> strides(const std::vector<std::int64_t>& d) {
   std::vector<std::int64_t> s(d.size(), 1);
@@ -162,19 +152,39 @@ void fold_concat(NodeContext& c) {
     c.fail("Concat of scalars");
   }
   const std::int64_t axis = c.attr_int("axis", 0);
+  const std::size_t a = dims::axis(axis, first.dims.size());
   Value r;
   r.dims = first.dims;
   r.is_float = first.is_float;
-  if (dims::axis(axis, first.dims.size()) == 0) {  // the values follow each other
-    r.ints = first.ints;
-    r.reals = first.reals;
-  }
-  for (int i = 1; i < c.node().input_size(); ++i) {
+  bool values = true;
+  for (int i = 0; i < c.node().input_size(); ++i) {
     const Value& v = c.input(i);
-    r.dims = dims::concat(r.dims, v.dims, axis);
+    if (i > 0) {
+      r.dims = dims::concat(r.dims, v.dims, axis);
+    }
     r.is_float = r.is_float || v.is_float;
-    append(r.ints, v.ints);
-    append(r.reals, v.reals);
+    values = values && has_values(v);
+  }
+  if (values && count(c, r.dims) <= kMaxFoldedElements) {
+    // Each input's block of dims a.. follows the others', once per index of the dims before a.
+    const std::int64_t outer = count(c, {r.dims.begin(), r.dims.begin() + static_cast<long>(a)});
+    r.ints.emplace();
+    r.reals.emplace();
+    for (std::int64_t o = 0; o < outer; ++o) {
+      for (int i = 0; i < c.node().input_size(); ++i) {
+        const Value& v = c.input(i);
+        const std::int64_t block = count(c, {v.dims.begin() + static_cast<long>(a), v.dims.end()});
+        for (std::int64_t k = o * block; k < (o + 1) * block; ++k) {
+          const auto at = static_cast<std::size_t>(k);
+          r.reals->push_back(v.reals ? (*v.reals)[at] : static_cast<double>((*v.ints)[at]));
+          if (v.ints && r.ints) {
+            r.ints->push_back((*v.ints)[at]);
+          } else {
+            r.ints.reset();
+          }
+        }
+      }
+    }
   }
   c.set_constant(std::move(r));
 }

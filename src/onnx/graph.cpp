@@ -91,7 +91,7 @@ Value constant_from_tensor(const onnx::TensorProto& t) {
   }
   const int type = t.data_type();
   v.is_float = type == T::FLOAT || type == T::FLOAT16 || type == T::DOUBLE || type == T::BFLOAT16;
-  if (t.data_location() == T::EXTERNAL || *n > kMaxFoldedElements) {
+  if (t.data_location() == T::EXTERNAL || *n > kMaxStoredElements) {
     return v;
   }
   const bool raw = !t.raw_data().empty() || *n == 0;

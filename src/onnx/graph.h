@@ -20,9 +20,12 @@
 
 namespace netlens::onnx_reader {
 
-// Constants with more elements than this keep their dims only: shape
-// subgraphs are small, weights are never decoded.
-inline constexpr std::int64_t kMaxFoldedElements = 1 << 16;
+// Tensors stored in the file with more elements than this keep their dims
+// only: shape subgraphs are small, weights are never decoded.
+inline constexpr std::int64_t kMaxStoredElements = 1 << 16;
+// Constants computed with more elements than this keep their dims only;
+// Swin's attention mask at 224 x 224 (64 windows of 49 x 49) has 153,664.
+inline constexpr std::int64_t kMaxFoldedElements = 1 << 18;
 
 struct Value {
   bool constant = false;

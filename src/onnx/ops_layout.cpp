@@ -288,7 +288,8 @@ void convert_repeat(NodeContext& c, std::string_view type) {
   const std::vector<std::int64_t> d = c.dims(x);
   const std::vector<std::int64_t> v = c.ints(1);
   const bool tile = type == "tile";
-  const bool same = tile ? v == std::vector<std::int64_t>(d.size(), 1) : dims::broadcast(d, v) == d;
+  const bool ones = v.size() == d.size() && std::ranges::all_of(v, [](auto n) { return n == 1; });
+  const bool same = tile ? ones : dims::broadcast(d, v) == d;
   if (same) {
     c.emit(new_layer("identity"), {&x});
     return;

@@ -20,9 +20,9 @@ using google::protobuf::io::CodedOutputStream;
 using google::protobuf::io::StringOutputStream;
 using WFL = google::protobuf::internal::WireFormatLite;
 
-// Tensor bytes kept: enough for every constant the folder reads
-// (kMaxFoldedElements of 8 bytes); larger ones keep their dims only.
-constexpr std::int64_t kMaxKeptBytes = 8 * kMaxFoldedElements;
+// Tensor bytes kept: enough for every stored constant the folder reads
+// (kMaxStoredElements of 8 bytes); larger ones keep their dims only.
+constexpr std::int64_t kMaxKeptBytes = 8 * kMaxStoredElements;
 
 // Merges the field of `tag` into `message` through a copy of its bytes (SkipField
 // writes the tag and the value it skips).
