@@ -6,9 +6,9 @@ equal to the gradient's (docs/semantics.md, "Whole tensors": roles through resha
 
     /usr/bin/python3 tools/onnx_roles.py > tests/data/onnx_roles.json
 
-`swin`: tiny_swin exported the same way (tests/data/onnx/tiny_swin_op13.onnx, _op17.onnx), with the nodes of its
-first block's attention (windows not shifted: its regions are the gradient's of tests/data/swin_regions.json) and
-of its second's shifted roll (netlens does not follow it yet: unknown from there, never a wrong region).
+`swin`: tiny_swin exported the same way (tests/data/onnx/tiny_swin_op13.onnx, _op17.onnx), with the nodes that
+end each block's attention (windows shifted in every second block); their regions are the gradient's of
+tests/data/swin_regions.json.
 
 Writes tests/data/onnx/tiny_vit_op13.onnx and tiny_vit_op17.onnx (their weights' data stripped, as
 tools/make_onnx_tests.py does: netlens reads their dims). `layers` pairs each spec layer with its
@@ -71,12 +71,13 @@ MEASURED = {
 }
 
 
-# tiny_swin's first block (windows not shifted) and second (shifted: torch.roll, exported as Slice and Concat,
-# which netlens does not follow yet): spec layer -> the node that makes the attention module's output (its crop,
-# a Slice of the whole grid) or, for the shifted one, the roll's first Concat. Their regions are
-# tests/data/swin_regions.json's (tiny_swin_32).
+# tiny_swin's blocks: spec layer -> the node that makes the attention module's output (its crop, a Slice
+# of the whole grid). The second block's windows are shifted: torch.roll (Slice and Concat) before and after,
+# the mask added to the scores. Their regions are tests/data/swin_regions.json's (tiny_swin_32).
 SWIN_LAYERS = {"features.1.0.attn": "/features/features.1/features.1.0/attn/Slice_2",
-               "features.1.1.attn": "/features/features.1/features.1.1/attn/Concat_3"}
+               "features.1.1.attn": "/features/features.1/features.1.1/attn/Slice_55",
+               "features.3.0.attn": "/features/features.3/features.3.0/attn/Slice_2",
+               "features.3.1.attn": "/features/features.3/features.3.1/attn/Slice_2"}
 
 
 def export_file(model, path, opset):

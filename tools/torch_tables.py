@@ -264,6 +264,16 @@ def activation_calls(torch, F):
             (("log_softmax", F.log_softmax, torch.log_softmax), "log_softmax", ["dim"]))
 
 
+def roll_fields(a):
+    """torch.roll(x, shifts, dims): one shift per dim (a flattened roll, dims=None, is no layer's)."""
+    if a.get("dims") is None:
+        raise ExportError("torch.roll without dims rolls the flattened tensor; netlens' roll rolls dims")
+
+    def listed(v):
+        return list(v) if isinstance(v, (list, tuple)) else [v]
+    return {"shifts": listed(a["shifts"]), "dims": listed(a["dims"])}
+
+
 def function_table(torch, F, tv):
     """call_function target / call_method name -> (netlens type, torch argument names after the input,
     fields(args) or None). Type None: computes nothing, its users read its input."""
@@ -308,6 +318,8 @@ def function_table(torch, F, tv):
         t[k] = ("permute", ["dims"], None)
     for k in (torch.transpose, "transpose"):
         t[k] = ("transpose", ["dim0", "dim1"], None)  # a permute: see Exporter.transpose
+    for k in (torch.roll, "roll"):
+        t[k] = ("roll", ["shifts", "dims"], roll_fields)
     t["expand"] = ("expand", [], None)  # a learned token expanded over the batch: see Exporter.expand
     t[tv.models.swin_transformer._patch_merging_pad] = ("patch_merge", [], lambda a: {})
     for k in (torch.chunk, "chunk"):

@@ -131,6 +131,7 @@ Alignment::Alignment(const Report& report) : report_(report) {
         }
         case Reads::Same:
         case Reads::Windowed:  // unit i stays the token at position i
+        case Reads::Roll:      // positions, whichever unit holds them
           out[a] = in;
           break;
         case Reads::Everything:

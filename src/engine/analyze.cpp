@@ -426,6 +426,11 @@ Report Analyzer::run() {
       }
     }
     check_rf_size(lr);
+    if (std::any_of(lr.output.roll.begin(), lr.output.roll.end(), [](auto r) { return r != 0; })) {
+      for (AxisRf& a : lr.rf) {  // rolled units: no one jump or centre (their regions are exact)
+        a.jump = a.padding_eff = a.center_offset = std::nullopt;
+      }
+    }
     for (Warning& w : lr.warnings) {
       w.layer = layer.name;
       w.pos = layer.pos;

@@ -36,9 +36,20 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
     case Reads::Windowed: {
       m.kind = TapKind::Windowed;
       const LayerExtras& x = *layer.extra;
-      m.w.kernel = lr.mixing ? lr.output.window[a] : x.window_size.at(a);  // roles: not shifted
+      m.w.kernel = lr.mixing ? lr.output.window[a] : x.window_size.at(a);
       m.padded = checked::ceil_div(m.n_in, m.w.kernel) * m.w.kernel;
-      m.shift = x.shift_size.given && m.w.kernel < m.padded ? x.shift_size.at(a) : 0;
+      if (lr.mixing) {  // the exported form: rolled before, masked by window_mask
+        m.rolled = true;
+        m.shift = lr.output.window_shift.empty() ? 0 : lr.output.window_shift[a];
+      } else {
+        m.shift = x.shift_size.given && m.w.kernel < m.padded ? x.shift_size.at(a) : 0;
+      }
+      break;
+    }
+    case Reads::Roll: {
+      m.kind = TapKind::Roll;
+      const auto at = [&](const Shape& s) { return s.roll.empty() ? 0 : s.roll[a]; };
+      m.shift = at(lr.output) - at(in);
       break;
     }
     case Reads::Everything:

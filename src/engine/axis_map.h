@@ -22,6 +22,7 @@ enum class TapKind {
   Bicubic,
   Adaptive,
   Windowed,
+  Roll,
   Identity
 };
 
@@ -35,8 +36,10 @@ struct AxisMap {
   float src_scale = 1;
   bool align_corners = false;
   bool scale_given = false;  // resample: by scale_factor, not recomputed
-  std::int64_t shift = 0;    // windowed: the roll, 0 where the window covers the axis
-  std::int64_t padded = 0;   // windowed: the axis padded to whole windows
+  std::int64_t shift =
+      0;                // windowed: the roll, 0 where the window covers the axis; roll: its shift
+  bool rolled = false;  // windowed: the input is rolled already (the exported form)
+  std::int64_t padded = 0;  // windowed: the axis padded to whole windows
   std::int64_t n_in = 0;
   std::int64_t n_out = 0;
 
@@ -86,6 +89,9 @@ struct AxisMap {
       case TapKind::Windowed:
         windowed(o, f);
         return;
+      case TapKind::Roll:  // torch.roll: out[i] = in[i - shift], cyclically
+        f(real_out(o) ? ((o - shift) % n_in + n_in) % n_in : o);
+        return;
       case TapKind::Identity:
         f(o);
         return;
@@ -95,8 +101,9 @@ struct AxisMap {
   // torchvision's shifted_window_attention on one axis: rolled by -shift,
   // unit j of the rolled axis attends to the units of its window that the
   // mask leaves it (same label: before the last window, or the last window's
-  // part before or after the roll's seam); read back at j + shift. Padding
-  // units (n_in and up) are virtual, as a conv's padding.
+  // part before or after the roll's seam); read back at j + shift (when not
+  // `rolled`: the exported form rolls before and after). Padding units
+  // (n_in and up) are virtual, as a conv's padding.
   template <class F>
   void windowed(std::int64_t o, F&& f) const {
     if (!real_out(o)) {
@@ -107,11 +114,12 @@ struct AxisMap {
     const auto label = [&](std::int64_t j) {
       return shift == 0 ? 0 : j < padded - size ? 0 : j < padded - shift ? 1 : 2;
     };
-    const std::int64_t j = ((o - shift) % padded + padded) % padded;
+    const std::int64_t roll = rolled ? 0 : shift;
+    const std::int64_t j = ((o - roll) % padded + padded) % padded;
     const std::int64_t first = j / size * size;
     for (std::int64_t t = first; t < first + size; ++t) {
       if (label(t) == label(j)) {
-        f((t + shift) % padded);
+        f((t + roll) % padded);
       }
     }
   }

@@ -3,6 +3,7 @@
 // unit-by-unit regions (regions.h) refine it where units differ.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "model/report.h"
@@ -21,6 +22,8 @@ class RfPropagator {
  private:
   bool through_roles(const Layer& layer, LayerReport& lr);
   bool through_reads(const Layer& layer, LayerReport& lr);
+  void follow_roll(const Layer& layer, LayerReport& lr);
+  std::optional<PerAxis<std::int64_t>> roll_read(const Layer& layer, const LayerReport& lr);
 
   const Report& r_;
   std::vector<std::size_t> local_;  // the layer's local inputs; one buffer for every layer

@@ -8,11 +8,20 @@
 namespace netlens {
 
 Reads reads_of(const Layer& layer, const LayerReport& lr) {
+  if (layer.kind == LayerKind::Roll) {
+    return Reads::Roll;  // a rule on roles, but not a unit's own position
+  }
   if (lr.mixing) {  // a rule on roles: each unit its own positions, its window's, or all
     return *lr.mixing == Mixing::Global     ? Reads::Everything
            : *lr.mixing == Mixing::Windowed ? Reads::Windowed
            : lr.inputs.size() > 1           ? Reads::Union
                                             : Reads::Same;
+  }
+  if (layer.kind == LayerKind::WindowAttention && lr.output.has_positions() &&
+      std::ranges::all_of(lr.output.size, [&, a = std::size_t{0}](std::int64_t n) mutable {
+        return layer.extra->window_size.at(a++) >= n;
+      })) {
+    return Reads::Everything;  // one window holds the grid: attention over every token
   }
   if ((layer.kind == LayerKind::Linear || layer.kind == LayerKind::Flatten) &&
       lr.output.has_positions()) {
@@ -147,6 +156,7 @@ std::optional<AxisRf> axis_rf(const Report& report, const Layer& layer, const La
       return rf::through_merge(ins);
     }
     case Reads::Same:
+    case Reads::Roll:  // the positions' closed form; a rolled layer's units are not in order
       return prev;
     case Reads::Windowed: {
       // Units see different windows: their regions come unit by unit.

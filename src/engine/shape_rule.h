@@ -164,6 +164,9 @@ class Rule {
   std::int64_t whole_expand(Whole& w) const;
   std::int64_t whole_tile(Whole& w) const;
   std::int64_t whole_gather(Whole& w) const;
+  // roll_rules.cpp: Swin's shifted windows as exported.
+  std::int64_t whole_roll(Whole& w) const;
+  std::int64_t whole_window_mask(Whole& w) const;
 
   const Layer& layer_;
   std::span<const ShapeInput> inputs_;

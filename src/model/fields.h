@@ -34,6 +34,7 @@ enum class FieldFormat : std::uint8_t {
   Parts,        // a list of integers >= 0
   Shape,        // a whole tensor's dims (-1 once: the rest); [] a scalar's
   Repeats,      // an integer >= 0 per dim; [] a scalar's
+  Ints,         // a list of integers of any sign
   InertNumber,  // fields inert to netlens (kept as written, written back):
   InertFlag,
   InertCount,

@@ -138,8 +138,9 @@ struct LayerExtras {
   std::int64_t num_groups = 1;                 // groupnorm
   std::int64_t num_parameters = 1;             // prelu
   std::optional<double> value;                 // scale: a constant factor (no params)
-  std::vector<std::int64_t> dims;              // reduce: the dims reduced; permute: the order
-  bool keepdim = false;                        // reduce
+  std::vector<std::int64_t>
+      dims;              // reduce: the dims reduced; permute: the order; roll: the dims rolled
+  bool keepdim = false;  // reduce
   // slice, split, select, gather: the dim (default 1); concat: the dim when
   // given, else the channels.
   std::optional<std::int64_t> dim;
@@ -161,6 +162,7 @@ struct LayerExtras {
   std::optional<std::int64_t> vdim;
   AxisParam<std::int64_t> window_size;  // window_attention
   AxisParam<std::int64_t> shift_size;
+  std::vector<std::int64_t> shifts;   // roll: by how much each of `dims` is rolled
   std::int64_t tokens = 1;            // class_token: how many
   std::int64_t index = 0;             // select: which token
   std::vector<std::int64_t> shape;    // reshape, expand, constant: the whole target, batch first

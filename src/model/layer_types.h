@@ -25,6 +25,7 @@ enum class Reads : std::uint8_t {
   Same,        // unit i reads unit i (activations, norms, dropout)
   Union,       // unit i reads unit i of every input (merges)
   Windowed,    // unit i reads every unit of its (shifted) window: Swin attention
+  Roll,        // unit i reads unit i - shift, cyclically (torch.roll)
 };
 
 struct LayerType {

@@ -60,6 +60,13 @@ struct Shape {
   std::vector<std::int64_t> dims;  // a whole tensor's, batch included
   std::vector<DimRole> roles;      // a whole tensor's, one per dim
   PerAxis<std::int64_t> window;    // positions split into windows: a window's size per axis
+  // Positions rolled (torch.roll): unit i of axis a holds position
+  // (i - roll[a]) mod n. Set by the analysis (engine/propagate_rf.cpp), not
+  // by the shape rules; empty or 0: in order.
+  PerAxis<std::int64_t> roll;
+  // Attention scores over windows masked as Swin's shifted windows are
+  // (window_mask): the shift per axis; the units that read them carry it.
+  PerAxis<std::int64_t> window_shift;
 
   // Positions with a receptive field: spatial axes or tokens.
   bool has_positions() const { return layout != Layout::Flat && layout != Layout::Whole; }

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -62,6 +63,11 @@ Value pick(const Value& in, std::vector<std::int64_t> out, const std::vector<std
 bool has_values(const Value& v);
 Value integers(std::vector<std::int64_t> dims, std::vector<std::int64_t> values);
 
+// Whether `n` is ONNX's operator `op` (the default domain).
+inline bool is_op(const onnx::NodeProto& n, std::string_view op) {
+  return n.op_type() == op && (n.domain().empty() || n.domain() == "ai.onnx");
+}
+
 // ShuffleNet's channel shuffle as exported, Reshape [N, C, ...] ->
 // [N, g, C/g, ...], Transpose of axes 1 and 2, Reshape back: the node indices
 // of each such chain whose two intermediate tensors are read by the chain
@@ -74,6 +80,19 @@ std::vector<ShuffleChain> find_channel_shuffles(Graph& g, const onnx::GraphProto
 // At the chain's last node: one channel_shuffle layer when the dims say
 // so; false when they do not (its nodes are then read one by one).
 bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const ShuffleChain& chain);
+
+// torch.roll as exported, Concat(Slice(x, s:), Slice(x, :s)) along the
+// Slices' one axis, the Slices read by the Concat only (roll.cpp): per
+// node, the chain it is in (concat -1: none); at the Concat, one roll layer
+// when the cuts say so, false when they do not (the nodes are then read one by one).
+struct RollChain {
+  int head = -1, tail = -1, concat = -1;
+};
+std::vector<RollChain> find_rolls(const onnx::GraphProto& graph);
+bool read_roll(Graph& g, const onnx::GraphProto& graph, const RollChain& chain);
+// The shift of Swin's mask (torchvision's) that `mask` added to `scores`
+// (over the cells of windows) is; nullopt when it masks nothing or is not one.
+std::optional<PerAxis<std::int64_t>> swin_mask_shift(const Value& scores, const Value& mask);
 
 // wire.cpp: `model` from its bytes, the large tensor data skipped; false
 // when they are not a valid ModelProto (truncated, corrupt).

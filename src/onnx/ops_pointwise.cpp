@@ -54,6 +54,14 @@ void convert_merge(NodeContext& c, std::string_view type) {
     c.emit(new_layer("identity"), {acts[0]});
     return;
   }
+  if (acts.size() == 1 && constant_at >= 0 && type == "add") {  // Swin's mask on its scores
+    if (const auto shift = swin_mask_shift(*acts[0], c.input(constant_at))) {
+      Layer l = new_layer("window_mask");
+      l.extra->shift_size = listed<AxisParam<std::int64_t>>(*shift);
+      c.emit(std::move(l), {acts[0]});
+      return;
+    }
+  }
   if (acts.size() == 1 && !acts[0]->shape.is_whole() && fits_within(c, *acts[0], constant_at)) {
     constant_operand(c, *acts[0], constant_at);
     return;

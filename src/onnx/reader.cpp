@@ -327,7 +327,8 @@ std::vector<int> dependency_order(const onnx::GraphProto& graph, Graph& g) {
 }
 
 // The nodes in dependency order, each folded or converted by its row of the
-// operator table; a channel shuffle's three at its last (shuffle.cpp).
+// operator table; a channel shuffle's three at its last (shuffle.cpp), a
+// roll's Slices and Concat at the Concat (roll.cpp).
 void read_nodes(const onnx::GraphProto& graph, const std::vector<const onnx_reader::OpRow*>& rows,
                 std::size_t max_layers, Graph& g) {
   const auto read = [&](int i) {
@@ -340,7 +341,16 @@ void read_nodes(const onnx::GraphProto& graph, const std::vector<const onnx_read
   const std::vector<int> order = dependency_order(graph, g);
   const std::vector<onnx_reader::ShuffleChain> shuffles =
       onnx_reader::find_channel_shuffles(g, graph);
+  const std::vector<onnx_reader::RollChain> rolls = onnx_reader::find_rolls(graph);
   for (const int i : order) {
+    const onnx_reader::RollChain& roll = rolls[static_cast<std::size_t>(i)];
+    if (roll.concat >= 0) {
+      if (i != roll.concat || onnx_reader::read_roll(g, graph, roll)) {
+        continue;
+      }
+      read(roll.head);
+      read(roll.tail);
+    }
     const onnx_reader::ShuffleChain& chain = shuffles[static_cast<std::size_t>(i)];
     if (chain.reshape >= 0) {
       if (i != chain.back || onnx_reader::read_channel_shuffle(g, graph, chain)) {

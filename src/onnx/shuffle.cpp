@@ -16,10 +16,6 @@ namespace netlens::onnx_reader {
 
 namespace {
 
-bool is_op(const onnx::NodeProto& n, std::string_view op) {
-  return n.op_type() == op && (n.domain().empty() || n.domain() == "ai.onnx");
-}
-
 // The perm [0, 2, 1, 3, ...]: the groups and the channels in a group swap.
 std::vector<std::int64_t> group_swap(std::size_t rank) {
   std::vector<std::int64_t> perm;

@@ -44,6 +44,7 @@ constexpr std::int64_t min_of(FieldFormat f) {
     case F::Int:
     case F::IntOrNull:
     case F::Dims:
+    case F::Ints:
     case F::Flag:
     case F::Real:
     case F::AxisFactors:

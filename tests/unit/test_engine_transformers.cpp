@@ -127,8 +127,11 @@ TEST_CASE("a Swin: windows, shifted windows and patch merging, exactly", "[engin
       {"features.1.1.attn", 3, 3, {0, 31}, {0, 31}},
       {"features.1.1.attn", 7, 7, {16, 31}, {16, 31}},
       {"features.1.1.attn", 2, 6, {0, 31}, {16, 31}},
-      {"features.3.1.attn", 0, 0, {0, 31}, {0, 31}},
   };
+  // Stage 3's 4x4 grid is one window: every unit attends to every token
+  // (its gradient reaches every pixel), as a ViT's attention does.
+  CHECK(layer_named(r, "features.3.1.attn").global_rf);
+  CHECK(!regions.layers[layer_named(r, "features.3.1.attn").index]);
   for (const Case& c : cases) {
     INFO(c.layer << " unit " << c.i << "," << c.j);
     const auto& axes = *regions.layers[layer_named(r, c.layer).index];
@@ -216,4 +219,39 @@ TEST_CASE("the table's size column shows a token grid and its class tokens",
       "tokens       4x4  48\n"
       "cls        4x4+1  48\n";
   CHECK(r.out.find(expected) != std::string::npos);
+}
+
+// torch.roll: each unit holds one position, so regions stay exact and a
+// roll back puts the units in order again; a conv across the seam would
+// read two pieces of the input: unknown, with the warning.
+TEST_CASE("roll: exact regions and in order after the roll back but unknown across the seam",
+          "[engine][transformers]") {
+  const std::string head =
+      "input: {size: 8, channels: 1}\n"
+      "layers:\n"
+      "  - {name: c, type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n"
+      "  - {name: r, type: roll, shifts: [-2], dims: [2]}\n";
+  Report r = analyze_yaml(head + "  - {name: back, type: roll, shifts: [2], dims: [2]}\n");
+  const NetRegions regions = compute_regions(r, true);
+  const auto& rolled = *regions.layers[layer_named(r, "r").index];
+  CHECK(rolled[0].actual_at(0) == Interval{1, 3});  // holds position 2
+  CHECK(rolled[0].actual_at(7) == Interval{0, 2});  // holds position 1
+  CHECK(rolled[1].actual_at(0) == Interval{0, 1});  // the width is not rolled
+  CHECK(layer_named(r, "r").rf[0].rf == 3);
+  CHECK(!layer_named(r, "r").rf[0].jump);
+  CHECK(layer_named(r, "back").rf[0].jump == Ratio::of(1));
+  CHECK(layer_named(r, "back").rf[0].center_offset == Ratio::of(0));
+  CHECK(r.warnings.empty());
+  const Report seam = analyze_yaml(
+      head + "  - {name: across, type: conv, out_channels: 1, kernel_size: 3, padding: 1}\n");
+  CHECK(layer_named(seam, "across").rf_unknown);
+  REQUIRE(seam.warnings.size() == 1);
+  CHECK(seam.warnings[0].text ==
+        "its units read positions on both sides of a roll's seam (torch.roll): the receptive "
+        "field of the layers from here is unknown (?)");
+  CHECK(model_error(head + "  - {type: roll, shifts: [1, 2], dims: [2]}\n") ==
+        "t.yaml:5:26: layer 'roll3': shifts [1, 2] and dims [2] must have one entry each");
+  CHECK(model_error(head + "  - {type: window_mask, shift_size: 1}\n") ==
+        "t.yaml:5:5: layer 'window_mask3': window_mask masks attention scores over the cells of "
+        "windows (q @ k^T after a window partition); 'r' ([1, 1, 8, 8]) is not one");
 }

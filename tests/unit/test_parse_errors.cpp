@@ -107,10 +107,10 @@ TEST_CASE("unknown layer types, with a suggestion when one is close", "[parse]")
         "global_maxpool, groupnorm, hardsigmoid, hardswish, hardtanh, identity, instancenorm, "
         "layernorm, leaky_relu, linear, log_softmax, lrn, matmul, max, maxpool, mean, min, mish, "
         "mul, pad, patch_merge, permute, pixel_shuffle, pixel_unshuffle, pos_embedding, pow, "
-        "prelu, relu, relu6, reshape, scale, select, selu, sigmoid, silu, slice, softmax, "
+        "prelu, relu, relu6, reshape, roll, scale, select, selu, sigmoid, silu, slice, softmax, "
         "softplus, softsign, split, sqrt, stochastic_depth, sub, sum, tanh, tile, unflatten, "
         "upsample, "
-        "window_attention");
+        "window_attention, window_mask");
   CHECK(parse_error(spec("  - {type: maxpol, kernel_size: 3}\n")) ==
         "t.yaml:3:12: layers[0].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
         "types: " +
