@@ -10,10 +10,11 @@ both are analyzed with `--format json`. Compared: the layers that slide a window
 (conv, conv_transpose, the pools, linear; adaptive and global average pools count as one kind),
 as a sorted list of (shape, rf, jump, effective padding, FLOPs), and the total FLOPs. Params
 are not compared: the exporter folds batch norm into the convs (docs/onnx.md). The transformers
-(vit_b_16, swin_t: their tokens are whole tensors in ONNX, so no layer after the patch
-embedding has a receptive field to compare) are compared on the total FLOPs and the output shape. One line per net and
-opset, then a summary; exit status 1 if any differs or fails. Needs python3-torch,
-python3-torchvision and python3-onnx; run by hand, never by CI.
+(vit_b_16, swin_t) are compared on the total FLOPs, the output shape and, layer by layer, every
+spec layer that has a counterpart node (`counterparts`: the patch embedding, each block's attention
+and residual adds, the head): rf, rf_min, jump, global_rf and every unit's region (`--regions`).
+One line per net and opset, then a summary; exit status 1 if any differs or fails. Needs
+python3-torch, python3-torchvision and python3-onnx; run by hand, never by CI.
 """
 import argparse
 import json
@@ -40,11 +41,46 @@ WINDOWS = {"conv", "conv_transpose", "maxpool", "avgpool", "adaptive_avgpool", "
 
 
 def analyze(netlens, source):
-    out = subprocess.run([netlens, "analyze", source, "--format", "json", "-q"],
+    out = subprocess.run([netlens, "analyze", source, "--format", "json", "-q", "--regions"],
                          capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip())
     return json.loads(out.stdout)
+
+
+def counterparts(name, spec, got):
+    """Spec layer -> the ONNX layer torch.onnx names after the same module: the last node of a block's
+    attention (its output), the block's residual Adds, the patch embedding and the head."""
+    nodes = [layer["name"] for layer in got["layers"]]
+    pairs = {"conv_proj": "/conv_proj/Conv", "features.0.0": "/features/features.0/features.0.0/Conv",
+             "heads.head": "/heads/head/Gemm", "head": "/head/Gemm"}
+    for layer in spec["layers"]:
+        p = layer["name"].split(".")
+        if name == "swin_t" and len(p) == 4 and p[3] in ("attn", "add", "add_1"):
+            block = f"/features/features.{p[1]}/features.{p[1]}.{p[2]}/"
+            attn = [n for n in nodes if n.startswith(block + "attn/")]
+            pairs[layer["name"]] = attn[-1] if p[3] == "attn" and attn else block + p[3].replace("add", "Add")
+        if name == "vit_b_16" and len(p) == 4 and p[3] in ("self_attention", "add", "add_1"):
+            block = f"/encoder/layers/{p[2]}/"
+            attn = [n for n in nodes if n.startswith(block + "self_attention/")]
+            pairs[layer["name"]] = attn[-1] if p[3] == "self_attention" and attn else \
+                block + p[3].replace("add", "Add")
+    names = {layer["name"] for layer in spec["layers"]}
+    return {k: v for k, v in pairs.items() if k in names}
+
+
+def same_layers(name, spec, got):
+    """The counterpart layers that differ (and the count compared)."""
+    by_name = {layer["name"]: layer for layer in got["layers"]}
+    spec_layers = {layer["name"]: layer for layer in spec["layers"]}
+    differ = []
+    pairs = counterparts(name, spec, got)
+    for spec_name, node in pairs.items():
+        other = by_name.get(node)
+        keys = ("rf", "rf_min", "jump", "global_rf", "regions")
+        if other is None or any(spec_layers[spec_name].get(k) != other.get(k) for k in keys):
+            differ.append(spec_name)
+    return differ, len(pairs)
 
 
 def windows(report):
@@ -90,8 +126,13 @@ def main():
                         got["layers"][-1]["shape"] == spec["layers"][-1]["shape"]
                     if name not in TRANSFORMERS:
                         same = same and windows(got) == windows(spec)
-                    note = "" if same else (f"flops {got['totals']['flops']} vs {spec['totals']['flops']}, "
-                                            f"{len(windows(got))} vs {len(windows(spec))} window layers")
+                        note = "" if same else (f"flops {got['totals']['flops']} vs {spec['totals']['flops']}, "
+                                                f"{len(windows(got))} vs {len(windows(spec))} window layers")
+                    else:
+                        differ, pairs = same_layers(name, spec, got)
+                        same = same and not differ and not got["warnings"]
+                        note = f"{pairs} counterpart layers" + (f", differ: {differ[:5]}" if differ else "") + \
+                            (f", {len(got['warnings'])} warnings" if got["warnings"] else "")
                 except Exception as e:  # noqa: BLE001 - one line per net, whatever failed
                     same, note = False, str(e).splitlines()[-1][:300]
                 failed += 0 if same else 1

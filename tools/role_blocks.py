@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """role_blocks: small PyTorch blocks whose tensors change layout (an NHWC input, a waveform's Unsqueeze, a
 MobileViT-style conv -> tokens -> attention -> grid -> conv, a ConvNeXt block's permute -> Linear -> permute,
-attention written by hand: a qkv Linear, reshapes to heads, matmuls, softmax), each exported both ways a user
+attention written by hand: a qkv Linear, reshapes to heads, matmuls, softmax; ECA's Conv1d across the pooled
+channels, a Conv1d along the channels at each position), each exported both ways a user
 would: to ONNX by torch.onnx (opset 17) and to a spec by tools/torch2netlens.py; and the input region of the
 units of some of their tensors, measured with PyTorch's autograd. A test checks that both routes give those
 regions (docs/semantics.md, "Whole tensors").
@@ -106,6 +107,39 @@ class HandAttention(nn.Module):
         return self.proj((a @ v).transpose(1, 2).reshape(b, n, c))
 
 
+class EcaBlock(nn.Module):
+    """ECA-Net's channel attention: a global pool, a Conv1d across the channels (N, 1, C), a sigmoid gate
+    (detached: its gradient is then the local paths', which regions count, rf*; the export is the same)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, padding=1)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.eca = nn.Conv1d(1, 1, 3, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(16, 8, 3, padding=1)
+
+    def forward(self, x):
+        x = self.conv1(x)
+        y = self.eca(self.pool(x).squeeze(-1).transpose(-1, -2)).transpose(-1, -2).unsqueeze(-1)
+        return self.conv2(x * torch.sigmoid(y).detach())
+
+
+class ChannelConv(nn.Module):
+    """A Conv1d along the channels at each position: (N, C, H, W) -> (N H W, 1, C) and back."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.mix = nn.Conv1d(1, 1, 3, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
+
+    def forward(self, x):
+        x = self.conv1(x)
+        n, c, h, w = x.shape
+        y = self.mix(x.permute(0, 2, 3, 1).reshape(n * h * w, 1, c))
+        return self.conv2(y.reshape(n, h, w, c).permute(0, 3, 1, 2))
+
+
 # name, model, input size, exporter input layout, points: (module path or "" for the output, spec layer,
 # ONNX node, the tensor's layout: "first" (N, C, spatial...), "last" (N, spatial..., C), "tokens" (N, L, C)).
 CASES = [
@@ -119,6 +153,8 @@ CASES = [
       ("", "block.add", "/block/Add", "first")]),
     ("hand_attention", HandAttention, [32, 32], "first",
      [("qkv", "qkv", "/qkv/Add", "tokens"), ("", "proj", "/proj/Add", "tokens")]),
+    ("eca_block", EcaBlock, [16, 16], "first", [("", "conv2", "/conv2/Conv", "first")]),
+    ("channel_conv", ChannelConv, [12, 12], "first", [("", "conv2", "/conv2/Conv", "first")]),
 ]
 
 

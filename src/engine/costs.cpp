@@ -74,14 +74,19 @@ class Coster {
   const CostOptions& o_;
 };
 
+// A whole tensor's channels are its dim 1, as ONNX reads (N, C, D1...Dn).
+std::int64_t channels(const Shape& s) {
+  return s.is_whole() ? (s.dims.size() > 1 ? s.dims[1] : 0) : s.channels;
+}
+
 Work Coster::conv(const CostInput& c) const {
-  return {c.m.mul(c.m.mul(c.out_elems, c.in.channels / c.layer.groups), c.kernel),
+  return {c.m.mul(c.m.mul(c.out_elems, channels(c.in) / c.layer.groups), c.kernel),
           c.layer.bias ? c.out_elems : 0};
 }
 
 // Counted on the input: every input unit meets every weight once.
 Work Coster::conv_transpose(const CostInput& c) const {
-  return {c.m.mul(c.m.mul(c.in_elems, c.lr.output.channels / c.layer.groups), c.kernel),
+  return {c.m.mul(c.m.mul(c.in_elems, channels(c.lr.output) / c.layer.groups), c.kernel),
           c.layer.bias ? c.out_elems : 0};
 }
 

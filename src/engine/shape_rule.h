@@ -135,6 +135,8 @@ class Rule {
     std::int64_t extra_tokens = 0;  // before a Grid dim's cells
     Mixing mixing = Mixing::None;
     PerAxis<std::int64_t> window;  // positions split into windows: their sizes (0: not split)
+    // A conv's or pool's windows over the dims after the first two (whole_window).
+    std::optional<PerAxis<AxisWindow>> windows;
   };
   void whole(LayerShape& r);
   void as_whole(LayerShape& r) { whole(r); }  // the shape rule of kinds that make whole tensors
@@ -164,6 +166,8 @@ class Rule {
   std::int64_t whole_expand(Whole& w) const;
   std::int64_t whole_tile(Whole& w) const;
   std::int64_t whole_gather(Whole& w) const;
+  // whole_window_rules.cpp: convs and pools on (N, C, D1...Dn) dims.
+  std::int64_t whole_window(Whole& w) const;
   // roll_rules.cpp: Swin's shifted windows as exported.
   std::int64_t whole_roll(Whole& w) const;
   std::int64_t whole_window_mask(Whole& w) const;

@@ -61,10 +61,12 @@ void Rule::whole(LayerShape& r) {
   const Shape* positioned = with_positions == inputs_.end() ? nullptr : with_positions->shape;
   const Shape none;
   const Shape& p = positioned ? *positioned : none;
-  Whole w{whole_dims(0), roles::of(in()), p.size, p.extra_tokens, Mixing::None, p.window};
+  Whole w{whole_dims(0), roles::of(in()), p.size,      p.extra_tokens,
+          Mixing::None,  p.window,        std::nullopt};
   r.params = (this->*kWhole[static_cast<std::size_t>(layer_.kind)])(w);
   product(w.dims);  // fails when the count overflows
   r.mixing = w.mixing;
+  r.window = w.windows;
   const PerAxis<std::int64_t>& grid = w.grid;
   const bool scores = std::any_of(w.roles.begin(), w.roles.end(), [](DimRole d) {
     return d.role == Role::Keys || d.role == Role::KeyCells;

@@ -11,12 +11,23 @@ namespace netlens::onnx_reader {
 
 namespace {
 
+// The spatial axes of (N, C, D1...Dn) as ONNX reads a tensor: a layout's
+// own, or a whole tensor's dims after the first two, whatever they hold
+// (engine/whole_window_rules.cpp).
 std::size_t spatial_rank(NodeContext& c, const Value& x) {
+  const std::size_t n = c.dims(x).size();
+  if (x.shape.is_whole() && n >= 3 && n <= 5) {
+    return n - 2;
+  }
   if (!x.shape.has_positions() || x.shape.channels_last() || x.shape.size.empty()) {
     c.fail(fmt::format("needs a (batch, channels, spatial...) input, got [{}]",
                        fmt::join(c.dims(x), ", ")));
   }
   return x.shape.size.size();
+}
+
+std::int64_t channels_of(NodeContext& c, const Value& x) {
+  return x.shape.is_whole() ? c.dims(x)[1] : x.shape.channels;
 }
 
 AxisParam<std::int64_t> per_axis(NodeContext& c, const std::vector<std::int64_t>& v,
@@ -91,7 +102,7 @@ void transposed_output(NodeContext& c, const Value& x, std::size_t rank, Layer& 
       const std::int64_t ke =
           l.window->dilation.values[k] * (l.window->kernel_size.values[k] - 1) + 1;
       const std::int64_t total =
-          l.window->stride.values[k] * (x.shape.size[k] - 1) + out_pad[k] + ke - sizes[k];
+          l.window->stride.values[k] * (c.dims(x)[k + 2] - 1) + out_pad[k] + ke - sizes[k];
       if (total < 0) {
         out_pad[k] -= total;
         pads.push_back({0, 0});
@@ -120,15 +131,16 @@ void convert_conv(NodeContext& c, std::string_view type) {
     c.fail(fmt::format("group must be >= 1 (got {})", group));
   }
   const std::int64_t in_per_group = transposed ? 0 : w[1];
-  if (!transposed && x.shape.channels != in_per_group * group) {
-    c.fail(fmt::format(
-        "weight '{}' is [{}]: {} input channels in {} group(s), but the input "
-        "has {}",
-        c.node().input(1), fmt::join(w, ", "), in_per_group * group, group, x.shape.channels));
+  const std::int64_t channels = channels_of(c, x);
+  if (!transposed && channels != in_per_group * group) {
+    c.fail(
+        fmt::format("weight '{}' is [{}]: {} input channels in {} group(s), but the input "
+                    "has {}",
+                    c.node().input(1), fmt::join(w, ", "), in_per_group * group, group, channels));
   }
-  if (transposed && x.shape.channels != w[0]) {
+  if (transposed && channels != w[0]) {
     c.fail(fmt::format("weight '{}' is [{}]: {} input channels, but the input has {}",
-                       c.node().input(1), fmt::join(w, ", "), w[0], x.shape.channels));
+                       c.node().input(1), fmt::join(w, ", "), w[0], channels));
   }
   Layer l = new_layer(type);
   l.out_channels = transposed ? w[1] * group : w[0];

@@ -129,7 +129,20 @@ TEST_CASE("whole-tensor layers say what does not fit", "[engine][whole]") {
         "t.yaml:4:5: layer 'c': conv needs a spatial input, but 'reshape1' is tokens (3x(4x5 "
         "tokens))");
   CHECK(model_error(net("  - {type: reshape, shape: [1, 2, 30]}\n"
+                        "  - {name: c, type: upsample, scale_factor: 2}\n")) ==
+        "t.yaml:4:5: layer 'c': upsample reads tensors with roles (batch, channels, spatial "
+        "axes); 'reshape1' is [1, 2, 30], a whole tensor (docs/semantics.md, \"Whole tensors\")");
+  // A conv reads a whole tensor as ONNX does: (N, C, D1...Dn) as the dims stand.
+  const Report conv = analyze_yaml(
+      "input: {size: [4, 5], channels: 3}\nlayers:\n"
+      "  - {type: reshape, shape: [1, 2, 30]}\n"
+      "  - {name: c, type: conv, out_channels: 4, kernel_size: 3, padding: 1}\n");
+  CHECK(conv.layers[1].output.dims == std::vector<std::int64_t>{1, 4, 30});
+  CHECK(conv.layers[1].params == 4 * 2 * 3 + 4);
+  CHECK(conv.layers[1].cost.macs == 4 * 30 * 2 * 3);
+  CHECK(conv.layers[1].rf_unknown);
+  CHECK(model_error(net("  - {type: reshape, shape: [60]}\n"
                         "  - {name: c, type: conv, out_channels: 4, kernel_size: 1}\n")) ==
-        "t.yaml:4:5: layer 'c': conv reads tensors with roles (batch, channels, spatial axes); "
-        "'reshape1' is [1, 2, 30], a whole tensor (docs/semantics.md, \"Whole tensors\")");
+        "t.yaml:4:5: layer 'c': conv reads (batch, channels, 1 to 3 spatial dims); 'reshape1' is "
+        "[60]");
 }

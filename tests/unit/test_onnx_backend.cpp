@@ -55,14 +55,6 @@ const std::map<std::string, std::string> kExpectedFailures{
     // cannot say it.
     {"node/test_slice_neg_steps",
      "node 'y' (Slice, opset 13): step -1 (a reversing or empty slice) is not supported"},
-    // PyTorch's AvgPool1d exported through a 2-D pool: (N, C, L) unsqueezed
-    // to (N, C, L, 1), a whole tensor, which a pool does not read.
-    {"pytorch-converted/test_AvgPool1d",
-     "node '2' (AveragePool, opset 6): needs a (batch, channels, spatial...) input, got [2, 3, "
-     "6, 1]"},
-    {"pytorch-converted/test_AvgPool1d_stride",
-     "node '2' (AveragePool, opset 6): needs a (batch, channels, spatial...) input, got [2, 3, "
-     "6, 1]"},
 };
 
 onnx::TensorProto read_tensor(const std::string& path) {
