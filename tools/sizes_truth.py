@@ -29,6 +29,7 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tiny_transformers  # noqa: E402  free_vit: a position table of fixed length
 import zoo_extra  # noqa: E402  the PyTorch U-Net and FCN-32s of nets/unet.yaml, nets/fcn32s.yaml
 
 WINDOWS = {"conv1d", "conv2d", "conv3d", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
@@ -134,6 +135,7 @@ def nets():
         "unet": (unet, unet_c, [unet_size] * 2, True),
         "fcn32s": (fcn, fcn_c, [fcn_size] * 2, False),
         "fpn_resnet50": (Fpn(), 3, [224, 224], False),
+        "free_vit": (tiny_transformers.free_vit(), 3, [32, 32], False),
     }
 
 

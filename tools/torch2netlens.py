@@ -276,7 +276,7 @@ class Exporter:
         if params and kind == "add" and len(params) == 1 and len(inputs) == 1 \
                 and self.layout.get(inputs[0]) == "tokens" and tuple(params[0].shape) == (1, *shape[1:]):
             # x + pos_embedding: a learned (1, L, C) table
-            return self.emit(name, "pos_embedding", {}, inputs, shape, params=params)
+            return self.emit(name, "pos_embedding", {"length": params[0].shape[1]}, inputs, shape, params=params)
         if params:
             return self.scale(name, kind, params, inputs, shape)
         if len(inputs) == 1:  # x + 2, x * 0.5: shape-preserving

@@ -37,10 +37,22 @@ void Rule::class_token(LayerShape& r) {
   r.params = mul(layer_.extra->tokens, in().channels);
 }
 
+// A learned (1, L, C) table added to the tokens: L must be the input's
+// tokens, as torch's broadcasting requires, unless the table is resized to
+// the grid (`interpolate`, timm's and DINO's practice); its params are L x C.
 void Rule::pos_embedding(LayerShape& r) {
   require_tokens(0);
   r.output = in();
-  r.params = mul(token_count(in()), in().channels);
+  const std::int64_t n = token_count(in());
+  const std::optional<std::int64_t> length = layer_.extra->length;
+  if (length && *length != n && !layer_.extra->interpolate) {
+    fail_at(pos_of(Field::length),
+            fmt::format("the table has {} tokens, but '{}' has {} ({} cells{}): PyTorch fails "
+                        "here; `interpolate: bicubic` resizes the table to the grid",
+                        *length, *inputs_[0].name, n, format_size(in().size),
+                        in().extra_tokens ? fmt::format(" and {} more", in().extra_tokens) : ""));
+  }
+  r.params = mul(length.value_or(n), in().channels);
 }
 
 // x[:, index]: one token's features.

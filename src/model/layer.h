@@ -164,6 +164,10 @@ struct LayerExtras {
   AxisParam<std::int64_t> shift_size;
   std::vector<std::int64_t> shifts;   // roll: by how much each of `dims` is rolled
   std::int64_t tokens = 1;            // class_token: how many
+  // pos_embedding: the table's tokens (extra ones included; unset: the
+  // input's), and how it is resized to another grid (unset: it is not).
+  std::optional<std::int64_t> length;
+  std::optional<UpsampleMode> interpolate;
   std::int64_t index = 0;             // select: which token
   std::vector<std::int64_t> shape;    // reshape, expand, constant: the whole target, batch first
   std::vector<std::int64_t> repeats;  // tile

@@ -148,7 +148,8 @@ void read_into(const Read& c, T& m) {
     if (Fmt == F::Cropping && m.mode != PadMode::Explicit) {
       r.fail(c.node, c.path, "expected an integer, a list or [before, after] pairs");
     }
-  } else if constexpr (std::is_same_v<T, UpsampleMode>) {
+  } else if constexpr (std::is_same_v<T, UpsampleMode> ||
+                       std::is_same_v<T, std::optional<UpsampleMode>>) {
     static_assert(Fmt == F::Mode);
     m = upsample_mode(c);
   } else if constexpr (std::is_same_v<T, Ints> || std::is_same_v<T, std::optional<Ints>>) {

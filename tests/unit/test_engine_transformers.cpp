@@ -255,3 +255,29 @@ TEST_CASE("roll: exact regions and in order after the roll back but unknown acro
         "t.yaml:5:5: layer 'window_mask3': window_mask masks attention scores over the cells of "
         "windows (q @ k^T after a window partition); 'r' ([1, 1, 8, 8]) is not one");
 }
+
+// A learned position table has the length it was made with: another grid
+// fails as torch's broadcasting does, unless the table is resized to it
+// (timm's and DINO's interpolation), its params those of the table.
+TEST_CASE("pos_embedding: the table's length fits the tokens or is interpolated",
+          "[engine][transformers]") {
+  const std::string net =
+      "input: {size: 32, channels: 3}\n"
+      "layers:\n"
+      "  - {name: conv_proj, type: conv, out_channels: 16, kernel_size: 4, stride: 4}\n"
+      "  - {type: flatten, start_dim: 2}\n"
+      "  - {type: permute, dims: [0, 2, 1]}\n"
+      "  - {name: cls, type: class_token}\n";
+  const Report fits = analyze_yaml(net + "  - {name: pos, type: pos_embedding, length: 65}\n");
+  CHECK(layer_named(fits, "pos").params == 65 * 16);
+  CHECK(model_error("input: {size: 40, channels: 3}\n" + net.substr(net.find('\n') + 1) +
+                    "  - {name: pos, type: pos_embedding, length: 65}\n") ==
+        "t.yaml:7:46: layer 'pos': the table has 65 tokens, but 'cls' has 101 (10x10 cells and 1 "
+        "more): PyTorch fails here; `interpolate: bicubic` resizes the table to the grid");
+  const Report resized =
+      analyze_yaml("input: {size: 40, channels: 3}\n" + net.substr(net.find('\n') + 1) +
+                   "  - {name: pos, type: pos_embedding, length: 65, "
+                   "interpolate: bicubic}\n");
+  CHECK(layer_named(resized, "pos").params == 65 * 16);
+  CHECK(layer_named(resized, "pos").rf[0].rf == 4);
+}

@@ -36,7 +36,8 @@ TEST_CASE("sizes: runs, exact and outputs equal PyTorch's at every size", "[orac
       {"resnet50", "resnet50"},
       {"unet", "unet"},
       {"fcn32s", "fcn32s"},
-      {"fpn_resnet50", source_path("tests/data/models/fpn_resnet50.yaml")}};
+      {"fpn_resnet50", source_path("tests/data/models/fpn_resnet50.yaml")},
+      {"free_vit", source_path("tests/data/models/free_vit.yaml")}};
   REQUIRE(truth["nets"].size() == specs.size());
   for (const auto& [name, spec] : specs) {
     const json& t = truth["nets"][name];
