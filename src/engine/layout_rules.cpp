@@ -118,13 +118,14 @@ void Rule::reduce(LayerShape& r) {
     }
   }
   const auto spatial = static_cast<std::size_t>(std::count(reduced.begin(), reduced.end(), true));
+  if (channels && !x.keepdim) {
+    whole(r);  // the channel dim goes: (N), (N, L), ... as torch gives them
+    return;
+  }
   r.output = in();
   r.output.channels = channels ? 1 : in().channels;
   if (x.keepdim || !in().has_positions()) {
     r.output.size = size;
-    if (!in().has_positions() && !x.keepdim && channels) {
-      r.output.channels = 1;  // a scalar per sample
-    }
     return;
   }
   if (spatial != rank()) {

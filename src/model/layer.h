@@ -162,8 +162,8 @@ struct LayerExtras {
   std::optional<std::int64_t> vdim;
   AxisParam<std::int64_t> window_size;  // window_attention
   AxisParam<std::int64_t> shift_size;
-  std::vector<std::int64_t> shifts;   // roll: by how much each of `dims` is rolled
-  std::int64_t tokens = 1;            // class_token: how many
+  std::vector<std::int64_t> shifts;  // roll: by how much each of `dims` is rolled
+  std::int64_t tokens = 1;           // class_token: how many
   // pos_embedding: the table's tokens (extra ones included; unset: the
   // input's), and how it is resized to another grid (unset: it is not).
   std::optional<std::int64_t> length;

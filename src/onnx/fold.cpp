@@ -241,6 +241,9 @@ void fold_shape(NodeContext& c) {
   c.set_constant(integers({kept.count}, {first, first + kept.count}));
 }
 
+// Size: the number of elements, a scalar.
+void fold_size(NodeContext& c) { c.set_constant(integers({}, {count(c, c.dims(c.input(0)))})); }
+
 void fold_cast(NodeContext& c) {
   Value r = c.input(0);
   const std::int64_t to = c.attr_int("to", onnx::TensorProto::FLOAT);
@@ -334,6 +337,10 @@ void fold_unary(NodeContext& c) {
           : op == "Tanh"       ? std::tanh(x)
                                : x;  // Identity
     }
+  }
+  if (!exact && op != "Sqrt" && op != "Exp" && op != "Log" && op != "Reciprocal" &&
+      op != "Sigmoid" && op != "Tanh") {
+    r.reals.reset();  // an op computed nowhere above: its values are not known
   }
   c.set_constant(std::move(r));
 }

@@ -52,6 +52,20 @@ void fold_reshape(NodeContext& c) {
   c.set_constant(std::move(r));
 }
 
+// Flatten: the dims before `axis` and from it, each as one.
+void fold_flatten(NodeContext& c) {
+  Value r = c.input(0);
+  const auto n = static_cast<std::int64_t>(r.dims.size());
+  const std::int64_t axis = c.attr_int("axis", 1);
+  const auto split = static_cast<long>(axis < 0 ? axis + n : axis);
+  if (split < 0 || split > n) {
+    c.fail(fmt::format("axis {} is out of range for a {}-D tensor", axis, n));
+  }
+  r.dims = {count(c, {r.dims.begin(), r.dims.begin() + split}),
+            count(c, {r.dims.begin() + split, r.dims.end()})};
+  c.set_constant(std::move(r));
+}
+
 void fold_squeeze(NodeContext& c) {
   Value r = c.input(0);
   r.dims = dims::squeeze(r.dims, c.axes(1, 13));

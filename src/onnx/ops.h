@@ -24,13 +24,14 @@ ConvertFn convert_unary, convert_softmax, convert_norm, convert_prelu, convert_m
 ConvertFn convert_flatten, convert_reshape, convert_squeeze, convert_unsqueeze, convert_transpose;
 // ops_layout.cpp: contractions, cuts, joins, resizing, reductions.
 ConvertFn convert_gemm, convert_matmul, convert_concat, convert_slice, convert_split,
-    convert_resize, convert_reduce, convert_depth_space, convert_repeat, convert_gather;
+    convert_resize, convert_reduce, convert_arg, convert_depth_space, convert_repeat,
+    convert_gather;
 // fold.cpp: constants, shapes, element-wise arithmetic, broadcasting.
-FoldFn fold_constant, fold_shape, fold_constant_of_shape, fold_range, fold_cast, fold_unary,
-    fold_binary, fold_where, fold_expand;
+FoldFn fold_constant, fold_shape, fold_size, fold_constant_of_shape, fold_range, fold_cast,
+    fold_unary, fold_binary, fold_where, fold_expand;
 // fold_layout.cpp: values moved, picked or joined.
-FoldFn fold_reshape, fold_squeeze, fold_unsqueeze, fold_transpose, fold_slice, fold_gather,
-    fold_concat, fold_scatter_nd;
+FoldFn fold_reshape, fold_flatten, fold_squeeze, fold_unsqueeze, fold_transpose, fold_slice,
+    fold_gather, fold_concat, fold_scatter_nd;
 
 // A per-axis field as the file lists it: one value per axis.
 template <class Param, class Values>

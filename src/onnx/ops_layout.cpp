@@ -269,6 +269,15 @@ void convert_reduce(NodeContext& c, std::string_view type) {
   c.emit(std::move(l), {&x});
 }
 
+// ArgMax, ArgMin: the index along `axis` (kept as a dim of 1 by default).
+void convert_arg(NodeContext& c, std::string_view type) {
+  const Value& x = c.activation(0);
+  Layer l = new_layer(type);
+  l.extra->dims = {c.attr_int("axis", 0)};
+  l.extra->keepdim = c.attr_int("keepdims", 1) != 0;
+  c.emit(std::move(l), {&x});
+}
+
 // DepthToSpace, SpaceToDepth.
 void convert_depth_space(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);

@@ -62,7 +62,10 @@ void convert_merge(NodeContext& c, std::string_view type) {
       return;
     }
   }
-  if (acts.size() == 1 && !acts[0]->shape.is_whole() && fits_within(c, *acts[0], constant_at)) {
+  const bool arithmetic = type == "add" || type == "sub" || type == "mul" || type == "div" ||
+                          type == "max" || type == "min";
+  if (acts.size() == 1 && arithmetic && !acts[0]->shape.is_whole() &&
+      fits_within(c, *acts[0], constant_at)) {
     constant_operand(c, *acts[0], constant_at);
     return;
   }
