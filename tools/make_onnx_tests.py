@@ -358,6 +358,39 @@ def cast_weights():
                [w16, weight("wt", [6, 4])]), "cast_weights.onnx")
 
 
+def qdq_weights():
+    """A QDQ model as ONNX Runtime's quantizer writes it: activations quantized and dequantized between
+    layers (QuantizeLinear -> DequantizeLinear), an int8 conv weight dequantized per channel, and a second
+    conv's int8 weight Cast to float and scaled by a Mul. The weights' elements are the file's params:
+    108 + 4 (bias) and 16, counted once each."""
+    n = helper.make_node
+
+    def int8(name, dims):
+        t = weight(name, dims)
+        t.data_type = TensorProto.INT8
+        return t
+
+    def scalar(name, value, kind=TensorProto.FLOAT):
+        return helper.make_tensor(name, kind, [], [value])
+
+    nodes = [
+        n("QuantizeLinear", ["x", "xs", "xz"], ["xq"], name="quant_x"),
+        n("DequantizeLinear", ["xq", "xs", "xz"], ["xd"], name="dequant_x"),
+        n("DequantizeLinear", ["wq", "ws", "wz"], ["w"], name="dequant_w", axis=0),
+        n("Conv", ["xd", "w", "b"], ["c"], name="conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        n("Relu", ["c"], ["r"], name="relu"),
+        n("Cast", ["w2q"], ["w2f"], name="w2_float", to=TensorProto.FLOAT),
+        n("Mul", ["w2f", "w2s"], ["w2"], name="w2_scaled"),
+        n("Conv", ["r", "w2"], ["y"], name="conv2", kernel_shape=[1, 1]),
+    ]
+    inits = [scalar("xs", 0.02), scalar("xz", 0, TensorProto.UINT8), int8("wq", [4, 3, 3, 3]),
+             helper.make_tensor("ws", TensorProto.FLOAT, [4], [0.01] * 4),
+             helper.make_tensor("wz", TensorProto.INT8, [4], [0] * 4),
+             helper.make_tensor("b", TensorProto.FLOAT, [4], [0.0] * 4),
+             int8("w2q", [4, 4, 1, 1]), scalar("w2s", 0.05)]
+    save(model(nodes, [tensor("x", [1, 3, 8, 8])], [tensor("y", [1, 4, 8, 8])], inits), "qdq_weights.onnx")
+
+
 def bad_files():
     n = helper.make_node
     inits = [weight("w", [4, 3, 3, 3])]
@@ -413,6 +446,7 @@ def main():
     vector()
     folded_shapes()
     cast_weights()
+    qdq_weights()
     bad_files()
     if args.torch:
         torch_resnet18()

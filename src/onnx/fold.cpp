@@ -172,6 +172,11 @@ void fold_binary(NodeContext& c) {
   Value r;
   r.dims = broadcast_dims(c, a.dims, b.dims);
   r.is_float = a.is_float || b.is_float;
+  // A weight scaled or shifted by constants (w * scale, w - zero point) is
+  // still that weight: its elements, the file's params.
+  r.weight = !a.weight.empty() && r.dims == a.dims ? a.weight
+             : r.dims == b.dims                    ? b.weight
+                                                   : std::string();
   const std::string_view op = c.op();
   if (count(c, r.dims) <= kMaxFoldedElements) {
     if (a.ints && b.ints && !r.is_float) {
@@ -261,6 +266,16 @@ void fold_cast(NodeContext& c) {
   if (r.is_float) {
     r.ints.reset();
   }
+  c.set_constant(std::move(r));
+}
+
+// DequantizeLinear, QuantizeLinear of a constant: its elements in another
+// type (values not computed); an int8 weight dequantized to float is a weight.
+void fold_quantize(NodeContext& c) {
+  Value r = c.input(0);
+  r.is_float = c.op() == "DequantizeLinear";
+  r.ints.reset();
+  r.reals.reset();
   c.set_constant(std::move(r));
 }
 

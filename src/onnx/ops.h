@@ -27,8 +27,8 @@ ConvertFn convert_gemm, convert_matmul, convert_concat, convert_slice, convert_s
     convert_resize, convert_reduce, convert_arg, convert_depth_space, convert_repeat,
     convert_gather;
 // fold.cpp: constants, shapes, element-wise arithmetic, broadcasting.
-FoldFn fold_constant, fold_shape, fold_size, fold_constant_of_shape, fold_range, fold_cast,
-    fold_unary, fold_binary, fold_where, fold_expand;
+FoldFn fold_constant, fold_shape, fold_size, fold_quantize, fold_constant_of_shape, fold_range,
+    fold_cast, fold_unary, fold_binary, fold_where, fold_expand;
 // fold_layout.cpp: values moved, picked or joined.
 FoldFn fold_reshape, fold_flatten, fold_squeeze, fold_unsqueeze, fold_transpose, fold_slice,
     fold_gather, fold_concat, fold_scatter_nd;

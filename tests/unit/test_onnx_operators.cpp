@@ -134,8 +134,8 @@ TEST_CASE("every row of the operator table is one operator with a reader", "[onn
     }
     converted += row.convert != onnx_reader::kNoConvert ? 1 : 0;
   }
-  CHECK(seen.size() == 116);
-  CHECK(converted == 110);
+  CHECK(seen.size() == 118);
+  CHECK(converted == 112);
   CHECK(onnx_reader::find_operator("ai.onnx", "Conv") == onnx_reader::find_operator("", "Conv"));
   CHECK(onnx_reader::find_operator("com.example", "Conv") == nullptr);
   const OpRow& conv = *onnx_reader::find_operator("", "Conv");

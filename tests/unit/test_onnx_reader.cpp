@@ -613,3 +613,20 @@ TEST_CASE("weights through folded Cast and Transpose count as params", "[onnx]")
   CHECK(r.total_params == 132);
   CHECK(r.net.shared_params == 0);
 }
+
+// A QDQ model (ONNX Runtime's quantizer): QuantizeLinear and DequantizeLinear
+// between layers are layers of their own that keep each unit's position; an
+// int8 weight dequantized, or Cast and scaled by a Mul, is still the file's
+// weight.
+TEST_CASE("QDQ: quantized activations and int8 weights dequantized count as the float model",
+          "[onnx]") {
+  const Report r = analyze_onnx("qdq_weights.onnx");
+  REQUIRE(r.layers.size() == 5);
+  CHECK(r.layer(0).type == "quantize");
+  CHECK(r.layer(1).type == "dequantize");
+  CHECK(layer_named(r, "conv").params == 108 + 4);
+  CHECK(layer_named(r, "conv2").params == 16);
+  CHECK(r.total_params == 128);
+  CHECK(layer_named(r, "conv2").rf[0].rf == 3);
+  CHECK(r.warnings.empty());
+}

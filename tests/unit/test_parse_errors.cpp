@@ -104,16 +104,16 @@ TEST_CASE("unknown layer types, with a suggestion when one is close", "[parse]")
         "types: abs, acos, acosh, adaptive_avgpool, adaptive_maxpool, add, amax, amin, argmax, "
         "argmin, asin, asinh, atan, atanh, attention, avgpool, batchnorm, ceil, celu, "
         "channel_shuffle, clamp, class_token, concat, constant, conv, conv_transpose, cos, cosh, "
-        "crop, div, dropout, elu, eq, erf, exp, expand, extra_input, flatten, floor, gather, ge, "
-        "gelu, global_avgpool, global_maxpool, groupnorm, gt, hardmax, hardsigmoid, hardswish, "
-        "hardtanh, identity, instancenorm, isinf, isnan, layernorm, le, leaky_relu, linear, log, "
-        "log_softmax, log_sum, logical_and, logical_not, logical_or, logical_xor, logsumexp, "
-        "lrn, lt, matmul, max, maxpool, mean, min, mish, mul, neg, norm_l1, norm_l2, pad, "
-        "patch_merge, permute, pixel_shuffle, pixel_unshuffle, pos_embedding, pow, prelu, prod, "
-        "reciprocal, relu, relu6, remainder, reshape, roll, round, scale, select, selu, shrink, "
-        "sigmoid, sign, silu, sin, sinh, slice, softmax, softplus, softsign, split, sqrt, "
-        "stochastic_depth, sub, sum, sum_square, tan, tanh, thresholded_relu, tile, unflatten, "
-        "upsample, where, window_attention, window_mask");
+        "crop, dequantize, div, dropout, elu, eq, erf, exp, expand, extra_input, flatten, floor, "
+        "gather, ge, gelu, global_avgpool, global_maxpool, groupnorm, gt, hardmax, hardsigmoid, "
+        "hardswish, hardtanh, identity, instancenorm, isinf, isnan, layernorm, le, leaky_relu, "
+        "linear, log, log_softmax, log_sum, logical_and, logical_not, logical_or, logical_xor, "
+        "logsumexp, lrn, lt, matmul, max, maxpool, mean, min, mish, mul, neg, norm_l1, norm_l2, "
+        "pad, patch_merge, permute, pixel_shuffle, pixel_unshuffle, pos_embedding, pow, prelu, "
+        "prod, quantize, reciprocal, relu, relu6, remainder, reshape, roll, round, scale, "
+        "select, selu, shrink, sigmoid, sign, silu, sin, sinh, slice, softmax, softplus, "
+        "softsign, split, sqrt, stochastic_depth, sub, sum, sum_square, tan, tanh, "
+        "thresholded_relu, tile, unflatten, upsample, where, window_attention, window_mask");
   CHECK(parse_error(spec("  - {type: maxpol, kernel_size: 3}\n")) ==
         "t.yaml:3:12: layers[0].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
         "types: " +
