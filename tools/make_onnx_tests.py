@@ -44,7 +44,14 @@ def filled(model):
     """A copy whose external initializers hold zeros, for onnx's checker and shape inference."""
     m = onnx.ModelProto()
     m.CopyFrom(model)
-    for t in m.graph.initializer:
+
+    def initializers(graph):  # the graph's, and its If branches'
+        yield from graph.initializer
+        for node in graph.node:
+            for a in node.attribute:
+                if a.type == onnx.AttributeProto.GRAPH:
+                    yield from initializers(a.g)
+    for t in initializers(m.graph):
         if t.data_location == TensorProto.EXTERNAL:
             t.data_location = TensorProto.DEFAULT
             del t.external_data[:]
@@ -391,6 +398,48 @@ def qdq_weights():
     save(model(nodes, [tensor("x", [1, 3, 8, 8])], [tensor("y", [1, 4, 8, 8])], inits), "qdq_weights.onnx")
 
 
+def if_branches():
+    """If nodes as exporters write them. if_folded: the condition is a shape computation (the input's height
+    > 4), so netlens folds it and reads the then branch (a 3x3 conv whose weight is the branch's own
+    initializer: 108 params); the else branch (a 1x1 conv) is never read. if_unfolded: the condition is the
+    input's mean > 0, known only at run time: then (a relu) is read with a warning unless --onnx-branch
+    picks else (a 3x3 max pool); a conv on the outer graph's weight follows either way (4x4x3x3)."""
+    n = helper.make_node
+    x = [tensor("x", [1, 3, 8, 8])]
+    then_graph = helper.make_graph(
+        [n("Conv", ["x", "w_then"], ["t"], name="conv3", kernel_shape=[3, 3])], "then", [],
+        [tensor("t", [1, 4, 6, 6])], [weight("w_then", [4, 3, 3, 3])])
+    else_graph = helper.make_graph(
+        [n("Conv", ["x", "w_else"], ["e"], name="conv1", kernel_shape=[1, 1], pads=[0, 0, 0, 0],
+           strides=[1, 1]),
+         n("MaxPool", ["e"], ["e2"], name="crop", kernel_shape=[3, 3])], "else", [],
+        [tensor("e2", [1, 4, 6, 6])], [weight("w_else", [4, 3, 1, 1])])
+    nodes = [
+        n("Shape", ["x"], ["s"], name="shape"),
+        n("Gather", ["s", "two"], ["h"], name="height", axis=0),
+        n("Greater", ["h", "four"], ["big"], name="big"),
+        n("If", ["big"], ["y"], name="if", then_branch=then_graph, else_branch=else_graph),
+    ]
+    inits = [helper.make_tensor("two", TensorProto.INT64, [], [2]),
+             helper.make_tensor("four", TensorProto.INT64, [], [4])]
+    save(model(nodes, x, [tensor("y", [1, 4, 6, 6])], inits), "if_folded.onnx")
+    then_graph = helper.make_graph([n("Relu", ["c"], ["t"], name="relu")], "then", [],
+                                   [tensor("t", [1, 4, 8, 8])])
+    else_graph = helper.make_graph([n("MaxPool", ["c"], ["e"], name="pool", kernel_shape=[3, 3],
+                                      pads=[1, 1, 1, 1], strides=[1, 1])], "else", [],
+                                   [tensor("e", [1, 4, 8, 8])])
+    nodes = [
+        n("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        n("ReduceMean", ["x"], ["m"], name="mean", keepdims=0),
+        n("Greater", ["m", "zero"], ["positive"], name="positive"),
+        n("If", ["positive"], ["r"], name="if", then_branch=then_graph, else_branch=else_graph),
+        n("Conv", ["r", "w2"], ["y"], name="conv2", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+    ]
+    inits = [weight("w", [4, 3, 3, 3]), weight("w2", [4, 4, 3, 3]),
+             helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0])]
+    save(model(nodes, x, [tensor("y", [1, 4, 8, 8])], inits), "if_unfolded.onnx")
+
+
 def bad_files():
     n = helper.make_node
     inits = [weight("w", [4, 3, 3, 3])]
@@ -447,6 +496,7 @@ def main():
     folded_shapes()
     cast_weights()
     qdq_weights()
+    if_branches()
     bad_files()
     if args.torch:
         torch_resnet18()

@@ -32,6 +32,10 @@ void add_net_options(CLI::App& cmd, NetOptions& o, bool reports) {
                  "Refuse ONNX files larger than this many bytes, whatever --max-bytes says "
                  "(at most 2 GiB, protobuf's limit)")
       ->check(CLI::Range(std::size_t{1}, kDefaultOnnxMaxBytes));
+  cmd.add_option("--onnx-branch", o.onnx_branches,
+                 "The branch an ONNX If node reads when its condition depends on the input: "
+                 "NODE=then or NODE=else (repeatable; default then, with a warning)")
+      ->type_name("NODE=then|else");
   cmd.add_option("--max-layers", o.max_layers, "Refuse nets with more layers than this")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
   cmd.add_option("--batch", o.batch, "Batch size: scales MACs, activations and memory")
@@ -139,6 +143,15 @@ InputOverrides input_overrides(const NetOptions& o) {
 
 Net load_net_with_overrides(const NetOptions& o) {
   const InputOverrides overrides = input_overrides(o);  // a bad --input fails before any reading
+  std::map<std::string, std::string, std::less<>> branches;
+  for (const std::string& choice : o.onnx_branches) {
+    const std::size_t eq = choice.rfind('=');
+    const std::string branch = eq == std::string::npos ? "" : choice.substr(eq + 1);
+    if (eq == 0 || (branch != "then" && branch != "else")) {
+      throw UsageError(fmt::format("--onnx-branch takes NODE=then or NODE=else, got '{}'", choice));
+    }
+    branches[choice.substr(0, eq)] = branch;
+  }
   const SourceLimits limits = source_limits(o);
   const Source src = load_source(o.net, std::cin, limits);
   if (src.kind == SourceKind::Onnx) {
@@ -147,6 +160,7 @@ Net load_net_with_overrides(const NetOptions& o) {
     onnx.max_layers = o.max_layers;
     onnx.name = src.default_name;
     onnx.overrides = overrides;
+    onnx.branches = std::move(branches);
     Net net = src.path.empty() ? read_onnx_bytes(src.text, src.file, onnx)
                                : read_onnx_file(src.path, onnx);
     net.source = src.source;

@@ -31,6 +31,7 @@ struct NetOptions {
   std::vector<std::string> warnings;  // -W no-KIND / -W KIND, in order
   std::optional<std::int64_t> batch;  // unset: an ONNX input's batch, else 1
   std::string dtype = "float32";
+  std::vector<std::string> onnx_branches;  // --onnx-branch NODE=then|else
 };
 
 // `reports`: also the options of commands that report warnings and costs

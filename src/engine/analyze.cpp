@@ -162,6 +162,16 @@ void Analyzer::fix_input() {
                      "(--batch N sets it)",
                      n.assumed_batch)});
   }
+  for (const std::string& node : n.guessed_branches) {
+    report_.warnings.push_back(
+        {WarningKind::GuessedBranch,
+         {},
+         {},
+         {},
+         fmt::format("If node '{}': its condition depends on the input; its then branch was "
+                     "read (--onnx-branch '{}=else' reads the other)",
+                     node, node)});
+  }
   if (n.input_dims) {  // no roles: nothing has a receptive field
     report_.input.layout = Layout::Whole;
     report_.input.dims = *n.input_dims;

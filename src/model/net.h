@@ -32,6 +32,9 @@ struct Net {
   // ONNX: the symbolic batch dim of the input, taken as 1 when --batch does
   // not give it (a warning says so).
   std::string assumed_batch;
+  // ONNX: the If nodes whose condition depends on the input, each read
+  // through its then branch (--onnx-branch chooses; a warning says so).
+  std::vector<std::string> guessed_branches;
   // An ONNX input of [batch, features]: no spatial axes, `channels` features.
   bool input_flat = false;
   // (batch, spatial..., channels): an NHWC input (`channels_last: true`; an

@@ -59,8 +59,8 @@ std::string axis_phrase(const std::vector<std::size_t>& axes, std::size_t rank) 
 
 namespace {
 constexpr std::array<const char*, kWarningKinds> kKindNames{
-    "misaligned",       "unread-input",    "padding-only", "dead-layer",
-    "rf-exceeds-input", "regions-skipped", "roles-lost",   "assumed-batch"};
+    "misaligned",      "unread-input", "padding-only",  "dead-layer",    "rf-exceeds-input",
+    "regions-skipped", "roles-lost",   "assumed-batch", "guessed-branch"};
 }  // namespace
 
 const char* warning_kind_name(WarningKind kind) {

@@ -128,8 +128,9 @@ enum class WarningKind : std::uint8_t {
   RegionsSkipped,  // the unit-by-unit regions were too big to compute
   RolesLost,       // a layer's output no longer holds the grid: no receptive field after it
   AssumedBatch,    // an ONNX input's symbolic batch dim, taken as 1
+  GuessedBranch,   // an ONNX If whose condition depends on the input: one branch read
 };
-inline constexpr std::size_t kWarningKinds = 8;
+inline constexpr std::size_t kWarningKinds = 9;
 const char* warning_kind_name(WarningKind kind);  // misaligned, unread-input, ...
 std::optional<WarningKind> warning_kind_from_name(std::string_view name);
 

@@ -110,9 +110,9 @@ Value constant_from_tensor(const onnx::TensorProto& t) {
 
 std::string NodeContext::display_name() const {
   if (!node_.name().empty() || node_.output_size() == 0) {
-    return node_.name();
+    return g_.scope + node_.name();
   }
-  return node_.output(0);
+  return g_.scope + node_.output(0);
 }
 
 void NodeContext::fail(const std::string& message) const {
@@ -164,8 +164,9 @@ const Value& NodeContext::operand(int i) {
     return it->second;
   }
   // A float initializer read as a tensor (a class token, an embedding's
-  // table) is learned: its layer counts its elements.
-  const bool learned = v.is_float && !v.weight.empty();
+  // table) is learned: its layer counts its elements. A single value (a
+  // threshold, the 0 of x > 0) is no weight, as a Constant node's is not.
+  const bool learned = v.is_float && !v.weight.empty() && dims::elements(v.dims).value_or(0) > 1;
   if (learned) {
     auto& [readers, elements] = g_.weights_read[v.weight];
     ++readers;

@@ -62,6 +62,10 @@ struct Graph {
   // Constants read as tensors (a concat's operand, a graph output): the
   // `constant` layer made for each, once.
   std::unordered_map<std::string, Value> constant_layers;
+  // Read inside an If's branch: "IF/then/" before each node's name.
+  std::string scope;
+  std::size_t max_layers = 0;
+  const std::map<std::string, std::string, std::less<>>* branches = nullptr;  // --onnx-branch
 };
 
 // A layer of `type` (a row of model/layer_types.cpp), unnamed.
@@ -82,6 +86,7 @@ class NodeContext {
   NodeContext(Graph& g, const onnx::NodeProto& node) : g_(g), node_(node) {}
 
   const onnx::NodeProto& node() const { return node_; }
+  Graph& graph() { return g_; }
   std::string_view op() const { return node_.op_type(); }
   int opset() const { return g_.opset; }
   int opset(std::string_view domain) const;  // 0 when the file imports none

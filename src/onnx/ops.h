@@ -22,6 +22,11 @@ ConvertFn convert_conv, convert_pool, convert_global_pool, convert_pad;
 ConvertFn convert_unary, convert_softmax, convert_norm, convert_prelu, convert_merge;
 // ops_reshape.cpp: the same elements in other dims.
 ConvertFn convert_flatten, convert_reshape, convert_squeeze, convert_unsqueeze, convert_transpose;
+// ops_control.cpp: control flow.
+ConvertFn convert_if;
+// reader.cpp: a subgraph's initializers and nodes, read as the graph's are
+// (names under g.scope).
+void read_subgraph(Graph& g, const onnx::GraphProto& graph);
 // ops_layout.cpp: contractions, cuts, joins, resizing, reductions.
 ConvertFn convert_gemm, convert_matmul, convert_concat, convert_slice, convert_split,
     convert_resize, convert_reduce, convert_arg, convert_depth_space, convert_repeat,

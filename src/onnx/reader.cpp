@@ -381,9 +381,26 @@ void add_graph_outputs(const onnx::GraphProto& graph, Graph& g) {
   }
 }
 
+}  // namespace
+
+// An If's branch: its initializers, then its nodes, checked first as the
+// graph's are (their names under g.scope).
+void onnx_reader::read_subgraph(Graph& g, const onnx::GraphProto& graph) {
+  std::vector<const onnx_reader::OpRow*> rows;
+  for (const onnx::NodeProto& node : graph.node()) {
+    rows.push_back(&onnx_reader::check_operator(NodeContext(g, node)));
+  }
+  add_initializers(graph, g);
+  read_nodes(graph, rows, g.max_layers, g);
+}
+
+namespace {
+
 Net build_net(const onnx::ModelProto& model, const std::string& file, const OnnxOptions& o) {
   Graph g;
   g.file = file;
+  g.max_layers = o.max_layers;
+  g.branches = &o.branches;
   g.net.file = file;
   read_opsets(model, g);
   const onnx::GraphProto& graph = model.graph();

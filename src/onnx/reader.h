@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,9 @@ struct OnnxOptions {
   // before the first node (apply_input_overrides, as for a spec's net), so
   // they also give the dims a file leaves symbolic.
   InputOverrides overrides;
+  // --onnx-branch NODE=then|else: the branch of an If whose condition
+  // depends on the input (unset: then, with a warning).
+  std::map<std::string, std::string, std::less<>> branches;
 };
 
 // Reads the file and builds its Net; the Net's batch is the input's batch

@@ -54,7 +54,7 @@ TEST_CASE("the -W no-KIND option turns a kind off everywhere, -W KIND back on", 
   CHECK(bad.err ==
         "netlens: error: -W no-misalinged: unknown warning kind 'misalinged' (did you mean "
         "'misaligned'?); kinds: misaligned, unread-input, padding-only, dead-layer, "
-        "rf-exceeds-input, regions-skipped, roles-lost, assumed-batch\n");
+        "rf-exceeds-input, regions-skipped, roles-lost, assumed-batch, guessed-branch\n");
 }
 
 TEST_CASE("every analyzing command's --help shows -q and -W", "[cli]") {

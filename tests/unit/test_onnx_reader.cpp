@@ -630,3 +630,38 @@ TEST_CASE("QDQ: quantized activations and int8 weights dequantized count as the 
   CHECK(layer_named(r, "conv2").rf[0].rf == 3);
   CHECK(r.warnings.empty());
 }
+
+// If: a condition that folds (the input's height > 4) picks its branch,
+// whose nodes are layers named IF/then/NODE; one that depends on the input
+// reads the then branch with a warning, or the branch --onnx-branch names.
+TEST_CASE("If reads the branch its folded condition or --onnx-branch picks", "[onnx]") {
+  const Report folded = analyze_onnx("if_folded.onnx");
+  REQUIRE(folded.layers.size() == 1);
+  CHECK(folded.layer(0).name == "if/then/conv3");
+  CHECK(folded.layers[0].params == 108);  // the branch's own initializer
+  CHECK(shape_of(folded, "if/then/conv3") == Dims{1, 4, 6, 6});
+  CHECK(folded.warnings.empty());
+
+  const Report guessed = analyze_onnx("if_unfolded.onnx");
+  CHECK(layer_named(guessed, "if/then/relu").rf[0].rf == 3);
+  CHECK(layer_named(guessed, "conv2").rf[0].rf == 5);
+  CHECK(layer_named(guessed, "conv2").params == 144);  // the outer graph's weight
+  REQUIRE(guessed.warnings.size() == 2);
+  CHECK(guessed.warnings[0].kind == WarningKind::GuessedBranch);
+  CHECK(guessed.warnings[0].text ==
+        "If node 'if': its condition depends on the input; its then branch was read "
+        "(--onnx-branch 'if=else' reads the other)");
+  CHECK(guessed.warnings[1].kind == WarningKind::DeadLayer);  // the condition, read by no layer
+  CHECK(guessed.warnings[1].layer == "positive");
+
+  OnnxOptions options;
+  options.branches = {{"if", "else"}};
+  const Report chosen = analyze_onnx("if_unfolded.onnx", options);
+  CHECK(layer_named(chosen, "if/else/pool").rf[0].rf == 5);
+  CHECK(layer_named(chosen, "conv2").rf[0].rf == 7);
+  CHECK(chosen.warnings.size() == 1);  // the dead condition only
+  const RunResult bad =
+      run_netlens("analyze tests/data/onnx/if_unfolded.onnx --onnx-branch if=maybe");
+  CHECK(bad.status == 2);  // a usage error
+  CHECK(bad.err == "netlens: error: --onnx-branch takes NODE=then or NODE=else, got 'if=maybe'\n");
+}
