@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <functional>
+#include <numeric>
+
 #include "model/error.h"
 #include "model/suggest.h"
 
@@ -21,6 +24,17 @@ const std::vector<Column>& all_columns() {
 const std::vector<std::string>& default_columns() {
   static const std::vector<std::string> kDefault{
       "index", "name", "type", "size", "channels", "jump", "rf", "padding_eff", "params", "macs"};
+  return kDefault;
+}
+
+// CSV's also say what its empty cells mean: the tensor, its tokens, and
+// whether the receptive field is local, global or unknown.
+const std::vector<std::string>& default_csv_columns() {
+  static const std::vector<std::string> kDefault = [] {
+    std::vector<std::string> ids = default_columns();
+    ids.insert(ids.end(), {"shape", "tokens", "rf_kind"});
+    return ids;
+  }();
   return kDefault;
 }
 
@@ -149,6 +163,24 @@ bool append_single(std::string& out, const Column& c, const Report& report, cons
         return true;
       }
       return append_count(out, lr.output.channels, exact);
+    case ColumnId::TensorShape: {  // the whole tensor, batch first: 1x64x56x56
+      const std::vector<std::int64_t> d = tensor_shape(lr.output, report.cost_options.batch);
+      out += fmt::format("{}", fmt::join(d, "x"));
+      return true;
+    }
+    case ColumnId::Tokens:
+      if (!lr.output.is_tokens()) {
+        out += exact ? "" : "-";
+        return true;
+      }
+      return append_count(
+          out,
+          lr.output.extra_tokens + std::accumulate(lr.output.size.begin(), lr.output.size.end(),
+                                                   std::int64_t{1}, std::multiplies<>()),
+          exact);
+    case ColumnId::RfKind:  // what JSON's global_rf true / false / null say
+      out += lr.rf_unknown ? "unknown" : lr.global_rf ? "global" : "local";
+      return true;
     case ColumnId::Params:
       return append_count(out, lr.params, exact);
     case ColumnId::ParamsPercent: {
@@ -228,6 +260,9 @@ bool append_axis_value(std::string& out, const Column& c, const LayerReport& lr,
     case ColumnId::Name:
     case ColumnId::Type:
     case ColumnId::Inputs:
+    case ColumnId::TensorShape:
+    case ColumnId::Tokens:
+    case ColumnId::RfKind:
     case ColumnId::Channels:
     case ColumnId::Params:
     case ColumnId::ParamsPercent:

@@ -26,6 +26,7 @@ struct Column {
 
 const std::vector<Column>& all_columns();
 const std::vector<std::string>& default_columns();
+const std::vector<std::string>& default_csv_columns();
 
 // Resolves ids (validated: an unknown id throws UsageError naming the valid ones).
 std::vector<const Column*> select_columns(const std::vector<std::string>& ids);

@@ -28,7 +28,8 @@ std::string quote(const std::string& field) {
 }  // namespace
 
 std::string render_csv(const Report& report, const FormatOptions& options) {
-  const auto columns = select_columns(options.columns);
+  const auto columns =
+      select_columns(options.columns.empty() ? default_csv_columns() : options.columns);
   const std::size_t rank = report.input.size.size();
   std::string out;
   std::vector<std::string> fields;

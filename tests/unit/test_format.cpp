@@ -173,6 +173,20 @@ TEST_CASE("Markdown: bold title, aligned columns, escaped pipes", "[format]") {
   CHECK(lines[6] == "params: 56 (224 B at float32)  ");
 }
 
+// CSV's default columns end with the tensor's shape, its tokens and what
+// kind of receptive field its units have, so empty rf cells say why.
+TEST_CASE("CSV: shape, tokens and rf_kind tell a global row from an unknown one", "[format]") {
+  const Report vit = analyze_bundled("vit_b_16");
+  const std::vector<std::string> rows = lines_of(render_csv(vit, FormatOptions{}));
+  CHECK(rows[0].ends_with(",params,macs,shape,tokens,rf_kind\r"));
+  CHECK(rows[4] == "4,cat,class_token,14,14,768,16,16,16,16,0,0,768,0,1x197x768,197,local\r");
+  CHECK(rows[8].ends_with(",1x197x768,197,global\r"));  // the first attention
+  const Report whole = analyze_yaml(
+      "input: {size: 4, channels: 2}\nlayers:\n  - {name: r, type: reshape, shape: [1, 32]}\n");
+  CHECK(lines_of(render_csv(whole, FormatOptions{}))[1] ==
+        "1,r,reshape,,,,,,,,,,0,0,1x32,,unknown\r");
+}
+
 TEST_CASE("the --columns option: selection, order, unknown ids", "[format]") {
   const Report r = analyze_yaml(kDemo);
   CHECK(lines_of(render_csv(r, columns({"params", "name"})))[1] == "28672,conv1\r");
@@ -180,9 +194,9 @@ TEST_CASE("the --columns option: selection, order, unknown ids", "[format]") {
         "3,3,1,1,1,1,1,1\r");
   CHECK(lines_of(render_table(r, columns({"name"})))[2] == "name");
   const std::string all =
-      "index,name,type,inputs,size,channels,kernel,stride,padding,dilation,jump,rf,padding_eff,"
-      "center_offset,rf_min,params,params_percent,buffers,macs,flops,other_ops,activations,memory,"
-      "erf50,erf95";
+      "index,name,type,inputs,size,channels,shape,tokens,kernel,stride,padding,dilation,jump,rf,"
+      "padding_eff,center_offset,rf_min,rf_kind,params,params_percent,buffers,macs,flops,other_ops,"
+      "activations,memory,erf50,erf95";
   CHECK(error_of([&] {
           render_table(r, columns({"name", "sise"}));
         }) == "unknown column 'sise' (did you mean 'size'?); columns: " + all);

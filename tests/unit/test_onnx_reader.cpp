@@ -536,7 +536,7 @@ TEST_CASE("a ViT-like block: whole tensors, matmuls, constants, a second input",
   CHECK(lines_of(run.out).at(13) == "softmax    [2, 5, 5]   -  global       0       0");
   // CSV: a whole tensor has no per-axis size and no channels.
   const RunResult csv = run_netlens("analyze " + onnx_file("token_attention.onnx") + " -q -f csv");
-  CHECK(lines_of(csv.out).at(9) == "9,scores,matmul,,,,,,,,,,0,300\r");  // CRLF
+  CHECK(lines_of(csv.out).at(9) == "9,scores,matmul,,,,,,,,,,0,300,2x5x5,,unknown\r");  // CRLF
   // JSON: unknown is null, not global; locate and --erf say why there is no region.
   const RunResult as_json =
       run_netlens("analyze " + onnx_file("token_attention.onnx") + " -q -f json");
