@@ -21,6 +21,10 @@ void setup_analyze(CLI::App* cmd, AnalyzeOptions& o) {
   cmd->add_option("--columns", o.columns,
                   "Columns for table/csv/md, comma-separated, from: " + ids +
                       " (or the table's headers: ch, pad_eff, MACs, ...; any case)");
+  cmd->add_option("--depth", o.depth,
+                  "One row per block: the layers whose names share their first N parts "
+                  "(split at . or /), their params and MACs summed (table, csv, md)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
   cmd->add_flag(
       "--regions", o.regions,
       "JSON only: add each layer's actual and theoretical [lo, hi] of every unit per axis");
@@ -34,7 +38,8 @@ void setup_analyze(CLI::App* cmd, AnalyzeOptions& o) {
       "  netlens analyze resnet18 --erf --columns name,size,rf,erf50,erf95\n"
       "  netlens analyze alexnet --input 224 --format csv\n"
       "  netlens analyze my_net.yaml --format json | jq '.layers[-1].rf'\n"
-      "  netlens analyze vgg16 --columns name,size,rf,jump");
+      "  netlens analyze vgg16 --columns name,size,rf,jump\n"
+      "  netlens analyze resnet50 --depth 1");
 }
 
 int run_analyze(const AnalyzeOptions& o) {
@@ -48,6 +53,9 @@ int run_analyze(const AnalyzeOptions& o) {
   }
   if (o.columns && (format == OutputFormat::Json || format == OutputFormat::Dot)) {
     throw UsageError("--columns applies to table, csv and md");
+  }
+  if (o.depth && (format == OutputFormat::Json || format == OutputFormat::Dot || o.erf)) {
+    throw UsageError("--depth applies to table, csv and md, without --erf");
   }
   if (o.erf && format == OutputFormat::Dot) {
     throw UsageError("--erf applies to table, json, csv and md");
@@ -70,6 +78,8 @@ int run_analyze(const AnalyzeOptions& o) {
     }
     write_output(o.regions ? render_json(report, &regions) : render(report, format, format_options),
                  o.output);
+  } else if (o.depth) {
+    write_output(render(block_report(report, *o.depth), format, format_options), o.output);
   } else {
     write_output(render(report, format, format_options), o.output);
   }

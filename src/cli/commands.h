@@ -19,6 +19,7 @@ struct AnalyzeOptions {
   std::optional<std::string> columns;
   bool regions = false;
   bool erf = false;
+  std::optional<std::size_t> depth;  // --depth N: one row per block
 };
 void setup_analyze(CLI::App* cmd, AnalyzeOptions& options);
 int run_analyze(const AnalyzeOptions& options);

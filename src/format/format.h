@@ -24,6 +24,11 @@ struct FormatOptions {
 
 std::string render(const Report& report, OutputFormat format, const FormatOptions& options);
 
+// The depth view: one row per block of layers whose names share their first
+// `depth` parts (split at '.' or '/'), with the block's summed costs and its
+// last layer's output and receptive field (blocks.cpp).
+Report block_report(const Report& report, std::size_t depth);
+
 std::string render_table(const Report& report, const FormatOptions& options);
 // With `regions`, each layer also gets the actual and theoretical [lo, hi] of
 // every unit along each axis.

@@ -24,10 +24,14 @@ std::string title_line(const Report& report) {
         fmt::format("{}, {} channel{}{}", format_size(input.size), input.channels,
                     input.channels == 1 ? "" : "s", input.channels_last() ? " (last: NHWC)" : "");
   }
-  return fmt::format("{} ({}): input {}, {} convention, {} layer{}", report.net.name,
+  const std::size_t n = report.depth ? report.blocked_layers : report.layers.size();
+  const std::string blocks = report.depth
+                                 ? fmt::format(" in {} block{} (depth {})", report.layers.size(),
+                                               report.layers.size() == 1 ? "" : "s", report.depth)
+                                 : "";
+  return fmt::format("{} ({}): input {}, {} convention, {} layer{}{}", report.net.name,
                      report.net.source.empty() ? "spec" : report.net.source, what,
-                     convention_name(report.net.convention), report.layers.size(),
-                     report.layers.size() == 1 ? "" : "s");
+                     convention_name(report.net.convention), n, n == 1 ? "" : "s", blocks);
 }
 
 // The totals under a table: parameters, compute, memory.

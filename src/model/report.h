@@ -217,6 +217,10 @@ struct Report {
   CostTotals totals;
   std::vector<Warning> warnings;  // every warning, in layer order
   bool erf = false;               // erf50 / erf95 computed (`analyze --erf`)
+  // A depth view (format/blocks.cpp): each row a block of the net's
+  // `blocked_layers` layers, grouped by the first `depth` parts of their names.
+  std::size_t depth = 0;
+  std::size_t blocked_layers = 0;
 
   const Layer& layer(std::size_t i) const { return net.layers[i]; }
   // The name of node `id` (0 = "input") and its output shape.

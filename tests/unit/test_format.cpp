@@ -7,6 +7,7 @@
 #include "format/columns.h"
 #include "format/format.h"
 #include "helpers.h"
+#include "onnx/reader.h"
 
 using namespace netlens;
 using namespace netlens::test;
@@ -231,4 +232,34 @@ TEST_CASE("the --columns option takes the table's headers, in any case, spaces t
         std::vector<std::string>{"name", "rf", "padding_eff", "macs"});
   // The CSV header keeps its names whatever was asked for.
   CHECK(lines_of(render_csv(r, columns({"Name", " ch", "MACs"})))[0] == "name,channels,macs\r");
+}
+
+// The depth view: blocks of layers by the first N parts of their names, each
+// with its layers' summed costs; the rows add up to the net's totals.
+TEST_CASE("analyze --depth: resnet50's blocks at depth 1 sum to the totals", "[format]") {
+  const Report r = analyze_bundled("resnet50");
+  const Report blocks = block_report(r, 1);
+  std::vector<std::string> names;
+  std::int64_t params = 0;
+  std::int64_t macs = 0;
+  for (const LayerReport& b : blocks.layers) {
+    names.push_back(blocks.layer(b.index - 1).name);
+    params += b.params;
+    macs += b.cost.macs;
+  }
+  CHECK(names == std::vector<std::string>{"conv1", "bn1", "relu", "maxpool", "layer1", "layer2",
+                                          "layer3", "layer4", "avgpool", "flatten", "fc"});
+  CHECK(params == r.totals.params);
+  CHECK(macs == r.totals.macs);
+  CHECK(blocks.layer(4).type == "block");
+  CHECK(blocks.layers[7].rf[0].rf == 427);  // layer4's last layer's
+  CHECK(lines_of(render_table(blocks, FormatOptions{}))[0] ==
+        "resnet50 (bundled:resnet50): input 224x224, 3 channels, pytorch convention, 175 layers "
+        "in 11 blocks (depth 1)");
+  // torch.onnx's names are module paths: split at '/'; a bias constant joins its block.
+  const Report swin =
+      analyze(read_onnx_file(source_path("tests/data/onnx/tiny_swin_op13.onnx"), {}));
+  const Report swin_blocks = block_report(swin, 2);
+  CHECK(swin_blocks.layer(1).name == "/features/features.1");
+  CHECK(swin_blocks.layers[1].params == 15984);
 }
