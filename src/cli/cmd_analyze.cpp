@@ -21,9 +21,10 @@ void setup_analyze(CLI::App* cmd, AnalyzeOptions& o) {
   cmd->add_option("--columns", o.columns,
                   "Columns for table/csv/md, comma-separated, from: " + ids +
                       " (or the table's headers: ch, pad_eff, MACs, ...; any case)");
-  cmd->add_option("--depth", o.depth,
-                  "One row per block: the layers whose names share their first N parts "
-                  "(split at . or /), their params and MACs summed (table, csv, md)")
+  cmd->add_option(
+         "--depth", o.depth,
+         "One row per block: the layers whose names share their first N parts "
+         "(split at . or /), their params and MACs summed (table, csv, md; JSON adds blocks)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
   cmd->add_flag(
       "--regions", o.regions,
@@ -54,8 +55,8 @@ int run_analyze(const AnalyzeOptions& o) {
   if (o.columns && (format == OutputFormat::Json || format == OutputFormat::Dot)) {
     throw UsageError("--columns applies to table, csv and md");
   }
-  if (o.depth && (format == OutputFormat::Json || format == OutputFormat::Dot || o.erf)) {
-    throw UsageError("--depth applies to table, csv and md, without --erf");
+  if (o.depth && (format == OutputFormat::Dot || o.erf || o.regions)) {
+    throw UsageError("--depth applies to table, json, csv and md, without --erf or --regions");
   }
   if (o.erf && format == OutputFormat::Dot) {
     throw UsageError("--erf applies to table, json, csv and md");
@@ -78,6 +79,8 @@ int run_analyze(const AnalyzeOptions& o) {
     }
     write_output(o.regions ? render_json(report, &regions) : render(report, format, format_options),
                  o.output);
+  } else if (o.depth && format == OutputFormat::Json) {
+    write_output(render_json(report, nullptr, *o.depth), o.output);
   } else if (o.depth) {
     write_output(render(block_report(report, *o.depth), format, format_options), o.output);
   } else {

@@ -24,6 +24,21 @@ std::string_view prefix(std::string_view name, std::size_t depth) {
 
 }  // namespace
 
+std::vector<Block> blocks_of(const Report& report, std::size_t depth) {
+  std::vector<Block> out;
+  for (std::size_t i = 0; i < report.layers.size(); ++i) {
+    const std::string_view block = prefix(report.layer(i).name, depth);
+    // A constant an ONNX file names after its weight (a bias added) joins
+    // the block it is read in.
+    if (!out.empty() && (out.back().name == block || report.layers[i].reads_nothing)) {
+      out.back().last = i;
+    } else {
+      out.push_back({std::string(block), i, i});
+    }
+  }
+  return out;
+}
+
 Report block_report(const Report& report, std::size_t depth) {
   Report out;
   out.net = report.net;
@@ -32,45 +47,31 @@ Report block_report(const Report& report, std::size_t depth) {
   out.cost_options = report.cost_options;
   out.totals = report.totals;
   out.total_params = report.total_params;
-  out.erf = false;
   out.depth = depth;
   out.blocked_layers = report.layers.size();
-  for (std::size_t i = 0; i < report.layers.size(); ++i) {
-    const Layer& layer = report.layer(i);
-    const LayerReport& lr = report.layers[i];
-    const std::string_view block = prefix(layer.name, depth);
-    // A constant an ONNX file names after its weight (a bias added) joins
-    // the block it is read in.
-    const bool same =
-        !out.net.layers.empty() && (out.net.layers.back().name == block || lr.reads_nothing);
-    if (!same) {
-      Layer b;
-      b.name = std::string(block);
-      b.type = layer.type;
-      out.net.layers.push_back(std::move(b));
-      LayerReport r = lr;
-      r.index = out.layers.size() + 1;
-      r.warnings.clear();
-      r.erf50 = r.erf95 = std::nullopt;
-      out.layers.push_back(std::move(r));
-      continue;
-    }
-    // One more layer of the block: its output is the block's, its costs add.
-    Layer& b = out.net.layers.back();
-    b.type = "block";
-    LayerReport& r = out.layers.back();
-    const LayerReport sums = r;
-    r = lr;
-    r.index = sums.index;
+  for (const Block& block : blocks_of(report, depth)) {
+    Layer b;
+    b.name = block.name;
+    b.type = block.first == block.last ? report.layer(block.first).type : "block";
+    out.net.layers.push_back(std::move(b));
+    // The block's last layer's output and receptive field; its layers' costs.
+    LayerReport r = report.layers[block.last];
+    r.index = out.layers.size() + 1;
     r.warnings.clear();
     r.erf50 = r.erf95 = std::nullopt;
-    r.params = sums.params + lr.params;
-    r.window = std::nullopt;
-    r.cost.buffers = sums.cost.buffers + lr.cost.buffers;
-    r.cost.macs = sums.cost.macs + lr.cost.macs;
-    r.cost.other_ops = sums.cost.other_ops + lr.cost.other_ops;
-    r.cost.activations = sums.cost.activations + lr.cost.activations;
-    r.cost.memory = sums.cost.memory + lr.cost.memory;
+    r.window = block.first == block.last ? r.window : std::nullopt;
+    r.params = 0;
+    r.cost = LayerCost{};
+    for (std::size_t i = block.first; i <= block.last; ++i) {
+      const LayerReport& lr = report.layers[i];
+      r.params += lr.params;
+      r.cost.buffers += lr.cost.buffers;
+      r.cost.macs += lr.cost.macs;
+      r.cost.other_ops += lr.cost.other_ops;
+      r.cost.activations += lr.cost.activations;
+      r.cost.memory += lr.cost.memory;
+    }
+    out.layers.push_back(std::move(r));
   }
   return out;
 }

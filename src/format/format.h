@@ -28,11 +28,18 @@ std::string render(const Report& report, OutputFormat format, const FormatOption
 // `depth` parts (split at '.' or '/'), with the block's summed costs and its
 // last layer's output and receptive field (blocks.cpp).
 Report block_report(const Report& report, std::size_t depth);
+struct Block {
+  std::string name;
+  std::size_t first = 0, last = 0;  // its layers, 0-based, inclusive
+};
+std::vector<Block> blocks_of(const Report& report, std::size_t depth);
 
 std::string render_table(const Report& report, const FormatOptions& options);
 // With `regions`, each layer also gets the actual and theoretical [lo, hi] of
 // every unit along each axis.
-std::string render_json(const Report& report, const NetRegions* regions = nullptr);
+// With `depth`, also the blocks of --depth N, each with its layers' summed costs.
+std::string render_json(const Report& report, const NetRegions* regions = nullptr,
+                        std::size_t depth = 0);
 
 // `netlens locate`: one unit's theoretical and actual regions; with `erf`
 // (`--erf`) its effective receptive field too: the whole map in JSON, a

@@ -219,7 +219,7 @@ Json header(const Report& report) {
 
 }  // namespace
 
-std::string render_json(const Report& report, const NetRegions* regions) {
+std::string render_json(const Report& report, const NetRegions* regions, std::size_t depth) {
   Json root = header(report);
   root["convention"] = convention_name(report.net.convention);
   root["batch"] = report.cost_options.batch;
@@ -243,6 +243,27 @@ std::string render_json(const Report& report, const NetRegions* regions) {
     warnings.push_back({{"layer", w.layer}, {"message", w.text}});
   }
   root["warnings"] = std::move(warnings);
+  if (depth > 0) {  // --depth N: the blocks, each with its layers' costs
+    Json blocks = Json::array();
+    for (const Block& b : blocks_of(report, depth)) {
+      std::int64_t params = 0, buffers = 0, macs = 0, other_ops = 0;
+      for (std::size_t i = b.first; i <= b.last; ++i) {
+        params += report.layers[i].params;
+        buffers += report.layers[i].cost.buffers;
+        macs += report.layers[i].cost.macs;
+        other_ops += report.layers[i].cost.other_ops;
+      }
+      blocks.push_back({{"name", b.name},
+                        {"first", report.layers[b.first].index},
+                        {"last", report.layers[b.last].index},
+                        {"params", params},
+                        {"buffers", buffers},
+                        {"macs", macs},
+                        {"flops", 2 * macs},
+                        {"other_ops", other_ops}});
+    }
+    root["blocks"] = std::move(blocks);
+  }
 
   const auto put_layers = [&](Out& out) {
     if (report.layers.empty()) {

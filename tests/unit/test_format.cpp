@@ -256,6 +256,14 @@ TEST_CASE("analyze --depth: resnet50's blocks at depth 1 sum to the totals", "[f
   CHECK(lines_of(render_table(blocks, FormatOptions{}))[0] ==
         "resnet50 (bundled:resnet50): input 224x224, 3 channels, pytorch convention, 175 layers "
         "in 11 blocks (depth 1)");
+  // JSON keeps its layers and adds the blocks, 1-based first and last layers.
+  const auto with_blocks = nlohmann::json::parse(render_json(r, nullptr, 1));
+  CHECK(with_blocks["layers"].size() == 175);
+  REQUIRE(with_blocks["blocks"].size() == 11);
+  CHECK(with_blocks["blocks"][4] ==
+        nlohmann::json::parse(R"({"name":"layer1","first":5,"last":36,"params":215808,)"
+                              R"("buffers":2826,"macs":667942912,"flops":1335885824,)"
+                              R"("other_ops":14852096})"));
   // torch.onnx's names are module paths: split at '/'; a bias constant joins its block.
   const Report swin =
       analyze(read_onnx_file(source_path("tests/data/onnx/tiny_swin_op13.onnx"), {}));
