@@ -440,6 +440,32 @@ def if_branches():
     save(model(nodes, x, [tensor("y", [1, 4, 8, 8])], inits), "if_unfolded.onnx")
 
 
+def ort_fused():
+    """A file ONNX Runtime's optimizer wrote (domain com.microsoft): a FusedConv with its Relu, the map
+    as tokens, a BiasGelu, a SkipLayerNormalization (the residual add and the layer norm in one node) and
+    a FusedMatMul. Params: 108 + 4, 4 (the gelu's bias), 4 + 4 + 4, 24 = 152. onnx's checker does not
+    know the domain: not checked."""
+    n = helper.make_node
+    ms = "com.microsoft"
+    nodes = [
+        n("FusedConv", ["x", "w", "b"], ["c"], name="conv", domain=ms, kernel_shape=[3, 3],
+          pads=[1, 1, 1, 1], activation="Relu"),
+        n("Reshape", ["c", "tokens_shape"], ["f"], name="flatten"),
+        n("Transpose", ["f"], ["t"], name="tokens", perm=[0, 2, 1]),
+        n("BiasGelu", ["t", "gelu_bias"], ["g"], name="gelu", domain=ms),
+        n("SkipLayerNormalization", ["g", "t", "gamma", "beta", "ln_bias"], ["s"], name="skip_norm",
+          domain=ms, epsilon=1e-5),
+        n("FusedMatMul", ["s", "w2"], ["y"], name="proj", domain=ms, alpha=1.0),
+    ]
+    inits = [weight("w", [4, 3, 3, 3]), weight("w2", [4, 6]),
+             helper.make_tensor("tokens_shape", TensorProto.INT64, [3], [1, 4, 64])]
+    for name in ("b", "gelu_bias", "gamma", "beta", "ln_bias"):
+        inits.append(helper.make_tensor(name, TensorProto.FLOAT, [4], [0.0] * 4))
+    m = model(nodes, [tensor("x", [1, 3, 8, 8])], [tensor("y", [1, 64, 6])], inits)
+    m.opset_import.append(helper.make_opsetid(ms, 1))
+    save(m, "ort_fused.onnx", check=False)
+
+
 def bad_files():
     n = helper.make_node
     inits = [weight("w", [4, 3, 3, 3])]
@@ -497,6 +523,7 @@ def main():
     cast_weights()
     qdq_weights()
     if_branches()
+    ort_fused()
     bad_files()
     if args.torch:
         torch_resnet18()

@@ -38,6 +38,7 @@ inline constexpr Inputs kAfterFirst = kAll & ~1U;  // Conv, ConvTranspose, Gemm:
 inline constexpr Inputs kScaleBias = 0b110;        // norms (a batch norm's mean, var: buffers)
 inline constexpr Inputs kSlope = 0b10;             // PRelu
 inline constexpr Inputs kTable = 0b1;              // Gather of an embedding's table
+inline constexpr Inputs kAfterSecond = kAll & ~3U;  // SkipLayerNormalization: gamma, beta, bias
 }  // namespace weights
 
 // The newest ai.onnx opset whose changes the converters know (18: the axes

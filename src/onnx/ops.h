@@ -24,6 +24,8 @@ ConvertFn convert_unary, convert_softmax, convert_norm, convert_prelu, convert_m
 ConvertFn convert_flatten, convert_reshape, convert_squeeze, convert_unsqueeze, convert_transpose;
 // ops_control.cpp: control flow.
 ConvertFn convert_if;
+// ops_contrib.cpp: ONNX Runtime's fused operators.
+ConvertFn convert_fused_conv, convert_fused_matmul, convert_skip_norm;
 // reader.cpp: a subgraph's initializers and nodes, read as the graph's are
 // (names under g.scope).
 void read_subgraph(Graph& g, const onnx::GraphProto& graph);

@@ -665,3 +665,19 @@ TEST_CASE("If reads the branch its folded condition or --onnx-branch picks", "[o
   CHECK(bad.status == 2);  // a usage error
   CHECK(bad.err == "netlens: error: --onnx-branch takes NODE=then or NODE=else, got 'if=maybe'\n");
 }
+
+// ONNX Runtime's optimized files: its fused operators (com.microsoft) are the
+// layers they fuse, with the file's params.
+TEST_CASE("ONNX Runtime's fused operators read as the layers they fuse", "[onnx]") {
+  const Report r = analyze_onnx("ort_fused.onnx");
+  REQUIRE(r.layers.size() == 7);
+  CHECK(layer_named(r, "conv").params == 112);
+  CHECK(layer_named(r, "gelu").params == 4);
+  CHECK(layer_named(r, "skip_norm/add").inputs.size() == 2);
+  CHECK(layer_named(r, "skip_norm").params == 12);
+  CHECK(r.layer(6).type == "linear");
+  CHECK(layer_named(r, "proj").params == 24);
+  CHECK(r.total_params == 152);
+  CHECK(layer_named(r, "proj").rf[0].rf == 3);
+  CHECK(r.warnings.empty());
+}
