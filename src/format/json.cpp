@@ -246,7 +246,10 @@ std::string render_json(const Report& report, const NetRegions* regions, std::si
   if (depth > 0) {  // --depth N: the blocks, each with its layers' costs
     Json blocks = Json::array();
     for (const Block& b : blocks_of(report, depth)) {
-      std::int64_t params = 0, buffers = 0, macs = 0, other_ops = 0;
+      std::int64_t params = 0;
+      std::int64_t buffers = 0;
+      std::int64_t macs = 0;
+      std::int64_t other_ops = 0;
       for (std::size_t i = b.first; i <= b.last; ++i) {
         params += report.layers[i].params;
         buffers += report.layers[i].cost.buffers;

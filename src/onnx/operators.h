@@ -33,11 +33,11 @@ inline constexpr Fold kNoFold{};
 namespace weights {
 using Inputs = std::uint32_t;
 inline constexpr Inputs kNone = 0;
-inline constexpr Inputs kAll = ~Inputs{0};         // MatMul; a merge's constant (a scale's)
-inline constexpr Inputs kAfterFirst = kAll & ~1U;  // Conv, ConvTranspose, Gemm: W and B
-inline constexpr Inputs kScaleBias = 0b110;        // norms (a batch norm's mean, var: buffers)
-inline constexpr Inputs kSlope = 0b10;             // PRelu
-inline constexpr Inputs kTable = 0b1;              // Gather of an embedding's table
+inline constexpr Inputs kAll = ~Inputs{0};          // MatMul; a merge's constant (a scale's)
+inline constexpr Inputs kAfterFirst = kAll & ~1U;   // Conv, ConvTranspose, Gemm: W and B
+inline constexpr Inputs kScaleBias = 0b110;         // norms (a batch norm's mean, var: buffers)
+inline constexpr Inputs kSlope = 0b10;              // PRelu
+inline constexpr Inputs kTable = 0b1;               // Gather of an embedding's table
 inline constexpr Inputs kAfterSecond = kAll & ~3U;  // SkipLayerNormalization: gamma, beta, bias
 }  // namespace weights
 
