@@ -1,5 +1,7 @@
 #include "engine/propagate_rf.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "engine/dims.h"
@@ -33,6 +35,20 @@ void RfPropagator::propagate(const Layer& layer, LayerReport& lr) {
   if (!through_reads(layer, lr)) {
     lr.rf = PerAxis<AxisRf>(rank, AxisRf{});
     lr.rf_unknown = true;
+  }
+  if (layer.kind == LayerKind::Pad && layer.extra->padding_mode != "zeros" && !lr.rf_unknown) {
+    // The added positions hold real pixels (mirrored, repeated, wrapped):
+    // not followed yet, so unknown rather than zero padding's regions.
+    lr.rf = PerAxis<AxisRf>(rank, AxisRf{});
+    lr.rf_unknown = true;
+    lr.warnings.push_back({WarningKind::RolesLost,
+                           {},
+                           {},
+                           {},
+                           fmt::format("its {} padding fills the border with input pixels, whose "
+                                       "regions netlens does not follow yet: the receptive field "
+                                       "of the layers from here is unknown (?)",
+                                       layer.extra->padding_mode)});
   }
   follow_roll(layer, lr);
 }

@@ -35,6 +35,7 @@ enum class FieldFormat : std::uint8_t {
   Shape,        // a whole tensor's dims (-1 once: the rest); [] a scalar's
   Repeats,      // an integer >= 0 per dim; [] a scalar's
   Ints,         // a list of integers of any sign
+  Choice,       // one of `choices`, kept as written
   InertNumber,  // fields inert to netlens (kept as written, written back):
   InertFlag,
   InertCount,

@@ -246,6 +246,12 @@ void convert_pad(NodeContext& c, std::string_view type) {
   }
   Layer l = new_layer(type);
   l.window->padding = listed<PaddingParam>(spatial);
+  // ONNX's modes by the names PyTorch's padding_mode gives them.
+  const std::string mode = c.attr_string("mode", "constant");
+  l.extra->padding_mode = mode == "reflect" ? "reflect"
+                          : mode == "edge"  ? "replicate"
+                          : mode == "wrap"  ? "circular"
+                                            : "zeros";
   c.emit(std::move(l), {&x});
 }
 

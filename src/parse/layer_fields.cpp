@@ -51,6 +51,7 @@ constexpr std::int64_t min_of(FieldFormat f) {
     case F::Padding:
     case F::Cropping:
     case F::Mode:
+    case F::Choice:
     case F::InertNumber:
     case F::InertFlag:
     case F::InertChoice:
@@ -154,6 +155,9 @@ void read_into(const Read& c, T& m) {
     m = upsample_mode(c);
   } else if constexpr (std::is_same_v<T, Ints> || std::is_same_v<T, std::optional<Ints>>) {
     m = int_list(c, Fmt);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    static_assert(Fmt == F::Choice);
+    m = choice(c);
   } else if constexpr (std::is_same_v<T, std::vector<InertValue>>) {
     m.push_back({c.def.id, inert_text(c, Fmt)});
   } else {
@@ -165,6 +169,7 @@ void read_into(const Read& c, T& m) {
 std::string text_of(std::int64_t v) { return fmt::format("{}", v); }
 std::string text_of(bool v) { return v ? "true" : "false"; }
 std::string text_of(double v) { return fmt::format("{}", v); }
+std::string text_of(const std::string& v) { return v; }
 std::string text_of(const Ints& v) { return fmt::format("[{}]", fmt::join(v, ", ")); }
 std::string text_of(const std::array<std::int64_t, 2>& pair) {
   return pair[0] == pair[1] ? text_of(pair[0]) : fmt::format("[{}, {}]", pair[0], pair[1]);

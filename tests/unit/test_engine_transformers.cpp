@@ -281,3 +281,26 @@ TEST_CASE("pos_embedding: the table's length fits the tokens or is interpolated"
   CHECK(layer_named(resized, "pos").params == 65 * 16);
   CHECK(layer_named(resized, "pos").rf[0].rf == 4);
 }
+
+// Reflect, replicate and circular padding fill the border with input pixels
+// (mirrored, repeated, wrapped): their regions are not followed yet, so they
+// are unknown from the pad on, with a warning, never zero padding's.
+TEST_CASE("pad with a padding_mode other than zeros: unknown regions, exact shapes",
+          "[engine][transformers]") {
+  const Report r = analyze_yaml(
+      "input: {size: 8, channels: 1}\n"
+      "layers:\n"
+      "  - {name: p, type: pad, padding: 2, padding_mode: reflect}\n"
+      "  - {name: c, type: conv, out_channels: 2, kernel_size: 3}\n");
+  CHECK(shape_of(r, "c") == Dims{1, 2, 10, 10});
+  CHECK(layer_named(r, "p").rf_unknown);
+  CHECK(layer_named(r, "c").rf_unknown);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].text ==
+        "its reflect padding fills the border with input pixels, whose regions netlens does not "
+        "follow yet: the receptive field of the layers from here is unknown (?)");
+  CHECK(model_error("input: {size: 8, channels: 1}\nlayers:\n"
+                    "  - {name: p, type: pad, padding: 2, padding_mode: mirror}\n") ==
+        "t.yaml:3:52: layers[0].padding_mode: expected zeros, reflect, replicate or circular, "
+        "got 'mirror'");
+}
