@@ -186,6 +186,14 @@ std::optional<PerAxis<std::int64_t>> RfPropagator::roll_read(const Layer& layer,
   if (lr.global_rf || lr.rf_unknown || lr.reads_nothing) {
     return roll;
   }
+  // Most layers read no rolled input: no need to find their local inputs
+  // again (windowed attention reads through its scores, beyond lr.inputs).
+  const Reads reads = reads_of(layer, lr);
+  if (reads != Reads::Roll && reads != Reads::Windowed &&
+      std::none_of(lr.inputs.begin(), lr.inputs.end(),
+                   [&](std::size_t id) { return rolled(r_.node_shape(id).roll); })) {
+    return roll;
+  }
   local_inputs(r_, layer, lr, local_);
   bool first = true;
   for (std::size_t id : local_) {
@@ -198,7 +206,7 @@ std::optional<PerAxis<std::int64_t>> RfPropagator::roll_read(const Layer& layer,
     first = false;
   }
   const Shape& in = r_.node_shape(local_.empty() ? 0 : local_[0]);
-  switch (reads_of(layer, lr)) {
+  switch (reads) {
     case Reads::Roll: {  // the shifts of the dims that hold a spatial axis
       const std::vector<DimRole> roles = roles::of(in);
       for (std::size_t k = 0; k < layer.extra->dims.size(); ++k) {
