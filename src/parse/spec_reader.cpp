@@ -29,6 +29,9 @@ class SpecBuilder {
   // exceeded limit (LimitError) ends the reading instead.
   static constexpr std::size_t kMaxErrors = 20;
   std::vector<std::string>& errors() { return errors_; }
+  // A syntax error after an entry is often what ended that entry early (a
+  // key indented unlike its siblings): its own errors then mislead.
+  void drop_last_entry_errors() { errors_.resize(errors_before_last_entry_); }
 
  private:
   void read_input(const DocNode& node);
@@ -53,6 +56,7 @@ class SpecBuilder {
   std::vector<std::pair<DocNode, std::size_t>> deferred_;
   const DocNode* blocks_ = nullptr;
   std::vector<std::string> errors_;
+  std::size_t errors_before_last_entry_ = 0;
 };
 
 void SpecBuilder::check_layer_count(const DocNode& node, std::size_t index,
@@ -83,6 +87,7 @@ void SpecBuilder::add_layer(const DocNode& node, std::size_t index) {
     deferred_.emplace_back(node, index);
     return;
   }
+  errors_before_last_entry_ = errors_.size();
   try {
     add_entry(node, index, fmt::format("layers[{}]", index));
   } catch (const LimitError&) {
@@ -302,6 +307,7 @@ Net parse_as(std::string_view text, const std::string& file, const std::string& 
         format == SpecFormat::Json ? read_json(text, file, sink) : read_yaml(text, file, sink);
     builder.read_root(root);
   } catch (const ParseError& e) {
+    builder.drop_last_entry_errors();
     if (builder.errors().empty()) {
       throw;  // as it is: parse_spec reads text that is not JSON again, as YAML
     }

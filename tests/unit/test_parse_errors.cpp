@@ -252,6 +252,32 @@ TEST_CASE("a line indented unlike its block is named, with a hint", "[parse]") {
         "t.yaml:3:2: invalid YAML: end of map not found" + hint);
 }
 
+TEST_CASE("a misindented key is one error, not also the entry it cut short", "[parse]") {
+  const std::string hint = " (is this line indented as the lines of its block are?)";
+  const auto messages = [](const std::string& text) {
+    try {
+      parse_spec(text, "t.yaml", "t", SpecFormat::Yaml);
+    } catch (const ErrorList& e) {
+      return e.messages();
+    } catch (const Error& e) {
+      return std::vector<std::string>{e.what()};
+    }
+    return std::vector<std::string>{};
+  };
+  // kernel_size, one space short, ends the conv's map: "conv needs
+  // 'kernel_size'" would point at the wrong line.
+  CHECK(messages("input: {size: 8}\nlayers:\n  - type: conv\n    out_channels: 4\n"
+                 "   kernel_size: 3\n") ==
+        std::vector<std::string>{"t.yaml:5:4: invalid YAML: end of sequence not found" + hint});
+  // An earlier entry's own error stays.
+  CHECK(messages("input: {size: 8}\nlayers:\n  - {type: relu, p: 1}\n  - type: conv\n"
+                 "    out_channels: 4\n   kernel_size: 3\n") ==
+        std::vector<std::string>{
+            "t.yaml:3:18: layers[0]: unknown key 'p' for relu; allowed: name, type, inputs, "
+            "inplace, params",
+            "t.yaml:6:4: invalid YAML: end of sequence not found" + hint});
+}
+
 TEST_CASE("a tab in the indentation is named, wherever it is", "[parse]") {
   const std::string tab = "invalid YAML: a tab in the indentation (YAML indents with spaces only)";
   // Before a list item (yaml-cpp: "illegal block entry").
