@@ -138,21 +138,44 @@ def waveform():
 
 def group_norm():
     """nn.GroupNorm(4, 16) as torch.onnx exports it before opset 18: Reshape to [1, 4, -1], an
-    InstanceNormalization with a scale of ones and a bias of zeros, Reshape back, the affine as Mul and Add
-    of (16, 1, 1) initializers; then a 3x3 conv."""
+    InstanceNormalization with a scale of ones and a bias of zeros in Constant nodes, Reshape back, the affine
+    as Mul and Add of (16, 1, 1) initializers; then a 3x3 conv."""
+
+
+def fixed_norms():
+    """Norms as torch 1.13 exports them: BatchNorm2d(affine=False) and InstanceNorm2d(affine=False) read a
+    scale of ones and a bias of zeros from Constant nodes (0 params in torch); an untrained
+    InstanceNorm2d(affine=True) reads its ones and zeros from initializers (16 + 16 params in torch)."""
+    n = helper.make_node
+
+    def fill(name, value):
+        return n("Constant", [], [name], name=name,
+                 value=helper.make_tensor(name, TensorProto.FLOAT, [8], [value] * 8))
+    nodes = [
+        n("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[3, 3]),
+        fill("bn_ones", 1.0), fill("bn_zeros", 0.0),
+        n("BatchNormalization", ["c", "bn_ones", "bn_zeros", "mean", "var"], ["bn"], name="bn"),
+        fill("in_ones", 1.0), fill("in_zeros", 0.0),
+        n("InstanceNormalization", ["bn", "in_ones", "in_zeros"], ["in"], name="in"),
+        n("InstanceNormalization", ["in", "in_aff.weight", "in_aff.bias"], ["y"], name="in_aff"),
+    ]
+    inits = [weight("w", [8, 3, 3, 3]), weight("mean", [8]), weight("var", [8]),
+             helper.make_tensor("in_aff.weight", TensorProto.FLOAT, [8], [1.0] * 8),
+             helper.make_tensor("in_aff.bias", TensorProto.FLOAT, [8], [0.0] * 8)]
+    save(model(nodes, [tensor("x", [1, 3, 10, 10])], [tensor("y", [1, 8, 8, 8])], inits), "fixed_norms.onnx")
     n = helper.make_node
     nodes = [
         n("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
         n("Reshape", ["c1", "groups"], ["g"], name="to_groups"),
+        n("Constant", [], ["ones"], name="ones", value=helper.make_tensor("o", TensorProto.FLOAT, [4], [1.0] * 4)),
+        n("Constant", [], ["zeros"], name="zeros", value=helper.make_tensor("z", TensorProto.FLOAT, [4], [0.0] * 4)),
         n("InstanceNormalization", ["g", "ones", "zeros"], ["gn"], name="norm", epsilon=1e-5),
         n("Reshape", ["gn", "back"], ["r"], name="to_channels"),
         n("Mul", ["r", "gamma"], ["m"], name="gamma_mul"),
         n("Add", ["m", "beta"], ["a"], name="beta_add"),
         n("Conv", ["a", "w2"], ["y"], name="conv2", kernel_shape=[3, 3], strides=[2, 2]),
     ]
-    inits = [weight("w1", [16, 3, 3, 3]), weight("b1", [16]), ints("groups", [1, 4, -1]),
-             helper.make_tensor("ones", TensorProto.FLOAT, [4], [1.0] * 4),
-             helper.make_tensor("zeros", TensorProto.FLOAT, [4], [0.0] * 4), ints("back", [1, 16, 12, 12]),
+    inits = [weight("w1", [16, 3, 3, 3]), weight("b1", [16]), ints("groups", [1, 4, -1]), ints("back", [1, 16, 12, 12]),
              weight("gamma", [16, 1, 1]), weight("beta", [16, 1, 1]), weight("w2", [8, 16, 3, 3])]
     save(model(nodes, [tensor("x", [1, 3, 12, 12])], [tensor("y", [1, 8, 5, 5])], inits), "group_norm.onnx")
 
@@ -512,6 +535,7 @@ def main():
     nhwc_cnn()
     waveform()
     group_norm()
+    fixed_norms()
     view_flatten()
     upsample_net()
     mlp()

@@ -367,6 +367,7 @@ void fold_constant(NodeContext& c) {
     // read as a weight counts. A single value (an epsilon, the 2 of x / 2)
     // is no weight.
     Value v = constant_from_tensor(a->t());
+    v.in_node = true;
     if (dims::elements(v.dims).value_or(0) > 1 && c.node().output_size() > 0) {
       v.weight = c.node().output(0);
     }

@@ -42,6 +42,9 @@ struct Value {
   // element-wise op (an fp16 weight cast to float): its elements are
   // weights. Empty: none.
   std::string weight;
+  // Written in a Constant node, not an initializer: where torch puts the
+  // fixed ones and zeros of a norm without learned affine.
+  bool in_node = false;
 };
 
 // A TensorProto's dims and, when small and stored in the file, its values.
@@ -126,6 +129,8 @@ class NodeContext {
   // Output 0 is this constant / output `output` the same tensor as `v` (no layer).
   void set_constant(Value v);
   void forward(const Value& v, int output);
+  // The node's weight inputs are no parameters (a norm's fixed scale and bias).
+  void ignore_weights() { weights_counted_ = true; }
 
  private:
   std::string layer_name(std::string_view suffix) const;

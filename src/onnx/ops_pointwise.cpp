@@ -81,11 +81,33 @@ void convert_merge(NodeContext& c, std::string_view type) {
   c.emit(new_layer(type), acts);
 }
 
+namespace {
+
+// Every element `value`, written in a Constant node.
+bool fixed_fill(const NodeContext& c, int i, double value) {
+  if (!c.has_input(i)) {
+    return false;
+  }
+  const Value& v = c.input(i);
+  return v.constant && v.in_node && v.reals &&
+         std::all_of(v.reals->begin(), v.reals->end(), [&](double r) { return r == value; });
+}
+
+}  // namespace
+
 // BatchNormalization, InstanceNormalization, LayerNormalization, GroupNormalization.
 void convert_norm(NodeContext& c, std::string_view type) {
   const Value& x = c.activation(0);
   Layer l = new_layer(type);
-  if (type == "instancenorm" || type == "batchnorm") {
+  // torch writes a norm without learned affine (affine=False, and the
+  // InstanceNormalization of a GroupNorm, whose affine follows as Mul, Add)
+  // with a scale of ones and a bias of zeros in Constant nodes; its learned
+  // ones, even untrained, are initializers.
+  const bool fixed = fixed_fill(c, 1, 1.0) && (!c.has_input(2) || fixed_fill(c, 2, 0.0));
+  if (fixed) {
+    c.ignore_weights();
+    l.affine = false;
+  } else if (type == "instancenorm" || type == "batchnorm") {
     l.affine = true;
   }
   if (type == "groupnorm") {
@@ -95,7 +117,7 @@ void convert_norm(NodeContext& c, std::string_view type) {
     const std::vector<std::int64_t> d = c.dims(x);
     const auto axis = static_cast<long>(dims::axis(c.attr_int("axis", -1), d.size()));
     l.extra->normalized_shape.assign(d.begin() + axis, d.end());
-    l.bias = c.has_input(2);
+    l.bias = c.has_input(2) && !fixed;
   }
   c.emit(std::move(l), {&x});
 }

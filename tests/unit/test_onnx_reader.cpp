@@ -183,9 +183,24 @@ TEST_CASE("a GroupNorm exported as Reshape and InstanceNormalization keeps its r
   }
   CHECK(layer_named(r, "conv2").rf == layer_named(spec, "conv2").rf);
   CHECK(layer_named(r, "conv2").rf[0].rf == 5);
-  // The file's norm has a constant scale and bias of 4 each, and the affine
-  // 16 + 16 in initializers: 8 more params than torch's 1,632.
-  CHECK(r.totals.params == 1640);
+  // The norm's scale of ones and bias of zeros (4 each, Constant nodes) are
+  // fixed, not learned: torch's 1,632 params, the affine in Mul and Add.
+  CHECK(r.totals.params == 1632);
+  CHECK(r.totals.params == spec.totals.params);
+  CHECK(layer_named(r, "norm").params == 0);
+}
+
+// torch.nn counts: Conv2d(3, 8, 3, bias=False) 216, BatchNorm2d(8,
+// affine=False) 0 (+ 17 buffers), InstanceNorm2d(8) 0, an untrained
+// InstanceNorm2d(8, affine=True) 16, though its ones and zeros are the same
+// values as the fixed ones: learned ones are initializers.
+TEST_CASE("a norm reading fixed ones and zeros from Constant nodes has no params", "[onnx]") {
+  const Report r = analyze_onnx("fixed_norms.onnx");
+  CHECK(layer_named(r, "bn").params == 0);
+  CHECK(layer_named(r, "in").params == 0);
+  CHECK(layer_named(r, "in_aff").params == 16);
+  CHECK(r.totals.params == 232);
+  CHECK(r.totals.buffers == 17);
 }
 
 TEST_CASE("x.view(x.size(0), -1): the shape subgraph is folded into a flatten", "[onnx]") {
