@@ -19,10 +19,12 @@ int run_check(const NetOptions& o) {
   const Report report = load_and_analyze(o);
   fail_if_strict(report, o.strict);
   print_warnings(report, o.quiet);
-  std::cout << fmt::format("{}: ok: {} layer{}, {} params, {} warning{}\n", report.net.file,
+  const std::size_t accepted = report.accepted_warnings.size();
+  std::cout << fmt::format("{}: ok: {} layer{}, {} params, {} warning{}{}\n", report.net.file,
                            report.layers.size(), report.layers.size() == 1 ? "" : "s",
                            with_separators(report.total_params), report.warnings.size(),
-                           report.warnings.size() == 1 ? "" : "s");
+                           report.warnings.size() == 1 ? "" : "s",
+                           accepted == 0 ? "" : fmt::format(" ({} accepted by allow:)", accepted));
   return 0;
 }
 

@@ -220,6 +220,7 @@ std::vector<bool> warning_kinds_on(const std::vector<std::string>& flags) {
 void drop_warnings(Report& report, const std::vector<bool>& on) {
   const auto off = [&](const Warning& w) { return !on[static_cast<std::size_t>(w.kind)]; };
   std::erase_if(report.warnings, off);
+  std::erase_if(report.accepted_warnings, off);
   for (LayerReport& lr : report.layers) {
     std::erase_if(lr.warnings, off);
   }

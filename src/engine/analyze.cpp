@@ -441,11 +441,16 @@ Report Analyzer::run() {
         a.jump = a.padding_eff = a.center_offset = std::nullopt;
       }
     }
+    const auto accepted = [&](const Warning& w) {  // by the layer's allow:
+      return std::ranges::find(layer.extra->allow, warning_kind_name(w.kind)) !=
+             layer.extra->allow.end();
+    };
     for (Warning& w : lr.warnings) {
       w.layer = layer.name;
       w.pos = layer.pos;
-      report_.warnings.push_back(w);
+      (accepted(w) ? report_.accepted_warnings : report_.warnings).push_back(w);
     }
+    std::erase_if(lr.warnings, accepted);
   }
   return std::move(report_);
 }

@@ -238,11 +238,16 @@ std::string render_json(const Report& report, const NetRegions* regions, std::si
   if (report.net.shared_params != 0) {  // ONNX weights read by several layers
     root["totals"]["shared_params"] = report.net.shared_params;
   }
-  Json warnings = Json::array();
-  for (const Warning& w : report.warnings) {
-    warnings.push_back({{"layer", w.layer}, {"message", w.text}});
-  }
-  root["warnings"] = std::move(warnings);
+  const auto warning_list = [](const std::vector<Warning>& list) {
+    Json items = Json::array();
+    for (const Warning& w : list) {
+      items.push_back(
+          {{"layer", w.layer}, {"kind", warning_kind_name(w.kind)}, {"message", w.text}});
+    }
+    return items;
+  };
+  root["warnings"] = warning_list(report.warnings);
+  root["accepted_warnings"] = warning_list(report.accepted_warnings);  // by allow:
   if (depth > 0) {  // --depth N: the blocks, each with its layers' costs
     Json blocks = Json::array();
     for (const Block& b : blocks_of(report, depth)) {

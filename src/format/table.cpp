@@ -1,7 +1,9 @@
 // The terminal table: a title line, aligned columns, a totals line.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <sstream>
 
 #include "format/columns.h"
@@ -34,6 +36,23 @@ std::string title_line(const Report& report) {
                      convention_name(report.net.convention), n, n == 1 ? "" : "s", blocks);
 }
 
+// "accepted by allow: 3 warnings (misaligned 2, unread-input 1)".
+std::string accepted_text(const std::vector<Warning>& accepted) {
+  std::array<std::size_t, kWarningKinds> count{};
+  for (const Warning& w : accepted) {
+    ++count[static_cast<std::size_t>(w.kind)];
+  }
+  std::vector<std::string> kinds;
+  for (std::size_t k = 0; k < kWarningKinds; ++k) {
+    if (count[k] != 0) {
+      kinds.push_back(
+          fmt::format("{} {}", warning_kind_name(static_cast<WarningKind>(k)), count[k]));
+    }
+  }
+  return fmt::format("accepted by allow: {} warning{} ({})\n", accepted.size(),
+                     accepted.size() == 1 ? "" : "s", fmt::join(kinds, ", "));
+}
+
 // The totals under a table: parameters, compute, memory.
 std::string totals_text(const Report& report) {
   const CostTotals& t = report.totals;
@@ -57,6 +76,9 @@ std::string totals_text(const Report& report) {
   out += fmt::format("activations: {} in all, peak {} at once (input {}, batch {}, {})\n",
                      human(t.activation_memory, "B"), human(t.peak_memory, "B"),
                      human(t.input_memory, "B"), report.cost_options.batch, dtype);
+  if (!report.accepted_warnings.empty()) {
+    out += accepted_text(report.accepted_warnings);
+  }
   if (std::any_of(report.layers.begin(), report.layers.end(),
                   [](const LayerReport& lr) { return lr.global_context; })) {
     out +=

@@ -36,6 +36,7 @@ enum class FieldFormat : std::uint8_t {
   Repeats,      // an integer >= 0 per dim; [] a scalar's
   Ints,         // a list of integers of any sign
   Choice,       // one of `choices`, kept as written
+  Warnings,     // a warning kind's name or a list of them (allow)
   InertNumber,  // fields inert to netlens (kept as written, written back):
   InertFlag,
   InertCount,

@@ -177,6 +177,9 @@ struct LayerExtras {
   // The parameters the layer holds, replacing its kind's count: an ONNX
   // file's weights (what the file holds is what counts).
   std::optional<std::int64_t> params;
+  // The warning kinds accepted on this layer (their names): reported apart,
+  // never hidden (docs/spec-format.md).
+  std::vector<std::string> allow;
   // Inert fields as written (eps: 1e-05, inplace: true), written back.
   std::vector<InertValue> inert;
 };

@@ -216,7 +216,10 @@ struct Report {
   CostOptions cost_options;
   CostTotals totals;
   std::vector<Warning> warnings;  // every warning, in layer order
-  bool erf = false;               // erf50 / erf95 computed (`analyze --erf`)
+  // Warnings of a kind the layer's `allow:` accepts: not printed as warnings,
+  // not failing --strict, counted in the summary (never hidden).
+  std::vector<Warning> accepted_warnings;
+  bool erf = false;  // erf50 / erf95 computed (`analyze --erf`)
   // A depth view (format/blocks.cpp): each row a block of the net's
   // `blocked_layers` layers, grouped by the first `depth` parts of their names.
   std::size_t depth = 0;

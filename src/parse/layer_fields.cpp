@@ -7,6 +7,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "model/report.h"
+#include "model/suggest.h"
+
 namespace netlens {
 
 namespace {
@@ -52,6 +55,7 @@ constexpr std::int64_t min_of(FieldFormat f) {
     case F::Cropping:
     case F::Mode:
     case F::Choice:
+    case F::Warnings:
     case F::InertNumber:
     case F::InertFlag:
     case F::InertChoice:
@@ -108,6 +112,32 @@ Ints int_list(const Read& c, FieldFormat f) {
   return c.r.int_list(c.node, c.path, min_of(f));
 }
 
+// Warning kinds by name, as -W names them.
+std::vector<std::string> warning_kinds(const Read& c) {
+  std::vector<std::string> kinds;
+  const auto add = [&](const DocNode& item, const std::string& path) {
+    const std::string name = c.r.string(item, path);
+    const std::optional<WarningKind> kind = warning_kind_from_name(name);
+    if (!kind) {
+      std::vector<std::string> names;
+      for (std::size_t k = 0; k < kWarningKinds; ++k) {
+        names.emplace_back(warning_kind_name(static_cast<WarningKind>(k)));
+      }
+      c.r.fail(item, path,
+               fmt::format("unknown warning kind '{}'{}; kinds: {}", name,
+                           did_you_mean(name, names), fmt::join(names, ", ")));
+    }
+    kinds.emplace_back(warning_kind_name(*kind));  // whole-tensor: roles-lost
+  };
+  if (c.node.kind != DocNode::Kind::Seq) {
+    add(c.node, c.path);
+  }
+  for (std::size_t i = 0; i < c.node.items.size(); ++i) {
+    add(c.node.items[i], fmt::format("{}[{}]", c.path, i));
+  }
+  return kinds;
+}
+
 std::string inert_text(const Read& c, FieldFormat f) {
   if (f == F::InertNumber) {
     return fmt::format("{}", c.r.number(c.node, c.path));
@@ -158,6 +188,9 @@ void read_into(const Read& c, T& m) {
   } else if constexpr (std::is_same_v<T, std::string>) {
     static_assert(Fmt == F::Choice);
     m = choice(c);
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    static_assert(Fmt == F::Warnings);
+    m = warning_kinds(c);
   } else if constexpr (std::is_same_v<T, std::vector<InertValue>>) {
     m.push_back({c.def.id, inert_text(c, Fmt)});
   } else {
@@ -171,6 +204,9 @@ std::string text_of(bool v) { return v ? "true" : "false"; }
 std::string text_of(double v) { return fmt::format("{}", v); }
 std::string text_of(const std::string& v) { return v; }
 std::string text_of(const Ints& v) { return fmt::format("[{}]", fmt::join(v, ", ")); }
+std::string text_of(const std::vector<std::string>& v) {
+  return fmt::format("[{}]", fmt::join(v, ", "));
+}
 std::string text_of(const std::array<std::int64_t, 2>& pair) {
   return pair[0] == pair[1] ? text_of(pair[0]) : fmt::format("[{}, {}]", pair[0], pair[1]);
 }

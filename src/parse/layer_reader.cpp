@@ -24,6 +24,7 @@ std::vector<AllowedKey> allowed_keys(const TypeMatch& match) {
     keys.push_back({field_def(*field_named(name)).key, field});
   });
   keys.push_back({"params", Field::params});
+  keys.push_back({"allow", Field::allow});
   return keys;
 }
 

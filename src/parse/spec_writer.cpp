@@ -52,7 +52,7 @@ std::string type_name(const Layer& l) {
 }
 
 // Every field of the layer's type that differs from its default (and the
-// required ones), in the row's order, then params.
+// required ones), in the row's order, then params and allow.
 void add_fields(const Layer& l, std::vector<std::string>& f) {
   const LayerType& type = *find_layer_type(l.type)->type;
   const auto add = [&](std::string_view name) {
@@ -65,6 +65,7 @@ void add_fields(const Layer& l, std::vector<std::string>& f) {
   };
   for_each_word(type.fields, add);
   add("params");
+  add("allow");
 }
 
 // The seed's form (net: [[kernel, stride, padding], ...]): convs of no

@@ -84,7 +84,7 @@ TEST_CASE("bad spec files exit 1 with FILE:LINE:COL on one line", "[cli]") {
            netlens::layer_type_names()},
       {"bad_key.yaml",
        ":3:18: layers[0]: unknown key 'foo' for relu; allowed: name, type, inputs, inplace, "
-       "params"},
+       "params, allow"},
       {"bad_missing.yaml", ":3:5: layers[0]: conv needs 'out_channels'"},
       {"bad_kernel.yaml",
        ":3:5: layer 'big': kernel 5 (dilated) is larger than the padded input 4 (4 + 0 + 0) on "

@@ -113,7 +113,7 @@ TEST_CASE("an exceeded --max-layers is one line at the first layer over it, spec
                                       "{type: relu}\n  - {type: relu}\n");
   CHECK(after.err ==
         "netlens: error: <stdin>:2:18: layers[0]: unknown key 'bogus' for relu; allowed: name, "
-        "type, inputs, inplace, params\n"
+        "type, inputs, inplace, params, allow\n"
         "netlens: error: <stdin>:4:5: layers[2]: more than 1 layer (raise the limit with "
         "--max-layers)\n");
   const RunResult split = run_netlens("check - --input 8 --max-layers 3",

@@ -1,6 +1,7 @@
 // Warning kinds on the command line: each warning line ends in its kind,
 // -W no-KIND turns a kind off (for --strict and JSON too), -q prints none.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "helpers.h"
 
@@ -54,6 +55,57 @@ TEST_CASE("the -W no-KIND option turns a kind off everywhere, -W KIND back on", 
   CHECK(bad.err ==
         "netlens: error: -W no-misalinged: unknown warning kind 'misalinged' (did you mean "
         "'misaligned'?); kinds: misaligned, unread-input, padding-only, dead-layer, "
+        "rf-exceeds-input, regions-skipped, roles-lost, assumed-batch, guessed-branch\n");
+}
+
+// b's 2x2 windows are centred half a pixel from c's 1x1 ones.
+namespace {
+const std::string kAllowSpec =
+    "input: {size: 32, channels: 3}\nlayers:\n"
+    "  - {name: a, type: conv, out_channels: 4, kernel_size: 3, padding: 1}\n"
+    "  - {name: b, type: conv, out_channels: 4, kernel_size: 2, stride: 2, inputs: [a]}\n"
+    "  - {name: c, type: conv, out_channels: 4, kernel_size: 1, stride: 2, inputs: [a]}\n"
+    "  - {name: m, type: add, inputs: [b, c]ALLOW}\n";
+
+std::string allow_spec(const std::string& allow) {
+  std::string spec = kAllowSpec;
+  return spec.replace(spec.find("ALLOW"), 5, allow);
+}
+}  // namespace
+
+TEST_CASE("allow: on a layer accepts its warnings of that kind, counted apart", "[cli]") {
+  const std::string misaligned =
+      "inputs are misaligned on every axis: 'b' jump 2, centre 0.5; 'c' jump 2, centre 0 (0.5 "
+      "pixels apart)";
+  const RunResult plain = run_netlens("check - --strict", allow_spec(""));
+  CHECK(plain.status == 1);
+  CHECK(plain.err == "netlens: warning: <stdin>:6:5: layer 'm': " + misaligned +
+                         " [-Wmisaligned]\nnetlens: error: 1 warning (--strict)\n");
+  const std::string spec = allow_spec(", allow: [misaligned]");
+  const RunResult check = run_netlens("check - --strict", spec);
+  CHECK(check.status == 0);
+  CHECK(check.err.empty());
+  CHECK(check.out == "<stdin>: ok: 4 layers, 200 params, 0 warnings (1 accepted by allow:)\n");
+  const RunResult table = run_netlens("analyze -", spec);
+  CHECK(table.err.empty());
+  CHECK(lines_of(table.out).back() == "accepted by allow: 1 warning (misaligned 1)");
+  const RunResult json = run_netlens("analyze - -f json", spec);
+  const auto j = nlohmann::json::parse(json.out);
+  CHECK(j["warnings"] == nlohmann::json::array());
+  CHECK(j["accepted_warnings"] ==
+        nlohmann::json::parse(R"([{"layer": "m", "kind": "misaligned", "message": ")" + misaligned +
+                              "\"}]"));
+  // Another kind accepts nothing here; -W no-misaligned drops it everywhere.
+  CHECK(run_netlens("check - --strict", allow_spec(", allow: dead-layer")).status == 1);
+  CHECK(run_netlens("analyze - -f json -W no-misaligned", spec)
+            .out.find("\"accepted_warnings\": []") != std::string::npos);
+  // convert writes it back.
+  CHECK(run_netlens("convert -", spec).out.find("allow: [misaligned]") != std::string::npos);
+  const RunResult bad = run_netlens("check -", allow_spec(", allow: [misalign]"));
+  CHECK(bad.status == 1);
+  CHECK(bad.err ==
+        "netlens: error: <stdin>:6:50: layers[3].allow[0]: unknown warning kind 'misalign' (did "
+        "you mean 'misaligned'?); kinds: misaligned, unread-input, padding-only, dead-layer, "
         "rf-exceeds-input, regions-skipped, roles-lost, assumed-batch, guessed-branch\n");
 }
 

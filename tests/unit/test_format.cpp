@@ -129,8 +129,10 @@ TEST_CASE("JSON: 1-D lists, fractions, warnings", "[format]") {
   CHECK(c["warnings"] == json::array({dropped}));
   const std::string dead = "dead branch: no layer uses this output (and it is not the last layer)";
   CHECK(up["warnings"] == json::array({dead}));
-  CHECK(j["warnings"] == json::parse(R"([{"layer": "up", "message": ")" + dead +
-                                     R"("}, {"layer": "c", "message": ")" + dropped + "\"}]"));
+  CHECK(j["warnings"] == json::parse(R"([{"layer": "up", "kind": "dead-layer", "message": ")" +
+                                     dead + R"("}, {"layer": "c", "kind": "unread-input", )" +
+                                     R"("message": ")" + dropped + "\"}]"));
+  CHECK(j["accepted_warnings"] == json::array());
 }
 
 TEST_CASE("CSV: a header column per axis", "[format]") {

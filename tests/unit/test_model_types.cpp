@@ -45,7 +45,7 @@ TEST_CASE("every field a row names is in the schema, once, with a key of its own
           "[model]") {
   for (const LayerType& t : layer_types()) {
     INFO(t.name);
-    std::set<std::string_view> keys{"name", "type", "inputs", "params"};
+    std::set<std::string_view> keys{"name", "type", "inputs", "params", "allow"};
     for (const std::string& name : words(t.fields)) {
       INFO(name);
       const std::optional<Field> field = field_named(name);

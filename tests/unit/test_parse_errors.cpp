@@ -137,13 +137,13 @@ TEST_CASE("unknown keys list the allowed ones", "[parse]") {
   CHECK(parse_error(spec("  - {type: conv, kernel_size: 3, out_channels: 4, strid: 2}\n")) ==
         "t.yaml:3:51: layers[0]: unknown key 'strid' for conv (did you mean 'stride'?); allowed: "
         "name, type, inputs, out_channels, kernel_size, stride, padding, dilation, groups, bias, "
-        "in_channels, params");
+        "in_channels, params, allow");
   CHECK(parse_error(spec("  - {type: relu, foo: 2}\n")) ==
         "t.yaml:3:18: layers[0]: unknown key 'foo' for relu; allowed: name, type, inputs, inplace, "
-        "params");
+        "params, allow");
   CHECK(parse_error(spec("  - {type: avgpool, kernel_size: 2, dilation: 2}\n")) ==
         "t.yaml:3:37: layers[0]: unknown key 'dilation' for avgpool; allowed: name, type, "
-        "inputs, kernel_size, stride, padding, ceil_mode, count_include_pad, params");
+        "inputs, kernel_size, stride, padding, ceil_mode, count_include_pad, params, allow");
   CHECK(parse_error("input: {size: 8}\nlayer:\n  - {type: relu}\n") ==
         "t.yaml:2:1: unknown key 'layer' (did you mean 'layers'?); allowed: name, input, "
         "convention, layers, outputs, blocks, shared_params");
@@ -274,7 +274,7 @@ TEST_CASE("a misindented key is one error, not also the entry it cut short", "[p
                  "    out_channels: 4\n   kernel_size: 3\n") ==
         std::vector<std::string>{
             "t.yaml:3:18: layers[0]: unknown key 'p' for relu; allowed: name, type, inputs, "
-            "inplace, params",
+            "inplace, params, allow",
             "t.yaml:6:4: invalid YAML: end of sequence not found" + hint});
 }
 
@@ -302,7 +302,7 @@ TEST_CASE("text that starts like JSON and is neither JSON nor YAML gets the JSON
   // Flow-style YAML that starts like JSON is still read as YAML, errors and all.
   CHECK(auto_error("{input: {size: 8}, layers: [{type: relu, bogus: 1}]}") ==
         "<stdin>:1:42: layers[0]: unknown key 'bogus' for relu; allowed: name, type, inputs, "
-        "inplace, params");
+        "inplace, params, allow");
 }
 
 TEST_CASE("JSON syntax errors carry the position", "[parse]") {
@@ -326,7 +326,7 @@ TEST_CASE("JSON syntax errors carry the position", "[parse]") {
         "t.json:1:52: duplicate key 'type' (first at line 1, column 36)");
   CHECK(json_error("{\"input\": {\"size\": 8},\n \"layers\": [{\"type\": \"relu\", \"x\": 1}]}") ==
         "t.json:2:30: layers[0]: unknown key 'x' for relu; allowed: name, type, inputs, inplace, "
-        "params");
+        "params, allow");
 }
 
 TEST_CASE("per-axis lists of the wrong length surface in the engine", "[parse][engine]") {
@@ -407,7 +407,7 @@ TEST_CASE("independent errors in layer entries are all reported, up to 20", "[pa
             "t.yaml:3:35: layers[0]: unknown key 'kernel' for conv (did you mean 'kernel_size'?); "
             "allowed: name, type, "
             "inputs, out_channels, kernel_size, stride, padding, dilation, groups, bias, "
-            "in_channels, params",
+            "in_channels, params, allow",
             "t.yaml:5:12: layers[2].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
             "types: " +
                 layer_type_names()});
@@ -423,7 +423,7 @@ TEST_CASE("independent errors in layer entries are all reported, up to 20", "[pa
     REQUIRE(e.messages().size() == 21);
     CHECK(e.messages()[19] ==
           "t.yaml:22:18: layers[19]: unknown key 'p' for relu; allowed: name, type, inputs, "
-          "inplace, params");
+          "inplace, params, allow");
     CHECK(e.messages()[20] == "t.yaml: stopped after 20 errors");
   }
 }
@@ -433,12 +433,12 @@ TEST_CASE("errors that show the fix: key names, one-axis padding pairs, flattene
   CHECK(parse_error(spec("  - {type: conv, kernel: 3, out_channels: 4}\n")) ==
         "t.yaml:3:18: layers[0]: unknown key 'kernel' for conv (did you mean 'kernel_size'?); "
         "allowed: name, type, inputs, out_channels, kernel_size, stride, padding, dilation, "
-        "groups, bias, in_channels, params");
+        "groups, bias, in_channels, params, allow");
   CHECK(
       parse_error(spec("  - {type: conv, kernel_size: 3, out: 4}\n")) ==
       "t.yaml:3:34: layers[0]: unknown key 'out' for conv (did you mean "
       "'out_channels'?); allowed: name, type, inputs, out_channels, kernel_size, stride, padding, "
-      "dilation, groups, bias, in_channels, params");
+      "dilation, groups, bias, in_channels, params, allow");
   // PyTorch's causal padding F.pad(x, (4, 0)) written as a list on a 1-D conv.
   CHECK(error_of([] {
           analyze_yaml(
