@@ -60,6 +60,22 @@ std::size_t parse_axis(const std::string& name, std::size_t rank) {
       fmt::format("--axis '{}': the net's input has axes {}", name, fmt::join(names, ", ")));
 }
 
+// The whole net analyzed at each size `sizes` shows on the axis, the other
+// axes at the spec's size.
+void add_costs(const Net& net, const PerAxis<std::int64_t>& spec, DType dtype, AxisSizes& a) {
+  CostOptions options;
+  options.batch = net.batch.value_or(1);
+  options.dtype = dtype;
+  for (const std::int64_t s : costed_sizes(a, spec[a.axis])) {
+    Net at = net;
+    at.input_size = spec;
+    at.input_size[a.axis] = s;
+    at.input_size_scalar = false;
+    const CostTotals t = analyze(std::move(at), options).totals;
+    a.costs.push_back({s, t.params, t.macs, t.flops, t.activation_memory, t.peak_memory});
+  }
+}
+
 }  // namespace
 
 void setup_sizes(CLI::App* cmd, SizesOptions& o) {
@@ -72,6 +88,11 @@ void setup_sizes(CLI::App* cmd, SizesOptions& o) {
                   "The sizes closest to yours, per axis: 1080x1920 (or one size for every axis)");
   cmd->add_option("--output", o.output_size,
                   "The inputs that give an output of this size (the net's first output)");
+  cmd->add_flag("--costs", o.costs,
+               "Params, MACs and peak memory at each size shown (the whole net analyzed there)");
+  cmd->add_option("--dtype", o.dtype,
+                  "Bytes per element for --costs' memory: float32, float16, bfloat16, int8")
+      ->check(CLI::IsMember({"float32", "float16", "bfloat16", "int8"}));
   cmd->add_option("-f,--format", o.format, "Output format: table or json")
       ->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output-file", o.output, "Write the output to FILE instead of stdout");
@@ -83,7 +104,8 @@ void setup_sizes(CLI::App* cmd, SizesOptions& o) {
       "  netlens sizes unet\n"
       "  netlens sizes resnet50 --range 32..1024 --axis h --format json\n"
       "  netlens sizes my_fpn.yaml --nearest 1080x1920\n"
-      "  netlens sizes unet --output 388");
+      "  netlens sizes unet --output 388\n"
+      "  netlens sizes unet --costs");
 }
 
 int run_sizes(const SizesOptions& o) {
@@ -124,11 +146,18 @@ int run_sizes(const SizesOptions& o) {
       }
     }
   }
+  std::optional<Net> costed;  // the net for --costs, before the scan takes it
+  if (o.costs) {
+    costed = net;
+  }
   SizesReport report = scan_sizes(std::move(net), axis, range->first, range->second);
   report.output = o.output_size;
   for (AxisSizes& a : report.axes) {
     if (nearest) {
       a.nearest = (*nearest)[nearest->size() == 1 ? 0 : a.axis];
+    }
+    if (costed) {
+      add_costs(*costed, report.input, *dtype_from_name(o.dtype), a);
     }
   }
   write_output(o.format == "json" ? render_sizes_json(report) : render_sizes_text(report),

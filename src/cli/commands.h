@@ -63,6 +63,8 @@ struct SizesOptions {
   std::optional<std::string> axis;
   std::optional<std::string> nearest;
   std::optional<std::int64_t> output_size;
+  bool costs = false;
+  std::string dtype = "float32";
   std::string format = "table";
   std::string output;
 };

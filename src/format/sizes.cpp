@@ -6,6 +6,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "format/columns.h"
 #include "format/format.h"
 
 namespace netlens {
@@ -39,15 +40,7 @@ std::string describe_set(const std::vector<std::int64_t>& set,
 // A few input -> output pairs: the first three, the spec's size, the last.
 std::string output_examples(const AxisSizes& a, const std::vector<std::int64_t>& set,
                             std::int64_t spec_size) {
-  std::vector<std::int64_t> shown(set.begin(),
-                                  set.begin() + std::min<std::ptrdiff_t>(std::ssize(set), 3));
-  const bool has_spec = std::binary_search(set.begin(), set.end(), spec_size);
-  if (has_spec && (shown.empty() || shown.back() < spec_size)) {
-    shown.push_back(spec_size);
-  }
-  if (!set.empty() && shown.back() < set.back()) {
-    shown.push_back(set.back());
-  }
+  const std::vector<std::int64_t> shown = example_sizes(set, spec_size);
   std::string text;
   for (std::size_t i = 0; i < shown.size(); ++i) {
     const bool gap = i > 0 && std::find(set.begin(), set.end(), shown[i - 1]) + 1 !=
@@ -159,6 +152,12 @@ std::string render_sizes_text(const SizesReport& r) {
           fmt::format("  nearest to {}: exact {}; runs {}\n", *a.nearest,
                       describe_nearest(a.exact, *a.nearest), describe_nearest(a.runs, *a.nearest));
     }
+    const std::size_t width = a.costs.empty() ? 0 : std::to_string(a.costs.back().input).size();
+    for (std::size_t i = 0; i < a.costs.size(); ++i) {
+      const SizeCost& c = a.costs[i];
+      out += fmt::format("  {:<9}{:>{}}: {}, peak memory {}\n", i == 0 ? "costs:" : "", c.input,
+                         width, human(c.macs, "MACs"), human(c.peak_memory, "B"));
+    }
     if (r.output) {
       const std::vector<std::int64_t> inputs = inputs_giving(a, *r.output);
       std::vector<std::int64_t> exact;
@@ -202,6 +201,18 @@ std::string render_sizes_json(const SizesReport& r) {
       };
       axis["nearest"] = {
           {"target", *a.nearest}, {"runs", sides(a.runs)}, {"exact", sides(a.exact)}};
+    }
+    if (!a.costs.empty()) {
+      Json costs = Json::array();
+      for (const SizeCost& c : a.costs) {
+        costs.push_back({{"input", c.input},
+                         {"params", c.params},
+                         {"macs", c.macs},
+                         {"flops", c.flops},
+                         {"activation_memory", c.activation_memory},
+                         {"peak_memory", c.peak_memory}});
+      }
+      axis["costs"] = std::move(costs);
     }
     if (r.output) {
       axis["output_inputs"] = {{"output", *r.output}, {"inputs", inputs_giving(a, *r.output)}};

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace netlens {
 
 namespace {
@@ -67,6 +69,39 @@ Nearest nearest_in(const std::vector<std::int64_t>& sizes, std::int64_t target) 
     }
   }
   return n;
+}
+
+std::vector<std::int64_t> example_sizes(const std::vector<std::int64_t>& set,
+                                        std::int64_t spec_size) {
+  std::vector<std::int64_t> shown(set.begin(),
+                                  set.begin() + std::min<std::ptrdiff_t>(std::ssize(set), 3));
+  const bool has_spec = std::binary_search(set.begin(), set.end(), spec_size);
+  if (has_spec && (shown.empty() || shown.back() < spec_size)) {
+    shown.push_back(spec_size);
+  }
+  if (!set.empty() && shown.back() < set.back()) {
+    shown.push_back(set.back());
+  }
+  return shown;
+}
+
+std::vector<std::int64_t> costed_sizes(const AxisSizes& axis, std::int64_t spec_size) {
+  std::vector<std::int64_t> sizes =
+      example_sizes(axis.exact.empty() ? axis.runs : axis.exact, spec_size);
+  if (axis.nearest) {
+    const Nearest exact = nearest_in(axis.exact, *axis.nearest);
+    for (const auto& s : {exact.below, exact.above}) {
+      if (s) {
+        sizes.push_back(*s);
+      }
+    }
+    if (std::binary_search(axis.runs.begin(), axis.runs.end(), *axis.nearest)) {
+      sizes.push_back(*axis.nearest);
+    }
+  }
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
 }
 
 std::vector<std::int64_t> inputs_giving(const AxisSizes& axis, std::int64_t output) {

@@ -34,6 +34,16 @@ struct SizeOutcome {
   std::string failure;  // why it does not run, or why it is not exact ("" when exact)
 };
 
+// The whole net's costs at one input size on the scanned axis (--costs).
+struct SizeCost {
+  std::int64_t input = 0;
+  std::int64_t params = 0;
+  std::int64_t macs = 0;
+  std::int64_t flops = 0;
+  std::int64_t activation_memory = 0;
+  std::int64_t peak_memory = 0;
+};
+
 struct AxisSizes {
   std::size_t axis = 0;
   std::int64_t min = 1;
@@ -44,6 +54,7 @@ struct AxisSizes {
   std::optional<SizePattern> runs_pattern;
   std::optional<SizePattern> exact_pattern;
   std::optional<std::int64_t> nearest;  // --nearest: the size asked about
+  std::vector<SizeCost> costs;          // --costs: at each of costed_sizes()
 };
 
 struct SizesReport {
@@ -62,6 +73,13 @@ struct Nearest {
   std::optional<std::int64_t> above;
 };
 Nearest nearest_in(const std::vector<std::int64_t>& sizes, std::int64_t target);
+
+// The sizes the text shows input -> output for: the first three of `set`
+// (the exact sizes, or those that run when none is exact), the spec's, the last.
+std::vector<std::int64_t> example_sizes(const std::vector<std::int64_t>& set,
+                                        std::int64_t spec_size);
+// The sizes --costs analyzes: the examples, and --nearest's answers.
+std::vector<std::int64_t> costed_sizes(const AxisSizes& axis, std::int64_t spec_size);
 
 // The input sizes at which the net's first output is `output` long on the axis.
 std::vector<std::int64_t> inputs_giving(const AxisSizes& axis, std::int64_t output);

@@ -41,7 +41,8 @@ TEST_CASE("a misspelt option gets a suggestion on one line", "[cli]") {
   CHECK(with_value.err ==
         "netlens: error: unknown option '--stirct' for 'check' (did you mean '--strict'?)\n" +
             kHint);
-  // sizes and convert report no warnings and no costs: no --strict, -q, -W or --dtype.
+  // sizes and convert report no warnings: no --strict, -q or -W; convert no costs: no --dtype
+  // (sizes takes it for --costs).
   const RunResult strict = run_netlens("sizes vgg16 --strict");
   CHECK(strict.status == 2);
   CHECK(strict.err == "netlens: error: unknown option '--strict' for 'sizes'\n" + kHint);

@@ -191,6 +191,43 @@ TEST_CASE("sizes: the command", "[cli][sizes]") {
                                {"runs", {{"below", 200}, {"above", 200}}},
                                {"exact", {{"below", 188}, {"above", 204}}}});
   }
+  SECTION("--costs: the net analyzed at each size shown and asked about") {
+    const RunResult r = run_netlens("sizes unet --axis h --range 1..640 --nearest 600 --costs");
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    const std::vector<std::string> lines = lines_of(r.out);
+    REQUIRE(lines.size() == 14);
+    CHECK(std::vector(lines.begin() + 6, lines.end()) ==
+          std::vector<std::string>{"  costs:   188: 24.2 GMACs, peak memory 54.3 MB",
+                                   "           204: 29.4 GMACs, peak memory 59.0 MB",
+                                   "           220: 34.7 GMACs, peak memory 63.6 MB",
+                                   "           572: 150.4 GMACs, peak memory 167.4 MB",
+                                   "           588: 155.7 GMACs, peak memory 172.3 MB",
+                                   "           600: 160.6 GMACs, peak memory 176.5 MB",
+                                   "           604: 161.0 GMACs, peak memory 177.4 MB",
+                                   "           636: 171.5 GMACs, peak memory 187.7 MB"});
+    // Each size's numbers are analyze's at that input, to the unit, at the dtype asked.
+    const json costs = json::parse(run_netlens("sizes unet --axis w --range 180..220 --costs "
+                                               "--dtype float16 --batch 2 -f json")
+                                       .out)["axes"][0]["costs"];
+    REQUIRE(costs.size() == 3);
+    for (const json& c : costs) {
+      const std::string input = "572x" + std::to_string(c["input"].get<int>());
+      INFO(input);
+      const json totals = json::parse(run_netlens("analyze unet --dtype float16 --batch 2 "
+                                                  "-f json --input " +
+                                                  input)
+                                          .out)["totals"];
+      CHECK(c == json{{"input", c["input"]},
+                      {"params", totals["params"]},
+                      {"macs", totals["macs"]},
+                      {"flops", totals["flops"]},
+                      {"activation_memory", totals["activation_memory"]},
+                      {"peak_memory", totals["peak_memory"]}});
+    }
+    CHECK(costs[0]["input"] == 188);
+    CHECK(costs[0]["macs"] == 2 * 24155314432LL);
+  }
   SECTION("usage errors") {
     const std::pair<const char*, const char*> cases[] = {
         {"--range 5", "--range '5': expected MIN..MAX, e.g. 32..1024"},
