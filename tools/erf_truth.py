@@ -5,7 +5,8 @@ tests/unit/test_oracle_erf.cpp (tests/data/erf_truth.json).
     /usr/bin/python3 tools/erf_truth.py --netlens build/src/netlens > tests/data/erf_truth.json
 
 The nets are torchvision's vgg16 and resnet18 (64x64 input), tools/zoo_extra.py's U-Net (188x188,
-its smallest valid input) and a small net of bilinear and bicubic resizes (RESIZE_SPEC), made path
+its smallest valid input), a small net of bilinear and bicubic resizes (RESIZE_SPEC) and one of reflect and
+replicate padding (PAD_SPEC), made path
 counters (docs/semantics.md, "Effective receptive field"): every
 conv / conv-transpose / linear weight 1, biases 0; batch norms, ReLUs and dropouts nn.Identity; max
 pools sum pools (avg_pool with divisor_override=1: a window of ones); float64, CPU. The map of a unit
@@ -142,6 +143,31 @@ class Resize(nn.Module):
                 "ac": f(c2, scale_factor=1.5, mode="bilinear", align_corners=True)}
 
 
+# Padding that holds pixels: reflect and replicate, on convs (padding_mode) and pad layers; the
+# border units' paths fold back onto the pixels the padding copies.
+PAD_SPEC = """name: pad_modes
+input: {size: [10, 10], channels: 2}
+layers:
+  - {name: c1, type: conv, out_channels: 3, kernel_size: 3, padding: 1, padding_mode: reflect}
+  - {name: p, type: pad, padding: [[2, 1], [0, 2]], padding_mode: replicate}
+  - {name: c2, type: conv, out_channels: 2, kernel_size: 3, stride: 2}
+  - {name: c3, type: conv, out_channels: 2, kernel_size: 3, padding: 2, dilation: 2, padding_mode: reflect}
+"""
+
+
+class PadModes(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect")
+        self.c2 = nn.Conv2d(3, 2, 3, stride=2)
+        self.c3 = nn.Conv2d(2, 2, 3, padding=2, dilation=2, padding_mode="reflect")
+
+    def forward(self, x):
+        c1 = self.c1(x)
+        c2 = self.c2(nn.functional.pad(c1, (0, 2, 2, 1), mode="replicate"))
+        return {"c1": c1, "c2": c2, "c3": self.c3(c2)}
+
+
 def record(netlens, net, size, layer, unit, g, spec=None):
     nz = torch.nonzero(g)
     lo, hi = nz.min(0).values.tolist(), nz.max(0).values.tolist()
@@ -188,6 +214,11 @@ def main():
         for unit in units:
             g = grad_map(lambda x: resize(x)[layer], 2, 12, unit)
             maps.append(record(args.netlens, "resize", 12, layer, unit, g, RESIZE_SPEC))
+    pads = make_counter(PadModes())
+    for layer, units in (("c1", [[0, 0], [4, 9]]), ("c2", [[0, 0], [5, 4]]), ("c3", [[0, 0], [3, 2], [5, 4]])):
+        for unit in units:
+            g = grad_map(lambda x: pads(x)[layer], 2, 10, unit)
+            maps.append(record(args.netlens, "pad_modes", 10, layer, unit, g, PAD_SPEC))
     json.dump({"generator": "tools/erf_truth.py", "torch": torch.__version__, "maps": maps}, sys.stdout,
               separators=(",", ":"))
     sys.stdout.write("\n")

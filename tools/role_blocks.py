@@ -140,6 +140,36 @@ class ChannelConv(nn.Module):
         return self.conv2(y.reshape(n, h, w, c).permute(0, 3, 1, 2))
 
 
+class PadModes1d(nn.Module):
+    """Reflect and replicate padding in 1-D: a conv's padding_mode, ReplicationPad1d, ReflectionPad1d."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv1d(3, 4, 3, padding=2, padding_mode="reflect")
+        self.pad = nn.ReplicationPad1d(3)
+        self.conv2 = nn.Conv1d(4, 4, 5, stride=2)
+        self.pad2 = nn.ReflectionPad1d((1, 2))
+        self.conv3 = nn.Conv1d(4, 4, 3, dilation=2)
+
+    def forward(self, x):
+        return self.conv3(self.pad2(self.conv2(self.pad(self.conv1(x)))))
+
+
+class PadModes2d(nn.Module):
+    """Reflect and replicate padding in 2-D: padding_mode, ReflectionPad2d with unequal sides, F.pad's mode."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1, padding_mode="replicate")
+        self.pad = nn.ReflectionPad2d((2, 1, 0, 2))
+        self.conv2 = nn.Conv2d(8, 8, 3, stride=2)
+        self.conv3 = nn.Conv2d(8, 8, 3)
+
+    def forward(self, x):
+        x = self.conv2(self.pad(self.conv1(x)))
+        return self.conv3(nn.functional.pad(x, (1, 1, 2, 0), mode="reflect"))
+
+
 # name, model, input size, exporter input layout, points: (module path or "" for the output, spec layer,
 # ONNX node, the tensor's layout: "first" (N, C, spatial...), "last" (N, spatial..., C), "tokens" (N, L, C)).
 CASES = [
@@ -155,6 +185,12 @@ CASES = [
      [("qkv", "qkv", "/qkv/Add", "tokens"), ("", "proj", "/proj/Add", "tokens")]),
     ("eca_block", EcaBlock, [16, 16], "first", [("", "conv2", "/conv2/Conv", "first")]),
     ("channel_conv", ChannelConv, [12, 12], "first", [("", "conv2", "/conv2/Conv", "first")]),
+    ("pad_modes_1d", PadModes1d, [20], "first",
+     [("conv1", "conv1", "/conv1/Conv", "first"), ("conv2", "conv2", "/conv2/Conv", "first"),
+      ("", "conv3", "/conv3/Conv", "first")]),
+    ("pad_modes_2d", PadModes2d, [13, 11], "first",
+     [("conv1", "conv1", "/conv1/Conv", "first"), ("conv2", "conv2", "/conv2/Conv", "first"),
+      ("", "conv3", "/conv3/Conv", "first")]),
 ]
 
 

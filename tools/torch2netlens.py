@@ -39,9 +39,9 @@ Transformers (the types of docs/transformers.md; vit_*, swin_t/s/b of torchvisio
   dim's role through them (docs/semantics.md, "Whole tensors").
 A model that takes (N, H, W, C) (--channels-last) or a waveform (N, L) (--no-channels) gets that input.
 Nodes that compute no tensor (x.size(), getattr, x.shape[-2:]) or only copy one (.contiguous()) are skipped.
-Anything else stops the export with a message naming the node and its module type or call (exit status 1); so
-does padding other than zeros (padding_mode, F.pad's modes, ReflectionPad, ReplicationPad): netlens pads with
-zeros, and writing it as zero padding would give regions and an ERF that are not torch's.
+Padding modes (a conv's padding_mode, F.pad's modes, ReflectionPad, ReplicationPad) are written as
+`padding_mode`. Anything else stops the export with a message naming the node and its module type or call
+(exit status 1).
 
 The spec is analyzed by netlens before it is written (`netlens check -`, with $NETLENS_BIN, else the netlens
 on the PATH, else this checkout's build/src/netlens): a spec netlens rejects is not written (exit status 1).
@@ -64,8 +64,8 @@ import shutil
 import subprocess
 import sys
 
-from torch_tables import (ExportError, flatten_fields, function_table, module_table, pad_pairs, upsample_fields,
-                          zero_padding_only)
+from torch_tables import (ExportError, flatten_fields, function_table, module_table, pad_pairs,
+                          padding_mode_fields, upsample_fields)
 from torch_trace import make_tracer, record_shapes, unpackable_proxies
 
 # `cmake --install` runs this file as `netlens-torch` (tools/netlens-torch.sh): its messages say so.
@@ -415,10 +415,11 @@ class Exporter:
         return None
 
     def pad(self, node, name, a, inputs):
-        zero_padding_only(a.get("mode", "constant"))
+        mode = padding_mode_fields(a.get("mode", "constant"))
         if a.get("value") not in (None, 0, 0.0):
             raise ExportError(f"padding with value {a['value']}; netlens pads with zeros")
-        return self.emit(name, "pad", {"padding": pad_pairs(a["pad"], self.rank)}, inputs, self.shape(node))
+        return self.emit(name, "pad", {"padding": pad_pairs(a["pad"], self.rank), **mode}, inputs,
+                         self.shape(node))
 
 
 # ---- YAML --------------------------------------------------------------------------------------

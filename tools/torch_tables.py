@@ -32,23 +32,27 @@ def pad_pairs(pad, rank):
 
 # ---- per-type field builders: torch argument names in, netlens fields out ----------------------
 
-def zero_padding_only(mode):
-    """netlens pads with zeros: another mode reads other pixels (circular wraps round to the far side) and weighs
-    them otherwise, so exporting it as zero padding would print wrong regions and ERF without a word."""
-    if mode not in ("zeros", "constant"):
-        raise ExportError(f"{mode} padding; netlens pads with zeros only, and its regions and ERF would not be "
-                          f"torch's")
+def padding_mode_fields(mode):
+    """A conv's padding_mode or F.pad's mode -> netlens's padding_mode field ({} for zeros): reflect and replicate
+    read the pixels they copy, circular the far side's (netlens prints its regions as unknown)."""
+    modes = {"zeros": "zeros", "constant": "zeros", "reflect": "reflect", "replicate": "replicate",
+             "circular": "circular"}
+    if mode not in modes:
+        raise ExportError(f"{mode} padding is not one netlens knows (zeros, reflect, replicate, circular)")
+    return {} if modes[mode] == "zeros" else {"padding_mode": modes[mode]}
 
 
 def conv_fields(a, transposed):
     """Conv*d / ConvTranspose*d attributes -> conv / conv_transpose fields."""
-    zero_padding_only(a.get("padding_mode", "zeros"))
+    mode = padding_mode_fields(a.get("padding_mode", "zeros"))
+    if mode and transposed:
+        raise ExportError(f"a transposed conv with {mode['padding_mode']} padding (torch allows zeros only)")
     f = {"in_channels": a["in_channels"], "out_channels": a["out_channels"],
          "kernel_size": per_axis(a["kernel_size"]), "stride": per_axis(a["stride"]),
          "padding": a["padding"] if isinstance(a["padding"], str) else per_axis(a["padding"])}
     if transposed:
         f["output_padding"] = per_axis(a["output_padding"])
-    f.update(dilation=per_axis(a["dilation"]), groups=a["groups"], bias=a["bias"])
+    f.update(dilation=per_axis(a["dilation"]), groups=a["groups"], bias=a["bias"], **mode)
     return f
 
 
@@ -243,7 +247,8 @@ def module_table(nn, tv):
     for c, mode in ((nn.ReflectionPad1d, "reflect"), (nn.ReflectionPad2d, "reflect"),
                     (nn.ReplicationPad1d, "replicate"), (nn.ReplicationPad2d, "replicate"),
                     (nn.ReplicationPad3d, "replicate")):
-        t[c] = ("pad", lambda m, mode=mode: zero_padding_only(mode))
+        t[c] = ("pad", lambda m, mode=mode: {"padding": pad_pairs(m.padding, len(m.padding) // 2),
+                                             "padding_mode": mode})
     return t
 
 

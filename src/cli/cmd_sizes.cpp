@@ -89,7 +89,7 @@ void setup_sizes(CLI::App* cmd, SizesOptions& o) {
   cmd->add_option("--output", o.output_size,
                   "The inputs that give an output of this size (the net's first output)");
   cmd->add_flag("--costs", o.costs,
-               "Params, MACs and peak memory at each size shown (the whole net analyzed there)");
+                "Params, MACs and peak memory at each size shown (the whole net analyzed there)");
   cmd->add_option("--dtype", o.dtype,
                   "Bytes per element for --costs' memory: float32, float16, bfloat16, int8")
       ->check(CLI::IsMember({"float32", "float16", "bfloat16", "int8"}));

@@ -12,6 +12,9 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
     case Reads::Window:
       m.kind = TapKind::Window;
       m.w = (*lr.window)[a];
+      m.fill = layer.extra->padding_mode == "reflect"     ? PadFill::Reflect
+               : layer.extra->padding_mode == "replicate" ? PadFill::Replicate
+                                                          : PadFill::Zeros;
       break;
     case Reads::Transposed:
       m.kind = TapKind::Transposed;

@@ -26,6 +26,11 @@ enum class TapKind {
   Identity
 };
 
+// What a window's padding holds: zeros (no pixel behind it), or PyTorch's
+// reflect and replicate copies of the pixels by the border. (A circular
+// padding's regions may be two intervals: unknown, propagate_rf.cpp.)
+enum class PadFill { Zeros, Reflect, Replicate };
+
 // How the units of one output axis read the units of one input axis.
 struct AxisMap {
   TapKind kind = TapKind::Identity;
@@ -42,8 +47,22 @@ struct AxisMap {
   std::int64_t padded = 0;  // windowed: the axis padded to whole windows
   std::int64_t n_in = 0;
   std::int64_t n_out = 0;
+  PadFill fill = PadFill::Zeros;  // window: what its padding holds
 
   bool real_out(std::int64_t o) const { return o >= 0 && o < n_out; }
+
+  // The input unit whose pixel a tap at i reads: i, or where reflect and
+  // replicate padding copy it from (PyTorch: a reflect padding is shorter than
+  // the axis). Zero padding stays outside the input: nothing is read there.
+  std::int64_t source(std::int64_t i) const {
+    if (fill == PadFill::Zeros || (i >= 0 && i < n_in)) {
+      return i;
+    }
+    if (fill == PadFill::Replicate) {
+      return std::clamp<std::int64_t>(i, 0, n_in - 1);
+    }
+    return i < 0 ? -i : 2 * (n_in - 1) - i;
+  }
 
   // Calls f(i) for every input unit that unit o reads.
   template <class F>

@@ -63,7 +63,8 @@ void rescale(ErfMap& m) {
 }
 
 // Applies the transpose of an axis's taps: the map over output units
-// becomes one over the input units they read (padding taps dropped).
+// becomes one over the input units they read (zero padding's taps dropped,
+// reflect and replicate padding's on the pixels they copy).
 void through_axis(ErfMap& m, std::size_t a, const AxisMap& taps) {
   struct Entry {
     std::int64_t o;
@@ -74,7 +75,8 @@ void through_axis(ErfMap& m, std::size_t a, const AxisMap& taps) {
   std::int64_t lo = INT64_MAX;
   std::int64_t hi = INT64_MIN;
   for (std::int64_t o = m.origin[a]; o < m.origin[a] + m.size[a]; ++o) {
-    taps.weighted_taps(o, [&](std::int64_t i, double w) {
+    taps.weighted_taps(o, [&](std::int64_t tap, double w) {
+      const std::int64_t i = taps.source(tap);
       if (i >= 0 && i < taps.n_in && w != 0) {
         entries.push_back({o - m.origin[a], i, w});
         lo = std::min(lo, i);

@@ -130,7 +130,7 @@ AxisRegions RegionPass::fill_axis(std::size_t k, std::size_t a) {
       m.taps(o, [&](std::int64_t i) {
         theo.add(theoretical(in, a, i));
         if (real) {
-          act.add(actual(in, a, i));
+          act.add(actual(in, a, m.source(i)));
         }
       });
     }

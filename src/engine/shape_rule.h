@@ -68,6 +68,8 @@ class Rule {
   }
   PerAxis<AxisWindow> windows(bool transposed);
   std::int64_t window_output(std::size_t axis, const AxisWindow& w, bool ceil);
+  // PyTorch's rule: a reflect padding is shorter than the axis it mirrors.
+  void check_reflect(const PerAxis<AxisWindow>& w) const;
   void check_groups(std::int64_t out_channels) const;
   std::int64_t conv_params(std::int64_t out_channels, const PerAxis<AxisWindow>& w) const;
   void warn_dropped(std::size_t axis, const AxisWindow& w);

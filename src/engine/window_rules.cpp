@@ -101,6 +101,20 @@ void Rule::warn_dropped(std::size_t i, const AxisWindow& a) {
   }
 }
 
+void Rule::check_reflect(const PerAxis<AxisWindow>& w) const {
+  if (layer_.extra->padding_mode != "reflect") {
+    return;
+  }
+  for (std::size_t i = 0; i < rank(); ++i) {
+    if (std::max(w[i].pad_lo, w[i].pad_hi) >= in().size[i]) {
+      fail_at(pos_of(Field::padding),
+              fmt::format("reflect padding ({}, {}) on axis {} is not shorter than the input ({}), "
+                          "as PyTorch requires",
+                          w[i].pad_lo, w[i].pad_hi, axis_name(rank(), i), in().size[i]));
+    }
+  }
+}
+
 void Rule::check_groups(std::int64_t out_channels) const {
   const std::int64_t c = in().channels;
   if (c % layer_.groups != 0) {
@@ -128,6 +142,7 @@ void Rule::conv(LayerShape& r) {
   check_declared_channels(in().channels);
   check_groups(out_c);
   const auto w = windows(false);
+  check_reflect(w);
   r.output.channels = out_c;
   for (std::size_t i = 0; i < rank(); ++i) {
     const std::int64_t out = window_output(i, w[i], false);
@@ -238,6 +253,7 @@ void Rule::pad(LayerShape& r) {
             "pairs), not 'same' or 'valid'");
   }
   const auto w = windows(false);
+  check_reflect(w);
   r.output = in();  // the layout too: a channels-last tensor is padded on its spatial axes
   for (std::size_t i = 0; i < rank(); ++i) {
     r.output.size[i] = add(add(in().size[i], w[i].pad_lo), w[i].pad_hi);

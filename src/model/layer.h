@@ -133,7 +133,7 @@ struct LayerExtras {
   AxisParam<std::int64_t> crop_offset;         // crop: where it starts (unset: centred)
   PaddingParam cropping;                       // crop: amounts cut [before, after] (Keras)
   std::int64_t factor = 1;                     // pixel_shuffle / pixel_unshuffle
-  std::string padding_mode = "zeros";          // pad: what the added positions hold
+  std::string padding_mode = "zeros";          // pad, conv: what the added positions hold
   std::optional<bool> track_running_stats;     // norms: running mean and var as buffers
   std::vector<std::int64_t> normalized_shape;  // layernorm (empty: the channels)
   std::int64_t num_groups = 1;                 // groupnorm

@@ -20,7 +20,7 @@ using R = Reads;
 // clang-format off
 constexpr std::array kTypes{
   //         name                kind                  reads         rank   aliases                                          fields                                                                            required                 inputs  stride=kernel
-  LayerType{"conv",             K::Conv,             R::Window,     true,  "convolution",                                   "out_channels kernel_size stride padding dilation groups bias in_channels",       "out_channels kernel_size", 1, false},
+  LayerType{"conv",             K::Conv,             R::Window,     true,  "convolution",                                   "out_channels kernel_size stride padding dilation groups bias in_channels padding_mode", "out_channels kernel_size", 1, false},
   LayerType{"conv_transpose",   K::ConvTranspose,    R::Transposed, true,  "deconv deconvolution",                          "out_channels kernel_size stride padding dilation groups bias output_padding in_channels", "out_channels kernel_size", 1, false},
   LayerType{"maxpool",          K::MaxPool,          R::Window,     true,  "maxpooling",                                    "kernel_size stride padding dilation ceil_mode",                                  "kernel_size",           1, true},
   LayerType{"avgpool",          K::AvgPool,          R::Window,     true,  "averagepooling",                                "kernel_size stride padding ceil_mode count_include_pad",                         "kernel_size",           1, true},

@@ -285,22 +285,49 @@ TEST_CASE("pos_embedding: the table's length fits the tokens or is interpolated"
 // Reflect, replicate and circular padding fill the border with input pixels
 // (mirrored, repeated, wrapped): their regions are not followed yet, so they
 // are unknown from the pad on, with a warning, never zero padding's.
-TEST_CASE("pad with a padding_mode other than zeros: unknown regions, exact shapes",
+TEST_CASE("reflect and replicate padding read the pixels they copy and circular stays unknown",
           "[engine][transformers]") {
-  const Report r = analyze_yaml(
-      "input: {size: 8, channels: 1}\n"
-      "layers:\n"
-      "  - {name: p, type: pad, padding: 2, padding_mode: reflect}\n"
-      "  - {name: c, type: conv, out_channels: 2, kernel_size: 3}\n");
-  CHECK(shape_of(r, "c") == Dims{1, 2, 10, 10});
-  CHECK(layer_named(r, "p").rf_unknown);
-  CHECK(layer_named(r, "c").rf_unknown);
-  REQUIRE(r.warnings.size() == 1);
-  CHECK(r.warnings[0].text ==
-        "its reflect padding fills the border with input pixels, whose regions netlens does not "
-        "follow yet: the receptive field of the layers from here is unknown (?)");
+  const auto spec = [](const std::string& mode) {
+    return "input: {size: [8], channels: 1}\nlayers:\n"
+           "  - {name: p, type: pad, padding: [[2, 2]], padding_mode: " +
+           mode +
+           "}\n"
+           "  - {name: c, type: conv, out_channels: 2, kernel_size: 3}\n";
+  };
+  // Unit u of c reads padded positions u-2 .. u: reflect mirrors -2, -1 onto
+  // 2, 1 and 8, 9 onto 6, 5; replicate repeats 0 and 7 (the theoretical
+  // regions stay those of zero padding).
+  const Report reflect = analyze_yaml(spec("reflect"));
+  CHECK(reflect.warnings.empty());
+  CHECK(shape_of(reflect, "c") == Dims{1, 2, 10});
+  const auto actual = [](Report r, std::int64_t unit) {
+    const NetRegions regions = compute_regions(r, true);
+    const Interval i = (*regions.layers[layer_named(r, "c").index])[0].actual_at(unit);
+    return std::pair{i.lo, i.hi};
+  };
+  CHECK(actual(reflect, 0) == std::pair<std::int64_t, std::int64_t>{0, 2});
+  CHECK(actual(reflect, 1) == std::pair<std::int64_t, std::int64_t>{0, 1});
+  CHECK(actual(reflect, 9) == std::pair<std::int64_t, std::int64_t>{5, 7});
+  CHECK(layer_named(reflect, "c").rf[0].padding_eff == Ratio::of(2));
+  const Report replicate = analyze_yaml(spec("replicate"));
+  CHECK(actual(replicate, 0) == std::pair<std::int64_t, std::int64_t>{0, 0});
+  CHECK(actual(replicate, 1) == std::pair<std::int64_t, std::int64_t>{0, 1});
+  CHECK(actual(replicate, 9) == std::pair<std::int64_t, std::int64_t>{7, 7});
+  const Report circular = analyze_yaml(spec("circular"));
+  CHECK(shape_of(circular, "c") == Dims{1, 2, 10});
+  CHECK(layer_named(circular, "p").rf_unknown);
+  CHECK(layer_named(circular, "c").rf_unknown);
+  REQUIRE(circular.warnings.size() == 1);
+  CHECK(circular.warnings[0].text ==
+        "its circular padding fills the border with the far side's pixels, whose regions netlens "
+        "does not follow yet: the receptive field of the layers from here is unknown (?)");
   CHECK(model_error("input: {size: 8, channels: 1}\nlayers:\n"
                     "  - {name: p, type: pad, padding: 2, padding_mode: mirror}\n") ==
         "t.yaml:3:52: layers[0].padding_mode: expected zeros, reflect, replicate or circular, "
         "got 'mirror'");
+  CHECK(model_error("input: {size: [8], channels: 1}\nlayers:\n"
+                    "  - {name: p, type: conv, out_channels: 1, kernel_size: 3, padding: 8, "
+                    "padding_mode: reflect}\n") ==
+        "t.yaml:3:69: layer 'p': reflect padding (8, 8) on axis l is not shorter than the input "
+        "(8), as PyTorch requires");
 }

@@ -188,7 +188,7 @@ TEST_CASE("Swin's windows exported to ONNX with and without shift: regions are t
 TEST_CASE("blocks that change layout give the gradient's regions on the ONNX and spec routes",
           "[oracle][onnx]") {
   const json data = json::parse(slurp(source_path("tests/data/role_blocks.json")));
-  REQUIRE(data["cases"].size() == 7);
+  REQUIRE(data["cases"].size() == 9);
   std::size_t units = 0;
   for (const json& c : data["cases"]) {
     const Route spec = analyze_route(c["spec"].get<std::string>());

@@ -137,7 +137,7 @@ TEST_CASE("unknown keys list the allowed ones", "[parse]") {
   CHECK(parse_error(spec("  - {type: conv, kernel_size: 3, out_channels: 4, strid: 2}\n")) ==
         "t.yaml:3:51: layers[0]: unknown key 'strid' for conv (did you mean 'stride'?); allowed: "
         "name, type, inputs, out_channels, kernel_size, stride, padding, dilation, groups, bias, "
-        "in_channels, params, allow");
+        "in_channels, padding_mode, params, allow");
   CHECK(parse_error(spec("  - {type: relu, foo: 2}\n")) ==
         "t.yaml:3:18: layers[0]: unknown key 'foo' for relu; allowed: name, type, inputs, inplace, "
         "params, allow");
@@ -407,7 +407,7 @@ TEST_CASE("independent errors in layer entries are all reported, up to 20", "[pa
             "t.yaml:3:35: layers[0]: unknown key 'kernel' for conv (did you mean 'kernel_size'?); "
             "allowed: name, type, "
             "inputs, out_channels, kernel_size, stride, padding, dilation, groups, bias, "
-            "in_channels, params, allow",
+            "in_channels, padding_mode, params, allow",
             "t.yaml:5:12: layers[2].type: unknown layer type 'maxpol' (did you mean 'maxpool'?); "
             "types: " +
                 layer_type_names()});
@@ -433,12 +433,12 @@ TEST_CASE("errors that show the fix: key names, one-axis padding pairs, flattene
   CHECK(parse_error(spec("  - {type: conv, kernel: 3, out_channels: 4}\n")) ==
         "t.yaml:3:18: layers[0]: unknown key 'kernel' for conv (did you mean 'kernel_size'?); "
         "allowed: name, type, inputs, out_channels, kernel_size, stride, padding, dilation, "
-        "groups, bias, in_channels, params, allow");
+        "groups, bias, in_channels, padding_mode, params, allow");
   CHECK(
       parse_error(spec("  - {type: conv, kernel_size: 3, out: 4}\n")) ==
       "t.yaml:3:34: layers[0]: unknown key 'out' for conv (did you mean "
       "'out_channels'?); allowed: name, type, inputs, out_channels, kernel_size, stride, padding, "
-      "dilation, groups, bias, in_channels, params, allow");
+      "dilation, groups, bias, in_channels, padding_mode, params, allow");
   // PyTorch's causal padding F.pad(x, (4, 0)) written as a list on a 1-D conv.
   CHECK(error_of([] {
           analyze_yaml(
