@@ -6,7 +6,7 @@ tests/unit/test_oracle_erf.cpp (tests/data/erf_truth.json).
 
 The nets are torchvision's vgg16 and resnet18 (64x64 input), tools/zoo_extra.py's U-Net (188x188,
 its smallest valid input), a small net of bilinear and bicubic resizes (RESIZE_SPEC) and one of reflect and
-replicate padding (PAD_SPEC), made path
+replicate and circular padding (PAD_SPEC), made path
 counters (docs/semantics.md, "Effective receptive field"): every
 conv / conv-transpose / linear weight 1, biases 0; batch norms, ReLUs and dropouts nn.Identity; max
 pools sum pools (avg_pool with divisor_override=1: a window of ones); float64, CPU. The map of a unit
@@ -152,6 +152,7 @@ layers:
   - {name: p, type: pad, padding: [[2, 1], [0, 2]], padding_mode: replicate}
   - {name: c2, type: conv, out_channels: 2, kernel_size: 3, stride: 2}
   - {name: c3, type: conv, out_channels: 2, kernel_size: 3, padding: 2, dilation: 2, padding_mode: reflect}
+  - {name: c4, type: conv, out_channels: 2, kernel_size: 3, padding: [2, 1], padding_mode: circular}
 """
 
 
@@ -161,11 +162,13 @@ class PadModes(nn.Module):
         self.c1 = nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect")
         self.c2 = nn.Conv2d(3, 2, 3, stride=2)
         self.c3 = nn.Conv2d(2, 2, 3, padding=2, dilation=2, padding_mode="reflect")
+        self.c4 = nn.Conv2d(2, 2, 3, padding=(2, 1), padding_mode="circular")
 
     def forward(self, x):
         c1 = self.c1(x)
         c2 = self.c2(nn.functional.pad(c1, (0, 2, 2, 1), mode="replicate"))
-        return {"c1": c1, "c2": c2, "c3": self.c3(c2)}
+        c3 = self.c3(c2)
+        return {"c1": c1, "c2": c2, "c3": c3, "c4": self.c4(c3)}
 
 
 def record(netlens, net, size, layer, unit, g, spec=None):
@@ -215,7 +218,8 @@ def main():
             g = grad_map(lambda x: resize(x)[layer], 2, 12, unit)
             maps.append(record(args.netlens, "resize", 12, layer, unit, g, RESIZE_SPEC))
     pads = make_counter(PadModes())
-    for layer, units in (("c1", [[0, 0], [4, 9]]), ("c2", [[0, 0], [5, 4]]), ("c3", [[0, 0], [3, 2], [5, 4]])):
+    for layer, units in (("c1", [[0, 0], [4, 9]]), ("c2", [[0, 0], [5, 4]]), ("c3", [[0, 0], [3, 2], [5, 4]]),
+                         ("c4", [[0, 0], [7, 2]])):
         for unit in units:
             g = grad_map(lambda x: pads(x)[layer], 2, 10, unit)
             maps.append(record(args.netlens, "pad_modes", 10, layer, unit, g, PAD_SPEC))

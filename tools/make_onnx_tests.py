@@ -142,6 +142,26 @@ def group_norm():
     as Mul and Add of (16, 1, 1) initializers; then a 3x3 conv."""
 
 
+def circular_pad():
+    """Circular padding as a correct exporter writes it without Pad's wrap mode: a Concat of x between its own
+    tail and head slices, F.pad(x, (p, q), mode="circular") on one axis (torch 1.13's own export slices one pixel
+    off, x[n-p-1:n-1]: another function). On h [x[-1:], x, x[:2]], on w [x, x[:1]] (no slice before)."""
+    n = helper.make_node
+    nodes = [
+        n("Conv", ["x", "w1"], ["c1"], name="conv1", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        n("Slice", ["c1", "m1", "big", "h"], ["h_tail"], name="h_tail"),
+        n("Slice", ["c1", "zero", "two", "h"], ["h_head"], name="h_head"),
+        n("Concat", ["h_tail", "c1", "h_head"], ["ph"], name="pad_h", axis=2),
+        n("Slice", ["ph", "zero", "one", "w"], ["w_head"], name="w_head"),
+        n("Concat", ["ph", "w_head"], ["pw"], name="pad_w", axis=3),
+        n("Conv", ["pw", "w2"], ["y"], name="conv2", kernel_shape=[3, 3]),
+    ]
+    inits = [weight("w1", [4, 2, 3, 3]), weight("w2", [4, 4, 3, 3]), ints("m1", [-1]),
+             ints("big", [2 ** 62]), ints("zero", [0]), ints("one", [1]), ints("two", [2]), ints("h", [2]),
+             ints("w", [3])]
+    save(model(nodes, [tensor("x", [1, 2, 7, 6])], [tensor("y", [1, 4, 8, 5])], inits), "circular_pad.onnx")
+
+
 def fixed_norms():
     """Norms as torch 1.13 exports them: BatchNorm2d(affine=False) and InstanceNorm2d(affine=False) read a
     scale of ones and a bias of zeros from Constant nodes (0 params in torch); an untrained
@@ -536,6 +556,7 @@ def main():
     waveform()
     group_norm()
     fixed_norms()
+    circular_pad()
     view_flatten()
     upsample_net()
     mlp()

@@ -170,6 +170,35 @@ class PadModes2d(nn.Module):
         return self.conv3(nn.functional.pad(x, (1, 1, 2, 0), mode="reflect"))
 
 
+class PadCircular1d(nn.Module):
+    """Circular padding in 1-D: a conv's padding_mode, F.pad's mode with unequal sides."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv1d(3, 4, 3, padding=2, padding_mode="circular")
+        self.conv2 = nn.Conv1d(4, 4, 5, stride=2)
+
+    def forward(self, x):
+        return self.conv2(nn.functional.pad(self.conv1(x), (1, 3), mode="circular"))
+
+
+class PadCircular2d(nn.Module):
+    """Circular padding in 2-D: padding_mode, F.pad's mode with a side of 0."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1, padding_mode="circular")
+        self.conv2 = nn.Conv2d(8, 8, 3, stride=2)
+
+    def forward(self, x):
+        return self.conv2(nn.functional.pad(self.conv1(x), (2, 1, 0, 2), mode="circular"))
+
+
+# Cases whose regions wrap (circular padding): the support as the smallest arc of the input's ring, and no
+# ONNX route: torch 1.13 exports circular padding as Slices one pixel off (x[n-p-1:n-1]), a file of another
+# function (tests/data/onnx/circular_pad.onnx is the correct form, checked against these specs' regions).
+CIRCULAR = ("pad_circular_1d", "pad_circular_2d")
+
 # name, model, input size, exporter input layout, points: (module path or "" for the output, spec layer,
 # ONNX node, the tensor's layout: "first" (N, C, spatial...), "last" (N, spatial..., C), "tokens" (N, L, C)).
 CASES = [
@@ -191,6 +220,10 @@ CASES = [
     ("pad_modes_2d", PadModes2d, [13, 11], "first",
      [("conv1", "conv1", "/conv1/Conv", "first"), ("conv2", "conv2", "/conv2/Conv", "first"),
       ("", "conv3", "/conv3/Conv", "first")]),
+    ("pad_circular_1d", PadCircular1d, [16], "first",
+     [("conv1", "conv1", "", "first"), ("", "conv2", "", "first")]),
+    ("pad_circular_2d", PadCircular2d, [9, 10], "first",
+     [("conv1", "conv1", "", "first"), ("", "conv2", "", "first")]),
 ]
 
 
@@ -198,8 +231,19 @@ def input_shape(size, layout):
     return {"first": (1, 3, *size), "last": (1, *size, 3), "whole": (1, *size)}[layout]
 
 
-def support(grad, layout, rank):
-    """The gradient's first and last non-zero index on each spatial axis, or None."""
+def arc(nz, n):
+    """The smallest arc of the ring of n holding the sorted positions nz: [lo, hi], hi >= n past the seam
+    (netlens's form, model/regions.h); round the other side of the largest gap, the seam's on a tie."""
+    lo, hi = nz[0], nz[-1]
+    best = n - 1 - hi + lo  # the gap across the seam
+    for a, b in zip(nz, nz[1:]):
+        if b - a - 1 > best:
+            best, lo, hi = b - a - 1, b, a + n
+    return [lo, hi]
+
+
+def support(grad, layout, rank, circular=False):
+    """The gradient's first and last non-zero index on each spatial axis (an arc when circular), or None."""
     axes = {"first": list(range(2, 2 + rank)), "last": list(range(1, 1 + rank)),
             "whole": list(range(1, 1 + rank))}[layout]
     g = grad.abs()
@@ -209,11 +253,11 @@ def support(grad, layout, rank):
         nz = torch.nonzero(g.sum(dim=others) > 0).flatten().tolist()
         if not nz:
             return None
-        out += [nz[0], nz[-1]]
+        out += arc(nz, g.shape[a]) if circular else [nz[0], nz[-1]]
     return out
 
 
-def measure(model, size, layout, points):
+def measure(model, size, layout, points, circular=False):
     """{spec layer: {unit: region}} at each point's module output."""
     torch.manual_seed(0)
     model = model.double().eval()
@@ -238,14 +282,14 @@ def measure(model, size, layout, points):
         if kind == "tokens":  # (N, L, C)
             for i in range(t.shape[1]):
                 (g,) = torch.autograd.grad(t[0, i].sum(), x, retain_graph=True)
-                units[str(i)] = support(g, layout, len(size))
+                units[str(i)] = support(g, layout, len(size), circular)
         else:
             last = kind == "last"
             spatial = t.shape[1:-1] if last else t.shape[2:]
             for index in torch.cartesian_prod(*[torch.arange(n) for n in spatial]).reshape(-1, len(spatial)):
                 at = (0, *index.tolist(), slice(None)) if last else (0, slice(None), *index.tolist())
                 (g,) = torch.autograd.grad(t[at].sum(), x, retain_graph=True)
-                units[",".join(map(str, index.tolist()))] = support(g, layout, len(size))
+                units[",".join(map(str, index.tolist()))] = support(g, layout, len(size), circular)
         result[layer] = units
     return result
 
@@ -262,13 +306,17 @@ def main():
         spec_path = f"tests/data/models/blocks/{name}.yaml"
         for path in (onnx_path, spec_path):
             os.makedirs(os.path.dirname(os.path.join(ROOT, path)), exist_ok=True)
-        torch.onnx.export(model, torch.zeros(*input_shape(size, layout)), os.path.join(ROOT, onnx_path),
-                          opset_version=17)
-        exported = onnx.load(os.path.join(ROOT, onnx_path))
-        strip_weights(exported)
-        onnx.save(exported, os.path.join(ROOT, onnx_path))
-        nodes = {n.name for n in exported.graph.node}
-        assert all(p[2] in nodes for p in points), f"{onnx_path}: {[p[2] for p in points]}"
+        circular = name in CIRCULAR
+        if circular:
+            onnx_path = None
+        else:
+            torch.onnx.export(model, torch.zeros(*input_shape(size, layout)), os.path.join(ROOT, onnx_path),
+                              opset_version=17)
+            exported = onnx.load(os.path.join(ROOT, onnx_path))
+            strip_weights(exported)
+            onnx.save(exported, os.path.join(ROOT, onnx_path))
+            nodes = {n.name for n in exported.graph.node}
+            assert all(p[2] in nodes for p in points), f"{onnx_path}: {[p[2] for p in points]}"
         exporter = export(model, size, 3, layout)
         with open(os.path.join(ROOT, spec_path), "w") as f:
             f.write(spec_text(exporter, name, size, 3, [f"{name}: tools/role_blocks.py's {factory.__name__}, "
@@ -278,7 +326,7 @@ def main():
         torch.set_default_dtype(torch.float64)
         cases.append({"name": name, "onnx": onnx_path, "spec": spec_path, "input": list(input_shape(size, layout)),
                       "points": [{"spec": p[1], "onnx": p[2]} for p in points],
-                      "regions": measure(factory(), size, layout, points)})
+                      "regions": measure(factory(), size, layout, points, circular)})
     print(dump({"generator": "tools/role_blocks.py", "torch": torch.__version__,
                 "torchvision": torchvision.__version__, "onnx": onnx.__version__, "cases": cases}))
 

@@ -14,6 +14,7 @@ AxisMap axis_map(const Layer& layer, const LayerReport& lr, const Shape& in, std
       m.w = (*lr.window)[a];
       m.fill = layer.extra->padding_mode == "reflect"     ? PadFill::Reflect
                : layer.extra->padding_mode == "replicate" ? PadFill::Replicate
+               : layer.extra->padding_mode == "circular"  ? PadFill::Circular
                                                           : PadFill::Zeros;
       break;
     case Reads::Transposed:

@@ -27,9 +27,9 @@ enum class TapKind {
 };
 
 // What a window's padding holds: zeros (no pixel behind it), or PyTorch's
-// reflect and replicate copies of the pixels by the border. (A circular
-// padding's regions may be two intervals: unknown, propagate_rf.cpp.)
-enum class PadFill { Zeros, Reflect, Replicate };
+// reflect and replicate copies of the pixels by the border, or circular's
+// of the far side (regions then are arcs: model/regions.h).
+enum class PadFill { Zeros, Reflect, Replicate, Circular };
 
 // How the units of one output axis read the units of one input axis.
 struct AxisMap {
@@ -51,15 +51,22 @@ struct AxisMap {
 
   bool real_out(std::int64_t o) const { return o >= 0 && o < n_out; }
 
-  // The input unit whose pixel a tap at i reads: i, or where reflect and
-  // replicate padding copy it from (PyTorch: a reflect padding is shorter than
-  // the axis). Zero padding stays outside the input: nothing is read there.
+  // The input unit whose pixel a tap at i reads: i, or where reflect,
+  // replicate and circular padding copy it from (PyTorch: a reflect padding
+  // is shorter than the axis). Zero padding stays outside the input:
+  // nothing is read there.
   std::int64_t source(std::int64_t i) const {
     if (fill == PadFill::Zeros || (i >= 0 && i < n_in)) {
       return i;
     }
-    if (fill == PadFill::Replicate) {
-      return std::clamp<std::int64_t>(i, 0, n_in - 1);
+    switch (fill) {
+      case PadFill::Replicate:
+        return std::clamp<std::int64_t>(i, 0, n_in - 1);
+      case PadFill::Circular:
+        return (i % n_in + n_in) % n_in;
+      case PadFill::Reflect:
+      case PadFill::Zeros:
+        break;
     }
     return i < 0 ? -i : 2 * (n_in - 1) - i;
   }

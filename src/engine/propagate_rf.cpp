@@ -36,21 +36,6 @@ void RfPropagator::propagate(const Layer& layer, LayerReport& lr) {
     lr.rf = PerAxis<AxisRf>(rank, AxisRf{});
     lr.rf_unknown = true;
   }
-  if (layer.extra->padding_mode == "circular" && !lr.rf_unknown) {
-    // The added positions hold the far side's pixels: a unit by the border
-    // reads two runs of the input, which one interval per axis cannot say;
-    // so unknown rather than zero padding's regions. (Reflect and replicate
-    // fold back onto the border: axis_map.h's PadFill.)
-    lr.rf = PerAxis<AxisRf>(rank, AxisRf{});
-    lr.rf_unknown = true;
-    lr.warnings.push_back({WarningKind::RolesLost,
-                           {},
-                           {},
-                           {},
-                           "its circular padding fills the border with the far side's pixels, "
-                           "whose regions netlens does not follow yet: the receptive field of the "
-                           "layers from here is unknown (?)"});
-  }
   follow_roll(layer, lr);
 }
 

@@ -17,7 +17,15 @@ class RegionPass {
       : r_(report),
         keep_all_(keep_all),
         count_(report.layers.size()),
-        rank_(report.input.size.size()) {}
+        rank_(report.input.size.size()) {
+    // After a circular padding actual regions are arcs of the input's ring.
+    const bool circular =
+        std::any_of(report.net.layers.begin(), report.net.layers.end(),
+                    [](const Layer& l) { return l.extra->padding_mode == "circular"; });
+    for (std::size_t a = 0; a < rank_; ++a) {
+      ring_.push_back(circular ? report.input.size[a] : 0);
+    }
+  }
 
   NetRegions run() {
     inputs_.resize(count_ + 1);
@@ -61,6 +69,7 @@ class RegionPass {
   bool keep_all_;
   std::size_t count_;
   std::size_t rank_;
+  PerAxis<std::int64_t> ring_;  // per axis: the input's size where regions may wrap, else 0
   std::vector<std::vector<std::size_t>> inputs_;  // per layer: local_inputs()
   std::vector<PerAxis<Range>> needed_;            // per node: the units to cover, per axis
   std::vector<std::size_t> last_use_;             // per node: its last consumer
@@ -119,6 +128,7 @@ AxisRegions RegionPass::fill_axis(std::size_t k, std::size_t a) {
   AxisRegions r;
   const auto [first, last] = needed_[k][a];
   r.first = first;
+  r.ring = ring_[a];
   r.theoretical.resize(static_cast<std::size_t>(last - first + 1));
   r.actual.resize(r.theoretical.size());
   for (std::size_t in : inputs_[k]) {
@@ -129,7 +139,9 @@ AxisRegions RegionPass::fill_axis(std::size_t k, std::size_t a) {
       const bool real = m.real_out(o);
       m.taps(o, [&](std::int64_t i) {
         theo.add(theoretical(in, a, i));
-        if (real) {
+        if (real && ring_[a] != 0) {
+          act = unite_arcs(act, actual(in, a, m.source(i)), ring_[a]);
+        } else if (real) {
           act.add(actual(in, a, m.source(i)));
         }
       });
@@ -213,6 +225,7 @@ UnitLocation locate_unit(const Report& report, const NetRegions& regions, std::s
   UnitLocation loc;
   loc.layer = layer;
   loc.unit = unit;
+  loc.runs = any_unit_wraps(*axes, lr.output.size);
   for (std::size_t a = 0; a < unit.size(); ++a) {
     if (unit[a] < 0 || unit[a] >= lr.output.size[a]) {
       throw UsageError(fmt::format("--unit {} is outside layer '{}' on axis {} (0 to {})", unit[a],
@@ -220,6 +233,7 @@ UnitLocation locate_unit(const Report& report, const NetRegions& regions, std::s
     }
     loc.theoretical.push_back((*axes)[a].theoretical_at(unit[a]));
     loc.actual.push_back((*axes)[a].actual_at(unit[a]));
+    loc.ring.push_back((*axes)[a].ring);
   }
   return loc;
 }

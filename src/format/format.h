@@ -35,6 +35,8 @@ struct Block {
 std::vector<Block> blocks_of(const Report& report, std::size_t depth);
 
 std::string render_table(const Report& report, const FormatOptions& options);
+// "[3, 9]", or an arc's runs "[0, 2] ∪ [6, 7]" (model/regions.h).
+std::string region_text(const Interval& r, std::int64_t ring);
 // With `regions`, each layer also gets the actual and theoretical [lo, hi] of
 // every unit along each axis.
 // With `depth`, also the blocks of --depth N, each with its layers' summed costs.

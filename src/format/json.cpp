@@ -107,10 +107,23 @@ void put_regions(Out& out, const LayerReport& lr, const NetRegions& regions) {
       put_null(out);
       continue;
     }
+    // A layer whose regions wrap: each actual region its list of runs.
+    const bool runs = units.second == &AxisRegions::actual && any_unit_wraps(*axes, lr.output.size);
     std::size_t a = 0;
     put_list(out, *axes, [&](const AxisRegions& r) {
       const auto n = static_cast<std::size_t>(lr.output.size[a++]);
-      put_values(out, std::span(r.*units.second).subspan(static_cast<std::size_t>(-r.first), n));
+      const auto span = std::span(r.*units.second).subspan(static_cast<std::size_t>(-r.first), n);
+      if (!runs) {
+        put_values(out, span);
+        return;
+      }
+      put_list(out, span, [&](const Interval& arc) {
+        if (arc.empty()) {
+          put_null(out);
+        } else {
+          put_list(out, runs_of(arc, r.ring), [&](const Interval& run) { put(out, run); });
+        }
+      });
     });
   }
 }
@@ -331,6 +344,15 @@ std::string render_location_json(const Report& report, const UnitLocation& locat
   root["unit"] = std::vector<std::int64_t>(location.unit.begin(), location.unit.end());
   root["theoretical"] = intervals(location.theoretical);
   root["actual"] = intervals(location.actual);
+  if (location.runs) {  // a layer whose regions wrap: each axis its list of runs
+    for (std::size_t a = 0; a < location.actual.size(); ++a) {
+      Json runs = Json::array();
+      for (const Interval& run : runs_of(location.actual[a], location.ring[a])) {
+        runs.push_back(Json::array({run.lo, run.hi}));
+      }
+      root["actual"][a] = location.actual[a].empty() ? Json(nullptr) : runs;
+    }
+  }
   // A global operation also modulates the unit: the regions are the local paths'.
   root["global_context"] = report.layers[location.layer].global_context;
   if (erf != nullptr) {

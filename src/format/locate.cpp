@@ -20,20 +20,28 @@ std::string box(const ErfMap& map) {
 
 }  // namespace
 
+std::string region_text(const Interval& r, std::int64_t ring) {
+  std::vector<std::string> runs;
+  for (const Interval& run : ring == 0 ? std::vector{r} : runs_of(r, ring)) {
+    runs.push_back(fmt::format("[{}, {}]", run.lo, run.hi));
+  }
+  return fmt::format("{}", fmt::join(runs, " ∪ "));
+}
+
 std::string render_location_text(const Report& report, const UnitLocation& loc,
                                  const UnitErf* erf) {
   const LayerReport& lr = report.layers[loc.layer];
   std::string out = fmt::format("{}: layer '{}' ({}), unit ({}) of {}\n\n", report.net.name,
                                 report.layer(loc.layer).name, report.layer(loc.layer).type,
                                 fmt::join(loc.unit, ", "), format_size(lr.output.size));
-  auto text = [](const Interval& r) {
+  auto text = [](const Interval& r, std::int64_t ring) {
     return r.empty() ? std::string("none (only padding)")
-                     : fmt::format("[{}, {}]  {} px", r.lo, r.hi, r.size());
+                     : fmt::format("{}  {} px", region_text(r, ring), r.size());
   };
   out += fmt::format("{:<5} {:>5}  {:<24}  {}\n", "axis", "unit", "theoretical", "actual");
   for (std::size_t a = 0; a < loc.unit.size(); ++a) {
     out += fmt::format("{:<5} {:>5}  {:<24}  {}\n", axis_name(loc.unit.size(), a), loc.unit[a],
-                       text(loc.theoretical[a]), text(loc.actual[a]));
+                       text(loc.theoretical[a], 0), text(loc.actual[a], loc.ring[a]));
   }
   out += fmt::format(
       "\nPixels of the {} input are numbered from 0. Theoretical: as if the input went on "

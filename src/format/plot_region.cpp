@@ -49,23 +49,46 @@ struct PlotLayout {
   }
 };
 
-std::string intervals(const PerAxis<Interval>& r) {
+// Per axis "[lo,hi]", an arc's runs joined by "+" (`ring`: 0 on an axis of intervals).
+std::string intervals(const PerAxis<Interval>& r, const PerAxis<std::int64_t>& ring) {
   std::vector<std::string> parts;
-  for (const Interval& i : r) {
-    parts.push_back(i.empty() ? "none" : fmt::format("[{},{}]", i.lo, i.hi));
+  for (std::size_t a = 0; a < r.size(); ++a) {
+    std::vector<std::string> runs;
+    for (const Interval& run : ring[a] == 0 ? std::vector{r[a]} : runs_of(r[a], ring[a])) {
+      runs.push_back(fmt::format("[{},{}]", run.lo, run.hi));
+    }
+    parts.push_back(r[a].empty() ? "none" : fmt::format("{}", fmt::join(runs, "+")));
   }
   return fmt::format("{}", fmt::join(parts, " "));
 }
 
-std::string describe(const char* what, const PerAxis<Interval>& r) {
+std::string describe(const char* what, const PerAxis<Interval>& r,
+                     const PerAxis<std::int64_t>& ring) {
   if (r[0].empty()) {
     return fmt::format("{}: none (only padding)", what);
   }
   if (r.size() == 1) {
-    return fmt::format("{} [{}, {}] ({} px)", what, r[0].lo, r[0].hi, r[0].size());
+    return fmt::format("{} {} ({} px)", what, region_text(r[0], ring[0]), r[0].size());
   }
-  return fmt::format("{} rows [{}, {}] cols [{}, {}] ({}x{} px)", what, r[0].lo, r[0].hi, r[1].lo,
-                     r[1].hi, r[0].size(), r[1].size());
+  return fmt::format("{} rows {} cols {} ({}x{} px)", what, region_text(r[0], ring[0]),
+                     region_text(r[1], ring[1]), r[0].size(), r[1].size());
+}
+
+// The rectangles an actual region covers: one, or one per pair of runs where it wraps.
+std::vector<PerAxis<Interval>> actual_boxes(const UnitLocation& loc) {
+  std::vector<PerAxis<Interval>> boxes{PerAxis<Interval>{}};
+  for (std::size_t a = 0; a < loc.actual.size(); ++a) {
+    std::vector<PerAxis<Interval>> next;
+    for (const PerAxis<Interval>& box : boxes) {
+      for (const Interval& run :
+           loc.ring[a] == 0 ? std::vector{loc.actual[a]} : runs_of(loc.actual[a], loc.ring[a])) {
+        next.push_back(box);
+        next.back().push_back(run);
+      }
+    }
+    boxes = std::move(next);
+  }
+  return boxes;
 }
 
 void ticks(svg::Doc& doc, double lo, double hi, double origin, double scale, bool along_x,
@@ -115,16 +138,19 @@ void draw_regions(svg::Doc& doc, const Report& r, const std::vector<UnitLocation
     const UnitLocation& loc = locations[k];
     const std::string& name = r.layer(loc.layer).name;
     const std::string unit = fmt::format("{}", fmt::join(loc.unit, ","));
-    doc.add(
-        fmt::format("<g data-layer=\"{}\" data-unit=\"{}\" data-theoretical=\"{}\" "
-                    "data-actual=\"{}\"><title>{} unit ({}): {}</title>",
-                    svg::escape(name), unit, intervals(loc.theoretical), intervals(loc.actual),
-                    svg::escape(name), unit, svg::escape(lines[k])));
+    doc.add(fmt::format(
+        "<g data-layer=\"{}\" data-unit=\"{}\" data-theoretical=\"{}\" "
+        "data-actual=\"{}\"><title>{} unit ({}): {}</title>",
+        svg::escape(name), unit,
+        intervals(loc.theoretical, PerAxis<std::int64_t>(loc.ring.size(), 0)),
+        intervals(loc.actual, loc.ring), svg::escape(name), unit, svg::escape(lines[k])));
     const char* colour = svg::palette(k);
     if (!loc.actual[0].empty() && (layout.rank == 1 || !loc.actual[1].empty())) {
-      const Rect a = layout.rect_of(k, loc.actual);
-      doc.rect(a.x, a.y, a.w, a.h,
-               fmt::format("data-role=\"actual\" fill=\"{}\" fill-opacity=\"0.28\"", colour));
+      for (const PerAxis<Interval>& box : actual_boxes(loc)) {
+        const Rect a = layout.rect_of(k, box);
+        doc.rect(a.x, a.y, a.w, a.h,
+                 fmt::format("data-role=\"actual\" fill=\"{}\" fill-opacity=\"0.28\"", colour));
+      }
     }
     const Rect t = layout.rect_of(k, loc.theoretical);
     doc.rect(t.x, t.y, t.w, t.h,
@@ -180,12 +206,12 @@ std::string render_plot_regions(const Report& r, const std::vector<UnitLocation>
   std::vector<std::string> lines;  // the legend's second lines
   double text_width = svg::text_width(kKey[0], 11);
   for (const UnitLocation& loc : locations) {
-    lines.push_back(describe("theoretical", loc.theoretical) + "; " +
-                    (loc.actual == loc.theoretical ? std::string("actual: the same")
-                                                   : describe("actual", loc.actual)) +
-                    (r.layers[loc.layer].global_context
-                         ? "; also modulated by a global operation (local paths)"
-                         : ""));
+    lines.push_back(
+        describe("theoretical", loc.theoretical, PerAxis<std::int64_t>(loc.ring.size(), 0)) + "; " +
+        (loc.actual == loc.theoretical ? std::string("actual: the same")
+                                       : describe("actual", loc.actual, loc.ring)) +
+        (r.layers[loc.layer].global_context ? "; also modulated by a global operation (local paths)"
+                                            : ""));
     text_width = std::max(text_width, svg::text_width(lines.back(), 11) + 24);
   }
   const double width = std::max(kLeft + (ext.w - ext.x) * scale, kLeft + text_width) + 32;

@@ -31,10 +31,22 @@ struct Interval {
   friend bool operator==(const Interval&, const Interval&) = default;
 };
 
+// After a circular padding, an actual region is an arc of the ring of the
+// input's `ring` pixels on that axis: [lo, hi] with 0 <= lo < ring and
+// hi < lo + ring, where hi >= ring goes on from pixel 0 (hi - ring is the
+// last pixel past the seam). A region that does not wrap is an arc too.
+bool wraps(const Interval& arc, std::int64_t ring);
+// The smallest arc holding both arcs (of a set with a gap, the arc round
+// the other side of the largest gap, as a gradient's support shows it).
+Interval unite_arcs(const Interval& a, const Interval& b, std::int64_t ring);
+// The runs of pixels of an arc, ascending: one, or two when it wraps.
+std::vector<Interval> runs_of(const Interval& arc, std::int64_t ring);
+
 // The regions of one axis of one layer, for units first .. first + size - 1
 // (units outside 0 .. n-1 are virtual: padding seen from the next layer).
 struct AxisRegions {
   std::int64_t first = 0;
+  std::int64_t ring = 0;  // the input's size where actual regions are arcs (above); 0: intervals
   std::vector<Interval> theoretical;
   std::vector<Interval> actual;
 
@@ -51,12 +63,18 @@ struct NetRegions {
   std::vector<std::optional<PerAxis<AxisRegions>>> layers;
 };
 
+// Whether a unit of the layer (units 0 .. n-1 per axis) has a region that
+// wraps: its actual regions then are written as lists of runs.
+bool any_unit_wraps(const PerAxis<AxisRegions>& axes, const PerAxis<std::int64_t>& units);
+
 // One unit's regions on every axis (`netlens locate`).
 struct UnitLocation {
   std::size_t layer = 0;  // index into report.layers
   PerAxis<std::int64_t> unit;
   PerAxis<Interval> theoretical;
-  PerAxis<Interval> actual;
+  PerAxis<Interval> actual;    // arcs of `ring` where it is not 0
+  PerAxis<std::int64_t> ring;  // per axis: AxisRegions::ring
+  bool runs = false;           // any_unit_wraps of its layer: actual regions as runs
 };
 
 }  // namespace netlens

@@ -93,8 +93,16 @@ bool read_channel_shuffle(Graph& g, const onnx::GraphProto& graph, const Shuffle
 // Slices' one axis, the Slices read by the Concat only (roll.cpp): per
 // node, the chain it is in (concat -1: none); at the Concat, one roll layer
 // when the cuts say so, false when they do not (the nodes are then read one by one).
+// A `pad` of x by `pads` (ONNX's order: every dim's start, then every end;
+// only spatial dims may be non-zero), `padding_mode` as PyTorch names it.
+void emit_pad(NodeContext& c, const Value& x, const std::vector<std::int64_t>& pads,
+              const std::string& padding_mode);
+
+// torch.roll's Concat of two Slices (head, tail), or a circular padding's
+// Concat of x between its Slices (`pad`: either may be -1, a side of 0).
 struct RollChain {
   int head = -1, tail = -1, concat = -1;
+  bool pad = false;
 };
 std::vector<RollChain> find_rolls(const onnx::GraphProto& graph);
 bool read_roll(Graph& g, const onnx::GraphProto& graph, const RollChain& chain);

@@ -198,7 +198,7 @@ void convert_global_pool(NodeContext& c, std::string_view type) {
 
 // Pad: pads on every axis (batch and channels must be 0), as an attribute
 // (opset < 11) or the second input.
-void convert_pad(NodeContext& c, std::string_view type) {
+void convert_pad(NodeContext& c, std::string_view /*type: "pad"*/) {
   const Value& x = c.activation(0);
   std::vector<std::int64_t> pads =
       c.opset() < 11
@@ -222,6 +222,18 @@ void convert_pad(NodeContext& c, std::string_view type) {
   if (pads.size() != 2 * n) {
     c.fail(fmt::format("pads has {} values; a {}-D tensor needs {}", pads.size(), n, 2 * n));
   }
+  // ONNX's modes by the names PyTorch's padding_mode gives them.
+  const std::string mode = c.attr_string("mode", "constant");
+  emit_pad(c, x, pads,
+           mode == "reflect" ? "reflect"
+           : mode == "edge"  ? "replicate"
+           : mode == "wrap"  ? "circular"
+                             : "zeros");
+}
+
+void emit_pad(NodeContext& c, const Value& x, const std::vector<std::int64_t>& pads,
+              const std::string& padding_mode) {
+  const std::size_t n = c.dims(x).size();
   if (std::all_of(pads.begin(), pads.end(), [](std::int64_t v) { return v == 0; })) {
     c.emit(new_layer("identity"), {&x});  // whatever the layout (Swin's pad to whole windows)
     return;
@@ -244,14 +256,9 @@ void convert_pad(NodeContext& c, std::string_view type) {
     }
     spatial.push_back({pads[k], pads[k + n]});
   }
-  Layer l = new_layer(type);
+  Layer l = new_layer("pad");
   l.window->padding = listed<PaddingParam>(spatial);
-  // ONNX's modes by the names PyTorch's padding_mode gives them.
-  const std::string mode = c.attr_string("mode", "constant");
-  l.extra->padding_mode = mode == "reflect" ? "reflect"
-                          : mode == "edge"  ? "replicate"
-                          : mode == "wrap"  ? "circular"
-                                            : "zeros";
+  l.extra->padding_mode = padding_mode;
   c.emit(std::move(l), {&x});
 }
 

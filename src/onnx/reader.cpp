@@ -348,8 +348,11 @@ void read_nodes(const onnx::GraphProto& graph, const std::vector<const onnx_read
       if (i != roll.concat || onnx_reader::read_roll(g, graph, roll)) {
         continue;
       }
-      read(roll.head);
-      read(roll.tail);
+      for (const int slice : {roll.head, roll.tail}) {
+        if (slice >= 0) {
+          read(slice);
+        }
+      }
     }
     const onnx_reader::ShuffleChain& chain = shuffles[static_cast<std::size_t>(i)];
     if (chain.reshape >= 0) {

@@ -1,5 +1,6 @@
 // Swin's shifted windows as torch.onnx writes them: torch.roll is a Concat of
-// two Slices of one tensor along one axis (x[s:], x[:s]), and the mask that
+// two Slices of one tensor along one axis (x[s:], x[:s]) (and a circular
+// padding, F.pad's or a conv's padding_mode, is x[n-p:], x, x[:q]), and the mask that
 // keeps a window's queries on their side of the roll's seam is a constant
 // added to the scores. The roll is matched before its nodes are read (the
 // Slices wait, as a channel shuffle's first nodes do: shuffle.cpp); the mask
@@ -46,47 +47,105 @@ std::vector<RollChain> find_rolls(const onnx::GraphProto& graph) {
   for (const onnx::ValueInfoProto& out : graph.output()) {
     ++readers[out.name()];
   }
+  // Input k of `cat` when a Slice read only there makes it: that node, else -1.
+  const auto slice_at = [&](const onnx::NodeProto& cat, int k) {
+    const auto it = producer.find(cat.input(k));
+    const bool alone = it != producer.end() && readers[cat.input(k)] == 1;
+    return alone && is_op(graph.node(it->second), "Slice") &&
+                   graph.node(it->second).input_size() > 0
+               ? it->second
+               : -1;
+  };
+  const auto source = [&](int slice) -> const std::string& { return graph.node(slice).input(0); };
   std::vector<RollChain> chain_of(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
     const onnx::NodeProto& cat = graph.node(i);
-    if (!is_op(cat, "Concat") || cat.input_size() != 2) {
+    const int m = cat.input_size();
+    if (!is_op(cat, "Concat") || m < 2 || m > 3) {
       continue;
     }
-    int slices[2] = {-1, -1};
-    for (int k = 0; k < 2; ++k) {
-      const auto it = producer.find(cat.input(k));
-      const bool alone = readers[cat.input(k)] == 1;
-      if (it != producer.end() && alone && is_op(graph.node(it->second), "Slice") &&
-          graph.node(it->second).input_size() > 0) {
-        slices[k] = it->second;
+    RollChain chain{-1, -1, i, false};
+    if (m == 2 && slice_at(cat, 0) >= 0 && slice_at(cat, 1) >= 0 &&
+        slice_at(cat, 0) != slice_at(cat, 1) &&
+        source(slice_at(cat, 0)) == source(slice_at(cat, 1))) {
+      chain.head = slice_at(cat, 0);  // x[s:], x[:s]: a roll
+      chain.tail = slice_at(cat, 1);
+    } else {
+      // x[n-p:], x, x[:q] (either slice absent when its side pads nothing):
+      // a circular padding.
+      const int x = m == 3 ? 1 : slice_at(cat, 0) >= 0 ? 1 : 0;
+      chain.head = x == 1 ? slice_at(cat, 0) : -1;
+      chain.tail = x + 1 < m ? slice_at(cat, x + 1) : -1;
+      chain.pad = true;
+      const bool slices_of_x =
+          (chain.head >= 0 || chain.tail >= 0) && (m == 2 || (chain.head >= 0 && chain.tail >= 0));
+      if (!slices_of_x || (chain.head >= 0 && source(chain.head) != cat.input(x)) ||
+          (chain.tail >= 0 && source(chain.tail) != cat.input(x))) {
+        continue;
       }
     }
-    if (slices[0] < 0 || slices[1] < 0 || slices[0] == slices[1] ||
-        graph.node(slices[0]).input(0) != graph.node(slices[1]).input(0)) {
-      continue;
-    }
-    const RollChain chain{slices[0], slices[1], i};
-    for (const int node : {slices[0], slices[1], i}) {
-      chain_of[static_cast<std::size_t>(node)] = chain;
+    for (const int node : {chain.head, chain.tail, i}) {
+      if (node >= 0) {
+        chain_of[static_cast<std::size_t>(node)] = chain;
+      }
     }
   }
   return chain_of;
 }
 
+// A circular padding's pads on axis a of x (n long): x[n-p:] before it
+// (p), x[:q] after it (q); nullopt when a slice is not that.
+std::optional<std::pair<std::int64_t, std::int64_t>> circular_pads(Graph& g,
+                                                                   const onnx::GraphProto& graph,
+                                                                   const RollChain& chain,
+                                                                   std::size_t a, std::int64_t n) {
+  std::pair<std::int64_t, std::int64_t> pads{0, 0};
+  if (chain.head >= 0) {
+    NodeContext head(g, graph.node(chain.head));
+    const auto cut = one_cut(head, a, n);
+    if (!cut || cut->second != n) {
+      return std::nullopt;  // torch 1.13 writes x[n-p-1:n-1]: another function, read as it is
+    }
+    pads.first = n - cut->first;
+  }
+  if (chain.tail >= 0) {
+    NodeContext tail(g, graph.node(chain.tail));
+    const auto cut = one_cut(tail, a, n);
+    if (!cut || cut->first != 0) {
+      return std::nullopt;
+    }
+    pads.second = cut->second;
+  }
+  return pads;
+}
+
 bool read_roll(Graph& g, const onnx::GraphProto& graph, const RollChain& chain) {
   NodeContext cat(g, graph.node(chain.concat));
-  NodeContext head(g, graph.node(chain.head));
-  NodeContext tail(g, graph.node(chain.tail));
   const Value* x = nullptr;
   std::int64_t axis = 0;
   std::int64_t shift = 0;
   try {
-    if (!head.has_input(0) || head.input(0).constant) {
+    NodeContext slice(g, graph.node(chain.head >= 0 ? chain.head : chain.tail));
+    if (!slice.has_input(0) || slice.input(0).constant) {
       return false;  // folded
     }
-    x = &head.input(0);
-    const std::vector<std::int64_t> d = head.dims(*x);
+    x = &slice.input(0);
+    const std::vector<std::int64_t> d = slice.dims(*x);
     const std::size_t a = dims::axis(cat.attr_int("axis", 0), d.size());
+    if (chain.pad) {
+      // F.pad(x, (p, q), mode="circular") on axis a.
+      const auto pads = circular_pads(g, graph, chain, a, d[a]);
+      if (!pads) {
+        return false;
+      }
+      std::vector<std::int64_t> all(2 * d.size(), 0);
+      all[a] = pads->first;
+      all[a + d.size()] = pads->second;
+      emit_pad(cat, *x, all, "circular");
+      return true;
+    }
+    NodeContext head(g, graph.node(chain.head));
+    NodeContext tail(g, graph.node(chain.tail));
     const auto first = one_cut(head, a, d[a]);
     const auto second = one_cut(tail, a, d[a]);
     // x[s:] then x[:s], 0 < s < n: torch.roll(x, -s, a)

@@ -285,7 +285,7 @@ TEST_CASE("pos_embedding: the table's length fits the tokens or is interpolated"
 // Reflect, replicate and circular padding fill the border with input pixels
 // (mirrored, repeated, wrapped): their regions are not followed yet, so they
 // are unknown from the pad on, with a warning, never zero padding's.
-TEST_CASE("reflect and replicate padding read the pixels they copy and circular stays unknown",
+TEST_CASE("reflect, replicate and circular padding read the pixels they copy",
           "[engine][transformers]") {
   const auto spec = [](const std::string& mode) {
     return "input: {size: [8], channels: 1}\nlayers:\n"
@@ -313,14 +313,16 @@ TEST_CASE("reflect and replicate padding read the pixels they copy and circular 
   CHECK(actual(replicate, 0) == std::pair<std::int64_t, std::int64_t>{0, 0});
   CHECK(actual(replicate, 1) == std::pair<std::int64_t, std::int64_t>{0, 1});
   CHECK(actual(replicate, 9) == std::pair<std::int64_t, std::int64_t>{7, 7});
+  // Circular wraps round: unit 0 reads 6, 7, 0 (the arc [6, 8] of the ring
+  // of 8), unit 1 reads 7, 0, 1; the others do not wrap.
   const Report circular = analyze_yaml(spec("circular"));
-  CHECK(shape_of(circular, "c") == Dims{1, 2, 10});
-  CHECK(layer_named(circular, "p").rf_unknown);
-  CHECK(layer_named(circular, "c").rf_unknown);
-  REQUIRE(circular.warnings.size() == 1);
-  CHECK(circular.warnings[0].text ==
-        "its circular padding fills the border with the far side's pixels, whose regions netlens "
-        "does not follow yet: the receptive field of the layers from here is unknown (?)");
+  CHECK(circular.warnings.empty());
+  CHECK_FALSE(layer_named(circular, "c").rf_unknown);
+  CHECK(actual(circular, 0) == std::pair<std::int64_t, std::int64_t>{6, 8});
+  CHECK(actual(circular, 1) == std::pair<std::int64_t, std::int64_t>{7, 9});
+  CHECK(actual(circular, 2) == std::pair<std::int64_t, std::int64_t>{0, 2});
+  CHECK(actual(circular, 9) == std::pair<std::int64_t, std::int64_t>{7, 9});
+  CHECK(runs_of(Interval{6, 8}, 8) == std::vector<Interval>{{0, 0}, {6, 7}});
   CHECK(model_error("input: {size: 8, channels: 1}\nlayers:\n"
                     "  - {name: p, type: pad, padding: 2, padding_mode: mirror}\n") ==
         "t.yaml:3:52: layers[0].padding_mode: expected zeros, reflect, replicate or circular, "
