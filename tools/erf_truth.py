@@ -2,7 +2,7 @@
 """erf_truth: PyTorch's effective receptive field under uniform weights, the truth for
 tests/unit/test_oracle_erf.cpp (tests/data/erf_truth.json).
 
-    /usr/bin/python3 tools/erf_truth.py --netlens build/src/netlens > tests/data/erf_truth.json
+    /usr/bin/python3 tools/erf_truth.py > tests/data/erf_truth.json
 
 The nets are torchvision's vgg16 and resnet18 (64x64 input), tools/zoo_extra.py's U-Net (188x188,
 its smallest valid input), a small net of bilinear and bicubic resizes (RESIZE_SPEC) and one of reflect and
@@ -15,15 +15,14 @@ input, summed over the input's channels (every input channel gets the same gradi
 C x channel 0's map): the number of paths from each input position to the unit.
 
 Stored per map: the nonzero bounding box (`origin`, `size`, row-major `values`) normalized to the
-total, 12 significant digits; `paths_log10`; and per axis erf50 / erf95 computed here from the torch
-map with the definition of docs/semantics.md: the marginal on the axis, the centre of the unit's
-theoretical region (asked of `netlens locate`, whose regions are checked against PyTorch elsewhere),
-the smallest radius r (c + r a whole number) with at least P% of the paths in [c - r, c + r].
+total, 12 significant digits; `paths_log10`; and per axis `centre`, erf50 / erf95 computed here from the
+torch map with the definition of docs/semantics.md: the marginal on the axis, its weighted centre c
+rounded to the half pixel (halves up), the smallest radius r (c + r a whole number) with at least P% of
+the paths in [c - r, c + r].
 """
 import argparse
 import json
 import math
-import subprocess
 import sys
 
 import torch
@@ -51,7 +50,7 @@ def make_counter(module):
                 setattr(m, cname, nn.Identity())
             elif isinstance(c, nn.MaxPool2d):
                 setattr(m, cname, SumPool(c))
-            elif isinstance(c, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            elif isinstance(c, (nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
                 nn.init.ones_(c.weight)
                 if c.bias is not None:
                     nn.init.zeros_(c.bias)
@@ -92,10 +91,18 @@ def hooked_output(model, module_name, call, x):
 
 
 def grad_map(forward, channels, size, unit):
-    x = torch.ones(1, channels, size, size, dtype=torch.float64, requires_grad=True)
+    """The paths map of channel 0 at `unit`; a square input of `size`, or [L] a 1-D one."""
+    shape = size if isinstance(size, list) else [size, size]
+    x = torch.ones(1, channels, *shape, dtype=torch.float64, requires_grad=True)
     y = forward(x)
-    y[0, 0, unit[0], unit[1]].backward()
+    y[(0, 0, *unit)].backward()
     return x.grad[0].sum(0)
+
+
+def weighted_centre(marginal):
+    """The paths' weighted centre on the axis to the half pixel (halves rounded up)."""
+    total = sum(marginal)
+    return math.floor(2 * sum(i * v for i, v in enumerate(marginal)) / total + 0.5) / 2
 
 
 def erf_radius(marginal, centre, p):
@@ -106,13 +113,6 @@ def erf_radius(marginal, centre, p):
         if within * 100 >= p * total:
             return r
         r += 1
-
-
-def theoretical(netlens, net, size, layer, unit, spec=None):
-    args = [netlens, "locate", "-" if spec else net, "--layer", layer, "--unit", f"{unit[0]},{unit[1]}",
-            "-f", "json", "-q"] + ([] if spec else ["--input", str(size)])
-    out = subprocess.run(args, check=True, capture_output=True, text=True, input=spec).stdout
-    return json.loads(out)["theoretical"]
 
 
 # Resampling, which the three nets lack: bilinear (scale factor, and align_corners with a
@@ -171,26 +171,58 @@ class PadModes(nn.Module):
         return {"c1": c1, "c2": c2, "c3": c3, "c4": self.c4(c3)}
 
 
-def record(netlens, net, size, layer, unit, g, spec=None):
+# A causal net (docs/guide.md's WaveNet): dilated Conv1d with left padding, residual sums; its unit 0
+# reads only sample 0, the theoretical region's centre lying 512 samples before it.
+WAVENET_SPEC = """name: wavenet
+input: {size: [4096], channels: 1}
+blocks:
+  residual:
+    params: {dilation: 1}
+    layers:
+      - {name: conv, type: conv1d, out_channels: 32, kernel_size: 2, dilation: $dilation, padding: [[$dilation, 0]]}
+      - {name: gate, type: tanh}
+      - {name: sum, type: add, inputs: [gate, $input]}
+layers:
+  - {name: causal, type: conv1d, out_channels: 32, kernel_size: 2, padding: [[1, 0]]}
+  - {name: block, use: residual, repeat: 10, with: {dilation: {each: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]}}}
+"""
+
+
+class WaveNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.causal = nn.Conv1d(1, 32, 2)
+        self.convs = nn.ModuleList([nn.Conv1d(32, 32, 2, dilation=2 ** i) for i in range(10)])
+
+    def forward(self, x):
+        x = self.causal(nn.functional.pad(x, (1, 0)))
+        for i, conv in enumerate(self.convs):  # tanh: an identity in a path counter
+            x = conv(nn.functional.pad(x, (2 ** i, 0))) + x
+        return {"block10.sum": x}
+
+
+def record(net, size, layer, unit, g, spec=None):
     nz = torch.nonzero(g)
     lo, hi = nz.min(0).values.tolist(), nz.max(0).values.tolist()
-    box = g[lo[0]:hi[0] + 1, lo[1]:hi[1] + 1]
+    box = g[tuple(slice(a, b + 1) for a, b in zip(lo, hi))]
     total = g.sum().item()
-    theo = theoretical(netlens, net, size, layer, unit, spec)
     rec = {"net": net, "input": size, "layer": layer, "unit": unit, "origin": lo,
-           "size": [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1], "paths_log10": float(f"{math.log10(total):.12g}"),
+           "size": [b - a + 1 for a, b in zip(lo, hi)], "paths_log10": float(f"{math.log10(total):.12g}"),
            "values": [float(f"{v / total:.12g}") for v in box.flatten().tolist()]}
     if spec:
         rec["spec"] = spec
+    rank = g.dim()
+    marginals = [(g.sum(tuple(d for d in range(rank) if d != a)) if rank > 1 else g).tolist()
+                 for a in range(rank)]
+    rec["centre"] = [weighted_centre(m) for m in marginals]
     for p in (50, 95):
-        rec[f"erf{p}"] = [erf_radius(g.sum(1 - a).tolist(), (theo[a][0] + theo[a][1]) / 2, p) for a in (0, 1)]
+        rec[f"erf{p}"] = [erf_radius(m, c, p) for m, c in zip(marginals, rec["centre"])]
     return rec
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--netlens", default="build/src/netlens")
-    args = ap.parse_args()
+    ap.parse_args()
     torch.set_grad_enabled(True)
     maps = []
     vgg = make_counter(torchvision.models.vgg16())
@@ -198,31 +230,35 @@ def main():
                                  ("conv5_3", "features.28", [[1, 1], [0, 3]])):
         for unit in units:
             g = grad_map(lambda x: hooked_output(vgg, module, 0, x), 3, 64, unit)
-            maps.append(record(args.netlens, "vgg16", 64, layer, unit, g))
+            maps.append(record("vgg16", 64, layer, unit, g))
     res = make_counter(torchvision.models.resnet18())
     for layer, module, call, units in (("layer2.1.conv2", "layer2.1.conv2", 0, [[3, 3], [0, 1]]),
                                        ("layer3.0.relu_1", "layer3.0.relu", 1, [[1, 1], [3, 0]]),
                                        ("layer4.1.conv2", "layer4.1.conv2", 0, [[0, 0], [1, 0]])):
         for unit in units:
             g = grad_map(lambda x: hooked_output(res, module, call, x), 3, 64, unit)
-            maps.append(record(args.netlens, "resnet18", 64, layer, unit, g))
+            maps.append(record("resnet18", 64, layer, unit, g))
     unet = unet_counter()
     for layer, units in (("conv5_2", [[1, 1]]), ("concat9", [[3, 3]]), ("conv10", [[1, 1]])):
         for unit in units:
             g = grad_map(lambda x: unet(x)[layer], 1, 188, unit)
-            maps.append(record(args.netlens, "unet", 188, layer, unit, g))
+            maps.append(record("unet", 188, layer, unit, g))
     resize = make_counter(Resize())
     for layer, units in (("up1", [[11, 5]]), ("bic", [[15, 15], [0, 30]]), ("c3", [[15, 15]]),
                          ("ac", [[16, 16], [1, 32]])):
         for unit in units:
             g = grad_map(lambda x: resize(x)[layer], 2, 12, unit)
-            maps.append(record(args.netlens, "resize", 12, layer, unit, g, RESIZE_SPEC))
+            maps.append(record("resize", 12, layer, unit, g, RESIZE_SPEC))
     pads = make_counter(PadModes())
     for layer, units in (("c1", [[0, 0], [4, 9]]), ("c2", [[0, 0], [5, 4]]), ("c3", [[0, 0], [3, 2], [5, 4]]),
                          ("c4", [[0, 0], [7, 2]])):
         for unit in units:
             g = grad_map(lambda x: pads(x)[layer], 2, 10, unit)
-            maps.append(record(args.netlens, "pad_modes", 10, layer, unit, g, PAD_SPEC))
+            maps.append(record("pad_modes", 10, layer, unit, g, PAD_SPEC))
+    wavenet = make_counter(WaveNet())
+    for unit in ([0], [3000]):
+        g = grad_map(lambda x: wavenet(x)["block10.sum"], 1, [4096], unit)
+        maps.append(record("wavenet", [4096], "block10.sum", unit, g, WAVENET_SPEC))
     json.dump({"generator": "tools/erf_truth.py", "torch": torch.__version__, "maps": maps}, sys.stdout,
               separators=(",", ":"))
     sys.stdout.write("\n")

@@ -350,15 +350,9 @@ std::vector<std::string> erf_unavailable(const Report& report) {
   return why;
 }
 
-// erfP on `axis`: the smallest radius r, centre + r a whole number, such that
-// the map's marginal on the axis holds at least `percent`% of the total in
-// [centre - r, centre + r]. `centre2` is twice the centre (lo + hi of the
-// unit's theoretical region).
-Ratio erf_radius(const ErfMap& map, std::size_t axis, std::int64_t centre2, int percent) {
+// The map's marginal on `axis`: the paths of each position of its box.
+std::vector<double> marginal_of(const ErfMap& map, std::size_t axis) {
   const std::int64_t n = map.size[axis];
-  if (n == 0) {
-    return Ratio{};
-  }
   const auto [outer, inner] = outer_inner(map, axis);
   std::vector<double> marginal(static_cast<std::size_t>(n), 0.0);
   for (std::int64_t p = 0; p < outer; ++p) {
@@ -369,6 +363,27 @@ Ratio erf_radius(const ErfMap& map, std::size_t axis, std::int64_t centre2, int 
       }
     }
   }
+  return marginal;
+}
+
+// Twice the paths' weighted centre on the axis, rounded to a whole number
+// (the centre to the half pixel, halves rounded up).
+std::int64_t weighted_centre2(const std::vector<double>& marginal, std::int64_t first) {
+  double total = 0;
+  double moment = 0;
+  for (std::size_t x = 0; x < marginal.size(); ++x) {
+    total += marginal[x];
+    moment += marginal[x] * static_cast<double>(x);
+  }
+  return 2 * first + static_cast<std::int64_t>(std::floor(2 * moment / total + 0.5));
+}
+
+// erfP on `axis`: the smallest radius r, centre + r a whole number, such that
+// the map's marginal on the axis holds at least `percent`% of the total in
+// [centre - r, centre + r]. `centre2` is twice the centre.
+Ratio erf_radius(const ErfMap& map, std::size_t axis, const std::vector<double>& marginal,
+                 std::int64_t centre2, int percent) {
+  const std::int64_t n = map.size[axis];
   const double total = std::accumulate(marginal.begin(), marginal.end(), 0.0);
   const std::int64_t first = map.origin[axis];
   const std::int64_t last = first + n - 1;
@@ -386,15 +401,24 @@ Ratio erf_radius(const ErfMap& map, std::size_t axis, std::int64_t centre2, int 
   }
 }
 
-// A unit's map with its radii around the centre of `theoretical`, the unit's
-// theoretical region.
+// A unit's map with its radii around the paths' weighted centre; without
+// paths (only padding reaches the unit), the centre of `theoretical`, the
+// unit's theoretical region, and radii 0.
 UnitErf with_radii(ErfMap map, const PerAxis<Interval>& theoretical) {
   UnitErf out;
   out.map = std::move(map);
   for (std::size_t a = 0; a < theoretical.size(); ++a) {
-    const std::int64_t centre2 = theoretical[a].lo + theoretical[a].hi;
-    out.erf50.push_back(erf_radius(out.map, a, centre2, 50));
-    out.erf95.push_back(erf_radius(out.map, a, centre2, 95));
+    if (out.map.size[a] == 0) {
+      out.centre.push_back(*Ratio::make(theoretical[a].lo + theoretical[a].hi, 2));
+      out.erf50.push_back(Ratio{});
+      out.erf95.push_back(Ratio{});
+      continue;
+    }
+    const std::vector<double> marginal = marginal_of(out.map, a);
+    const std::int64_t centre2 = weighted_centre2(marginal, out.map.origin[a]);
+    out.centre.push_back(*Ratio::make(centre2, 2));
+    out.erf50.push_back(erf_radius(out.map, a, marginal, centre2, 50));
+    out.erf95.push_back(erf_radius(out.map, a, marginal, centre2, 95));
   }
   return out;
 }

@@ -311,7 +311,8 @@ namespace {
 void put_erf(Out& out, const UnitErf& erf) {
   put(out, "{\"paths_log10\":");
   put(out, Json(erf.map.paths_log10()).dump());
-  for (auto [key, radii] : {std::pair{"erf50", &erf.erf50}, std::pair{"erf95", &erf.erf95}}) {
+  for (auto [key, radii] : {std::pair{"centre", &erf.centre}, std::pair{"erf50", &erf.erf50},
+                            std::pair{"erf95", &erf.erf95}}) {
     put_key(out, key);
     put_values(out, *radii);
   }

@@ -55,17 +55,22 @@ std::string render_location_text(const Report& report, const UnitLocation& loc,
   }
   if (erf != nullptr) {
     out += "\nEffective receptive field (every weight 1, docs/semantics.md): ";
+    const bool one_axis = loc.unit.size() == 1;  // a signal: its extent in samples
     out += erf->map.values.empty() ? std::string("no paths (only padding reaches the unit)\n")
-                                   : fmt::format("10^{:.2f} paths, from input pixels {}\n",
-                                                 erf->map.paths_log10(), box(erf->map));
-    out += fmt::format("{:<5} {:>6}  {:>6}\n", "axis", "erf50", "erf95");
+           : one_axis ? fmt::format("10^{:.2f} paths, from input samples {} ({} sample{})\n",
+                                    erf->map.paths_log10(), box(erf->map), erf->map.size[0],
+                                    erf->map.size[0] == 1 ? "" : "s")
+                      : fmt::format("10^{:.2f} paths, from input pixels {}\n",
+                                    erf->map.paths_log10(), box(erf->map));
+    out += fmt::format("{:<5} {:>6}  {:>6}  {:>6}\n", "axis", "centre", "erf50", "erf95");
     for (std::size_t a = 0; a < loc.unit.size(); ++a) {
-      out += fmt::format("{:<5} {:>6}  {:>6}\n", axis_name(loc.unit.size(), a),
-                         ratio_text(erf->erf50[a]), ratio_text(erf->erf95[a]));
+      out += fmt::format("{:<5} {:>6}  {:>6}  {:>6}\n", axis_name(loc.unit.size(), a),
+                         ratio_text(erf->centre[a]), ratio_text(erf->erf50[a]),
+                         ratio_text(erf->erf95[a]));
     }
     out +=
-        "erfP: the radius around the theoretical region's centre holding P% of the paths. "
-        "The map: --format json.\n";
+        "centre: the paths' weighted centre (to the half pixel); erfP: the radius around it "
+        "holding P% of the paths. The map: --format json.\n";
   }
   return out;
 }

@@ -27,9 +27,12 @@ struct ErfMap {
   }
 };
 
-// One unit's map and, per axis, the radii holding 50% and 95% of its paths.
+// One unit's map and, per axis, the radii holding 50% and 95% of its paths
+// around `centre`, the paths' weighted centre to the half pixel (a border or
+// causal unit's paths lie off its theoretical region's centre).
 struct UnitErf {
   ErfMap map;
+  PerAxis<Ratio> centre;
   PerAxis<Ratio> erf50;
   PerAxis<Ratio> erf95;
 };

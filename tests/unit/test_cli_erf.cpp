@@ -15,9 +15,10 @@ TEST_CASE("locate --erf: a summary in the table, the map in JSON", "[cli][erf]")
   CHECK(lines[8] ==
         "Effective receptive field (every weight 1, docs/semantics.md): 10^21.00 paths, from "
         "input pixels [10, 49] x [10, 49]");
-  CHECK(lines[9] == "axis   erf50   erf95");
-  CHECK(lines[10] == "h        4.5    12.5");
-  CHECK(lines[11] == "w        4.5    12.5");
+  // The paths' centre: 29.5, the middle of [10, 49] (tests/data/erf_truth.json, from torch).
+  CHECK(lines[9] == "axis  centre   erf50   erf95");
+  CHECK(lines[10] == "h       29.5     4.5    12.5");
+  CHECK(lines[11] == "w       29.5     4.5    12.5");
 
   const RunResult js =
       run_netlens("locate vgg16 --input 64 --layer conv3_3 --unit 7,7 --erf -f json -q");
@@ -54,14 +55,53 @@ TEST_CASE("analyze --erf: erf50 and erf95 per axis in CSV, JSON and the table", 
   const auto doc =
       nlohmann::json::parse(run_netlens("analyze vgg16 --input 64 --erf -f json -q").out);
   CHECK(doc["layers"][28]["name"] == "conv5_3");
-  CHECK(doc["layers"][28]["erf50"] == nlohmann::json::array({11.5, 11.5}));
-  CHECK(doc["layers"][28]["erf95"] == nlohmann::json::array({31.5, 31.5}));
+  // Unit (1, 1) of the 4x4 conv5_3, as tests/data/erf_truth.json has it from torch.
+  CHECK(doc["layers"][28]["erf50"] == nlohmann::json::array({12, 12}));
+  CHECK(doc["layers"][28]["erf95"] == nlohmann::json::array({27, 27}));
   CHECK(doc["layers"][32]["erf50"].is_null());  // flatten: global
   const auto plain = nlohmann::json::parse(run_netlens("analyze vgg16 -f json -q").out);
   CHECK_FALSE(plain["layers"][0].contains("erf50"));
   const RunResult table =
       run_netlens("analyze vgg16 --input 64 --erf --columns name,rf,erf50,erf95 -q");
-  CHECK(table.out.find("conv5_3     196   11.5   31.5\n") != std::string::npos);
+  CHECK(table.out.find("conv5_3     196     12     27\n") != std::string::npos);
+}
+
+// A WaveNet (docs/guide.md's): causal dilated convs, receptive field 1,025
+// samples. Unit 0 reads only sample 0 (everything before it is padding):
+// its paths sit there, whatever the theoretical region [-1024, 0] says.
+// The numbers are torch's (tests/data/erf_truth.json, the same net).
+const std::string kWaveNet =
+    "name: wavenet\ninput: {size: [4096], channels: 1}\nblocks:\n  residual:\n"
+    "    params: {dilation: 1}\n    layers:\n"
+    "      - {name: conv, type: conv1d, out_channels: 32, kernel_size: 2, dilation: $dilation, "
+    "padding: [[$dilation, 0]]}\n"
+    "      - {name: gate, type: tanh}\n"
+    "      - {name: sum, type: add, inputs: [gate, $input]}\n"
+    "layers:\n"
+    "  - {name: causal, type: conv1d, out_channels: 32, kernel_size: 2, padding: [[1, 0]]}\n"
+    "  - {name: block, use: residual, repeat: 10, with: {dilation: {each: [1, 2, 4, 8, 16, 32, "
+    "64, 128, 256, 512]}}}\n";
+
+TEST_CASE("a causal unit's ERF is measured where its paths are, with its extent", "[cli][erf]") {
+  const RunResult first = run_netlens("locate - --layer block10.sum --unit 0 --erf", kWaveNet);
+  CHECK(first.status == 0);
+  const std::vector<std::string> lines = lines_of(first.out);
+  REQUIRE(lines.size() == 11);
+  CHECK(std::vector(lines.begin() + 7, lines.end()) ==
+        std::vector<std::string>{
+            "Effective receptive field (every weight 1, docs/semantics.md): 10^15.19 paths, "
+            "from input samples [0, 0] (1 sample)",
+            "axis  centre   erf50   erf95", "l          0       0       0",
+            "centre: the paths' weighted centre (to the half pixel); erfP: the radius around "
+            "it holding P% of the paths. The map: --format json."});
+  const auto erf = nlohmann::json::parse(
+      run_netlens("locate - --layer block10.sum --unit 3000 --erf -f json", kWaveNet).out)["erf"];
+  // The paths of unit 3000 come from the 1,025 samples up to it.
+  CHECK(erf["origin"] == nlohmann::json::array({1976}));
+  CHECK(erf["size"] == nlohmann::json::array({1025}));
+  CHECK(erf["centre"] == nlohmann::json::array({2496}));
+  CHECK(erf["erf50"] == nlohmann::json::array({256}));
+  CHECK(erf["erf95"] == nlohmann::json::array({486}));
 }
 
 TEST_CASE("erf options: errors name the layer or the option", "[cli][erf]") {
@@ -107,6 +147,7 @@ TEST_CASE("locate --erf: a unit only padding reaches has no paths", "[cli][erf]"
   CHECK(text.out.find("\nEffective receptive field (every weight 1, docs/semantics.md): no paths "
                       "(only padding reaches the unit)\n") != std::string::npos);
   const RunResult js = run_netlens("locate - --layer c --unit 0 --erf -q -f json", spec);
-  CHECK(js.out.find("\"erf\": {\"paths_log10\":null,\"erf50\":[0],\"erf95\":[0],\"origin\":[0],"
-                    "\"size\":[0],\"fractions\":[]}") != std::string::npos);
+  // No paths: the theoretical region's centre, [-3, -3]'s.
+  CHECK(js.out.find("\"erf\": {\"paths_log10\":null,\"centre\":[-3],\"erf50\":[0],\"erf95\":[0],"
+                    "\"origin\":[0],\"size\":[0],\"fractions\":[]}") != std::string::npos);
 }

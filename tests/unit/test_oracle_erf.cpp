@@ -1,11 +1,11 @@
 // The effective receptive field against PyTorch (tests/data/erf_truth.json,
 // written by tools/erf_truth.py): the gradient of one unit of vgg16, resnet18
-// and the U-Net, of a small net of bilinear and bicubic resizes and of one
-// with reflect, replicate and circular padding, with every weight 1, biases 0,
-// activations and norms removed and max pools made sum pools. Every position
-// of every map (28 maps, 89,289 positions),
+// and the U-Net, of a small net of bilinear and bicubic resizes, of one with
+// reflect, replicate and circular padding and of a causal WaveNet (1-D), with
+// every weight 1, biases 0, activations and norms removed and max pools made
+// sum pools. Every position of every map (30 maps, 90,315 positions),
 // normalized to its total; erf50 / erf95 as the script computes them from the
-// torch map.
+// torch map, around the paths' weighted centre.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -20,7 +20,7 @@ using nlohmann::json;
 
 TEST_CASE("erf: path maps equal PyTorch's uniform-weight gradients", "[oracle][erf]") {
   const json data = json::parse(slurp(source_path("tests/data/erf_truth.json")));
-  REQUIRE(data["maps"].size() == 28);
+  REQUIRE(data["maps"].size() == 30);
   std::size_t positions = 0;
   double worst = 0;
   for (const json& t : data["maps"]) {
@@ -35,11 +35,14 @@ TEST_CASE("erf: path maps equal PyTorch's uniform-weight gradients", "[oracle][e
     }
     REQUIRE(index < r.layers.size());
     const NetRegions regions = compute_regions(r, true);
-    const PerAxis<std::int64_t> unit{t["unit"][0].get<std::int64_t>(),
-                                     t["unit"][1].get<std::int64_t>()};
+    PerAxis<std::int64_t> unit;
+    for (const json& u : t["unit"]) {
+      unit.push_back(u.get<std::int64_t>());
+    }
+    const std::size_t rank = unit.size();
     const UnitErf e = unit_erf(r, locate_unit(r, regions, index, unit));
     // The box of non-zero positions.
-    for (std::size_t a = 0; a < 2; ++a) {
+    for (std::size_t a = 0; a < rank; ++a) {
       CHECK(e.map.origin[a] == t["origin"][a].get<std::int64_t>());
       CHECK(e.map.size[a] == t["size"][a].get<std::int64_t>());
     }
@@ -59,11 +62,12 @@ TEST_CASE("erf: path maps equal PyTorch's uniform-weight gradients", "[oracle][e
     }
     positions += truth.size();
     CHECK(std::abs(e.map.paths_log10() - t["paths_log10"].get<double>()) < 1e-9);
-    for (std::size_t a = 0; a < 2; ++a) {
+    for (std::size_t a = 0; a < rank; ++a) {
+      CHECK(e.centre[a].to_double() == t["centre"][a].get<double>());
       CHECK(e.erf50[a].to_double() == t["erf50"][a].get<double>());
       CHECK(e.erf95[a].to_double() == t["erf95"][a].get<double>());
     }
   }
-  CHECK(positions == 89289);
+  CHECK(positions == 90315);
   CHECK(worst < 1e-9);  // 5e-12 when written: the truth's 12 digits
 }
