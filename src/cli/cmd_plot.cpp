@@ -22,14 +22,19 @@ void setup_plot(CLI::App* cmd, PlotOptions& o) {
   cmd->add_option("-o,--output", o.output, "Write the SVG to FILE instead of stdout");
   cmd->add_flag("--erf", o.erf,
                 "With one --layer and --unit: the unit's effective receptive field (paths from "
-                "each pixel when every weight is 1) as a heat map over the input, its "
-                "theoretical region outlined")
+                "each pixel when every weight is 1) as a heat map over the input (a curve over "
+                "a 1-D net's signal), its theoretical region outlined")
       ->needs(layer);
+  cmd->add_option("--frame", o.frame,
+                  "With --erf on a 3-D net: the frame (position on axis d) to draw (default: the "
+                  "one holding the paths' centre)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
   cmd->footer(
       "Without --layer: the receptive field and the jump of every layer against depth, on a\n"
       "log scale, with the input size as a dashed line. With --layer and --unit: the input as\n"
       "a frame and, per layer, the unit's theoretical region (dashed) and actual region\n"
       "(filled), as 'netlens locate' computes them. 2-D and 1-D nets; 3-D regions are refused.\n"
+      "With --erf: one unit's effective receptive field, in 1-D, 2-D or one frame of 3-D.\n"
       "The figure is one SVG file: no script, fonts or links (docs/plots.md).\n"
       "\n"
       "Examples:\n"
@@ -53,12 +58,15 @@ int run_plot(const PlotOptions& o) {
   if (o.erf && indices.size() != 1) {
     throw UsageError("--erf draws one --layer");
   }
+  if (o.frame && !o.erf) {
+    throw UsageError("--frame picks the frame --erf draws: add --erf");
+  }
   if (o.layers.empty()) {
     write_output(render_plot_rf(report), o.output);
   } else if (o.erf) {
     const NetRegions regions = compute_regions(report, true);
     const UnitLocation location = locate_unit(report, regions, indices[0], unit);
-    write_output(render_plot_erf(report, location, unit_erf(report, location)), o.output);
+    write_output(render_plot_erf(report, location, unit_erf(report, location), o.frame), o.output);
   } else {
     const NetRegions regions = compute_regions(report, true);
     std::vector<UnitLocation> locations;

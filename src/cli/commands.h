@@ -46,6 +46,7 @@ struct PlotOptions {
   std::string unit;
   std::string output;
   bool erf = false;
+  std::optional<std::int64_t> frame;  // --erf on a 3-D net: the frame (axis d) drawn
 };
 void setup_plot(CLI::App* cmd, PlotOptions& options);
 int run_plot(const PlotOptions& options);

@@ -60,9 +60,12 @@ std::string render_plot_rf(const Report& report);
 // The input frame and, per location, the unit's theoretical and actual
 // regions (2-D and 1-D nets; throws UsageError for 3-D).
 std::string render_plot_regions(const Report& report, const std::vector<UnitLocation>& locations);
-// The effective receptive field of one unit as a heat map over the input
-// frame, its theoretical region outlined (2-D nets).
-std::string render_plot_erf(const Report& report, const UnitLocation& location, const UnitErf& erf);
+// The effective receptive field of one unit, its theoretical region and
+// erf95 outlined: a 1-D net's map as a curve over the signal, a 2-D net's as
+// a heat map over the input, a 3-D net's as the heat map of frame `frame`
+// (a position of axis d; default: the paths' centre's).
+std::string render_plot_erf(const Report& report, const UnitLocation& location, const UnitErf& erf,
+                            std::optional<std::int64_t> frame = std::nullopt);
 
 // `netlens sizes`: per axis, the sizes at which the net runs and is exact.
 std::string render_sizes_text(const SizesReport& report);

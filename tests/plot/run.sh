@@ -78,6 +78,8 @@ check unet-decoder unet --layer conv6_2 --layer conv7_2 --layer conv8_2 --layer 
 check vgg16-corner vgg16 --layer conv3_3 --layer conv5_3 --layer pool5 --unit 0,0
 check fcn32s fcn32s
 check vgg16-erf vgg16 --erf --layer conv4_3 --unit 14,14
+check wavenet-erf "$root/tests/data/models/wavenet.yaml" --erf --layer block10.sum --unit 3000
+check r2plus1d-erf r2plus1d_18 --erf --layer layer1.0.conv1.0.0 --unit 3,20,20 -q
 
 # The README's pictures.
 for pair in resnet50-rf.svg:resnet50.svg unet-region.svg:unet-decoder.svg vgg16-erf.svg:vgg16-erf.svg; do

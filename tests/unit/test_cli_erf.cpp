@@ -66,24 +66,13 @@ TEST_CASE("analyze --erf: erf50 and erf95 per axis in CSV, JSON and the table", 
   CHECK(table.out.find("conv5_3     196     12     27\n") != std::string::npos);
 }
 
-// A WaveNet (docs/guide.md's): causal dilated convs, receptive field 1,025
-// samples. Unit 0 reads only sample 0 (everything before it is padding):
-// its paths sit there, whatever the theoretical region [-1024, 0] says.
-// The numbers are torch's (tests/data/erf_truth.json, the same net).
-const std::string kWaveNet =
-    "name: wavenet\ninput: {size: [4096], channels: 1}\nblocks:\n  residual:\n"
-    "    params: {dilation: 1}\n    layers:\n"
-    "      - {name: conv, type: conv1d, out_channels: 32, kernel_size: 2, dilation: $dilation, "
-    "padding: [[$dilation, 0]]}\n"
-    "      - {name: gate, type: tanh}\n"
-    "      - {name: sum, type: add, inputs: [gate, $input]}\n"
-    "layers:\n"
-    "  - {name: causal, type: conv1d, out_channels: 32, kernel_size: 2, padding: [[1, 0]]}\n"
-    "  - {name: block, use: residual, repeat: 10, with: {dilation: {each: [1, 2, 4, 8, 16, 32, "
-    "64, 128, 256, 512]}}}\n";
-
+// tests/data/models/wavenet.yaml: causal dilated convs, receptive field
+// 1,025 samples. Unit 0 reads only sample 0 (everything before it is
+// padding): its paths sit there, whatever the theoretical region [-1024, 0]
+// says. The numbers are torch's (tests/data/erf_truth.json, the same net).
 TEST_CASE("a causal unit's ERF is measured where its paths are, with its extent", "[cli][erf]") {
-  const RunResult first = run_netlens("locate - --layer block10.sum --unit 0 --erf", kWaveNet);
+  const std::string wavenet = source_path("tests/data/models/wavenet.yaml");
+  const RunResult first = run_netlens("locate " + wavenet + " --layer block10.sum --unit 0 --erf");
   CHECK(first.status == 0);
   const std::vector<std::string> lines = lines_of(first.out);
   REQUIRE(lines.size() == 11);
@@ -95,13 +84,41 @@ TEST_CASE("a causal unit's ERF is measured where its paths are, with its extent"
             "centre: the paths' weighted centre (to the half pixel); erfP: the radius around "
             "it holding P% of the paths. The map: --format json."});
   const auto erf = nlohmann::json::parse(
-      run_netlens("locate - --layer block10.sum --unit 3000 --erf -f json", kWaveNet).out)["erf"];
+      run_netlens("locate " + wavenet + " --layer block10.sum --unit 3000 --erf -f json")
+          .out)["erf"];
   // The paths of unit 3000 come from the 1,025 samples up to it.
   CHECK(erf["origin"] == nlohmann::json::array({1976}));
   CHECK(erf["size"] == nlohmann::json::array({1025}));
   CHECK(erf["centre"] == nlohmann::json::array({2496}));
   CHECK(erf["erf50"] == nlohmann::json::array({256}));
   CHECK(erf["erf95"] == nlohmann::json::array({486}));
+}
+
+TEST_CASE("plot --erf draws a 1-D net as a curve and one frame of a 3-D net", "[cli][erf]") {
+  const RunResult curve = run_netlens("plot " + source_path("tests/data/models/wavenet.yaml") +
+                                      " --erf --layer block10.sum --unit 0");
+  CHECK(curve.status == 0);
+  CHECK(curve.out.find("<polyline data-role=\"erf\" data-bin=\"1\"") != std::string::npos);
+  CHECK(curve.out.find("10^15.19 paths when every weight is 1, from samples 0 … 0; centre 0, "
+                       "erf50 0, erf95 0 samples") != std::string::npos);
+  const std::string video = "plot r2plus1d_18 --erf --layer layer1.0.conv1.0.0 --unit 3,20,20 -q";
+  const RunResult frame = run_netlens(video);
+  CHECK(frame.status == 0);
+  CHECK(frame.out.find("frame d = 3 of the 16x112x112 input (16 frames; --frame picks another)") !=
+        std::string::npos);
+  CHECK(run_netlens(video + " --frame 15").out.find("frame d = 15 of") != std::string::npos);
+  const std::pair<std::string, std::string> errors[] = {
+      {video + " --frame 16", "--frame 16 is outside the input's 16 frames (0 to 15)"},
+      {"plot vgg16 --erf --layer conv1_1 --unit 3,3 --frame 1",
+       "--frame picks a frame of a 3-D net; the input is 2-D (224x224)"},
+      {"plot vgg16 --layer conv1_1 --unit 3,3 --frame 1",
+       "--frame picks the frame --erf draws: add --erf"}};
+  for (const auto& [args, message] : errors) {
+    INFO(args);
+    const RunResult r = run_netlens(args);
+    CHECK(r.status == 2);
+    CHECK(r.err == "netlens: error: " + message + "\n");
+  }
 }
 
 TEST_CASE("erf options: errors name the layer or the option", "[cli][erf]") {
