@@ -71,8 +71,7 @@ void add_costs(const Net& net, const PerAxis<std::int64_t>& spec, DType dtype, A
     at.input_size = spec;
     at.input_size[a.axis] = s;
     at.input_size_scalar = false;
-    const CostTotals t = analyze(std::move(at), options).totals;
-    a.costs.push_back({s, t.params, t.macs, t.flops, t.activation_memory, t.peak_memory});
+    a.costs.push_back({s, analyze(std::move(at), options).totals});
   }
 }
 

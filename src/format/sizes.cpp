@@ -156,7 +156,7 @@ std::string render_sizes_text(const SizesReport& r) {
     for (std::size_t i = 0; i < a.costs.size(); ++i) {
       const SizeCost& c = a.costs[i];
       out += fmt::format("  {:<9}{:>{}}: {}, peak memory {}\n", i == 0 ? "costs:" : "", c.input,
-                         width, human(c.macs, "MACs"), human(c.peak_memory, "B"));
+                         width, human(c.totals.macs, "MACs"), human(c.totals.peak_memory, "B"));
     }
     if (r.output) {
       const std::vector<std::int64_t> inputs = inputs_giving(a, *r.output);
@@ -206,11 +206,11 @@ std::string render_sizes_json(const SizesReport& r) {
       Json costs = Json::array();
       for (const SizeCost& c : a.costs) {
         costs.push_back({{"input", c.input},
-                         {"params", c.params},
-                         {"macs", c.macs},
-                         {"flops", c.flops},
-                         {"activation_memory", c.activation_memory},
-                         {"peak_memory", c.peak_memory}});
+                         {"params", c.totals.params},
+                         {"macs", c.totals.macs},
+                         {"flops", c.totals.flops},
+                         {"activation_memory", c.totals.activation_memory},
+                         {"peak_memory", c.totals.peak_memory}});
       }
       axis["costs"] = std::move(costs);
     }

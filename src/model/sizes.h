@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/net.h"
+#include "model/report.h"
 
 namespace netlens {
 
@@ -37,11 +38,7 @@ struct SizeOutcome {
 // The whole net's costs at one input size on the scanned axis (--costs).
 struct SizeCost {
   std::int64_t input = 0;
-  std::int64_t params = 0;
-  std::int64_t macs = 0;
-  std::int64_t flops = 0;
-  std::int64_t activation_memory = 0;
-  std::int64_t peak_memory = 0;
+  CostTotals totals;  // analyze's at that size
 };
 
 struct AxisSizes {
