@@ -249,11 +249,14 @@ void fold_shape(NodeContext& c) {
 // Size: the number of elements, a scalar.
 void fold_size(NodeContext& c) { c.set_constant(integers({}, {count(c, c.dims(c.input(0)))})); }
 
+// Cast, and CastLike, whose target type is its second input's.
 void fold_cast(NodeContext& c) {
   Value r = c.input(0);
   const std::int64_t to = c.attr_int("to", onnx::TensorProto::FLOAT);
   using T = onnx::TensorProto;
-  r.is_float = to == T::FLOAT || to == T::DOUBLE || to == T::FLOAT16 || to == T::BFLOAT16;
+  r.is_float = c.op() == "CastLike"
+                   ? c.input(1).is_float
+                   : to == T::FLOAT || to == T::DOUBLE || to == T::FLOAT16 || to == T::BFLOAT16;
   if (!r.is_float && !r.ints && r.reals) {
     r.ints.emplace();
     for (double x : *r.reals) {
