@@ -17,20 +17,18 @@ class RegionPass {
       : r_(report),
         keep_all_(keep_all),
         count_(report.layers.size()),
-        rank_(report.input.size.size()) {
-    // After a circular padding actual regions are arcs of the input's ring.
-    const bool circular =
-        std::any_of(report.net.layers.begin(), report.net.layers.end(),
-                    [](const Layer& l) { return l.extra->padding_mode == "circular"; });
-    for (std::size_t a = 0; a < rank_; ++a) {
-      ring_.push_back(circular ? report.input.size[a] : 0);
-    }
-  }
+        rank_(report.input.size.size()) {}
 
   NetRegions run() {
     inputs_.resize(count_ + 1);
+    wraps_.assign(count_ + 1, false);
     for (std::size_t k = 1; k <= count_; ++k) {
       inputs_[k] = local_inputs(r_, r_.layer(k - 1), r_.layers[k - 1]);
+      // From a circular padding on, actual regions are arcs of the input's
+      // ring (model/regions.h); before it, intervals.
+      wraps_[k] = r_.layer(k - 1).extra->padding_mode == "circular" ||
+                  std::any_of(inputs_[k].begin(), inputs_[k].end(),
+                              [&](std::size_t in) { return wraps_[in]; });
     }
     find_needed_ranges();
     check_budget();
@@ -69,7 +67,7 @@ class RegionPass {
   bool keep_all_;
   std::size_t count_;
   std::size_t rank_;
-  PerAxis<std::int64_t> ring_;  // per axis: the input's size where regions may wrap, else 0
+  std::vector<bool> wraps_;                       // per node: at or after a circular padding
   std::vector<std::vector<std::size_t>> inputs_;  // per layer: local_inputs()
   std::vector<PerAxis<Range>> needed_;            // per node: the units to cover, per axis
   std::vector<std::size_t> last_use_;             // per node: its last consumer
@@ -128,7 +126,7 @@ AxisRegions RegionPass::fill_axis(std::size_t k, std::size_t a) {
   AxisRegions r;
   const auto [first, last] = needed_[k][a];
   r.first = first;
-  r.ring = ring_[a];
+  r.ring = wraps_[k] ? r_.input.size[a] : 0;
   r.theoretical.resize(static_cast<std::size_t>(last - first + 1));
   r.actual.resize(r.theoretical.size());
   for (std::size_t in : inputs_[k]) {
@@ -139,8 +137,8 @@ AxisRegions RegionPass::fill_axis(std::size_t k, std::size_t a) {
       const bool real = m.real_out(o);
       m.taps(o, [&](std::int64_t i) {
         theo.add(theoretical(in, a, i));
-        if (real && ring_[a] != 0) {
-          act = unite_arcs(act, actual(in, a, m.source(i)), ring_[a]);
+        if (real && r.ring != 0) {
+          act = unite_arcs(act, actual(in, a, m.source(i)), r.ring);
         } else if (real) {
           act.add(actual(in, a, m.source(i)));
         }
