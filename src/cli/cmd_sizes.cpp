@@ -62,10 +62,12 @@ std::size_t parse_axis(const std::string& name, std::size_t rank) {
 
 // The whole net analyzed at each size `sizes` shows on the axis, the other
 // axes at the spec's size.
-void add_costs(const Net& net, const PerAxis<std::int64_t>& spec, DType dtype, AxisSizes& a) {
+void add_costs(const Net& net, const PerAxis<std::int64_t>& spec, const std::string& dtype,
+               AxisSizes& a) {
   CostOptions options;
   options.batch = net.batch.value_or(1);
-  options.dtype = dtype;
+  options.dtype = *dtype_from_name(dtype.empty() ? "float32" : dtype);
+  options.stored_params = dtype.empty();
   for (const std::int64_t s : costed_sizes(a, spec[a.axis])) {
     Net at = net;
     at.input_size = spec;
@@ -156,7 +158,7 @@ int run_sizes(const SizesOptions& o) {
       a.nearest = (*nearest)[nearest->size() == 1 ? 0 : a.axis];
     }
     if (costed) {
-      add_costs(*costed, report.input, *dtype_from_name(o.dtype), a);
+      add_costs(*costed, report.input, o.dtype, a);
     }
   }
   write_output(o.format == "json" ? render_sizes_json(report) : render_sizes_text(report),

@@ -65,7 +65,7 @@ struct SizesOptions {
   std::optional<std::string> nearest;
   std::optional<std::int64_t> output_size;
   bool costs = false;
-  std::string dtype = "float32";
+  std::string dtype;  // empty: float32, an ONNX file's weights as it stores them
   std::string format = "table";
   std::string output;
 };

@@ -56,7 +56,8 @@ void add_net_options(CLI::App& cmd, NetOptions& o, bool reports) {
       ->type_name("[no-]KIND")
       ->allow_extra_args(false);
   cmd.add_option("--dtype", o.dtype,
-                 "Bytes per element for memory: float32, float16, bfloat16, int8")
+                 "Bytes per element for memory: float32 (the default; an ONNX file's weights at "
+                 "the bytes it stores them in), float16, bfloat16, int8")
       ->check(CLI::IsMember({"float32", "float16", "bfloat16", "int8"}));
 }
 
@@ -177,7 +178,8 @@ Report load_and_analyze(const NetOptions& o) {
   Net net = load_net_with_overrides(o);
   CostOptions costs;
   costs.batch = net.batch.value_or(1);  // an ONNX file's, or --batch
-  costs.dtype = *dtype_from_name(o.dtype);
+  costs.dtype = *dtype_from_name(o.dtype.empty() ? "float32" : o.dtype);
+  costs.stored_params = o.dtype.empty();
   Report report = analyze(std::move(net), costs);
   drop_warnings(report, on);
   return report;

@@ -30,7 +30,7 @@ struct NetOptions {
   bool quiet = false;                 // -q: no warning lines (unless --strict)
   std::vector<std::string> warnings;  // -W no-KIND / -W KIND, in order
   std::optional<std::int64_t> batch;  // unset: an ONNX input's batch, else 1
-  std::string dtype = "float32";
+  std::string dtype;                  // empty: float32, an ONNX file's weights as it stores them
   std::vector<std::string> onnx_branches;  // --onnx-branch NODE=then|else
 };
 

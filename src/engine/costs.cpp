@@ -176,6 +176,11 @@ void Coster::cost_layer(LayerReport& lr) {
   c.scratch_memory = m.mul(m.mul(w.scratch, batch), dtype_bytes(o_.dtype));
   CostTotals& t = r_.totals;
   t.params = m.add(t.params, lr.params);
+  const std::int64_t at_dtype = m.mul(lr.params, dtype_bytes(o_.dtype));
+  const std::optional<std::int64_t>& stored = layer.extra->param_bytes;
+  const bool as_stored = o_.stored_params && stored && *stored != at_dtype;
+  t.params_as_stored = t.params_as_stored || as_stored;
+  t.param_bytes = m.add(t.param_bytes, as_stored ? *stored : at_dtype);
   t.buffers = m.add(t.buffers, c.buffers);
   t.macs = m.add(t.macs, c.macs);
   t.other_ops = m.add(t.other_ops, c.other_ops);
@@ -281,7 +286,7 @@ void Coster::run() {
   }
   if (!r_.layers.empty()) {
     const LayerMath last = math(r_.layer(r_.layers.size() - 1));
-    r_.totals.param_memory = last.mul(last.add(r_.totals.params, r_.totals.buffers), bytes);
+    r_.totals.param_memory = last.add(r_.totals.param_bytes, last.mul(r_.totals.buffers, bytes));
     r_.totals.flops = last.mul(2, r_.totals.macs);
   }
   peak_memory();

@@ -251,6 +251,9 @@ std::string render_json(const Report& report, const NetRegions* regions, std::si
   if (report.net.shared_params != 0) {  // ONNX weights read by several layers
     root["totals"]["shared_params"] = report.net.shared_params;
   }
+  if (t.params_as_stored) {  // param_memory counts some weights at the file's bytes
+    root["totals"]["params_as_stored"] = true;
+  }
   const auto warning_list = [](const std::vector<Warning>& list) {
     Json items = Json::array();
     for (const Warning& w : list) {

@@ -57,10 +57,11 @@ std::string accepted_text(const std::vector<Warning>& accepted) {
 std::string totals_text(const Report& report) {
   const CostTotals& t = report.totals;
   const char* dtype = dtype_name(report.cost_options.dtype);
-  // param_memory = (params + buffers) x bytes did not overflow, so neither part does.
+  // param_memory = param_bytes + buffers x bytes did not overflow, so neither part does.
   const std::int64_t buffer_memory = t.buffers * dtype_bytes(report.cost_options.dtype);
-  std::string out = fmt::format("params: {} ({} at {})", with_separators(t.params),
-                                human(t.param_memory - buffer_memory, "B"), dtype);
+  std::string out = fmt::format(
+      "params: {} ({} {})", with_separators(t.params), human(t.param_bytes, "B"),
+      t.params_as_stored ? std::string("as the file stores them") : fmt::format("at {}", dtype));
   if (t.buffers != 0) {
     // Apart: the batch norms' running statistics are no weights, and a memory
     // that included them would read as a wrong product of the count.

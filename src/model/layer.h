@@ -177,6 +177,9 @@ struct LayerExtras {
   // The parameters the layer holds, replacing its kind's count: an ONNX
   // file's weights (what the file holds is what counts).
   std::optional<std::int64_t> params;
+  // The bytes an ONNX file stores the layer's weights in (float16: 2 per
+  // param); unset: the params at the report's dtype.
+  std::optional<std::int64_t> param_bytes;
   // The warning kinds accepted on this layer (their names): reported apart,
   // never hidden (docs/spec-format.md).
   std::vector<std::string> allow;

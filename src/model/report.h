@@ -162,6 +162,8 @@ std::int64_t dtype_bytes(DType dtype);
 struct CostOptions {
   std::int64_t batch = 1;
   DType dtype = DType::Float32;
+  // An ONNX file's weights at the bytes it stores them in (no --dtype given).
+  bool stored_params = false;
 };
 
 struct CostTotals {
@@ -170,7 +172,11 @@ struct CostTotals {
   std::int64_t macs = 0;
   std::int64_t flops = 0;  // 2 x macs
   std::int64_t other_ops = 0;
-  std::int64_t param_memory = 0;       // bytes of params + buffers at the dtype
+  std::int64_t param_memory = 0;  // bytes of params + buffers at the dtype
+  // Some weights are counted at the bytes the ONNX file stores them in, which
+  // differ from the dtype's (a float16 or int8 file): param_memory says so.
+  bool params_as_stored = false;
+  std::int64_t param_bytes = 0;        // the params' part of param_memory
   std::int64_t activation_memory = 0;  // bytes of every output, summed
   std::int64_t peak_memory = 0;        // bytes alive at once, layers in spec order
   std::int64_t input_memory = 0;       // bytes of the input tensor

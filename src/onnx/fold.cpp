@@ -373,6 +373,7 @@ void fold_constant(NodeContext& c) {
     v.in_node = true;
     if (dims::elements(v.dims).value_or(0) > 1 && c.node().output_size() > 0) {
       v.weight = c.node().output(0);
+      c.graph().stored_bytes[v.weight] = element_bytes(a->t().data_type());
     }
     c.set_constant(std::move(v));
   } else if (const auto i = c.attr_int("value_int")) {

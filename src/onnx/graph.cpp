@@ -80,6 +80,37 @@ std::vector<std::int64_t> integer_values(const onnx::TensorProto& t, std::int64_
 
 }  // namespace
 
+std::int64_t element_bytes(int data_type) {
+  using T = onnx::TensorProto;
+  switch (data_type) {
+    case T::DOUBLE:
+    case T::INT64:
+    case T::UINT64:
+      return 8;
+    case T::FLOAT16:
+    case T::BFLOAT16:
+    case T::INT16:
+    case T::UINT16:
+      return 2;
+    case T::INT8:
+    case T::UINT8:
+    case T::BOOL:
+      return 1;
+    default:
+      return 4;
+  }
+}
+
+std::int64_t weight_bytes(const Graph& g, const std::string& weight, std::int64_t elements) {
+  const auto it = g.stored_bytes.find(weight);
+  const std::optional<std::int64_t> bytes =
+      checked::mul(elements, it == g.stored_bytes.end() ? 4 : it->second);
+  if (!bytes) {
+    throw Error("a weight's byte count overflows 64 bits");
+  }
+  return *bytes;
+}
+
 Value constant_from_tensor(const onnx::TensorProto& t) {
   using T = onnx::TensorProto;
   Value v;
@@ -167,12 +198,14 @@ const Value& NodeContext::operand(int i) {
   // table) is learned: its layer counts its elements. A single value (a
   // threshold, the 0 of x > 0) is no weight, as a Constant node's is not.
   const bool learned = v.is_float && !v.weight.empty() && dims::elements(v.dims).value_or(0) > 1;
+  std::optional<std::int64_t> bytes;
   if (learned) {
     auto& [readers, elements] = g_.weights_read[v.weight];
     ++readers;
     elements = dims::elements(v.dims).value_or(0);
+    bytes = weight_bytes(g_, v.weight, elements);
   }
-  return g_.constant_layers[name] = add_source_layer(g_, "constant", name, v.dims, learned);
+  return g_.constant_layers[name] = add_source_layer(g_, "constant", name, v.dims, learned, bytes);
 }
 
 Layer new_layer(std::string_view type) {
@@ -207,11 +240,13 @@ Value add_layer(Graph& g, Layer layer, const std::vector<const Value*>& inputs) 
 }
 
 Value add_source_layer(Graph& g, std::string_view type, const std::string& name,
-                       const std::vector<std::int64_t>& dims, bool learned) {
+                       const std::vector<std::int64_t>& dims, bool learned,
+                       std::optional<std::int64_t> param_bytes) {
   Layer layer = new_layer(type);
   layer.name = name;
   layer.extra->shape = dims;
   layer.extra->learned = learned;
+  layer.extra->param_bytes = param_bytes;
   Value input;  // read by no rule: a source makes its tensor from nothing
   input.layer = "input";
   return add_layer(g, std::move(layer), {&input});
@@ -312,6 +347,11 @@ std::optional<std::int64_t> NodeContext::weight_elements() {
     auto& [readers, elements] = g_.weights_read[v.weight];
     ++readers;
     elements = n;
+    const auto bytes = checked::add(weight_bytes_, weight_bytes(g_, v.weight, n));
+    if (!bytes) {
+      fail("its weights' byte count overflows 64 bits");
+    }
+    weight_bytes_ = *bytes;
     const auto sum = checked::add(total, n);
     if (!sum) {
       fail("its weights' element count overflows 64 bits");
@@ -329,6 +369,7 @@ const Value& NodeContext::emit(Layer layer, const std::vector<const Value*>& inp
     weights_counted_ = true;
     if (const std::optional<std::int64_t> weights = weight_elements()) {
       layer.extra->params = *weights;
+      layer.extra->param_bytes = weight_bytes_;
     }
   }
   Value out;

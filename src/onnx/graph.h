@@ -50,6 +50,8 @@ struct Value {
 // A TensorProto's dims and, when small and stored in the file, its values.
 // Never opens external data.
 Value constant_from_tensor(const onnx::TensorProto& t);
+// The bytes an element of a TensorProto data type takes (4 for an unknown one).
+std::int64_t element_bytes(int data_type);
 
 struct Graph {
   std::string file;
@@ -62,6 +64,9 @@ struct Graph {
   std::unordered_set<std::string> layer_names;
   // Per initializer read as a weight: how many layers read it, its elements.
   std::unordered_map<std::string, std::pair<int, std::int64_t>> weights_read;
+  // Per initializer (or Constant node's tensor): the bytes the file stores
+  // an element in (2 for float16, 1 for int8); absent: 4.
+  std::unordered_map<std::string, std::int64_t> stored_bytes;
   // Constants read as tensors (a concat's operand, a graph output): the
   // `constant` layer made for each, once.
   std::unordered_map<std::string, Value> constant_layers;
@@ -70,6 +75,9 @@ struct Graph {
   std::size_t max_layers = 0;
   const std::map<std::string, std::string, std::less<>>* branches = nullptr;  // --onnx-branch
 };
+
+// The bytes the elements of weight `weight` (an initializer's name) take in the file.
+std::int64_t weight_bytes(const Graph& g, const std::string& weight, std::int64_t elements);
 
 // A layer of `type` (a row of model/layer_types.cpp), unnamed.
 Layer new_layer(std::string_view type);
@@ -80,7 +88,8 @@ Value add_layer(Graph& g, Layer layer, const std::vector<const Value*>& inputs);
 // tensor of `dims` from no input of the net's (docs/onnx.md); `learned`:
 // its elements are parameters.
 Value add_source_layer(Graph& g, std::string_view type, const std::string& name,
-                       const std::vector<std::int64_t>& dims, bool learned = false);
+                       const std::vector<std::int64_t>& dims, bool learned = false,
+                       std::optional<std::int64_t> param_bytes = std::nullopt);
 
 // One node being converted: its inputs, attributes, and how it adds layers
 // or constants. fail() throws "FILE: node 'NAME' (OpType, opset N): ...".
@@ -141,6 +150,7 @@ class NodeContext {
   const onnx::NodeProto& node_;
   std::deque<Value> steps_;  // outputs of the layers before a node's last
   bool weights_counted_ = false;
+  std::int64_t weight_bytes_ = 0;  // of the elements weight_elements() counted
 };
 
 }  // namespace netlens::onnx_reader

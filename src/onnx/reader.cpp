@@ -223,6 +223,7 @@ void add_initializers(const onnx::GraphProto& graph, Graph& g) {
     try {
       Value v = onnx_reader::constant_from_tensor(t);
       v.weight = t.name();
+      g.stored_bytes[t.name()] = onnx_reader::element_bytes(t.data_type());
       g.values[t.name()] = std::move(v);
     } catch (const Error& e) {
       fail(g.file, fmt::format("initializer '{}': {}", t.name(), e.what()));

@@ -190,6 +190,33 @@ TEST_CASE("a GroupNorm exported as Reshape and InstanceNormalization keeps its r
   CHECK(layer_named(r, "norm").params == 0);
 }
 
+// A half-precision file stores 2 bytes a param, a QDQ file's int8 weights 1:
+// param memory counts them so unless --dtype asks for one type.
+TEST_CASE("param memory is the bytes the file stores the weights in, unless --dtype says",
+          "[onnx]") {
+  const auto totals = [](const std::string& file, const std::string& options) {
+    return nlohmann::json::parse(
+        run_netlens("analyze " + source_path("tests/data/onnx/" + file) + " -f json " + options)
+            .out)["totals"];
+  };
+  // 8x3x3x3 + 8 + 10x8 + 10 float16 params: 314 x 2 bytes.
+  const auto half = totals("fp16_model.onnx", "");
+  CHECK(half["params"] == 314);
+  CHECK(half["param_memory"] == 628);
+  CHECK(half["params_as_stored"] == true);
+  CHECK(totals("fp16_model.onnx", "--dtype float32")["param_memory"] == 1256);
+  CHECK_FALSE(totals("fp16_model.onnx", "--dtype float32").contains("params_as_stored"));
+  // int8: 108 + 16 weights at 1 byte, the float bias 4 x 4.
+  const auto qdq = totals("qdq_weights.onnx", "");
+  CHECK(qdq["params"] == 128);
+  CHECK(qdq["param_memory"] == 108 + 16 + 16);
+  CHECK(totals("qdq_weights.onnx", "--dtype int8")["param_memory"] == 128);
+  // A float32 file is as before: no key, the dtype's bytes.
+  CHECK_FALSE(totals("group_norm.onnx", "").contains("params_as_stored"));
+  const RunResult table = run_netlens("analyze " + source_path("tests/data/onnx/fp16_model.onnx"));
+  CHECK(table.out.find("\nparams: 314 (628 B as the file stores them)\n") != std::string::npos);
+}
+
 // torch.nn counts: Conv2d(3, 8, 3, bias=False) 216, BatchNorm2d(8,
 // affine=False) 0 (+ 17 buffers), InstanceNorm2d(8) 0, an untrained
 // InstanceNorm2d(8, affine=True) 16, though its ones and zeros are the same
